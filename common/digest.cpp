@@ -26,7 +26,8 @@ Sha256::Sha256() : state_(std::make_unique<State>()) {
   state_->context = EVP_MD_CTX_new();
   // Allocation failure or a missing SHA-256 means the process cannot do its job at all; there is
   // no input that causes this, so it is not an expected failure.
-  if (state_->context == nullptr || EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr) != 1) {
+  if (state_->context == nullptr ||
+      EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr) != 1) {
     EVP_MD_CTX_free(state_->context);
     throw std::runtime_error("OpenSSL cannot initialise SHA-256");
   }

@@ -29,7 +29,7 @@ class Digest {
   static Digest of(std::span<const std::uint8_t> bytes);
   static Digest of(std::string_view bytes);
 
-  std::string hex() const;                                  // 64 lowercase hex digits
+  std::string hex() const;  // 64 lowercase hex digits
   std::string to_string() const { return std::string(kPrefix) + hex(); }
   const std::array<std::uint8_t, kSize>& bytes() const { return bytes_; }
 

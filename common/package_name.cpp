@@ -28,9 +28,9 @@ Result<void> check_label(std::string_view label, std::string_view what) {
                   prefix + "has an uppercase letter; labels are lowercase kebab-case");
     }
     if (!is_lower(c) && !is_digit(c)) {
-      return fail(ErrorCode::kInvalidArgument,
-                  prefix + "has the character " + quoted(std::string_view(&c, 1)) +
-                      "; only a-z, 0-9 and '-' are allowed");
+      return fail(ErrorCode::kInvalidArgument, prefix + "has the character " +
+                                                   quoted(std::string_view(&c, 1)) +
+                                                   "; only a-z, 0-9 and '-' are allowed");
     }
     if (word_start && !is_lower(c)) {
       return fail(ErrorCode::kInvalidArgument,
@@ -43,8 +43,8 @@ Result<void> check_label(std::string_view label, std::string_view what) {
 
 Result<PackageName> PackageName::parse(std::string_view text) {
   auto refuse = [&](const std::string& why) {
-    return fail(ErrorCode::kInvalidArgument,
-                "invalid package name " + quoted(text) + ": " + why + " (expected ns:name, e.g. wasi:io)");
+    return fail(ErrorCode::kInvalidArgument, "invalid package name " + quoted(text) + ": " + why +
+                                                 " (expected ns:name, e.g. wasi:io)");
   };
   if (text.size() > kMaxLength) {
     return refuse("longer than " + std::to_string(kMaxLength) + " characters");

@@ -58,8 +58,8 @@ Result<std::vector<PrereleaseIdentifier>> parse_prerelease(std::string_view text
     if (std::all_of(part.begin(), part.end(), is_digit)) {
       std::uint64_t number = 0;
       if (part.size() > 1 && part.front() == '0') {
-        return invalid(context, "numeric pre-release identifier " + quoted(part) +
-                                    " has a leading zero");
+        return invalid(context,
+                       "numeric pre-release identifier " + quoted(part) + " has a leading zero");
       }
       if (!parse_version_number(part, number)) {
         return invalid(context, "pre-release number " + quoted(part) + " is too large");

@@ -152,8 +152,8 @@ Result<Comparator> parse_comparator(std::string_view text, std::string_view whol
       return invalid(whole, quoted(rest) + " has a number after a wildcard");
     }
     if (!parse_version_number(parts[i], values[i])) {
-      return invalid(whole, quoted(parts[i]) +
-                                " is not a version number (digits, no leading zeros, < 2^64)");
+      return invalid(
+          whole, quoted(parts[i]) + " is not a version number (digits, no leading zeros, < 2^64)");
     }
   }
   if (wildcard_seen) {

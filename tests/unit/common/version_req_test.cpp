@@ -26,10 +26,12 @@ struct Bounds {
 void expect_bounds(const std::vector<Bounds>& table) {
   for (const auto& row : table) {
     for (auto version : row.inside) {
-      EXPECT_TRUE(matches(row.requirement, version)) << row.requirement << " should match " << version;
+      EXPECT_TRUE(matches(row.requirement, version))
+          << row.requirement << " should match " << version;
     }
     for (auto version : row.outside) {
-      EXPECT_FALSE(matches(row.requirement, version)) << row.requirement << " should not match " << version;
+      EXPECT_FALSE(matches(row.requirement, version))
+          << row.requirement << " should not match " << version;
     }
   }
 }
@@ -86,12 +88,16 @@ TEST(VersionReqTest, ComparisonsAndRangesFollowCargoTable) {
 
 TEST(VersionReqTest, PrereleaseNeedsAComparatorNamingTheSameRelease) {
   expect_bounds({
-      {">=1.0.0-rc.1", {"1.0.0-rc.1", "1.0.0-rc.2", "1.0.0", "1.1.0"}, {"1.1.0-rc.1", "1.0.0-beta"}},
+      {">=1.0.0-rc.1",
+       {"1.0.0-rc.1", "1.0.0-rc.2", "1.0.0", "1.1.0"},
+       {"1.1.0-rc.1", "1.0.0-beta"}},
       {"^0.3.0-rc.1", {"0.3.0-rc.1", "0.3.0-rc.2", "0.3.0", "0.3.5"}, {"0.3.1-rc.1", "0.4.0"}},
       {"^0.2", {"0.2.0"}, {"0.2.1-rc.1", "0.2.0-rc.1"}},
       {"=0.2.0-rc-2023-12-05", {"0.2.0-rc-2023-12-05"}, {"0.2.0-rc-2023-11-10", "0.2.0"}},
       {"<1.0.0", {"0.9.0"}, {"1.0.0-rc.1"}},
-      {"~1.2.3-beta", {"1.2.3-beta", "1.2.3-beta.2", "1.2.3", "1.2.4"}, {"1.2.3-alpha", "1.2.4-beta"}},
+      {"~1.2.3-beta",
+       {"1.2.3-beta", "1.2.3-beta.2", "1.2.3", "1.2.4"},
+       {"1.2.3-alpha", "1.2.4-beta"}},
   });
 }
 

@@ -15,12 +15,26 @@ Version v(std::string_view text) {
 }
 
 TEST(VersionTest, ParsesAndPrintsValidVersions) {
-  for (std::string_view text :
-       {"0.0.0", "1.2.3", "10.20.30", "1.1.2-prerelease+meta", "1.0.0-alpha", "1.0.0-alpha.beta",
-        "1.0.0-alpha.1", "1.0.0-alpha0.valid", "1.0.0-alpha.0valid", "1.0.0-rc.1+build.1",
-        "2.0.0-rc.1+build.123", "1.2.3-beta", "10.2.3-DEV-SNAPSHOT", "1.2.3-SNAPSHOT-123",
-        "1.0.0+0.build.1-rc.10000aaa-kk-0.1", "1.0.0-0A.is.legal", "1.0.0+build.05",
-        "18446744073709551615.0.0", "0.2.0-rc-2023-12-05", "1.0.0--"}) {
+  for (std::string_view text : {"0.0.0",
+                                "1.2.3",
+                                "10.20.30",
+                                "1.1.2-prerelease+meta",
+                                "1.0.0-alpha",
+                                "1.0.0-alpha.beta",
+                                "1.0.0-alpha.1",
+                                "1.0.0-alpha0.valid",
+                                "1.0.0-alpha.0valid",
+                                "1.0.0-rc.1+build.1",
+                                "2.0.0-rc.1+build.123",
+                                "1.2.3-beta",
+                                "10.2.3-DEV-SNAPSHOT",
+                                "1.2.3-SNAPSHOT-123",
+                                "1.0.0+0.build.1-rc.10000aaa-kk-0.1",
+                                "1.0.0-0A.is.legal",
+                                "1.0.0+build.05",
+                                "18446744073709551615.0.0",
+                                "0.2.0-rc-2023-12-05",
+                                "1.0.0--"}) {
     auto parsed = Version::parse(text);
     ASSERT_TRUE(parsed.has_value()) << text << ": " << parsed.error().message;
     EXPECT_EQ(parsed->to_string(), text);
@@ -85,9 +99,9 @@ TEST(VersionTest, RefusesOverlongText) {
 
 TEST(VersionTest, PrecedenceFollowsTheSpecChain) {
   // semver.org §11.4's own example, shuffled and sorted back.
-  std::vector<std::string_view> chain = {
-      "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
-      "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0"};
+  std::vector<std::string_view> chain = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                                         "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                                         "1.0.0-rc.1",  "1.0.0"};
   for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
     EXPECT_LT(v(chain[i]), v(chain[i + 1])) << chain[i] << " < " << chain[i + 1];
     EXPECT_GT(v(chain[i + 1]), v(chain[i]));
