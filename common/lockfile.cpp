@@ -1,0 +1,140 @@
+#include "common/lockfile.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "common/text.h"
+#include "common/toml_text.h"
+
+namespace wreg {
+namespace {
+
+Error lock_error(const std::string& why) {
+  return fail(
+      ErrorCode::kInvalidArgument,
+      "wreg.lock: " + why + " (restore it from version control, or delete it and run wreg update)");
+}
+
+Result<std::string> required_string(const toml::table& entry, const char* key,
+                                    const std::string& where) {
+  auto value = entry[key].value<std::string>();
+  if (!value) return lock_error(where + " has no string \"" + key + "\"");
+  return *value;
+}
+
+Result<LockedPackage> parse_entry(const toml::table& entry, std::size_t index) {
+  std::string where = "package #" + std::to_string(index + 1);
+  auto name_text = required_string(entry, "name", where);
+  if (!name_text) return std::move(name_text).error();
+  auto name = PackageName::parse(*name_text);
+  if (!name) return lock_error(where + ": " + name.error().message);
+  where = name->to_string();
+
+  auto version_text = required_string(entry, "version", where);
+  if (!version_text) return std::move(version_text).error();
+  auto version = Version::parse(*version_text);
+  if (!version) return lock_error(where + ": " + version.error().message);
+  where += "@" + version->to_string();
+
+  auto registry = required_string(entry, "registry", where);
+  if (!registry) return std::move(registry).error();
+  auto digest_text = required_string(entry, "digest", where);
+  if (!digest_text) return std::move(digest_text).error();
+  auto digest = Digest::parse(*digest_text);
+  if (!digest) return lock_error(where + ": " + digest.error().message);
+
+  LockedPackage locked{std::move(*name), std::move(*version), std::move(*registry), *digest, {}};
+  if (auto node = entry.get("requirements")) {
+    auto* list = node->as_array();
+    if (!list) return lock_error(where + " \"requirements\" is not a list");
+    for (const auto& item : *list) {
+      auto text = item.value<std::string>();
+      if (!text) return lock_error(where + " has a requirement that is not a string");
+      auto requirement = VersionReq::parse(*text);
+      if (!requirement) return lock_error(where + ": " + requirement.error().message);
+      locked.requirements.push_back(requirement->to_string());
+    }
+  }
+  return locked;
+}
+
+bool locked_before(const LockedPackage& a, const LockedPackage& b) {
+  if (a.name != b.name) return a.name < b.name;
+  return a.version < b.version;
+}
+
+}  // namespace
+
+std::vector<const LockedPackage*> Lockfile::find(const PackageName& name) const {
+  std::vector<const LockedPackage*> found;
+  for (const auto& package : packages) {
+    if (package.name == name) found.push_back(&package);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto* a, const auto* b) { return a->version < b->version; });
+  return found;
+}
+
+Result<Lockfile> parse_lockfile(std::string_view text) {
+  toml::table table;
+  try {
+    table = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << "line " << e.source().begin.line << ": " << e.description();
+    return lock_error(where.str());
+  }
+  auto format = table["version"].value<std::int64_t>();
+  if (!format) return lock_error("has no format \"version\"");
+  if (*format > Lockfile::kFormatVersion) {
+    return fail(ErrorCode::kInvalidArgument,
+                "wreg.lock has format version " + std::to_string(*format) +
+                    ", newer than this wreg understands (" +
+                    std::to_string(Lockfile::kFormatVersion) + "); upgrade wreg");
+  }
+  if (*format < 1) return lock_error("has an invalid format version " + std::to_string(*format));
+
+  Lockfile lock;
+  if (auto node = table.get("package")) {
+    auto* entries = node->as_array();
+    if (!entries) return lock_error("\"package\" must be a list of [[package]] tables");
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      auto* entry = (*entries)[i].as_table();
+      if (!entry) return lock_error("package #" + std::to_string(i + 1) + " is not a table");
+      auto locked = parse_entry(*entry, i);
+      if (!locked) return std::move(locked).error();
+      lock.packages.push_back(std::move(*locked));
+    }
+  }
+  return lock;
+}
+
+std::string to_toml(const Lockfile& lock) {
+  std::vector<const LockedPackage*> sorted;
+  for (const auto& package : lock.packages) sorted.push_back(&package);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return locked_before(*a, *b); });
+
+  std::string out = "# This file is written by wreg: do not edit it by hand.\nversion = " +
+                    std::to_string(Lockfile::kFormatVersion) + "\n";
+  for (const auto* package : sorted) {
+    std::vector<std::string> requirements = package->requirements;
+    std::sort(requirements.begin(), requirements.end());
+    requirements.erase(std::unique(requirements.begin(), requirements.end()), requirements.end());
+    out += "\n[[package]]\n";
+    out += "name = " + toml_quote(package->name.to_string()) + "\n";
+    out += "version = " + toml_quote(package->version.to_string()) + "\n";
+    out += "registry = " + toml_quote(package->registry) + "\n";
+    out += "digest = " + toml_quote(package->digest.to_string()) + "\n";
+    out += "requirements = [";
+    for (std::size_t i = 0; i < requirements.size(); ++i) {
+      out += (i == 0 ? "" : ", ") + toml_quote(requirements[i]);
+    }
+    out += "]\n";
+  }
+  return out;
+}
+
+}  // namespace wreg
