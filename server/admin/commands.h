@@ -1,0 +1,64 @@
+// Admin commands on a data directory (DESIGN.md, "Command lines that scripts rely on"):
+//
+//   wreg-server namespace create --data DIR NS
+//   wreg-server namespace list   --data DIR
+//   wreg-server token create     --data DIR --namespace NS [--namespace NS2] [--admin] [--note T]
+//   wreg-server token list       --data DIR
+//   wreg-server token revoke     --data DIR ID
+//   wreg-server fsck             --data DIR
+//   wreg-server gc               --data DIR [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
+//   wreg-server backup           --data DIR --to FILE
+//
+// They work on the data dir directly and may run while the server runs (SQLite's locking and the
+// blob store's atomic renames make that safe). Exit status: 0 success; 1 a failure the operator
+// can act on, or an inconsistency found by fsck, with one line per problem on stderr; 2 bad
+// usage (CLI11 parse errors, which main() maps). `token create` prints the token and nothing
+// else on stdout. `--data` defaults to ./wreg-data, as for serve.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace wreg::admin {
+
+// Adds the subcommands above to `app`. When one of them runs (during app.parse()), it sets
+// `exit_status` to 0 or 1; main() returns it. Output goes to std::cout / std::cerr. `app` and
+// `exit_status` must outlive app.parse(). Never throws except CLI11's own parse exceptions.
+void add_admin_commands(CLI::App& app, int& exit_status);
+
+// The commands as functions, for tests and for add_admin_commands. Each returns the exit status
+// and writes results to `out` and problems to `err` (one line each).
+int namespace_create(const std::filesystem::path& data, const std::string& ns, std::ostream& out,
+                     std::ostream& err);
+int namespace_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
+int token_create(const std::filesystem::path& data, const std::vector<std::string>& namespaces,
+                 bool admin, const std::string& note, std::ostream& out, std::ostream& err);
+int token_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
+int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostream& out,
+                 std::ostream& err);
+// Re-hashes every blob, checks every release's blob is present with its recorded size, lists
+// orphans and stray files. 1 on any inconsistency (an orphan alone is reported but is not an
+// inconsistency: it is what a crash between blob and release leaves behind).
+int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
+// Removes orphaned blobs (and abandoned temp files) older than `grace`. `now` is injected by
+// tests.
+int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostream& out,
+       std::ostream& err,
+       std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());
+int backup(const std::filesystem::path& data, const std::filesystem::path& to, std::ostream& out,
+           std::ostream& err);
+
+// Parses `30s`, `15m`, `24h`, `7d` (a positive whole number and one unit). nullopt otherwise.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+}  // namespace wreg::admin

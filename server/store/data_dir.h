@@ -1,0 +1,40 @@
+// DataDir: the registry's data directory, opened as its two stores.
+//
+//   <dir>/wreg.db (+ -wal, -shm)   SqliteMetadataStore: namespaces, packages, releases, tokens
+//   <dir>/blobs/                   FsBlobStore: the published bytes (fs_blob_store.h)
+//
+// `wreg-server serve` and every admin command open a data dir through this one function, so
+// they agree on the layout. The blob files are immutable: a backup is the `backup --to` copy of
+// the database plus a plain copy of blobs/.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "server/store/fs_blob_store.h"
+#include "server/store/sqlite_metadata_store.h"
+
+namespace wreg::store {
+
+struct DataDir {
+  std::filesystem::path root;
+  std::unique_ptr<SqliteMetadataStore> metadata;
+  std::unique_ptr<FsBlobStore> blobs;
+};
+
+struct DataDirOptions {
+  // Create the directory when missing (serve, namespace create); admin commands that only
+  // inspect (fsck, gc, backup, token list) refuse a missing directory instead.
+  bool create = true;
+  SqliteOptions sqlite;  // its `log` is used for the blob store too
+};
+
+// Opens `dir`. kNotFound "no wreg data directory at <dir>; ..." when it is missing and
+// `create` is false (the path is the operator's own argument, so it may appear here);
+// otherwise the stores' errors.
+Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions options = {});
+
+// The database file inside `dir`.
+std::filesystem::path database_path(const std::filesystem::path& dir);
+
+}  // namespace wreg::store

@@ -1,0 +1,60 @@
+// FsBlobStore: the BlobStore on a local file system.
+//
+// Layout under the data dir (DESIGN.md, "Storage"):
+//   blobs/sha256/ab/abcdef...   one file per blob, named by its 64-hex digest, read-only 0444
+//   blobs/tmp/upload-<random>   uploads in progress (same file system, so rename is atomic)
+// A write goes: temp file (O_EXCL) -> append while hashing -> fsync -> close -> link(2) or
+// rename(2) to the digest path -> fsync of the shard directory. Linking refuses to overwrite, so
+// a blob already stored is never replaced, and identical bytes stored concurrently end as one
+// file. Everything that can fail goes through the FileSystem seam (file_system.h).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "server/store/blob_store.h"
+#include "server/store/file_system.h"
+#include "server/store/log_sink.h"
+
+namespace wreg::store {
+
+class FsBlobStore final : public BlobStore {
+ public:
+  // Opens (creating if needed) the blob tree under `data_dir`. `fs` must outlive the store.
+  // kIo when the directories cannot be created.
+  static Result<std::unique_ptr<FsBlobStore>> open(const std::filesystem::path& data_dir,
+                                                   LogSink log,
+                                                   FileSystem& fs = FileSystem::real());
+
+  Result<std::unique_ptr<BlobWriter>> begin(std::uint64_t limit) override;
+  Result<BlobInfo> put(std::span<const std::uint8_t> bytes, std::uint64_t limit) override;
+  Result<BlobInfo> import_file(const std::filesystem::path& file, std::uint64_t limit) override;
+  std::filesystem::path temp_dir() const override { return temp_dir_; }
+  Result<bool> exists(const Digest& digest) override;
+  Result<BlobInfo> stat(const Digest& digest) override;
+  Result<std::filesystem::path> path_of(const Digest& digest) override;
+  Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) override;
+  Result<Digest> rehash(const Digest& digest) override;
+  Result<Listing> list() override;
+  Result<void> remove(const Digest& digest) override;
+  Result<std::size_t> remove_stale_temp_files(std::chrono::seconds grace) override;
+
+  // `blobs/sha256/ab/abcdef...` under the data dir, whether or not it exists.
+  std::filesystem::path blob_path(const Digest& digest) const;
+
+ private:
+  FsBlobStore(std::filesystem::path root, LogSink log, FileSystem& fs);
+  friend class FsBlobWriter;
+
+  // Moves a finished, synced temp file to its digest path (see the header comment).
+  Result<void> install(const std::filesystem::path& temp, const Digest& digest);
+  // Logs `detail` and returns kIo with a client-safe message for `action`.
+  Error io_error(const SysError& error, const char* action) const;
+
+  std::filesystem::path blobs_dir_;  // <data>/blobs/sha256
+  std::filesystem::path temp_dir_;   // <data>/blobs/tmp
+  LogSink log_;
+  FileSystem& fs_;
+};
+
+}  // namespace wreg::store

@@ -1,0 +1,212 @@
+// MetadataStore: namespaces, packages, releases and tokens: everything but the blob bytes.
+//
+// How the storage layer works. A publish first puts the bytes in the BlobStore (blob_store.h),
+// then calls `publish()`, which records the release in one transaction: the release row, its
+// dependencies, the interfaces it imports and exports (for search), and the package row with its
+// description, newest version and revision. So a release never names a blob that is not on disk
+// (a crash between the two steps leaves an orphan blob, which fsck lists and gc removes).
+//
+// Versions are immutable: one version of a package has one digest forever. Two versions of
+// equal precedence (`1.0.0+a`, `1.0.0+b`) cannot both exist, so a URL version without build
+// metadata names at most one release.
+//
+// Every change to a package (publish, yank, unyank) bumps its revision; the package document's
+// ETag is derived from it, so a client revalidates a package with one cheap query.
+//
+// SqliteMetadataStore (sqlite_metadata_store.h) is the engine today; PostgreSQL could implement
+// the same interface. Handlers see only this header.
+//
+// Threading: every method is safe to call concurrently from many threads.
+// Errors follow server/store/log_sink.h: messages are safe to send to clients.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/api/package_document.h"
+#include "common/digest.h"
+#include "common/package_name.h"
+#include "common/package_ref.h"
+#include "common/result.h"
+#include "common/version.h"
+
+namespace wreg::store {
+
+// What a handler learned from a publish request and the wasm reader.
+struct NewRelease {
+  PackageVersion id;  // from the URL, validated
+  Digest digest;      // of the exact bytes, already committed to the BlobStore
+  std::uint64_t size = 0;
+  api::ReleaseKind kind = api::ReleaseKind::kComponent;
+  // From the binary's metadata; becomes the package's description when this release is the
+  // package's newest. May be empty.
+  std::string description;
+  // WIT packages only: each foreign `ns:name@V` as the requirement `^V`.
+  std::vector<api::Dependency> dependencies;
+  // Interface names the component imports / exports, as encoded, e.g.
+  // `wasi:http/incoming-handler@0.2.0` (a version is optional). Used by search. Names that are
+  // not `ns:pkg/iface[@version]` (plain imports like `log`) are kept only in `details_json`.
+  std::vector<std::string> imports;
+  std::vector<std::string> exports;
+  // The rest of the full release document as one JSON object (imports and exports with kinds,
+  // worlds, interfaces, producers, metadata), built by the handler; stored and returned as is.
+  std::string details_json = "{}";
+};
+
+enum class PublishStatus {
+  kCreated,         // a new release: answer 201
+  kAlreadyPresent,  // this version already has exactly these bytes: answer 200 (a safe retry)
+};
+
+struct PublishOutcome {
+  PublishStatus status = PublishStatus::kCreated;
+  std::int64_t revision = 0;  // the package's revision after the call
+};
+
+// The package document with its revision.
+struct PackageRecord {
+  api::PackageDocument document;  // versions newest first
+  std::int64_t revision = 0;
+  std::string etag;  // quoted, ready for the ETag header: "\"7f3a9c01-12\""
+};
+
+// One release in full: GET /api/v1/packages/{ns}/{name}/{version}.
+struct ReleaseRecord {
+  PackageName name;
+  api::ReleaseSummary summary;  // version as published (with its build metadata, if any)
+  std::string description;
+  std::vector<std::string> imports;  // interface names, as given to publish()
+  std::vector<std::string> exports;
+  std::string details_json;  // as given to publish()
+};
+
+// One row of a listing or search result.
+struct PackageSummary {
+  PackageName name;
+  // The newest version by precedence that is not yanked and not a pre-release; else the newest
+  // that is not yanked; else the newest.
+  Version latest;
+  api::ReleaseKind kind = api::ReleaseKind::kComponent;  // of `latest`
+  std::string description;
+};
+
+// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=. All given filters must match.
+struct SearchQuery {
+  static constexpr std::size_t kDefaultLimit = 20;
+  static constexpr std::size_t kMaxLimit = 100;
+
+  // Substring of the name or the description, case-insensitive. Empty: any.
+  std::string text;
+  // An interface some non-yanked release exports / imports: `wasi:http/incoming-handler`
+  // matches every version of it, `wasi:http/incoming-handler@0.2.0` only that one. Empty: any.
+  std::string exports;
+  std::string imports;
+  std::size_t limit = kDefaultLimit;  // 1..kMaxLimit; 0 means kDefaultLimit
+  std::string cursor;                 // from a previous page's next_cursor; empty: first page
+};
+
+struct SearchPage {
+  std::vector<PackageSummary> packages;  // sorted by name
+  std::string next_cursor;               // opaque; empty when this is the last page
+};
+
+// For /metrics.
+struct StoreCounts {
+  std::uint64_t namespaces = 0;
+  std::uint64_t packages = 0;
+  std::uint64_t releases = 0;
+  std::uint64_t blob_bytes = 0;  // sum of the sizes of the distinct digests releases name
+};
+
+// A digest some release names, for fsck and gc.
+struct ReferencedBlob {
+  Digest digest;
+  std::uint64_t size = 0;      // as recorded at publish
+  PackageVersion first_named;  // one release naming it, for messages
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // --- Namespaces (created by an admin; a package's namespace must exist before a publish).
+
+  // kAlreadyExists when it exists; kInvalidArgument when `ns` is not a kebab-case label.
+  virtual Result<void> create_namespace(const std::string& ns) = 0;
+  virtual Result<bool> namespace_exists(const std::string& ns) = 0;
+  virtual Result<std::vector<std::string>> list_namespaces() = 0;  // sorted
+
+  // --- Releases.
+
+  // Records a release in one transaction (see the header comment).
+  //   kCreated / kAlreadyPresent (same version, same digest: nothing changes);
+  //   kConflict when the version exists with another digest, message naming the existing one:
+  //     "demo:lib@1.0.0 is already published with sha256:...; versions are immutable, publish a
+  //     new version";
+  //   kConflict when a version of equal precedence exists with other build metadata;
+  //   kNotFound when the namespace was not created; kInvalidArgument when details_json is not a
+  //   JSON object. Concurrent publishes of one version: exactly one creates it.
+  virtual Result<PublishOutcome> publish(const NewRelease& release) = 0;
+
+  // The package document. kNotFound when the package has no release.
+  virtual Result<PackageRecord> package(const PackageName& name) = 0;
+
+  // Just the ETag of package(name), for If-None-Match without building the document.
+  virtual Result<std::string> package_etag(const PackageName& name) = 0;
+
+  // One release. A `version` without build metadata finds the release of equal precedence
+  // (`1.0.0` finds `1.0.0+build.5`); with build metadata it must match exactly. kNotFound.
+  virtual Result<ReleaseRecord> release(const PackageVersion& id) = 0;
+
+  // Sets or clears `yanked`; bumps the revision when it changes. Returns the revision.
+  // kNotFound when there is no such release. Yanking twice is not an error.
+  virtual Result<std::int64_t> set_yanked(const PackageVersion& id, bool yanked) = 0;
+
+  // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor, a limit past
+  // kMaxLimit, or an interface filter that is not `ns:pkg/iface[@version]`.
+  virtual Result<SearchPage> search(const SearchQuery& query) = 0;
+
+  // --- Operations.
+
+  virtual Result<StoreCounts> counts() = 0;
+  // Every distinct digest a release names, sorted by digest.
+  virtual Result<std::vector<ReferencedBlob>> referenced_blobs() = 0;
+  // Whether any release names `digest` (gc re-checks before deleting).
+  virtual Result<bool> is_referenced(const Digest& digest) = 0;
+};
+
+// --- Tokens. Only SHA-256 hashes of tokens are stored (server/auth/tokens.h makes them).
+
+struct TokenRecord {
+  std::int64_t id = 0;
+  bool admin = false;
+  std::vector<std::string> namespaces;  // publish scope, sorted
+  std::string note;                     // free text given at creation, may be empty
+  std::string created;                  // RFC 3339 UTC
+  std::optional<std::string> revoked;   // RFC 3339 UTC when revoked
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+
+  // Stores a new token's hash and scopes; returns its id. kNotFound when a namespace in
+  // `namespaces` was not created; kAlreadyExists if the hash is already stored.
+  virtual Result<std::int64_t> add_token(const Digest& hash, bool admin,
+                                         const std::vector<std::string>& namespaces,
+                                         const std::string& note) = 0;
+
+  // The live (not revoked) token with this hash, found by an index on the hash; the stored hash
+  // is then compared with `hash` in constant time. nullopt when none.
+  virtual Result<std::optional<TokenRecord>> find_token(const Digest& hash) = 0;
+
+  // All tokens, revoked ones included, by id.
+  virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
+
+  // Marks a token revoked. kNotFound for an unknown id; revoking twice is not an error.
+  virtual Result<void> revoke_token(std::int64_t id) = 0;
+};
+
+}  // namespace wreg::store
