@@ -1,0 +1,982 @@
+#include "common/resolve/solver.h"
+
+#include <algorithm>
+#include <cassert>
+#include <climits>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_set>
+#include <utility>
+
+#include "common/resolve/version_set.h"
+
+namespace wreg::resolve {
+
+bool satisfies(const VersionReq& requirement, const Version& version, bool allow_prereleases) {
+  if (requirement.matches(version)) return true;
+  if (!allow_prereleases || !version.is_prerelease()) return false;
+  // A pre-release is let in when it and its release both satisfy every comparator, so that
+  // ^1 does not reach 2.0.0-rc.1 (which sorts below 2.0.0).
+  Version release(version.major(), version.minor(), version.patch());
+  for (const auto& comparator : requirement.comparators()) {
+    if (!comparator.matches(version) || !comparator.matches(release)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+constexpr int kNone = -1;
+constexpr std::size_t kNoVersion = SIZE_MAX;
+
+// What a requirement edge leads to, once the document of its package is known.
+struct Target {
+  enum class Kind { kSlot, kNoMatch, kMissing, kUnreachable, kNotFetched };
+  Kind kind = Kind::kSlot;
+  int slot = kNone;
+  VersionSet set;  // kSlot: the versions of `slot` that satisfy the edge (a positive set)
+};
+
+// One distinct requirement (package + requirement text), shared by every release that has it.
+struct Edge {
+  PackageName name;
+  VersionReq requirement;
+  std::string text;
+  std::optional<Target> target;  // computed on first use
+};
+
+enum class SlotKind { kRoot, kTrack, kChoice };
+
+// A unit of choice: the project (kRoot), one (package, track) (kTrack), or the choice of track
+// for an edge whose requirement spans several tracks (kChoice).
+struct Slot {
+  SlotKind kind = SlotKind::kTrack;
+  std::optional<PackageName> name;                   // absent for the project
+  CompatTrack track;                                 // kTrack
+  std::vector<const api::ReleaseSummary*> releases;  // kTrack: newest first
+  std::vector<std::vector<int>> release_edges;       // kRoot/kTrack: per version, sorted edge ids
+  std::vector<Target> options;                       // kChoice: per track, newest track first
+  int edge = kNone;                                  // kChoice: the edge it serves
+  std::size_t n = 0;
+  VersionSet allowed;  // versions that may be decided: not yanked, or locked and kept
+  std::size_t locked = kNoVersion;
+  bool updating = false;  // named by `update`: decided before the rest, so it gets the newest
+
+  // Partial-solution state.
+  VersionSet accumulated;  // intersection of this slot's assignments
+  std::vector<int> trail;  // this slot's assignments, oldest first
+  std::size_t decided = kNoVersion;
+  std::vector<int> incompatibilities;  // every incompatibility with a term on this slot
+  bool pending = false;                // listed in Solver::pending_
+  bool queued = false;                 // listed in the propagation queue
+};
+
+struct Term {
+  int slot = kNone;
+  VersionSet set;
+};
+
+enum class Cause {
+  kDependency,   // `from` at these versions needs `edge`
+  kNoMatch,      // `from` at these versions needs `edge`, which no version matches
+  kMissing,      // ... whose package does not exist
+  kUnreachable,  // ... whose package could not be fetched
+  kNotFetched,   // ... whose package is not in memory yet
+  kYanked,       // these versions of the slot are not allowed
+  kChoice,       // the choice of track `from` at this option needs that track's slot
+  kDerived,      // conflict resolution of `left` and `right` on `pivot`
+};
+
+struct Incompatibility {
+  std::vector<Term> terms;
+  Cause cause = Cause::kDerived;
+  int edge = kNone;
+  int from = kNone;
+  int left = kNone;
+  int right = kNone;
+  int pivot = kNone;
+};
+
+struct Assignment {
+  int slot = kNone;
+  VersionSet term;         // what this assignment says about the slot
+  VersionSet accumulated;  // the slot's intersection after it
+  int level = 0;
+  int cause = kNone;  // kNone: a decision
+};
+
+struct PackageInfo {
+  const api::PackageDocument* document = nullptr;
+  Absence absence = Absence::kNotFetched;
+  std::vector<const api::ReleaseSummary*> sorted;  // newest first
+  std::map<CompatTrack, int> slots;
+};
+
+enum class Relation { kSatisfied, kAlmostSatisfied, kContradicted, kInconclusive };
+
+std::string versions_text(const Slot& slot, const VersionSet& set) {
+  std::vector<std::size_t> indices;  // oldest first
+  for (std::size_t i = slot.n; i-- > 0;) {
+    if (set.test(i)) indices.push_back(i);
+  }
+  if (indices.empty()) return "no version";
+  auto version = [&](std::size_t i) { return slot.releases[i]->version.to_string(); };
+  if (indices.size() == 1) return version(indices[0]);
+  bool contiguous = indices.front() - indices.back() + 1 == indices.size();
+  if (contiguous && indices.size() >= 3) {
+    return version(indices.front()) + " through " + version(indices.back());
+  }
+  std::string out;
+  constexpr std::size_t kListed = 4;
+  for (std::size_t k = 0; k < indices.size() && k < kListed; ++k) {
+    if (k > 0) out += ", ";
+    out += version(indices[k]);
+  }
+  if (indices.size() > kListed) out += " and " + std::to_string(indices.size() - kListed) + " more";
+  return out;
+}
+
+class Solver {
+ public:
+  Solver(const ResolveRequest& request, const PackageSource& source)
+      : request_(request), source_(source) {
+    if (!request.update_all) {
+      updating_.insert(request.update.begin(), request.update.end());
+      for (const auto& entry : request.locked) {
+        if (!updating_.contains(entry.name)) locked_[entry.name].push_back(entry.version);
+      }
+    }
+  }
+
+  SolveOutcome run() {
+    root_ = make_root();
+    int next = decide(root_);
+    for (;;) {
+      int terminal = propagate(next);
+      if (terminal != kNone) {
+        if (!unfetched_.empty()) return needs();
+        return SolveOutcome{build_conflict(terminal)};
+      }
+      next = pick();
+      if (next == kNone) break;
+      next = decide(next);
+    }
+    if (!unfetched_.empty()) return needs();
+    return SolveOutcome{build_resolution()};
+  }
+
+ private:
+  // ---- Loading documents into slots.
+
+  PackageInfo& package(const PackageName& name) {
+    auto [it, inserted] = packages_.try_emplace(name);
+    PackageInfo& info = it->second;
+    if (inserted) {
+      info.document = source_.find(name);
+      if (info.document == nullptr) {
+        info.absence = source_.absence(name);
+        if (info.absence == Absence::kNotFetched) unfetched_.insert(name);
+      } else {
+        for (const auto& release : info.document->versions) info.sorted.push_back(&release);
+        // Sorted here, not trusted from the document, so that its order cannot matter.
+        std::sort(info.sorted.begin(), info.sorted.end(),
+                  [](const auto* a, const auto* b) { return a->version > b->version; });
+        info.sorted.erase(
+            std::unique(info.sorted.begin(), info.sorted.end(),
+                        [](const auto* a, const auto* b) { return a->version == b->version; }),
+            info.sorted.end());
+      }
+    }
+    return info;
+  }
+
+  int intern_edge(const PackageName& name, const VersionReq& requirement) {
+    std::string text = requirement.to_string();
+    std::string key = name.to_string() + " " + text;
+    auto [it, inserted] = edge_ids_.try_emplace(std::move(key), static_cast<int>(edges_.size()));
+    if (inserted) edges_.push_back(Edge{name, requirement, std::move(text), std::nullopt});
+    return it->second;
+  }
+
+  std::vector<int> edges_of(const std::vector<api::Dependency>& dependencies) {
+    std::vector<int> ids;
+    ids.reserve(dependencies.size());
+    for (const auto& dependency : dependencies) {
+      ids.push_back(intern_edge(dependency.name, dependency.requirement));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+
+  int new_slot(Slot slot) {
+    slot.accumulated = VersionSet::all(slot.n);
+    slots_.push_back(std::move(slot));
+    return static_cast<int>(slots_.size()) - 1;
+  }
+
+  int make_root() {
+    Slot root;
+    root.kind = SlotKind::kRoot;
+    root.n = 1;
+    root.allowed = VersionSet::none(1);
+    root.allowed.set(0);
+    std::vector<int> ids;
+    for (const auto& requirement : request_.requirements) {
+      ids.push_back(intern_edge(requirement.name, requirement.requirement));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    root.release_edges.push_back(std::move(ids));
+    return new_slot(std::move(root));
+  }
+
+  int track_slot(const PackageName& name, const CompatTrack& track) {
+    PackageInfo& info = package(name);
+    if (auto it = info.slots.find(track); it != info.slots.end()) return it->second;
+    Slot slot;
+    slot.kind = SlotKind::kTrack;
+    slot.name = name;
+    slot.track = track;
+    for (const auto* release : info.sorted) {
+      if (release->version.track() == track) slot.releases.push_back(release);
+    }
+    slot.n = slot.releases.size();
+    slot.allowed = VersionSet::none(slot.n);
+    auto lock = locked_.find(name);
+    for (std::size_t i = 0; i < slot.n; ++i) {
+      const auto& release = *slot.releases[i];
+      bool is_locked = lock != locked_.end() && std::find(lock->second.begin(), lock->second.end(),
+                                                          release.version) != lock->second.end();
+      if (is_locked && slot.locked == kNoVersion) slot.locked = i;
+      if (!release.yanked || is_locked) slot.allowed.set(i);
+      slot.release_edges.push_back(edges_of(release.dependencies));
+    }
+    slot.updating = updating_.contains(name);
+    int id = new_slot(std::move(slot));
+    packages_.at(name).slots.emplace(track, id);
+    return id;
+  }
+
+  const Target& target(int edge_id) {
+    if (edges_[edge_id].target) return *edges_[edge_id].target;
+    const PackageName name = edges_[edge_id].name;
+    const VersionReq requirement = edges_[edge_id].requirement;
+    PackageInfo& info = package(name);
+    Target result;
+    if (info.document == nullptr) {
+      switch (info.absence) {
+        case Absence::kNotFetched:
+          result.kind = Target::Kind::kNotFetched;
+          break;
+        case Absence::kMissing:
+          result.kind = Target::Kind::kMissing;
+          break;
+        case Absence::kUnreachable:
+          result.kind = Target::Kind::kUnreachable;
+          break;
+      }
+    } else {
+      std::vector<CompatTrack> tracks;  // newest first: tracks follow version precedence
+      for (const auto* release : info.sorted) {
+        if (!satisfies(requirement, release->version, request_.allow_prereleases)) continue;
+        auto track = release->version.track();
+        if (tracks.empty() || tracks.back() != track) tracks.push_back(track);
+      }
+      std::vector<Target> options;
+      for (const auto& track : tracks) {
+        Target option;
+        option.slot = track_slot(name, track);
+        const Slot& slot = slots_[option.slot];
+        option.set = VersionSet::none(slot.n);
+        for (std::size_t i = 0; i < slot.n; ++i) {
+          if (satisfies(requirement, slot.releases[i]->version, request_.allow_prereleases)) {
+            option.set.set(i);
+          }
+        }
+        options.push_back(std::move(option));
+      }
+      if (options.empty()) {
+        result.kind = Target::Kind::kNoMatch;
+      } else if (options.size() == 1) {
+        result = std::move(options[0]);
+      } else {
+        Slot choice;
+        choice.kind = SlotKind::kChoice;
+        choice.name = name;
+        choice.edge = edge_id;
+        choice.n = options.size();
+        choice.allowed = ~VersionSet::none(choice.n);
+        choice.allowed.reset(choice.n);
+        choice.options = std::move(options);
+        result.slot = new_slot(std::move(choice));
+        result.set = slots_[result.slot].allowed;
+      }
+    }
+    edges_[edge_id].target = std::move(result);
+    return *edges_[edge_id].target;
+  }
+
+  // ---- Incompatibilities.
+
+  // Adds `incompatibility` after dropping terms that say nothing. Returns its id, or kNone when
+  // a term can never hold (the incompatibility could never be satisfied).
+  int add(Incompatibility incompatibility) {
+    auto& terms = incompatibility.terms;
+    terms.erase(
+        std::remove_if(terms.begin(), terms.end(), [](const Term& t) { return t.set.full(); }),
+        terms.end());
+    for (const auto& term : terms) {
+      if (term.set.empty()) return kNone;
+    }
+    int id = static_cast<int>(incompatibilities_.size());
+    for (const auto& term : terms) slots_[term.slot].incompatibilities.push_back(id);
+    incompatibilities_.push_back(std::move(incompatibility));
+    return id;
+  }
+
+  static void merge_term(std::vector<Term>& terms, int slot, const VersionSet& set) {
+    for (auto& term : terms) {
+      if (term.slot == slot) {
+        term.set &= set;
+        return;
+      }
+    }
+    terms.push_back(Term{slot, set});
+  }
+
+  // The dependency incompatibilities of `slot` at `version`, each covering every version of the
+  // slot with the same requirement (so one conflict rules out all of them at once).
+  void add_dependencies(int slot_id, std::size_t version) {
+    if (slots_[slot_id].kind == SlotKind::kChoice) {
+      std::uint64_t key = (static_cast<std::uint64_t>(slot_id) << 32) | (version + (1u << 31));
+      if (!added_.insert(key).second) return;
+      Incompatibility incompatibility;
+      incompatibility.cause = Cause::kChoice;
+      incompatibility.from = slot_id;
+      VersionSet chosen = VersionSet::none(slots_[slot_id].n);
+      chosen.set(version);
+      const Target option = slots_[slot_id].options[version];
+      merge_term(incompatibility.terms, slot_id, chosen);
+      merge_term(incompatibility.terms, option.slot, ~option.set);
+      add(std::move(incompatibility));
+      return;
+    }
+    const std::vector<int> edge_ids = slots_[slot_id].release_edges[version];
+    for (int edge_id : edge_ids) {
+      std::uint64_t key =
+          (static_cast<std::uint64_t>(slot_id) << 32) | static_cast<unsigned>(edge_id);
+      if (!added_.insert(key).second) continue;
+      const Target t = target(edge_id);
+      const Slot& slot = slots_[slot_id];
+      VersionSet from = VersionSet::none(slot.n);
+      for (std::size_t i = 0; i < slot.n; ++i) {
+        const auto& ids = slot.release_edges[i];
+        if (std::binary_search(ids.begin(), ids.end(), edge_id)) from.set(i);
+      }
+      Incompatibility incompatibility;
+      incompatibility.edge = edge_id;
+      incompatibility.from = slot_id;
+      merge_term(incompatibility.terms, slot_id, from);
+      switch (t.kind) {
+        case Target::Kind::kSlot:
+          incompatibility.cause = Cause::kDependency;
+          merge_term(incompatibility.terms, t.slot, ~t.set);
+          break;
+        case Target::Kind::kNoMatch:
+          incompatibility.cause = Cause::kNoMatch;
+          break;
+        case Target::Kind::kMissing:
+          incompatibility.cause = Cause::kMissing;
+          break;
+        case Target::Kind::kUnreachable:
+          incompatibility.cause = Cause::kUnreachable;
+          break;
+        case Target::Kind::kNotFetched:
+          // Leave the edge out: the outcome will be NeedsDocuments anyway, and searching on
+          // finds more of the names the client has to fetch in this round.
+          continue;
+      }
+      add(std::move(incompatibility));
+    }
+  }
+
+  // ---- Partial solution.
+
+  void assign(int slot_id, VersionSet term, int cause) {
+    Slot& slot = slots_[slot_id];
+    slot.accumulated &= term;
+    assignments_.push_back(Assignment{slot_id, std::move(term), slot.accumulated, level_, cause});
+    slot.trail.push_back(static_cast<int>(assignments_.size()) - 1);
+    if (slot.accumulated.positive() && slot.decided == kNoVersion && !slot.pending) {
+      slot.pending = true;
+      pending_.push_back(slot_id);
+    }
+  }
+
+  void backtrack(int level) {
+    while (!assignments_.empty() && assignments_.back().level > level) {
+      Slot& slot = slots_[assignments_.back().slot];
+      if (assignments_.back().cause == kNone) slot.decided = kNoVersion;
+      slot.trail.pop_back();
+      slot.accumulated = slot.trail.empty() ? VersionSet::all(slot.n)
+                                            : assignments_[slot.trail.back()].accumulated;
+      if (slot.accumulated.positive() && slot.decided == kNoVersion && !slot.pending) {
+        slot.pending = true;
+        pending_.push_back(assignments_.back().slot);
+      }
+      assignments_.pop_back();
+    }
+    level_ = level;
+  }
+
+  Relation relation(const Incompatibility& incompatibility, std::size_t& open_term) const {
+    std::size_t open = 0;
+    for (std::size_t i = 0; i < incompatibility.terms.size(); ++i) {
+      const Term& term = incompatibility.terms[i];
+      const VersionSet& accumulated = slots_[term.slot].accumulated;
+      if (accumulated.subset_of(term.set)) continue;
+      if (!accumulated.intersects(term.set)) return Relation::kContradicted;
+      if (++open > 1) return Relation::kInconclusive;
+      open_term = i;
+    }
+    return open == 0 ? Relation::kSatisfied : Relation::kAlmostSatisfied;
+  }
+
+  // ---- The main loop.
+
+  // Unit propagation from `start`. Returns the incompatibility that proves failure, or kNone.
+  int propagate(int start) {
+    std::vector<int> queue{start};
+    slots_[start].queued = true;
+    while (!queue.empty()) {
+      int slot_id = queue.back();
+      queue.pop_back();
+      slots_[slot_id].queued = false;
+      for (std::size_t k = slots_[slot_id].incompatibilities.size(); k-- > 0;) {
+        int id = slots_[slot_id].incompatibilities[k];
+        std::size_t open = 0;
+        Relation rel = relation(incompatibilities_[id], open);
+        bool conflict = rel == Relation::kSatisfied;
+        if (conflict) {
+          int learned = resolve_conflict(id);
+          if (is_terminal(incompatibilities_[learned])) return learned;
+          rel = relation(incompatibilities_[learned], open);
+          assert(rel == Relation::kAlmostSatisfied);
+          for (int queued : queue) slots_[queued].queued = false;
+          queue.clear();
+          id = learned;
+        }
+        if (rel == Relation::kAlmostSatisfied) {
+          const Term& term = incompatibilities_[id].terms[open];
+          int target_slot = term.slot;
+          assign(target_slot, ~term.set, id);
+          if (!slots_[target_slot].queued) {
+            slots_[target_slot].queued = true;
+            queue.push_back(target_slot);
+          }
+        }
+        if (conflict) break;  // the partial solution changed under us: start from the new queue
+      }
+    }
+    return kNone;
+  }
+
+  bool is_terminal(const Incompatibility& incompatibility) const {
+    const auto& terms = incompatibility.terms;
+    return terms.empty() ||
+           (terms.size() == 1 && terms[0].slot == root_ && terms[0].set.positive());
+  }
+
+  // PubGrub's conflict resolution (solver.md, "Conflict Resolution"). Returns the learned
+  // incompatibility after backtracking, or a terminal one when the project itself fails.
+  int resolve_conflict(int id) {
+    const int original = id;
+    for (;;) {
+      const Incompatibility& current = incompatibilities_[id];
+      if (is_terminal(current)) return id;
+      // The satisfier: the assignment after which the incompatibility first holds.
+      int satisfier = kNone;
+      std::size_t satisfier_term = 0;
+      std::vector<int> earliest(current.terms.size(), kNone);
+      for (std::size_t i = 0; i < current.terms.size(); ++i) {
+        const Term& term = current.terms[i];
+        for (int index : slots_[term.slot].trail) {
+          if (assignments_[index].accumulated.subset_of(term.set)) {
+            earliest[i] = index;
+            break;
+          }
+        }
+        assert(earliest[i] != kNone);
+        if (earliest[i] > satisfier) {
+          satisfier = earliest[i];
+          satisfier_term = i;
+        }
+      }
+      const Assignment& sat = assignments_[satisfier];
+      const Term& term = current.terms[satisfier_term];
+      int previous = kNone;
+      for (std::size_t i = 0; i < current.terms.size(); ++i) {
+        if (i != satisfier_term) previous = std::max(previous, earliest[i]);
+      }
+      for (int index : slots_[term.slot].trail) {
+        if (index >= satisfier) break;
+        if ((assignments_[index].accumulated & sat.term).subset_of(term.set)) {
+          previous = std::max(previous, index);
+          break;
+        }
+      }
+      int previous_level = previous == kNone ? 1 : assignments_[previous].level;
+      if (sat.cause == kNone || previous_level != sat.level) {
+        if (id != original) {
+          for (const auto& t : incompatibilities_[id].terms) {
+            slots_[t.slot].incompatibilities.push_back(id);
+          }
+        }
+        backtrack(previous_level);
+        return id;
+      }
+      // Merge with the satisfier's cause, dropping the pivot slot.
+      Incompatibility prior;
+      prior.cause = Cause::kDerived;
+      prior.left = id;
+      prior.right = sat.cause;
+      prior.pivot = term.slot;
+      for (const auto& t : current.terms) {
+        if (t.slot != term.slot) merge_term(prior.terms, t.slot, t.set);
+      }
+      for (const auto& t : incompatibilities_[sat.cause].terms) {
+        if (t.slot != term.slot) merge_term(prior.terms, t.slot, t.set);
+      }
+      if (!sat.term.subset_of(term.set)) merge_term(prior.terms, term.slot, ~sat.term | term.set);
+      prior.terms.erase(std::remove_if(prior.terms.begin(), prior.terms.end(),
+                                       [](const Term& t) { return t.set.full(); }),
+                        prior.terms.end());
+      // Not yet registered with its slots: only a learned one that survives gets that.
+      incompatibilities_.push_back(std::move(prior));
+      id = static_cast<int>(incompatibilities_.size()) - 1;
+    }
+  }
+
+  // The next slot to decide: one that must be selected and is not yet, with the fewest
+  // candidates; "which track" choices last.
+  int pick() {
+    int best = kNone;
+    std::size_t best_count = 0;
+    std::size_t kept = 0;
+    for (int slot_id : pending_) {
+      Slot& slot = slots_[slot_id];
+      if (!slot.accumulated.positive() || slot.decided != kNoVersion) {
+        slot.pending = false;
+        continue;
+      }
+      pending_[kept++] = slot_id;
+      std::size_t count = (slot.accumulated & slot.allowed).count_versions();
+      if (best == kNone || better(slot, count, slots_[best], best_count)) {
+        best = slot_id;
+        best_count = count;
+      }
+    }
+    pending_.resize(kept);
+    return best;
+  }
+
+  static bool better(const Slot& a, std::size_t a_count, const Slot& b, std::size_t b_count) {
+    bool a_choice = a.kind == SlotKind::kChoice;
+    bool b_choice = b.kind == SlotKind::kChoice;
+    if (a_choice != b_choice) return b_choice;
+    if (a.updating != b.updating) return a.updating;
+    if (a_count != b_count) return a_count < b_count;
+    if (a.name != b.name) return a.name < b.name;
+    if (a_choice) return a.edge < b.edge;
+    return a.track > b.track;
+  }
+
+  // Decides `slot_id` (which must be selected). Returns the slot to propagate from.
+  int decide(int slot_id) {
+    Slot& slot = slots_[slot_id];
+    VersionSet candidates = slot.accumulated & slot.allowed;
+    if (candidates.count_versions() == 0) {
+      // Every version still possible is yanked: that is a fact to learn.
+      Incompatibility incompatibility;
+      incompatibility.cause = Cause::kYanked;
+      VersionSet rest = slot.accumulated;
+      rest.reset(rest.absent_bit());
+      incompatibility.terms.push_back(Term{slot_id, rest});
+      // Not empty: propagation never leaves a slot that must be selected without versions.
+      assert(!rest.empty());
+      add(std::move(incompatibility));
+      return slot_id;
+    }
+    std::size_t version = choose(slot_id, candidates);
+    add_dependencies(slot_id, version);
+    VersionSet chosen = VersionSet::none(slots_[slot_id].n);
+    chosen.set(version);
+    ++level_;
+    slots_[slot_id].decided = version;
+    slots_[slot_id].pending = false;
+    assign(slot_id, std::move(chosen), kNone);
+    return slot_id;
+  }
+
+  std::size_t choose(int slot_id, const VersionSet& candidates) {
+    const Slot& slot = slots_[slot_id];
+    if (slot.kind != SlotKind::kChoice) {
+      if (slot.locked != kNoVersion && candidates.test(slot.locked)) return slot.locked;
+      return candidates.first_version();
+    }
+    // A track already selected (or required) first, then a locked one, then the newest.
+    for (std::size_t i = 0; i < slot.n; ++i) {
+      if (!candidates.test(i)) continue;
+      const Target& option = slot.options[i];
+      const Slot& track = slots_[option.slot];
+      if (track.decided != kNoVersion
+              ? option.set.test(track.decided)
+              : track.accumulated.positive() && track.accumulated.intersects(option.set)) {
+        return i;
+      }
+    }
+    for (std::size_t i = 0; i < slot.n; ++i) {
+      if (!candidates.test(i)) continue;
+      const Target& option = slot.options[i];
+      const Slot& track = slots_[option.slot];
+      if (track.locked != kNoVersion && option.set.test(track.locked)) return i;
+    }
+    return candidates.first_version();
+  }
+
+  // ---- Outcomes.
+
+  SolveOutcome needs() const {
+    return SolveOutcome{
+        NeedsDocuments{std::vector<PackageName>(unfetched_.begin(), unfetched_.end())}};
+  }
+
+  // The slot an edge of a decided version was satisfied by.
+  int satisfied_by(int edge_id) {
+    const Target& t = target(edge_id);
+    if (t.kind != Target::Kind::kSlot) return kNone;
+    const Slot& slot = slots_[t.slot];
+    if (slot.kind != SlotKind::kChoice) return t.slot;
+    if (slot.decided == kNoVersion) return kNone;
+    return slot.options[slot.decided].slot;
+  }
+
+  Resolution build_resolution() {
+    Resolution resolution;
+    std::map<int, std::size_t> index_of;
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      const Slot& slot = slots_[s];
+      if (slot.kind != SlotKind::kTrack || slot.decided == kNoVersion) continue;
+      const auto& release = *slot.releases[slot.decided];
+      index_of[static_cast<int>(s)] = resolution.packages.size();
+      resolution.packages.push_back(
+          ResolvedPackage{*slot.name, release.version, release.digest, release.yanked, {}});
+    }
+    for (std::size_t s = 0; s < slots_.size(); ++s) {
+      const Slot& slot = slots_[s];
+      if (slot.kind == SlotKind::kChoice || slot.decided == kNoVersion) continue;
+      std::optional<PackageVersion> by;
+      if (slot.kind == SlotKind::kTrack) {
+        by = PackageVersion{*slot.name, slot.releases[slot.decided]->version};
+      }
+      for (int edge_id : std::vector<int>(slot.release_edges[slot.decided])) {
+        int satisfier = satisfied_by(edge_id);
+        auto it = index_of.find(satisfier);
+        if (it == index_of.end()) continue;
+        resolution.packages[it->second].required_by.push_back(
+            Requirer{by, edges_[edge_id].requirement});
+      }
+    }
+    for (auto& package : resolution.packages) {
+      std::sort(package.required_by.begin(), package.required_by.end(),
+                [](const Requirer& a, const Requirer& b) {
+                  if (a.by != b.by) return !a.by || (b.by && *a.by < *b.by);
+                  return a.requirement.to_string() < b.requirement.to_string();
+                });
+    }
+    std::sort(resolution.packages.begin(), resolution.packages.end(),
+              [](const ResolvedPackage& a, const ResolvedPackage& b) {
+                if (a.name != b.name) return a.name < b.name;
+                return a.version < b.version;
+              });
+    return resolution;
+  }
+
+  Conflict build_conflict(int terminal);
+
+  const ResolveRequest& request_;
+  const PackageSource& source_;
+  std::map<PackageName, std::vector<Version>> locked_;  // lock entries still preferred
+  std::set<PackageName> updating_;                      // `update` names (not with update_all)
+  std::map<PackageName, PackageInfo> packages_;
+  std::set<PackageName> unfetched_;
+  std::map<std::string, int> edge_ids_;
+  std::vector<Edge> edges_;
+  std::vector<Slot> slots_;
+  std::vector<Incompatibility> incompatibilities_;
+  std::unordered_set<std::uint64_t> added_;  // (slot, edge) pairs whose dependency is added
+  std::vector<Assignment> assignments_;
+  std::vector<int> pending_;  // slots that may need a decision (checked lazily)
+  int root_ = kNone;
+  int level_ = 0;
+};
+
+Conflict Solver::build_conflict(int terminal) {
+  // The external incompatibilities of the derivation, depth first, left cause before right.
+  std::vector<int> externals;
+  std::vector<char> seen(incompatibilities_.size(), 0);
+  std::vector<std::pair<int, int>> stack{{terminal, 0}};
+  while (!stack.empty()) {
+    auto& [id, state] = stack.back();
+    const Incompatibility& node = incompatibilities_[id];
+    if (node.cause != Cause::kDerived) {
+      if (!seen[id]) externals.push_back(id);
+      seen[id] = 1;
+      stack.pop_back();
+      continue;
+    }
+    if (state == 0) {
+      if (seen[id]) {
+        stack.pop_back();
+        continue;
+      }
+      seen[id] = 1;
+      state = 1;
+      stack.emplace_back(node.left, 0);
+    } else if (state == 1) {
+      state = 2;
+      stack.emplace_back(node.right, 0);
+    } else {
+      stack.pop_back();
+    }
+  }
+
+  // How far each slot is from the project along the facts, so that facts print in chain order.
+  std::map<int, int> distance{{root_, 0}};
+  auto distance_of = [&](int slot) {
+    auto it = distance.find(slot);
+    return it == distance.end() ? INT_MAX : it->second;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int id : externals) {
+      const Incompatibility& node = incompatibilities_[id];
+      if (node.cause != Cause::kDependency && node.cause != Cause::kChoice) continue;
+      int from = distance_of(node.from);
+      if (from == INT_MAX) continue;
+      int to_slot = node.terms.back().slot;
+      int step = node.cause == Cause::kChoice ? 0 : 1;
+      if (from + step < distance_of(to_slot)) {
+        distance[to_slot] = from + step;
+        changed = true;
+      }
+    }
+  }
+  auto term_on = [](const Incompatibility& node, int slot) -> const Term* {
+    for (const auto& term : node.terms) {
+      if (term.slot == slot) return &term;
+    }
+    return nullptr;
+  };
+
+  struct Entry {
+    Fact fact;
+    int depth = INT_MAX;
+    int from = kNone;
+    int id = kNone;
+  };
+  const PackageName placeholder = slots_[root_].name.value_or(edges_.front().name);
+  std::vector<Entry> entries;
+  for (int id : externals) {
+    const Incompatibility& node = incompatibilities_[id];
+    Entry entry{Fact{Fact::Kind::kRequested, placeholder, {}, {}, {}, {}, {}}};
+    entry.id = id;
+    entry.from = node.from;
+    entry.depth = node.from == kNone ? INT_MAX : distance_of(node.from);
+    Fact& fact = entry.fact;
+    switch (node.cause) {
+      case Cause::kChoice:
+      case Cause::kDerived:
+      case Cause::kNotFetched:
+        continue;
+      case Cause::kYanked: {
+        const Slot& slot = slots_[node.terms[0].slot];
+        fact.kind = Fact::Kind::kYanked;
+        fact.package = *slot.name;
+        fact.versions = versions_text(slot, node.terms[0].set);
+        entry.from = node.terms[0].slot;
+        entry.depth = distance_of(entry.from);
+        break;
+      }
+      case Cause::kDependency:
+      case Cause::kNoMatch:
+      case Cause::kMissing:
+      case Cause::kUnreachable: {
+        const Edge& edge = edges_[node.edge];
+        fact.kind = node.cause == Cause::kDependency ? Fact::Kind::kDependency
+                    : node.cause == Cause::kNoMatch  ? Fact::Kind::kNoMatch
+                    : node.cause == Cause::kMissing  ? Fact::Kind::kMissing
+                                                     : Fact::Kind::kUnreachable;
+        fact.package = edge.name;
+        fact.requirement = edge.text;
+        const Slot& from = slots_[node.from];
+        if (from.kind == SlotKind::kTrack) {
+          fact.dependent = *from.name;
+          const Term* term = term_on(node, node.from);
+          fact.dependent_versions =
+              versions_text(from, term ? term->set : VersionSet::none(from.n));
+        } else if (fact.kind == Fact::Kind::kDependency) {
+          fact.kind = Fact::Kind::kRequested;
+        }
+        if (fact.kind == Fact::Kind::kNoMatch) {
+          const PackageInfo& info = packages_.at(edge.name);
+          if (!info.sorted.empty()) fact.versions = info.sorted.front()->version.to_string();
+        }
+        break;
+      }
+    }
+    entries.push_back(std::move(entry));
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.depth < b.depth; });
+
+  // Fold "you asked for A R" into the facts about what A needs.
+  std::vector<char> dropped(entries.size(), 0);
+  for (std::size_t r = 0; r < entries.size(); ++r) {
+    if (entries[r].fact.kind != Fact::Kind::kRequested) continue;
+    const Incompatibility& node = incompatibilities_[entries[r].id];
+    const Term* requested = node.terms.size() == 2 ? &node.terms.back() : nullptr;
+    if (requested == nullptr) continue;
+    std::map<int, VersionSet> reached;  // slot -> versions the project's requirement allows
+    const Slot& target_slot = slots_[requested->slot];
+    if (target_slot.kind == SlotKind::kChoice) {
+      for (const auto& option : target_slot.options) reached[option.slot] = option.set;
+    } else {
+      reached[requested->slot] = ~requested->set;
+    }
+    for (auto& entry : entries) {
+      if (!entry.fact.dependent || entry.fact.kind == Fact::Kind::kYanked) continue;
+      auto it = reached.find(entry.from);
+      if (it == reached.end()) continue;
+      const Term* term = term_on(incompatibilities_[entry.id], entry.from);
+      VersionSet shown = term ? term->set & it->second : it->second;
+      shown.reset(shown.absent_bit());
+      if (shown.count_versions() > 0) {
+        entry.fact.dependent_versions = versions_text(slots_[entry.from], shown);
+      }
+      entry.fact.requested_as = entries[r].fact.requirement;
+      dropped[r] = 1;
+    }
+  }
+
+  // The clash: the derivation step nearest the conclusion that resolved two requirements on one
+  // package that share no version ("no version satisfies both =0.2.0 and ^0.2.1").
+  int clash = kNone;
+  {
+    std::vector<int> queue{terminal};
+    std::vector<char> queued(incompatibilities_.size(), 0);
+    queued[terminal] = 1;
+    for (std::size_t head = 0; head < queue.size() && clash == kNone; ++head) {
+      const Incompatibility& node = incompatibilities_[queue[head]];
+      if (node.cause != Cause::kDerived) continue;
+      const Term* left = term_on(incompatibilities_[node.left], node.pivot);
+      const Term* right = term_on(incompatibilities_[node.right], node.pivot);
+      if (slots_[node.pivot].kind == SlotKind::kTrack && left != nullptr && right != nullptr &&
+          !left->set.positive() && !right->set.positive() &&
+          !(~left->set).intersects(~right->set)) {
+        clash = queue[head];
+        break;
+      }
+      for (int cause : {node.left, node.right}) {
+        if (!queued[cause]) {
+          queued[cause] = 1;
+          queue.push_back(cause);
+        }
+      }
+    }
+  }
+
+  const Incompatibility& last = incompatibilities_[terminal];
+  const PackageName& header = clash != kNone ? *slots_[incompatibilities_[clash].pivot].name
+                              : last.cause == Cause::kDerived ? *slots_[last.pivot].name
+                              : last.edge != kNone            ? edges_[last.edge].name
+                                                   : *slots_[last.terms.front().slot].name;
+  Conflict conflict{header, {}, {}, {}};
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!dropped[i]) conflict.facts.push_back(entries[i].fact);
+  }
+  if (clash == kNone) return conflict;
+  const Incompatibility& step = incompatibilities_[clash];
+  const Slot& pivot = slots_[step.pivot];
+  // Name each side by the requirement it came from, when a fact states it.
+  auto label = [&](const VersionSet& set) -> std::pair<int, std::string> {
+    for (const auto& entry : entries) {
+      const Incompatibility& node = incompatibilities_[entry.id];
+      if (node.cause != Cause::kDependency) continue;
+      const Term* term = term_on(node, step.pivot);
+      if (term != nullptr && node.from != step.pivot && ~term->set == set) {
+        return {entry.depth, edges_[node.edge].text};
+      }
+    }
+    return {INT_MAX, versions_text(pivot, set)};
+  };
+  auto a = label(~term_on(incompatibilities_[step.left], step.pivot)->set);
+  auto b = label(~term_on(incompatibilities_[step.right], step.pivot)->set);
+  if (b.first < a.first) std::swap(a, b);
+  conflict.clash_first = a.second;
+  conflict.clash_second = b.second;
+  return conflict;
+}
+
+}  // namespace
+
+SolveOutcome solve(const ResolveRequest& request, const PackageSource& source) {
+  Solver solver(request, source);
+  return solver.run();
+}
+
+std::vector<PackageName> unfetched_dependencies(const ResolveRequest& request,
+                                                const PackageSource& source) {
+  std::set<PackageName> locked_names;
+  std::set<std::pair<PackageName, Version>> locked;
+  if (!request.update_all) {
+    std::set<PackageName> freed(request.update.begin(), request.update.end());
+    for (const auto& entry : request.locked) {
+      if (!freed.contains(entry.name)) locked.emplace(entry.name, entry.version);
+    }
+  }
+  std::set<PackageName> missing;
+  std::map<PackageName, std::set<std::string>> visited;  // requirement texts seen per package
+  std::map<PackageName, std::vector<char>> expanded;     // releases whose dependencies are queued
+  std::deque<std::pair<PackageName, VersionReq>> queue;
+  for (const auto& requirement : request.requirements) {
+    queue.emplace_back(requirement.name, requirement.requirement);
+  }
+  while (!queue.empty()) {
+    auto [name, requirement] = std::move(queue.front());
+    queue.pop_front();
+    if (!visited[name].insert(requirement.to_string()).second) continue;
+    const api::PackageDocument* document = source.find(name);
+    if (document == nullptr) {
+      if (source.absence(name) == Absence::kNotFetched) missing.insert(name);
+      continue;
+    }
+    auto& done = expanded[name];
+    done.resize(document->versions.size(), 0);
+    for (std::size_t i = 0; i < document->versions.size(); ++i) {
+      const auto& release = document->versions[i];
+      if (done[i] || !satisfies(requirement, release.version, request.allow_prereleases)) continue;
+      if (release.yanked && !locked.contains({name, release.version})) continue;
+      done[i] = 1;
+      for (const auto& dependency : release.dependencies) {
+        queue.emplace_back(dependency.name, dependency.requirement);
+      }
+    }
+  }
+  return std::vector<PackageName>(missing.begin(), missing.end());
+}
+
+}  // namespace wreg::resolve

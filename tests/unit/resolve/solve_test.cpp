@@ -1,0 +1,327 @@
+// Scenarios from issue 4, each a small registry written inline.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+
+#include "tests/unit/resolve/resolve_test_util.h"
+
+namespace wreg::resolve {
+namespace {
+
+using testing::name;
+using testing::picks;
+using testing::Registry;
+using testing::root;
+
+TEST(SolveTest, PicksTheNewestMatchingVersionOfOnePackage) {
+  Registry source;
+  source.add("demo:lib@1.0.0");
+  source.add("demo:lib@1.4.1");
+  source.add("demo:lib@2.0.0");
+  EXPECT_EQ(picks(solve(root({"demo:lib@^1.0"}), source)), "demo:lib 1.4.1");
+}
+
+TEST(SolveTest, BacktracksPastNewestWhenItsDependencyConflicts) {
+  Registry source;
+  source.add("demo:app@1.1.0", {"demo:lib@^1.1"});
+  source.add("demo:app@1.0.0", {"demo:lib@^1.0"});
+  source.add("demo:lib@1.0.2");
+  source.add("demo:lib@1.1.0");
+  EXPECT_EQ(picks(solve(root({"demo:app@^1", "demo:lib@=1.0.2"}), source)),
+            "demo:app 1.0.0, demo:lib 1.0.2");
+}
+
+TEST(SolveTest, DiamondUnifiesOnOneVersionSatisfyingBothSides) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:left@^1", "demo:right@^1"});
+  source.add("demo:left@1.0.0", {"demo:base@^1.2"});
+  source.add("demo:right@1.0.0", {"demo:base@~1.3.0"});
+  for (auto v : {"1.2.0", "1.3.0", "1.3.4", "1.4.0"}) source.add(std::string("demo:base@") + v);
+  EXPECT_EQ(picks(solve(root({"demo:app@^1"}), source)),
+            "demo:app 1.0.0, demo:base 1.3.4, demo:left 1.0.0, demo:right 1.0.0");
+}
+
+TEST(SolveTest, TwoTracksOfOnePackageSitSideBySide) {
+  Registry source;
+  source.add("wasi:http@0.2.0", {"wasi:io@^0.2"});
+  source.add("demo:new@1.0.0", {"wasi:io@^0.3"});
+  for (auto v : {"0.2.0", "0.2.6", "0.3.0", "0.3.1"}) source.add(std::string("wasi:io@") + v);
+  auto outcome = solve(root({"wasi:http@^0.2", "demo:new@^1"}), source);
+  EXPECT_EQ(picks(outcome), "demo:new 1.0.0, wasi:http 0.2.0, wasi:io 0.2.6, wasi:io 0.3.1");
+  // Each copy records who asked for it.
+  ASSERT_TRUE(outcome.solved());
+  const auto& io_02 = outcome.resolution()->packages[2];
+  ASSERT_EQ(io_02.required_by.size(), 1u);
+  EXPECT_EQ(io_02.required_by[0].by->to_string(), "wasi:http@0.2.0");
+  EXPECT_EQ(io_02.required_by[0].requirement.to_string(), "^0.2");
+}
+
+TEST(SolveTest, RequirementSpanningTracksReusesTheTrackAlreadySelected) {
+  Registry source;
+  source.add("demo:a@1.0.0", {"wasi:io@^0.2"});
+  source.add("demo:b@1.0.0", {"wasi:io@>=0.2, <0.4"});
+  for (auto v : {"0.2.0", "0.2.6", "0.3.0", "0.3.1"}) source.add(std::string("wasi:io@") + v);
+  EXPECT_EQ(picks(solve(root({"demo:a@^1", "demo:b@^1"}), source)),
+            "demo:a 1.0.0, demo:b 1.0.0, wasi:io 0.2.6");
+  // Alone, the wide requirement takes the newest track.
+  EXPECT_EQ(picks(solve(root({"demo:b@^1"}), source)), "demo:b 1.0.0, wasi:io 0.3.1");
+}
+
+TEST(SolveTest, RequirementSpanningTracksFallsBackToAnOlderTrack) {
+  Registry source;
+  source.add("demo:b@1.0.0", {"wasi:io@>=0.2, <0.4"});
+  source.add("wasi:io@0.2.6");
+  source.add("wasi:io@0.3.1", {"demo:gone@^1"});
+  source.set_absent(name("demo:gone"), Absence::kMissing);
+  EXPECT_EQ(picks(solve(root({"demo:b@^1"}), source)), "demo:b 1.0.0, wasi:io 0.2.6");
+}
+
+TEST(SolveTest, ConflictExplanationNamesBothRequirements) {
+  Registry source;
+  source.add("toolsku:analytics@0.2.0", {"toolsku:math-tools@^0.2.1"});
+  source.add("toolsku:math-tools@0.2.0");
+  source.add("toolsku:math-tools@0.2.1");
+  auto outcome = solve(root({"toolsku:math-tools@=0.2.0", "toolsku:analytics@^0.2"}), source);
+  ASSERT_NE(outcome.conflict(), nullptr);
+  EXPECT_EQ(explain(*outcome.conflict()),
+            "cannot resolve toolsku:math-tools:\n"
+            "  you asked for toolsku:math-tools =0.2.0\n"
+            "  toolsku:analytics 0.2.0 (you asked for ^0.2) needs toolsku:math-tools ^0.2.1\n"
+            "  no version satisfies both =0.2.0 and ^0.2.1\n");
+}
+
+TEST(SolveTest, ConflictAlongAChainNamesEveryLink) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:mid@^1"});
+  source.add("demo:mid@1.0.0", {"demo:base@~1.2.0"});
+  source.add("demo:base@1.2.0");
+  source.add("demo:base@1.3.0");
+  auto outcome = solve(root({"demo:app@^1", "demo:base@^1.3"}), source);
+  EXPECT_EQ(picks(outcome),
+            "cannot resolve demo:base:\n"
+            "  you asked for demo:base ^1.3\n"
+            "  demo:app 1.0.0 (you asked for ^1) needs demo:mid ^1\n"
+            "  demo:mid 1.0.0 needs demo:base ~1.2.0\n"
+            "  no version satisfies both ^1.3 and ~1.2.0\n");
+}
+
+TEST(SolveTest, NoMatchingVersionSaysWhatTheNewestIs) {
+  Registry source;
+  source.add("demo:lib@1.4.1");
+  EXPECT_EQ(picks(solve(root({"demo:lib@^2.0"}), source)),
+            "cannot resolve demo:lib:\n"
+            "  you asked for demo:lib ^2.0, but no version of demo:lib matches it"
+            " (the newest is 1.4.1)\n");
+}
+
+TEST(SolveTest, YankedVersionIsNeverNewlyChosen) {
+  Registry source;
+  source.add("demo:lib@1.0.0");
+  source.add("demo:lib@1.1.0", {}, /*yanked=*/true);
+  EXPECT_EQ(picks(solve(root({"demo:lib@^1"}), source)), "demo:lib 1.0.0");
+  EXPECT_EQ(picks(solve(root({"demo:lib@=1.1.0"}), source)),
+            "cannot resolve demo:lib:\n"
+            "  you asked for demo:lib =1.1.0\n"
+            "  demo:lib 1.1.0 is yanked\n");
+}
+
+TEST(SolveTest, YankedVersionIsKeptFromTheLock) {
+  Registry source;
+  source.add("demo:lib@1.0.0");
+  source.add("demo:lib@1.1.0", {}, /*yanked=*/true);
+  auto outcome = solve(root({"demo:lib@^1"}, {"demo:lib@1.1.0"}), source);
+  EXPECT_EQ(picks(outcome), "demo:lib 1.1.0");
+  EXPECT_TRUE(outcome.resolution()->packages[0].yanked);
+  // `update` frees it, and then it is not chosen again.
+  auto request = root({"demo:lib@^1"}, {"demo:lib@1.1.0"});
+  request.update_all = true;
+  EXPECT_EQ(picks(solve(request, source)), "demo:lib 1.0.0");
+}
+
+struct PrereleaseCase {
+  const char* requirement;
+  bool allow;
+  const char* expected;
+};
+
+TEST(SolveTest, PrereleasesOnlyWhenTheRequirementNamesOne) {
+  Registry source;
+  for (auto v : {"1.0.0", "1.1.0-rc.1", "2.0.0-rc.1", "2.0.0-rc.2"}) {
+    source.add(std::string("demo:lib@") + v);
+  }
+  const PrereleaseCase cases[] = {
+      {"demo:lib@^1", false, "demo:lib 1.0.0"},
+      {"demo:lib@^1.1.0-rc.1", false, "demo:lib 1.1.0-rc.1"},
+      {"demo:lib@>=2.0.0-rc.1", false, "demo:lib 2.0.0-rc.2"},
+      {"demo:lib@^1", true, "demo:lib 1.1.0-rc.1"},
+      {"demo:lib@>=1.5", true, "demo:lib 2.0.0-rc.2"},
+  };
+  for (const auto& c : cases) {
+    auto request = root({c.requirement});
+    request.allow_prereleases = c.allow;
+    EXPECT_EQ(picks(solve(request, source)), c.expected) << c.requirement << " " << c.allow;
+  }
+  EXPECT_EQ(picks(solve(root({"demo:lib@^2"}), source)),
+            "cannot resolve demo:lib:\n"
+            "  you asked for demo:lib ^2, but no version of demo:lib matches it"
+            " (the newest is 2.0.0-rc.2)\n");
+}
+
+Registry lock_registry() {
+  Registry source;
+  for (auto v : {"1.0.0", "1.1.0"}) {
+    source.add(std::string("demo:a@") + v, {"demo:shared@^1"});
+    source.add(std::string("demo:b@") + v, {"demo:shared@^1"});
+    source.add(std::string("demo:shared@") + v);
+  }
+  source.add("demo:a@1.2.0", {"demo:shared@^1.1"});
+  return source;
+}
+
+TEST(SolveTest, LockedVersionsAreKeptWhileTheyStillSatisfy) {
+  auto source = lock_registry();
+  auto request =
+      root({"demo:a@^1", "demo:b@^1"}, {"demo:a@1.0.0", "demo:b@1.0.0", "demo:shared@1.0.0"});
+  EXPECT_EQ(picks(solve(request, source)), "demo:a 1.0.0, demo:b 1.0.0, demo:shared 1.0.0");
+  // A requirement the lock no longer satisfies moves only that package.
+  request.requirements[1] = testing::requirement("demo:b@^1.1");
+  EXPECT_EQ(picks(solve(request, source)), "demo:a 1.0.0, demo:b 1.1.0, demo:shared 1.0.0");
+}
+
+TEST(SolveTest, UpdateOnePackageChangesOnlyWhatItMust) {
+  auto source = lock_registry();
+  auto request =
+      root({"demo:a@^1", "demo:b@^1"}, {"demo:a@1.0.0", "demo:b@1.0.0", "demo:shared@1.0.0"});
+  request.update = {name("demo:a")};
+  // demo:a 1.2.0 needs demo:shared ^1.1, so shared moves too; demo:b stays.
+  EXPECT_EQ(picks(solve(request, source)), "demo:a 1.2.0, demo:b 1.0.0, demo:shared 1.1.0");
+  request.update = {name("demo:b")};
+  EXPECT_EQ(picks(solve(request, source)), "demo:a 1.0.0, demo:b 1.1.0, demo:shared 1.0.0");
+  request.update.clear();
+  request.update_all = true;
+  EXPECT_EQ(picks(solve(request, source)), "demo:a 1.2.0, demo:b 1.1.0, demo:shared 1.1.0");
+}
+
+TEST(SolveTest, SameAnswerWhateverTheOrderOfTheSource) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:x@^1", "demo:y@^1", "demo:z@>=1"});
+  source.add("demo:app@1.1.0", {"demo:x@^1.1", "demo:y@~1.0", "demo:z@^2"});
+  for (auto v : {"1.0.0", "1.1.0", "1.2.0"}) {
+    source.add(std::string("demo:x@") + v, {"demo:y@^1"});
+    source.add(std::string("demo:y@") + v, {"demo:z@^1"});
+  }
+  for (auto v : {"1.0.0", "2.0.0", "2.1.0"}) source.add(std::string("demo:z@") + v);
+  auto request = root({"demo:app@^1", "demo:z@^2.1"});
+  const std::string expected = picks(solve(request, source));
+  EXPECT_EQ(expected, "demo:app 1.1.0, demo:x 1.2.0, demo:y 1.0.0, demo:z 1.0.0, demo:z 2.1.0");
+  std::mt19937 random(7);
+  for (int round = 0; round < 20; ++round) {
+    Registry shuffled;
+    auto names = source.names();
+    std::shuffle(names.begin(), names.end(), random);
+    for (const auto& n : names) {
+      auto document = *source.document(n);
+      std::shuffle(document.versions.begin(), document.versions.end(), random);
+      for (auto& release : document.versions) {
+        std::shuffle(release.dependencies.begin(), release.dependencies.end(), random);
+      }
+      shuffled.put(std::move(document));
+    }
+    std::shuffle(request.requirements.begin(), request.requirements.end(), random);
+    EXPECT_EQ(picks(solve(request, shuffled)), expected);
+  }
+}
+
+TEST(SolveTest, MissingPackageIsAFactNotARetry) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:gone@^1"});
+  source.set_absent(name("demo:gone"), Absence::kMissing);
+  EXPECT_EQ(picks(solve(root({"demo:app@^1"}), source)),
+            "cannot resolve demo:app:\n"
+            "  demo:app 1.0.0 (you asked for ^1) needs demo:gone ^1,"
+            " but the registry has no package demo:gone\n");
+  EXPECT_EQ(picks(solve(root({"demo:gone@^1"}), source)),
+            "cannot resolve demo:gone:\n"
+            "  you asked for demo:gone ^1, but the registry has no package demo:gone\n");
+}
+
+TEST(SolveTest, UnfetchedPackagesAreListedForTheClientToFetch) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:lib@^1", "demo:util@^1"});
+  auto outcome = solve(root({"demo:app@^1", "demo:other@^2"}), source);
+  EXPECT_EQ(picks(outcome), "needs: demo:lib demo:other demo:util");
+  std::vector<std::string> names;
+  for (const auto& n : unfetched_dependencies(root({"demo:app@^1"}), source)) {
+    names.push_back(n.to_string());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"demo:lib", "demo:util"}));
+  source.add("demo:lib@1.0.0");
+  source.add("demo:util@1.0.0");
+  EXPECT_TRUE(unfetched_dependencies(root({"demo:app@^1"}), source).empty());
+  EXPECT_EQ(picks(solve(root({"demo:app@^1"}), source)),
+            "demo:app 1.0.0, demo:lib 1.0.0, demo:util 1.0.0");
+}
+
+TEST(SolveTest, UnreachablePackageIsNamed) {
+  Registry source;
+  source.set_absent(name("demo:lib"), Absence::kUnreachable);
+  EXPECT_EQ(picks(solve(root({"demo:lib@^1"}), source)),
+            "cannot resolve demo:lib:\n"
+            "  you asked for demo:lib ^1, but demo:lib could not be fetched;"
+            " check the connection and retry\n");
+}
+
+TEST(SolveTest, CyclesTerminate) {
+  Registry source;
+  source.add("demo:a@1.0.0", {"demo:b@^1"});
+  source.add("demo:b@1.0.0", {"demo:c@^1"});
+  source.add("demo:c@1.0.0", {"demo:a@^1"});
+  source.add("demo:self@1.0.0", {"demo:self@^1"});
+  EXPECT_EQ(picks(solve(root({"demo:a@^1", "demo:self@^1"}), source)),
+            "demo:a 1.0.0, demo:b 1.0.0, demo:c 1.0.0, demo:self 1.0.0");
+  // A cycle that cannot close: c needs an a that does not exist.
+  source.add("demo:c@1.0.0", {"demo:a@^1.5"});
+  auto outcome = solve(root({"demo:a@^1"}), source);
+  ASSERT_NE(outcome.conflict(), nullptr);
+  EXPECT_EQ(explain(*outcome.conflict()),
+            "cannot resolve demo:a:\n"
+            "  demo:a 1.0.0 (you asked for ^1) needs demo:b ^1\n"
+            "  demo:b 1.0.0 needs demo:c ^1\n"
+            "  demo:c 1.0.0 needs demo:a ^1.5, but no version of demo:a matches it"
+            " (the newest is 1.0.0)\n");
+}
+
+std::string chain_name(int i) { return "demo:p" + std::to_string(i); }
+
+TEST(SolveTest, ThousandDeepChainSolvesWithoutStackOverflow) {
+  constexpr int kDepth = 1000;
+  Registry source;
+  for (int i = 0; i < kDepth; ++i) {
+    std::string release = chain_name(i) + "@1.0.0";
+    std::string next = chain_name(i + 1) + "@^1";
+    if (i + 1 < kDepth) {
+      source.add(release, {next});
+      source.add(chain_name(i) + "@1.1.0", {next});
+    } else {
+      source.add(release);
+    }
+  }
+  auto outcome = solve(root({chain_name(0) + "@^1"}), source);
+  ASSERT_TRUE(outcome.solved());
+  EXPECT_EQ(outcome.resolution()->packages.size(), static_cast<std::size_t>(kDepth));
+  // The last link rules itself out: the whole chain fails, and says why from the top down.
+  source.add(chain_name(kDepth - 1) + "@1.0.0", {"demo:gone@^1"});
+  source.set_absent(name("demo:gone"), Absence::kMissing);
+  auto failed = solve(root({chain_name(0) + "@^1"}), source);
+  ASSERT_NE(failed.conflict(), nullptr);
+  const auto& facts = failed.conflict()->facts;
+  ASSERT_EQ(facts.size(), static_cast<std::size_t>(kDepth));
+  EXPECT_EQ(describe(facts.front()), "demo:p0 1.0.0, 1.1.0 (you asked for ^1) needs demo:p1 ^1");
+  EXPECT_EQ(describe(facts.back()),
+            "demo:p999 1.0.0 needs demo:gone ^1, but the registry has no package demo:gone");
+}
+
+}  // namespace
+}  // namespace wreg::resolve
