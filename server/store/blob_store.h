@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -116,8 +117,14 @@ class BlobStore {
   };
   virtual Result<Listing> list() = 0;
 
-  // Deletes a stored blob (gc only; the caller checked no release names it). kNotFound; kIo.
-  virtual Result<void> remove(const Digest& digest) = 0;
+  // Deletes an orphaned blob for gc, safely against a concurrent publish of the same bytes
+  // (whose commit() refreshes the blob's modification time): the file is first moved aside,
+  // then deleted only if it was last committed before `older_than` and `unreferenced()` still
+  // answers true; otherwise it is put back. Returns whether it was deleted. kNotFound; kIo; or
+  // the error `unreferenced()` returned.
+  virtual Result<bool> remove_orphan(const Digest& digest,
+                                     std::filesystem::file_time_type older_than,
+                                     const std::function<Result<bool>()>& unreferenced) = 0;
 
   // Removes temp files older than `grace` (uploads abandoned by a crash). Returns how many.
   virtual Result<std::size_t> remove_stale_temp_files(std::chrono::seconds grace) = 0;

@@ -53,6 +53,8 @@ class FileSystem {
   virtual SysError link(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
   // fsync(2) of a directory, so that a rename in it survives a crash.
   virtual SysError sync_dir(const std::filesystem::path& dir) = 0;
+  // Sets a file's modification time to now (utimensat(2)).
+  virtual SysError touch(const std::filesystem::path& path) = 0;
   // unlink(2). ENOENT is reported, callers decide whether it matters.
   virtual SysError remove(const std::filesystem::path& path) = 0;
   // mkdir -p, mode 0755.

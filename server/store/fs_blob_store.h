@@ -1,12 +1,15 @@
 // FsBlobStore: the BlobStore on a local file system.
 //
 // Layout under the data dir (DESIGN.md, "Storage"):
-//   blobs/sha256/ab/abcdef...   one file per blob, named by its 64-hex digest, read-only 0444
+//   blobs/sha256/ab/abcdef...   one file per blob, named by its 64 hex digits
 //   blobs/tmp/upload-<random>   uploads in progress (same file system, so rename is atomic)
 // A write goes: temp file (O_EXCL) -> append while hashing -> fsync -> close -> link(2) or
 // rename(2) to the digest path -> fsync of the shard directory. Linking refuses to overwrite, so
 // a blob already stored is never replaced, and identical bytes stored concurrently end as one
-// file. Everything that can fail goes through the FileSystem seam (file_system.h).
+// file; a commit that finds its blob already there refreshes its modification time instead, so
+// that gc (which moves a blob aside before deleting it, see remove_orphan) never deletes bytes a
+// publish is about to record. Everything that can fail goes through the FileSystem seam
+// (file_system.h).
 #pragma once
 
 #include <filesystem>
@@ -36,7 +39,8 @@ class FsBlobStore final : public BlobStore {
   Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) override;
   Result<Digest> rehash(const Digest& digest) override;
   Result<Listing> list() override;
-  Result<void> remove(const Digest& digest) override;
+  Result<bool> remove_orphan(const Digest& digest, std::filesystem::file_time_type older_than,
+                             const std::function<Result<bool>()>& unreferenced) override;
   Result<std::size_t> remove_stale_temp_files(std::chrono::seconds grace) override;
 
   // `blobs/sha256/ab/abcdef...` under the data dir, whether or not it exists.

@@ -40,8 +40,8 @@ struct NewRelease {
   Digest digest;      // of the exact bytes, already committed to the BlobStore
   std::uint64_t size = 0;
   api::ReleaseKind kind = api::ReleaseKind::kComponent;
-  // From the binary's metadata; becomes the package's description when this release is the
-  // package's newest. May be empty.
+  // From the binary's metadata. May be empty. The package's description is that of its newest
+  // release (by precedence) that has one.
   std::string description;
   // WIT packages only: each foreign `ns:name@V` as the requirement `^V`.
   std::vector<api::Dependency> dependencies;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "server/store/log_sink.h"
@@ -49,6 +50,10 @@ class SqliteMetadataStore final : public MetadataStore, public TokenStore {
   // Writes a consistent copy of the database to `target` with SQLite's online backup API while
   // the store stays usable. `target` must not exist. kAlreadyExists; kIo.
   Result<void> backup_to(const std::filesystem::path& target);
+
+  // Runs SQLite's PRAGMA integrity_check and foreign_key_check (for fsck). Returns one line per
+  // problem found, empty when the database is sound. The lines are for the operator.
+  Result<std::vector<std::string>> check_integrity();
 
   // MetadataStore
   Result<void> create_namespace(const std::string& ns) override;

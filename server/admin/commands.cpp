@@ -1,0 +1,351 @@
+#include "server/admin/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <set>
+
+#include "common/text.h"
+#include "server/auth/tokens.h"
+#include "server/store/data_dir.h"
+
+namespace wreg::admin {
+namespace {
+
+namespace fs = std::filesystem;
+
+int report(std::ostream& err, const Error& error) {
+  err << "wreg-server: " << error.message << "\n";
+  return 1;
+}
+
+// Opens an existing data dir for an admin command; `create` only for namespace create.
+Result<store::DataDir> open_dir(const fs::path& data, bool create) {
+  store::DataDirOptions options;
+  options.create = create;
+  options.sqlite.connections = 1;
+  return store::open_data_dir(data, std::move(options));
+}
+
+// Runs a command body, so that no exception from a library escapes into CLI11 or main().
+template <typename Body>
+int guarded(std::ostream& err, Body&& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    err << "wreg-server: unexpected failure: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12) return std::nullopt;
+  std::uint64_t value = 0;
+  for (const char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  std::uint64_t unit = 0;
+  switch (text.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      return std::nullopt;
+  }
+  // At most 11 digits times a day stays far below the range of seconds.
+  return std::chrono::seconds(static_cast<std::int64_t>(value * unit));
+}
+
+int namespace_create(const fs::path& data, const std::string& ns, std::ostream& out,
+                     std::ostream& err) {
+  return guarded(err, [&] {
+    if (auto valid = check_label(ns, "namespace"); !valid) return report(err, valid.error());
+    auto dir = open_dir(data, true);
+    if (!dir) return report(err, dir.error());
+    if (auto created = dir->metadata->create_namespace(ns); !created) {
+      return report(err, created.error());
+    }
+    out << "created namespace " << ns << "\n";
+    return 0;
+  });
+}
+
+int namespace_list(const fs::path& data, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    auto names = dir->metadata->list_namespaces();
+    if (!names) return report(err, names.error());
+    for (const std::string& name : *names) out << name << "\n";
+    return 0;
+  });
+}
+
+int token_create(const fs::path& data, const std::vector<std::string>& namespaces, bool admin,
+                 const std::string& note, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    auto token = auth::create_token(*dir->metadata, auth::TokenScopes{admin, namespaces, note});
+    if (!token) return report(err, token.error());
+    // The only line on stdout, so that a script can capture it; shown once, never stored.
+    out << token->secret << "\n" << std::flush;
+    err << "created token " << token->id << "; it is shown only once, store it now\n";
+    return 0;
+  });
+}
+
+int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    auto tokens = dir->metadata->list_tokens();
+    if (!tokens) return report(err, tokens.error());
+    out << "id\tscope\tcreated\tstatus\tnote\n";
+    for (const store::TokenRecord& token : *tokens) {
+      std::string scope = token.admin ? "admin" : "publish:";
+      if (!token.admin) {
+        for (std::size_t i = 0; i < token.namespaces.size(); ++i) {
+          scope += (i == 0 ? "" : ",") + token.namespaces[i];
+        }
+      }
+      out << token.id << "\t" << scope << "\t" << token.created << "\t"
+          << (token.revoked ? "revoked " + *token.revoked : std::string("live")) << "\t"
+          << token.note << "\n";
+    }
+    return 0;
+  });
+}
+
+int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    if (auto revoked = dir->metadata->revoke_token(id); !revoked) {
+      return report(err, revoked.error());
+    }
+    out << "revoked token " << id << "\n";
+    return 0;
+  });
+}
+
+int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    std::size_t problems = 0;
+    auto problem = [&](const std::string& line) {
+      err << line << "\n";
+      ++problems;
+    };
+
+    auto integrity = dir->metadata->check_integrity();
+    if (!integrity) return report(err, integrity.error());
+    for (const std::string& line : *integrity) problem(line);
+
+    auto referenced = dir->metadata->referenced_blobs();
+    if (!referenced) return report(err, referenced.error());
+    auto listing = dir->blobs->list();
+    if (!listing) return report(err, listing.error());
+
+    std::map<Digest, std::uint64_t> stored;
+    for (const store::StoredBlob& blob : listing->blobs) stored.emplace(blob.digest, blob.size);
+    for (const std::string& stray : listing->strays) {
+      problem("stray file " + stray + " in the blob store: not named by a digest; move it away");
+    }
+    for (const store::StoredBlob& blob : listing->blobs) {
+      auto actual = dir->blobs->rehash(blob.digest);
+      if (!actual) {
+        problem("unreadable blob " + blob.digest.to_string() + ": " + actual.error().message);
+      } else if (!(*actual == blob.digest)) {
+        problem("corrupt blob " + blob.digest.to_string() + ": its bytes hash to " +
+                actual->to_string() + "; restore it from a backup");
+      }
+    }
+    std::set<Digest> named;
+    for (const store::ReferencedBlob& blob : *referenced) {
+      named.insert(blob.digest);
+      const auto found = stored.find(blob.digest);
+      if (found == stored.end()) {
+        problem("missing blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
+                "; restore it from a backup");
+      } else if (found->second != blob.size) {
+        problem("blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
+                " has " + std::to_string(found->second) + " bytes, the release records " +
+                std::to_string(blob.size) + "; restore it from a backup");
+      }
+    }
+    std::size_t orphans = 0;
+    for (const store::StoredBlob& blob : listing->blobs) {
+      if (named.contains(blob.digest)) continue;
+      ++orphans;
+      out << "orphan blob " << blob.digest.to_string() << " (" << blob.size
+          << " bytes): no release names it; `wreg-server gc` removes it\n";
+    }
+    out << "checked " << listing->blobs.size() << " blobs and " << referenced->size()
+        << " referenced digests: " << problems << (problems == 1 ? " problem, " : " problems, ")
+        << orphans << (orphans == 1 ? " orphan\n" : " orphans\n");
+    return problems == 0 ? 0 : 1;
+  });
+}
+
+int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std::ostream& err,
+       fs::file_time_type now) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    auto referenced = dir->metadata->referenced_blobs();
+    if (!referenced) return report(err, referenced.error());
+    auto listing = dir->blobs->list();
+    if (!listing) return report(err, listing.error());
+    std::set<Digest> named;
+    for (const store::ReferencedBlob& blob : *referenced) named.insert(blob.digest);
+
+    const fs::file_time_type cutoff = now - grace;
+    std::size_t removed = 0;
+    std::size_t kept = 0;
+    std::uint64_t bytes = 0;
+    for (const store::StoredBlob& blob : listing->blobs) {
+      if (named.contains(blob.digest)) continue;
+      if (blob.modified >= cutoff) {
+        ++kept;
+        continue;
+      }
+      store::MetadataStore& metadata = *dir->metadata;
+      const Digest digest = blob.digest;
+      auto deleted = dir->blobs->remove_orphan(digest, cutoff, [&]() -> Result<bool> {
+        auto in_use = metadata.is_referenced(digest);
+        if (!in_use) return std::move(in_use).error();
+        return !*in_use;
+      });
+      if (!deleted) {
+        if (deleted.error().code == ErrorCode::kNotFound) continue;  // removed meanwhile
+        return report(err, deleted.error());
+      }
+      if (*deleted) {
+        ++removed;
+        bytes += blob.size;
+        out << "removed orphan blob " << digest.to_string() << " (" << blob.size << " bytes)\n";
+      } else {
+        ++kept;
+      }
+    }
+    auto temps = dir->blobs->remove_stale_temp_files(grace);
+    if (!temps) return report(err, temps.error());
+    out << "removed " << removed << " orphaned blobs (" << bytes << " bytes) and " << *temps
+        << " abandoned uploads; kept " << kept << " orphans younger than the grace period\n";
+    return 0;
+  });
+}
+
+int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, false);
+    if (!dir) return report(err, dir.error());
+    if (auto done = dir->metadata->backup_to(to); !done) {
+      if (done.error().code == ErrorCode::kAlreadyExists) {
+        err << "wreg-server: " << wreg::quoted(to.string())
+            << " already exists; choose a new file for the backup\n";
+        return 1;
+      }
+      return report(err, done.error());
+    }
+    out << "backed up the database to " << to.string() << "; copy " << (data / "blobs").string()
+        << " as well (its files never change)\n";
+    return 0;
+  });
+}
+
+void add_admin_commands(CLI::App& app, int& exit_status) {
+  struct Options {
+    std::string data = "wreg-data";
+    std::string ns;
+    std::vector<std::string> namespaces;
+    bool admin = false;
+    std::string note;
+    std::int64_t id = 0;
+    std::string grace = "24h";
+    std::string to;
+  };
+  // Shared by the callbacks, which CLI11 keeps as long as `app`.
+  auto options = std::make_shared<Options>();
+  auto add_data = [options](CLI::App* command) {
+    command->add_option("--data", options->data, "the registry's data directory")
+        ->capture_default_str();
+  };
+  int* status = &exit_status;
+
+  CLI::App* ns = app.add_subcommand("namespace", "create and list namespaces");
+  ns->require_subcommand(1);
+  CLI::App* ns_create = ns->add_subcommand("create", "create a namespace");
+  add_data(ns_create);
+  ns_create->add_option("NS", options->ns, "the namespace, a kebab-case label")->required();
+  ns_create->callback([options, status] {
+    *status = namespace_create(options->data, options->ns, std::cout, std::cerr);
+  });
+  CLI::App* ns_list = ns->add_subcommand("list", "list namespaces");
+  add_data(ns_list);
+  ns_list->callback(
+      [options, status] { *status = namespace_list(options->data, std::cout, std::cerr); });
+
+  CLI::App* token = app.add_subcommand("token", "create, list and revoke tokens");
+  token->require_subcommand(1);
+  CLI::App* token_new = token->add_subcommand("create", "create a token and print it once");
+  add_data(token_new);
+  token_new->add_option("--namespace", options->namespaces,
+                        "a namespace the token may publish to (repeatable)");
+  token_new->add_flag("--admin", options->admin, "the token may do everything");
+  token_new->add_option("--note", options->note, "a note shown by `token list`");
+  token_new->callback([options, status] {
+    *status = token_create(options->data, options->namespaces, options->admin, options->note,
+                           std::cout, std::cerr);
+  });
+  CLI::App* token_ls = token->add_subcommand("list", "list tokens (never their secrets)");
+  add_data(token_ls);
+  token_ls->callback(
+      [options, status] { *status = token_list(options->data, std::cout, std::cerr); });
+  CLI::App* token_rm = token->add_subcommand("revoke", "revoke a token by id");
+  add_data(token_rm);
+  token_rm->add_option("ID", options->id, "the token's id, from `token list`")->required();
+  token_rm->callback([options, status] {
+    *status = token_revoke(options->data, options->id, std::cout, std::cerr);
+  });
+
+  CLI::App* check = app.add_subcommand("fsck", "check every blob and release");
+  add_data(check);
+  check->callback([options, status] { *status = fsck(options->data, std::cout, std::cerr); });
+
+  CLI::App* collect = app.add_subcommand("gc", "remove orphaned blobs older than a grace period");
+  add_data(collect);
+  collect->add_option("--grace", options->grace, "e.g. 30s, 15m, 24h, 7d")
+      ->capture_default_str()
+      ->check([](const std::string& text) {
+        return parse_duration(text) ? std::string()
+                                    : "expected a duration like 30s, 15m, 24h or 7d";
+      });
+  collect->callback([options, status] {
+    *status = gc(options->data, *parse_duration(options->grace), std::cout, std::cerr);
+  });
+
+  CLI::App* save = app.add_subcommand("backup", "copy the database with SQLite's online backup");
+  add_data(save);
+  save->add_option("--to", options->to, "the backup file to create")->required();
+  save->callback(
+      [options, status] { *status = backup(options->data, options->to, std::cout, std::cerr); });
+}
+
+}  // namespace wreg::admin

@@ -1,0 +1,135 @@
+#include "server/auth/tokens.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+
+#include "common/package_name.h"
+#include "common/text.h"
+
+namespace wreg::auth {
+namespace {
+
+constexpr std::size_t kSecretBytes = 32;
+constexpr const char* kInvalidToken =
+    "invalid or revoked token; ask an admin for a new one with `wreg-server token create`";
+
+bool is_well_formed(std::string_view token) {
+  if (token.size() != kTokenPrefix.size() + 2 * kSecretBytes || !token.starts_with(kTokenPrefix)) {
+    return false;
+  }
+  return std::all_of(token.begin() + kTokenPrefix.size(), token.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return (x | 0x20) == (y | 0x20);
+         });
+}
+
+const char* verb(Action action) {
+  switch (action) {
+    case Action::kPublish:
+      return "publish to";
+    case Action::kYank:
+      return "yank in";
+    case Action::kRead:
+      return "read";
+    case Action::kAdmin:
+      break;
+  }
+  return "administer";
+}
+
+}  // namespace
+
+Digest hash_token(std::string_view secret) { return Digest::of(secret); }
+
+Result<NewToken> create_token(store::TokenStore& tokens, const TokenScopes& scopes) {
+  if (!scopes.admin && scopes.namespaces.empty()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "a token needs a scope; pass --namespace NS (repeatable) or --admin");
+  }
+  for (const std::string& ns : scopes.namespaces) {
+    if (auto valid = check_label(ns, "namespace"); !valid) return std::move(valid).error();
+  }
+  std::array<unsigned char, kSecretBytes> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    return fail(ErrorCode::kInternal, "the system random generator failed; no token was made");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  NewToken token;
+  token.secret.reserve(kTokenPrefix.size() + 2 * kSecretBytes);
+  token.secret = kTokenPrefix;
+  for (const unsigned char b : bytes) {
+    token.secret += kHex[b >> 4];
+    token.secret += kHex[b & 0xf];
+  }
+  std::fill(bytes.begin(), bytes.end(), 0);
+  auto id =
+      tokens.add_token(hash_token(token.secret), scopes.admin, scopes.namespaces, scopes.note);
+  if (!id) return std::move(id).error();
+  token.id = *id;
+  return token;
+}
+
+Result<std::string_view> bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer";
+  const Error missing = fail(ErrorCode::kUnauthenticated,
+                             "missing bearer token; send `Authorization: Bearer <token>`");
+  if (authorization.size() <= kScheme.size() + 1 ||
+      !iequals(authorization.substr(0, kScheme.size()), kScheme) ||
+      authorization[kScheme.size()] != ' ') {
+    return missing;
+  }
+  std::string_view token = authorization.substr(kScheme.size() + 1);
+  while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+  if (token.empty()) return missing;
+  return token;
+}
+
+bool allows(const Principal& principal, Action action, std::string_view ns) {
+  if (principal.admin) return true;
+  switch (action) {
+    case Action::kRead:
+      return true;
+    case Action::kAdmin:
+      return false;
+    case Action::kPublish:
+    case Action::kYank:
+      return std::find(principal.namespaces.begin(), principal.namespaces.end(), ns) !=
+             principal.namespaces.end();
+  }
+  return false;
+}
+
+Result<Principal> Authorizer::authenticate(std::string_view token) const {
+  // A malformed token is refused before any lookup; the message is the same as for an unknown
+  // one, so it tells nothing about which tokens exist.
+  if (!is_well_formed(token)) return fail(ErrorCode::kUnauthenticated, kInvalidToken);
+  auto record = tokens_.find_token(hash_token(token));
+  if (!record) return std::move(record).error();
+  if (!*record) return fail(ErrorCode::kUnauthenticated, kInvalidToken);
+  return Principal{(*record)->id, (*record)->admin, std::move((*record)->namespaces)};
+}
+
+Result<Principal> Authorizer::authorize(std::string_view token, Action action,
+                                        std::string_view ns) const {
+  auto principal = authenticate(token);
+  if (!principal) return principal;
+  if (!allows(*principal, action, ns)) {
+    if (action == Action::kAdmin) {
+      return fail(ErrorCode::kPermissionDenied,
+                  "this token is not an admin token; ask an admin for one");
+    }
+    return fail(ErrorCode::kPermissionDenied, std::string("this token may not ") + verb(action) +
+                                                  " namespace " + wreg::quoted(ns) +
+                                                  "; ask an admin for a token scoped to it");
+  }
+  return principal;
+}
+
+}  // namespace wreg::auth
