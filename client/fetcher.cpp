@@ -1,0 +1,269 @@
+#include "client/fetcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+namespace wreg::client {
+namespace {
+
+// Optimal string alignment distance: Levenshtein plus adjacent transpositions ("oi" for "io").
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// Names in a listing answer ({"packages":[{"name":...}]}); an unreadable answer gives none.
+std::vector<std::string> listed_names(const std::string& json_text) {
+  std::vector<std::string> names;
+  try {
+    auto json = nlohmann::json::parse(json_text);
+    if (!json.contains("packages") || !json["packages"].is_array()) return names;
+    for (const auto& entry : json["packages"]) {
+      if (entry.is_object() && entry.contains("name") && entry["name"].is_string()) {
+        names.push_back(entry["name"].get<std::string>());
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    names.clear();
+  }
+  return names;
+}
+
+}  // namespace
+
+void parallel_for(std::size_t count, std::size_t threads,
+                  const std::function<void(std::size_t)>& work) {
+  if (count == 0) return;
+  threads = std::max<std::size_t>(1, std::min(threads, count));
+  if (threads == 1) {
+    for (std::size_t i = 0; i < count; ++i) work(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < count; i = next++) work(i);
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+}
+
+std::vector<std::string> close_names(const std::string& wanted,
+                                     const std::vector<std::string>& candidates) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
+  for (const auto& candidate : candidates) {
+    if (candidate == wanted) continue;
+    auto distance = edit_distance(wanted, candidate);
+    if (distance <= limit) scored.emplace_back(distance, candidate);
+  }
+  std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < scored.size() && i < 3; ++i) names.push_back(scored[i].second);
+  return names;
+}
+
+const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
+                                        const std::optional<VersionReq>& requirement) {
+  const api::ReleaseSummary* best = nullptr;
+  auto consider = [&](const api::ReleaseSummary& release) {
+    if (!best || release.version > best->version) best = &release;
+  };
+  if (requirement) {
+    bool exact = requirement->comparators().size() == 1 &&
+                 requirement->comparators()[0].op == Comparator::Op::kExact &&
+                 requirement->comparators()[0].minor && requirement->comparators()[0].patch;
+    for (const auto& release : document.versions) {
+      if ((!release.yanked || exact) && requirement->matches(release.version)) consider(release);
+    }
+    return best;
+  }
+  for (const auto& release : document.versions) {
+    if (!release.yanked && !release.version.is_prerelease()) consider(release);
+  }
+  if (best) return best;
+  for (const auto& release : document.versions) {
+    if (!release.yanked) consider(release);
+  }
+  return best;
+}
+
+Fetcher::Fetcher(const Config& config, const Cache& cache, FetcherOptions options,
+                 Progress* progress)
+    : config_(config), cache_(cache), options_(std::move(options)), progress_(progress) {}
+
+Fetcher::~Fetcher() = default;
+
+Result<RegistryClient*> Fetcher::client(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  auto it = clients_.find(registry);
+  if (it != clients_.end()) return it->second.get();
+  RegistryClientOptions client_options = options_.client_template;
+  client_options.registry = registry;
+  client_options.token = config_.token_for(registry);
+  client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
+  auto made = RegistryClient::create(std::move(client_options));
+  if (!made) return std::move(made).error();
+  auto* raw = made->get();
+  clients_.emplace(registry, std::move(*made));
+  return raw;
+}
+
+std::uint64_t Fetcher::requests_made() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [url, client] : clients_) total += client->requests_made();
+  return total;
+}
+
+Result<api::PackageDocument> Fetcher::document(const PackageName& name) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = documents_.find(name);
+    if (it != documents_.end()) return it->second;
+  }
+  auto fetched = fetch_document(name);
+  if (!fetched) return fetched;
+  std::lock_guard lock(mutex_);
+  documents_.insert_or_assign(name, *fetched);
+  return fetched;
+}
+
+std::vector<Result<api::PackageDocument>> Fetcher::documents(
+    const std::vector<PackageName>& names) {
+  std::vector<std::optional<Result<api::PackageDocument>>> slots(names.size());
+  parallel_for(names.size(), options_.parallelism,
+               [&](std::size_t i) { slots[i].emplace(document(names[i])); });
+  std::vector<Result<api::PackageDocument>> results;
+  results.reserve(names.size());
+  for (auto& slot : slots) results.push_back(std::move(*slot));
+  return results;
+}
+
+Result<api::PackageDocument> Fetcher::fetch_document(const PackageName& name) {
+  const std::string& registry = config_.registry_for(name);
+  auto cached = cache_.document(registry, name);
+  std::optional<api::PackageDocument> cached_document;
+  if (cached) {
+    auto parsed = api::parse_package_document(cached->json);
+    if (parsed && parsed->name == name) cached_document = std::move(*parsed);
+  }
+  if (options_.offline) {
+    if (cached_document) return std::move(*cached_document);
+    return fail(ErrorCode::kUnavailable, name.to_string() +
+                                             " is not in the cache, and --offline forbids asking "
+                                             "the registry; run once without --offline");
+  }
+  auto client_or = client(registry);
+  if (!client_or) return std::move(client_or).error();
+  auto answer = (*client_or)->get_package_document(name, cached_document ? cached->etag : "");
+  if (!answer) {
+    if (answer.error().code == ErrorCode::kNotFound) {
+      std::string message = "the registry " + registry + " has no package " + name.to_string();
+      message += suggestions_for(name);
+      return fail(ErrorCode::kNotFound, std::move(message));
+    }
+    return std::move(answer).error();
+  }
+  if (answer->not_modified) {
+    if (cached_document) return std::move(*cached_document);
+    return fail(ErrorCode::kInternal, "registry " + registry + " answered 304 for " +
+                                          name.to_string() + " without a cached copy");
+  }
+  auto parsed = api::parse_package_document(answer->body);
+  if (!parsed) {
+    return fail(ErrorCode::kCorrupt, "registry " + registry + " sent a bad document for " +
+                                         name.to_string() + ": " + parsed.error().message);
+  }
+  if (parsed->name != name) {
+    return fail(ErrorCode::kCorrupt, "registry " + registry + " sent the document of " +
+                                         parsed->name.to_string() + " when asked for " +
+                                         name.to_string());
+  }
+  if (!answer->etag.empty() && answer->etag.find('\n') == std::string::npos) {
+    // A cache that cannot be written only costs a full download next time.
+    (void)cache_.store_document(registry, name, CachedDocument{answer->etag, answer->body});
+  }
+  return std::move(*parsed);
+}
+
+std::string Fetcher::suggestions_for(const PackageName& name) {
+  auto client_or = client(config_.registry_for(name));
+  if (!client_or) return "";
+  std::vector<std::string> candidates;
+  for (const std::string& text : {name.space(), std::string()}) {
+    SearchParams params;
+    params.text = text;
+    params.limit = 100;
+    auto listing = (*client_or)->search(params);
+    if (!listing) continue;
+    auto names = listed_names(*listing);
+    candidates.insert(candidates.end(), names.begin(), names.end());
+  }
+  auto close = close_names(name.to_string(), candidates);
+  if (close.empty()) return "; check the name with `wreg search`";
+  std::string text = "; did you mean ";
+  for (std::size_t i = 0; i < close.size(); ++i) {
+    if (i > 0) text += i + 1 == close.size() ? " or " : ", ";
+    text += close[i];
+  }
+  return text + "?";
+}
+
+Result<std::string> Fetcher::blob(const BlobRequest& request) {
+  if (auto cached = cache_.blob(request.digest)) return std::move(*cached);
+  if (options_.offline) {
+    return fail(ErrorCode::kUnavailable, request.label + " (" + request.digest.to_string() +
+                                             ") is not in the cache, and --offline forbids "
+                                             "downloading it; run once without --offline");
+  }
+  auto client_or = client(request.registry);
+  if (!client_or) return std::move(client_or).error();
+  TransferProgress progress = progress_ ? progress_->transfer(request.label) : TransferProgress{};
+  auto bytes = (*client_or)->get_blob(request.digest, progress);
+  if (!bytes) {
+    auto error = std::move(bytes).error();
+    if (error.code == ErrorCode::kNotFound) {
+      error.message = "registry " + request.registry + " has no blob " +
+                      request.digest.to_string() + " for " + request.label;
+    }
+    return error;
+  }
+  auto actual = Digest::of(std::string_view(*bytes));
+  if (!(actual == request.digest)) {
+    return fail(ErrorCode::kCorrupt, "registry " + request.registry + " sent " +
+                                         actual.to_string() + " for " + request.label +
+                                         ", which should be " + request.digest.to_string() +
+                                         "; nothing was written");
+  }
+  (void)cache_.store_blob(request.digest, *bytes);
+  return std::move(*bytes);
+}
+
+std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& requests) {
+  std::vector<std::optional<Result<std::string>>> slots(requests.size());
+  parallel_for(requests.size(), options_.parallelism,
+               [&](std::size_t i) { slots[i].emplace(blob(requests[i])); });
+  std::vector<Result<std::string>> results;
+  results.reserve(requests.size());
+  for (auto& slot : slots) results.push_back(std::move(*slot));
+  return results;
+}
+
+}  // namespace wreg::client

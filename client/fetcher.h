@@ -1,0 +1,102 @@
+// Fetcher: package documents and blobs for one command, from the cache or the registries.
+//
+// It holds one RegistryClient per registry URL (created on first use, with that registry's own
+// token from Config, so a token never travels to another registry) and the Cache:
+//   - document(): a package document, revalidated with its cached ETag (If-None-Match; a 304
+//     costs no body), parsed once per command and kept in memory;
+//   - blob(): the bytes of a digest from the cache (re-hashed) or else downloaded, verified
+//     against the digest and cached;
+//   - the plural forms run up to `parallelism` fetches at once, which the clients' connection
+//     pools bound again.
+// Offline, only the cache answers; a miss is kUnavailable naming what is missing.
+//
+// Thread-safe: the plural forms call the singular ones from worker threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/cache.h"
+#include "client/config.h"
+#include "client/progress.h"
+#include "client/registry_client.h"
+#include "common/api/package_document.h"
+#include "common/digest.h"
+#include "common/package_name.h"
+#include "common/package_ref.h"
+#include "common/result.h"
+
+namespace wreg::client {
+
+struct FetcherOptions {
+  bool offline = false;
+  std::size_t parallelism = 4;
+  // Applied to every RegistryClient made (registry and token are filled in per registry).
+  RegistryClientOptions client_template;
+};
+
+struct BlobRequest {
+  std::string registry;
+  Digest digest;
+  std::string label;  // for progress and messages: `wasi:io@0.2.8`
+};
+
+class Fetcher {
+ public:
+  // `config`, `cache` and `progress` must outlive the Fetcher; `progress` may be null.
+  Fetcher(const Config& config, const Cache& cache, FetcherOptions options, Progress* progress);
+  ~Fetcher();
+
+  const Config& config() const { return config_; }
+  bool offline() const { return options_.offline; }
+
+  // The client for `registry` (a normalized URL). kInvalidArgument for a bad URL.
+  Result<RegistryClient*> client(const std::string& registry);
+
+  // The document of `name` from its registry. kNotFound (with "did you mean" suggestions from
+  // the registry's list when there are close names) when the registry has no such package;
+  // kUnavailable when it cannot be reached or, offline, when it is not cached.
+  Result<api::PackageDocument> document(const PackageName& name);
+  std::vector<Result<api::PackageDocument>> documents(const std::vector<PackageName>& names);
+
+  // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes.
+  Result<std::string> blob(const BlobRequest& request);
+  std::vector<Result<std::string>> blobs(const std::vector<BlobRequest>& requests);
+
+  // Requests sent to registries so far, over all clients.
+  std::uint64_t requests_made() const;
+
+ private:
+  Result<api::PackageDocument> fetch_document(const PackageName& name);
+  std::string suggestions_for(const PackageName& name);
+
+  const Config& config_;
+  const Cache& cache_;
+  FetcherOptions options_;
+  Progress* progress_;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<RegistryClient>> clients_;  // guarded by mutex_
+  std::map<PackageName, api::PackageDocument> documents_;           // guarded by mutex_
+};
+
+// The newest version in `document` that `requirement` allows (nullopt: any) and that is not
+// yanked; an exact requirement (`=1.2.3`) may name a yanked version. Null when none.
+const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
+                                        const std::optional<VersionReq>& requirement);
+
+// Up to three names from `candidates` close to `wanted` (edit distance), closest first.
+std::vector<std::string> close_names(const std::string& wanted,
+                                     const std::vector<std::string>& candidates);
+
+// Runs `work(i)` for i in [0, count) on up to `threads` threads; returns when all are done.
+void parallel_for(std::size_t count, std::size_t threads,
+                  const std::function<void(std::size_t)>& work);
+
+}  // namespace wreg::client

@@ -1,0 +1,31 @@
+// Whole-file reads and crash-safe writes for the client's files (config, cache, wreg.toml,
+// wreg.lock, wit/deps/).
+//
+// A write goes to a temp file beside the target, is flushed to disk, then renamed over the
+// target, so a reader (or a `wreg` killed half-way) sees the old bytes or the new ones, never a
+// mix. Thread-safe: concurrent writes to different paths never share a temp file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace wreg::client {
+
+// The bytes of `path`. kNotFound when it does not exist; kIo for any other failure, naming the
+// path and the system's reason.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Replaces `path` with `bytes` via temp file + fsync + rename, creating parent directories.
+// The file gets `mode` (before the umask). kIo names the path; the temp file is removed.
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
+                                   mode_t mode = 0644);
+
+// Removes `path`; a missing file is not an error. kIo otherwise.
+Result<void> remove_file(const std::filesystem::path& path);
+
+}  // namespace wreg::client

@@ -1,0 +1,385 @@
+#include "client/project.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "client/file_io.h"
+#include "common/resolve/explain.h"
+#include "common/resolve/solver.h"
+#include "common/resolve/source.h"
+#include "common/toml_text.h"
+
+namespace wreg::client {
+namespace {
+
+// What is on disk before an operation.
+struct ProjectState {
+  std::string manifest_text;
+  bool manifest_exists = false;
+  Manifest manifest;
+  Lockfile lock;
+  bool lock_exists = false;
+};
+
+Result<ProjectState> load_state(const ProjectPaths& paths, bool need_manifest,
+                                bool tolerate_bad_lock) {
+  ProjectState state;
+  auto text = read_file(paths.manifest());
+  if (text) {
+    state.manifest_text = std::move(*text);
+    state.manifest_exists = true;
+  } else if (text.error().code != ErrorCode::kNotFound) {
+    return std::move(text).error();
+  } else if (need_manifest) {
+    return fail(ErrorCode::kNotFound, "no wreg.toml in " + paths.root.string() +
+                                          "; run `wreg add ns:name` there to start one");
+  }
+  auto manifest = parse_manifest(state.manifest_text);
+  if (!manifest) return std::move(manifest).error();
+  state.manifest = std::move(*manifest);
+
+  auto lock_text = read_file(paths.lock());
+  if (lock_text) {
+    auto lock = parse_lockfile(*lock_text);
+    if (lock) {
+      state.lock = std::move(*lock);
+      state.lock_exists = true;
+    } else if (!tolerate_bad_lock) {
+      return std::move(lock).error();
+    }
+  } else if (lock_text.error().code != ErrorCode::kNotFound) {
+    return std::move(lock_text).error();
+  }
+  return state;
+}
+
+struct ResolveMode {
+  std::vector<PackageName> update;
+  bool update_all = false;
+};
+
+// A conflict's explanation, one fact per line; the error's first line says what failed.
+Error conflict_error(const resolve::Conflict& conflict) {
+  std::string text = resolve::explain(conflict);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return fail(ErrorCode::kUnsolvable,
+              text + "\nnothing was changed; relax a requirement in wreg.toml and try again");
+}
+
+// Steps 2 of project.h: the new lock for `manifest`, or why there is none.
+Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock,
+                              const ResolveMode& mode, Fetcher& fetcher,
+                              std::vector<std::string>& warnings) {
+  resolve::ResolveRequest request;
+  std::set<PackageName> roots;
+  for (const auto& dependency : manifest.dependencies) {
+    request.requirements.push_back({dependency.name, dependency.requirement});
+    roots.insert(dependency.name);
+  }
+  for (const auto& locked : old_lock.packages) {
+    request.locked.push_back(PackageVersion{locked.name, locked.version});
+  }
+  request.update = mode.update;
+  request.update_all = mode.update_all;
+
+  resolve::InMemorySource source;
+  std::set<PackageName> asked;
+  std::optional<resolve::SolveOutcome> outcome;
+  while (!outcome) {
+    auto names = resolve::unfetched_dependencies(request, source);
+    if (names.empty()) {
+      auto solved = resolve::solve(request, source);
+      if (!solved.needs()) {
+        outcome = std::move(solved);
+        break;
+      }
+      names = solved.needs()->names;
+    }
+    std::erase_if(names, [&](const PackageName& name) { return asked.count(name) != 0; });
+    if (names.empty()) {
+      return fail(ErrorCode::kInternal,
+                  "the resolver keeps asking for documents it was given; this is a bug in wreg");
+    }
+    auto documents = fetcher.documents(names);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      asked.insert(names[i]);
+      if (documents[i]) {
+        source.put(std::move(*documents[i]));
+        continue;
+      }
+      const Error& error = documents[i].error();
+      // A package the project names directly gets the fetcher's message (with suggestions); a
+      // missing package deeper down is a fact the resolver's explanation places in the chain.
+      if (error.code != ErrorCode::kNotFound || roots.count(names[i]) != 0) return error;
+      source.set_absent(names[i], resolve::Absence::kMissing);
+    }
+  }
+  if (auto* conflict = outcome->conflict()) return conflict_error(*conflict);
+
+  Lockfile lock;
+  for (const auto& package : outcome->resolution()->packages) {
+    LockedPackage locked{package.name,
+                         package.version,
+                         fetcher.config().registry_for(package.name),
+                         package.digest,
+                         {}};
+    for (const auto& requirer : package.required_by) {
+      locked.requirements.push_back(requirer.requirement.to_string());
+    }
+    std::sort(locked.requirements.begin(), locked.requirements.end());
+    locked.requirements.erase(std::unique(locked.requirements.begin(), locked.requirements.end()),
+                              locked.requirements.end());
+    if (package.yanked) {
+      warnings.push_back(package.name.to_string() + " " + package.version.to_string() +
+                         " has been yanked; kept because wreg.lock has it (`wreg update " +
+                         package.name.to_string() + "` moves off it)");
+    }
+    lock.packages.push_back(std::move(locked));
+  }
+  // Round-trip through the canonical text so that comparisons see what the file will hold.
+  auto canonical = parse_lockfile(to_toml(lock));
+  if (!canonical) return std::move(canonical).error();
+  return std::move(*canonical);
+}
+
+std::vector<PackageChange> diff_locks(const Lockfile& before, const Lockfile& after) {
+  std::map<PackageName, std::pair<std::vector<Version>, std::vector<Version>>> versions;
+  for (const auto& p : before.packages) versions[p.name].first.push_back(p.version);
+  for (const auto& p : after.packages) versions[p.name].second.push_back(p.version);
+  std::vector<PackageChange> changes;
+  for (auto& [name, pair] : versions) {
+    auto& [old_versions, new_versions] = pair;
+    std::vector<Version> gone;
+    std::vector<Version> came;
+    for (const auto& v : old_versions) {
+      if (std::find(new_versions.begin(), new_versions.end(), v) == new_versions.end()) {
+        gone.push_back(v);
+      }
+    }
+    for (const auto& v : new_versions) {
+      if (std::find(old_versions.begin(), old_versions.end(), v) == old_versions.end()) {
+        came.push_back(v);
+      }
+    }
+    std::size_t paired = std::min(gone.size(), came.size());
+    for (std::size_t i = 0; i < paired; ++i) {
+      changes.push_back({PackageChange::Kind::kUpdated, name, gone[i], came[i]});
+    }
+    for (std::size_t i = paired; i < came.size(); ++i) {
+      changes.push_back({PackageChange::Kind::kAdded, name, std::nullopt, came[i]});
+    }
+    for (std::size_t i = paired; i < gone.size(); ++i) {
+      changes.push_back({PackageChange::Kind::kRemoved, name, gone[i], std::nullopt});
+    }
+  }
+  return changes;
+}
+
+// Steps 3-5 of project.h.
+Result<void> install(const ProjectPaths& paths, const ProjectState& state,
+                     const std::string& manifest_text, const Lockfile& lock, Fetcher& fetcher,
+                     SyncReport& report) {
+  struct Pending {
+    std::filesystem::path path;
+    std::size_t request;
+  };
+  std::vector<BlobRequest> requests;
+  std::vector<Pending> pending;
+  std::set<std::string> wanted_files;
+  for (const auto& package : lock.packages) {
+    auto file_name = deps_file_name(package.name, package.version);
+    wanted_files.insert(file_name);
+    auto path = paths.deps() / file_name;
+    auto existing = read_file(path);
+    if (existing && Digest::of(std::string_view(*existing)) == package.digest) continue;
+    if (existing) {
+      report.repaired.push_back("wit/deps/" + file_name +
+                                " did not match the digest in wreg.lock; replaced it");
+    }
+    pending.push_back({path, requests.size()});
+    requests.push_back({package.registry, package.digest,
+                        package.name.to_string() + "@" + package.version.to_string()});
+  }
+  auto blobs = fetcher.blobs(requests);
+  for (auto& blob : blobs) {
+    if (!blob) return std::move(blob).error();
+  }
+  report.downloaded = blobs.size();
+  for (const auto& item : pending) {
+    auto written = write_file_atomically(item.path, *blobs[item.request]);
+    if (!written) return written;
+  }
+
+  auto lock_text = to_toml(lock);
+  auto old_lock_text = read_file(paths.lock());
+  if (!old_lock_text || *old_lock_text != lock_text) {
+    auto written = write_file_atomically(paths.lock(), lock_text);
+    if (!written) return written;
+  }
+  if (!state.manifest_exists || manifest_text != state.manifest_text) {
+    auto written = write_file_atomically(paths.manifest(), manifest_text);
+    if (!written) return written;
+  }
+
+  for (const auto& package : state.lock.packages) {
+    auto file_name = deps_file_name(package.name, package.version);
+    if (wanted_files.count(file_name) != 0) continue;
+    auto removed = remove_file(paths.deps() / file_name);
+    if (!removed) return removed;
+  }
+  report.locked = lock.packages.size();
+  return {};
+}
+
+// Resolves `manifest_text` (already validated) and installs the result.
+Result<SyncReport> sync(const ProjectPaths& paths, const ProjectState& state,
+                        const std::string& manifest_text, const ResolveMode& mode, Fetcher& fetcher,
+                        SyncReport report) {
+  auto manifest = parse_manifest(manifest_text);
+  if (!manifest) return std::move(manifest).error();
+  auto lock = resolve_lock(*manifest, state.lock, mode, fetcher, report.warnings);
+  if (!lock) return std::move(lock).error();
+  report.changes = diff_locks(state.lock, *lock);
+  auto installed = install(paths, state, manifest_text, *lock, fetcher, report);
+  if (!installed) return std::move(installed).error();
+  return report;
+}
+
+}  // namespace
+
+std::string PackageChange::to_string() const {
+  switch (kind) {
+    case Kind::kAdded:
+      return "added " + name.to_string() + " " + to->to_string();
+    case Kind::kUpdated:
+      return "updated " + name.to_string() + " " + from->to_string() + " -> " + to->to_string();
+    case Kind::kRemoved:
+      return "removed " + name.to_string() + " " + from->to_string();
+  }
+  return {};
+}
+
+std::string deps_file_name(const PackageName& name, const Version& version) {
+  return name.space() + "-" + name.name() + "-" + version.to_string() + ".wasm";
+}
+
+std::optional<std::string> unlocked_requirement(const Manifest& manifest, const Lockfile& lock) {
+  for (const auto& dependency : manifest.dependencies) {
+    auto text = dependency.requirement.to_string();
+    bool covered = false;
+    for (const auto* locked : lock.find(dependency.name)) {
+      bool listed = std::find(locked->requirements.begin(), locked->requirements.end(), text) !=
+                    locked->requirements.end();
+      if (listed && dependency.requirement.matches(locked->version)) covered = true;
+    }
+    if (!covered) return dependency.name.to_string() + " " + text;
+  }
+  return std::nullopt;
+}
+
+Result<SyncReport> add_dependencies(const ProjectPaths& paths, const std::vector<PackageRef>& refs,
+                                    Fetcher& fetcher) {
+  auto state = load_state(paths, false, false);
+  if (!state) return std::move(state).error();
+
+  std::vector<PackageName> names;
+  for (const auto& ref : refs) names.push_back(ref.name);
+  auto documents = fetcher.documents(names);
+
+  SyncReport report;
+  std::string text = state->manifest_text;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (!documents[i]) return documents[i].error();
+    const auto& ref = refs[i];
+    const auto& document = *documents[i];
+    std::optional<VersionReq> requirement = ref.requirement;
+    if (!requirement) {
+      if (const auto* existing = state->manifest.find(ref.name)) {
+        requirement = existing->requirement;
+      } else if (const auto* newest = pick_release(document, std::nullopt)) {
+        requirement = VersionReq::caret(newest->version);
+      } else {
+        return fail(ErrorCode::kNotFound, ref.name.to_string() +
+                                              " has no release that is not yanked; name a "
+                                              "version with " +
+                                              ref.name.to_string() + "@=VERSION");
+      }
+    }
+    if (!pick_release(document, requirement)) {
+      std::string message =
+          "no version of " + ref.name.to_string() + " matches " + requirement->to_string();
+      if (const auto* newest = pick_release(document, std::nullopt)) {
+        message += " (newest is " + newest->version.to_string() + "); try " + ref.name.to_string() +
+                   "@" + newest->version.to_string();
+      }
+      return fail(ErrorCode::kNotFound, std::move(message));
+    }
+    auto edited = set_manifest_dependency(text, ref.name, *requirement);
+    if (!edited) return std::move(edited).error();
+    if (*edited != text) {
+      report.manifest_edits.push_back("wreg.toml: " + toml_quote(ref.name.to_string()) + " = " +
+                                      toml_quote(requirement->to_string()));
+    }
+    text = std::move(*edited);
+  }
+  return sync(paths, *state, text, {}, fetcher, std::move(report));
+}
+
+Result<SyncReport> remove_dependency(const ProjectPaths& paths, const PackageName& name,
+                                     Fetcher& fetcher) {
+  auto state = load_state(paths, true, false);
+  if (!state) return std::move(state).error();
+  auto edited = remove_manifest_dependency(state->manifest_text, name);
+  if (!edited) return std::move(edited).error();
+  SyncReport report;
+  report.manifest_edits.push_back("wreg.toml: removed " + toml_quote(name.to_string()));
+  return sync(paths, *state, *edited, {}, fetcher, std::move(report));
+}
+
+Result<SyncReport> update_dependencies(const ProjectPaths& paths,
+                                       const std::optional<PackageName>& name, Fetcher& fetcher) {
+  auto state = load_state(paths, true, !name.has_value());
+  if (!state) return std::move(state).error();
+  ResolveMode mode;
+  if (name) {
+    if (!state->manifest.find(*name) && state->lock.find(*name).empty()) {
+      return fail(ErrorCode::kNotFound, name->to_string() +
+                                            " is not a dependency of this project; add it with "
+                                            "`wreg add " +
+                                            name->to_string() + "`");
+    }
+    mode.update.push_back(*name);
+  } else {
+    mode.update_all = true;
+  }
+  return sync(paths, *state, state->manifest_text, mode, fetcher, {});
+}
+
+Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fetcher& fetcher) {
+  auto state = load_state(paths, true, false);
+  if (!state) return std::move(state).error();
+  auto missing = unlocked_requirement(state->manifest, state->lock);
+  if (locked) {
+    if (!state->lock_exists) {
+      return fail(ErrorCode::kConflict,
+                  "there is no wreg.lock and --locked forbids writing one; run `wreg fetch` "
+                  "without --locked");
+    }
+    if (missing) {
+      return fail(ErrorCode::kConflict,
+                  "wreg.lock does not satisfy wreg.toml: " + *missing +
+                      " is not locked, and --locked forbids changing the lock; run `wreg fetch` "
+                      "without --locked");
+    }
+  }
+  if (!missing && state->lock_exists) {
+    SyncReport report;
+    auto installed = install(paths, *state, state->manifest_text, state->lock, fetcher, report);
+    if (!installed) return std::move(installed).error();
+    return report;
+  }
+  return sync(paths, *state, state->manifest_text, {}, fetcher, {});
+}
+
+}  // namespace wreg::client

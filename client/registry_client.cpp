@@ -1,0 +1,510 @@
+// The only client file that includes Beast and Asio (STYLE.md, "Module boundaries").
+//
+// Each pooled Connection owns an io_context and runs its own steps to completion on the calling
+// thread: an asynchronous operation is started with a deadline on the stream, then the context
+// is run until it finishes. That gives synchronous code with Beast's per-operation timeouts, and
+// lets several threads download at once, each on its own connection.
+#include "client/registry_client.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "client/config.h"
+
+namespace wreg::client {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+constexpr std::uint64_t kJsonLimit = 64ull << 20;
+constexpr std::uint64_t kBlobLimit = 4ull << 30;
+
+struct Url {
+  bool tls = false;
+  std::string host;  // without brackets
+  std::string port;
+  std::string host_header;
+  std::string prefix;  // path before /api/v1, without a trailing slash
+};
+
+Url split_url(const std::string& normalized) {
+  Url url;
+  url.tls = normalized.starts_with("https://");
+  std::string_view rest = std::string_view(normalized).substr(url.tls ? 8 : 7);
+  auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  if (slash != std::string_view::npos) url.prefix = std::string(rest.substr(slash));
+  url.host_header = std::string(authority);
+  std::string_view host = authority;
+  std::string_view port;
+  if (authority.starts_with('[')) {
+    auto close = authority.find(']');
+    host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') {
+      port = authority.substr(close + 2);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  url.host = std::string(host);
+  url.port = port.empty() ? (url.tls ? "443" : "80") : std::string(port);
+  return url;
+}
+
+struct Connection {
+  asio::io_context ioc;
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  bool connected = false;
+  bool reused = false;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+// Starts one asynchronous operation through `start(handler)` and runs the connection's context
+// until it completes; returns its error code.
+template <typename Start>
+beast::error_code run(asio::io_context& ioc, Start&& start) {
+  beast::error_code result = asio::error::would_block;
+  start([&result](beast::error_code ec, auto&&...) { result = ec; });
+  ioc.restart();
+  ioc.run();
+  return result;
+}
+
+// Why one attempt failed, and whether another attempt may help.
+struct AttemptFailure {
+  Error error;
+  bool retry = false;
+  bool before_answer = false;  // the connection failed before any of the answer arrived
+};
+
+std::string lower_first(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+std::string describe(const beast::error_code& ec, const RegistryClientOptions& options,
+                     bool connecting) {
+  if (ec == beast::error::timeout) {
+    auto limit = connecting ? options.connect_timeout : options.io_timeout;
+    return std::string(connecting ? "connection" : "answer") + " timed out after " +
+           std::to_string(limit.count()) + " ms";
+  }
+  if (ec == asio::error::connection_refused) return "connection refused";
+  if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again) {
+    return "host not found";
+  }
+  if (ec == http::error::end_of_stream || ec == asio::error::eof) {
+    return "the connection was closed before the answer";
+  }
+  if (ec.category() == asio::error::get_ssl_category()) {
+    std::string reason = ec.message();
+    if (auto code = static_cast<unsigned long>(ec.value()); ERR_GET_REASON(code) != 0) {
+      if (const char* text = ERR_reason_error_string(code)) reason = text;
+    }
+    return "TLS failed: " + reason;
+  }
+  return lower_first(ec.message());
+}
+
+ErrorCode code_for_status(int status) {
+  switch (status) {
+    case 400:
+      return ErrorCode::kInvalidArgument;
+    case 401:
+      return ErrorCode::kUnauthenticated;
+    case 403:
+      return ErrorCode::kPermissionDenied;
+    case 404:
+      return ErrorCode::kNotFound;
+    case 409:
+      return ErrorCode::kConflict;
+    case 413:
+      return ErrorCode::kTooLarge;
+    default:
+      return status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kInvalidArgument;
+  }
+}
+
+// The registry's `{"error":{"message"}}`, or a description of the status when there is none.
+Error answer_error(const std::string& registry, const HttpAnswer& answer) {
+  std::string message;
+  try {
+    auto json = nlohmann::json::parse(answer.body);
+    if (json.contains("error") && json["error"].is_object() && json["error"].contains("message") &&
+        json["error"]["message"].is_string()) {
+      message = json["error"]["message"].get<std::string>();
+    }
+  } catch (const nlohmann::json::exception&) {
+    message.clear();
+  }
+  if (message.empty()) {
+    message = "registry " + registry + " answered HTTP " + std::to_string(answer.status);
+  }
+  ErrorCode code = code_for_status(answer.status);
+  if (code == ErrorCode::kUnauthenticated) {
+    message += " (registry " + registry + ": log in with `wreg login --registry " + registry +
+               "` or set WREG_TOKEN)";
+  } else if (code == ErrorCode::kPermissionDenied) {
+    message += " (registry " + registry + ": the token does not allow this)";
+  } else if (code == ErrorCode::kUnavailable) {
+    message = "registry " + registry + " failed: " + message + " (HTTP " +
+              std::to_string(answer.status) + "); try again later";
+  }
+  return fail(code, std::move(message));
+}
+
+}  // namespace
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
+struct RegistryClient::Impl {
+  RegistryClientOptions options;
+  Url url;
+  std::unique_ptr<ssl::context> tls_context;
+  std::atomic<std::uint64_t> requests{0};
+
+  std::mutex mutex;
+  std::condition_variable released;
+  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mutex
+  std::size_t open = 0;                           // guarded by mutex: idle + in use
+
+  std::unique_ptr<Connection> acquire() {
+    std::unique_lock lock(mutex);
+    released.wait(lock, [&] { return !idle.empty() || open < options.max_connections; });
+    if (!idle.empty()) {
+      auto connection = std::move(idle.back());
+      idle.pop_back();
+      connection->reused = true;
+      return connection;
+    }
+    ++open;
+    return std::make_unique<Connection>();
+  }
+
+  void release(std::unique_ptr<Connection> connection, bool keep) {
+    {
+      std::lock_guard lock(mutex);
+      if (keep) {
+        idle.push_back(std::move(connection));
+      } else {
+        --open;
+      }
+    }
+    released.notify_one();
+  }
+
+  std::optional<AttemptFailure> connect(Connection& c) {
+    auto failure = [&](const beast::error_code& ec) {
+      bool tls_error = ec.category() == asio::error::get_ssl_category();
+      return AttemptFailure{
+          fail(ErrorCode::kUnavailable,
+               "cannot reach registry " + options.registry + ": " + describe(ec, options, true)),
+          !tls_error, true};
+    };
+    tcp::resolver resolver(c.ioc);
+    tcp::resolver::results_type endpoints;
+    auto ec = run(c.ioc, [&](auto handler) {
+      resolver.async_resolve(url.host, url.port,
+                             [&, handler](beast::error_code e, tcp::resolver::results_type r) {
+                               endpoints = std::move(r);
+                               handler(e);
+                             });
+    });
+    if (ec) return failure(ec);
+    if (url.tls) {
+      c.tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c.ioc, *tls_context);
+    } else {
+      c.plain = std::make_unique<beast::tcp_stream>(c.ioc);
+    }
+    c.lowest().expires_after(options.connect_timeout);
+    ec = run(c.ioc, [&](auto handler) { c.lowest().async_connect(endpoints, handler); });
+    if (ec) return failure(ec);
+    c.lowest().socket().set_option(tcp::no_delay(true), ec);
+    if (url.tls) {
+      if (!SSL_set_tlsext_host_name(c.tls->native_handle(), url.host.c_str())) {
+        return AttemptFailure{
+            fail(ErrorCode::kIo, "cannot set the TLS server name for " + options.registry), false,
+            true};
+      }
+      c.tls->set_verify_callback(ssl::host_name_verification(url.host));
+      c.lowest().expires_after(options.connect_timeout);
+      ec = run(c.ioc,
+               [&](auto handler) { c.tls->async_handshake(ssl::stream_base::client, handler); });
+      if (ec) return failure(ec);
+    }
+    c.connected = true;
+    return std::nullopt;
+  }
+
+  template <typename Stream>
+  std::variant<HttpAnswer, AttemptFailure> exchange(
+      Connection& c, Stream& stream, http::request<http::string_body>& request, std::uint64_t limit,
+      const TransferProgress& upload, const TransferProgress& download, bool& keep_alive) {
+    auto failure = [&](const beast::error_code& ec, bool before_answer) {
+      return AttemptFailure{
+          fail(ErrorCode::kUnavailable,
+               "cannot reach registry " + options.registry + ": " + describe(ec, options, false)),
+          true, before_answer};
+    };
+    ++requests;
+    http::request_serializer<http::string_body> serializer(request);
+    std::uint64_t body_size = request.body().size();
+    std::uint64_t written = 0;
+    while (!serializer.is_done()) {
+      c.lowest().expires_after(options.io_timeout);
+      std::size_t n = 0;
+      auto ec = run(c.ioc, [&](auto handler) {
+        http::async_write_some(stream, serializer,
+                               [&, handler](beast::error_code e, std::size_t bytes) {
+                                 n = bytes;
+                                 handler(e);
+                               });
+      });
+      if (ec) return failure(ec, true);
+      written += n;
+      if (upload) upload(std::min(written, body_size), body_size);
+    }
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(limit);
+    c.lowest().expires_after(options.io_timeout);
+    auto ec = run(c.ioc, [&](auto handler) {
+      http::async_read_header(stream, c.buffer, parser,
+                              [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec) return failure(ec, true);
+    std::uint64_t total = parser.content_length().value_or(0);
+    while (!parser.is_done()) {
+      c.lowest().expires_after(options.io_timeout);
+      ec = run(c.ioc, [&](auto handler) {
+        http::async_read_some(stream, c.buffer, parser,
+                              [handler](beast::error_code e, std::size_t) { handler(e); });
+      });
+      if (ec == http::error::body_limit) {
+        keep_alive = false;
+        return AttemptFailure{
+            fail(ErrorCode::kTooLarge, "registry " + options.registry + " sent an answer past " +
+                                           std::to_string(limit) + " bytes"),
+            false, false};
+      }
+      if (ec) return failure(ec, false);
+      if (download) download(parser.get().body().size(), total);
+    }
+    auto& response = parser.get();
+    keep_alive = response.keep_alive();
+    HttpAnswer answer;
+    answer.status = static_cast<int>(response.result_int());
+    if (auto it = response.find(http::field::etag); it != response.end()) {
+      answer.etag = std::string(it->value());
+    }
+    answer.body = std::move(response.body());
+    return answer;
+  }
+
+  Result<HttpAnswer> send(http::verb method, const std::string& target,
+                          std::vector<std::pair<std::string, std::string>> headers,
+                          std::string body, std::uint64_t limit,
+                          const TransferProgress& upload = {},
+                          const TransferProgress& download = {}) {
+    http::request<http::string_body> request{method, url.prefix + target, 11};
+    request.set(http::field::host, url.host_header);
+    request.set(http::field::user_agent, std::string("wreg/") + WREG_VERSION);
+    request.set(http::field::accept, "application/json");
+    if (options.token) request.set(http::field::authorization, "Bearer " + *options.token);
+    for (auto& [name, value] : headers) request.set(name, value);
+    request.keep_alive(true);
+    if (method == http::verb::put || method == http::verb::post) {
+      request.body() = std::move(body);
+      request.prepare_payload();
+    }
+
+    auto backoff = options.first_backoff;
+    bool free_retry = true;  // a kept-alive connection the server closed meanwhile
+    std::optional<Error> last_error;
+    for (int attempt = 0; attempt < options.max_attempts;) {
+      auto connection = acquire();
+      if (!connection->connected) {
+        if (auto failed = connect(*connection)) {
+          release(std::move(connection), false);
+          if (!failed->retry) return std::move(failed->error);
+          last_error = std::move(failed->error);
+          if (++attempt < options.max_attempts) {
+            std::this_thread::sleep_for(backoff);
+            backoff *= 2;
+          }
+          continue;
+        }
+      }
+      bool keep_alive = false;
+      auto outcome = connection->tls ? exchange(*connection, *connection->tls, request, limit,
+                                                upload, download, keep_alive)
+                                     : exchange(*connection, *connection->plain, request, limit,
+                                                upload, download, keep_alive);
+      bool was_reused = connection->reused;
+      release(std::move(connection), keep_alive && outcome.index() == 0);
+      if (auto* failed = std::get_if<AttemptFailure>(&outcome)) {
+        if (!failed->retry) return std::move(failed->error);
+        if (was_reused && failed->before_answer && free_retry) {
+          free_retry = false;
+          continue;
+        }
+        last_error = std::move(failed->error);
+      } else {
+        auto& answer = std::get<HttpAnswer>(outcome);
+        if (answer.status < 500) return std::move(answer);
+        last_error = answer_error(options.registry, answer);
+      }
+      if (++attempt < options.max_attempts) {
+        std::this_thread::sleep_for(backoff);
+        backoff *= 2;
+      }
+    }
+    return std::move(*last_error);
+  }
+
+  std::string package_path(const PackageName& name) const {
+    return "/api/v1/packages/" + name.space() + "/" + name.name();
+  }
+  std::string release_path(const PackageVersion& id) const {
+    return package_path(id.name) + "/" + percent_encode(id.version.to_string());
+  }
+};
+
+RegistryClient::RegistryClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RegistryClient::~RegistryClient() = default;
+
+Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOptions options) {
+  auto normalized = normalize_registry_url(options.registry);
+  if (!normalized) return std::move(normalized).error();
+  options.registry = *normalized;
+  if (options.max_connections == 0) options.max_connections = 1;
+  if (options.max_attempts < 1) options.max_attempts = 1;
+  auto impl = std::make_unique<Impl>();
+  impl->url = split_url(options.registry);
+  if (impl->url.tls) {
+    try {
+      impl->tls_context = std::make_unique<ssl::context>(ssl::context::tls_client);
+      impl->tls_context->set_default_verify_paths();
+      impl->tls_context->set_verify_mode(ssl::verify_peer);
+      impl->tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                                     ssl::context::no_tlsv1_1);
+    } catch (const boost::system::system_error& e) {
+      return fail(ErrorCode::kIo, std::string("cannot set up TLS: ") + e.what());
+    }
+  }
+  impl->options = std::move(options);
+  return std::unique_ptr<RegistryClient>(new RegistryClient(std::move(impl)));
+}
+
+const std::string& RegistryClient::registry() const { return impl_->options.registry; }
+bool RegistryClient::has_token() const { return impl_->options.token.has_value(); }
+std::uint64_t RegistryClient::requests_made() const { return impl_->requests.load(); }
+
+Result<DocumentAnswer> RegistryClient::get_package_document(const PackageName& name,
+                                                            const std::string& etag) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!etag.empty()) headers.emplace_back("If-None-Match", etag);
+  auto answer =
+      impl_->send(http::verb::get, impl_->package_path(name), std::move(headers), {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status == 304) return DocumentAnswer{true, etag, {}};
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return DocumentAnswer{false, std::move(answer->etag), std::move(answer->body)};
+}
+
+Result<std::string> RegistryClient::get_release(const PackageVersion& id) {
+  auto answer = impl_->send(http::verb::get, impl_->release_path(id), {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return std::move(answer->body);
+}
+
+Result<PublishAnswer> RegistryClient::publish(const PackageVersion& id, std::string_view bytes,
+                                              const Digest& digest,
+                                              const TransferProgress& progress) {
+  auto answer =
+      impl_->send(http::verb::put, impl_->release_path(id),
+                  {{"Digest-Sha256", digest.to_string()}, {"Content-Type", "application/wasm"}},
+                  std::string(bytes), kJsonLimit, progress);
+  if (!answer) return std::move(answer).error();
+  if (answer->status == 201) return PublishAnswer{true};
+  if (answer->status == 200) return PublishAnswer{false};
+  return answer_error(registry(), *answer);
+}
+
+Result<void> RegistryClient::set_yanked(const PackageVersion& id, bool yanked) {
+  auto answer =
+      impl_->send(http::verb::post, impl_->release_path(id) + (yanked ? "/yank" : "/unyank"), {},
+                  {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status / 100 != 2) return answer_error(registry(), *answer);
+  return {};
+}
+
+Result<std::string> RegistryClient::search(const SearchParams& params) {
+  std::string query;
+  auto add = [&](const char* key, const std::string& value) {
+    if (value.empty()) return;
+    query += query.empty() ? "?" : "&";
+    query += std::string(key) + "=" + percent_encode(value);
+  };
+  add("q", params.text);
+  add("exports", params.exports);
+  add("imports", params.imports);
+  if (params.limit != 0) add("limit", std::to_string(params.limit));
+  add("cursor", params.cursor);
+  auto answer = impl_->send(http::verb::get, "/api/v1/packages" + query, {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return std::move(answer->body);
+}
+
+Result<std::string> RegistryClient::get_blob(const Digest& digest,
+                                             const TransferProgress& progress) {
+  auto answer = impl_->send(http::verb::get, "/api/v1/blobs/" + digest.to_string(), {}, {},
+                            kBlobLimit, {}, progress);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return std::move(answer->body);
+}
+
+}  // namespace wreg::client

@@ -1,0 +1,112 @@
+// RegistryClient: the wire API (DESIGN.md, "Wire API") over HTTP/1.1, for one registry.
+//
+// How it talks: Boost.Beast over plain TCP or TLS (OpenSSL). TLS verifies the server's
+// certificate chain against the system store (OpenSSL's default paths, so SSL_CERT_FILE and
+// SSL_CERT_DIR work) and its host name; there is no switch to turn that off. Connections are
+// kept alive and reused across the requests of one command; at most `max_connections` are open
+// at once, which bounds parallel downloads. Every step (resolve, connect, handshake, write, read)
+// has a deadline. A request that fails on the connection (refused, reset, timed out, closed
+// before the answer) or gets a 5xx answer is retried with exponential backoff, up to
+// `max_attempts` in all; every request made here is idempotent (GET, HEAD, PUT of immutable
+// bytes, yank/unyank setting a flag). When the registry cannot be reached the error is one line:
+// `cannot reach registry http://127.0.0.1:9: connection refused` (kUnavailable).
+//
+// HTTP error answers become Errors carrying the registry's own message from
+// `{"error":{"code","message"}}`, with the code mapped from the status (404 -> kNotFound, 409 ->
+// kConflict, 401 -> kUnauthenticated, 403 -> kPermissionDenied, 400 -> kInvalidArgument, ...).
+//
+// The token given in Options is sent only to this registry. Beast stays out of this header.
+// Thread-safe: any method may be called from many threads at once (connections are pooled).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/digest.h"
+#include "common/package_name.h"
+#include "common/package_ref.h"
+#include "common/result.h"
+
+namespace wreg::client {
+
+// Called as bytes move: (bytes so far, total or 0 when unknown). From the calling thread.
+using TransferProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+struct RegistryClientOptions {
+  std::string registry;  // a normalized URL (config.h), e.g. http://127.0.0.1:8080
+  std::optional<std::string> token;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds io_timeout{60'000};  // per read or write step
+  int max_attempts = 3;
+  std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
+  std::size_t max_connections = 4;
+};
+
+struct HttpAnswer {
+  int status = 0;
+  std::string etag;  // as sent, quotes included
+  std::string body;
+};
+
+struct DocumentAnswer {
+  bool not_modified = false;  // 304: the cached copy is current
+  std::string etag;
+  std::string body;  // the document JSON when modified
+};
+
+struct PublishAnswer {
+  bool created = false;  // 201; false for 200 (these bytes were already that release)
+};
+
+struct SearchParams {
+  std::string text;
+  std::string exports;
+  std::string imports;
+  std::size_t limit = 0;  // 0: the registry's default
+  std::string cursor;
+};
+
+class RegistryClient {
+ public:
+  // kInvalidArgument for a URL that normalize_registry_url would refuse; kIo if TLS cannot be
+  // set up. Opens no connection yet.
+  static Result<std::unique_ptr<RegistryClient>> create(RegistryClientOptions options);
+  ~RegistryClient();
+  RegistryClient(const RegistryClient&) = delete;
+  RegistryClient& operator=(const RegistryClient&) = delete;
+
+  const std::string& registry() const;
+  bool has_token() const;
+
+  // GET /api/v1/packages/{ns}/{name}, with If-None-Match when `etag` is non-empty.
+  Result<DocumentAnswer> get_package_document(const PackageName& name, const std::string& etag);
+  // GET /api/v1/packages/{ns}/{name}/{version}: the release JSON.
+  Result<std::string> get_release(const PackageVersion& id);
+  // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256.
+  Result<PublishAnswer> publish(const PackageVersion& id, std::string_view bytes,
+                                const Digest& digest, const TransferProgress& progress = {});
+  // POST .../yank or .../unyank.
+  Result<void> set_yanked(const PackageVersion& id, bool yanked);
+  // GET /api/v1/packages?...: the listing JSON.
+  Result<std::string> search(const SearchParams& params);
+  // GET /api/v1/blobs/sha256:{hex}: the bytes, not yet verified (the caller hashes them).
+  Result<std::string> get_blob(const Digest& digest, const TransferProgress& progress = {});
+
+  // Requests sent so far (every attempt counts), for `bench/` and tests.
+  std::uint64_t requests_made() const;
+
+ private:
+  struct Impl;
+  explicit RegistryClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// `text` with %XX escapes for everything but unreserved characters (RFC 3986), for queries.
+std::string percent_encode(std::string_view text);
+
+}  // namespace wreg::client

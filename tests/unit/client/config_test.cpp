@@ -1,0 +1,156 @@
+#include "client/config.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "client/file_io.h"
+
+namespace wreg::client {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("wreg-config-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(root_);
+    env_.config_dir = root_ / "config" / "wreg";
+    env_.cache_dir = root_ / "cache" / "wreg";
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  void write_config(const std::string& text) {
+    ASSERT_TRUE(write_file_atomically(env_.config_dir / "config.toml", text).has_value());
+  }
+
+  PackageName name(std::string_view text) { return *PackageName::parse(text); }
+
+  std::filesystem::path root_;
+  Environment env_;
+};
+
+TEST_F(ConfigTest, DefaultsToLocalRegistryWithoutFiles) {
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->default_registry(), "http://127.0.0.1:8080");
+  EXPECT_EQ(config->registry_for(name("wasi:io")), "http://127.0.0.1:8080");
+  EXPECT_FALSE(config->token_for("http://127.0.0.1:8080").has_value());
+}
+
+TEST_F(ConfigTest, FlagBeatsEnvironmentBeatsFile) {
+  write_config("registry = \"https://file.example.com/\"\n");
+  auto from_file = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().message;
+  EXPECT_EQ(from_file->default_registry(), "https://file.example.com");
+
+  env_.registry = "https://env.example.com";
+  auto from_env = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(from_env.has_value());
+  EXPECT_EQ(from_env->default_registry(), "https://env.example.com");
+
+  auto from_flag = Config::load(env_, std::string("http://flag.example.com:9000"));
+  ASSERT_TRUE(from_flag.has_value());
+  EXPECT_EQ(from_flag->default_registry(), "http://flag.example.com:9000");
+}
+
+TEST_F(ConfigTest, NamespaceOverrideAppliesUnlessRegistryIsForced) {
+  write_config(
+      "registry = \"https://main.example.com\"\n[namespaces]\ntoolsku = "
+      "\"https://internal.example.com\"\n");
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->registry_for(name("toolsku:analytics")), "https://internal.example.com");
+  EXPECT_EQ(config->registry_for(name("wasi:io")), "https://main.example.com");
+
+  auto forced = Config::load(env_, std::string("http://127.0.0.1:9"));
+  ASSERT_TRUE(forced.has_value());
+  EXPECT_EQ(forced->registry_for(name("toolsku:analytics")), "http://127.0.0.1:9");
+}
+
+TEST_F(ConfigTest, TokenBelongsOnlyToItsRegistry) {
+  ASSERT_TRUE(store_token(env_, "https://a.example.com", "secret-a").has_value());
+  ASSERT_TRUE(store_token(env_, "https://b.example.com", "secret-b").has_value());
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->token_for("https://a.example.com"), "secret-a");
+  EXPECT_EQ(config->token_for("https://b.example.com"), "secret-b");
+  EXPECT_FALSE(config->token_for("http://127.0.0.1:8080").has_value());
+
+  env_.token = "from-env";
+  auto with_env = Config::load(env_, std::string("https://c.example.com"));
+  ASSERT_TRUE(with_env.has_value());
+  EXPECT_EQ(with_env->token_for("https://c.example.com"), "from-env");
+  EXPECT_EQ(with_env->token_for("https://a.example.com"), "secret-a");
+}
+
+TEST_F(ConfigTest, CredentialsFileIsPrivate) {
+  ASSERT_TRUE(store_token(env_, "http://127.0.0.1:8080", "t0ken").has_value());
+  struct stat info {};
+  ASSERT_EQ(::stat((env_.config_dir / "credentials.toml").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+TEST_F(ConfigTest, RemoveTokenKeepsOthers) {
+  ASSERT_TRUE(store_token(env_, "https://a.example.com", "secret-a").has_value());
+  ASSERT_TRUE(store_token(env_, "https://b.example.com", "secret-b").has_value());
+  auto removed = remove_token(env_, "https://a.example.com");
+  ASSERT_TRUE(removed.has_value());
+  EXPECT_TRUE(*removed);
+  auto again = remove_token(env_, "https://a.example.com");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(*again);
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value());
+  EXPECT_FALSE(config->token_for("https://a.example.com").has_value());
+  EXPECT_EQ(config->token_for("https://b.example.com"), "secret-b");
+}
+
+TEST_F(ConfigTest, BadConfigNamesFileAndKey) {
+  write_config("registry = 42\n");
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message.find("config.toml: registry must be a URL string"),
+            std::string::npos)
+      << config.error().message;
+
+  write_config("registry = \n");
+  auto broken = Config::load(env_, std::nullopt);
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().message.find("config.toml:1:"), std::string::npos)
+      << broken.error().message;
+}
+
+TEST(RegistryUrlTest, NormalizesAndRefuses) {
+  struct Case {
+    const char* input;
+    const char* expected;  // null: refused
+  };
+  const Case cases[] = {
+      {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+      {"https://wreg.example.com/", "https://wreg.example.com"},
+      {"https://wreg.example.com/registry/", "https://wreg.example.com/registry"},
+      {"http://[::1]:8080", "http://[::1]:8080"},
+      {"ftp://example.com", nullptr},
+      {"127.0.0.1:8080", nullptr},
+      {"http://", nullptr},
+      {"http://host:port", nullptr},
+      {"http://user:pw@host", nullptr},
+      {"http://host/a b", nullptr},
+  };
+  for (const auto& c : cases) {
+    auto url = normalize_registry_url(c.input);
+    if (c.expected) {
+      ASSERT_TRUE(url.has_value()) << c.input << ": " << url.error().message;
+      EXPECT_EQ(*url, c.expected);
+    } else {
+      EXPECT_FALSE(url.has_value()) << c.input;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wreg::client

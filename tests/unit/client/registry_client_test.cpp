@@ -1,0 +1,57 @@
+#include "client/registry_client.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace wreg::client {
+namespace {
+
+// A port on 127.0.0.1 that nothing listens on: bound, then closed.
+int unused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  int port = ntohs(address.sin_port);
+  ::close(fd);
+  return port;
+}
+
+TEST(RegistryClientTest, UnreachableRegistryIsOneClearLine) {
+  std::string url = "http://127.0.0.1:" + std::to_string(unused_port());
+  RegistryClientOptions options;
+  options.registry = url;
+  options.max_attempts = 2;
+  options.first_backoff = std::chrono::milliseconds(1);
+  auto client = RegistryClient::create(options);
+  ASSERT_TRUE(client.has_value()) << client.error().message;
+  auto answer = (*client)->get_package_document(*PackageName::parse("wasi:io"), "");
+  ASSERT_FALSE(answer.has_value());
+  EXPECT_EQ(answer.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(answer.error().message, "cannot reach registry " + url + ": connection refused");
+  EXPECT_EQ((*client)->requests_made(), 0u);  // nothing was sent
+}
+
+TEST(RegistryClientTest, RefusesBadUrl) {
+  RegistryClientOptions options;
+  options.registry = "ftp://example.com";
+  auto client = RegistryClient::create(options);
+  ASSERT_FALSE(client.has_value());
+  EXPECT_EQ(client.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(PercentEncodeTest, KeepsUnreservedEscapesTheRest) {
+  EXPECT_EQ(percent_encode("wasi:http/incoming-handler@0.2.0"),
+            "wasi%3Ahttp%2Fincoming-handler%400.2.0");
+  EXPECT_EQ(percent_encode("1.0.0+build.5"), "1.0.0%2Bbuild.5");
+  EXPECT_EQ(percent_encode("a b~_"), "a%20b~_");
+}
+
+}  // namespace
+}  // namespace wreg::client
