@@ -39,10 +39,17 @@ std::string describe(const Fact& fact) {
 
 std::string explain(const Conflict& conflict) {
   std::string out = "cannot resolve " + conflict.package.to_string() + ":\n";
-  for (const auto& fact : conflict.facts) out += "  " + describe(fact) + "\n";
-  if (!conflict.clash_first.empty()) {
-    out += "  no version satisfies both " + conflict.clash_first + " and " + conflict.clash_second +
-           "\n";
+  // With one clash the package is the header's; with several, each line names its own.
+  auto clash_line = [&](const Clash& clash) {
+    std::string of = conflict.clashes.size() == 1 ? "" : "of " + clash.package.to_string() + " ";
+    return "  no version " + of + "satisfies both " + clash.first + " and " + clash.second + "\n";
+  };
+  std::size_t next_clash = 0;
+  for (std::size_t i = 0; i <= conflict.facts.size(); ++i) {
+    while (next_clash < conflict.clashes.size() && conflict.clashes[next_clash].after == i) {
+      out += clash_line(conflict.clashes[next_clash++]);
+    }
+    if (i < conflict.facts.size()) out += "  " + describe(conflict.facts[i]) + "\n";
   }
   return out;
 }

@@ -725,7 +725,28 @@ class Solver {
 };
 
 Conflict Solver::build_conflict(int terminal) {
-  // The external incompatibilities of the derivation, depth first, left cause before right.
+  auto term_on = [](const Incompatibility& node, int slot) -> const Term* {
+    for (const auto& term : node.terms) {
+      if (term.slot == slot) return &term;
+    }
+    return nullptr;
+  };
+  // A clash: a step that resolved two requirements on one track that share no version.
+  auto is_clash = [&](const Incompatibility& node) {
+    if (node.cause != Cause::kDerived || slots_[node.pivot].kind != SlotKind::kTrack) return false;
+    const Term* left = term_on(incompatibilities_[node.left], node.pivot);
+    const Term* right = term_on(incompatibilities_[node.right], node.pivot);
+    return left != nullptr && right != nullptr && !left->set.positive() && !right->set.positive() &&
+           !(~left->set).intersects(~right->set);
+  };
+
+  // Walk the derivation depth first, left cause before right, and note the external facts (once
+  // each) and the clashes in the order a proof reads: a clash after the facts it rests on.
+  struct Event {
+    int id;
+    bool clash;
+  };
+  std::vector<Event> events;
   std::vector<int> externals;
   std::vector<char> seen(incompatibilities_.size(), 0);
   std::vector<std::pair<int, int>> stack{{terminal, 0}};
@@ -733,7 +754,10 @@ Conflict Solver::build_conflict(int terminal) {
     auto& [id, state] = stack.back();
     const Incompatibility& node = incompatibilities_[id];
     if (node.cause != Cause::kDerived) {
-      if (!seen[id]) externals.push_back(id);
+      if (!seen[id]) {
+        externals.push_back(id);
+        events.push_back(Event{id, false});
+      }
       seen[id] = 1;
       stack.pop_back();
       continue;
@@ -750,6 +774,7 @@ Conflict Solver::build_conflict(int terminal) {
       state = 2;
       stack.emplace_back(node.right, 0);
     } else {
+      if (is_clash(node)) events.push_back(Event{id, true});
       stack.pop_back();
     }
   }
@@ -775,21 +800,17 @@ Conflict Solver::build_conflict(int terminal) {
       }
     }
   }
-  auto term_on = [](const Incompatibility& node, int slot) -> const Term* {
-    for (const auto& term : node.terms) {
-      if (term.slot == slot) return &term;
-    }
-    return nullptr;
-  };
 
   struct Entry {
     Fact fact;
     int depth = INT_MAX;
     int from = kNone;
     int id = kNone;
+    bool dropped = false;
   };
   const PackageName placeholder = slots_[root_].name.value_or(edges_.front().name);
   std::vector<Entry> entries;
+  std::map<int, std::size_t> entry_of;  // incompatibility id -> index in entries
   for (int id : externals) {
     const Incompatibility& node = incompatibilities_[id];
     Entry entry{Fact{Fact::Kind::kRequested, placeholder, {}, {}, {}, {}, {}}};
@@ -838,16 +859,14 @@ Conflict Solver::build_conflict(int terminal) {
         break;
       }
     }
+    entry_of[id] = entries.size();
     entries.push_back(std::move(entry));
   }
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.depth < b.depth; });
 
   // Fold "you asked for A R" into the facts about what A needs.
-  std::vector<char> dropped(entries.size(), 0);
-  for (std::size_t r = 0; r < entries.size(); ++r) {
-    if (entries[r].fact.kind != Fact::Kind::kRequested) continue;
-    const Incompatibility& node = incompatibilities_[entries[r].id];
+  for (auto& requested_entry : entries) {
+    if (requested_entry.fact.kind != Fact::Kind::kRequested) continue;
+    const Incompatibility& node = incompatibilities_[requested_entry.id];
     const Term* requested = node.terms.size() == 2 ? &node.terms.back() : nullptr;
     if (requested == nullptr) continue;
     std::map<int, VersionSet> reached;  // slot -> versions the project's requirement allows
@@ -867,67 +886,60 @@ Conflict Solver::build_conflict(int terminal) {
       if (shown.count_versions() > 0) {
         entry.fact.dependent_versions = versions_text(slots_[entry.from], shown);
       }
-      entry.fact.requested_as = entries[r].fact.requirement;
-      dropped[r] = 1;
+      entry.fact.requested_as = requested_entry.fact.requirement;
+      requested_entry.dropped = true;
     }
   }
 
-  // The clash: the derivation step nearest the conclusion that resolved two requirements on one
-  // package that share no version ("no version satisfies both =0.2.0 and ^0.2.1").
-  int clash = kNone;
-  {
-    std::vector<int> queue{terminal};
-    std::vector<char> queued(incompatibilities_.size(), 0);
-    queued[terminal] = 1;
-    for (std::size_t head = 0; head < queue.size() && clash == kNone; ++head) {
-      const Incompatibility& node = incompatibilities_[queue[head]];
-      if (node.cause != Cause::kDerived) continue;
-      const Term* left = term_on(incompatibilities_[node.left], node.pivot);
-      const Term* right = term_on(incompatibilities_[node.right], node.pivot);
-      if (slots_[node.pivot].kind == SlotKind::kTrack && left != nullptr && right != nullptr &&
-          !left->set.positive() && !right->set.positive() &&
-          !(~left->set).intersects(~right->set)) {
-        clash = queue[head];
-        break;
-      }
-      for (int cause : {node.left, node.right}) {
-        if (!queued[cause]) {
-          queued[cause] = 1;
-          queue.push_back(cause);
-        }
-      }
-    }
+  std::size_t clash_count = 0;
+  int first_clash = kNone;
+  for (const auto& event : events) {
+    if (!event.clash) continue;
+    if (clash_count++ == 0) first_clash = event.id;
   }
-
   const Incompatibility& last = incompatibilities_[terminal];
-  const PackageName& header = clash != kNone ? *slots_[incompatibilities_[clash].pivot].name
+  const PackageName& header = clash_count == 1 ? *slots_[incompatibilities_[first_clash].pivot].name
                               : last.cause == Cause::kDerived ? *slots_[last.pivot].name
                               : last.edge != kNone            ? edges_[last.edge].name
                                                    : *slots_[last.terms.front().slot].name;
-  Conflict conflict{header, {}, {}, {}};
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!dropped[i]) conflict.facts.push_back(entries[i].fact);
-  }
-  if (clash == kNone) return conflict;
-  const Incompatibility& step = incompatibilities_[clash];
-  const Slot& pivot = slots_[step.pivot];
-  // Name each side by the requirement it came from, when a fact states it.
-  auto label = [&](const VersionSet& set) -> std::pair<int, std::string> {
+  Conflict conflict{header, {}, {}};
+
+  // Name each side of a clash by the requirement it came from, when a fact states it.
+  auto label = [&](int pivot, const VersionSet& set) -> std::pair<int, std::string> {
     for (const auto& entry : entries) {
       const Incompatibility& node = incompatibilities_[entry.id];
       if (node.cause != Cause::kDependency) continue;
-      const Term* term = term_on(node, step.pivot);
-      if (term != nullptr && node.from != step.pivot && ~term->set == set) {
+      const Term* term = term_on(node, pivot);
+      if (term != nullptr && node.from != pivot && ~term->set == set) {
         return {entry.depth, edges_[node.edge].text};
       }
     }
-    return {INT_MAX, versions_text(pivot, set)};
+    return {INT_MAX, versions_text(slots_[pivot], set)};
   };
-  auto a = label(~term_on(incompatibilities_[step.left], step.pivot)->set);
-  auto b = label(~term_on(incompatibilities_[step.right], step.pivot)->set);
-  if (b.first < a.first) std::swap(a, b);
-  conflict.clash_first = a.second;
-  conflict.clash_second = b.second;
+  std::vector<std::size_t> segment;
+  auto flush = [&] {
+    std::stable_sort(segment.begin(), segment.end(), [&](std::size_t a, std::size_t b) {
+      return entries[a].depth < entries[b].depth;
+    });
+    for (auto index : segment) {
+      if (!entries[index].dropped) conflict.facts.push_back(entries[index].fact);
+    }
+    segment.clear();
+  };
+  for (const auto& event : events) {
+    if (!event.clash) {
+      if (auto it = entry_of.find(event.id); it != entry_of.end()) segment.push_back(it->second);
+      continue;
+    }
+    flush();
+    const Incompatibility& step = incompatibilities_[event.id];
+    auto a = label(step.pivot, ~term_on(incompatibilities_[step.left], step.pivot)->set);
+    auto b = label(step.pivot, ~term_on(incompatibilities_[step.right], step.pivot)->set);
+    if (b.first < a.first) std::swap(a, b);
+    conflict.clashes.push_back(
+        Clash{*slots_[step.pivot].name, a.second, b.second, conflict.facts.size()});
+  }
+  flush();
   return conflict;
 }
 

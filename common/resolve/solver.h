@@ -36,6 +36,7 @@
 // Nothing recurses on the depth of the dependency graph, so a chain of any length is safe.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -109,15 +110,21 @@ struct Fact {
   std::string versions;  // kYanked: the versions; kNoMatch: the newest version, if any
 };
 
-// Why no resolution exists: the facts of PubGrub's derivation, in the order explain() prints
-// them (the project's requirements first, then along the dependency chain).
+// Two requirements on one package (and track) that share no version: a step of the proof.
+struct Clash {
+  PackageName package;
+  std::string first;      // the requirement nearer the project, e.g. "=0.2.0"
+  std::string second;     // e.g. "^0.2.1"
+  std::size_t after = 0;  // explain() prints it after this many facts
+};
+
+// Why no resolution exists: PubGrub's derivation, as the external facts it rests on and the
+// clashes it found, in the order explain() prints them. Within a stretch of the proof, facts run
+// from the project outwards along the dependency chain; a clash follows the facts it rests on.
 struct Conflict {
   PackageName package;  // the package that cannot be resolved (explain()'s first line)
   std::vector<Fact> facts;
-  // When the last step is two requirements on one package with no common version, their texts
-  // (the one nearer the project first); otherwise both empty.
-  std::string clash_first;
-  std::string clash_second;
+  std::vector<Clash> clashes;
 };
 
 // The solver met packages whose documents are not in memory (Absence::kNotFetched). Fetch them
