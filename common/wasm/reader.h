@@ -20,4 +20,9 @@ namespace wreg::wasm {
 // Pure and thread-safe.
 Result<ComponentInfo> read_component(std::span<const std::uint8_t> bytes);
 
+// The error for a core module offered where a component or a WIT package is needed (publish,
+// the server's upload check): kInvalidArgument, one line that says how to make a component of
+// it with `wasm-tools component new`. Callers prepend the file name when they have one.
+Error core_module_error();
+
 }  // namespace wreg::wasm

@@ -1,0 +1,666 @@
+#include "common/wasm/reader.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "common/text.h"
+#include "common/wasm/byte_reader.h"
+#include "common/wasm/custom_sections.h"
+#include "common/wasm/extern_name.h"
+#include "common/wasm/type_reader.h"
+
+namespace wreg::wasm {
+namespace {
+
+// Binary.md "Component Definitions": section ids.
+enum SectionId : std::uint8_t {
+  kCustom = 0,
+  kCoreModule = 1,
+  kCoreInstance = 2,
+  kCoreType = 3,
+  kComponent = 4,
+  kInstance = 5,
+  kAlias = 6,
+  kType = 7,
+  kCanon = 8,
+  kStart = 9,
+  kImport = 10,
+  kExport = 11,
+  kValue = 12,
+};
+
+const char* section_name(std::uint8_t id) {
+  static constexpr std::array<const char*, 13> kNames = {
+      "custom", "core module", "core instance", "core type", "component", "instance", "alias",
+      "type",   "canon",       "start",         "import",    "export",    "value"};
+  return id < kNames.size() ? kNames[id] : "unknown";
+}
+
+std::string hex(std::uint8_t byte) {
+  char text[8];
+  std::snprintf(text, sizeof text, "0x%02x", byte);
+  return text;
+}
+
+constexpr std::array<std::uint8_t, 4> kMagic = {0x00, 0x61, 0x73, 0x6d};
+
+enum class Preamble { kCoreModule, kComponent };
+
+// Binary.md: preamble ::= magic version layer. A core module's 4-byte version 1 reads as
+// version 1, layer 0; a component is version 0x0d, layer 1.
+std::optional<Preamble> read_preamble(ByteReader& in, std::string_view what) {
+  const std::size_t start = in.offset();
+  if (in.remaining() < kMagic.size() ||
+      !std::equal(kMagic.begin(), kMagic.end(), in.read_bytes(kMagic.size(), "magic").begin())) {
+    in.fail_at(start, "not " + std::string(what) + ": expected magic \\0asm");
+    return std::nullopt;
+  }
+  const std::size_t version_at = in.offset();
+  auto version_layer = in.read_bytes(4, "version and layer after the magic");
+  if (!in.ok()) return std::nullopt;
+  const unsigned version = version_layer[0] | (version_layer[1] << 8);
+  const unsigned layer = version_layer[2] | (version_layer[3] << 8);
+  if (layer == 0) {
+    if (version != 1) {
+      in.fail_at(version_at,
+                 "unsupported core module version " + std::to_string(version) + ": expected 1");
+      return std::nullopt;
+    }
+    return Preamble::kCoreModule;
+  }
+  if (layer != 1) {
+    in.fail_at(version_at + 2, "unknown layer " + std::to_string(layer) +
+                                   ": expected 0 (core module) or 1 (component)");
+    return std::nullopt;
+  }
+  if (version != 0x0d) {
+    in.fail_at(version_at, "unsupported component binary version " + std::to_string(version) +
+                               ": expected 13 (0x0d)");
+    return std::nullopt;
+  }
+  return Preamble::kComponent;
+}
+
+// An export of the component being walked, kept for classification.
+struct ExportEntry {
+  ExternName name;
+  Sort sort;
+  std::uint32_t index = 0;
+  std::shared_ptr<const TypeShape> type;  // sort type: what the index refers to, if known
+};
+
+// Walks the sections of one component (top-level or nested). For the top level it keeps what
+// ComponentInfo needs; a nested component is read as strictly, then dropped.
+class ComponentWalker {
+ public:
+  ComponentWalker(ByteReader& in, int depth, ComponentInfo* info)
+      : in_(in), depth_(depth), info_(info) {}
+
+  void walk();
+
+  // Everything but custom, type and export sections, and imports: what a WIT package lacks.
+  bool only_types() const { return only_types_; }
+  const std::vector<ExportEntry>& exports() const { return exports_; }
+  const std::vector<ExternName>& import_names() const { return import_names_; }
+  const std::vector<Declaration>& declarations() const { return declarations_; }
+
+ private:
+  void read_section(std::uint8_t id, ByteReader& section);
+  void read_core_instance(ByteReader& in);
+  void read_instance(ByteReader& in);
+  void read_canon(ByteReader& in);
+  void read_canon_options(ByteReader& in);
+  void read_import(ByteReader& in);
+  void read_export(ByteReader& in);
+  void read_nested_component(ByteReader& section);
+  void push_type(std::shared_ptr<const TypeShape> shape) { types_.push_back(std::move(shape)); }
+
+  ByteReader& in_;
+  int depth_;
+  ComponentInfo* info_;  // null for a nested component
+  std::vector<Declaration> declarations_;
+  // The type index space, as far as it is known: one entry per type index, null for types
+  // that are not defined here (imported, aliased).
+  std::vector<std::shared_ptr<const TypeShape>> types_;
+  std::vector<ExportEntry> exports_;
+  std::vector<ExternName> import_names_;
+  bool only_types_ = true;
+};
+
+void ComponentWalker::walk() {
+  while (in_.ok() && !in_.at_end()) {
+    const std::size_t start = in_.offset();
+    const std::uint8_t id = in_.read_u8("a section id");
+    const std::uint32_t size = in_.read_u32("section size");
+    if (!in_.ok()) return;
+    if (id > kValue) {
+      in_.fail_at(start, "expected a section id (0 to 12), found " + std::to_string(id));
+      return;
+    }
+    if (size > in_.remaining()) {
+      in_.fail_at(start, std::string(section_name(id)) + " section claims " + std::to_string(size) +
+                             " bytes but only " + std::to_string(in_.remaining()) + " are left");
+      return;
+    }
+    ByteReader section = in_.sub_reader(size, "section");
+    read_section(id, section);
+    section.expect_end(std::string(section_name(id)) + " section starting at offset " +
+                       std::to_string(start));
+  }
+}
+
+void ComponentWalker::read_section(std::uint8_t id, ByteReader& section) {
+  if (id != kCustom && id != kType && id != kExport) only_types_ = false;
+  TypeReader types(section, declarations_);
+  switch (id) {
+    case kCustom: {
+      std::string name = section.read_name("custom section name");
+      const std::size_t payload_at = section.offset();
+      auto payload = section.read_bytes(section.remaining(), "custom section");
+      if (section.ok() && info_ != nullptr) {
+        read_custom_section(name, payload, payload_at, *info_);
+      }
+      return;
+    }
+    case kCoreModule: {
+      // Skipped by its size: only its preamble is checked, its body never read.
+      const std::size_t at = section.offset();
+      auto preamble = read_preamble(section, "a nested core module");
+      if (preamble == Preamble::kComponent) {
+        section.fail_at(at, "expected a core module in a core module section, found a component");
+      }
+      section.read_bytes(section.remaining(), "core module");
+      return;
+    }
+    case kCoreInstance: {
+      const std::uint32_t count = section.read_count("core instance count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_core_instance(section);
+      return;
+    }
+    case kCoreType: {
+      const std::uint32_t count = section.read_count("core type count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) types.read_core_type(depth_);
+      return;
+    }
+    case kComponent:
+      read_nested_component(section);
+      return;
+    case kInstance: {
+      const std::uint32_t count = section.read_count("instance count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_instance(section);
+      return;
+    }
+    case kAlias: {
+      const std::uint32_t count = section.read_count("alias count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) {
+        if (types.read_alias().is_type()) push_type(nullptr);
+      }
+      return;
+    }
+    case kType: {
+      const std::uint32_t count = section.read_count("type count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) {
+        push_type(std::make_shared<const TypeShape>(types.read_type(depth_)));
+      }
+      return;
+    }
+    case kCanon: {
+      const std::uint32_t count = section.read_count("canon count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_canon(section);
+      return;
+    }
+    case kStart: {
+      section.read_u32("start function index");
+      const std::uint32_t count = section.read_count("start argument count");
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) section.read_u32("value index");
+      section.read_u32("start result count");
+      return;
+    }
+    case kImport: {
+      const std::uint32_t count = section.read_count("import count", 3);
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_import(section);
+      return;
+    }
+    case kExport: {
+      const std::uint32_t count = section.read_count("export count", 4);
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_export(section);
+      return;
+    }
+    case kValue: {
+      const std::uint32_t count = section.read_count("value count", 2);
+      for (std::uint32_t i = 0; i < count && section.ok(); ++i) {
+        types.read_value_type();
+        const std::uint32_t size = section.read_u32("value size");
+        section.read_bytes(size, "value");
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// Binary.md `core:instance`.
+void ComponentWalker::read_core_instance(ByteReader& in) {
+  const std::size_t start = in.offset();
+  const std::uint8_t form = in.read_u8("a core instance");
+  if (form == 0x00) {  // instantiate m with args
+    in.read_u32("module index");
+    const std::uint32_t count = in.read_count("instantiate argument count", 3);
+    for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+      in.read_name("instantiate argument name");
+      const std::size_t at = in.offset();
+      const std::uint8_t sort = in.read_u8("0x12 (instance)");
+      if (in.ok() && sort != 0x12) {
+        in.fail_at(at,
+                   "expected 0x12 (instance) in a core instantiate argument, found " + hex(sort));
+      }
+      in.read_u32("core instance index");
+    }
+  } else if (form == 0x01) {  // inline exports
+    const std::uint32_t count = in.read_count("core inline export count", 3);
+    for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+      in.read_name("core export name");
+      in.read_u8("a core sort");
+      in.read_u32("core index");
+    }
+  } else if (in.ok()) {
+    in.fail_at(start,
+               "expected a core instance (0x00 instantiate, 0x01 exports), found " + hex(form));
+  }
+}
+
+// Binary.md `instance`.
+void ComponentWalker::read_instance(ByteReader& in) {
+  TypeReader types(in, declarations_);
+  const std::size_t start = in.offset();
+  const std::uint8_t form = in.read_u8("an instance");
+  if (form == 0x00) {  // instantiate c with args
+    in.read_u32("component index");
+    const std::uint32_t count = in.read_count("instantiate argument count", 3);
+    for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+      in.read_name("instantiate argument name");
+      types.read_sort();
+      in.read_u32("index");
+    }
+  } else if (form == 0x01) {  // inline exports
+    const std::uint32_t count = in.read_count("inline export count", 3);
+    for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+      types.read_extern_name("inline export name");
+      types.read_sort();
+      in.read_u32("index");
+    }
+  } else if (in.ok()) {
+    in.fail_at(start, "expected an instance (0x00 instantiate, 0x01 exports), found " + hex(form));
+  }
+}
+
+// Binary.md `opts`.
+void ComponentWalker::read_canon_options(ByteReader& in) {
+  const std::uint32_t count = in.read_count("canon option count");
+  for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+    const std::size_t start = in.offset();
+    const std::uint8_t option = in.read_u8("a canon option");
+    switch (option) {
+      case 0x00:  // string-encoding=utf8
+      case 0x01:  // utf16
+      case 0x02:  // latin1+utf16
+      case 0x06:  // async
+        break;
+      case 0x03:  // memory
+      case 0x04:  // realloc
+      case 0x05:  // post-return
+      case 0x07:  // callback
+        in.read_u32("canon option index");
+        break;
+      default:
+        if (in.ok())
+          in.fail_at(start, "expected a canon option (0x00 to 0x07), found " + hex(option));
+    }
+  }
+}
+
+// Binary.md `canon`: every built-in it lists, with its immediates.
+void ComponentWalker::read_canon(ByteReader& in) {
+  TypeReader types(in, declarations_);
+  const std::size_t start = in.offset();
+  const std::uint8_t code = in.read_u8("a canon definition");
+  auto expect_func_sort = [&] {
+    const std::size_t at = in.offset();
+    const std::uint8_t sort = in.read_u8("0x00 (func)");
+    if (in.ok() && sort != 0x00) {
+      in.fail_at(at, "expected 0x00 (func) after canon " + hex(code) + ", found " + hex(sort));
+    }
+  };
+  auto read_flag = [&](std::string_view what) {
+    const std::size_t at = in.offset();
+    const std::uint8_t flag = in.read_u8(what);
+    if (in.ok() && flag > 0x01) {
+      in.fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex(flag));
+    }
+  };
+  switch (code) {
+    case 0x00:  // lift
+      expect_func_sort();
+      in.read_u32("core function index");
+      read_canon_options(in);
+      in.read_u32("type index");
+      return;
+    case 0x01:  // lower
+      expect_func_sort();
+      in.read_u32("function index");
+      read_canon_options(in);
+      return;
+    case 0x02:
+    case 0x03:
+    case 0x04:  // resource.new, .drop, .rep
+    case 0x07:  // resource.drop async (earlier drafts)
+    case 0x0e:
+    case 0x13:
+    case 0x14:  // stream.new, .drop-readable, .drop-writable
+    case 0x15:
+    case 0x1a:
+    case 0x1b:  // future.new, .drop-readable, .drop-writable
+      in.read_u32("type index");
+      return;
+    case 0x05:
+    case 0x08:
+    case 0x0d:
+    case 0x1e:
+    case 0x1f:  // no immediates
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0x28:
+      return;
+    case 0x09:  // task.return
+      types.read_result_list();
+      read_canon_options(in);
+      return;
+    case 0x0a:
+    case 0x0b:  // context.get, context.set
+      types.read_core_value_type();
+      in.read_u32("context slot");
+      return;
+    case 0x06:  // subtask.cancel
+      read_flag("async?");
+      return;
+    case 0x0f:
+    case 0x10:
+    case 0x16:
+    case 0x17:  // stream/future read, write
+      in.read_u32("type index");
+      read_canon_options(in);
+      return;
+    case 0x11:
+    case 0x12:
+    case 0x18:
+    case 0x19:  // stream/future cancel-read, cancel-write
+      in.read_u32("type index");
+      read_flag("async?");
+      return;
+    case 0x1c:
+    case 0x1d:  // error-context.new, .debug-message
+      read_canon_options(in);
+      return;
+    case 0x20:
+    case 0x21:  // waitable-set.wait, .poll
+      read_flag("cancel?");
+      in.read_u32("memory index");
+      return;
+    case 0x27:  // thread.new-indirect
+      in.read_u32("core type index");
+      in.read_u32("table index");
+      return;
+    case 0x0c:
+    case 0x29:
+    case 0x2a:
+    case 0x2b:
+    case 0x2c:
+    case 0x2d:  // thread.yield & co
+      read_flag("cancel?");
+      return;
+    case 0x40:  // thread.spawn-ref
+      read_flag("shared?");
+      in.read_u32("core type index");
+      return;
+    case 0x41:  // thread.spawn-indirect
+      read_flag("shared?");
+      in.read_u32("core type index");
+      in.read_u32("table index");
+      return;
+    case 0x42:  // thread.available-parallelism
+      read_flag("shared?");
+      return;
+    default:
+      if (in.ok()) in.fail_at(start, "expected a canon definition, found " + hex(code));
+  }
+}
+
+// Binary.md `import`.
+void ComponentWalker::read_import(ByteReader& in) {
+  TypeReader types(in, declarations_);
+  ExternName name = types.read_extern_name("import name");
+  const ExternKind kind = types.read_extern_type();
+  if (!in.ok()) return;
+  only_types_ = false;
+  if (kind == ExternKind::kType) push_type(nullptr);
+  if (info_ != nullptr) info_->imports.push_back(Extern{name.name, kind, {}});
+  import_names_.push_back(std::move(name));
+}
+
+// Binary.md `export`: a name, what it exports, and an optional type ascription.
+void ComponentWalker::read_export(ByteReader& in) {
+  TypeReader types(in, declarations_);
+  ExportEntry entry;
+  entry.name = types.read_extern_name("export name");
+  const std::size_t sort_at = in.offset();
+  entry.sort = types.read_sort();
+  const std::size_t index_at = in.offset();
+  entry.index = in.read_u32("export index");
+  const std::size_t ascription_at = in.offset();
+  const std::uint8_t ascribed = in.read_u8("0x00 or 0x01 before an export's type");
+  if (ascribed == 0x01) {
+    types.read_extern_type();
+  } else if (ascribed != 0x00 && in.ok()) {
+    in.fail_at(ascription_at,
+               "expected 0x00 or 0x01 before an export's type, found " + hex(ascribed));
+  }
+  if (!in.ok()) return;
+  const std::optional<ExternKind> kind = entry.sort.extern_kind();
+  if (!kind) {
+    in.fail_at(sort_at,
+               "expected an exportable sort (core module, func, value, type, component "
+               "or instance), found core sort " +
+                   hex(entry.sort.code));
+    return;
+  }
+  if (entry.sort.is_type()) {
+    if (entry.index >= types_.size()) {
+      in.fail_at(index_at, "export " + quoted(entry.name.name) + " names type " +
+                               std::to_string(entry.index) + " but only " +
+                               std::to_string(types_.size()) + " types are defined");
+      return;
+    }
+    entry.type = types_[entry.index];
+    push_type(entry.type);  // Binary.md: every export introduces a new index
+  }
+  if (info_ != nullptr) info_->exports.push_back(Extern{entry.name.name, *kind, {}});
+  exports_.push_back(std::move(entry));
+}
+
+// Binary.md: section 4 holds a whole component, preamble included.
+void ComponentWalker::read_nested_component(ByteReader& section) {
+  const std::size_t start = section.offset();
+  if (depth_ + 1 > kMaxDepth) {
+    section.fail("components nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return;
+  }
+  auto preamble = read_preamble(section, "a nested component");
+  if (!section.ok()) return;
+  if (preamble != Preamble::kComponent) {
+    section.fail_at(start, "expected a component in a component section, found a core module");
+    return;
+  }
+  ComponentWalker nested(section, depth_ + 1, nullptr);
+  nested.walk();
+}
+
+Error with_offset(Error error, std::size_t offset) {
+  error.message += " at offset " + std::to_string(offset);
+  return error;
+}
+
+// The packages an import or export name refers to: its own interface name, and the one its
+// 🏷️ implements attribute names.
+Result<void> add_packages(const ExternName& name, std::set<PackageId>& out,
+                          std::set<std::string>* root_items = nullptr,
+                          const PackageId* root = nullptr) {
+  const std::pair<std::string_view, std::string_view> names[] = {{name.name, name.version_suffix},
+                                                                 {name.implements, {}}};
+  for (const auto& [text, suffix] : names) {
+    if (text.empty()) continue;
+    auto parsed = parse_interface_name(text, suffix);
+    if (!parsed) return with_offset(std::move(parsed).error(), name.offset);
+    if (!*parsed) continue;
+    if (root != nullptr && (*parsed)->package == *root) {
+      if (root_items != nullptr) root_items->insert((*parsed)->item);
+    } else {
+      out.insert((*parsed)->package);
+    }
+  }
+  return {};
+}
+
+// WIT.md "Package Format": a component of types only whose exports are all component types,
+// each wrapping exactly one export with an interface name: an instance for an interface, a
+// component for a world. The package is the one those names share; its dependencies are the
+// other packages named anywhere in its types. False when the component is not in that form;
+// an Error when it is, but its names are invalid or belong to two packages.
+Result<bool> read_wit_package(const ComponentWalker& walker, ComponentInfo& info) {
+  if (!walker.only_types() || walker.exports().empty()) return false;
+  for (const ExportEntry& entry : walker.exports()) {
+    if (!entry.type || entry.type->kind != TypeShape::Kind::kComponent ||
+        entry.type->exports.size() != 1) {
+      return false;
+    }
+    const Declaration& inner = entry.type->exports.front();
+    if ((inner.kind != ExternKind::kInstance && inner.kind != ExternKind::kComponent) ||
+        inner.name.name.find(':') == std::string::npos) {
+      return false;
+    }
+  }
+  std::optional<PackageId> root;
+  std::set<std::string> worlds;
+  std::set<std::string> interfaces;
+  for (const ExportEntry& entry : walker.exports()) {
+    const Declaration& inner = entry.type->exports.front();
+    auto parsed = parse_interface_name(inner.name.name, inner.name.version_suffix);
+    if (!parsed) return with_offset(std::move(parsed).error(), inner.name.offset);
+    if (!*parsed) return false;  // 🪺 nested names: not a package wreg can hold
+    InterfaceName& name = **parsed;
+    if (root && *root != name.package) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "invalid WIT package: it defines items of two packages, " + root->to_string() +
+                      " and " + name.package.to_string() + " at offset " +
+                      std::to_string(inner.name.offset));
+    }
+    root = name.package;
+    (inner.kind == ExternKind::kInstance ? interfaces : worlds).insert(name.item);
+  }
+  std::set<PackageId> dependencies;
+  std::set<std::string> root_interfaces;
+  for (const Declaration& declaration : walker.declarations()) {
+    auto added = add_packages(
+        declaration.name, dependencies,
+        declaration.kind == ExternKind::kInstance ? &root_interfaces : nullptr, &*root);
+    if (!added) return std::move(added).error();
+  }
+  interfaces.insert(root_interfaces.begin(), root_interfaces.end());
+  info.kind = BinaryKind::kWitPackage;
+  info.package = std::move(root);
+  info.worlds.assign(worlds.begin(), worlds.end());
+  info.interfaces.assign(interfaces.begin(), interfaces.end());
+  info.dependencies.assign(dependencies.begin(), dependencies.end());
+  info.imports.clear();  // the type exports that wrap the package's items, not a component's
+  info.exports.clear();
+  return true;
+}
+
+Error prefixed(std::string_view prefix, Error error) {
+  error.message.insert(0, prefix);
+  return error;
+}
+
+// A core module's sections, for its custom sections only: everything else is skipped by size.
+void read_core_module_sections(ByteReader& in, ComponentInfo& info) {
+  while (in.ok() && !in.at_end()) {
+    const std::size_t start = in.offset();
+    const std::uint8_t id = in.read_u8("a section id");
+    const std::uint32_t size = in.read_u32("section size");
+    if (in.ok() && size > in.remaining()) {
+      in.fail_at(start, "section " + std::to_string(id) + " claims " + std::to_string(size) +
+                            " bytes but only " + std::to_string(in.remaining()) + " are left");
+    }
+    ByteReader section = in.sub_reader(size, "section");
+    if (id != 0 || !in.ok()) continue;
+    std::string name = section.read_name("custom section name");
+    const std::size_t payload_at = section.offset();
+    auto payload = section.read_bytes(section.remaining(), "custom section");
+    if (in.ok()) read_custom_section(name, payload, payload_at, info);
+  }
+}
+
+}  // namespace
+
+Result<ComponentInfo> read_component(std::span<const std::uint8_t> bytes) {
+  ErrorSlot slot;
+  ByteReader in(bytes, 0, slot);
+  ComponentInfo info;
+  if (bytes.empty()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "not a WebAssembly binary: the file is empty, expected magic \\0asm at offset 0");
+  }
+  const auto preamble = read_preamble(in, "a WebAssembly binary");
+  if (!preamble) return std::move(slot).take();
+  if (*preamble == Preamble::kCoreModule) {
+    info.kind = BinaryKind::kCoreModule;
+    read_core_module_sections(in, info);
+    if (!in.ok()) return prefixed("invalid core module: ", std::move(slot).take());
+    return info;
+  }
+  ComponentWalker walker(in, 0, &info);
+  walker.walk();
+  if (!in.ok()) return prefixed("invalid component: ", std::move(slot).take());
+  auto is_package = read_wit_package(walker, info);
+  if (!is_package) return std::move(is_package).error();
+  if (*is_package) return info;
+  info.kind = BinaryKind::kComponent;
+  std::set<PackageId> referenced;
+  for (const ExternName& name : walker.import_names()) {
+    if (auto added = add_packages(name, referenced); !added) {
+      return prefixed("invalid component: ", std::move(added).error());
+    }
+  }
+  for (const ExportEntry& entry : walker.exports()) {
+    if (auto added = add_packages(entry.name, referenced); !added) {
+      return prefixed("invalid component: ", std::move(added).error());
+    }
+  }
+  info.referenced_packages.assign(referenced.begin(), referenced.end());
+  return info;
+}
+
+Error core_module_error() {
+  return fail(ErrorCode::kInvalidArgument,
+              "this is a core WebAssembly module, not a component: make a component of it with "
+              "`wasm-tools component new MODULE.wasm -o COMPONENT.wasm` (a module without "
+              "WIT bindings needs `wasm-tools component embed` first)");
+}
+
+}  // namespace wreg::wasm
