@@ -1,20 +1,64 @@
-// wreg: the command-line client. main() only wires things together; every command lives in the
-// client library.
+// wreg: the command-line client. main() only wires things together: it builds the command
+// table, parses, runs the chosen command, and maps a failure to one line on stderr and an exit
+// status. Every command lives in the client library (client/commands/).
 #include <CLI/CLI.hpp>
-
+#include <exception>
 #include <iostream>
+
+#include "client/commands/command.h"
+#include "client/commands/inspect.h"
+#include "common/result.h"
+
+namespace {
+
+// DESIGN.md: 0 success, 1 a failure the user can act on, 2 bad usage (CLI11's parse errors).
+// Every ErrorCode is listed so that a new one needs a decision here.
+int exit_status(wreg::ErrorCode code) {
+  switch (code) {
+    case wreg::ErrorCode::kInvalidArgument:
+    case wreg::ErrorCode::kNotFound:
+    case wreg::ErrorCode::kAlreadyExists:
+    case wreg::ErrorCode::kConflict:
+    case wreg::ErrorCode::kUnauthenticated:
+    case wreg::ErrorCode::kPermissionDenied:
+    case wreg::ErrorCode::kTooLarge:
+    case wreg::ErrorCode::kUnavailable:
+    case wreg::ErrorCode::kIo:
+    case wreg::ErrorCode::kCorrupt:
+    case wreg::ErrorCode::kUnsolvable:
+    case wreg::ErrorCode::kInternal:
+      return 1;
+  }
+  return 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"wreg: publish, add and lock WebAssembly components and WIT packages", "wreg"};
   app.set_version_flag("--version", std::string("wreg ") + WREG_VERSION);
   app.require_subcommand(0, 1);
+
+  // The command table: one line per command (client/commands/command.h).
+  wreg::client::CommandAction action;
+  wreg::client::add_inspect_command(app, action);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (app.get_subcommands().empty()) {
+  if (!action) {
     std::cout << app.help();
+    return 0;
   }
-  return 0;
+  try {
+    wreg::Result<void> result = action();
+    if (result) return 0;
+    std::cerr << "error: " << result.error().message << '\n';
+    return exit_status(result.error().code);
+  } catch (const std::exception& e) {  // the last catch (STYLE.md): a bug, reported as one line
+    std::cerr << "error: internal error: " << e.what() << '\n';
+    return 1;
+  }
 }

@@ -1,0 +1,190 @@
+#include "client/commands/inspect.h"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "common/mapped_file.h"
+#include "common/wasm/reader.h"
+
+namespace wreg::client {
+namespace {
+
+// Names come from the file: valid UTF-8, but they may hold control characters. Escape those,
+// so that a hostile name cannot move the cursor or clear the terminal.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  if (items.empty()) return "(none)";
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += printable(item);
+  }
+  return out;
+}
+
+std::vector<std::string> package_strings(const std::vector<wasm::PackageId>& packages) {
+  std::vector<std::string> out;
+  out.reserve(packages.size());
+  for (const wasm::PackageId& package : packages) out.push_back(package.to_string());
+  return out;
+}
+
+// The wasm-metadata fields in the order wasm-tools prints them.
+std::vector<std::pair<const char*, const std::optional<std::string>*>> metadata_fields(
+    const wasm::Metadata& metadata) {
+  return {{"authors", &metadata.authors},   {"description", &metadata.description},
+          {"licenses", &metadata.licenses}, {"source", &metadata.source},
+          {"homepage", &metadata.homepage}, {"revision", &metadata.revision},
+          {"version", &metadata.version}};
+}
+
+void print_line(std::ostringstream& out, std::string_view key, std::string_view value) {
+  // Values start in column 14, after the longest key (`dependencies:`).
+  out << key << ':' << std::string(key.size() < 12 ? 13 - key.size() : 1, ' ') << value << '\n';
+}
+
+void print_externs(std::ostringstream& out, std::string_view key,
+                   const std::vector<wasm::Extern>& externs) {
+  if (externs.empty()) {
+    print_line(out, key, "(none)");
+    return;
+  }
+  out << key << ":\n";
+  for (const wasm::Extern& item : externs) {
+    out << "  " << wasm::to_string(item.kind) << ' ' << printable(item.name) << '\n';
+  }
+}
+
+}  // namespace
+
+Result<Inspection> inspect_file(const std::string& file) {
+  auto mapped = MappedFile::open(file);
+  if (!mapped) return mapped.error();
+  auto info = wasm::read_component(mapped->bytes());
+  if (!info) return fail(info.error().code, file + ": " + info.error().message);
+  return Inspection{file, mapped->size(), Digest::of(mapped->bytes()), std::move(*info)};
+}
+
+std::string render_inspection_text(const Inspection& inspection) {
+  const wasm::ComponentInfo& info = inspection.info;
+  std::ostringstream out;
+  print_line(out, "file", printable(inspection.file));
+  print_line(out, "kind", wasm::to_string(info.kind));
+  print_line(out, "size", std::to_string(inspection.size) + " bytes");
+  print_line(out, "digest", inspection.digest.to_string());
+  switch (info.kind) {
+    case wasm::BinaryKind::kWitPackage:
+      print_line(out, "package", info.package ? info.package->to_string() : "(none)");
+      print_line(out, "worlds", joined(info.worlds));
+      print_line(out, "interfaces", joined(info.interfaces));
+      print_line(out, "dependencies", joined(package_strings(info.dependencies)));
+      break;
+    case wasm::BinaryKind::kComponent:
+      print_externs(out, "imports", info.imports);
+      print_externs(out, "exports", info.exports);
+      print_line(out, "packages", joined(package_strings(info.referenced_packages)));
+      break;
+    case wasm::BinaryKind::kCoreModule:
+      print_line(out, "note", wasm::core_module_error().message);
+      break;
+  }
+  if (info.component_name) print_line(out, "name", printable(*info.component_name));
+  if (info.has_package_docs) print_line(out, "package docs", "yes");
+  for (const auto& [key, value] : metadata_fields(info.metadata)) {
+    if (*value) print_line(out, key, printable(**value));
+  }
+  if (!info.producers.empty()) {
+    out << "producers:\n";
+    for (const auto& [field, values] : info.producers) {
+      for (const wasm::ProducerValue& value : values) {
+        out << "  " << printable(field) << ": " << printable(value.name);
+        if (!value.version.empty()) out << ' ' << printable(value.version);
+        out << '\n';
+      }
+    }
+  }
+  return out.str();
+}
+
+std::string render_inspection_json(const Inspection& inspection) {
+  using Json = nlohmann::ordered_json;
+  const wasm::ComponentInfo& info = inspection.info;
+  auto externs = [](const std::vector<wasm::Extern>& items) {
+    Json out = Json::array();
+    for (const wasm::Extern& item : items) {
+      out.push_back(Json{{"name", item.name}, {"kind", wasm::to_string(item.kind)}});
+    }
+    return out;
+  };
+  Json producers = Json::object();
+  for (const auto& [field, values] : info.producers) {
+    Json list = Json::array();
+    for (const wasm::ProducerValue& value : values) {
+      list.push_back(Json{{"name", value.name}, {"version", value.version}});
+    }
+    producers[field] = std::move(list);
+  }
+  Json metadata = Json::object();
+  for (const auto& [key, value] : metadata_fields(info.metadata)) {
+    metadata[key] = *value ? Json(**value) : Json(nullptr);
+  }
+  Json out = {
+      {"file", inspection.file},
+      {"size", inspection.size},
+      {"digest", inspection.digest.to_string()},
+      {"kind", wasm::to_string(info.kind)},
+      {"package", info.package ? Json(info.package->to_string()) : Json(nullptr)},
+      {"worlds", info.worlds},
+      {"interfaces", info.interfaces},
+      {"dependencies", package_strings(info.dependencies)},
+      {"imports", externs(info.imports)},
+      {"exports", externs(info.exports)},
+      {"packages", package_strings(info.referenced_packages)},
+      {"producers", std::move(producers)},
+      {"name", info.component_name ? Json(*info.component_name) : Json(nullptr)},
+      {"package_docs", info.has_package_docs},
+      {"metadata", std::move(metadata)},
+  };
+  // Names are valid UTF-8 (the reader checks); the file name may not be: replace, never throw.
+  return out.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
+}
+
+void add_inspect_command(CLI::App& app, CommandAction& action) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* command = app.add_subcommand(
+      "inspect", "Show what a .wasm is: kind, package, worlds, imports, exports, dependencies");
+  command->add_option("FILE", options->file, "the .wasm file to read")->required();
+  command->add_flag("--json", options->json, "print one JSON object (shape in README.md)");
+  command->callback([options, &action] {
+    action = [options]() -> Result<void> {
+      auto inspection = inspect_file(options->file);
+      if (!inspection) return inspection.error();
+      std::cout << (options->json ? render_inspection_json(*inspection)
+                                  : render_inspection_text(*inspection));
+      std::cout.flush();
+      if (!std::cout) return fail(ErrorCode::kIo, "cannot write to standard output");
+      return {};
+    };
+  });
+}
+
+}  // namespace wreg::client
