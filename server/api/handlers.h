@@ -1,0 +1,51 @@
+// One handler per route (one file per resource). Each takes the request the router matched
+// (path values already percent-decoded and checked for traversal and bad UTF-8) and the API
+// context, and returns the whole response. Errors go out as {"error":{"code","message"}}.
+// All are thread-safe: they run concurrently on the server's threads.
+#pragma once
+
+#include <memory>
+
+#include "server/api/api.h"
+#include "server/http/message.h"
+#include "server/http/router.h"
+
+namespace wreg::api {
+
+// packages.cpp
+// GET /api/v1/packages/{ns}/{name}: the package document with an ETag; 304 when If-None-Match
+// matches it; 404 for a package with no release.
+http::Response get_package(const http::Request& request, ApiContext& context);
+// GET /api/v1/packages/{ns}/{name}/{version}: one release in full (the document's fields plus
+// imports, exports, worlds, interfaces, producers and metadata read from the binary).
+http::Response get_release(const http::Request& request, ApiContext& context);
+
+// publish.cpp
+// PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,
+// version, token and Digest-Sha256 header before any of the body is read, then returns the
+// consumer that streams the body into the blob store and, at its end, validates it with the
+// wasm reader and records the release. 201 new, 200 same bytes again, 409 other bytes.
+http::Route::Opened open_publish(const http::Request& request, ApiContext& context);
+
+// blobs.cpp
+// GET/HEAD /api/v1/blobs/{digest}: the bytes, with ETag = digest, immutable caching, and a
+// single `Range` (206, or 416 with `Content-Range: bytes */size`).
+http::Response get_blob(const http::Request& request, ApiContext& context);
+
+// yank.cpp
+// POST /api/v1/packages/{ns}/{name}/{version}/yank and .../unyank.
+http::Response set_yanked(const http::Request& request, ApiContext& context, bool yanked);
+
+// search.cpp
+// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=.
+http::Response search_packages(const http::Request& request, ApiContext& context);
+
+// health.cpp
+// GET /healthz: 200 when the metadata store answers, else 503.
+http::Response get_health(const http::Request& request, ApiContext& context);
+
+// metrics.cpp
+// GET /metrics: Prometheus text (HTTP metrics, publishes, packages, releases, blob bytes).
+http::Response get_metrics(const http::Request& request, ApiContext& context);
+
+}  // namespace wreg::api

@@ -1,0 +1,19 @@
+// GET /healthz.
+#include "server/api/handlers.h"
+
+namespace wreg::api {
+
+http::Response get_health(const http::Request&, ApiContext& context) {
+  // A cheap query proves the database answers; a load balancer takes 503 as "not ready".
+  if (auto probe = context.metadata.namespace_exists("wreg"); !probe) {
+    http::Response response =
+        http::error_response(503, "unavailable", "the metadata store does not answer");
+    response.log_detail = probe.error().message;
+    return response;
+  }
+  http::Response response = http::json_response(200, "{\"status\":\"ok\"}");
+  response.set("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace wreg::api

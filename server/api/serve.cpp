@@ -1,0 +1,260 @@
+#include "server/api/serve.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+
+#include "common/text.h"
+#include "server/api/api.h"
+#include "server/auth/tokens.h"
+#include "server/http/access_log.h"
+#include "server/http/metrics.h"
+#include "server/store/data_dir.h"
+#include "server/store/log_sink.h"
+
+namespace wreg::api {
+
+namespace {
+
+Result<std::uint64_t> parse_count(std::string_view text, std::string_view what) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end == text.data()) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string(what) + " " + wreg::quoted(text) + " does not start with a number");
+  }
+  return value;
+}
+
+Result<void> write_port_file(const std::filesystem::path& file, std::uint16_t port) {
+  // Written to a temp file and renamed, so a reader polling for it never sees half a number.
+  auto temp = file;
+  temp += ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) {
+      return fail(ErrorCode::kIo, "cannot write the port file " + wreg::quoted(file.string()));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, file, ec);
+  if (ec) {
+    return fail(ErrorCode::kIo,
+                "cannot write the port file " + wreg::quoted(file.string()) + ": " + ec.message());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::uint64_t> parse_size(std::string_view text) {
+  auto number = parse_count(text, "size");
+  if (!number) return number;
+  auto digits = text.find_first_not_of("0123456789");
+  std::string_view unit = digits == std::string_view::npos ? "" : trim(text.substr(digits));
+  struct Unit {
+    std::string_view name;
+    std::uint64_t factor;
+  };
+  constexpr Unit kUnits[] = {{"", 1},
+                             {"B", 1},
+                             {"K", 1ull << 10},
+                             {"KiB", 1ull << 10},
+                             {"KB", 1000},
+                             {"M", 1ull << 20},
+                             {"MiB", 1ull << 20},
+                             {"MB", 1000 * 1000},
+                             {"G", 1ull << 30},
+                             {"GiB", 1ull << 30},
+                             {"GB", 1000 * 1000 * 1000}};
+  for (const auto& candidate : kUnits) {
+    if (candidate.name == unit) {
+      if (*number > UINT64_MAX / candidate.factor) break;
+      return *number * candidate.factor;
+    }
+  }
+  return fail(ErrorCode::kInvalidArgument, "size " + wreg::quoted(text) +
+                                               " is not a number of bytes; write e.g. 1048576, "
+                                               "512KiB, 100MiB or 1GiB");
+}
+
+Result<std::chrono::milliseconds> parse_timeout(std::string_view text) {
+  auto number = parse_count(text, "duration");
+  if (!number) return std::move(number).error();
+  auto digits = text.find_first_not_of("0123456789");
+  std::string_view unit = digits == std::string_view::npos ? "" : trim(text.substr(digits));
+  std::uint64_t limit = 365ull * 24 * 3600 * 1000;
+  std::uint64_t millis = 0;
+  if (unit == "ms") {
+    millis = *number;
+  } else if (unit == "s") {
+    millis = *number * 1000;
+  } else if (unit == "m") {
+    millis = *number * 60 * 1000;
+  } else {
+    return fail(ErrorCode::kInvalidArgument,
+                "duration " + wreg::quoted(text) + " needs a unit; write e.g. 500ms, 10s or 5m");
+  }
+  if (*number > limit || millis == 0 || millis > limit) {
+    return fail(ErrorCode::kInvalidArgument,
+                "duration " + wreg::quoted(text) + " is out of range; give from 1ms to a year");
+  }
+  return std::chrono::milliseconds(millis);
+}
+
+Result<void> apply_listen(ServeOptions& options) {
+  std::string_view text = options.listen;
+  auto bad = [&text](std::string_view why) {
+    return fail(ErrorCode::kInvalidArgument, "cannot listen on " + wreg::quoted(text) + ": " +
+                                                 std::string(why) +
+                                                 "; write HOST:PORT like 127.0.0.1:8080, "
+                                                 "0.0.0.0:443 or [::1]:8080");
+  };
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find("]:");
+    if (close == std::string_view::npos) return bad("an IPv6 address needs ]:PORT after it");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return bad("there is no :PORT");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || port.empty() || value > 65535) {
+    return bad("the port is not a number from 0 to 65535");
+  }
+  if (host.empty() || host == "localhost") host = "127.0.0.1";
+  options.server.host = std::string(host);
+  options.server.port = static_cast<std::uint16_t>(value);
+  return {};
+}
+
+Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
+  toml::table table;
+  try {
+    table = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::kInvalidArgument, "cannot read the config file " +
+                                                 wreg::quoted(file.string()) + ": " +
+                                                 std::string(e.description()) + " at line " +
+                                                 std::to_string(e.source().begin.line));
+  }
+  auto wrong = [&file](std::string_view key, std::string_view expected) {
+    return fail(ErrorCode::kInvalidArgument, "in " + wreg::quoted(file.string()) + ", " +
+                                                 std::string(key) + " must be " +
+                                                 std::string(expected));
+  };
+  for (const auto& [key_node, value] : table) {
+    std::string_view key = key_node.str();
+    auto text = value.value<std::string>();
+    auto integer = value.value<std::int64_t>();
+    auto boolean = value.value<bool>();
+    auto size_or_text = [&]() -> Result<std::uint64_t> {
+      if (value.is_integer() && *integer >= 0) return static_cast<std::uint64_t>(*integer);
+      if (value.is_string()) return parse_size(*text);
+      return wrong(key, "a size like \"100MiB\" or a number of bytes");
+    };
+    auto timeout = [&]() -> Result<std::chrono::milliseconds> {
+      if (value.is_string()) return parse_timeout(*text);
+      return wrong(key, "a duration like \"10s\"");
+    };
+    if (key == "data" || key == "listen" || key == "port-file" || key == "tls-cert" ||
+        key == "tls-key") {
+      if (!value.is_string()) return wrong(key, "a string");
+      if (key == "data") options.data = *text;
+      if (key == "listen") options.listen = *text;
+      if (key == "port-file") options.port_file = *text;
+      if (key == "tls-cert") options.server.tls_cert = *text;
+      if (key == "tls-key") options.server.tls_key = *text;
+    } else if (key == "private" || key == "access-log") {
+      if (!value.is_boolean()) return wrong(key, "true or false");
+      (key == "private" ? options.private_reads : options.access_log) = *boolean;
+    } else if (key == "threads" || key == "max-connections") {
+      if (!value.is_integer() || *integer < 1 || *integer > 1'000'000) {
+        return wrong(key, "a whole number from 1 to 1000000");
+      }
+      if (key == "threads") options.server.threads = static_cast<unsigned>(*integer);
+      if (key == "max-connections")
+        options.server.max_connections = static_cast<std::size_t>(*integer);
+    } else if (key == "max-body-size" || key == "max-header-size") {
+      auto size = size_or_text();
+      if (!size) return std::move(size).error();
+      (key == "max-body-size" ? options.server.max_body_bytes : options.server.max_header_bytes) =
+          *size;
+    } else if (key == "header-timeout" || key == "body-timeout" || key == "keep-alive-timeout") {
+      auto duration = timeout();
+      if (!duration) return std::move(duration).error();
+      if (key == "header-timeout") options.server.header_timeout = *duration;
+      if (key == "body-timeout") options.server.body_idle_timeout = *duration;
+      if (key == "keep-alive-timeout") options.server.keep_alive_timeout = *duration;
+    } else {
+      return fail(ErrorCode::kInvalidArgument,
+                  "unknown setting " + wreg::quoted(key) + " in " + wreg::quoted(file.string()) +
+                      "; settings are the flags of `wreg-server serve` without the dashes in "
+                      "front (listen, data, max-body-size, ...)");
+    }
+  }
+  return {};
+}
+
+int serve(ServeOptions options) {
+  auto listen = apply_listen(options);
+  if (!listen) {
+    std::cerr << "wreg-server: " << listen.error().message << "\n";
+    return 1;
+  }
+  store::DataDirOptions data_options;
+  data_options.sqlite.log = store::stderr_log_sink();
+  auto data = store::open_data_dir(options.data, data_options);
+  if (!data) {
+    std::cerr << "wreg-server: " << data.error().message << "\n";
+    return 1;
+  }
+
+  auth::Authorizer authorizer(*data->metadata);
+  http::HttpMetrics metrics;
+  http::AccessLog log(std::cerr, options.access_log);
+  ApiCounters counters;
+  ApiContext context{*data->metadata,
+                     *data->blobs,
+                     authorizer,
+                     metrics,
+                     counters,
+                     options.private_reads,
+                     options.server.max_body_bytes};
+  http::Router router;
+  add_routes(router, context);
+
+  auto server = http::Server::create(options.server, router, log, metrics);
+  if (!server) {
+    std::cerr << "wreg-server: " << server.error().message << "\n";
+    return 1;
+  }
+  std::uint16_t port = (*server)->port();
+  if (options.port_file) {
+    if (auto written = write_port_file(*options.port_file, port); !written) {
+      std::cerr << "wreg-server: " << written.error().message << "\n";
+      return 1;
+    }
+  }
+  std::string host = options.server.host.find(':') != std::string::npos
+                         ? "[" + options.server.host + "]"
+                         : options.server.host;
+  log.note(std::string("wreg-server ") + WREG_VERSION + " listening on " +
+           ((*server)->tls() ? "https://" : "http://") + host + ":" + std::to_string(port) +
+           " with data in " + options.data.string() + (options.private_reads ? " (private)" : ""));
+  (*server)->run();
+  server->reset();
+  log.note("stopped: every request answered, closing the data directory");
+  return 0;
+}
+
+}  // namespace wreg::api

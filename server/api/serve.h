@@ -1,0 +1,47 @@
+// `wreg-server serve`: the settings, where they come from, and the run that wires the data dir,
+// the API and the HTTP server together.
+//
+// Settings come from three places, later ones winning: the defaults below, a TOML file
+// (`--config F`, keys spelled like the flags: `listen = "0.0.0.0:8080"`,
+// `max-body-size = "100MiB"`, `header-timeout = "10s"`), and the command line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "server/http/server.h"
+
+namespace wreg::api {
+
+struct ServeOptions {
+  std::filesystem::path data = "wreg-data";
+  std::string listen = "127.0.0.1:8080";
+  std::optional<std::filesystem::path> port_file;
+  bool private_reads = false;
+  bool access_log = true;
+  http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
+};
+
+// Reads a TOML settings file over `options`. kInvalidArgument naming the file, the key and what
+// it should be (unknown keys are refused, so that a typo does not go unnoticed).
+Result<void> load_config(const std::filesystem::path& file, ServeOptions& options);
+
+// Splits `HOST:PORT` or `[V6]:PORT` into options.server.host and .port.
+Result<void> apply_listen(ServeOptions& options);
+
+// `1048576`, `512KiB`, `100MiB`, `1GiB` (also KB/MB/GB as powers of 1000, and K/M/G as 1024).
+Result<std::uint64_t> parse_size(std::string_view text);
+// `500ms`, `10s`, `5m`.
+Result<std::chrono::milliseconds> parse_timeout(std::string_view text);
+
+// Opens the data dir, starts listening, writes the port file, serves until SIGINT/SIGTERM and
+// closes the stores. Returns the exit status: 0 after a clean stop, 1 when it could not start
+// (with a one-line message on stderr).
+int serve(ServeOptions options);
+
+}  // namespace wreg::api

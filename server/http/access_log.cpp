@@ -1,0 +1,68 @@
+#include "server/http/access_log.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace wreg::http {
+
+namespace {
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  auto seconds = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900,
+                parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+
+}  // namespace
+
+std::string log_escape(std::string_view text) {
+  constexpr std::size_t kShown = 512;
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > kShown) out += "...";
+  return out;
+}
+
+void AccessLog::write(const AccessRecord& record) {
+  if (!enabled_) return;
+  double millis = std::chrono::duration<double, std::milli>(record.duration).count();
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.1fms", millis);
+  std::string line = utc_now() + ' ' + log_escape(record.remote) + ' ' + log_escape(record.method) +
+                     ' ' + log_escape(record.path) + ' ' + std::to_string(record.status) + ' ' +
+                     std::to_string(record.bytes_out) + ' ' + duration;
+  if (!record.detail.empty()) {
+    line += " - ";
+    // The detail is our own text (a store's log line), but keep it on one line.
+    for (char c : record.detail) line += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  line += '\n';
+  std::lock_guard lock(mutex_);
+  out_ << line << std::flush;
+}
+
+void AccessLog::note(std::string_view text) {
+  if (!enabled_) return;
+  std::string line = utc_now() + ' ' + std::string(text) + '\n';
+  std::lock_guard lock(mutex_);
+  out_ << line << std::flush;
+}
+
+}  // namespace wreg::http

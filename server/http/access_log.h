@@ -1,0 +1,48 @@
+// AccessLog: one line per request, for operators.
+//
+//   2026-11-26T01:02:03.123Z 127.0.0.1 PUT /api/v1/packages/wasi/io/0.2.8 201 1279 3.2ms
+// Fields: time (UTC), peer address, method, path (as sent, without the query string and with
+// control and non-ASCII bytes escaped), status, response body bytes, duration. Never a header,
+// so never a token. A 5xx line ends with ` - ` and the internal detail the client did not get.
+// Thread-safe: lines from concurrent requests never interleave.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace wreg::http {
+
+struct AccessRecord {
+  std::string_view remote;
+  std::string_view method;
+  std::string_view path;
+  int status = 0;
+  std::uint64_t bytes_out = 0;
+  std::chrono::steady_clock::duration duration{};
+  std::string_view detail;  // internal detail for a 5xx, else empty
+};
+
+class AccessLog {
+ public:
+  // Writes to `out`, which must outlive the log. `enabled` false drops every line.
+  explicit AccessLog(std::ostream& out, bool enabled = true) : out_(out), enabled_(enabled) {}
+
+  void write(const AccessRecord& record);
+  // A line that is not about one request (start-up, shutdown, a failed accept).
+  void note(std::string_view line);
+
+ private:
+  std::mutex mutex_;
+  std::ostream& out_;  // guarded by mutex_
+  bool enabled_;
+};
+
+// `text` with bytes outside printable ASCII, spaces and quotes escaped as \xNN: safe to put in
+// one log line.
+std::string log_escape(std::string_view text);
+
+}  // namespace wreg::http
