@@ -5,4 +5,4 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/deploy/install-deps.sh"
 "$top/deploy/build.sh"
-exec "$top/build/server/wreg-server" --help
+exec "$top/build/server/wreg-server" serve --data ./wreg-data --listen 127.0.0.1:8080
