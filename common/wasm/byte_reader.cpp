@@ -148,6 +148,11 @@ void ByteReader::expect_end(std::string_view what) {
   fail(std::to_string(remaining()) + " unread bytes at the end of " + std::string(what));
 }
 
+std::string hex_byte(std::uint8_t byte) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
+}
+
 bool is_valid_utf8(std::span<const std::uint8_t> bytes) {
   std::size_t i = 0;
   while (i < bytes.size()) {

@@ -86,6 +86,9 @@ class ByteReader {
   ErrorSlot* slot_;
 };
 
+// `byte` as it appears in messages: "0x4f".
+std::string hex_byte(std::uint8_t byte);
+
 // True when `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::span<const std::uint8_t> bytes);
 

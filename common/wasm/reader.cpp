@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <memory>
 #include <set>
 
@@ -37,12 +36,6 @@ const char* section_name(std::uint8_t id) {
       "custom", "core module", "core instance", "core type", "component", "instance", "alias",
       "type",   "canon",       "start",         "import",    "export",    "value"};
   return id < kNames.size() ? kNames[id] : "unknown";
-}
-
-std::string hex(std::uint8_t byte) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%02x", byte);
-  return text;
 }
 
 constexpr std::array<std::uint8_t, 4> kMagic = {0x00, 0x61, 0x73, 0x6d};
@@ -117,6 +110,11 @@ class ComponentWalker {
   void read_export(ByteReader& in);
   void read_nested_component(ByteReader& section);
   void push_type(std::shared_ptr<const TypeShape> shape) { types_.push_back(std::move(shape)); }
+  // A function's signature when `kind` is func and `type_index` names a known function type.
+  std::string signature(ExternKind kind, std::uint32_t type_index) const {
+    if (kind != ExternKind::kFunc || type_index >= types_.size() || !types_[type_index]) return {};
+    return types_[type_index]->signature;
+  }
 
   ByteReader& in_;
   int depth_;
@@ -255,8 +253,8 @@ void ComponentWalker::read_core_instance(ByteReader& in) {
       const std::size_t at = in.offset();
       const std::uint8_t sort = in.read_u8("0x12 (instance)");
       if (in.ok() && sort != 0x12) {
-        in.fail_at(at,
-                   "expected 0x12 (instance) in a core instantiate argument, found " + hex(sort));
+        in.fail_at(
+            at, "expected 0x12 (instance) in a core instantiate argument, found " + hex_byte(sort));
       }
       in.read_u32("core instance index");
     }
@@ -268,8 +266,8 @@ void ComponentWalker::read_core_instance(ByteReader& in) {
       in.read_u32("core index");
     }
   } else if (in.ok()) {
-    in.fail_at(start,
-               "expected a core instance (0x00 instantiate, 0x01 exports), found " + hex(form));
+    in.fail_at(start, "expected a core instance (0x00 instantiate, 0x01 exports), found " +
+                          hex_byte(form));
   }
 }
 
@@ -294,7 +292,8 @@ void ComponentWalker::read_instance(ByteReader& in) {
       in.read_u32("index");
     }
   } else if (in.ok()) {
-    in.fail_at(start, "expected an instance (0x00 instantiate, 0x01 exports), found " + hex(form));
+    in.fail_at(start,
+               "expected an instance (0x00 instantiate, 0x01 exports), found " + hex_byte(form));
   }
 }
 
@@ -318,7 +317,7 @@ void ComponentWalker::read_canon_options(ByteReader& in) {
         break;
       default:
         if (in.ok())
-          in.fail_at(start, "expected a canon option (0x00 to 0x07), found " + hex(option));
+          in.fail_at(start, "expected a canon option (0x00 to 0x07), found " + hex_byte(option));
     }
   }
 }
@@ -332,14 +331,15 @@ void ComponentWalker::read_canon(ByteReader& in) {
     const std::size_t at = in.offset();
     const std::uint8_t sort = in.read_u8("0x00 (func)");
     if (in.ok() && sort != 0x00) {
-      in.fail_at(at, "expected 0x00 (func) after canon " + hex(code) + ", found " + hex(sort));
+      in.fail_at(
+          at, "expected 0x00 (func) after canon " + hex_byte(code) + ", found " + hex_byte(sort));
     }
   };
   auto read_flag = [&](std::string_view what) {
     const std::size_t at = in.offset();
     const std::uint8_t flag = in.read_u8(what);
     if (in.ok() && flag > 0x01) {
-      in.fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex(flag));
+      in.fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex_byte(flag));
     }
   };
   switch (code) {
@@ -438,7 +438,7 @@ void ComponentWalker::read_canon(ByteReader& in) {
       read_flag("shared?");
       return;
     default:
-      if (in.ok()) in.fail_at(start, "expected a canon definition, found " + hex(code));
+      if (in.ok()) in.fail_at(start, "expected a canon definition, found " + hex_byte(code));
   }
 }
 
@@ -446,11 +446,13 @@ void ComponentWalker::read_canon(ByteReader& in) {
 void ComponentWalker::read_import(ByteReader& in) {
   TypeReader types(in, declarations_);
   ExternName name = types.read_extern_name("import name");
-  const ExternKind kind = types.read_extern_type();
+  std::uint32_t type_index = 0;
+  const ExternKind kind = types.read_extern_type(&type_index);
   if (!in.ok()) return;
   only_types_ = false;
   if (kind == ExternKind::kType) push_type(nullptr);
-  if (info_ != nullptr) info_->imports.push_back(Extern{name.name, kind, {}});
+  if (info_ != nullptr)
+    info_->imports.push_back(Extern{name.name, kind, signature(kind, type_index)});
   import_names_.push_back(std::move(name));
 }
 
@@ -465,11 +467,14 @@ void ComponentWalker::read_export(ByteReader& in) {
   entry.index = in.read_u32("export index");
   const std::size_t ascription_at = in.offset();
   const std::uint8_t ascribed = in.read_u8("0x00 or 0x01 before an export's type");
+  std::string ascribed_signature;
   if (ascribed == 0x01) {
-    types.read_extern_type();
+    std::uint32_t type_index = 0;
+    const ExternKind kind = types.read_extern_type(&type_index);
+    ascribed_signature = signature(kind, type_index);
   } else if (ascribed != 0x00 && in.ok()) {
     in.fail_at(ascription_at,
-               "expected 0x00 or 0x01 before an export's type, found " + hex(ascribed));
+               "expected 0x00 or 0x01 before an export's type, found " + hex_byte(ascribed));
   }
   if (!in.ok()) return;
   const std::optional<ExternKind> kind = entry.sort.extern_kind();
@@ -477,7 +482,7 @@ void ComponentWalker::read_export(ByteReader& in) {
     in.fail_at(sort_at,
                "expected an exportable sort (core module, func, value, type, component "
                "or instance), found core sort " +
-                   hex(entry.sort.code));
+                   hex_byte(entry.sort.code));
     return;
   }
   if (entry.sort.is_type()) {
@@ -490,7 +495,9 @@ void ComponentWalker::read_export(ByteReader& in) {
     entry.type = types_[entry.index];
     push_type(entry.type);  // Binary.md: every export introduces a new index
   }
-  if (info_ != nullptr) info_->exports.push_back(Extern{entry.name.name, *kind, {}});
+  if (info_ != nullptr) {
+    info_->exports.push_back(Extern{entry.name.name, *kind, std::move(ascribed_signature)});
+  }
   exports_.push_back(std::move(entry));
 }
 

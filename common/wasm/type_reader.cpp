@@ -1,19 +1,20 @@
 #include "common/wasm/type_reader.h"
 
-#include <cstdio>
-
 namespace wreg::wasm {
 namespace {
-
-std::string hex(std::uint8_t byte) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%02x", byte);
-  return text;
-}
 
 // Binary.md `primvaltype`: bool 0x7f down to string 0x73, and error-context 0x64.
 bool is_primitive_value_type(std::uint8_t code) {
   return (code >= 0x73 && code <= 0x7f) || code == 0x64;
+}
+
+// The WIT name of a `primvaltype`, or null.
+const char* primitive_name(std::uint8_t code) {
+  static constexpr const char* kNames[] = {"string", "char", "f64", "f32", "u64", "s64", "u32",
+                                           "s32",    "u16",  "s16", "u8",  "s8",  "bool"};
+  if (code >= 0x73 && code <= 0x7f) return kNames[code - 0x73];
+  if (code == 0x64) return "error-context";
+  return nullptr;
 }
 
 // Core abstract heap types (WebAssembly 3.0 and the exception and stack-switching proposals):
@@ -55,9 +56,16 @@ TypeShape TypeReader::read_type(int depth) {
   switch (code) {
     case 0x40:  // func
     case 0x43:  // func async
-      read_label_value_types("function parameter count");
-      read_result_list();
-      return TypeShape{TypeShape::Kind::kFunc, {}, 0};
+    {
+      TypeShape shape{TypeShape::Kind::kFunc, {}, 0, {}};
+      auto params = read_label_value_types("function parameter count");
+      auto results = read_result_list();
+      if (params && results) {
+        shape.signature = (code == 0x43 ? "async func(" : "func(") + *params + ")";
+        if (!results->empty()) shape.signature += " -> " + *results;
+      }
+      return shape;
+    }
     case 0x41:
       return read_declarations(/*component=*/true, depth + 1);
     case 0x42:
@@ -68,10 +76,10 @@ TypeShape TypeReader::read_type(int depth) {
       if (has_dtor == 0x01) {
         in_.read_u32("destructor function index");
       } else if (has_dtor != 0x00) {
-        in_.fail_at(in_.offset() - 1,
-                    "expected 0x00 or 0x01 before a resource destructor, found " + hex(has_dtor));
+        in_.fail_at(in_.offset() - 1, "expected 0x00 or 0x01 before a resource destructor, found " +
+                                          hex_byte(has_dtor));
       }
-      return TypeShape{TypeShape::Kind::kResource, {}, 0};
+      return TypeShape{TypeShape::Kind::kResource, {}, 0, {}};
     }
     default:
       if (!is_primitive_value_type(code)) read_defined_value_type(code);
@@ -94,7 +102,7 @@ void TypeReader::read_defined_value_type(std::uint8_t code) {
         if (refines == 0x01) {
           in_.read_u32("refined case index");  // earlier drafts: `refines` index
         } else if (refines != 0x00) {
-          in_.fail_at(at, "expected 0x00 after a variant case, found " + hex(refines));
+          in_.fail_at(at, "expected 0x00 after a variant case, found " + hex_byte(refines));
         }
       }
       return;
@@ -135,28 +143,37 @@ void TypeReader::read_defined_value_type(std::uint8_t code) {
       read_value_type();
       return;
     default:
-      in_.fail_at(in_.offset() - 1, "expected a type definition, found " + hex(code));
+      in_.fail_at(in_.offset() - 1, "expected a type definition, found " + hex_byte(code));
   }
 }
 
-void TypeReader::read_label_value_types(std::string_view what) {
+std::optional<std::string> TypeReader::read_label_value_types(std::string_view what) {
   const std::uint32_t count = in_.read_count(what, 2);
+  std::optional<std::string> text = std::string();
   for (std::uint32_t i = 0; i < count && in_.ok(); ++i) {
-    in_.read_name("label");
-    read_value_type();
+    std::string label = in_.read_name("label");
+    const char* type = read_value_type();
+    if (type == nullptr) {
+      text.reset();
+    } else if (text) {
+      *text += (i == 0 ? "" : ", ") + label + ": " + type;
+    }
   }
+  return text;
 }
 
-void TypeReader::read_value_type() {
+const char* TypeReader::read_value_type() {
   const std::size_t start = in_.offset();
   const std::int64_t value = in_.read_s33("value type");
-  if (!in_.ok() || value >= 0) return;  // a type index
+  if (!in_.ok() || value >= 0) return nullptr;  // a type index
   // Binary.md: type codes are negative SLEB128s of one byte, so -1 is 0x7f.
   const auto code = static_cast<std::uint8_t>(value + 0x80);
   if (value < -0x40 || !is_primitive_value_type(code)) {
     in_.fail_at(start, "expected a value type (a primitive type or a type index), found " +
                            std::to_string(value));
+    return nullptr;
   }
+  return primitive_name(code);
 }
 
 void TypeReader::read_optional_value_type() {
@@ -165,20 +182,28 @@ void TypeReader::read_optional_value_type() {
   if (present == 0x01) {
     read_value_type();
   } else if (present != 0x00) {
-    in_.fail_at(start, "expected 0x00 or 0x01 before an optional type, found " + hex(present));
+    in_.fail_at(start, "expected 0x00 or 0x01 before an optional type, found " + hex_byte(present));
   }
 }
 
-void TypeReader::read_result_list() {
+std::optional<std::string> TypeReader::read_result_list() {
   const std::size_t start = in_.offset();
   const std::uint8_t form = in_.read_u8("a function result list");
   if (form == 0x00) {
-    read_value_type();
-  } else if (form == 0x01) {
-    read_label_value_types("named result count");  // now always 0; named results before
-  } else if (in_.ok()) {
-    in_.fail_at(start, "expected 0x00 or 0x01 before function results, found " + hex(form));
+    const char* type = read_value_type();
+    if (type == nullptr) return std::nullopt;
+    return std::string(type);
   }
+  if (form == 0x01) {
+    // Now always empty; before, a list of named results.
+    auto named = read_label_value_types("named result count");
+    if (named && !named->empty()) return "(" + *named + ")";
+    return named;
+  }
+  if (in_.ok()) {
+    in_.fail_at(start, "expected 0x00 or 0x01 before function results, found " + hex_byte(form));
+  }
+  return std::nullopt;
 }
 
 TypeShape TypeReader::read_declarations(bool component, int depth) {
@@ -224,7 +249,7 @@ TypeShape TypeReader::read_declarations(bool component, int depth) {
       }
       default:
         in_.fail_at(start, std::string("expected a ") + (component ? "component" : "instance") +
-                               " type declaration (0x00 to 0x04), found " + hex(tag));
+                               " type declaration (0x00 to 0x04), found " + hex_byte(tag));
     }
   }
   return shape;
@@ -236,7 +261,7 @@ ExternName TypeReader::read_extern_name(std::string_view what) {
   const std::uint8_t form = in_.read_u8("name attributes");
   if (in_.ok() && form > 0x02) {
     in_.fail_at(out.offset, "expected 0x00, 0x01 or 0x02 before an " + std::string(what) +
-                                ", found " + hex(form));
+                                ", found " + hex_byte(form));
     return out;
   }
   out.name = in_.read_name(what);
@@ -259,13 +284,15 @@ ExternName TypeReader::read_extern_name(std::string_view what) {
         in_.fail_at(start,
                     "expected an attribute (0x00 implements, 0x01 versionsuffix, "
                     "0x02 external-id), found " +
-                        hex(kind));
+                        hex_byte(kind));
     }
   }
   return out;
 }
 
-ExternKind TypeReader::read_extern_type() {
+ExternKind TypeReader::read_extern_type(std::uint32_t* type_index) {
+  std::uint32_t ignored = 0;
+  std::uint32_t& index = type_index != nullptr ? *type_index : ignored;
   const std::size_t start = in_.offset();
   const std::uint8_t code = in_.read_u8("an extern type");
   switch (code) {
@@ -273,13 +300,13 @@ ExternKind TypeReader::read_extern_type() {
       const std::uint8_t core_sort = in_.read_u8("0x11 (core module)");
       if (in_.ok() && core_sort != Sort::kCoreModule) {
         in_.fail_at(start + 1,
-                    "expected 0x11 (core module) in an extern type, found " + hex(core_sort));
+                    "expected 0x11 (core module) in an extern type, found " + hex_byte(core_sort));
       }
       in_.read_u32("core type index");
       return ExternKind::kModule;
     }
     case 0x01:
-      in_.read_u32("function type index");
+      index = in_.read_u32("function type index");
       return ExternKind::kFunc;
     case 0x02: {
       const std::uint8_t bound = in_.read_u8("a value bound");
@@ -288,7 +315,7 @@ ExternKind TypeReader::read_extern_type() {
       } else if (bound == 0x01) {
         read_value_type();
       } else if (in_.ok()) {
-        in_.fail_at(start + 1, "expected a value bound (0x00 or 0x01), found " + hex(bound));
+        in_.fail_at(start + 1, "expected a value bound (0x00 or 0x01), found " + hex_byte(bound));
       }
       return ExternKind::kValue;
     }
@@ -297,20 +324,20 @@ ExternKind TypeReader::read_extern_type() {
       if (bound == 0x00) {
         in_.read_u32("type index");
       } else if (bound != 0x01 && in_.ok()) {
-        in_.fail_at(start + 1,
-                    "expected a type bound (0x00 eq or 0x01 sub resource), found " + hex(bound));
+        in_.fail_at(start + 1, "expected a type bound (0x00 eq or 0x01 sub resource), found " +
+                                   hex_byte(bound));
       }
       return ExternKind::kType;
     }
     case 0x04:
-      in_.read_u32("component type index");
+      index = in_.read_u32("component type index");
       return ExternKind::kComponent;
     case 0x05:
-      in_.read_u32("instance type index");
+      index = in_.read_u32("instance type index");
       return ExternKind::kInstance;
     default:
       if (in_.ok())
-        in_.fail_at(start, "expected an extern type (0x00 to 0x05), found " + hex(code));
+        in_.fail_at(start, "expected an extern type (0x00 to 0x05), found " + hex_byte(code));
       return ExternKind::kInstance;
   }
 }
@@ -324,12 +351,12 @@ Sort TypeReader::read_sort() {
     const bool known = core <= 0x04 || core == 0x10 || core == 0x11 || core == 0x12;
     if (in_.ok() && !known) {
       in_.fail_at(start + 1,
-                  "expected a core sort (0x00 to 0x04, 0x10 to 0x12), found " + hex(core));
+                  "expected a core sort (0x00 to 0x04, 0x10 to 0x12), found " + hex_byte(core));
     }
     return Sort{true, core};
   }
   if (code > Sort::kInstance) {
-    in_.fail_at(start, "expected a sort (0x00 to 0x05), found " + hex(code));
+    in_.fail_at(start, "expected a sort (0x00 to 0x05), found " + hex_byte(code));
     return {};
   }
   return Sort{false, code};
@@ -357,7 +384,7 @@ Sort TypeReader::read_alias() {
         in_.fail_at(start,
                     "expected an alias target (0x00 export, 0x01 core export, 0x02 "
                     "outer), found " +
-                        hex(target));
+                        hex_byte(target));
       }
   }
   return sort;
@@ -376,7 +403,7 @@ void TypeReader::read_core_type(int depth) {
     case 0x00: {
       const std::uint8_t sub = in_.read_u8("0x50 (sub type)");
       if (in_.ok() && sub != 0x50) {
-        in_.fail_at(start + 1, "expected 0x50 (sub type) after 0x00, found " + hex(sub));
+        in_.fail_at(start + 1, "expected 0x50 (sub type) after 0x00, found " + hex_byte(sub));
         return;
       }
       read_core_sub_type_body();
@@ -441,7 +468,7 @@ void TypeReader::read_core_composite_type(std::uint8_t code) {
       return;
     }
     default:
-      if (in_.ok()) in_.fail_at(start, "expected a core type, found " + hex(code));
+      if (in_.ok()) in_.fail_at(start, "expected a core type, found " + hex_byte(code));
   }
 }
 
@@ -454,7 +481,8 @@ void TypeReader::read_core_storage_type() {
   }
   const std::size_t start = in_.offset();
   const std::uint8_t mut = in_.read_u8("a mutability flag");
-  if (in_.ok() && mut > 0x01) in_.fail_at(start, "expected a mutability flag, found " + hex(mut));
+  if (in_.ok() && mut > 0x01)
+    in_.fail_at(start, "expected a mutability flag, found " + hex_byte(mut));
 }
 
 void TypeReader::read_core_value_type() {
@@ -467,7 +495,7 @@ void TypeReader::read_core_value_type() {
     read_core_heap_type();
     return;
   }
-  in_.fail_at(start, "expected a core value type, found " + hex(code));
+  in_.fail_at(start, "expected a core value type, found " + hex_byte(code));
 }
 
 void TypeReader::read_core_heap_type() {
@@ -476,7 +504,7 @@ void TypeReader::read_core_heap_type() {
     in_.read_u8("0x65");
     const std::uint8_t code = in_.read_u8("an abstract heap type");
     if (in_.ok() && !is_abstract_heap_type(code)) {
-      in_.fail_at(start + 1, "expected an abstract heap type, found " + hex(code));
+      in_.fail_at(start + 1, "expected an abstract heap type, found " + hex_byte(code));
     }
     return;
   }
@@ -519,7 +547,7 @@ void TypeReader::read_core_module_type(int depth) {
       default:
         if (in_.ok()) {
           in_.fail_at(start,
-                      "expected a module type declaration (0x00 to 0x03), found " + hex(tag));
+                      "expected a module type declaration (0x00 to 0x03), found " + hex_byte(tag));
         }
     }
   }
@@ -544,21 +572,21 @@ void TypeReader::read_core_extern_type() {
       const std::size_t at = in_.offset();
       const std::uint8_t flags = in_.read_u8("a global's mutability");
       if (in_.ok() && flags > 0x03) {
-        in_.fail_at(at, "expected a global's mutability (0x00 to 0x03), found " + hex(flags));
+        in_.fail_at(at, "expected a global's mutability (0x00 to 0x03), found " + hex_byte(flags));
       }
       return;
     }
     case 0x04: {  // tag
       const std::uint8_t attribute = in_.read_u8("a tag attribute");
       if (in_.ok() && attribute != 0x00) {
-        in_.fail_at(start + 1, "expected tag attribute 0x00, found " + hex(attribute));
+        in_.fail_at(start + 1, "expected tag attribute 0x00, found " + hex_byte(attribute));
       }
       in_.read_u32("tag type index");
       return;
     }
     default:
       if (in_.ok())
-        in_.fail_at(start, "expected a core extern type (0x00 to 0x04), found " + hex(code));
+        in_.fail_at(start, "expected a core extern type (0x00 to 0x04), found " + hex_byte(code));
   }
 }
 
@@ -569,7 +597,7 @@ void TypeReader::read_limits() {
   const std::uint8_t flags = in_.read_u8("limits flags");
   if (!in_.ok()) return;
   if (flags > 0x0f) {
-    in_.fail_at(start, "expected limits flags (0x00 to 0x0f), found " + hex(flags));
+    in_.fail_at(start, "expected limits flags (0x00 to 0x0f), found " + hex_byte(flags));
     return;
   }
   const bool is64 = (flags & 0x04) != 0;

@@ -62,6 +62,9 @@ struct TypeShape {
   Kind kind = Kind::kValue;
   std::vector<Declaration> exports;  // kComponent, kInstance: their own export declarations
   std::size_t import_count = 0;      // kComponent: its own import declarations
+  // kFunc: WIT-like, `func(msg: string) -> u32`, when every type in it is a primitive; else
+  // empty (naming the types behind indices needs the scope's index spaces).
+  std::string signature;
 };
 
 class TypeReader {
@@ -76,23 +79,26 @@ class TypeReader {
   void read_core_type(int depth);
   // Binary.md `nameattributes`.
   ExternName read_extern_name(std::string_view what);
-  // Binary.md `externtype`; returns its sort as an ExternKind.
-  ExternKind read_extern_type();
+  // Binary.md `externtype`; returns its sort as an ExternKind, and stores the type index it
+  // names (func, component, instance) in `*type_index` when given.
+  ExternKind read_extern_type(std::uint32_t* type_index = nullptr);
   // Binary.md `sort`.
   Sort read_sort();
   // Binary.md `alias`; returns the sort of what it aliases.
   Sort read_alias();
-  // Binary.md `valtype`.
-  void read_value_type();
-  // Binary.md `resultlist` (also the legacy named results: 0x01 then a vector of them).
-  void read_result_list();
+  // Binary.md `valtype`: the WIT name of a primitive type (`string`), or null for a type index.
+  const char* read_value_type();
+  // Binary.md `resultlist` (also the legacy named results: 0x01 then a vector of them): the
+  // result's WIT text (empty for none) when it is primitive, else nullopt.
+  std::optional<std::string> read_result_list();
   // Core `valtype`, including the reference types of WebAssembly 3.0.
   void read_core_value_type();
 
  private:
   void check_depth(int depth);
   void read_defined_value_type(std::uint8_t code);
-  void read_label_value_types(std::string_view what);
+  // `name: type, ...` when every type is primitive, else nullopt.
+  std::optional<std::string> read_label_value_types(std::string_view what);
   void read_optional_value_type();
   TypeShape read_declarations(bool component, int depth);
   void read_core_module_type(int depth);
