@@ -277,6 +277,12 @@ class Transaction {
 
   Result<void> commit() {
     Connection* connection = std::exchange(connection_, nullptr);
+    // COMMIT refuses to run while a statement is mid-way through its rows (one that returned
+    // the row we wanted and was not stepped to the end), so those are reset first.
+    for (sqlite3_stmt* statement = sqlite3_next_stmt(connection->db(), nullptr);
+         statement != nullptr; statement = sqlite3_next_stmt(connection->db(), statement)) {
+      if (sqlite3_stmt_busy(statement)) sqlite3_reset(statement);
+    }
     return connection->exec("COMMIT", "commit");
   }
 
@@ -396,9 +402,12 @@ namespace {
 Result<void> apply_migrations(Connection& connection, int& schema_version, const LogSink& log) {
   for (;;) {
     WREG_TRY(tx, Transaction::begin(connection, true));
-    WREG_TRY(query, Query::make(connection, "PRAGMA user_version"));
-    WREG_TRY(row, query->step("read the schema version"));
-    const int current = *row ? static_cast<int>(query->integer(0)) : 0;
+    int current = 0;
+    {
+      WREG_TRY(query, Query::make(connection, "PRAGMA user_version"));
+      WREG_TRY(row, query->step("read the schema version"));
+      if (*row) current = static_cast<int>(query->integer(0));
+    }
     WREG_TRY(pending, pending_migrations(current, embedded_migrations()));
     if (pending->empty()) {
       schema_version = current;

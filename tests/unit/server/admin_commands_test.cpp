@@ -1,0 +1,211 @@
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "server/admin/commands.h"
+#include "server/auth/tokens.h"
+#include "server/store/data_dir.h"
+#include "tests/unit/server/temp_dir.h"
+
+namespace wreg::admin {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// A data dir with namespace `demo` and two releases whose blobs are stored.
+class AdminTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ostringstream out, err;
+    ASSERT_EQ(namespace_create(data(), "demo", out, err), 0) << err.str();
+    auto dir = open();
+    for (const char* id : {"demo:app@1.0.0", "demo:app@1.1.0"}) {
+      auto blob = dir.blobs->put(bytes_of(id), 1 << 20);
+      ASSERT_TRUE(blob);
+      store::NewRelease release{*PackageVersion::parse(id),
+                                blob->digest,
+                                blob->size,
+                                api::ReleaseKind::kComponent,
+                                "",
+                                {},
+                                {},
+                                {},
+                                "{}"};
+      ASSERT_TRUE(dir.metadata->publish(release));
+    }
+  }
+
+  store::DataDir open() {
+    store::DataDirOptions options;
+    options.sqlite.log = [](std::string_view) {};
+    auto dir = store::open_data_dir(data(), std::move(options));
+    EXPECT_TRUE(dir) << dir.error().message;
+    return std::move(*dir);
+  }
+
+  fs::path data() const { return dir_.path() / "data"; }
+  fs::path blob_file(std::string_view bytes) {
+    const std::string hex = Digest::of(bytes).hex();
+    return data() / "blobs/sha256" / hex.substr(0, 2) / hex;
+  }
+
+  int run_fsck() {
+    out_.str("");
+    err_.str("");
+    return fsck(data(), out_, err_);
+  }
+
+  testing::TempDir dir_;
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(AdminTest, FsckOfAConsistentStoreIsClean) {
+  EXPECT_EQ(run_fsck(), 0) << err_.str();
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_NE(out_.str().find("checked 2 blobs"), std::string::npos) << out_.str();
+}
+
+TEST_F(AdminTest, FsckReportsADeletedBlob) {
+  fs::remove(blob_file("demo:app@1.0.0"));
+  EXPECT_EQ(run_fsck(), 1);
+  EXPECT_EQ(count_lines(err_.str()), 1u) << err_.str();
+  EXPECT_NE(
+      err_.str().find("missing blob " + Digest::of(std::string_view("demo:app@1.0.0")).to_string() +
+                      " of demo:app@1.0.0"),
+      std::string::npos)
+      << err_.str();
+}
+
+TEST_F(AdminTest, FsckReportsACorruptedBlob) {
+  const fs::path path = blob_file("demo:app@1.1.0");
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(path, std::ios::trunc) << "demo:app@1.1.X";  // same size, other bytes
+  EXPECT_EQ(run_fsck(), 1);
+  EXPECT_EQ(count_lines(err_.str()), 1u) << err_.str();
+  EXPECT_NE(err_.str().find("corrupt blob"), std::string::npos) << err_.str();
+}
+
+TEST_F(AdminTest, FsckListsAnOrphanWithoutFailing) {
+  auto dir = open();
+  auto orphan = dir.blobs->put(bytes_of("nobody names me"), 100);
+  ASSERT_TRUE(orphan);
+  EXPECT_EQ(run_fsck(), 0) << err_.str();
+  EXPECT_NE(out_.str().find("orphan blob " + orphan->digest.to_string()), std::string::npos)
+      << out_.str();
+}
+
+TEST_F(AdminTest, FsckReportsAStrayFile) {
+  std::ofstream(data() / "blobs/sha256/notes.txt") << "hello";
+  EXPECT_EQ(run_fsck(), 1);
+  EXPECT_NE(err_.str().find("stray file"), std::string::npos);
+}
+
+TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
+  auto dir = open();
+  auto old_orphan = dir.blobs->put(bytes_of("old orphan"), 100);
+  auto new_orphan = dir.blobs->put(bytes_of("new orphan"), 100);
+  ASSERT_TRUE(old_orphan && new_orphan);
+  const auto now = fs::file_time_type::clock::now();
+  fs::last_write_time(blob_file("old orphan"), now - std::chrono::hours(30));
+  // Old referenced blobs are never collected, however old.
+  fs::last_write_time(blob_file("demo:app@1.0.0"), now - std::chrono::hours(300));
+
+  std::ostringstream out, err;
+  EXPECT_EQ(gc(data(), std::chrono::hours(24), out, err, now), 0) << err.str();
+  EXPECT_FALSE(fs::exists(blob_file("old orphan")));
+  EXPECT_TRUE(fs::exists(blob_file("new orphan")));
+  EXPECT_TRUE(fs::exists(blob_file("demo:app@1.0.0")));
+  EXPECT_NE(out.str().find("removed 1 orphaned blobs (10 bytes)"), std::string::npos) << out.str();
+  EXPECT_EQ(run_fsck(), 0) << err_.str();
+}
+
+TEST_F(AdminTest, BackupProducesAReadableDatabase) {
+  std::ostringstream out, err;
+  const fs::path target = dir_.path() / "backup.db";
+  ASSERT_EQ(backup(data(), target, out, err), 0) << err.str();
+  auto copy = store::SqliteMetadataStore::open(target);
+  ASSERT_TRUE(copy);
+  auto document = (*copy)->package(*PackageName::parse("demo:app"));
+  ASSERT_TRUE(document);
+  EXPECT_EQ(document->document.versions.size(), 2u);
+  std::ostringstream again_out, again_err;
+  EXPECT_EQ(backup(data(), target, again_out, again_err), 1);
+  EXPECT_NE(again_err.str().find("already exists"), std::string::npos);
+}
+
+TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
+  std::ostringstream out, err;
+  ASSERT_EQ(token_create(data(), {"demo"}, false, "ci", out, err), 0) << err.str();
+  const std::string printed = out.str();
+  ASSERT_EQ(count_lines(printed), 1u);
+  const std::string secret = printed.substr(0, printed.size() - 1);
+  EXPECT_TRUE(secret.starts_with("wreg_"));
+
+  auto dir = open();
+  EXPECT_TRUE(auth::Authorizer(*dir.metadata).authorize(secret, auth::Action::kPublish, "demo"));
+
+  std::ostringstream list_out, list_err;
+  ASSERT_EQ(token_list(data(), list_out, list_err), 0);
+  EXPECT_EQ(list_out.str().find(secret.substr(5)), std::string::npos);
+  EXPECT_NE(list_out.str().find("publish:demo"), std::string::npos) << list_out.str();
+
+  std::ostringstream revoke_out, revoke_err;
+  EXPECT_EQ(token_revoke(data(), 1, revoke_out, revoke_err), 0) << revoke_err.str();
+  EXPECT_EQ(token_revoke(data(), 42, revoke_out, revoke_err), 1);
+  EXPECT_EQ(auth::Authorizer(*dir.metadata).authenticate(secret).error().code,
+            ErrorCode::kUnauthenticated);
+}
+
+TEST_F(AdminTest, FailuresExitOneWithOneLine) {
+  std::ostringstream out, err;
+  EXPECT_EQ(namespace_create(data(), "demo", out, err), 1);
+  EXPECT_EQ(count_lines(err.str()), 1u);
+  std::ostringstream out2, err2;
+  EXPECT_EQ(token_create(data(), {"missing"}, false, "", out2, err2), 1);
+  EXPECT_EQ(out2.str(), "") << "no token printed on failure";
+  std::ostringstream out3, err3;
+  EXPECT_EQ(fsck(dir_.path() / "no-such-dir", out3, err3), 1);
+  EXPECT_NE(err3.str().find("no wreg data directory"), std::string::npos);
+}
+
+TEST(DurationTest, ParsesOneUnit) {
+  EXPECT_EQ(parse_duration("30s"), std::chrono::seconds(30));
+  EXPECT_EQ(parse_duration("15m"), std::chrono::seconds(900));
+  EXPECT_EQ(parse_duration("24h"), std::chrono::seconds(86400));
+  EXPECT_EQ(parse_duration("7d"), std::chrono::seconds(604800));
+  for (const char* bad : {"", "h", "10", "1.5h", "-1h", "10w", "999999999999d"}) {
+    EXPECT_FALSE(parse_duration(bad)) << bad;
+  }
+}
+
+TEST(AdminCommandLineTest, SubcommandsParseAndSetTheExitStatus) {
+  testing::TempDir dir;
+  CLI::App app;
+  int status = -1;
+  add_admin_commands(app, status);
+  const std::string data = (dir.path() / "data").string();
+  std::vector<std::string> args = {"demo", data, "--data", "create", "namespace"};
+  app.parse(args);  // CLI11 takes a reversed vector
+  EXPECT_EQ(status, 0);
+  CLI::App bad;
+  int bad_status = -1;
+  add_admin_commands(bad, bad_status);
+  std::vector<std::string> bad_args = {"soon", "--grace", data, "--data", "gc"};
+  EXPECT_THROW(bad.parse(bad_args), CLI::ValidationError);
+}
+
+}  // namespace
+}  // namespace wreg::admin

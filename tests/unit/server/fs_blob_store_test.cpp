@@ -1,0 +1,323 @@
+#include "server/store/fs_blob_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/unit/server/temp_dir.h"
+
+namespace wreg::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::vector<std::string> files_under(const fs::path& dir) {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), dir).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The real file system, except that the Nth append (counting from 1) and every call of one kind
+// after a trigger can be made to fail, like LevelDB's ErrorEnv.
+class FaultyFileSystem final : public FileSystem {
+ public:
+  int fail_append_number = 0;  // 0: never
+  int fail_errno = ENOSPC;
+  bool fail_link = false;
+  bool fail_sync = false;
+
+  SysError create_new(const fs::path& path, std::unique_ptr<WritableFile>& file) override {
+    std::unique_ptr<WritableFile> real;
+    if (SysError error = FileSystem::real().create_new(path, real)) return error;
+    file = std::make_unique<File>(*this, std::move(real));
+    return {};
+  }
+  SysError open_existing(const fs::path& path, std::unique_ptr<WritableFile>& file) override {
+    return FileSystem::real().open_existing(path, file);
+  }
+  SysError rename(const fs::path& from, const fs::path& to) override {
+    return FileSystem::real().rename(from, to);
+  }
+  SysError link(const fs::path& from, const fs::path& to) override {
+    if (fail_link) return SysError{EIO, "injected link failure"};
+    return FileSystem::real().link(from, to);
+  }
+  SysError sync_dir(const fs::path& dir) override { return FileSystem::real().sync_dir(dir); }
+  SysError touch(const fs::path& path) override { return FileSystem::real().touch(path); }
+  SysError remove(const fs::path& path) override { return FileSystem::real().remove(path); }
+  SysError create_dirs(const fs::path& dir) override { return FileSystem::real().create_dirs(dir); }
+
+ private:
+  class File final : public WritableFile {
+   public:
+    File(FaultyFileSystem& owner, std::unique_ptr<WritableFile> real)
+        : owner_(owner), real_(std::move(real)) {}
+    SysError append(std::span<const std::uint8_t> bytes) override {
+      if (++owner_.appends_ == owner_.fail_append_number) {
+        return SysError{owner_.fail_errno, "write /secret/data/dir: injected failure"};
+      }
+      return real_->append(bytes);
+    }
+    SysError sync() override {
+      if (owner_.fail_sync) return SysError{EIO, "injected fsync failure"};
+      return real_->sync();
+    }
+    SysError close() override { return real_->close(); }
+
+   private:
+    FaultyFileSystem& owner_;
+    std::unique_ptr<WritableFile> real_;
+  };
+
+  std::atomic<int> appends_ = 0;
+};
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(FileSystem::real()); }
+
+  void open(FileSystem& fs) {
+    auto store = FsBlobStore::open(
+        dir_.path(),
+        [this](std::string_view line) {
+          std::lock_guard lock(log_mutex_);
+          log_.emplace_back(line);
+        },
+        fs);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<FsBlobStore> store_;
+  std::mutex log_mutex_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(BlobStoreTest, PutStoresUnderTheDigestPath) {
+  auto info = store_->put(bytes_of("hello"), 100);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->digest, Digest::of(std::string_view("hello")));
+  EXPECT_EQ(info->size, 5u);
+  const std::string hex = info->digest.hex();
+  EXPECT_EQ(files_under(dir_.path()),
+            (std::vector<std::string>{"blobs/sha256/" + hex.substr(0, 2) + "/" + hex}));
+  EXPECT_TRUE(*store_->exists(info->digest));
+  EXPECT_EQ(*store_->path_of(info->digest), dir_.path() / "blobs/sha256" / hex.substr(0, 2) / hex);
+  auto read = store_->read(info->digest, 100);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(std::string(read->begin(), read->end()), "hello");
+  EXPECT_EQ(store_->stat(info->digest)->size, 5u);
+  EXPECT_EQ(store_->read(info->digest, 4).error().code, ErrorCode::kTooLarge);
+}
+
+TEST_F(BlobStoreTest, WriterStreamsChunksAndValidatesBeforeCommit) {
+  auto writer = store_->begin(1000);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->write(bytes_of("chunk one, ")));
+  ASSERT_TRUE((*writer)->write(bytes_of("chunk two")));
+  EXPECT_EQ((*writer)->size(), 20u);
+  auto finished = (*writer)->finish();
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(finished->digest, Digest::of(std::string_view("chunk one, chunk two")));
+  EXPECT_FALSE(*store_->exists(finished->digest)) << "not visible before commit";
+  auto back = (*writer)->read_back(1000);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(std::string(back->begin(), back->end()), "chunk one, chunk two");
+  auto committed = (*writer)->commit();
+  ASSERT_TRUE(committed);
+  EXPECT_TRUE(*store_->exists(finished->digest));
+  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+}
+
+TEST_F(BlobStoreTest, AbandonedWriterLeavesNothing) {
+  {
+    auto writer = store_->begin(1000);
+    ASSERT_TRUE(writer);
+    ASSERT_TRUE((*writer)->write(bytes_of("half an upload")));
+  }
+  EXPECT_TRUE(files_under(dir_.path()).empty());
+}
+
+TEST_F(BlobStoreTest, IdenticalBytesAreStoredOnce) {
+  auto a = store_->put(bytes_of("same"), 100);
+  auto b = store_->put(bytes_of("same"), 100);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->digest, b->digest);
+  EXPECT_EQ(files_under(dir_.path()).size(), 1u);
+}
+
+TEST_F(BlobStoreTest, ConcurrentPutsOfSameBytesEndAsOneFile) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures = 0;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      if (!store_->put(bytes_of("raced bytes"), 100)) ++failures;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(files_under(dir_.path()).size(), 1u);
+}
+
+TEST_F(BlobStoreTest, PastTheLimitIsTooLargeAndLeavesNothing) {
+  auto writer = store_->begin(10);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->write(bytes_of("0123456789")));
+  auto over = (*writer)->write(bytes_of("x"));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::kTooLarge);
+  EXPECT_NE(over.error().message.find("10 bytes"), std::string::npos);
+  EXPECT_EQ((*writer)->commit().error().code, ErrorCode::kTooLarge) << "the writer stays failed";
+  writer->reset();
+  EXPECT_TRUE(files_under(dir_.path()).empty());
+  EXPECT_EQ(store_->put(bytes_of("eleven byte"), 10).error().code, ErrorCode::kTooLarge);
+}
+
+TEST_F(BlobStoreTest, ThirdWriteFailingWithEnospcLeavesNothingVisible) {
+  FaultyFileSystem faulty;
+  faulty.fail_append_number = 3;
+  open(faulty);
+  auto writer = store_->begin(1 << 20);
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->write(bytes_of("one ")));
+  ASSERT_TRUE((*writer)->write(bytes_of("two ")));
+  auto third = (*writer)->write(bytes_of("three"));
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, ErrorCode::kIo);
+  EXPECT_NE(third.error().message.find("disk full"), std::string::npos) << third.error().message;
+  EXPECT_EQ(third.error().message.find("/secret"), std::string::npos) << "no paths for clients";
+  EXPECT_FALSE((*writer)->commit());
+  writer->reset();
+  EXPECT_TRUE(files_under(dir_.path()).empty());
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_.back().find("/secret/data/dir"), std::string::npos) << "detail goes to the log";
+}
+
+TEST_F(BlobStoreTest, FailedFsyncOrLinkLeavesNoBlob) {
+  FaultyFileSystem faulty;
+  open(faulty);
+  faulty.fail_sync = true;
+  EXPECT_EQ(store_->put(bytes_of("synced?"), 100).error().code, ErrorCode::kIo);
+  faulty.fail_sync = false;
+  faulty.fail_link = true;
+  EXPECT_EQ(store_->put(bytes_of("linked?"), 100).error().code, ErrorCode::kIo);
+  EXPECT_TRUE(files_under(dir_.path()).empty());
+}
+
+TEST_F(BlobStoreTest, ImportFileMovesATempFileIntoPlace) {
+  const fs::path file = store_->temp_dir() / "body-1";
+  std::ofstream(file) << "streamed body";
+  auto info = store_->import_file(file, 100);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->digest, Digest::of(std::string_view("streamed body")));
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_TRUE(*store_->exists(info->digest));
+
+  const fs::path big = store_->temp_dir() / "body-2";
+  std::ofstream(big) << "too large for the limit";
+  EXPECT_EQ(store_->import_file(big, 4).error().code, ErrorCode::kTooLarge);
+  EXPECT_FALSE(fs::exists(big)) << "consumed either way";
+
+  const fs::path outside = dir_.path() / "elsewhere";
+  std::ofstream(outside) << "x";
+  EXPECT_EQ(store_->import_file(outside, 100).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(fs::exists(outside));
+}
+
+TEST_F(BlobStoreTest, ListFindsBlobsAndStraysAndRehashSeesCorruption) {
+  auto a = store_->put(bytes_of("aaa"), 100);
+  auto b = store_->put(bytes_of("bbb"), 100);
+  ASSERT_TRUE(a && b);
+  std::ofstream(dir_.path() / "blobs/sha256/zz") << "stray";
+  auto listing = store_->list();
+  ASSERT_TRUE(listing) << listing.error().message;
+  ASSERT_EQ(listing->blobs.size(), 2u);
+  EXPECT_TRUE(listing->blobs[0].digest < listing->blobs[1].digest);
+  EXPECT_EQ(listing->strays, (std::vector<std::string>{"sha256/zz"}));
+
+  const fs::path path = *store_->path_of(a->digest);
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(path, std::ios::trunc) << "tampered";
+  auto actual = store_->rehash(a->digest);
+  ASSERT_TRUE(actual);
+  EXPECT_EQ(*actual, Digest::of(std::string_view("tampered")));
+  EXPECT_EQ(*store_->rehash(b->digest), b->digest);
+}
+
+TEST_F(BlobStoreTest, MissingBlobIsNotFound) {
+  const Digest none = Digest::of(std::string_view("never stored"));
+  EXPECT_FALSE(*store_->exists(none));
+  EXPECT_EQ(store_->path_of(none).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->stat(none).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->read(none, 10).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->rehash(none).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
+  auto info = store_->put(bytes_of("orphan"), 100);
+  ASSERT_TRUE(info);
+  const auto now = fs::file_time_type::clock::now();
+  // Committed just now: younger than the cutoff, so it is put back.
+  auto kept = store_->remove_orphan(info->digest, now - std::chrono::hours(1),
+                                    [] { return Result<bool>(true); });
+  ASSERT_TRUE(kept);
+  EXPECT_FALSE(*kept);
+  EXPECT_TRUE(*store_->exists(info->digest));
+
+  fs::last_write_time(*store_->path_of(info->digest), now - std::chrono::hours(2));
+  // Old, but a release names it by now: put back.
+  auto in_use = store_->remove_orphan(info->digest, now - std::chrono::hours(1),
+                                      [] { return Result<bool>(false); });
+  ASSERT_TRUE(in_use);
+  EXPECT_FALSE(*in_use);
+  EXPECT_TRUE(*store_->exists(info->digest));
+
+  auto removed = store_->remove_orphan(info->digest, now - std::chrono::hours(1),
+                                       [] { return Result<bool>(true); });
+  ASSERT_TRUE(removed);
+  EXPECT_TRUE(*removed);
+  EXPECT_FALSE(*store_->exists(info->digest));
+  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+}
+
+TEST_F(BlobStoreTest, CommitOfExistingBlobRefreshesItsTime) {
+  auto info = store_->put(bytes_of("again"), 100);
+  ASSERT_TRUE(info);
+  const fs::path path = *store_->path_of(info->digest);
+  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(48);
+  fs::last_write_time(path, old);
+  ASSERT_TRUE(store_->put(bytes_of("again"), 100));
+  EXPECT_GT(fs::last_write_time(path), old + std::chrono::hours(47));
+}
+
+TEST_F(BlobStoreTest, StaleTempFilesAreRemoved) {
+  const fs::path stale = store_->temp_dir() / "upload-stale";
+  const fs::path fresh = store_->temp_dir() / "upload-fresh";
+  std::ofstream(stale) << "x";
+  std::ofstream(fresh) << "y";
+  fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(3));
+  auto removed = store_->remove_stale_temp_files(std::chrono::hours(1));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1u);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));
+}
+
+}  // namespace
+}  // namespace wreg::store
