@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -39,12 +40,41 @@ struct Target {
   VersionSet set;  // kSlot: the versions of `slot` that satisfy the edge (a positive set)
 };
 
-// One distinct requirement (package + requirement text), shared by every release that has it.
+// One distinct requirement (package + requirement), shared by every release that has it. The
+// pointers are into the request and the source's documents, which outlive the solve.
 struct Edge {
-  PackageName name;
-  VersionReq requirement;
-  std::string text;
+  const PackageName* name;
+  const VersionReq* requirement;
   std::optional<Target> target;  // computed on first use
+};
+
+struct EdgeKey {
+  const PackageName* name;
+  const VersionReq* requirement;
+  bool operator==(const EdgeKey& other) const {
+    return *name == *other.name && *requirement == *other.requirement;
+  }
+};
+
+// Hashes by content, without building strings: interning runs once per dependency of every
+// decided release.
+struct EdgeKeyHash {
+  std::size_t operator()(const EdgeKey& key) const {
+    std::size_t h = std::hash<std::string>{}(key.name->space()) * 31 +
+                    std::hash<std::string>{}(key.name->name());
+    auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 0x100000001b3ULL + 0x9e3779b97f4a7c15ULL; };
+    for (const auto& c : key.requirement->comparators()) {
+      mix(static_cast<std::uint64_t>(c.op));
+      mix(c.major);
+      mix(c.minor.value_or(~std::uint64_t{0}));
+      mix(c.patch.value_or(~std::uint64_t{0}));
+      for (const auto& id : c.prerelease) {
+        mix(id.is_numeric() ? std::get<0>(id.value)
+                            : std::hash<std::string>{}(std::get<1>(id.value)));
+      }
+    }
+    return h;
+  }
 };
 
 enum class SlotKind { kRoot, kTrack, kChoice };
@@ -56,7 +86,7 @@ struct Slot {
   std::optional<PackageName> name;                   // absent for the project
   CompatTrack track;                                 // kTrack
   std::vector<const api::ReleaseSummary*> releases;  // kTrack: newest first
-  std::vector<std::vector<int>> release_edges;       // kRoot/kTrack: per version, sorted edge ids
+  std::vector<int> root_edges;                       // kRoot: the project's requirements
   std::vector<Target> options;                       // kChoice: per track, newest track first
   int edge = kNone;                                  // kChoice: the edge it serves
   std::size_t n = 0;
@@ -69,8 +99,9 @@ struct Slot {
   std::vector<int> trail;  // this slot's assignments, oldest first
   std::size_t decided = kNoVersion;
   std::vector<int> incompatibilities;  // every incompatibility with a term on this slot
-  bool pending = false;                // listed in Solver::pending_
-  bool queued = false;                 // listed in the propagation queue
+  bool queued_for_decision = false;    // in Solver::decisions_, with this count
+  std::size_t queued_count = 0;
+  bool queued = false;  // listed in the propagation queue
 };
 
 struct Term {
@@ -138,6 +169,30 @@ std::string versions_text(const Slot& slot, const VersionSet& set) {
   return out;
 }
 
+struct DecisionKey {
+  std::size_t count;
+  int slot;
+};
+
+// The order in which slots are decided: packages being updated first (so that they get their
+// newest versions), then the fewest candidates, then by name and newest track; the choices of
+// track last, once the packages they might reuse are known.
+struct DecisionOrder {
+  const std::vector<Slot>* slots;
+  bool operator()(const DecisionKey& x, const DecisionKey& y) const {
+    const Slot& a = (*slots)[static_cast<std::size_t>(x.slot)];
+    const Slot& b = (*slots)[static_cast<std::size_t>(y.slot)];
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    if (x.count != y.count) return x.count < y.count;
+    if (a.name != b.name) return a.name < b.name;
+    if (a.kind == SlotKind::kTrack && b.kind == SlotKind::kTrack && a.track != b.track) {
+      return a.track > b.track;
+    }
+    return x.slot < y.slot;
+  }
+  static int rank(const Slot& s) { return s.kind == SlotKind::kChoice ? 2 : s.updating ? 0 : 1; }
+};
+
 class Solver {
  public:
   Solver(const ResolveRequest& request, const PackageSource& source)
@@ -193,14 +248,19 @@ class Solver {
   }
 
   int intern_edge(const PackageName& name, const VersionReq& requirement) {
-    std::string text = requirement.to_string();
-    std::string key = name.to_string() + " " + text;
-    auto [it, inserted] = edge_ids_.try_emplace(std::move(key), static_cast<int>(edges_.size()));
-    if (inserted) edges_.push_back(Edge{name, requirement, std::move(text), std::nullopt});
+    auto [it, inserted] =
+        edge_ids_.try_emplace(EdgeKey{&name, &requirement}, static_cast<int>(edges_.size()));
+    if (inserted) edges_.push_back(Edge{&name, &requirement, std::nullopt});
     return it->second;
   }
 
-  std::vector<int> edges_of(const std::vector<api::Dependency>& dependencies) {
+  std::string edge_text(int edge_id) const { return edges_[edge_id].requirement->to_string(); }
+
+  // The distinct requirements of `slot_id` at `version`, sorted by id.
+  std::vector<int> edges_of(int slot_id, std::size_t version) {
+    const Slot& slot = slots_[slot_id];
+    if (slot.kind == SlotKind::kRoot) return slot.root_edges;
+    const auto& dependencies = slot.releases[version]->dependencies;
     std::vector<int> ids;
     ids.reserve(dependencies.size());
     for (const auto& dependency : dependencies) {
@@ -229,7 +289,7 @@ class Solver {
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    root.release_edges.push_back(std::move(ids));
+    root.root_edges = std::move(ids);
     return new_slot(std::move(root));
   }
 
@@ -252,7 +312,6 @@ class Solver {
                                                           release.version) != lock->second.end();
       if (is_locked && slot.locked == kNoVersion) slot.locked = i;
       if (!release.yanked || is_locked) slot.allowed.set(i);
-      slot.release_edges.push_back(edges_of(release.dependencies));
     }
     slot.updating = updating_.contains(name);
     int id = new_slot(std::move(slot));
@@ -262,8 +321,8 @@ class Solver {
 
   const Target& target(int edge_id) {
     if (edges_[edge_id].target) return *edges_[edge_id].target;
-    const PackageName name = edges_[edge_id].name;
-    const VersionReq requirement = edges_[edge_id].requirement;
+    const PackageName& name = *edges_[edge_id].name;
+    const VersionReq& requirement = *edges_[edge_id].requirement;
     PackageInfo& info = package(name);
     Target result;
     if (info.document == nullptr) {
@@ -348,11 +407,13 @@ class Solver {
   }
 
   // The dependency incompatibilities of `slot` at `version`, each covering every version of the
-  // slot with the same requirement (so one conflict rules out all of them at once).
-  void add_dependencies(int slot_id, std::size_t version) {
+  // slot with the same requirement (so one conflict rules out all of them at once). Returns the
+  // ids of those added now.
+  std::vector<int> add_dependencies(int slot_id, std::size_t version) {
+    std::vector<int> added;
     if (slots_[slot_id].kind == SlotKind::kChoice) {
       std::uint64_t key = (static_cast<std::uint64_t>(slot_id) << 32) | (version + (1u << 31));
-      if (!added_.insert(key).second) return;
+      if (!added_.insert(key).second) return added;
       Incompatibility incompatibility;
       incompatibility.cause = Cause::kChoice;
       incompatibility.from = slot_id;
@@ -361,10 +422,10 @@ class Solver {
       const Target option = slots_[slot_id].options[version];
       merge_term(incompatibility.terms, slot_id, chosen);
       merge_term(incompatibility.terms, option.slot, ~option.set);
-      add(std::move(incompatibility));
-      return;
+      added.push_back(add(std::move(incompatibility)));
+      return added;
     }
-    const std::vector<int> edge_ids = slots_[slot_id].release_edges[version];
+    const std::vector<int> edge_ids = edges_of(slot_id, version);
     for (int edge_id : edge_ids) {
       std::uint64_t key =
           (static_cast<std::uint64_t>(slot_id) << 32) | static_cast<unsigned>(edge_id);
@@ -372,9 +433,18 @@ class Solver {
       const Target t = target(edge_id);
       const Slot& slot = slots_[slot_id];
       VersionSet from = VersionSet::none(slot.n);
-      for (std::size_t i = 0; i < slot.n; ++i) {
-        const auto& ids = slot.release_edges[i];
-        if (std::binary_search(ids.begin(), ids.end(), edge_id)) from.set(i);
+      if (slot.kind == SlotKind::kRoot) {
+        from.set(0);
+      } else {
+        const Edge& edge = edges_[edge_id];
+        for (std::size_t i = 0; i < slot.n; ++i) {
+          for (const auto& dependency : slot.releases[i]->dependencies) {
+            if (dependency.name == *edge.name && dependency.requirement == *edge.requirement) {
+              from.set(i);
+              break;
+            }
+          }
+        }
       }
       Incompatibility incompatibility;
       incompatibility.edge = edge_id;
@@ -399,8 +469,9 @@ class Solver {
           // finds more of the names the client has to fetch in this round.
           continue;
       }
-      add(std::move(incompatibility));
+      added.push_back(add(std::move(incompatibility)));
     }
+    return added;
   }
 
   // ---- Partial solution.
@@ -410,9 +481,21 @@ class Solver {
     slot.accumulated &= term;
     assignments_.push_back(Assignment{slot_id, std::move(term), slot.accumulated, level_, cause});
     slot.trail.push_back(static_cast<int>(assignments_.size()) - 1);
-    if (slot.accumulated.positive() && slot.decided == kNoVersion && !slot.pending) {
-      slot.pending = true;
-      pending_.push_back(slot_id);
+    requeue(slot_id);
+  }
+
+  // Keeps `decisions_` in step with a slot whose assignments changed: a slot that must be
+  // selected and is not decided is queued under its current count of candidates.
+  void requeue(int slot_id) {
+    Slot& slot = slots_[slot_id];
+    if (slot.queued_for_decision) {
+      decisions_.erase(DecisionKey{slot.queued_count, slot_id});
+      slot.queued_for_decision = false;
+    }
+    if (slot.accumulated.positive() && slot.decided == kNoVersion) {
+      slot.queued_count = (slot.accumulated & slot.allowed).count_versions();
+      decisions_.insert(DecisionKey{slot.queued_count, slot_id});
+      slot.queued_for_decision = true;
     }
   }
 
@@ -423,11 +506,9 @@ class Solver {
       slot.trail.pop_back();
       slot.accumulated = slot.trail.empty() ? VersionSet::all(slot.n)
                                             : assignments_[slot.trail.back()].accumulated;
-      if (slot.accumulated.positive() && slot.decided == kNoVersion && !slot.pending) {
-        slot.pending = true;
-        pending_.push_back(assignments_.back().slot);
-      }
+      int slot_id = assignments_.back().slot;
       assignments_.pop_back();
+      requeue(slot_id);
     }
     level_ = level;
   }
@@ -560,39 +641,8 @@ class Solver {
     }
   }
 
-  // The next slot to decide: one that must be selected and is not yet, with the fewest
-  // candidates; "which track" choices last.
-  int pick() {
-    int best = kNone;
-    std::size_t best_count = 0;
-    std::size_t kept = 0;
-    for (int slot_id : pending_) {
-      Slot& slot = slots_[slot_id];
-      if (!slot.accumulated.positive() || slot.decided != kNoVersion) {
-        slot.pending = false;
-        continue;
-      }
-      pending_[kept++] = slot_id;
-      std::size_t count = (slot.accumulated & slot.allowed).count_versions();
-      if (best == kNone || better(slot, count, slots_[best], best_count)) {
-        best = slot_id;
-        best_count = count;
-      }
-    }
-    pending_.resize(kept);
-    return best;
-  }
-
-  static bool better(const Slot& a, std::size_t a_count, const Slot& b, std::size_t b_count) {
-    bool a_choice = a.kind == SlotKind::kChoice;
-    bool b_choice = b.kind == SlotKind::kChoice;
-    if (a_choice != b_choice) return b_choice;
-    if (a.updating != b.updating) return a.updating;
-    if (a_count != b_count) return a_count < b_count;
-    if (a.name != b.name) return a.name < b.name;
-    if (a_choice) return a.edge < b.edge;
-    return a.track > b.track;
-  }
+  // The next slot to decide: see DecisionOrder.
+  int pick() const { return decisions_.empty() ? kNone : decisions_.begin()->slot; }
 
   // Decides `slot_id` (which must be selected). Returns the slot to propagate from.
   int decide(int slot_id) {
@@ -611,12 +661,21 @@ class Solver {
       return slot_id;
     }
     std::size_t version = choose(slot_id, candidates);
-    add_dependencies(slot_id, version);
+    // As pub does: when the version's own dependencies already contradict the partial solution,
+    // do not decide it; propagation will rule it out without a conflict and a backjump.
+    // The project is always decided: its failures are the terminal ones.
+    for (int id : add_dependencies(slot_id, version)) {
+      if (id == kNone || slot_id == root_) continue;
+      std::size_t open = 0;
+      if (relation(incompatibilities_[id], open) == Relation::kAlmostSatisfied &&
+          incompatibilities_[id].terms[open].slot == slot_id) {
+        return slot_id;
+      }
+    }
     VersionSet chosen = VersionSet::none(slots_[slot_id].n);
     chosen.set(version);
     ++level_;
     slots_[slot_id].decided = version;
-    slots_[slot_id].pending = false;
     assign(slot_id, std::move(chosen), kNone);
     return slot_id;
   }
@@ -682,12 +741,12 @@ class Solver {
       if (slot.kind == SlotKind::kTrack) {
         by = PackageVersion{*slot.name, slot.releases[slot.decided]->version};
       }
-      for (int edge_id : std::vector<int>(slot.release_edges[slot.decided])) {
+      for (int edge_id : edges_of(static_cast<int>(s), slot.decided)) {
         int satisfier = satisfied_by(edge_id);
         auto it = index_of.find(satisfier);
         if (it == index_of.end()) continue;
         resolution.packages[it->second].required_by.push_back(
-            Requirer{by, edges_[edge_id].requirement});
+            Requirer{by, *edges_[edge_id].requirement});
       }
     }
     for (auto& package : resolution.packages) {
@@ -713,13 +772,13 @@ class Solver {
   std::set<PackageName> updating_;                      // `update` names (not with update_all)
   std::map<PackageName, PackageInfo> packages_;
   std::set<PackageName> unfetched_;
-  std::map<std::string, int> edge_ids_;
+  std::unordered_map<EdgeKey, int, EdgeKeyHash> edge_ids_;
   std::vector<Edge> edges_;
   std::vector<Slot> slots_;
   std::vector<Incompatibility> incompatibilities_;
   std::unordered_set<std::uint64_t> added_;  // (slot, edge) pairs whose dependency is added
   std::vector<Assignment> assignments_;
-  std::vector<int> pending_;  // slots that may need a decision (checked lazily)
+  std::set<DecisionKey, DecisionOrder> decisions_{DecisionOrder{&slots_}};  // pick()'s queue
   int root_ = kNone;
   int level_ = 0;
 };
@@ -808,7 +867,7 @@ Conflict Solver::build_conflict(int terminal) {
     int id = kNone;
     bool dropped = false;
   };
-  const PackageName placeholder = slots_[root_].name.value_or(edges_.front().name);
+  const PackageName placeholder = *edges_.front().name;
   std::vector<Entry> entries;
   std::map<int, std::size_t> entry_of;  // incompatibility id -> index in entries
   for (int id : externals) {
@@ -841,8 +900,8 @@ Conflict Solver::build_conflict(int terminal) {
                     : node.cause == Cause::kNoMatch  ? Fact::Kind::kNoMatch
                     : node.cause == Cause::kMissing  ? Fact::Kind::kMissing
                                                      : Fact::Kind::kUnreachable;
-        fact.package = edge.name;
-        fact.requirement = edge.text;
+        fact.package = *edge.name;
+        fact.requirement = edge_text(node.edge);
         const Slot& from = slots_[node.from];
         if (from.kind == SlotKind::kTrack) {
           fact.dependent = *from.name;
@@ -853,7 +912,7 @@ Conflict Solver::build_conflict(int terminal) {
           fact.kind = Fact::Kind::kRequested;
         }
         if (fact.kind == Fact::Kind::kNoMatch) {
-          const PackageInfo& info = packages_.at(edge.name);
+          const PackageInfo& info = packages_.at(*edge.name);
           if (!info.sorted.empty()) fact.versions = info.sorted.front()->version.to_string();
         }
         break;
@@ -900,7 +959,7 @@ Conflict Solver::build_conflict(int terminal) {
   const Incompatibility& last = incompatibilities_[terminal];
   const PackageName& header = clash_count == 1 ? *slots_[incompatibilities_[first_clash].pivot].name
                               : last.cause == Cause::kDerived ? *slots_[last.pivot].name
-                              : last.edge != kNone            ? edges_[last.edge].name
+                              : last.edge != kNone            ? *edges_[last.edge].name
                                                    : *slots_[last.terms.front().slot].name;
   Conflict conflict{header, {}, {}};
 
@@ -911,7 +970,7 @@ Conflict Solver::build_conflict(int terminal) {
       if (node.cause != Cause::kDependency) continue;
       const Term* term = term_on(node, pivot);
       if (term != nullptr && node.from != pivot && ~term->set == set) {
-        return {entry.depth, edges_[node.edge].text};
+        return {entry.depth, edge_text(node.edge)};
       }
     }
     return {INT_MAX, versions_text(slots_[pivot], set)};

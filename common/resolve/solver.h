@@ -27,11 +27,18 @@
 // bitset over them (plus one bit for "not selected"), which makes intersection, union and
 // complement exact and cheap.
 //
-// Choices: the slot with the fewest remaining candidates is decided first (ties by name and
-// track), the "which track" choices after all real packages. A slot takes its locked version
-// when that is still allowed and the package is not being updated, else the newest allowed one.
+// Choices: packages named by `update` are decided first (so that they reach their newest
+// versions before locked neighbours constrain them), then the slot with the fewest remaining
+// candidates (ties by name and track), the "which track" choices after all real packages. A slot
+// takes its locked version when that is still allowed and the package is not being updated, else
+// the newest allowed one. As in pub, a version whose own dependencies already contradict the
+// partial solution is not decided but ruled out by propagation, which spares a backjump.
 // Yanked versions are never chosen, except a locked version that is kept. Pre-releases follow
 // Cargo's rule (VersionReq::matches) unless the request allows them.
+//
+// Cost: each decision costs a few set operations per incompatibility of its slot; the
+// benchmark (bench/README.md) resolves ~1,000 packages from a 10,000-package registry in under
+// 20 ms and a 1,000-deep chain that backtracks at every link in about 0.2 s.
 //
 // Nothing recurses on the depth of the dependency graph, so a chain of any length is safe.
 #pragma once
