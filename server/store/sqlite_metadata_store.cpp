@@ -725,9 +725,42 @@ Result<PackageRecord> SqliteMetadataStore::package(const PackageName& name) {
   std::sort(rows->begin(), rows->end(), [](const ReleaseRow& a, const ReleaseRow& b) {
     return a.summary.version > b.summary.version;
   });
+  // Every dependency of the package in one query (one per release made a 300-version document
+  // three times slower), parsed once per distinct text: most releases repeat their neighbours'.
+  std::unordered_map<std::int64_t, std::vector<api::Dependency>> dependencies;
+  {
+    WREG_TRY(query, Query::make(db,
+                                "SELECT d.release_id, d.name, d.requirement FROM dependencies d "
+                                "JOIN releases r ON r.id = d.release_id "
+                                "WHERE r.package_id = ?1 ORDER BY d.release_id, d.position"));
+    query->bind(1, package_id);
+    std::unordered_map<std::string, api::Dependency> parsed;
+    for (;;) {
+      WREG_TRY(dep_row, query->step("read dependencies"));
+      if (!*dep_row) break;
+      const std::string dep_text = query->text(1);
+      const std::string requirement = query->text(2);
+      auto found = parsed.find(dep_text + '\n' + requirement);
+      if (found == parsed.end()) {
+        auto dep_name = PackageName::parse(dep_text);
+        if (!dep_name) return corrupt_row(options_.log, "dependency name", dep_text);
+        auto dep_requirement = VersionReq::parse(requirement);
+        if (!dep_requirement) {
+          return corrupt_row(options_.log, "dependency requirement", requirement);
+        }
+        found = parsed
+                    .emplace(dep_text + '\n' + requirement,
+                             api::Dependency{std::move(*dep_name), std::move(*dep_requirement)})
+                    .first;
+      }
+      dependencies[query->integer(0)].push_back(found->second);
+    }
+  }
+  record.document.versions.reserve(rows->size());
   for (ReleaseRow& release : *rows) {
-    WREG_TRY(deps, load_dependencies(db, release.id, options_.log));
-    release.summary.dependencies = std::move(*deps);
+    if (auto found = dependencies.find(release.id); found != dependencies.end()) {
+      release.summary.dependencies = std::move(found->second);
+    }
     record.document.versions.push_back(std::move(release.summary));
   }
   return record;
