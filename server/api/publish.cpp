@@ -166,19 +166,19 @@ class PublishConsumer final : public http::BodyConsumer {
                                "; the upload was changed or cut short, send it again"));
     }
 
-    // Same version already there: answer from the record without storing anything.
-    if (auto existing = context_.metadata.release(id_)) {
-      if (!(existing->summary.digest == blob->digest)) {
-        return error_of(conflict(id_, existing->summary.digest));
-      }
-      if (existing->summary.version.to_string() == id_.version.to_string()) {
-        context_.counters.publishes_unchanged.fetch_add(1);
-        return published(id_, *blob, existing->summary.kind, false);
-      }
-    } else if (existing.error().code != ErrorCode::kNotFound) {
+    // The same bytes again (a retry): answer from the record without storing anything.
+    auto existing = context_.metadata.release(id_);
+    if (!existing && existing.error().code != ErrorCode::kNotFound) {
       return error_of(existing.error());
     }
+    if (existing && existing->summary.digest == blob->digest &&
+        existing->summary.version.to_string() == id_.version.to_string()) {
+      context_.counters.publishes_unchanged.fetch_add(1);
+      return published(id_, *blob, existing->summary.kind, false);
+    }
 
+    // A body that is wrong in itself is refused as such (400) before it is compared with what
+    // the version already holds (409).
     auto bytes = writer_->read_back(context_.max_body_bytes);
     if (!bytes) return error_of(bytes.error());
     auto info = wasm::read_component(*bytes);
@@ -189,6 +189,9 @@ class PublishConsumer final : public http::BodyConsumer {
     }
     auto release = release_of(*info, id_);
     if (!release) return error_of(release.error());
+    if (existing && !(existing->summary.digest == blob->digest)) {
+      return error_of(conflict(id_, existing->summary.digest));
+    }
 
     auto committed = writer_->commit();
     if (!committed) return error_of(committed.error());

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -231,10 +232,12 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     header_parser_.emplace();
     header_parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::uint64_t>(context_.options.max_header_bytes, UINT32_MAX)));
-    header_parser_->body_limit(boost::none);
+    // The route decides the body's limit once the header is in (on_read_header).
+    header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     request_ = Request{};
     request_.remote = remote_;
     route_pattern_ = "unmatched";
+    method_text_ = "-";
     body_bytes_ = 0;
     beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
     bhttp::async_read_header(
@@ -510,9 +513,11 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
 
   void record(int status, std::uint64_t bytes_out, std::string_view detail) {
     auto duration = Clock::now() - started_;
-    context_.log.write(AccessRecord{remote_, method_text_,
-                                    request_.path.empty() ? request_.target : request_.path, status,
-                                    bytes_out, duration, detail});
+    std::string_view path = !request_.path.empty()     ? std::string_view(request_.path)
+                            : !request_.target.empty() ? std::string_view(request_.target)
+                                                       : std::string_view("-");
+    context_.log.write(
+        AccessRecord{remote_, method_text_, path, status, bytes_out, duration, detail});
     context_.metrics.record(route_pattern_, method_text_, status, duration, body_bytes_, bytes_out);
   }
 

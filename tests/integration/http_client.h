@@ -1,0 +1,58 @@
+// A small HTTP/1.1 client for the integration tests: plain POSIX sockets (and OpenSSL for
+// HTTPS), so that tests can also send what no real client library would (raw targets, huge
+// headers, bodies that stop half way).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wreg::testing {
+
+struct HttpResponse {
+  int status = 0;  // 0: the connection closed or failed before a status line arrived
+  std::map<std::string, std::string> headers;  // names lowercased
+  std::string body;
+  std::string error;  // what failed, when status is 0
+
+  std::string header(const std::string& lowercase_name) const;
+};
+
+// One connection to 127.0.0.1:port. Every read and write is bounded by `timeout`.
+class Connection {
+ public:
+  // Connects; with `tls`, does a TLS handshake first (the server's certificate is not verified:
+  // tests use a self-signed one, and check the TLS version instead).
+  static std::unique_ptr<Connection> open(
+      std::uint16_t port, bool tls = false,
+      std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  ~Connection();
+
+  bool send(const std::string& bytes);
+  // Reads one response (status line, headers, Content-Length body; no body for HEAD/304/204).
+  HttpResponse read_response(bool head = false);
+  // True when the server closed the connection (read returns 0 or an error) within `wait`.
+  bool closed_by_peer(std::chrono::milliseconds wait);
+  // The negotiated TLS version ("TLSv1.3"), empty for plain connections.
+  std::string tls_version() const;
+
+ private:
+  Connection() = default;
+  long read_some(char* buffer, std::size_t size);
+
+  int fd_ = -1;
+  void* ssl_ = nullptr;          // SSL*
+  void* ssl_context_ = nullptr;  // SSL_CTX*
+  std::string pending_;          // bytes read past the previous response
+};
+
+// One request on a new connection, with `Connection: close`. `headers` are sent as given.
+HttpResponse request(std::uint16_t port, const std::string& method, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers = {},
+                     const std::string& body = {}, bool tls = false);
+
+}  // namespace wreg::testing

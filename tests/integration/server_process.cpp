@@ -1,0 +1,138 @@
+#include "tests/integration/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+extern char** environ;
+
+namespace wreg::testing {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Spawns the binary with stdout and stderr redirected to files.
+pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::filesystem::path& out, const std::filesystem::path& err) {
+  std::vector<std::string> argv_text{program};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+}  // namespace
+
+std::string server_binary() {
+  // WREG_SERVER_BINARY in the environment runs the tests against another build or an
+  // installed binary.
+  const char* other = std::getenv("WREG_SERVER_BINARY");
+  return other && *other ? other : WREG_SERVER_BINARY;
+}
+
+TempDir::TempDir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() /
+          ("wreg-it-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args) {
+  TempDir dir;
+  CommandResult result;
+  pid_t pid = spawn(program, args, dir.path() / "out", dir.path() / "err");
+  if (pid < 0) return result;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_status = exit_status_of(status);
+  result.out = read_file(dir.path() / "out");
+  result.err = read_file(dir.path() / "err");
+  return result;
+}
+
+CommandResult run_server_command(const std::vector<std::string>& args) {
+  return run_command(server_binary(), args);
+}
+
+ServerProcess::ServerProcess(std::filesystem::path data, std::vector<std::string> extra_args)
+    : data_(std::move(data)), extra_args_(std::move(extra_args)) {}
+
+ServerProcess::~ServerProcess() { stop(); }
+
+bool ServerProcess::start() {
+  auto port_file = run_dir_.path() / "port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> args{"serve",       "--data",      data_.string(),    "--listen",
+                                "127.0.0.1:0", "--port-file", port_file.string()};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = spawn(server_binary(), args, run_dir_.path() / "stdout", run_dir_.path() / "stderr");
+  if (pid_ < 0) return false;
+  // Bounded wait for the port file, checking that the server is still alive.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = read_file(port_file);
+    if (!text.empty() && text.back() == '\n') {
+      port_ = static_cast<std::uint16_t>(std::stoi(text));
+      return true;
+    }
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+int ServerProcess::stop() {
+  if (pid_ < 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  // A graceful stop is quick; a server that hangs is killed so the test run ends.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (::waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid_ = -1;
+  return exit_status_of(status);
+}
+
+std::string ServerProcess::log() const { return read_file(run_dir_.path() / "stderr"); }
+
+}  // namespace wreg::testing

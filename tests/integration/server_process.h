@@ -1,0 +1,66 @@
+// Starts the real wreg-server binary for a test, and runs its admin commands.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wreg::testing {
+
+// The built binary (CMake passes $<TARGET_FILE:wreg-server>).
+std::string server_binary();
+
+struct CommandResult {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `program args...` to completion, capturing stdout and stderr.
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
+// run_command() of the wreg-server binary.
+CommandResult run_server_command(const std::vector<std::string>& args);
+
+// A fresh, empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// `wreg-server serve --data DATA --listen 127.0.0.1:0 --port-file F extra...`, started by the
+// constructor; start() waits (bounded) for the port file. The destructor stops it with SIGTERM.
+class ServerProcess {
+ public:
+  ServerProcess(std::filesystem::path data, std::vector<std::string> extra_args = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the server and waits up to 20 s for it to listen. False (with the server's stderr in
+  // `log()`) when it exits or does not listen in time.
+  bool start();
+  std::uint16_t port() const { return port_; }
+  // SIGTERM, then waits for the exit. Returns the exit status (-1 if it died by a signal).
+  int stop();
+  // What the server wrote to stderr so far (access log and messages).
+  std::string log() const;
+
+ private:
+  std::filesystem::path data_;
+  std::vector<std::string> extra_args_;
+  TempDir run_dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace wreg::testing

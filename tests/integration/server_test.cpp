@@ -1,0 +1,756 @@
+// The real wreg-server on 127.0.0.1 (port 0, temp data dir), driven over HTTP: publish, read,
+// yank, search, auth, limits, hostile input, concurrency, restart, TLS, and fsck at the end.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/integration/http_client.h"
+#include "tests/integration/server_process.h"
+
+namespace wreg::testing {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+using Json = nlohmann::json;
+
+const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Json facts() { return Json::parse(read_bytes(kFixtures / "facts.json")); }
+
+Json json_of(const HttpResponse& response) {
+  return Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+}
+
+std::string error_message(const HttpResponse& response) {
+  Json body = json_of(response);
+  if (!body.is_object() || !body.contains("error")) return "<not an error document>";
+  return body["error"].value("message", "");
+}
+
+// "ns:name@version" -> "/api/v1/packages/ns/name/version".
+std::string release_path(const std::string& id) {
+  auto colon = id.find(':');
+  auto at = id.find('@');
+  return "/api/v1/packages/" + id.substr(0, colon) + "/" + id.substr(colon + 1, at - colon - 1) +
+         "/" + id.substr(at + 1);
+}
+
+std::string package_path(const std::string& name) {
+  auto colon = name.find(':');
+  return "/api/v1/packages/" + name.substr(0, colon) + "/" + name.substr(colon + 1);
+}
+
+// A component with a custom section appended: valid, and different bytes for each `tag`.
+std::string variant_of(const std::string& component, const std::string& tag) {
+  std::string section_name = "wreg-test";
+  std::string payload = std::string(1, static_cast<char>(section_name.size())) + section_name + tag;
+  return component + std::string(1, '\0') + std::string(1, static_cast<char>(payload.size())) +
+         payload;
+}
+
+// One registry for the whole suite: namespaces wasi, toolsku, demo; a token for wasi and toolsku
+// and one for demo only. Short timeouts and limits, so the limit tests are quick.
+class RegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_ = new TempDir();
+    for (const char* ns : {"wasi", "toolsku", "demo"}) {
+      auto created = run_server_command({"namespace", "create", "--data", data_dir(), ns});
+      ASSERT_EQ(created.exit_status, 0) << created.err;
+    }
+    token_ = new_token({"--namespace", "wasi", "--namespace", "toolsku"});
+    demo_token_ = new_token({"--namespace", "demo"});
+    server_ =
+        new ServerProcess(data_->path() / "data",
+                          {"--header-timeout", "1s", "--body-timeout", "1s", "--max-body-size",
+                           "20MiB", "--max-header-size", "8KiB", "--threads", "4"});
+    ASSERT_TRUE(server_->start()) << server_->log();
+  }
+
+  static void TearDownTestSuite() {
+    EXPECT_EQ(server_->stop(), 0) << server_->log();
+    delete server_;
+    delete data_;
+  }
+
+  static std::string data_dir() { return (data_->path() / "data").string(); }
+
+  static std::string new_token(std::vector<std::string> scope) {
+    std::vector<std::string> args{"token", "create", "--data", data_dir()};
+    args.insert(args.end(), scope.begin(), scope.end());
+    auto created = run_server_command(args);
+    EXPECT_EQ(created.exit_status, 0) << created.err;
+    std::string token = created.out;
+    while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
+    return token;
+  }
+
+  static std::uint16_t port() { return server_->port(); }
+
+  static HttpResponse publish(const std::string& id, const std::string& bytes,
+                              const std::string& token = token_, Headers extra = {}) {
+    extra.emplace_back("Authorization", "Bearer " + token);
+    extra.emplace_back("Content-Type", "application/wasm");
+    return request(port(), "PUT", release_path(id), extra, bytes);
+  }
+
+  static HttpResponse get(const std::string& target, const Headers& headers = {}) {
+    return request(port(), "GET", target, headers);
+  }
+
+  static TempDir* data_;
+  static ServerProcess* server_;
+  static std::string token_;
+  static std::string demo_token_;
+};
+
+TempDir* RegistryTest::data_ = nullptr;
+ServerProcess* RegistryTest::server_ = nullptr;
+std::string RegistryTest::token_;
+std::string RegistryTest::demo_token_;
+
+TEST_F(RegistryTest, HealthzAnswers) {
+  auto response = get("/healthz");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(json_of(response)["status"], "ok");
+}
+
+TEST_F(RegistryTest, PublishesEveryFixturePackageAndComponent) {
+  for (const auto& fact : facts()) {
+    std::string kind = fact["kind"];
+    if (kind != "wit-package" && kind != "component") continue;
+    std::string file = fact["file"];
+    std::string id;
+    if (kind == "wit-package") {
+      id = fact["package"];
+    } else {
+      std::string stem = std::filesystem::path(file).stem().string();
+      id = "toolsku:" + stem + "@1.0.0";
+    }
+    SCOPED_TRACE(file + " as " + id);
+    std::string bytes = read_bytes(kFixtures / file);
+    auto created = publish(id, bytes);
+    ASSERT_EQ(created.status, 201) << created.body;
+    EXPECT_EQ(json_of(created)["digest"], fact["digest"]);
+    EXPECT_EQ(json_of(created)["kind"], kind == "wit-package" ? "wit" : "component");
+
+    auto again = publish(id, bytes);
+    EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(json_of(again)["digest"], fact["digest"]);
+
+    auto document = get(package_path(id.substr(0, id.find('@'))));
+    ASSERT_EQ(document.status, 200) << document.body;
+    std::string version = id.substr(id.find('@') + 1);
+    Json found;
+    Json parsed = json_of(document);
+    for (const auto& entry : parsed["versions"]) {
+      if (entry["version"] == version) found = entry;
+    }
+    ASSERT_TRUE(found.is_object()) << document.body;
+    EXPECT_EQ(found["digest"], fact["digest"]);
+    EXPECT_EQ(found["size"], fact["size"]);
+    EXPECT_EQ(found["yanked"], false);
+    if (kind == "wit-package") {
+      std::set<std::string> expected;
+      for (const auto& dependency : fact["dependencies"]) {
+        std::string text = dependency;
+        expected.insert(text.substr(0, text.find('@')) + " ^" + text.substr(text.find('@') + 1));
+      }
+      std::set<std::string> actual;
+      for (const auto& dependency : found["dependencies"]) {
+        actual.insert(std::string(dependency["name"]) + " " +
+                      std::string(dependency["requirement"]));
+      }
+      EXPECT_EQ(actual, expected);
+    }
+  }
+}
+
+TEST_F(RegistryTest, SameVersionWithOtherBytesIsConflictNamingTheExistingDigest) {
+  auto first =
+      publish("toolsku:conflict@1.0.0", read_bytes(kFixtures / "components/analytics-engine.wasm"));
+  ASSERT_EQ(first.status, 201) << first.body;
+  std::string digest = json_of(first)["digest"];
+  auto second =
+      publish("toolsku:conflict@1.0.0", read_bytes(kFixtures / "components/http-proxy.wasm"));
+  EXPECT_EQ(second.status, 409);
+  EXPECT_EQ(json_of(second)["error"]["code"], "conflict");
+  EXPECT_NE(error_message(second).find(digest), std::string::npos) << second.body;
+}
+
+TEST_F(RegistryTest, WitPackageUnderAnotherNameOrVersionIsRefusedNamingBoth) {
+  std::string bytes = read_bytes(kFixtures / "packages/wasi-io@0.2.8.wasm");
+  auto wrong_name = publish("wasi:clocks@0.2.8", bytes);
+  EXPECT_EQ(wrong_name.status, 400);
+  EXPECT_NE(error_message(wrong_name).find("wasi:io@0.2.8"), std::string::npos);
+  EXPECT_NE(error_message(wrong_name).find("wasi:clocks@0.2.8"), std::string::npos);
+  auto wrong_version = publish("wasi:io@0.2.9", bytes);
+  EXPECT_EQ(wrong_version.status, 400);
+  EXPECT_NE(error_message(wrong_version).find("wasi:io@0.2.9"), std::string::npos);
+}
+
+TEST_F(RegistryTest, CoreModulesAreRefusedWithHowToMakeAComponent) {
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtures / "core")) {
+    if (entry.path().extension() != ".wasm") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    auto response = publish("demo:core-module@1.0.0", read_bytes(entry.path()), demo_token_);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_NE(error_message(response).find("wasm-tools component new"), std::string::npos)
+        << response.body;
+  }
+}
+
+TEST_F(RegistryTest, BrokenBinariesAreRefusedWithTheReadersMessage) {
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtures / "bad")) {
+    if (entry.path().extension() != ".wasm") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    auto response = publish("demo:broken@1.0.0", read_bytes(entry.path()), demo_token_);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(json_of(response)["error"]["code"], "invalid_argument");
+    std::string message = error_message(response);
+    EXPECT_EQ(message.rfind("the body is not a valid WebAssembly component", 0), 0u) << message;
+    EXPECT_GT(message.size(),
+              std::string("the body is not a valid WebAssembly component").size() + 10);
+  }
+  EXPECT_EQ(get("/api/v1/packages/demo/broken").status, 404);
+}
+
+TEST_F(RegistryTest, PublishWithoutTokenIs401AndOutsideTheScopeIs403) {
+  std::string bytes = read_bytes(kFixtures / "components/analytics-engine.wasm");
+  auto anonymous = request(port(), "PUT", "/api/v1/packages/toolsku/auth/1.0.0", {}, bytes);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_NE(anonymous.header("www-authenticate").find("Bearer"), std::string::npos);
+  auto unknown = publish("toolsku:auth@1.0.0", bytes, "wreg_" + std::string(64, 'a'));
+  EXPECT_EQ(unknown.status, 401);
+  auto garbage = publish("toolsku:auth@1.0.0", bytes, "not a token");
+  EXPECT_EQ(garbage.status, 401);
+  auto other_namespace = publish("toolsku:auth@1.0.0", bytes, demo_token_);
+  EXPECT_EQ(other_namespace.status, 403);
+  EXPECT_EQ(json_of(other_namespace)["error"]["code"], "permission_denied");
+  auto yank = request(port(), "POST", "/api/v1/packages/toolsku/auth/1.0.0/yank",
+                      {{"Authorization", "Bearer " + demo_token_}});
+  EXPECT_EQ(yank.status, 403);
+  EXPECT_EQ(get("/api/v1/packages/toolsku/auth").status, 404);
+}
+
+TEST_F(RegistryTest, DigestHeaderIsCheckedAgainstTheBody) {
+  std::string bytes = read_bytes(kFixtures / "components/analytics-engine-producers.wasm");
+  auto wrong = publish("toolsku:digest@1.0.0", bytes, token_,
+                       {{"Digest-Sha256", "sha256:" + std::string(64, '0')}});
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(error_message(wrong).find("Digest-Sha256"), std::string::npos);
+  auto malformed = publish("toolsku:digest@1.0.0", bytes, token_, {{"Digest-Sha256", "md5:x"}});
+  EXPECT_EQ(malformed.status, 400);
+  auto right =
+      publish("toolsku:digest@1.0.0", bytes, token_,
+              {{"Digest-Sha256",
+                "sha256:7c02e381f4e1b5d651bec6ad282dc830e12b844eaab5f830598255d268f16b67"}});
+  EXPECT_EQ(right.status, 201) << right.body;
+}
+
+TEST_F(RegistryTest, BodyPastTheLimitIs413) {
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(connection->send(
+      "PUT /api/v1/packages/toolsku/huge/1.0.0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+      token_ + "\r\nContent-Length: " + std::to_string(30 * 1024 * 1024) + "\r\n\r\n"));
+  auto response = connection->read_response();
+  EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(json_of(response)["error"]["code"], "too_large");
+
+  // A chunked body has no length up front: it is cut off once it passes the limit.
+  auto chunked = Connection::open(port());
+  ASSERT_TRUE(chunked);
+  std::string head =
+      "PUT /api/v1/packages/toolsku/huge/1.0.0 HTTP/1.1\r\nHost: x\r\n"
+      "Authorization: Bearer " +
+      token_ + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_TRUE(chunked->send(head));
+  std::string chunk(1024 * 1024, 'x');
+  char size_line[32];
+  std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+  for (int i = 0; i < 21; ++i) {
+    if (!chunked->send(size_line + chunk + "\r\n")) break;
+  }
+  EXPECT_EQ(chunked->read_response().status, 413);
+  EXPECT_EQ(get("/api/v1/packages/toolsku/huge").status, 404);
+}
+
+TEST_F(RegistryTest, HugeHeaderIs431) {
+  auto response = request(port(), "GET", "/healthz", {{"X-Filler", std::string(16 * 1024, 'a')}});
+  EXPECT_EQ(response.status, 431);
+  EXPECT_EQ(json_of(response)["error"]["code"], "header_too_large");
+}
+
+TEST_F(RegistryTest, PackageDocumentHasAnETagAndAnswers304) {
+  ASSERT_EQ(
+      publish("toolsku:etag@1.0.0", read_bytes(kFixtures / "components/analytics-engine.wasm"))
+          .status,
+      201);
+  auto first = get("/api/v1/packages/toolsku/etag");
+  ASSERT_EQ(first.status, 200);
+  std::string etag = first.header("etag");
+  ASSERT_FALSE(etag.empty());
+  auto cached = get("/api/v1/packages/toolsku/etag", {{"If-None-Match", etag}});
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+  EXPECT_EQ(cached.header("etag"), etag);
+  auto other = get("/api/v1/packages/toolsku/etag", {{"If-None-Match", "\"something-else\""}});
+  EXPECT_EQ(other.status, 200);
+
+  // A new version changes the document, so the old ETag no longer matches.
+  ASSERT_EQ(publish("toolsku:etag@1.1.0",
+                    read_bytes(kFixtures / "components/analytics-engine-producers.wasm"))
+                .status,
+            201);
+  auto changed = get("/api/v1/packages/toolsku/etag", {{"If-None-Match", etag}});
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_NE(changed.header("etag"), etag);
+  ASSERT_EQ(json_of(changed)["versions"].size(), 2u);
+  EXPECT_EQ(json_of(changed)["versions"][0]["version"], "1.1.0");
+}
+
+TEST_F(RegistryTest, ReleaseDetailCarriesWhatTheBinaryHolds) {
+  ASSERT_EQ(
+      publish("toolsku:proxy@0.1.0", read_bytes(kFixtures / "components/http-proxy.wasm")).status,
+      201);
+  auto response = get("/api/v1/packages/toolsku/proxy/0.1.0");
+  ASSERT_EQ(response.status, 200) << response.body;
+  Json release = json_of(response);
+  EXPECT_EQ(release["name"], "toolsku:proxy");
+  EXPECT_EQ(release["version"], "0.1.0");
+  EXPECT_EQ(release["kind"], "component");
+  bool exports_handler = false;
+  for (const auto& item : release["exports"]) {
+    if (std::string(item["name"]).rfind("wasi:http/incoming-handler", 0) == 0) {
+      exports_handler = true;
+    }
+  }
+  EXPECT_TRUE(exports_handler) << response.body;
+  EXPECT_FALSE(release["imports"].empty());
+  EXPECT_TRUE(release.contains("producers"));
+  EXPECT_TRUE(release.contains("metadata"));
+
+  auto wit = get("/api/v1/packages/wasi/clocks/0.2.8");
+  if (wit.status == 200) {
+    Json package = json_of(wit);
+    EXPECT_EQ(package["kind"], "wit");
+    EXPECT_FALSE(package["interfaces"].empty());
+    EXPECT_FALSE(package["worlds"].empty());
+  }
+  EXPECT_EQ(get("/api/v1/packages/toolsku/proxy/9.9.9").status, 404);
+}
+
+TEST_F(RegistryTest, BlobsServeBytesWithRangeHeadAndCaching) {
+  std::string bytes = read_bytes(kFixtures / "components/stream-filter.wasm");
+  auto created = publish("toolsku:blob@1.0.0", bytes);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string digest = json_of(created)["digest"];
+  std::string target = "/api/v1/blobs/" + digest;
+
+  auto whole = get(target);
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body, bytes);
+  EXPECT_EQ(whole.header("etag"), "\"" + digest + "\"");
+  EXPECT_EQ(whole.header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(whole.header("content-type"), "application/wasm");
+
+  auto head = request(port(), "HEAD", target);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(bytes.size()));
+  EXPECT_TRUE(head.body.empty());
+
+  auto first_ten = get(target, {{"Range", "bytes=0-9"}});
+  EXPECT_EQ(first_ten.status, 206);
+  EXPECT_EQ(first_ten.body, bytes.substr(0, 10));
+  EXPECT_EQ(first_ten.header("content-range"), "bytes 0-9/" + std::to_string(bytes.size()));
+  auto middle = get(target, {{"Range", "bytes=100-199"}});
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_EQ(middle.body, bytes.substr(100, 100));
+  auto tail = get(target, {{"Range", "bytes=-5"}});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, bytes.substr(bytes.size() - 5));
+  auto from = get(target, {{"Range", "bytes=" + std::to_string(bytes.size() - 3) + "-"}});
+  EXPECT_EQ(from.body, bytes.substr(bytes.size() - 3));
+  auto past = get(target, {{"Range", "bytes=" + std::to_string(bytes.size()) + "-"}});
+  EXPECT_EQ(past.status, 416);
+  EXPECT_EQ(past.header("content-range"), "bytes */" + std::to_string(bytes.size()));
+
+  auto cached = get(target, {{"If-None-Match", "\"" + digest + "\""}});
+  EXPECT_EQ(cached.status, 304);
+
+  EXPECT_EQ(get("/api/v1/blobs/sha256:" + std::string(64, 'e')).status, 404);
+  EXPECT_EQ(get("/api/v1/blobs/sha256:" + std::string(64, 'E')).status, 400);
+  EXPECT_EQ(get("/api/v1/blobs/sha256:abc").status, 400);
+}
+
+TEST_F(RegistryTest, YankedVersionsStayDownloadable) {
+  auto created =
+      publish("toolsku:yanky@1.0.0", read_bytes(kFixtures / "components/analytics-engine.wasm"));
+  ASSERT_EQ(created.status, 201);
+  std::string digest = json_of(created)["digest"];
+  Headers auth{{"Authorization", "Bearer " + token_}};
+  auto yank = request(port(), "POST", "/api/v1/packages/toolsku/yanky/1.0.0/yank", auth);
+  ASSERT_EQ(yank.status, 200) << yank.body;
+  EXPECT_EQ(json_of(yank)["yanked"], true);
+  auto document = get("/api/v1/packages/toolsku/yanky");
+  EXPECT_EQ(json_of(document)["versions"][0]["yanked"], true);
+  EXPECT_EQ(get("/api/v1/packages/toolsku/yanky/1.0.0").status, 200);
+  EXPECT_EQ(get("/api/v1/blobs/" + digest).status, 200);
+
+  auto unyank = request(port(), "POST", "/api/v1/packages/toolsku/yanky/1.0.0/unyank", auth);
+  ASSERT_EQ(unyank.status, 200);
+  EXPECT_EQ(json_of(get("/api/v1/packages/toolsku/yanky"))["versions"][0]["yanked"], false);
+  EXPECT_EQ(request(port(), "POST", "/api/v1/packages/toolsku/yanky/2.0.0/yank", auth).status, 404);
+  EXPECT_EQ(request(port(), "POST", "/api/v1/packages/toolsku/yanky/1.0.0/yank").status, 401);
+}
+
+TEST_F(RegistryTest, SearchFindsByNameAndByInterface) {
+  ASSERT_LT(
+      publish("toolsku:search-proxy@1.0.0", read_bytes(kFixtures / "components/http-proxy.wasm"))
+          .status,
+      300);
+  ASSERT_LT(publish("toolsku:search-filter@1.0.0",
+                    read_bytes(kFixtures / "components/stream-filter.wasm"))
+                .status,
+            300);
+  auto names = [](const HttpResponse& response) {
+    std::set<std::string> out;
+    Json page = json_of(response);
+    for (const auto& package : page["packages"]) out.insert(package["name"]);
+    return out;
+  };
+  auto by_name = get("/api/v1/packages?q=search-");
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  EXPECT_EQ(names(by_name),
+            (std::set<std::string>{"toolsku:search-filter", "toolsku:search-proxy"}));
+
+  auto exporters = get("/api/v1/packages?exports=wasi:http/incoming-handler");
+  ASSERT_EQ(exporters.status, 200) << exporters.body;
+  EXPECT_TRUE(names(exporters).count("toolsku:search-proxy")) << exporters.body;
+  EXPECT_FALSE(names(exporters).count("toolsku:search-filter"));
+
+  auto importers = get("/api/v1/packages?imports=wasi%3Aio%2Fstreams");
+  ASSERT_EQ(importers.status, 200) << importers.body;
+  EXPECT_TRUE(names(importers).count("toolsku:search-filter")) << importers.body;
+
+  // Paging: one at a time until the cursor runs out.
+  std::set<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto response = get("/api/v1/packages?q=search-&limit=1" +
+                        (cursor.empty() ? std::string() : "&cursor=" + cursor));
+    ASSERT_EQ(response.status, 200) << response.body;
+    for (const auto& name : names(response)) paged.insert(name);
+    Json next = json_of(response)["next_cursor"];
+    if (next.is_null() || next == "") break;
+    cursor = next;
+  }
+  EXPECT_EQ(paged, names(by_name));
+  EXPECT_EQ(get("/api/v1/packages?limit=0").status, 400);
+  EXPECT_EQ(get("/api/v1/packages?limit=abc").status, 400);
+}
+
+TEST_F(RegistryTest, HostilePathsAreRefusedBeforeAnyStore) {
+  const std::vector<std::string> targets = {
+      "/api/v1/packages/../../etc/passwd",
+      "/api/v1/packages/%2e%2e/name",
+      "/api/v1/packages/wasi/%2e%2e",
+      "/api/v1/packages/wasi/io/%2e%2e",
+      "/api/v1/packages/wasi/io/..",
+      "/api/v1/packages/%2E%2E/%2E%2E/0.1.0",
+      "/api/v1/blobs/..",
+      "/api/v1/blobs/%2e%2e%2f%2e%2e%2fwreg.db",
+      "/api/v1/blobs/sha256:..%2f..%2f..%2fwreg.db",
+      "/api/v1/packages/wasi%2fio/x",
+      "/api/v1/packages/wasi/io%5c..%5c..",
+      "/api/v1/packages/wasi/io%00/1.0.0",
+      "/api/v1/packages/%ff%fe/io",
+      "/api/v1/packages/%c0%ae%c0%ae/io",
+      "/api/v1/packages/wasi/%ed%a0%80",
+      "/api/v1/packages/" + std::string(300, 'a') + "/io",
+      "/api/v1/packages/wasi/" + std::string(200, 'a'),
+      "/api/v1/packages/wasi/io/" + std::string(300, '1'),
+      "/api/v1/packages/Wasi/io",
+      "/api/v1/packages/wasi/io/v1.0.0",
+      "/api/v1/packages/wasi/io/%zz",
+      "/api/v1/packages?q=%ff",
+      "/api/v1//packages",
+      "api/v1/packages",
+  };
+  for (const auto& target : targets) {
+    SCOPED_TRACE(target);
+    auto read = get(target);
+    EXPECT_EQ(read.status, 400) << read.body;
+    EXPECT_TRUE(json_of(read).contains("error"));
+    EXPECT_EQ(read.body.find(data_dir()), std::string::npos);
+    auto write =
+        request(port(), "PUT", target, {{"Authorization", "Bearer " + token_}}, "\x00\x61\x73\x6d");
+    EXPECT_TRUE(write.status == 400 || write.status == 405) << write.status << write.body;
+  }
+  // Nothing outside the data dir was created or touched.
+  EXPECT_FALSE(std::filesystem::exists(data_->path() / "etc"));
+}
+
+TEST_F(RegistryTest, SlowDripHeaderIsDroppedAfterTheHeaderTimeout) {
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(connection->send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection->closed_by_peer(std::chrono::seconds(10)));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  // The server still answers others.
+  EXPECT_EQ(get("/healthz").status, 200);
+}
+
+TEST_F(RegistryTest, StalledBodyIsDroppedAfterTheIdleTimeout) {
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(
+      connection->send("PUT /api/v1/packages/toolsku/stalled/1.0.0 HTTP/1.1\r\nHost: "
+                       "x\r\nAuthorization: Bearer " +
+                       token_ + "\r\nContent-Length: 100000\r\n\r\n\x00\x61\x73\x6d"));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection->closed_by_peer(std::chrono::seconds(10)));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_EQ(get("/api/v1/packages/toolsku/stalled").status, 404);
+}
+
+TEST_F(RegistryTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(connection->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(connection->read_response().status, 200);
+  }
+}
+
+TEST_F(RegistryTest, UnknownRoutesAre404AndWrongMethods405) {
+  EXPECT_EQ(get("/nope").status, 404);
+  auto wrong = request(port(), "DELETE", "/api/v1/packages/wasi/io");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_NE(wrong.header("allow").find("GET"), std::string::npos);
+}
+
+TEST_F(RegistryTest, ConcurrentPublishesOfTheSameBytesMakeOneRelease) {
+  std::string bytes = read_bytes(kFixtures / "components/analytics-engine.wasm");
+  std::vector<int> statuses(16);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      statuses[static_cast<std::size_t>(i)] = publish("toolsku:same@1.0.0", bytes).status;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int created = 0;
+  for (int status : statuses) {
+    EXPECT_TRUE(status == 200 || status == 201) << status;
+    created += status == 201;
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(json_of(get("/api/v1/packages/toolsku/same"))["versions"].size(), 1u);
+}
+
+TEST_F(RegistryTest, ConcurrentPublishesOfDifferentBytesLetExactlyOneWin) {
+  std::string base = read_bytes(kFixtures / "components/analytics-engine.wasm");
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 16; ++i) bodies.push_back(variant_of(base, std::to_string(i)));
+  std::vector<HttpResponse> responses(16);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] { responses[i] = publish("toolsku:race@1.0.0", bodies[i]); });
+  }
+  for (auto& thread : threads) thread.join();
+  int created = 0;
+  int conflicts = 0;
+  std::string winner;
+  for (const auto& response : responses) {
+    if (response.status == 201) {
+      ++created;
+      winner = json_of(response)["digest"];
+    }
+    if (response.status == 409) ++conflicts;
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(conflicts, 15);
+  auto document = json_of(get("/api/v1/packages/toolsku/race"));
+  ASSERT_EQ(document["versions"].size(), 1u);
+  EXPECT_EQ(document["versions"][0]["digest"], winner);
+}
+
+TEST_F(RegistryTest, MetricsCountRequestsAndReleases) {
+  auto response = get("/metrics");
+  ASSERT_EQ(response.status, 200);
+  for (const char* family :
+       {"wreg_http_requests_total{", "wreg_http_request_duration_seconds_bucket{",
+        "wreg_http_request_body_bytes_total", "wreg_http_response_body_bytes_total",
+        "wreg_publishes_total{outcome=\"created\"}", "wreg_packages ", "wreg_releases ",
+        "wreg_blob_bytes "}) {
+    EXPECT_NE(response.body.find(family), std::string::npos) << family;
+  }
+  EXPECT_EQ(response.body.find(token_), std::string::npos);
+}
+
+TEST_F(RegistryTest, AccessLogHasOneLinePerRequestAndNoToken) {
+  get("/healthz?probe=access-log");
+  std::string log = server_->log();
+  EXPECT_NE(log.find("GET /healthz 200"), std::string::npos);
+  EXPECT_NE(log.find("PUT /api/v1/packages/"), std::string::npos);
+  EXPECT_EQ(log.find(token_), std::string::npos);
+  EXPECT_EQ(log.find(demo_token_), std::string::npos);
+}
+
+// Runs last in the suite (tests run in the order written): everything above left a consistent
+// data dir.
+TEST_F(RegistryTest, ZzFsckIsCleanAfterAllOfTheAbove) {
+  auto fsck = run_server_command({"fsck", "--data", data_dir()});
+  EXPECT_EQ(fsck.exit_status, 0) << fsck.out << fsck.err;
+}
+
+TEST(ServerLifecycleTest, RestartKeepsEverythingAndStopsCleanly) {
+  TempDir dir;
+  auto data = (dir.path() / "data").string();
+  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data, "wasi"}).exit_status, 0);
+  auto token = run_server_command({"token", "create", "--data", data, "--namespace", "wasi"});
+  ASSERT_EQ(token.exit_status, 0);
+  std::string secret = token.out.substr(0, token.out.find('\n'));
+  std::string bytes = read_bytes(kFixtures / "packages/wasi-io@0.2.8.wasm");
+
+  ServerProcess server(data);
+  ASSERT_TRUE(server.start()) << server.log();
+  auto created = request(server.port(), "PUT", "/api/v1/packages/wasi/io/0.2.8",
+                         {{"Authorization", "Bearer " + secret}}, bytes);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto before = request(server.port(), "GET", "/api/v1/packages/wasi/io");
+  EXPECT_EQ(server.stop(), 0) << server.log();
+  EXPECT_NE(server.log().find("stopped"), std::string::npos);
+
+  ASSERT_TRUE(server.start()) << server.log();
+  auto after = request(server.port(), "GET", "/api/v1/packages/wasi/io");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, before.body);
+  EXPECT_EQ(after.header("etag"), before.header("etag"));
+  auto blob =
+      request(server.port(), "GET", "/api/v1/blobs/" + std::string(json_of(created)["digest"]));
+  EXPECT_EQ(blob.body, bytes);
+  auto again = request(server.port(), "PUT", "/api/v1/packages/wasi/io/0.2.8",
+                       {{"Authorization", "Bearer " + secret}}, bytes);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServerLifecycleTest, GracefulStopFinishesTheRequestInFlight) {
+  TempDir dir;
+  auto data = (dir.path() / "data").string();
+  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data, "wasi"}).exit_status, 0);
+  auto token = run_server_command({"token", "create", "--data", data, "--namespace", "wasi"});
+  std::string secret = token.out.substr(0, token.out.find('\n'));
+  std::string bytes = read_bytes(kFixtures / "packages/wasi-io@0.2.8.wasm");
+  ServerProcess server(data);
+  ASSERT_TRUE(server.start()) << server.log();
+
+  // Half a publish is in flight when the stop comes; the rest of it still gets its answer.
+  auto connection = Connection::open(server.port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(
+      connection->send("PUT /api/v1/packages/wasi/io/0.2.8 HTTP/1.1\r\nHost: x\r\n"
+                       "Authorization: Bearer " +
+                       secret + "\r\nContent-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" +
+                       bytes.substr(0, 100)));
+  // An idle connection must not hold the stop up.
+  auto idle = Connection::open(server.port());
+  ASSERT_TRUE(idle);
+  ASSERT_TRUE(idle->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_EQ(idle->read_response().status, 200);
+
+  std::atomic<int> exit_status{-2};
+  std::thread stopper([&] { exit_status = server.stop(); });
+  EXPECT_TRUE(idle->closed_by_peer(std::chrono::seconds(10)));
+  ASSERT_TRUE(connection->send(bytes.substr(100)));
+  auto response = connection->read_response();
+  stopper.join();
+  EXPECT_EQ(response.status, 201) << response.body << response.error;
+  EXPECT_EQ(response.header("connection"), "close");
+  EXPECT_EQ(exit_status.load(), 0);
+}
+
+TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
+  TempDir dir;
+  auto cert = (dir.path() / "cert.pem").string();
+  auto key = (dir.path() / "key.pem").string();
+  auto made =
+      run_command("/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                       key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"});
+  ASSERT_EQ(made.exit_status, 0) << made.err;
+  auto data = (dir.path() / "data").string();
+  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data, "wasi"}).exit_status, 0);
+  auto token = run_server_command({"token", "create", "--data", data, "--namespace", "wasi"});
+  std::string secret = token.out.substr(0, token.out.find('\n'));
+
+  ServerProcess server(data, {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_TRUE(server.start()) << server.log();
+  auto connection = Connection::open(server.port(), /*tls=*/true);
+  ASSERT_TRUE(connection);
+  std::string version = connection->tls_version();
+  EXPECT_TRUE(version == "TLSv1.2" || version == "TLSv1.3") << version;
+  ASSERT_TRUE(connection->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(connection->read_response().status, 200);
+
+  std::string bytes = read_bytes(kFixtures / "packages/wasi-random@0.2.8.wasm");
+  auto created = request(server.port(), "PUT", "/api/v1/packages/wasi/random/0.2.8",
+                         {{"Authorization", "Bearer " + secret}}, bytes, /*tls=*/true);
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto blob = request(server.port(), "GET",
+                      "/api/v1/blobs/" + std::string(json_of(created)["digest"]), {}, {}, true);
+  EXPECT_EQ(blob.body, bytes);
+  // Plain HTTP to the HTTPS port gets no HTTP answer.
+  EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 0);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServerLifecycleTest, PrivateReadsFromAConfigFileNeedAToken) {
+  TempDir dir;
+  auto data = (dir.path() / "data").string();
+  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data, "wasi"}).exit_status, 0);
+  auto token = run_server_command({"token", "create", "--data", data, "--namespace", "wasi"});
+  std::string secret = token.out.substr(0, token.out.find('\n'));
+  auto config = dir.path() / "wreg-server.toml";
+  std::ofstream(config) << "private = true\nmax-body-size = \"1MiB\"\nheader-timeout = \"5s\"\n";
+
+  ServerProcess server(data, {"--config", config.string()});
+  ASSERT_TRUE(server.start()) << server.log();
+  EXPECT_EQ(request(server.port(), "GET", "/api/v1/packages/wasi/io").status, 401);
+  EXPECT_EQ(request(server.port(), "GET", "/api/v1/packages").status, 401);
+  EXPECT_EQ(request(server.port(), "GET", "/api/v1/packages/wasi/io",
+                    {{"Authorization", "Bearer " + secret}})
+                .status,
+            404);
+  EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
+  // The config's body limit applies: 2 MiB is refused.
+  auto big = request(
+      server.port(), "PUT", "/api/v1/packages/wasi/io/0.2.8",
+      {{"Authorization", "Bearer " + secret}, {"Content-Length", std::to_string(2 * 1024 * 1024)}});
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(server.stop(), 0);
+
+  std::ofstream(config) << "listen-typo = 1\n";
+  ServerProcess bad(data, {"--config", config.string()});
+  EXPECT_FALSE(bad.start());
+  EXPECT_NE(bad.log().find("unknown setting"), std::string::npos) << bad.log();
+}
+
+}  // namespace
+}  // namespace wreg::testing
