@@ -78,6 +78,53 @@ TEST(SolveTest, RequirementSpanningTracksFallsBackToAnOlderTrack) {
   EXPECT_EQ(picks(solve(root({"demo:b@^1"}), source)), "demo:b 1.0.0, wasi:io 0.2.6");
 }
 
+TEST(SolveTest, RequirementSpanningTracksPrefersTheLockedTrack) {
+  Registry source;
+  source.add("demo:b@1.0.0", {"wasi:io@>=0.2, <0.4"});
+  for (auto v : {"0.2.0", "0.2.6", "0.3.0", "0.3.1"}) source.add(std::string("wasi:io@") + v);
+  EXPECT_EQ(picks(solve(root({"demo:b@^1"}, {"demo:b@1.0.0", "wasi:io@0.2.0"}), source)),
+            "demo:b 1.0.0, wasi:io 0.2.0");
+}
+
+TEST(SolveTest, RequirementSpanningTracksExplainsEveryTrackItTried) {
+  Registry source;
+  source.add("demo:b@1.0.0", {"wasi:io@>=0.2, <0.4"});
+  source.add("wasi:io@0.2.6", {"demo:gone@^1"});
+  source.add("wasi:io@0.3.1", {"demo:gone@^2"});
+  source.set_absent(name("demo:gone"), Absence::kMissing);
+  EXPECT_EQ(picks(solve(root({"demo:b@^1"}), source)),
+            "cannot resolve demo:b:\n"
+            "  demo:b 1.0.0 (you asked for ^1) needs wasi:io >=0.2, <0.4\n"
+            "  wasi:io 0.2.6 needs demo:gone ^1, but the registry has no package demo:gone\n"
+            "  wasi:io 0.3.1 needs demo:gone ^2, but the registry has no package demo:gone\n");
+}
+
+TEST(SolveTest, RecordsWhoRequiredEachPackage) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:left@^1", "demo:right@^1"});
+  source.add("demo:left@1.0.0", {"demo:base@^1.2"});
+  source.add("demo:right@1.0.0", {"demo:base@~1.3.0"});
+  source.add("demo:base@1.3.4");
+  auto outcome = solve(root({"demo:app@^1", "demo:base@>=1"}), source);
+  ASSERT_TRUE(outcome.solved());
+  const auto& base = outcome.resolution()->packages[1];
+  ASSERT_EQ(base.name.to_string(), "demo:base");
+  std::vector<std::string> requirers;
+  for (const auto& r : base.required_by) {
+    requirers.push_back((r.by ? r.by->to_string() : std::string("project")) + " " +
+                        r.requirement.to_string());
+  }
+  EXPECT_EQ(requirers, (std::vector<std::string>{"project >=1", "demo:left@1.0.0 ^1.2",
+                                                 "demo:right@1.0.0 ~1.3.0"}));
+}
+
+TEST(SolveTest, DependencyOnAnotherTrackOfItselfIsAllowed) {
+  Registry source;
+  source.add("demo:compat@2.0.0", {"demo:compat@^1"});
+  source.add("demo:compat@1.4.0");
+  EXPECT_EQ(picks(solve(root({"demo:compat@^2"}), source)), "demo:compat 1.4.0, demo:compat 2.0.0");
+}
+
 TEST(SolveTest, ConflictExplanationNamesBothRequirements) {
   Registry source;
   source.add("toolsku:analytics@0.2.0", {"toolsku:math-tools@^0.2.1"});
