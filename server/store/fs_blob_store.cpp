@@ -232,8 +232,13 @@ Result<BlobInfo> FsBlobStore::put(std::span<const std::uint8_t> bytes, std::uint
 Result<void> FsBlobStore::install(const fs::path& temp, const Digest& digest) {
   const fs::path target = blob_path(digest);
   const fs::path shard = target.parent_path();
-  if (const SysError error = fs_.create_dirs(shard)) {
-    return io_error(error, "create a blob directory");
+  std::error_code ec;
+  if (!fs::is_directory(shard, ec)) {
+    if (const SysError error = fs_.create_dirs(shard)) {
+      return io_error(error, "create a blob directory");
+    }
+    // The new shard's own entry must survive a crash too, or the blob in it would not.
+    if (const SysError error = fs_.sync_dir(blobs_dir_)) return io_error(error, "store the blob");
   }
   // A concurrent gc may move the existing blob aside between link() and touch(); then the link
   // is simply tried again.
@@ -269,6 +274,10 @@ Result<BlobInfo> FsBlobStore::import_file(const fs::path& file, std::uint64_t li
     }
     return error;
   };
+  if (fs::is_symlink(fs::symlink_status(file, ec))) {
+    log_("refused to import a symbolic link: " + file.string());
+    return consume(fail(ErrorCode::kInvalidArgument, "the file to import is a symbolic link"));
+  }
   const auto size = fs::file_size(file, ec);
   if (ec) return consume(io_error(SysError{ec.value(), "stat " + file.string()}, "import"));
   if (size > limit) return consume(too_large(limit));

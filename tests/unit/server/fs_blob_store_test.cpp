@@ -238,6 +238,11 @@ TEST_F(BlobStoreTest, ImportFileMovesATempFileIntoPlace) {
   std::ofstream(outside) << "x";
   EXPECT_EQ(store_->import_file(outside, 100).error().code, ErrorCode::kInvalidArgument);
   EXPECT_TRUE(fs::exists(outside));
+
+  const fs::path link = store_->temp_dir() / "body-3";
+  fs::create_symlink(outside, link);
+  EXPECT_EQ(store_->import_file(link, 100).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(fs::exists(outside)) << "the link's target is left alone";
 }
 
 TEST_F(BlobStoreTest, ListFindsBlobsAndStraysAndRehashSeesCorruption) {
