@@ -922,29 +922,53 @@ Conflict Solver::build_conflict(int terminal) {
     entries.push_back(std::move(entry));
   }
 
+  // Show each dependent only at the versions the proof requires of it: the versions that the
+  // requirements on its slot (from the facts, including hidden track choices) allow.
+  std::map<int, VersionSet> required;  // slot -> union of what the facts' requirements allow
+  auto require = [&](int slot, const VersionSet& set) {
+    auto [it, inserted] = required.try_emplace(slot, set);
+    if (!inserted) it->second |= set;
+  };
+  for (int id : externals) {
+    const Incompatibility& node = incompatibilities_[id];
+    if (node.cause != Cause::kDependency && node.cause != Cause::kChoice) continue;
+    const Term& target = node.terms.back();
+    if (target.slot == node.from) continue;
+    const Slot& target_slot = slots_[target.slot];
+    if (target_slot.kind == SlotKind::kChoice) {
+      for (const auto& option : target_slot.options) require(option.slot, option.set);
+    } else {
+      require(target.slot, ~target.set);
+    }
+  }
+  for (auto& entry : entries) {
+    if (!entry.fact.dependent || entry.fact.kind == Fact::Kind::kYanked) continue;
+    auto it = required.find(entry.from);
+    if (it == required.end()) continue;
+    const Term* term = term_on(incompatibilities_[entry.id], entry.from);
+    if (term == nullptr) continue;
+    VersionSet shown = term->set & it->second;
+    shown.reset(shown.absent_bit());
+    if (shown.count_versions() > 0) {
+      entry.fact.dependent_versions = versions_text(slots_[entry.from], shown);
+    }
+  }
+
   // Fold "you asked for A R" into the facts about what A needs.
   for (auto& requested_entry : entries) {
     if (requested_entry.fact.kind != Fact::Kind::kRequested) continue;
     const Incompatibility& node = incompatibilities_[requested_entry.id];
-    const Term* requested = node.terms.size() == 2 ? &node.terms.back() : nullptr;
-    if (requested == nullptr) continue;
-    std::map<int, VersionSet> reached;  // slot -> versions the project's requirement allows
-    const Slot& target_slot = slots_[requested->slot];
+    if (node.terms.size() != 2) continue;
+    std::set<int> reached;  // the slots the project's requirement leads to
+    const Slot& target_slot = slots_[node.terms.back().slot];
     if (target_slot.kind == SlotKind::kChoice) {
-      for (const auto& option : target_slot.options) reached[option.slot] = option.set;
+      for (const auto& option : target_slot.options) reached.insert(option.slot);
     } else {
-      reached[requested->slot] = ~requested->set;
+      reached.insert(node.terms.back().slot);
     }
     for (auto& entry : entries) {
       if (!entry.fact.dependent || entry.fact.kind == Fact::Kind::kYanked) continue;
-      auto it = reached.find(entry.from);
-      if (it == reached.end()) continue;
-      const Term* term = term_on(incompatibilities_[entry.id], entry.from);
-      VersionSet shown = term ? term->set & it->second : it->second;
-      shown.reset(shown.absent_bit());
-      if (shown.count_versions() > 0) {
-        entry.fact.dependent_versions = versions_text(slots_[entry.from], shown);
-      }
+      if (!reached.contains(entry.from)) continue;
       entry.fact.requested_as = requested_entry.fact.requirement;
       requested_entry.dropped = true;
     }
@@ -975,6 +999,8 @@ Conflict Solver::build_conflict(int terminal) {
     }
     return {INT_MAX, versions_text(slots_[pivot], set)};
   };
+  // With one clash (or none) the facts read best in one run from the project outwards; with
+  // several, each clash closes the stretch of facts it rests on, as pub's branching reports do.
   std::vector<std::size_t> segment;
   auto flush = [&] {
     std::stable_sort(segment.begin(), segment.end(), [&](std::size_t a, std::size_t b) {
@@ -990,7 +1016,7 @@ Conflict Solver::build_conflict(int terminal) {
       if (auto it = entry_of.find(event.id); it != entry_of.end()) segment.push_back(it->second);
       continue;
     }
-    flush();
+    if (clash_count > 1) flush();
     const Incompatibility& step = incompatibilities_[event.id];
     auto a = label(step.pivot, ~term_on(incompatibilities_[step.left], step.pivot)->set);
     auto b = label(step.pivot, ~term_on(incompatibilities_[step.right], step.pivot)->set);
@@ -999,6 +1025,7 @@ Conflict Solver::build_conflict(int terminal) {
         Clash{*slots_[step.pivot].name, a.second, b.second, conflict.facts.size()});
   }
   flush();
+  if (clash_count == 1) conflict.clashes.back().after = conflict.facts.size();
   return conflict;
 }
 
