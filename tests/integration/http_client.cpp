@@ -94,7 +94,7 @@ long Connection::read_some(char* buffer, std::size_t size) {
   return ::recv(fd_, buffer, size, 0);
 }
 
-HttpResponse Connection::read_response(bool head) {
+HttpResponse Connection::read_response(bool head, bool interim) {
   HttpResponse response;
   char buffer[65536];
   std::size_t header_end = std::string::npos;
@@ -129,7 +129,7 @@ HttpResponse Connection::read_response(bool head) {
     }
     position = end + 2;
   }
-  if (response.status == 100) return read_response(head);
+  if (response.status == 100) return interim ? response : read_response(head);
 
   bool no_body = head || response.status == 304 || response.status == 204;
   if (no_body) return response;

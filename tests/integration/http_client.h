@@ -34,7 +34,8 @@ class Connection {
 
   bool send(const std::string& bytes);
   // Reads one response (status line, headers, Content-Length body; no body for HEAD/304/204).
-  HttpResponse read_response(bool head = false);
+  // A `100 Continue` is skipped unless `interim` is true.
+  HttpResponse read_response(bool head = false, bool interim = false);
   // True when the server closed the connection (read returns 0 or an error) within `wait`.
   bool closed_by_peer(std::chrono::milliseconds wait);
   // The negotiated TLS version ("TLSv1.3"), empty for plain connections.

@@ -538,6 +538,28 @@ TEST_F(RegistryTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
+TEST_F(RegistryTest, ExpectContinueRefusesBeforeTheBodyOrAsksForIt) {
+  std::string bytes = read_bytes(kFixtures / "components/empty-component.wasm");
+  auto refused = Connection::open(port());
+  ASSERT_TRUE(refused);
+  ASSERT_TRUE(
+      refused->send("PUT /api/v1/packages/toolsku/expect/1.0.0 HTTP/1.1\r\nHost: x\r\n"
+                    "Expect: 100-continue\r\nContent-Length: " +
+                    std::to_string(bytes.size()) + "\r\n\r\n"));
+  EXPECT_EQ(refused->read_response(false, true).status, 401);
+
+  auto accepted = Connection::open(port());
+  ASSERT_TRUE(accepted);
+  ASSERT_TRUE(accepted->send(
+      "PUT /api/v1/packages/toolsku/expect/1.0.0 HTTP/1.1\r\nHost: x\r\n"
+      "Authorization: Bearer " +
+      token_ + "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(bytes.size()) +
+      "\r\n\r\n"));
+  EXPECT_EQ(accepted->read_response(false, true).status, 100);
+  ASSERT_TRUE(accepted->send(bytes));
+  EXPECT_EQ(accepted->read_response().status, 201);
+}
+
 TEST_F(RegistryTest, UnknownRoutesAre404AndWrongMethods405) {
   EXPECT_EQ(get("/nope").status, 404);
   auto wrong = request(port(), "DELETE", "/api/v1/packages/wasi/io");
@@ -718,6 +740,27 @@ TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
   EXPECT_EQ(blob.body, bytes);
   // Plain HTTP to the HTTPS port gets no HTTP answer.
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 0);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--max-connections", "1"});
+  ASSERT_TRUE(server.start()) << server.log();
+  auto first = Connection::open(server.port());
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_EQ(first->read_response().status, 200);
+  auto second = request(server.port(), "GET", "/healthz");
+  EXPECT_EQ(second.status, 503);
+  EXPECT_EQ(json_of(second)["error"]["code"], "unavailable");
+  first.reset();
+  // Once the first connection is gone there is room again (its close is asynchronous).
+  int status = 0;
+  for (int attempt = 0; attempt < 200 && status != 200; ++attempt) {
+    status = request(server.port(), "GET", "/healthz").status;
+  }
+  EXPECT_EQ(status, 200);
   EXPECT_EQ(server.stop(), 0);
 }
 
