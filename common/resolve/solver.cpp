@@ -114,7 +114,6 @@ enum class Cause {
   kNoMatch,      // `from` at these versions needs `edge`, which no version matches
   kMissing,      // ... whose package does not exist
   kUnreachable,  // ... whose package could not be fetched
-  kNotFetched,   // ... whose package is not in memory yet
   kYanked,       // these versions of the slot are not allowed
   kChoice,       // the choice of track `from` at this option needs that track's slot
   kDerived,      // conflict resolution of `left` and `right` on `pivot`
@@ -412,8 +411,8 @@ class Solver {
   std::vector<int> add_dependencies(int slot_id, std::size_t version) {
     std::vector<int> added;
     if (slots_[slot_id].kind == SlotKind::kChoice) {
-      std::uint64_t key = (static_cast<std::uint64_t>(slot_id) << 32) | (version + (1u << 31));
-      if (!added_.insert(key).second) return added;
+      std::uint64_t key = (static_cast<std::uint64_t>(slot_id) << 32) | version;
+      if (!choices_added_.insert(key).second) return added;
       Incompatibility incompatibility;
       incompatibility.cause = Cause::kChoice;
       incompatibility.from = slot_id;
@@ -667,8 +666,9 @@ class Solver {
     for (int id : add_dependencies(slot_id, version)) {
       if (id == kNone || slot_id == root_) continue;
       std::size_t open = 0;
-      if (relation(incompatibilities_[id], open) == Relation::kAlmostSatisfied &&
-          incompatibilities_[id].terms[open].slot == slot_id) {
+      Relation rel = relation(incompatibilities_[id], open);
+      if (rel == Relation::kSatisfied || (rel == Relation::kAlmostSatisfied &&
+                                          incompatibilities_[id].terms[open].slot == slot_id)) {
         return slot_id;
       }
     }
@@ -776,7 +776,8 @@ class Solver {
   std::vector<Edge> edges_;
   std::vector<Slot> slots_;
   std::vector<Incompatibility> incompatibilities_;
-  std::unordered_set<std::uint64_t> added_;  // (slot, edge) pairs whose dependency is added
+  std::unordered_set<std::uint64_t> added_;          // (slot, edge) pairs whose dependency is added
+  std::unordered_set<std::uint64_t> choices_added_;  // (choice slot, option) pairs likewise
   std::vector<Assignment> assignments_;
   std::set<DecisionKey, DecisionOrder> decisions_{DecisionOrder{&slots_}};  // pick()'s queue
   int root_ = kNone;
@@ -880,7 +881,6 @@ Conflict Solver::build_conflict(int terminal) {
     switch (node.cause) {
       case Cause::kChoice:
       case Cause::kDerived:
-      case Cause::kNotFetched:
         continue;
       case Cause::kYanked: {
         const Slot& slot = slots_[node.terms[0].slot];

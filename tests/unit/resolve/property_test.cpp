@@ -140,7 +140,8 @@ void expect_valid(const Case& c, const Resolution& resolution) {
     const auto* release = c.source.find(package.name)->find(package.version);
     ASSERT_NE(release, nullptr);
     EXPECT_FALSE(release->yanked) << package.name.to_string();
-    EXPECT_EQ(++per_track[std::make_pair(package.name, package.version.track())], 1) << package.name.to_string();
+    EXPECT_EQ(++per_track[std::make_pair(package.name, package.version.track())], 1)
+        << package.name.to_string();
     chosen.emplace(package.name, release);
   }
   EXPECT_TRUE(valid(c.request, chosen));
