@@ -30,7 +30,8 @@ std::string HttpResponse::header(const std::string& lowercase_name) const {
 }
 
 std::unique_ptr<Connection> Connection::open(std::uint16_t port, bool tls,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout,
+                                             int only_tls_version) {
   std::unique_ptr<Connection> connection(new Connection());
   connection->fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (connection->fd_ < 0) return nullptr;
@@ -51,6 +52,11 @@ std::unique_ptr<Connection> Connection::open(std::uint16_t port, bool tls,
   if (tls) {
     SSL_CTX* context = SSL_CTX_new(TLS_client_method());
     connection->ssl_context_ = context;
+    if (only_tls_version != 0) {
+      SSL_CTX_set_security_level(context, 0);
+      SSL_CTX_set_min_proto_version(context, only_tls_version);
+      SSL_CTX_set_max_proto_version(context, only_tls_version);
+    }
     SSL* ssl = SSL_new(context);
     connection->ssl_ = ssl;
     SSL_set_fd(ssl, connection->fd_);

@@ -27,9 +27,12 @@ class Connection {
  public:
   // Connects; with `tls`, does a TLS handshake first (the server's certificate is not verified:
   // tests use a self-signed one, and check the TLS version instead).
+  // `only_tls_version` (e.g. TLS1_1_VERSION) offers just that version, with OpenSSL's
+  // security level lowered so that the client itself does not refuse it: for testing that the
+  // server refuses old versions.
   static std::unique_ptr<Connection> open(
       std::uint16_t port, bool tls = false,
-      std::chrono::milliseconds timeout = std::chrono::seconds(30));
+      std::chrono::milliseconds timeout = std::chrono::seconds(30), int only_tls_version = 0);
   ~Connection();
 
   bool send(const std::string& bytes);

@@ -1,6 +1,7 @@
 // The real wreg-server on 127.0.0.1 (port 0, temp data dir), driven over HTTP: publish, read,
 // yank, search, auth, limits, hostile input, concurrency, restart, TLS, and fsck at the end.
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
 #include <fstream>
@@ -738,6 +739,9 @@ TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
   auto blob = request(server.port(), "GET",
                       "/api/v1/blobs/" + std::string(json_of(created)["digest"]), {}, {}, true);
   EXPECT_EQ(blob.body, bytes);
+  // TLS 1.1 and older are refused.
+  EXPECT_FALSE(Connection::open(server.port(), true, std::chrono::seconds(5), TLS1_1_VERSION));
+  EXPECT_TRUE(Connection::open(server.port(), true, std::chrono::seconds(5), TLS1_2_VERSION));
   // Plain HTTP to the HTTPS port gets no HTTP answer.
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 0);
   EXPECT_EQ(server.stop(), 0);
