@@ -311,6 +311,22 @@ TEST(SolveTest, UnfetchedPackagesAreListedForTheClientToFetch) {
             "demo:app 1.0.0, demo:lib 1.0.0, demo:util 1.0.0");
 }
 
+TEST(SolveTest, UnfetchedDependenciesFollowOnlyReleasesThatCouldBeChosen) {
+  Registry source;
+  source.add("demo:app@1.0.0", {"demo:lib@^1"});
+  source.add("demo:app@1.1.0", {"demo:yanked-dep@^1"}, /*yanked=*/true);
+  source.add("demo:app@2.0.0", {"demo:other@^1"});
+  auto names = [&](const ResolveRequest& request) {
+    std::string out;
+    for (const auto& n : unfetched_dependencies(request, source)) out += n.to_string() + " ";
+    return out;
+  };
+  EXPECT_EQ(names(root({"demo:app@^1"})), "demo:lib ");
+  // A locked yanked release is still a candidate, so its dependencies are needed too.
+  EXPECT_EQ(names(root({"demo:app@^1"}, {"demo:app@1.1.0"})), "demo:lib demo:yanked-dep ");
+  EXPECT_EQ(names(root({"demo:app@*"})), "demo:lib demo:other ");
+}
+
 TEST(SolveTest, UnreachablePackageIsNamed) {
   Registry source;
   source.set_absent(name("demo:lib"), Absence::kUnreachable);
