@@ -54,4 +54,12 @@ std::string explain(const Conflict& conflict) {
   return out;
 }
 
+Error to_error(const Conflict& conflict) {
+  // The lock is only a preference, so it never causes a conflict: the requirements do.
+  return fail(ErrorCode::kUnsolvable,
+              explain(conflict) +
+                  "change one of these requirements (in wreg.toml or on the "
+                  "command line), or publish a version that satisfies them");
+}
+
 }  // namespace wreg::resolve

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/resolve/solver.h"
+#include "common/result.h"
 
 namespace wreg::resolve {
 
@@ -23,5 +24,9 @@ std::string explain(const Conflict& conflict);
 
 // One fact as a line of explain() (without indentation or newline).
 std::string describe(const Fact& fact);
+
+// The conflict as an Error for the CLI: kUnsolvable, with explain()'s text followed by a last
+// line that says what to do (no final newline).
+Error to_error(const Conflict& conflict);
 
 }  // namespace wreg::resolve

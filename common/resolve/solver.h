@@ -41,6 +41,18 @@
 // 20 ms and a 1,000-deep chain that backtracks at every link in about 0.2 s.
 //
 // Nothing recurses on the depth of the dependency graph, so a chain of any length is safe.
+//
+// How a client uses it (cargo's loop; `cache` is its PackageSource over fetched documents):
+//
+//   ResolveRequest request{requirements_from_manifest, entries_from_lock, update_names};
+//   for (auto names = unfetched_dependencies(request, cache); !names.empty();
+//        names = unfetched_dependencies(request, cache)) {
+//     fetch_documents(names);  // in parallel; a 404 becomes Absence::kMissing
+//   }
+//   SolveOutcome outcome = solve(request, cache);
+//   if (const auto* needs = outcome.needs()) { /* fetch needs->names, solve again */ }
+//   if (const auto* conflict = outcome.conflict()) return to_error(*conflict);  // explain.h
+//   for (const auto& package : outcome.resolution()->packages) { /* write the lock */ }
 #pragma once
 
 #include <cstddef>

@@ -139,6 +139,21 @@ TEST(SolveTest, ConflictExplanationNamesBothRequirements) {
             "  no version satisfies both =0.2.0 and ^0.2.1\n");
 }
 
+TEST(SolveTest, ConflictBecomesAnUnsolvableError) {
+  Registry source;
+  source.add("demo:lib@1.4.1");
+  auto outcome = solve(root({"demo:lib@=1.5.0"}), source);
+  ASSERT_NE(outcome.conflict(), nullptr);
+  Error error = to_error(*outcome.conflict());
+  EXPECT_EQ(error.code, ErrorCode::kUnsolvable);
+  EXPECT_EQ(error.message,
+            "cannot resolve demo:lib:\n"
+            "  you asked for demo:lib =1.5.0, but no version of demo:lib matches it"
+            " (the newest is 1.4.1)\n"
+            "change one of these requirements (in wreg.toml or on the command line), or publish a"
+            " version that satisfies them");
+}
+
 TEST(SolveTest, ConflictAlongAChainNamesEveryLink) {
   Registry source;
   source.add("demo:app@1.0.0", {"demo:mid@^1"});
