@@ -7,6 +7,7 @@
 
 #include "client/commands/command.h"
 #include "client/commands/inspect.h"
+#include "client/commands/session.h"
 #include "common/result.h"
 
 namespace {
@@ -42,6 +43,18 @@ int main(int argc, char** argv) {
   // The command table: one line per command (client/commands/command.h).
   wreg::client::CommandAction action;
   wreg::client::add_inspect_command(app, action);
+  wreg::client::GlobalOptions global;  // --registry, --quiet: for the registry commands below
+  wreg::client::add_global_options(app, global);
+  wreg::client::add_publish_command(app, global, action);
+  wreg::client::add_add_command(app, global, action);
+  wreg::client::add_fetch_command(app, global, action);
+  wreg::client::add_update_command(app, global, action);
+  wreg::client::add_remove_command(app, global, action);
+  wreg::client::add_get_command(app, global, action);
+  wreg::client::add_info_command(app, global, action);
+  wreg::client::add_search_command(app, global, action);
+  wreg::client::add_yank_commands(app, global, action);
+  wreg::client::add_login_commands(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,70 @@
+// `wreg get REF [-o FILE] [--offline]`: one release's bytes, verified by digest.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "client/commands/session.h"
+#include "client/file_io.h"
+#include "client/project.h"
+
+namespace wreg::client {
+namespace {
+
+struct GetOptions {
+  std::string ref;
+  std::string output;  // empty: <ns>-<name>-<version>.wasm here; "-": standard output
+  bool offline = false;
+};
+
+Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
+  auto ref = parse_ref_argument(options.ref);
+  if (!ref) return std::move(ref).error();
+  auto session = open_session(global, options.offline);
+  if (!session) return std::move(session).error();
+  auto& fetcher = *(*session)->fetcher;
+  auto document = fetcher.document(ref->name);
+  if (!document) return std::move(document).error();
+  const auto* release = pick_release(*document, ref->requirement);
+  if (!release) {
+    std::string message = "no version of " + ref->name.to_string() + " matches " +
+                          (ref->requirement ? ref->requirement->to_string() : "*");
+    if (const auto* newest = pick_release(*document, std::nullopt)) {
+      message += " (newest is " + newest->version.to_string() + ")";
+    }
+    return fail(ErrorCode::kNotFound, message);
+  }
+  PackageVersion id{ref->name, release->version};
+  auto bytes =
+      fetcher.blob({(*session)->config.registry_for(ref->name), release->digest, id.to_string()});
+  (*session)->progress->finish();
+  if (!bytes) return std::move(bytes).error();
+
+  if (options.output == "-") {
+    std::cout.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    std::cout.flush();
+    return {};
+  }
+  std::string output =
+      options.output.empty() ? deps_file_name(id.name, id.version) : options.output;
+  auto written = write_file_atomically(output, *bytes);
+  if (!written) return written;
+  std::cout << "wrote " << output << " (" << id.to_string() << " " << release->digest.to_string()
+            << (release->yanked ? ", yanked" : "") << ")\n";
+  return {};
+}
+
+}  // namespace
+
+void add_get_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto options = std::make_shared<GetOptions>();
+  auto* command = app.add_subcommand("get", "Download one release, verified by its digest");
+  command->add_option("ref", options->ref, "ns:name or ns:name@REQ")->required();
+  command->add_option("-o,--output", options->output,
+                      "Where to write it (default: ns-name-version.wasm; - for stdout)");
+  command->add_flag("--offline", options->offline, "Use only the cache");
+  command->callback([options, &global, &action] {
+    action = [options, &global] { return run_get(*options, global); };
+  });
+}
+
+}  // namespace wreg::client

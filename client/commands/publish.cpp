@@ -1,0 +1,143 @@
+#include "client/commands/publish.h"
+
+#include <iostream>
+#include <span>
+
+#include "client/file_io.h"
+#include "common/manifest.h"
+#include "common/wasm/reader.h"
+
+namespace wreg::client {
+
+Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& bytes) {
+  std::optional<ManifestPackage> manifest_package;
+  if (auto text = read_file("wreg.toml")) {
+    auto manifest = parse_manifest(*text);
+    if (!manifest) return std::move(manifest).error();
+    manifest_package = manifest->package;
+  } else if (text.error().code != ErrorCode::kNotFound) {
+    return std::move(text).error();
+  }
+
+  std::string file = options.file;
+  if (file.empty()) {
+    if (!manifest_package || !manifest_package->file) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "no file to publish: name it (wreg publish FILE) or set file in [package] of "
+                  "wreg.toml");
+    }
+    file = *manifest_package->file;
+  }
+  auto read = read_file(file);
+  if (!read) return std::move(read).error();
+  bytes = std::move(*read);
+
+  std::optional<PackageVersion> flag;
+  if (!options.package.empty()) {
+    auto parsed = PackageVersion::parse(options.package);
+    if (!parsed) {
+      return fail(ErrorCode::kInvalidArgument, "--package: " + parsed.error().message);
+    }
+    flag = std::move(*parsed);
+  }
+
+  auto span = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+  auto info = wasm::read_component(span);
+  if (!info) {
+    return fail(ErrorCode::kInvalidArgument,
+                file + ": " + info.error().message + "; nothing was uploaded");
+  }
+  auto planned = [&](PackageVersion id) {
+    return PublishPlan{file, std::move(id), Digest::of(std::string_view(bytes)),
+                       wasm::to_string(info->kind), bytes.size()};
+  };
+  switch (info->kind) {
+    case wasm::BinaryKind::kCoreModule:
+      return fail(ErrorCode::kInvalidArgument, file + ": " + wasm::core_module_error().message);
+    case wasm::BinaryKind::kWitPackage: {
+      if (!info->package) {
+        return fail(ErrorCode::kInvalidArgument,
+                    file +
+                        ": this WIT package does not name its package; encode it from WIT that "
+                        "starts with `package ns:name@version;`");
+      }
+      const auto& own = *info->package;
+      if (flag && flag->name != own.name) {
+        return fail(ErrorCode::kInvalidArgument, file + " is the WIT package " + own.to_string() +
+                                                     ", but --package says " + flag->to_string() +
+                                                     "; drop --package or fix it");
+      }
+      if (own.version) {
+        if (flag && !(flag->version == *own.version)) {
+          return fail(ErrorCode::kInvalidArgument, file + " is the WIT package " + own.to_string() +
+                                                       ", but --package says " + flag->to_string() +
+                                                       "; drop --package or fix it");
+        }
+        return planned(PackageVersion{own.name, *own.version});
+      }
+      if (!flag) {
+        return fail(ErrorCode::kInvalidArgument, file + ": the WIT package " + own.to_string() +
+                                                     " has no version; publish it with --package " +
+                                                     own.name.to_string() + "@VERSION");
+      }
+      return planned(*flag);
+    }
+    case wasm::BinaryKind::kComponent:
+      if (flag) return planned(*flag);
+      if (manifest_package && manifest_package->name && manifest_package->version) {
+        return planned(PackageVersion{*manifest_package->name, *manifest_package->version});
+      }
+      return fail(ErrorCode::kInvalidArgument,
+                  file +
+                      " is a component, not a WIT package: publish it with --package "
+                      "ns:name@version (or set name and version in [package] of wreg.toml)");
+  }
+  return fail(ErrorCode::kInternal, "unknown binary kind");
+}
+
+namespace {
+
+Result<void> run_publish(const PublishOptions& options, const GlobalOptions& global) {
+  std::string bytes;
+  auto plan = plan_publish(options, bytes);
+  if (!plan) return std::move(plan).error();
+  if (options.dry_run) {
+    std::cout << "would publish " << plan->id.to_string() << " " << plan->digest.to_string() << " ("
+              << plan->kind << ", " << plan->size << " bytes); --dry-run uploaded nothing\n";
+    return {};
+  }
+  auto session = open_session(global);
+  if (!session) return std::move(session).error();
+  const auto& registry = (*session)->config.registry_for(plan->id.name);
+  if (!(*session)->config.token_for(registry)) {
+    return fail(ErrorCode::kUnauthenticated, "no token for registry " + registry +
+                                                 "; run `wreg login --registry " + registry +
+                                                 "` or set WREG_TOKEN");
+  }
+  auto client = (*session)->fetcher->client(registry);
+  if (!client) return std::move(client).error();
+  auto progress = (*session)->progress->transfer("uploading " + plan->id.to_string());
+  auto answer = (*client)->publish(plan->id, bytes, plan->digest, progress);
+  (*session)->progress->finish();
+  if (!answer) return std::move(answer).error();
+  std::cout << "published " << plan->id.to_string() << " " << plan->digest.to_string();
+  if (!answer->created) std::cout << " (already published with these bytes)";
+  std::cout << "\n";
+  return {};
+}
+
+}  // namespace
+
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
+  auto options = std::make_shared<PublishOptions>();
+  auto* command = app.add_subcommand("publish", "Publish a component or WIT package (.wasm)");
+  command->add_option("file", options->file, "The .wasm file (default: [package] file)");
+  command->add_option("--package", options->package,
+                      "ns:name@version (a component's identity; a WIT package names itself)");
+  command->add_flag("--dry-run", options->dry_run, "Check everything, upload nothing");
+  command->callback([options, &global, &action] {
+    action = [options, &global] { return run_publish(*options, global); };
+  });
+}
+
+}  // namespace wreg::client

@@ -1,0 +1,33 @@
+// `wreg publish [FILE] [--package ns:name@version] [--dry-run]`
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "client/commands/session.h"
+#include "common/digest.h"
+#include "common/package_ref.h"
+#include "common/result.h"
+
+namespace wreg::client {
+
+struct PublishOptions {
+  std::string file;     // empty: [package] file from wreg.toml
+  std::string package;  // --package ns:name@version; empty when not given
+  bool dry_run = false;
+};
+
+struct PublishPlan {
+  std::string file;
+  PackageVersion id;
+  Digest digest;
+  std::string kind;  // "wit-package" or "component"
+  std::size_t size = 0;
+};
+
+// Reads and inspects the file, and works out what it publishes as (the WIT package's own name
+// and version, else --package, else wreg.toml's [package]). A core module, a broken file, or a
+// --package that disagrees with the binary is refused here, before any upload.
+Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& bytes);
+
+}  // namespace wreg::client

@@ -1,0 +1,73 @@
+#include "client/commands/session.h"
+
+#include <iostream>
+
+#include "common/text.h"
+
+namespace wreg::client {
+namespace {
+
+void print_report(const SyncReport& report) {
+  for (const auto& line : report.manifest_edits) std::cout << line << "\n";
+  for (const auto& change : report.changes) std::cout << change.to_string() << "\n";
+  for (const auto& line : report.repaired) std::cout << line << "\n";
+  for (const auto& line : report.warnings) std::cerr << "warning: " << line << "\n";
+  if (report.changes.empty() && report.repaired.empty()) {
+    std::cout << "wreg.lock is up to date (" << report.locked
+              << (report.locked == 1 ? " package" : " packages") << ")\n";
+  }
+}
+
+}  // namespace
+
+Result<void> run_project_command(
+    const GlobalOptions& global, bool offline,
+    const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run) {
+  auto session = open_session(global, offline);
+  if (!session) return std::move(session).error();
+  std::error_code ec;
+  auto root = std::filesystem::current_path(ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
+  auto report = run(ProjectPaths{root}, *(*session)->fetcher);
+  (*session)->progress->finish();
+  if (!report) return std::move(report).error();
+  print_report(*report);
+  return {};
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_option_function<std::string>(
+         "--registry", [&global](const std::string& url) { global.registry = url; },
+         "Registry URL for this run (beats WREG_REGISTRY and config.toml)")
+      ->type_name("URL");
+  app.add_flag("-q,--quiet", global.quiet, "No progress bar on standard error");
+}
+
+Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool offline) {
+  auto env = Environment::from_process();
+  if (!env) return std::move(env).error();
+  auto config = Config::load(*env, global.registry);
+  if (!config) return std::move(config).error();
+  auto session = std::unique_ptr<Session>(new Session{
+      std::move(*env), std::move(*config), Cache(std::filesystem::path()), nullptr, nullptr});
+  session->cache = Cache(session->env.cache_dir);
+  session->progress = std::make_unique<Progress>(Progress::should_draw(global.quiet));
+  FetcherOptions options;
+  options.offline = offline;
+  session->fetcher =
+      std::make_unique<Fetcher>(session->config, session->cache, options, session->progress.get());
+  return session;
+}
+
+Result<PackageRef> parse_ref_argument(const std::string& text) {
+  auto ref = PackageRef::parse(text);
+  if (ref) return ref;
+  std::string message = ref.error().message;
+  if (!message.starts_with("invalid package")) {
+    message = "invalid package reference " + wreg::quoted(text) + ": " + message;
+  }
+  return fail(ErrorCode::kInvalidArgument,
+              message + " (a package is written ns:name or ns:name@1.2.3)");
+}
+
+}  // namespace wreg::client

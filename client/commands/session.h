@@ -1,0 +1,63 @@
+// What every registry command shares: the global flags, and a Session that turns them into a
+// Config, a Cache, a progress bar and a Fetcher. Commands follow client/commands/command.h:
+// flags -> Options -> one library call -> print.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "client/cache.h"
+#include "client/commands/command.h"
+#include "client/config.h"
+#include "client/fetcher.h"
+#include "client/progress.h"
+#include "client/project.h"
+#include "common/result.h"
+
+namespace wreg::client {
+
+struct GlobalOptions {
+  std::optional<std::string> registry;  // --registry URL
+  bool quiet = false;                   // --quiet: no progress bar
+};
+
+// Adds --registry and --quiet to `app` (the top-level app; they apply to every command).
+void add_global_options(CLI::App& app, GlobalOptions& global);
+
+struct Session {
+  Environment env;
+  Config config;
+  Cache cache;
+  std::unique_ptr<Progress> progress;
+  std::unique_ptr<Fetcher> fetcher;
+};
+
+// Reads the environment and the config files. kInvalidArgument for a bad config or URL.
+Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool offline = false);
+
+// Each registers one subcommand (see the header comment).
+void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_add_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_update_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_remove_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_get_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_info_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_search_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_yank_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_login_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+
+// Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and prints
+// its SyncReport: manifest edits, lock changes and repairs on standard output, warnings on
+// standard error.
+Result<void> run_project_command(
+    const GlobalOptions& global, bool offline,
+    const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run);
+
+// Parses a `ns:name[@REQ]` argument; the error names the argument.
+Result<PackageRef> parse_ref_argument(const std::string& text);
+
+}  // namespace wreg::client
