@@ -48,6 +48,24 @@ void counted_free(void* pointer) {
 }
 }  // namespace
 
+// Every form that the standard library pairs with these deletes must be counted too
+// (std::stable_sort's buffer comes from the nothrow form).
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return counted_alloc(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return counted_alloc(size);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void operator delete(void* pointer, const std::nothrow_t&) noexcept { counted_free(pointer); }
+void operator delete[](void* pointer, const std::nothrow_t&) noexcept { counted_free(pointer); }
 void* operator new(std::size_t size) { return counted_alloc(size); }
 void* operator new[](std::size_t size) { return counted_alloc(size); }
 void operator delete(void* pointer) noexcept { counted_free(pointer); }
