@@ -12,6 +12,7 @@ packages=(
 )
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
+  packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
 fi
 
 missing=()

@@ -70,7 +70,9 @@ void print_externs(std::ostringstream& out, std::string_view key,
   }
   out << key << ":\n";
   for (const wasm::Extern& item : externs) {
-    out << "  " << wasm::to_string(item.kind) << ' ' << printable(item.name) << '\n';
+    out << "  " << wasm::to_string(item.kind) << ' ' << printable(item.name);
+    if (!item.type.empty()) out << ": " << item.type;
+    out << '\n';
   }
 }
 
@@ -131,7 +133,9 @@ std::string render_inspection_json(const Inspection& inspection) {
   auto externs = [](const std::vector<wasm::Extern>& items) {
     Json out = Json::array();
     for (const wasm::Extern& item : items) {
-      out.push_back(Json{{"name", item.name}, {"kind", wasm::to_string(item.kind)}});
+      out.push_back(Json{{"name", item.name},
+                         {"kind", wasm::to_string(item.kind)},
+                         {"type", item.type.empty() ? Json(nullptr) : Json(item.type)}});
     }
     return out;
   };

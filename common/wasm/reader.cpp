@@ -52,7 +52,12 @@ std::optional<Preamble> read_preamble(ByteReader& in, std::string_view what) {
     return std::nullopt;
   }
   const std::size_t version_at = in.offset();
-  auto version_layer = in.read_bytes(4, "version and layer after the magic");
+  if (in.remaining() < 4) {
+    in.fail("truncated preamble: expected 4 bytes of version and layer after the magic, found " +
+            std::to_string(in.remaining()));
+    return std::nullopt;
+  }
+  auto version_layer = in.read_bytes(4, "version and layer");
   if (!in.ok()) return std::nullopt;
   const unsigned version = version_layer[0] | (version_layer[1] << 8);
   const unsigned layer = version_layer[2] | (version_layer[3] << 8);

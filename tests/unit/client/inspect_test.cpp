@@ -72,8 +72,9 @@ TEST(InspectTest, JsonOfAComponentListsImportsAndExportsWithKinds) {
   EXPECT_EQ(json["kind"], "component");
   EXPECT_TRUE(json["package"].is_null());
   ASSERT_EQ(json["imports"].size(), 3u);
-  EXPECT_EQ(json["imports"][0],
-            (nlohmann::json{{"name", "wasi:io/error@0.2.8"}, {"kind", "instance"}}));
+  EXPECT_EQ(
+      json["imports"][0],
+      (nlohmann::json{{"name", "wasi:io/error@0.2.8"}, {"kind", "instance"}, {"type", nullptr}}));
   EXPECT_EQ(json["exports"][0]["name"], "toolsku:stream-tools/filter@0.1.0");
   EXPECT_EQ(json["packages"], (nlohmann::json{"toolsku:stream-tools@0.1.0", "wasi:io@0.2.8"}));
 }
@@ -108,8 +109,10 @@ TEST(InspectTest, ControlCharactersInNamesAreEscapedInText) {
   Inspection inspection;
   inspection.info.kind = wasm::BinaryKind::kComponent;
   inspection.info.imports.push_back({"evil\x1b[2Jname", wasm::ExternKind::kFunc, {}});
+  inspection.info.imports.push_back({"log", wasm::ExternKind::kFunc, "func(msg: string)"});
   std::string text = render_inspection_text(inspection);
   EXPECT_NE(text.find("  func evil\\x1b[2Jname\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  func log: func(msg: string)\n"), std::string::npos) << text;
 }
 
 struct WregRun {

@@ -439,10 +439,12 @@ TEST(ReaderTest, UnknownTypeCodeIsRefused) {
             "invalid component: expected a type definition, found 0x50 at offset 11");
 }
 
-// Component type nested `depth` times: (component (type (component ... ))).
+// Component type nested `depth` times: (component (type (component ... ))), built front to
+// back since every count is the one byte 0x01.
 Bytes nested_component_types(int depth) {
-  Bytes type = Bytes().u8(0x41).u32(0);
-  for (int i = 1; i < depth; ++i) type = Bytes().u8(0x41).u32(1).u8(0x01).append(type);
+  Bytes type;
+  for (int i = 1; i < depth; ++i) type.raw({0x41, 0x01, 0x01});  // (component (type ...
+  type.raw({0x41, 0x00});                                        // (component)
   return component_preamble().section(kType, Bytes().u32(1).append(type));
 }
 
@@ -495,8 +497,8 @@ TEST(ReaderTest, UnsupportedVersionsAreRefused) {
   EXPECT_EQ(error_of(Bytes{0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00}),
             "unsupported core module version 2: expected 1 at offset 4");
   EXPECT_EQ(error_of(Bytes{0x00, 0x61, 0x73, 0x6d, 0x0d}),
-            "version and layer after the magic of 4 bytes runs past the end (1 bytes left) at "
-            "offset 4");
+            "truncated preamble: expected 4 bytes of version and layer after the magic, found 1 "
+            "at offset 4");
 }
 
 TEST(ReaderTest, CoreModuleIsRecognisedWithItsCustomSections) {
