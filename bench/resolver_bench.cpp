@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: wreg-resolver-bench [--seeds N] [--repeat N] [--scenario NAME] [--explain]\n"
-          "  NAME: typical, pinned-hub, deep-retreat, unsat-fan, tight-random,\n"
+          "  NAME: typical, pinned-hub, deep-retreat, unsat-fan, pigeonhole, tight-random,\n"
           "        whole-registry\n");
       return 2;
     }
@@ -184,8 +184,8 @@ int main(int argc, char** argv) {
     std::printf("typical: median %.1f ms cpu, max %.1f ms cpu over %zu seeds\n",
                 times[times.size() / 2], times.back(), times.size());
   }
-  for (const char* name :
-       {"pinned-hub", "deep-retreat", "unsat-fan", "tight-random", "whole-registry"}) {
+  for (const char* name : {"pinned-hub", "deep-retreat", "unsat-fan", "pigeonhole", "tight-random",
+                           "whole-registry"}) {
     if (!wanted(name)) continue;
     int runs = std::string(name) == "tight-random" ? seeds : 1;  // the others are fixed shapes
     for (int seed = 1; seed <= runs; ++seed) {

@@ -220,6 +220,30 @@ Scenario adversarial(const std::string& name, std::uint64_t seed) {
     s.request.requirements.push_back({package("core"), requirement("=1.0.0")});
     return s;
   }
+  if (name == "pigeonhole") {
+    // Nine pigeons, eight holes: pigeon i at version 1.h sits in hole h, and hole h at version
+    // 1.i says which pigeon is in it. Unsatisfiable, and resolution proofs of it grow
+    // exponentially with the number of pigeons, whatever the solver's heuristics.
+    Scenario s;
+    s.name = name;
+    s.description = "9 pigeons, 8 holes: the classic exponential case for conflict learning";
+    constexpr int kPigeons = 9;
+    for (int h = 0; h + 1 < kPigeons; ++h) {
+      for (int p = 0; p < kPigeons; ++p) {
+        s.source.add(package("hole" + std::to_string(h)), Version(1, p, 0));
+      }
+    }
+    for (int p = 0; p < kPigeons; ++p) {
+      auto pigeon = package("pigeon" + std::to_string(p));
+      for (int h = 0; h + 1 < kPigeons; ++h) {
+        s.source.add(
+            pigeon, Version(1, h, 0),
+            {{package("hole" + std::to_string(h)), requirement("=1." + std::to_string(p) + ".0")}});
+      }
+      s.request.requirements.push_back({pigeon, requirement("^1")});
+    }
+    return s;
+  }
   if (name == "whole-registry") {
     TypicalShape shape;
     shape.popular_tail = false;

@@ -44,6 +44,9 @@ Scenario typical(std::uint64_t seed, const TypicalShape& shape = {});
 //                  the explanation must be found without trying the 30^30 combinations.
 //   whole-registry: the typical generator with clustered instead of popular dependencies, so
 //                  that the 100 roots need some 14,000 (package, track) pairs: scale, not search.
+//   pigeonhole:    9 packages that must each take one of 8 "holes" held by version: no
+//                  solution, and the known exponential family for resolution-based solvers
+//                  (pubgrub, cargo, CDCL); it measures where that wall is.
 //   tight-random:  the typical generator at 2,000 packages with exact and tilde requirements
 //                  only and many dependencies: many conflicts per resolution.
 Scenario adversarial(const std::string& name, std::uint64_t seed);
