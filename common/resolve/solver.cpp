@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -76,6 +77,20 @@ struct EdgeKeyHash {
     return h;
   }
 };
+
+// A total order on requirements by content, so that edges are numbered the same way whatever
+// order the documents list them in.
+bool requirement_less(const PackageName& a_name, const VersionReq& a, const PackageName& b_name,
+                      const VersionReq& b) {
+  if (a_name != b_name) return a_name < b_name;
+  const auto& x = a.comparators();
+  const auto& y = b.comparators();
+  return std::lexicographical_compare(
+      x.begin(), x.end(), y.begin(), y.end(), [](const Comparator& c, const Comparator& d) {
+        return std::tie(c.op, c.major, c.minor, c.patch, c.prerelease) <
+               std::tie(d.op, d.major, d.minor, d.patch, d.prerelease);
+      });
+}
 
 enum class SlotKind { kRoot, kTrack, kChoice };
 
@@ -259,11 +274,17 @@ class Solver {
   std::vector<int> edges_of(int slot_id, std::size_t version) {
     const Slot& slot = slots_[slot_id];
     if (slot.kind == SlotKind::kRoot) return slot.root_edges;
-    const auto& dependencies = slot.releases[version]->dependencies;
+    std::vector<const api::Dependency*> dependencies;
+    for (const auto& dependency : slot.releases[version]->dependencies) {
+      dependencies.push_back(&dependency);
+    }
+    std::sort(dependencies.begin(), dependencies.end(), [](const auto* a, const auto* b) {
+      return requirement_less(a->name, a->requirement, b->name, b->requirement);
+    });
     std::vector<int> ids;
     ids.reserve(dependencies.size());
-    for (const auto& dependency : dependencies) {
-      ids.push_back(intern_edge(dependency.name, dependency.requirement));
+    for (const auto* dependency : dependencies) {
+      ids.push_back(intern_edge(dependency->name, dependency->requirement));
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -282,9 +303,14 @@ class Solver {
     root.n = 1;
     root.allowed = VersionSet::none(1);
     root.allowed.set(0);
+    std::vector<const Requirement*> requirements;
+    for (const auto& requirement : request_.requirements) requirements.push_back(&requirement);
+    std::sort(requirements.begin(), requirements.end(), [](const auto* a, const auto* b) {
+      return requirement_less(a->name, a->requirement, b->name, b->requirement);
+    });
     std::vector<int> ids;
-    for (const auto& requirement : request_.requirements) {
-      ids.push_back(intern_edge(requirement.name, requirement.requirement));
+    for (const auto* requirement : requirements) {
+      ids.push_back(intern_edge(requirement->name, requirement->requirement));
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());

@@ -1,6 +1,7 @@
 // Property tests on small random registries (after pubgrub-rs tests/proptest.rs): the solver
 // agrees with a brute-force enumerator on whether a solution exists, every solution it gives is
-// valid, and rules that need no oracle hold: repeated runs agree, removing a dependency never
+// valid, and rules that need no oracle hold: repeated runs agree, shuffling the input changes
+// nothing (not even the explanation), removing a dependency never
 // breaks a solvable case, a lock never makes a solvable case fail, and locking the solver's own
 // answer gives that answer back.
 #include <gtest/gtest.h>
@@ -183,6 +184,28 @@ TEST(PropertyTest, RepeatedRunsAgree) {
   for (int round = 0; round < 300; ++round) {
     Case c = random_case(random);
     EXPECT_EQ(picks(solve(c.request, c.source)), picks(solve(c.request, c.source)));
+  }
+}
+
+TEST(PropertyTest, ShuffledInputGivesTheSameAnswerAndExplanation) {
+  std::mt19937 random(17);
+  for (int round = 0; round < 300; ++round) {
+    Case c = random_case(random);
+    const std::string expected = picks(solve(c.request, c.source));
+    testing::Registry shuffled;
+    auto names = c.source.names();
+    std::shuffle(names.begin(), names.end(), random);
+    for (const auto& n : names) {
+      auto document = *c.source.document(n);
+      std::shuffle(document.versions.begin(), document.versions.end(), random);
+      for (auto& release : document.versions) {
+        std::shuffle(release.dependencies.begin(), release.dependencies.end(), random);
+      }
+      shuffled.put(std::move(document));
+    }
+    auto request = c.request;
+    std::shuffle(request.requirements.begin(), request.requirements.end(), random);
+    EXPECT_EQ(picks(solve(request, shuffled)), expected) << round;
   }
 }
 
