@@ -877,6 +877,12 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
       return fail(ErrorCode::kInvalidArgument,
                   "search text is longer than 256 characters; search for a shorter part");
     }
+    if (std::any_of(query.text.begin(), query.text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "search text " + wreg::quoted(query.text) +
+                      " has a control character; search for printable text");
+    }
     if (query.text.size() >= 3) {
       // FTS5 trigram: a quoted phrase matches that substring anywhere, case-insensitively.
       sql += " AND p.id IN (SELECT rowid FROM package_text WHERE package_text MATCH ?2)";

@@ -322,6 +322,17 @@ TEST_F(SearchTest, ShortTextAndQuotesAreMatchedLiterally) {
   EXPECT_EQ(names(Filter().text("cl")), (std::vector<std::string>{"demo:cli"}));
   EXPECT_EQ(names(Filter().text("%")), std::vector<std::string>{});
   EXPECT_EQ(names(Filter().text("\"a\" OR b")), std::vector<std::string>{});
+  EXPECT_EQ(names(Filter().text("NEAR(")), std::vector<std::string>{});
+  EXPECT_EQ(names(Filter().text("***")), std::vector<std::string>{});
+  // A NUL would end the FTS5 query string early; control characters are refused up front.
+  for (const std::string& text : {std::string("ab\0cd", 5), std::string("line\nbreak")}) {
+    auto page = store_->search(make_query(Filter().text(text)));
+    ASSERT_FALSE(page);
+    EXPECT_EQ(page.error().code, ErrorCode::kInvalidArgument);
+  }
+  for (const std::string& line : log_) {
+    EXPECT_FALSE(line.starts_with("sqlite:")) << "no query failed: " << line;
+  }
 }
 
 TEST_F(SearchTest, ExportsMatchesWithOrWithoutVersion) {
