@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -30,6 +31,17 @@ Server::~Server() = default;
 
 Result<std::unique_ptr<Server>> Server::create(const ServerOptions& options, const Router& router,
                                                AccessLog& log, HttpMetrics& metrics) {
+  // Asio reports resource failures while setting up (signal handlers, contexts) by throwing.
+  try {
+    return create_or_throw(options, router, log, metrics);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kInternal, std::string("cannot start the HTTP server: ") + e.what());
+  }
+}
+
+Result<std::unique_ptr<Server>> Server::create_or_throw(const ServerOptions& options,
+                                                        const Router& router, AccessLog& log,
+                                                        HttpMetrics& metrics) {
   auto impl = std::make_unique<Impl>(options, router, log, metrics);
   if (options.tls_cert.has_value() != options.tls_key.has_value()) {
     return fail(ErrorCode::kInvalidArgument,
@@ -78,9 +90,21 @@ void Server::run() {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;
   workers.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([this] { impl_->io.run(); });
-  impl_->io.run();
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([this] { run_thread(); });
+  run_thread();
   for (auto& worker : workers) worker.join();
+}
+
+void Server::run_thread() {
+  // A handler that throws (out of memory, a bug) costs its connection, not the server.
+  for (;;) {
+    try {
+      impl_->io.run();
+      return;
+    } catch (const std::exception& e) {
+      impl_->context.log.note(std::string("unexpected failure in a connection: ") + e.what());
+    }
+  }
 }
 
 }  // namespace wreg::http

@@ -71,6 +71,10 @@ class Server {
  private:
   struct Impl;
   explicit Server(std::unique_ptr<Impl> impl);
+  static Result<std::unique_ptr<Server>> create_or_throw(const ServerOptions& options,
+                                                         const Router& router, AccessLog& log,
+                                                         HttpMetrics& metrics);
+  void run_thread();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <openssl/ssl.h>
 
+#include <boost/system/system_error.hpp>
+
 #include "common/text.h"
 
 namespace wreg::http {
@@ -10,7 +12,12 @@ namespace ssl = boost::asio::ssl;
 
 Result<std::unique_ptr<ssl::context>> make_tls_context(const std::string& cert_file,
                                                        const std::string& key_file) {
-  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  std::unique_ptr<ssl::context> context;
+  try {
+    context = std::make_unique<ssl::context>(ssl::context::tls_server);
+  } catch (const boost::system::system_error& e) {
+    return fail(ErrorCode::kInternal, std::string("cannot set up TLS: ") + e.what());
+  }
   boost::system::error_code ec;
   context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
