@@ -23,7 +23,7 @@ std::optional<std::string> Cache::blob(const Digest& digest) const {
 }
 
 Result<void> Cache::store_blob(const Digest& digest, const std::string& bytes) const {
-  return write_file_atomically(blob_path(digest), bytes);
+  return write_file_atomically(blob_path(digest), bytes, 0644, false);
 }
 
 std::filesystem::path Cache::document_path(const std::string& registry,
@@ -46,7 +46,8 @@ Result<void> Cache::store_document(const std::string& registry, const PackageNam
   if (document.etag.find('\n') != std::string::npos) {
     return fail(ErrorCode::kInvalidArgument, "an ETag with a line break cannot be cached");
   }
-  return write_file_atomically(document_path(registry, name), document.etag + "\n" + document.json);
+  return write_file_atomically(document_path(registry, name), document.etag + "\n" + document.json,
+                               0644, false);
 }
 
 }  // namespace wreg::client

@@ -118,8 +118,9 @@ Result<std::string> normalize_registry_url(std::string_view url) {
   if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
     auto port = authority.substr(colon + 1);
     if (port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string_view::npos) {
-      return bad("the port is not a number");
+        port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoul(std::string(port)) > 65535) {
+      return bad("the port is not a number from 0 to 65535");
     }
     if (colon == 0) return bad("it has no host");
   }

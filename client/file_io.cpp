@@ -48,7 +48,7 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 }
 
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                                   mode_t mode) {
+                                   mode_t mode, bool durable) {
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -72,7 +72,7 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     written += static_cast<std::size_t>(n);
   }
   // The temp file was created with `mode` minus the umask; an existing target keeps no say.
-  if (::fsync(fd) != 0) return abandon(errno);
+  if (durable && ::fsync(fd) != 0) return abandon(errno);
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(temp.c_str());

@@ -1,9 +1,10 @@
 // Whole-file reads and crash-safe writes for the client's files (config, cache, wreg.toml,
 // wreg.lock, wit/deps/).
 //
-// A write goes to a temp file beside the target, is flushed to disk, then renamed over the
-// target, so a reader (or a `wreg` killed half-way) sees the old bytes or the new ones, never a
-// mix. Thread-safe: concurrent writes to different paths never share a temp file.
+// A write goes to a temp file beside the target, is flushed to disk (unless the caller can do
+// without), then renamed over the target, so a reader (or a `wreg` killed half-way) sees the old
+// bytes or the new ones, never a mix. Thread-safe: concurrent writes to different paths never share
+// a temp file.
 #pragma once
 
 #include <sys/types.h>
@@ -20,10 +21,13 @@ namespace wreg::client {
 // path and the system's reason.
 Result<std::string> read_file(const std::filesystem::path& path);
 
-// Replaces `path` with `bytes` via temp file + fsync + rename, creating parent directories.
-// The file gets `mode` (before the umask). kIo names the path; the temp file is removed.
+// Replaces `path` with `bytes` via temp file + rename, creating parent directories. With
+// `durable`, the temp file is fsynced before the rename, so the new bytes also survive a power
+// loss; without it (for the cache, whose files are re-hashed before use) a killed process still
+// leaves the old file or the new one. The file gets `mode` (before the umask). kIo names the
+// path; the temp file is removed.
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                                   mode_t mode = 0644);
+                                   mode_t mode = 0644, bool durable = true);
 
 // Removes `path`; a missing file is not an error. kIo otherwise.
 Result<void> remove_file(const std::filesystem::path& path);

@@ -239,16 +239,20 @@ struct RegistryClient::Impl {
                "cannot reach registry " + options.registry + ": " + describe(ec, options, true)),
           !tls_error, true};
     };
-    tcp::resolver resolver(c.ioc);
-    tcp::resolver::results_type endpoints;
-    auto ec = run(c.ioc, [&](auto handler) {
-      resolver.async_resolve(url.host, url.port,
-                             [&, handler](beast::error_code e, tcp::resolver::results_type r) {
-                               endpoints = std::move(r);
-                               handler(e);
-                             });
-    });
-    if (ec) return failure(ec);
+    // An IP literal needs no lookup; a host name is looked up synchronously, which spares the
+    // resolver thread Asio would start for an asynchronous lookup.
+    std::vector<tcp::endpoint> endpoints;
+    beast::error_code ec;
+    auto literal = asio::ip::make_address(url.host, ec);
+    if (!ec) {
+      endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(url.port)));
+    } else {
+      tcp::resolver resolver(c.ioc);
+      ec = {};
+      auto results = resolver.resolve(url.host, url.port, ec);
+      if (ec) return failure(ec);
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
     if (url.tls) {
       c.tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c.ioc, *tls_context);
     } else {
