@@ -358,6 +358,21 @@ TEST_F(CliTest, InfoAndSearchShowWhatTheRegistryHolds) {
   EXPECT_EQ(none.out, "no packages match\n");
 }
 
+TEST_F(CliTest, SearchFindsComponentsByExportAndInfoListsThem) {
+  auto proxy = (kFixtures / "components" / "http-proxy.wasm").string();
+  auto published = wreg({"publish", proxy, "--package", "demo:proxy@1.0.0"}, project_.path(), true);
+  ASSERT_EQ(published.status, 0) << describe(published);
+  auto found = wreg({"search", "--exports", "wasi:http/incoming-handler"});
+  ASSERT_EQ(found.status, 0) << describe(found);
+  EXPECT_NE(found.out.find("demo:proxy@1.0.0"), std::string::npos) << found.out;
+  EXPECT_NE(found.out.find("component"), std::string::npos) << found.out;
+  auto info = wreg({"info", "demo:proxy"});
+  ASSERT_EQ(info.status, 0) << describe(info);
+  EXPECT_NE(info.out.find("exports:\n  wasi:http/incoming-handler@0.2.8"), std::string::npos)
+      << info.out;
+  EXPECT_NE(info.out.find("  wasi:io/poll@0.2.8"), std::string::npos) << info.out;
+}
+
 TEST_F(CliTest, RemoveDropsTheDependencyAndItsFiles) {
   publish_fixtures();
   add_wasi_http(project_.path());
