@@ -54,12 +54,14 @@ CREATE TABLE dependencies (
 
 -- The interfaces a release imports or exports, for `?exports=` / `?imports=`. `interface` is
 -- `ns:pkg/iface` without a version; `version` is the part after `@`, or '' when absent.
+-- The primary-key columns come first: SQLite 3.40's integrity_check misreports "NULL value" in
+-- a WITHOUT ROWID table whose key columns follow others, which would make fsck fail.
 CREATE TABLE release_interfaces (
   release_id INTEGER NOT NULL REFERENCES releases (id) ON DELETE CASCADE,
   direction  TEXT NOT NULL CHECK (direction IN ('import', 'export')),
+  position   INTEGER NOT NULL,
   interface  TEXT NOT NULL,
   version    TEXT NOT NULL,
-  position   INTEGER NOT NULL,
   PRIMARY KEY (release_id, direction, position)
 ) WITHOUT ROWID;
 CREATE INDEX release_interfaces_by_name ON release_interfaces (direction, interface, version);
