@@ -17,20 +17,6 @@ Error invalid(std::string_view text, const std::string& why) {
                                                " (expected SemVer like 1.2.3 or 0.2.0-rc.1)");
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto end = text.find(separator, start);
-    if (end == std::string_view::npos) {
-      parts.push_back(text.substr(start));
-      return parts;
-    }
-    parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-}
-
 }  // namespace
 
 bool parse_version_number(std::string_view digits, std::uint64_t& out) {

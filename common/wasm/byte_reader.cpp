@@ -1,5 +1,7 @@
 #include "common/wasm/byte_reader.h"
 
+#include "common/text.h"
+
 namespace wreg::wasm {
 
 void ErrorSlot::fail(std::size_t offset, std::string message) {
@@ -151,38 +153,6 @@ void ByteReader::expect_end(std::string_view what) {
 std::string hex_byte(std::uint8_t byte) {
   constexpr char kDigits[] = "0123456789abcdef";
   return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
-}
-
-bool is_valid_utf8(std::span<const std::uint8_t> bytes) {
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const std::uint8_t lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    std::uint32_t min = 0;
-    if ((lead & 0xe0) == 0xc0) {
-      length = 2, code = lead & 0x1f, min = 0x80;
-    } else if ((lead & 0xf0) == 0xe0) {
-      length = 3, code = lead & 0x0f, min = 0x800;
-    } else if ((lead & 0xf8) == 0xf0) {
-      length = 4, code = lead & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (bytes.size() - i < length) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const std::uint8_t next = bytes[i + k];
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-    i += length;
-  }
-  return true;
 }
 
 }  // namespace wreg::wasm

@@ -89,7 +89,4 @@ class ByteReader {
 // `byte` as it appears in messages: "0x4f".
 std::string hex_byte(std::uint8_t byte);
 
-// True when `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool is_valid_utf8(std::span<const std::uint8_t> bytes);
-
 }  // namespace wreg::wasm

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "common/text.h"
 #include "common/wasm/byte_reader.h"
 
 namespace wreg::wasm {

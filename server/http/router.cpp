@@ -15,20 +15,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto end = text.find(separator, start);
-    if (end == std::string_view::npos) {
-      parts.push_back(text.substr(start));
-      return parts;
-    }
-    parts.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-}
-
 Response bad_path(std::string_view what) {
   return error_response(400, "invalid_argument",
                         std::string(what) + "; request paths are /api/v1/... with plain names, " +
@@ -85,44 +71,6 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
     }
   }
   return out;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    std::uint32_t minimum = 0;
-    if ((byte & 0xe0) == 0xc0) {
-      length = 2;
-      code = byte & 0x1f;
-      minimum = 0x80;
-    } else if ((byte & 0xf0) == 0xe0) {
-      length = 3;
-      code = byte & 0x0f;
-      minimum = 0x800;
-    } else if ((byte & 0xf8) == 0xf0) {
-      length = 4;
-      code = byte & 0x07;
-      minimum = 0x10000;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xc0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3f);
-    }
-    if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-    i += length;
-  }
-  return true;
 }
 
 void Router::add(Method method, std::string_view pattern, Route route) {

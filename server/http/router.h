@@ -78,8 +78,4 @@ class Router {
 // malformed escape.
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
-// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
-// past U+10FFFF).
-bool is_valid_utf8(std::string_view text);
-
 }  // namespace wreg::http

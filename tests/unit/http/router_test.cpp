@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text.h"
 #include "server/http/status_table.h"
 
 namespace wreg::http {
