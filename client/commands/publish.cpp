@@ -108,13 +108,7 @@ Result<void> run_publish(const PublishOptions& options, const GlobalOptions& glo
   }
   auto session = open_session(global);
   if (!session) return std::move(session).error();
-  const auto& registry = (*session)->config.registry_for(plan->id.name);
-  if (!(*session)->config.token_for(registry)) {
-    return fail(ErrorCode::kUnauthenticated, "no token for registry " + registry +
-                                                 "; run `wreg login --registry " + registry +
-                                                 "` or set WREG_TOKEN");
-  }
-  auto client = (*session)->fetcher->client(registry);
+  auto client = writing_client(**session, plan->id.name);
   if (!client) return std::move(client).error();
   auto progress = (*session)->progress->transfer("uploading " + plan->id.to_string());
   auto answer = (*client)->publish(plan->id, bytes, plan->digest, progress);

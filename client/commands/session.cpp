@@ -59,6 +59,16 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool 
   return session;
 }
 
+Result<RegistryClient*> writing_client(Session& session, const PackageName& name) {
+  const auto& registry = session.config.registry_for(name);
+  if (!session.config.token_for(registry)) {
+    return fail(ErrorCode::kUnauthenticated, "no token for registry " + registry +
+                                                 "; run `wreg login --registry " + registry +
+                                                 "` or set WREG_TOKEN");
+  }
+  return session.fetcher->client(registry);
+}
+
 Result<PackageRef> parse_ref_argument(const std::string& text) {
   auto ref = PackageRef::parse(text);
   if (ref) return ref;

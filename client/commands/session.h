@@ -38,6 +38,10 @@ struct Session {
 // Reads the environment and the config files. kInvalidArgument for a bad config or URL.
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool offline = false);
 
+// The client for the registry that holds `name`, for a request that writes (publish, yank).
+// kUnauthenticated, saying how to log in, when there is no token for that registry.
+Result<RegistryClient*> writing_client(Session& session, const PackageName& name);
+
 // Each registers one subcommand (see the header comment).
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_add_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);

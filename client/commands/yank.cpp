@@ -16,13 +16,7 @@ Result<void> run_yank(const YankOptions& options, const GlobalOptions& global) {
   if (!id) return std::move(id).error();
   auto session = open_session(global);
   if (!session) return std::move(session).error();
-  const auto& registry = (*session)->config.registry_for(id->name);
-  if (!(*session)->config.token_for(registry)) {
-    return fail(ErrorCode::kUnauthenticated, "no token for registry " + registry +
-                                                 "; run `wreg login --registry " + registry +
-                                                 "` or set WREG_TOKEN");
-  }
-  auto client = (*session)->fetcher->client(registry);
+  auto client = writing_client(**session, id->name);
   if (!client) return std::move(client).error();
   auto done = (*client)->set_yanked(*id, options.yanked);
   if (!done) return done;
