@@ -1,0 +1,463 @@
+#!/usr/bin/env bash
+# Side by side (issue 8): wreg-server against Debian's docker-registry (the OCI distribution
+# registry wkg publishes to) and nginx serving the same bytes as static files, on 127.0.0.1
+# only, in one run, so that the ratios hold on a shared machine whose absolute figures drift.
+#
+#   bench/compare.sh [--build DIR] [--duration SECONDS] [--growth "1000 10000 100000"]
+#                    [--no-growth] [--results FILE]
+#
+# Needs wrk, nginx and docker-registry (deploy/install-deps.sh --bench), curl, jq and sqlite3.
+# Every row is checked to have had only 2xx answers; a row that did not fails the run. The
+# table goes to stdout and, with the machine, date, load average and command, to
+# bench/RESULTS.md (or --results FILE). Everything runs in a temp dir that is removed at the end;
+# every process it starts is stopped by its pid.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+build="$root/build-perf"
+duration=5
+growth_sizes="1000 10000 100000"
+results="$here/RESULTS.md"
+command_line="bench/compare.sh $*"
+while (($#)); do
+  case $1 in
+    --build) build=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --growth) growth_sizes=$2; shift 2 ;;
+    --no-growth) growth_sizes=""; shift ;;
+    --results) results=$2; shift 2 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown option $1; see --help" >&2; exit 2 ;;
+  esac
+done
+
+server="$build/server/wreg-server"
+[[ -x $server ]] || { echo "compare.sh: no $server; build it: ninja -C $build wreg-server" >&2; exit 1; }
+for tool in wrk nginx docker-registry curl jq sqlite3 sha256sum; do
+  command -v "$tool" >/dev/null || {
+    echo "compare.sh: $tool is missing; run deploy/install-deps.sh --bench (and apt-get install curl jq sqlite3)" >&2
+    exit 1
+  }
+done
+
+tmp=$(mktemp -d /tmp/wreg-bench.XXXXXX)
+chmod 755 "$tmp"  # nginx's workers read the static files as another user
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "compare.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+now_ns() { date +%s%N; }
+
+# A free port for the peers that cannot take port 0 (nothing answers a connect on it).
+free_port() {
+  local port
+  for port in $(shuf -i 20000-60000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  die "no free port found"
+}
+
+# Waits (up to 20 s) until `curl URL` answers with status $2.
+wait_http() {
+  local url=$1 want=$2 i
+  for ((i = 0; i < 200; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -m 1 "$url" || true) == "$want" ]] && return 0
+    sleep 0.1
+  done
+  die "$url did not answer $want within 20 s"
+}
+
+# Unsigned LEB128 of $1, as raw bytes on stdout.
+leb128() {
+  local value=$1 byte
+  while :; do
+    byte=$((value & 0x7f))
+    value=$((value >> 7))
+    ((value)) && byte=$((byte | 0x80))
+    printf "\\x$(printf '%02x' "$byte")"
+    ((value)) || break
+  done
+}
+
+# A valid component of about $1 bytes: the component preamble and one custom section of random
+# bytes (so every call gives distinct bytes). The wreg reader accepts it; it exports nothing.
+make_component() {
+  local size=$1 out=$2 name="bench-padding"
+  local payload=$((size - 8 - 1 - 4 - 1 - ${#name}))
+  local content=$((1 + ${#name} + payload))
+  {
+    printf '\x00asm\x0d\x00\x01\x00\x00'
+    leb128 "$content"
+    leb128 "${#name}"
+    printf '%s' "$name"
+    head -c "$payload" /dev/urandom
+  } >"$out"
+}
+
+# ---- wrk ------------------------------------------------------------------------------------
+cat >"$tmp/summary.lua" <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    summary.bytes, latency:percentile(50), latency:percentile(99), e.status,
+    e.connect + e.read + e.write + e.timeout))
+end
+EOF
+
+# run_wrk CONNECTIONS URL [HEADER]: sets wrk_rps, wrk_mbps, wrk_p50_ms, wrk_p99_ms. Fails the run
+# on any non-2xx answer or socket error (the URL was checked for a 200 first).
+run_wrk() {
+  local connections=$1 url=$2 header=${3:-}
+  local args=(-t2 -c"$connections" -d"${duration}s" --timeout 10s -s "$tmp/summary.lua")
+  [[ -n $header ]] && args+=(-H "$header")
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -m 10 ${header:+-H "$header"} "$url")
+  [[ $code == 200 ]] || die "$url answered $code before the load, not 200"
+  local out line
+  out=$(timeout $((duration + 30)) wrk "${args[@]}" "$url" 2>&1) || die "wrk failed on $url: $out"
+  line=$(grep '^WRK ' <<<"$out") || die "wrk printed no summary for $url: $out"
+  local requests dur bytes p50 p99 bad_status socket_errors
+  read -r _ requests dur bytes p50 p99 bad_status socket_errors <<<"$line"
+  if grep -q 'Non-2xx or 3xx' <<<"$out" || ((bad_status > 0 || socket_errors > 0)); then
+    die "$url under $connections connections: not only 2xx answers ($bad_status bad statuses, $socket_errors socket errors): $out"
+  fi
+  wrk_rps=$(awk -v r="$requests" -v d="$dur" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
+  wrk_mbps=$(awk -v b="$bytes" -v d="$dur" 'BEGIN { printf "%.0f", b / (d / 1e6) / 1e6 }')
+  wrk_p50_ms=$(awk -v v="$p50" 'BEGIN { printf "%.2f", v / 1000 }')
+  wrk_p99_ms=$(awk -v v="$p99" 'BEGIN { printf "%.2f", v / 1000 }')
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
+rss_mib() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+hwm_mib() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ---- wreg-server ----------------------------------------------------------------------------
+# start_wreg DATA_DIR: sets wreg_pid and wreg_url.
+start_wreg() {
+  local data=$1
+  rm -f "$tmp/wreg.port"
+  "$server" serve --data "$data" --listen 127.0.0.1:0 --port-file "$tmp/wreg.port" \
+    --no-access-log 2>>"$tmp/wreg.log" &
+  wreg_pid=$!
+  pids+=("$wreg_pid")
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ -s $tmp/wreg.port ]] && break
+    kill -0 "$wreg_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  [[ -s $tmp/wreg.port ]] || die "wreg-server did not start; see its log: $(tail -3 "$tmp/wreg.log")"
+  wreg_url="http://127.0.0.1:$(cat "$tmp/wreg.port")"
+  wait_http "$wreg_url/healthz" 200
+}
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# wreg_publish NS/NAME VERSION FILE: prints "HTTP_STATUS MILLISECONDS".
+wreg_publish() {
+  local name=$1 version=$2 file=$3 start end code
+  start=$(now_ns)
+  code=$(curl -s -o "$tmp/publish.json" -w '%{http_code}' -m 120 -T "$file" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/wasm' \
+    "$wreg_url/api/v1/packages/$name/$version")
+  end=$(now_ns)
+  echo "$code $(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 }')"
+}
+
+# ---- docker-registry ------------------------------------------------------------------------
+start_oci() {
+  local port
+  port=$(free_port)
+  mkdir -p "$tmp/oci/storage"
+  cat >"$tmp/oci/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $tmp/oci/storage
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: 127.0.0.1:$port
+EOF
+  docker-registry serve "$tmp/oci/config.yml" >>"$tmp/oci.log" 2>&1 &
+  oci_pid=$!
+  pids+=("$oci_pid")
+  oci_url="http://127.0.0.1:$port"
+  wait_http "$oci_url/v2/" 200
+}
+
+# oci_blob REPO FILE: one monolithic blob upload (POST, then PUT with the digest).
+oci_blob() {
+  local repo=$1 file=$2 digest=$3 location code
+  location=$(curl -s -m 60 -o /dev/null -D - -X POST "$oci_url/v2/$repo/blobs/uploads/" |
+    tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }')
+  [[ -n $location ]] || die "docker-registry gave no upload location for $repo"
+  [[ $location == http* ]] || location="$oci_url$location"
+  [[ $location == *\?* ]] && location+="&" || location+="?"
+  code=$(curl -s -m 120 -o /dev/null -w '%{http_code}' -X PUT -T "$file" \
+    -H 'Content-Type: application/octet-stream' "${location}digest=$digest")
+  [[ $code == 201 ]] || die "docker-registry answered $code to a blob upload to $repo"
+}
+
+# oci_push REPO TAG FILE DIGEST: a Wasm OCI artifact (config application/vnd.wasm.config.v0+json,
+# one application/wasm layer); prints the milliseconds it took. DIGEST is the layer's, computed
+# by the caller before the clock starts (wreg's publish gets it the same way).
+oci_push() {
+  local repo=$1 tag=$2 file=$3 digest=$4 start end size config_digest config_size code
+  size=$(stat -c %s "$file")
+  printf '{"architecture":"wasm","os":"wasip2","layerDigests":["%s"]}' "$digest" >"$tmp/oci/config.json"
+  config_digest="sha256:$(sha256sum "$tmp/oci/config.json" | cut -d' ' -f1)"
+  config_size=$(stat -c %s "$tmp/oci/config.json")
+  cat >"$tmp/oci/manifest.json" <<EOF
+{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/wasm","config":{"mediaType":"application/vnd.wasm.config.v0+json","digest":"$config_digest","size":$config_size},"layers":[{"mediaType":"application/wasm","digest":"$digest","size":$size}]}
+EOF
+  start=$(now_ns)
+  oci_blob "$repo" "$file" "$digest"
+  oci_blob "$repo" "$tmp/oci/config.json" "$config_digest"
+  code=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -X PUT --data-binary @"$tmp/oci/manifest.json" \
+    -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' "$oci_url/v2/$repo/manifests/$tag")
+  end=$(now_ns)
+  [[ $code == 201 ]] || die "docker-registry answered $code to the manifest of $repo:$tag"
+  awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 }'
+}
+
+# ---- nginx ----------------------------------------------------------------------------------
+start_nginx() {
+  local port
+  port=$(free_port)
+  mkdir -p "$tmp/nginx/www" "$tmp/nginx/temp"
+  cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes 2;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log error;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  # The issue's tuning for this machine's loopback: 1.5-2x the small-file rate and 1.4x the
+  # 20 MiB throughput of sendfile on + tcp_nopush.
+  sendfile off;
+  output_buffers 2 256k;
+  open_file_cache max=100;
+  keepalive_requests 1000000;
+  client_body_temp_path $tmp/nginx/temp/body;
+  proxy_temp_path $tmp/nginx/temp/proxy;
+  fastcgi_temp_path $tmp/nginx/temp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/temp/uwsgi;
+  scgi_temp_path $tmp/nginx/temp/scgi;
+  types { application/json json; application/wasm wasm; }
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/nginx/www;
+  }
+}
+EOF
+  nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+  nginx_url="http://127.0.0.1:$port"
+}
+
+# ---- the run --------------------------------------------------------------------------------
+rows=()  # markdown table rows
+row() { rows+=("| $* |"); printf '%s\n' "| $* |" >&2; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log "payloads: 1 MiB and 20 MiB components"
+make_component $((1 << 20)) "$tmp/c1m.wasm"
+make_component $((20 << 20)) "$tmp/c20m.wasm"
+
+log "starting wreg-server, docker-registry and nginx"
+"$server" namespace create bench --data "$tmp/wreg" >/dev/null 2>&1
+token=$("$server" token create --data "$tmp/wreg" --namespace bench 2>/dev/null)
+start_wreg "$tmp/wreg"
+start_oci
+start_nginx
+
+for payload in c1m c20m; do
+  read -r code _ <<<"$(wreg_publish "bench/$payload" 1.0.0 "$tmp/$payload.wasm")"
+  [[ $code == 201 ]] || die "wreg-server answered $code to the publish of $payload: $(cat "$tmp/publish.json")"
+  digest="sha256:$(sha256sum "$tmp/$payload.wasm" | cut -d' ' -f1)"
+  declare "digest_$payload=$digest"
+  oci_push "$payload" 1.0.0 "$tmp/$payload.wasm" "$digest" >/dev/null
+  cp "$tmp/$payload.wasm" "$tmp/nginx/www/$payload.wasm"
+done
+curl -s -f -m 10 "$wreg_url/api/v1/packages/bench/c1m" >"$tmp/nginx/www/doc.json"
+wait_http "$nginx_url/doc.json" 200
+doc_bytes=$(stat -c %s "$tmp/nginx/www/doc.json")
+manifest_bytes=$(curl -s -m 10 -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+  "$oci_url/v2/c1m/manifests/1.0.0" | wc -c)
+
+accept='Accept: application/vnd.oci.image.manifest.v1+json'
+row "**small metadata GET** | wreg package document ($doc_bytes B) | OCI manifest by tag ($manifest_bytes B) | nginx same document | wreg/OCI | wreg/nginx"
+row "--- | --- | --- | --- | --- | ---"
+for connections in 32 128; do
+  run_wrk "$connections" "$wreg_url/api/v1/packages/bench/c1m"
+  w_rps=$wrk_rps w_p50=$wrk_p50_ms w_p99=$wrk_p99_ms
+  run_wrk "$connections" "$oci_url/v2/c1m/manifests/1.0.0" "$accept"
+  o_rps=$wrk_rps o_p50=$wrk_p50_ms o_p99=$wrk_p99_ms
+  run_wrk "$connections" "$nginx_url/doc.json"
+  n_rps=$wrk_rps n_p50=$wrk_p50_ms n_p99=$wrk_p99_ms
+  row "req/s, $connections conn | $w_rps | $o_rps | $n_rps | $(ratio "$w_rps" "$o_rps")x | $(ratio "$w_rps" "$n_rps")"
+  row "p50 / p99 ms, $connections conn | $w_p50 / $w_p99 | $o_p50 / $o_p99 | $n_p50 / $n_p99 | | "
+done
+
+row "**blob GET** (16 conn) | wreg | OCI registry | nginx | wreg/OCI | wreg/nginx"
+for payload in c1m c20m; do
+  digest_var="digest_$payload"
+  run_wrk 16 "$wreg_url/api/v1/blobs/${!digest_var}"
+  w=$wrk_mbps
+  run_wrk 16 "$oci_url/v2/$payload/blobs/${!digest_var}"
+  o=$wrk_mbps
+  run_wrk 16 "$nginx_url/$payload.wasm"
+  n=$wrk_mbps
+  row "${payload#c} MB/s | $w | $o | $n | $(ratio "$w" "$o")x | $(ratio "$w" "$n")"
+done
+
+log "publish 20 MiB x5 (distinct bytes) against an OCI push"
+wreg_times=() oci_times=()
+for run in 1 2 3 4 5; do
+  make_component $((20 << 20)) "$tmp/p.wasm"
+  digest="sha256:$(sha256sum "$tmp/p.wasm" | cut -d' ' -f1)"
+  read -r code ms <<<"$(wreg_publish bench/publish 1.0.$run "$tmp/p.wasm")"
+  [[ $code == 201 ]] || die "wreg-server answered $code to publish run $run: $(cat "$tmp/publish.json")"
+  wreg_times+=("$ms")
+  oci_times+=("$(oci_push publish "1.0.$run" "$tmp/p.wasm" "$digest")")
+done
+w_pub=$(printf '%s\n' "${wreg_times[@]}" | median)
+o_pub=$(printf '%s\n' "${oci_times[@]}" | median)
+row "**publish 20 MiB**, median of 5 | wreg (one PUT) | OCI push (2 uploads + manifest) | | wreg/OCI | "
+row "ms | $w_pub (${wreg_times[*]}) | $o_pub (${oci_times[*]}) | | $(ratio "$w_pub" "$o_pub") | "
+
+nginx_rss=0
+for pid in $(pgrep -P "$nginx_pid") "$nginx_pid"; do
+  nginx_rss=$(awk -v a="$nginx_rss" -v b="$(rss_mib "$pid")" 'BEGIN { printf "%.1f", a + b }')
+done
+w_rss=$(rss_mib "$wreg_pid") o_rss=$(rss_mib "$oci_pid")
+row "**RSS after the load** MiB (peak) | $w_rss ($(hwm_mib "$wreg_pid")) | $o_rss ($(hwm_mib "$oci_pid")) | $nginx_rss (master + workers) | $(ratio "$w_rss" "$o_rss") | "
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+stop_pid "$oci_pid"
+stop_pid "$nginx_pid"
+stop_pid "$wreg_pid"
+
+# ---- growth ---------------------------------------------------------------------------------
+# The store is filled fast by SQL into a copy the real server made: the server publishes one real
+# release (grow:p0@1.0.0), stops, and sqlite3 adds packages grow:p1.. with 10 releases each
+# (cloning that release's row: same blob, details and kind) and their search rows, as publish
+# would. Then the server starts on it again and is measured.
+growth_rows=()
+if [[ -n $growth_sizes ]]; then
+  log "growth: $growth_sizes releases"
+  data="$tmp/grow"
+  "$server" namespace create grow --data "$data" >/dev/null 2>&1
+  token=$("$server" token create --data "$data" --namespace grow 2>/dev/null)
+  start_wreg "$data"
+  make_component 4096 "$tmp/small.wasm"
+  code=$(curl -s -o "$tmp/publish.json" -w '%{http_code}' -m 60 -T "$tmp/small.wasm" \
+    -H "Authorization: Bearer $token" "$wreg_url/api/v1/packages/grow/p0/1.0.0")
+  [[ $code == 201 ]] || die "seed publish answered $code: $(cat "$tmp/publish.json")"
+  stop_pid "$wreg_pid"
+  db="$data/wreg.db"
+  [[ -f $db ]] || db=$(find "$data" -maxdepth 1 -name '*.db' | head -1)
+  [[ -f $db ]] || die "no SQLite database in $data"
+  have=1 packages=1
+  growth_rows+=("| releases in store | package document p50 / p99 ms (8 conn) | publish 4 KiB median ms (5) | list page p50 ms | search p50 ms | fill time s |")
+  growth_rows+=("| --- | --- | --- | --- | --- | --- |")
+  for target in $growth_sizes; do
+    fill_start=$(now_ns)
+    add_packages=$(((target - have) / 10))
+    if ((add_packages > 0)); then
+      sqlite3 "$db" <<EOF >/dev/null
+PRAGMA journal_mode = WAL;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT $packages UNION ALL SELECT i + 1 FROM n WHERE i < $((packages + add_packages - 1)))
+INSERT INTO packages (namespace_id, name, description, latest_version, latest_kind, revision, created)
+  SELECT p.namespace_id, 'grow:p' || n.i, 'seeded package ' || n.i, '1.0.9', p.latest_kind, 1, p.created
+  FROM n, packages p WHERE p.name = 'grow:p0';
+WITH RECURSIVE v(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM v WHERE j < 9)
+INSERT INTO releases (package_id, version, version_key, digest, size, kind, yanked, published, description, details)
+  SELECT pk.id, '1.0.' || v.j, '1.0.' || v.j, r.digest, r.size, r.kind, 0, r.published, pk.description, r.details
+  FROM packages pk, v, releases r JOIN packages p0 ON p0.id = r.package_id AND p0.name = 'grow:p0'
+  WHERE pk.id > (SELECT max(package_id) FROM releases);
+INSERT INTO package_text (rowid, name, description)
+  SELECT id, name, description FROM packages WHERE id NOT IN (SELECT rowid FROM package_text);
+COMMIT;
+EOF
+      packages=$((packages + add_packages))
+      have=$(sqlite3 "$db" 'SELECT count(*) FROM releases')
+    fi
+    fill_s=$(awk -v ns=$(($(now_ns) - fill_start)) 'BEGIN { printf "%.1f", ns / 1e9 }')
+    start_wreg "$data"
+    saved=$duration
+    duration=3
+    run_wrk 8 "$wreg_url/api/v1/packages/grow/p1"
+    doc="$wrk_p50_ms / $wrk_p99_ms"
+    run_wrk 8 "$wreg_url/api/v1/packages?limit=20"
+    list_p50=$wrk_p50_ms
+    run_wrk 8 "$wreg_url/api/v1/packages?q=p12"
+    search_p50=$wrk_p50_ms
+    duration=$saved
+    times=()
+    for run in 1 2 3 4 5; do
+      make_component 4096 "$tmp/small.wasm"
+      read -r code ms <<<"$(wreg_publish "grow/g$target" "1.0.$run" "$tmp/small.wasm")"
+      [[ $code == 201 ]] || die "publish at $target releases answered $code: $(cat "$tmp/publish.json")"
+      times+=("$ms")
+    done
+    have=$((have + 5))
+    stop_pid "$wreg_pid"
+    growth_rows+=("| $have | $doc | $(printf '%s\n' "${times[@]}" | median) (${times[*]}) | $list_p50 | $search_p50 | $fill_s |")
+    printf '%s\n' "${growth_rows[-1]}" >&2
+  done
+fi
+
+# ---- RESULTS.md -----------------------------------------------------------------------------
+{
+  echo "# Side-by-side results (bench/compare.sh)"
+  echo
+  echo "Regenerated by \`$command_line\`; do not edit by hand (notes go in bench/README.md)."
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+  echo "- load average before / after: $load_before / $load_after (shared machine: rely on the ratios)"
+  echo "- peers: $(docker-registry --version 2>/dev/null | head -1), nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), wrk -t2 -d${duration}s"
+  echo "- wreg-server: $server ($(grep -m1 CMAKE_BUILD_TYPE: "$build/CMakeCache.txt" 2>/dev/null | cut -d= -f2)), --no-access-log, default threads (one per core); git $(git -C "$root" rev-parse --short HEAD 2>/dev/null)"
+  echo
+  printf '%s\n' "${rows[@]}"
+  if ((${#growth_rows[@]})); then
+    echo
+    echo "## Growth"
+    echo
+    echo "The store is filled by SQL into a copy the real server made (one real publish of"
+    echo "grow:p0, then packages grow:p1.. with 10 releases each cloned from it, and their search"
+    echo "rows); the server is restarted on it and measured. Document: grow:p1 (10 releases)."
+    echo
+    printf '%s\n' "${growth_rows[@]}"
+  fi
+  echo
+  echo "## The client, resolver and reader"
+  echo
+  echo "Measured by their own scripts, not by this one: \`bench/client_add.sh\` (\`wreg add"
+  echo "wasi:http@0.2.8\` cold and warm), \`wreg-resolver-bench\` and \`bench/wasm_reader.sh\`;"
+  echo "see bench/README.md for their commands and figures."
+} >"$tmp/RESULTS.md"
+cp "$tmp/RESULTS.md" "$results"
+cat "$tmp/RESULTS.md"
