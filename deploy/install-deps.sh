@@ -3,6 +3,7 @@
 # when everything is there. Runs as root, or elevates apt-get with sudo.
 #   deploy/install-deps.sh          what building and running wreg-server needs
 #   deploy/install-deps.sh --test   also what the test suite needs
+#   deploy/install-deps.sh --bench  also what the long load run needs (tests/reliability/load)
 #   deploy/install-deps.sh --bench  also the peers and load generator of bench/compare.sh
 set -euo pipefail
 
@@ -14,6 +15,9 @@ packages=(
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
+fi
+if [[ ${1:-} == --bench ]]; then
+  packages+=(wrk python3 curl)  # tests/reliability/load/run.sh: load generator, its verifier
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(docker-registry nginx-light wrk)  # bench/compare.sh: OCI registry, nginx, load
