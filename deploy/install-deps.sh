@@ -15,6 +15,7 @@ packages=(
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
+  packages+=(sqlite3)  # tests/reliability/faults: a second process that locks the database
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(wrk python3 curl)  # tests/reliability/load/run.sh: load generator, its verifier
