@@ -3,8 +3,8 @@
 # when everything is there. Runs as root, or elevates apt-get with sudo.
 #   deploy/install-deps.sh          what building and running wreg-server needs
 #   deploy/install-deps.sh --test   also what the test suite needs
-#   deploy/install-deps.sh --bench  also what the long load run needs (tests/reliability/load)
-#   deploy/install-deps.sh --bench  also the peers and load generator of bench/compare.sh
+#   deploy/install-deps.sh --bench  also the peers and load generator of bench/compare.sh and
+#                                   the long load run (tests/reliability/load)
 set -euo pipefail
 
 packages=(
@@ -18,10 +18,9 @@ if [[ ${1:-} == --test ]]; then
   packages+=(sqlite3)  # tests/reliability/faults: a second process that locks the database
 fi
 if [[ ${1:-} == --bench ]]; then
-  packages+=(wrk python3 curl)  # tests/reliability/load/run.sh: load generator, its verifier
-fi
-if [[ ${1:-} == --bench ]]; then
-  packages+=(docker-registry nginx-light wrk)  # bench/compare.sh: OCI registry, nginx, load
+  packages+=(wrk)                           # load generator for both
+  packages+=(python3 curl)                  # tests/reliability/load/run.sh: its verifier
+  packages+=(docker-registry nginx-light)   # bench/compare.sh: the peers measured against
 fi
 
 missing=()
