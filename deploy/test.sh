@@ -7,20 +7,40 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "${WREG_BUILD_DIR:-$top/build}"
 ctest --output-on-failure --parallel "$(nproc)" --timeout 600
 
-# CI only (issue 3): the component reader's unit tests under AddressSanitizer and
-# UndefinedBehaviorSanitizer, then its libFuzzer target for a bounded time with the fixtures as
-# seed corpus. A separate clang build of only those two targets keeps this to a few minutes.
+# CI only (issue 7): the whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# then every libFuzzer target for a bounded time. One clang tree holds both: the test binaries,
+# wreg and wreg-server (which the integration tests start) and the fuzz targets all link the same
+# sanitized, coverage-instrumented libraries, so nothing is built twice. Whatever ctest holds
+# runs; a sanitizer report from any process, including the servers the tests start and stop,
+# fails the run (the reports are collected in one folder and checked at the end).
 if [[ ${CI:-} == true ]]; then
   sanitize=$top/build-sanitize
   cmake -S "$top" -B "$sanitize" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DWREG_SANITIZE=ON -DWREG_FUZZ=ON >/dev/null
-  cmake --build "$sanitize" --parallel "$(nproc)" --target wreg_wasm_tests wreg_wasm_reader_fuzz
-  "$sanitize/tests/wreg_wasm_tests" --gtest_brief=1
-  corpus=$(mktemp -d)
-  find "$top/tests/fixtures" -name '*.wasm' -size -1000k -exec cp {} "$corpus" \;
-  "$sanitize/tests/fuzz/wreg_wasm_reader_fuzz" "$corpus" \
-    -max_total_time="${WREG_FUZZ_SECONDS:-60}" -max_len=65536 -print_final_stats=1 \
-    -dict="$top/tests/fuzz/wasm.dict" -artifact_prefix="$sanitize/fuzz-"
-  rm -rf "$corpus"
+    -DCMAKE_CXX_COMPILER=clang++ -DWREG_BUILD_TESTS=ON -DWREG_SANITIZE=ON -DWREG_FUZZ=ON \
+    >/dev/null
+  cmake --build "$sanitize" --parallel "$(nproc)"
+
+  reports=$sanitize/sanitizer-reports
+  rm -rf "$reports" && mkdir -p "$reports"
+  export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+  status=0
+  (cd "$sanitize" && ctest --output-on-failure --parallel "$(nproc)" --timeout 900) || status=$?
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "sanitizer reports (ASan/UBSan) from the test run:" >&2
+    for report in "$reports"/*; do
+      echo "== $report" >&2
+      cat "$report" >&2
+    done
+    status=1
+  fi
+  [[ $status == 0 ]] || exit "$status"
+  echo "sanitized ctest run: passed, no sanitizer reports"
+  unset ASAN_OPTIONS UBSAN_OPTIONS
+
+  # Each target for WREG_FUZZ_SECONDS (the reader for WREG_FUZZ_READER_SECONDS), one per core.
+  # Longer runs: tests/fuzz/run.sh SECONDS [target...] (tests/RELIABILITY.md).
+  seconds=${WREG_FUZZ_SECONDS:-20}
+  WREG_FUZZ_BUILD_DIR=$sanitize WREG_FUZZ_NO_BUILD=1 "$top/tests/fuzz/run.sh" "$seconds" \
+    "wasm_reader:${WREG_FUZZ_READER_SECONDS:-60}" all
 fi

@@ -7,12 +7,9 @@
 #include <span>
 
 #include "common/wasm/reader.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
-
-void check(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 template <typename T>
 bool sorted_unique(const std::vector<T>& values) {
@@ -26,22 +23,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto info = wreg::wasm::read_component(std::span<const std::uint8_t>(data, size));
   if (!info) {
     const std::string& message = info.error().message;
-    check(!message.empty());
-    check(message.find('\n') == std::string::npos);
-    check(message.find(" at offset ") != std::string::npos);
+    WREG_FUZZ_CHECK(!message.empty());
+    WREG_FUZZ_CHECK(message.find('\n') == std::string::npos);
+    WREG_FUZZ_CHECK(message.find(" at offset ") != std::string::npos);
     return 0;
   }
   using wreg::wasm::BinaryKind;
-  check(info->package.has_value() == (info->kind == BinaryKind::kWitPackage));
-  check(sorted_unique(info->worlds));
-  check(sorted_unique(info->interfaces));
-  check(sorted_unique(info->dependencies));
-  check(sorted_unique(info->referenced_packages));
+  WREG_FUZZ_CHECK(info->package.has_value() == (info->kind == BinaryKind::kWitPackage));
+  WREG_FUZZ_CHECK(sorted_unique(info->worlds));
+  WREG_FUZZ_CHECK(sorted_unique(info->interfaces));
+  WREG_FUZZ_CHECK(sorted_unique(info->dependencies));
+  WREG_FUZZ_CHECK(sorted_unique(info->referenced_packages));
   if (info->kind == BinaryKind::kWitPackage) {
-    check(!info->worlds.empty() || !info->interfaces.empty());
-    check(std::find(info->dependencies.begin(), info->dependencies.end(), *info->package) ==
-          info->dependencies.end());
+    WREG_FUZZ_CHECK(!info->worlds.empty() || !info->interfaces.empty());
+    WREG_FUZZ_CHECK(std::find(info->dependencies.begin(), info->dependencies.end(),
+                              *info->package) == info->dependencies.end());
   }
-  if (info->kind == BinaryKind::kCoreModule) check(info->imports.empty() && info->exports.empty());
+  if (info->kind == BinaryKind::kCoreModule)
+    WREG_FUZZ_CHECK(info->imports.empty() && info->exports.empty());
   return 0;
 }
