@@ -83,7 +83,7 @@ Result<Lockfile> parse_lockfile(std::string_view text) {
     table = toml::parse(text);
   } catch (const toml::parse_error& e) {
     std::ostringstream where;
-    where << "line " << e.source().begin.line << ": " << e.description();
+    where << "line " << e.source().begin.line << ": " << toml_error_text(e.description());
     return lock_error(where.str());
   }
   auto format = table["version"].value<std::int64_t>();

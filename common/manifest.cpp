@@ -21,7 +21,7 @@ Result<toml::table> parse_toml(std::string_view text, std::string_view file) {
   } catch (const toml::parse_error& e) {
     std::ostringstream message;
     message << file << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
-            << e.description() << " (fix the TOML syntax there)";
+            << toml_error_text(e.description()) << " (fix the TOML syntax there)";
     return fail(ErrorCode::kInvalidArgument, message.str());
   }
 }

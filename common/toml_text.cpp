@@ -23,4 +23,19 @@ std::string toml_quote(std::string_view text) {
   return out;
 }
 
+std::string toml_error_text(std::string_view description) {
+  std::string out;
+  for (char c : description) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace wreg
