@@ -243,9 +243,14 @@ Result<std::string> set_manifest_dependency(std::string_view text, const Package
 }
 
 Result<std::string> remove_manifest_dependency(std::string_view text, const PackageName& name) {
-  if (auto valid = parse_manifest(text); !valid) return std::move(valid).error();
+  auto valid = parse_manifest(text);
+  if (!valid) return std::move(valid).error();
   auto lines = split_lines(text);
   auto found = find_dependency_lines(text, lines, name.to_string());
+  if (!found.match && valid->find(name)) {
+    // Declared, but not as a line of [dependencies] (e.g. an inline table): not ours to edit.
+    return checked_edit(std::string(text), name, std::nullopt);
+  }
   if (!found.match) {
     return fail(ErrorCode::kNotFound,
                 "wreg.toml has no dependency " + name.to_string() + " to remove");
