@@ -21,6 +21,7 @@ if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)                           # load generator for both
   packages+=(python3 curl)                  # tests/reliability/load/run.sh: its verifier
   packages+=(docker-registry nginx-light)   # bench/compare.sh: the peers measured against
+  packages+=(jq sqlite3)                    # bench/compare.sh: reads answers, seeds the store
 fi
 
 missing=()
