@@ -272,14 +272,32 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     request_.method = method_of(header.method());
     method_text_ = std::string(header.method_string());
     request_.target = std::string(header.target());
+    int hosts = 0;
     for (const auto& field : header) {
       auto name_text = field.name_string();
       auto name = lowercase(std::string_view(name_text.data(), name_text.size()));
+      hosts += name == "host";
       auto [it, inserted] = request_.headers.emplace(name, std::string(field.value()));
       if (!inserted) it->second += ", " + std::string(field.value());
     }
     if (auto length = header_parser_->content_length()) request_.content_length = *length;
     keep_alive_ = header_parser_->keep_alive();
+
+    // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host, and none has two.
+    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
+      return answer_and_close(error_response(
+          400, "bad_request",
+          "the request has " + std::to_string(hosts) + " Host header fields; send exactly one"));
+    }
+    // RFC 9112 §6.3: Beast frames only a lone, lowercase `chunked`; with any other
+    // Transfer-Encoding it would take the body for the next request (request smuggling).
+    if (const std::string* coding = request_.header("transfer-encoding");
+        coding && !(header_parser_->chunked() && *coding == "chunked")) {
+      return answer_and_close(error_response(400, "bad_request",
+                                             "Transfer-Encoding " + wreg::quoted(*coding) +
+                                                 " is not supported; send the body with "
+                                                 "Content-Length or Transfer-Encoding: chunked"));
+    }
 
     if (over_capacity_) {
       context_.metrics.connection_refused();
