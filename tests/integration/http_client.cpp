@@ -95,6 +95,8 @@ bool Connection::send(const std::string& bytes) {
   return true;
 }
 
+bool Connection::shutdown_write() { return ::shutdown(fd_, SHUT_WR) == 0; }
+
 long Connection::read_some(char* buffer, std::size_t size) {
   if (ssl_) return SSL_read(static_cast<SSL*>(ssl_), buffer, static_cast<int>(size));
   return ::recv(fd_, buffer, size, 0);

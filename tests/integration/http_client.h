@@ -41,6 +41,9 @@ class Connection {
   HttpResponse read_response(bool head = false, bool interim = false);
   // True when the server closed the connection (read returns 0 or an error) within `wait`.
   bool closed_by_peer(std::chrono::milliseconds wait);
+  // Half-closes a plain connection: the server sees the end of the stream, and the answer can
+  // still be read. For requests whose body stops short of what the header promised.
+  bool shutdown_write();
   // The negotiated TLS version ("TLSv1.3"), empty for plain connections.
   std::string tls_version() const;
 

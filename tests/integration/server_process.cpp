@@ -48,6 +48,34 @@ int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) 
 
 }  // namespace
 
+std::string file_bytes(const std::filesystem::path& path) { return read_file(path); }
+
+std::string with_custom_section(const std::string& wasm, const std::string& tag) {
+  auto leb128 = [](std::size_t value) {
+    std::string out;
+    do {
+      auto byte = static_cast<unsigned char>(value & 0x7f);
+      value >>= 7;
+      if (value != 0) byte |= 0x80;
+      out += static_cast<char>(byte);
+    } while (value != 0);
+    return out;
+  };
+  const std::string name = "wreg-test";
+  std::string payload = leb128(name.size()) + name + tag;
+  return wasm + std::string(1, '\0') + leb128(payload.size()) + payload;
+}
+
+std::string create_token(const std::filesystem::path& data, const std::vector<std::string>& scope) {
+  std::vector<std::string> args{"token", "create", "--data", data.string()};
+  args.insert(args.end(), scope.begin(), scope.end());
+  auto created = run_server_command(args);
+  if (created.exit_status != 0) return "";
+  std::string token = created.out.substr(0, created.out.find('\n'));
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
 std::string server_binary() {
   // WREG_SERVER_BINARY in the environment runs the tests against another build or an
   // installed binary.

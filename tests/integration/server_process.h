@@ -24,6 +24,17 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
 // run_command() of the wreg-server binary.
 CommandResult run_server_command(const std::vector<std::string>& args);
 
+// The bytes of a file ("" when it cannot be read).
+std::string file_bytes(const std::filesystem::path& path);
+
+// `wasm` (a component or WIT package) with a custom section "wreg-test" holding `tag` appended:
+// still valid, and different bytes (so a different digest) for each tag.
+std::string with_custom_section(const std::string& wasm, const std::string& tag);
+
+// `wreg-server token create --data DATA scope...` (e.g. {"--namespace", "wasi"}): the printed
+// token, or "" when the command failed.
+std::string create_token(const std::filesystem::path& data, const std::vector<std::string>& scope);
+
 // A fresh, empty directory under the system temp dir, removed by the destructor.
 class TempDir {
  public:
