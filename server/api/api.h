@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "server/api/document_cache.h"
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
 #include "server/http/router.h"
@@ -34,6 +35,7 @@ struct ApiContext {
   ApiCounters& counters;
   bool private_reads = false;  // --private: reads need a valid token too
   std::uint64_t max_body_bytes = 100 * 1024 * 1024;
+  DocumentCache documents{};  // package documents by ETag (packages.cpp)
 };
 
 // Adds every API route, /healthz and /metrics to `router`. `context` must outlive it.

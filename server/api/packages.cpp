@@ -1,4 +1,5 @@
 // GET /api/v1/packages/{ns}/{name} and GET /api/v1/packages/{ns}/{name}/{version}.
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "server/api/handlers.h"
@@ -29,9 +30,11 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
   auto name = package_name_of(request);
   if (!name) return error_of(name.error());
 
+  // The ETag first (one indexed lookup): it answers a revalidation, and finds the document
+  // already rendered at that revision (document_cache.h).
+  auto etag = context.metadata.package_etag(*name);
+  if (!etag) return error_of(etag.error());
   if (const std::string* tags = request.header("if-none-match")) {
-    auto etag = context.metadata.package_etag(*name);
-    if (!etag) return error_of(etag.error());
     if (if_none_match(*tags, *etag)) {
       http::Response response;
       response.status = 304;
@@ -40,10 +43,18 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
       return response;
     }
   }
-  auto record = context.metadata.package(*name);
-  if (!record) return error_of(record.error());
-  http::Response response = http::json_response(200, to_json(record->document));
-  response.set("ETag", record->etag);
+  const std::string key = name->to_string();
+  std::shared_ptr<const std::string> body = context.documents.find(key, *etag);
+  std::string served_etag = *etag;
+  if (!body) {
+    auto record = context.metadata.package(*name);
+    if (!record) return error_of(record.error());
+    body = std::make_shared<const std::string>(to_json(record->document));
+    context.documents.put(key, record->etag, body);
+    served_etag = record->etag;
+  }
+  http::Response response = http::json_response(200, *body);
+  response.set("ETag", std::move(served_etag));
   // Clients may keep it, but must revalidate (cheaply, with If-None-Match) before each use.
   response.set("Cache-Control", "no-cache");
   return response;

@@ -181,7 +181,7 @@ class PublishConsumer final : public http::BodyConsumer {
     // the version already holds (409).
     auto bytes = writer_->read_back(context_.max_body_bytes);
     if (!bytes) return error_of(bytes.error());
-    auto info = wasm::read_component(*bytes);
+    auto info = wasm::read_component(bytes->bytes());
     if (!info) {
       return error_of(fail(
           ErrorCode::kInvalidArgument,

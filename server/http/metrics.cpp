@@ -34,8 +34,16 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
                          std::uint64_t bytes_out) {
   double seconds = std::chrono::duration<double>(duration).count();
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(route), std::string(method), status}];
-  auto& histogram = latency_[std::string(route)];
+  auto counted = requests_.find(std::make_tuple(route, method, status));
+  if (counted == requests_.end()) {
+    counted =
+        requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
+            .first;
+  }
+  ++counted->second;
+  auto found = latency_.find(route);
+  if (found == latency_.end()) found = latency_.emplace(std::string(route), Histogram{}).first;
+  auto& histogram = found->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
       ++histogram.buckets[i];

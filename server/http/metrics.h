@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -44,9 +45,10 @@ class HttpMetrics {
   };
 
   mutable std::mutex mutex_;
-  // (route, method, status) -> count; guarded by mutex_.
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;  // by route; guarded by mutex_
+  // (route, method, status) -> count; guarded by mutex_. Transparent comparators, so that
+  // record() finds a key without building its strings.
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
+  std::map<std::string, Histogram, std::less<>> latency_;  // by route; guarded by mutex_
   std::uint64_t bytes_in_ = 0;                // guarded by mutex_
   std::uint64_t bytes_out_ = 0;               // guarded by mutex_
   std::atomic<std::int64_t> open_connections_{0};

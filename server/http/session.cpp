@@ -10,12 +10,17 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <string>
 #include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "common/text.h"
 #include "server/http/status_table.h"
@@ -90,48 +95,36 @@ struct ConsumerBody {
   };
 };
 
-// A read-only window [offset, offset + length) of a file, as Beast's File concept, so that
-// basic_file_body sends a byte range without copying the file (Beast 1.74's file_body always
-// sends the whole file).
-class WindowFile {
- public:
-  WindowFile() = default;
+// A blob's bytes go out in pieces of this size through one buffer per connection, allocated
+// at its first blob and reused (nginx's `output_buffers`); Beast's file_body reads 4 KiB at a
+// time, which cost a third of the 1 MiB blob throughput.
+constexpr std::size_t kFileChunk = 256 * 1024;
 
-  bool is_open() const { return file_.is_open(); }
-  void close(beast::error_code& ec) { file_.close(ec); }
-  void open(const char* path, beast::file_mode mode, beast::error_code& ec) {
-    file_.open(path, mode, ec);
+// Closes a file descriptor when it goes (a blob being sent).
+class FileHandle {
+ public:
+  FileHandle() = default;
+  explicit FileHandle(int fd) : fd_(fd) {}
+  FileHandle(FileHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileHandle& operator=(FileHandle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
   }
-  // Opens `path` and positions it at `offset`; size() is then `length`.
-  void open_window(const char* path, std::uint64_t offset, std::uint64_t length,
-                   beast::error_code& ec) {
-    file_.open(path, beast::file_mode::scan, ec);
-    if (ec) return;
-    offset_ = offset;
-    length_ = length;
-    file_.seek(offset, ec);
-  }
-  std::uint64_t size(beast::error_code& ec) const {
-    ec = {};
-    return length_;
-  }
-  std::uint64_t pos(beast::error_code& ec) const { return file_.pos(ec) - offset_; }
-  void seek(std::uint64_t offset, beast::error_code& ec) { file_.seek(offset_ + offset, ec); }
-  std::size_t read(void* buffer, std::size_t n, beast::error_code& ec) const {
-    return file_.read(buffer, n, ec);
-  }
-  std::size_t write(const void*, std::size_t, beast::error_code& ec) {
-    ec = beast::errc::make_error_code(beast::errc::operation_not_permitted);
-    return 0;
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+  ~FileHandle() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
   }
 
  private:
-  beast::file file_;
-  std::uint64_t offset_ = 0;
-  std::uint64_t length_ = 0;
+  int fd_ = -1;
 };
-
-using WindowFileBody = bhttp::basic_file_body<WindowFile>;
 
 Method method_of(bhttp::verb verb) {
   switch (verb) {
@@ -463,19 +456,20 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     };
 
     if (response.file && !head) {
-      auto message = std::make_shared<bhttp::response<WindowFileBody>>();
-      beast::error_code ec;
-      WindowFile file;
-      file.open_window(response.file->path.c_str(), response.file->offset, response.file->length,
-                       ec);
-      if (!ec) message->body().reset(std::move(file), ec);
-      if (ec) {
-        return answer(error_response(
-            Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " + ec.message()}));
+      // The header through Beast, then the file's bytes straight from our buffer (send_file).
+      FileHandle file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (file.get() < 0) {
+        return answer(error_response(Error{ErrorCode::kInternal,
+                                           "cannot open a stored blob for sending: " +
+                                               std::string(std::strerror(errno))}));
       }
+      auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
       fill(*message);
       message->content_length(response.file->length);
       bytes_out_ = response.file->length;
+      file_ = std::move(file);
+      file_offset_ = response.file->offset;
+      file_remaining_ = response.file->length;
       return do_write(message);
     }
     if (head || response.status == 304 || response.status == 204) {
@@ -521,7 +515,45 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         });
   }
 
+  // Sends [file_offset_, file_offset_ + file_remaining_) of file_ in kFileChunk pieces, each
+  // with the idle timeout, then finishes the response.
+  void send_file() {
+    if (file_remaining_ == 0) {
+      file_.reset();
+      return on_write();
+    }
+    if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, kFileChunk));
+    ssize_t got = 0;
+    do {
+      got = ::pread(file_.get(), file_buffer_.get(), want, static_cast<off_t>(file_offset_));
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {
+      // The header is out, so there is no answer left to give: log it and cut the connection,
+      // which the client sees as a short body.
+      context_.log.note("could not read a stored blob while sending it to " + log_escape(remote_) +
+                        ": " + (got < 0 ? std::string(std::strerror(errno)) : "it is shorter"));
+      file_.reset();
+      record(status_, 0, {});
+      return close();
+    }
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    net::async_write(stream_, net::buffer(file_buffer_.get(), static_cast<std::size_t>(got)),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
+                       if (ec) {
+                         self->file_.reset();
+                         self->record(self->status_, 0, {});
+                         return self->close();
+                       }
+                       self->file_offset_ += sent;
+                       self->file_remaining_ -= sent;
+                       self->send_file();
+                     });
+  }
+
   void on_write() {
+    if (file_.get() >= 0) return send_file();
     record(status_, bytes_out_, detail_);
     route_ = nullptr;
     consumer_.reset();
@@ -602,6 +634,10 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   bool waiting_for_request_ = false;
   bool stop_requested_ = false;
   bool closed_ = false;
+  FileHandle file_;  // a blob being sent after its header
+  std::uint64_t file_offset_ = 0;
+  std::uint64_t file_remaining_ = 0;
+  std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once this connection sent a blob
   std::vector<char> drain_buffer_;
   std::uint64_t drained_ = 0;
 };

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/digest.h"
+#include "common/mapped_file.h"
 #include "common/result.h"
 
 namespace wreg::store {
@@ -60,10 +61,10 @@ class BlobWriter {
   // Calling it again returns the same answer.
   virtual Result<BlobInfo> finish() = 0;
 
-  // The finished bytes, read back from the temp file (calls finish() first if needed), so that
-  // a handler can validate a body with the wasm reader before making it visible.
-  // kTooLarge past `max_bytes`.
-  virtual Result<std::vector<std::uint8_t>> read_back(std::uint64_t max_bytes) = 0;
+  // The finished bytes, mapped from the temp file (calls finish() first if needed), so that a
+  // handler can validate a body with the wasm reader before making it visible, without holding
+  // it on the heap. kTooLarge past `max_bytes`.
+  virtual Result<MappedFile> read_back(std::uint64_t max_bytes) = 0;
 
   // Makes the blob visible under its digest: finish() if needed, rename into place, fsync the
   // directory. If a blob with that digest is already stored, the temp file is dropped and the

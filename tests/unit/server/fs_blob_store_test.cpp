@@ -138,7 +138,7 @@ TEST_F(BlobStoreTest, WriterStreamsChunksAndValidatesBeforeCommit) {
   EXPECT_FALSE(*store_->exists(finished->digest)) << "not visible before commit";
   auto back = (*writer)->read_back(1000);
   ASSERT_TRUE(back);
-  EXPECT_EQ(std::string(back->begin(), back->end()), "chunk one, chunk two");
+  EXPECT_EQ(std::string(back->bytes().begin(), back->bytes().end()), "chunk one, chunk two");
   auto committed = (*writer)->commit();
   ASSERT_TRUE(committed);
   EXPECT_TRUE(*store_->exists(finished->digest));

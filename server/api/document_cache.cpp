@@ -1,0 +1,31 @@
+#include "server/api/document_cache.h"
+
+namespace wreg::api {
+
+std::shared_ptr<const std::string> DocumentCache::find(const std::string& name,
+                                                       const std::string& etag) const {
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(name);
+  if (found == entries_.end() || found->second.etag != etag) return nullptr;
+  return found->second.body;
+}
+
+void DocumentCache::put(const std::string& name, const std::string& etag,
+                        std::shared_ptr<const std::string> body) {
+  const std::size_t size = name.size() + etag.size() + body->size();
+  if (size > max_bytes_) return;
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(name);
+  if (found != entries_.end()) {
+    bytes_ -= name.size() + found->second.etag.size() + found->second.body->size();
+    entries_.erase(found);
+  }
+  if (bytes_ + size > max_bytes_) {
+    entries_.clear();
+    bytes_ = 0;
+  }
+  entries_.emplace(name, Entry{etag, std::move(body)});
+  bytes_ += size;
+}
+
+}  // namespace wreg::api
