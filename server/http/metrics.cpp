@@ -36,9 +36,8 @@ void HttpMetrics::record(std::string_view route, std::string_view method, int st
   std::lock_guard lock(mutex_);
   auto counted = requests_.find(std::make_tuple(route, method, status));
   if (counted == requests_.end()) {
-    counted =
-        requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
-            .first;
+    counted = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
+                  .first;
   }
   ++counted->second;
   auto found = latency_.find(route);

@@ -49,8 +49,8 @@ class HttpMetrics {
   // record() finds a key without building its strings.
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
   std::map<std::string, Histogram, std::less<>> latency_;  // by route; guarded by mutex_
-  std::uint64_t bytes_in_ = 0;                // guarded by mutex_
-  std::uint64_t bytes_out_ = 0;               // guarded by mutex_
+  std::uint64_t bytes_in_ = 0;                             // guarded by mutex_
+  std::uint64_t bytes_out_ = 0;                            // guarded by mutex_
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
 };

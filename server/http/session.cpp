@@ -2,6 +2,9 @@
 // Structure after Beast's example/advanced/server (async steps in do_/on_ pairs on a strand).
 #include "server/http/session.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -11,16 +14,13 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <string>
 #include <utility>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "common/text.h"
 #include "server/http/status_table.h"
@@ -459,9 +459,9 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
       // The header through Beast, then the file's bytes straight from our buffer (send_file).
       FileHandle file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) {
-        return answer(error_response(Error{ErrorCode::kInternal,
-                                           "cannot open a stored blob for sending: " +
-                                               std::string(std::strerror(errno))}));
+        return answer(
+            error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
+                                                           std::string(std::strerror(errno))}));
       }
       auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
       fill(*message);
