@@ -4,8 +4,10 @@
 # only, in one run, so that the ratios hold on a shared machine whose absolute figures drift.
 #
 #   bench/compare.sh [--build DIR] [--duration SECONDS] [--growth "1000 10000 100000"]
-#                    [--no-growth] [--results FILE]
+#                    [--no-growth] [--with-others] [--results FILE]
 #
+# --with-others also runs bench/client_add.sh (when DIR has the wreg client) and
+# bench/wasm_reader.sh and puts their output in RESULTS.md; otherwise RESULTS.md points to them.
 # Needs wrk, nginx and docker-registry (deploy/install-deps.sh --bench), curl, jq and sqlite3.
 # Every row is checked to have had only 2xx answers; a row that did not fails the run. The
 # table goes to stdout and, with the machine, date, load average and command, to
@@ -19,6 +21,7 @@ build="$root/build-perf"
 duration=5
 growth_sizes="1000 10000 100000"
 results="$here/RESULTS.md"
+with_others=0
 command_line="bench/compare.sh $*"
 while (($#)); do
   case $1 in
@@ -26,8 +29,9 @@ while (($#)); do
     --duration) duration=$2; shift 2 ;;
     --growth) growth_sizes=$2; shift 2 ;;
     --no-growth) growth_sizes=""; shift ;;
+    --with-others) with_others=1; shift ;;
     --results) results=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -429,6 +433,16 @@ EOF
   done
 fi
 
+others=""
+if ((with_others)); then
+  if [[ -x $build/client/wreg ]]; then
+    log "bench/client_add.sh $build 5"
+    others+=$'### bench/client_add.sh '"$build"$' 5\n\n```\n'"$(timeout 300 "$here/client_add.sh" "$build" 5 2>&1 | tail -15)"$'\n```\n\n'
+  fi
+  log "bench/wasm_reader.sh"
+  others+=$'### bench/wasm_reader.sh\n\n```\n'"$(timeout 300 "$here/wasm_reader.sh" 2>&1 | tail -15)"$'\n```\n'
+fi
+
 # ---- RESULTS.md -----------------------------------------------------------------------------
 {
   echo "# Side-by-side results (bench/compare.sh)"
@@ -455,9 +469,13 @@ fi
   echo
   echo "## The client, resolver and reader"
   echo
-  echo "Measured by their own scripts, not by this one: \`bench/client_add.sh\` (\`wreg add"
-  echo "wasi:http@0.2.8\` cold and warm), \`wreg-resolver-bench\` and \`bench/wasm_reader.sh\`;"
-  echo "see bench/README.md for their commands and figures."
+  echo "Measured by their own scripts: \`bench/client_add.sh\` (\`wreg add wasi:http@0.2.8\`"
+  echo "cold and warm), \`wreg-resolver-bench\` and \`bench/wasm_reader.sh\`; see bench/README.md"
+  echo "for their commands and figures (\`--with-others\` runs the client and reader ones here)."
+  if [[ -n $others ]]; then
+    echo
+    printf '%s' "$others"
+  fi
 } >"$tmp/RESULTS.md"
 cp "$tmp/RESULTS.md" "$results"
 cat "$tmp/RESULTS.md"
