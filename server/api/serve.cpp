@@ -152,8 +152,10 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
                                                  std::string(key) + " must be " +
                                                  std::string(expected));
   };
-  for (const auto& [key_node, value] : table) {
-    std::string_view key = key_node.str();
+  for (const auto& entry : table) {
+    // Named references, not a structured binding: clang 14 cannot capture bindings in lambdas.
+    const auto& value = entry.second;
+    std::string_view key = entry.first.str();
     auto text = value.value<std::string>();
     auto integer = value.value<std::int64_t>();
     auto boolean = value.value<bool>();
