@@ -228,6 +228,25 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
     auto removed = remove_file(paths.deps() / file_name);
     if (!removed) return removed;
   }
+  // A run killed between writing wreg.lock and the removals above left files that the lock on
+  // disk no longer names: remove those that are wreg's own name for a locked package at another
+  // version (`<ns>-<name>-<version>.wasm`), so running the command again completes the change.
+  // Other files in wit/deps/ are the user's and stay.
+  std::error_code listing_error;
+  for (const auto& entry : std::filesystem::directory_iterator(paths.deps(), listing_error)) {
+    const std::string file_name = entry.path().filename().string();
+    if (wanted_files.count(file_name) != 0 || !file_name.ends_with(".wasm")) continue;
+    for (const auto& package : lock.packages) {
+      const std::string prefix = package.name.space() + "-" + package.name.name() + "-";
+      if (!file_name.starts_with(prefix)) continue;
+      auto version = Version::parse(std::string_view(file_name).substr(
+          prefix.size(), file_name.size() - prefix.size() - std::string_view(".wasm").size()));
+      if (!version) continue;
+      auto removed = remove_file(entry.path());
+      if (!removed) return removed;
+      break;
+    }
+  }
   report.locked = lock.packages.size();
   return {};
 }
