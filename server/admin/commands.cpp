@@ -167,13 +167,23 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
     for (const std::string& stray : listing->strays) {
       problem("stray file " + stray + " in the blob store: not named by a digest; move it away");
     }
+    // A damaged blob is named with a release that uses it, so the operator knows what is hit.
+    std::map<Digest, std::string> release_of;
+    for (const store::ReferencedBlob& blob : *referenced) {
+      release_of.emplace(blob.digest, " of " + blob.first_named.to_string());
+    }
+    auto named_by = [&release_of](const Digest& digest) {
+      auto found = release_of.find(digest);
+      return found == release_of.end() ? std::string(" (no release names it)") : found->second;
+    };
     for (const store::StoredBlob& blob : listing->blobs) {
       auto actual = dir->blobs->rehash(blob.digest);
       if (!actual) {
-        problem("unreadable blob " + blob.digest.to_string() + ": " + actual.error().message);
+        problem("unreadable blob " + blob.digest.to_string() + named_by(blob.digest) + ": " +
+                actual.error().message);
       } else if (!(*actual == blob.digest)) {
-        problem("corrupt blob " + blob.digest.to_string() + ": its bytes hash to " +
-                actual->to_string() + "; restore it from a backup");
+        problem("corrupt blob " + blob.digest.to_string() + named_by(blob.digest) +
+                ": its bytes hash to " + actual->to_string() + "; restore it from a backup");
       }
     }
     std::set<Digest> named;
