@@ -142,6 +142,11 @@ class SqliteMetadataStore::Connection {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
         return fail(ErrorCode::kUnavailable, "the registry's database is busy; retry shortly");
+      case SQLITE_READONLY:
+        return fail(ErrorCode::kUnavailable,
+                    "the registry's database is read-only, so nothing can be published or "
+                    "changed now; reads still work, and writes return once an operator makes "
+                    "it writable and restarts the server");
       case SQLITE_FULL:
         return fail(ErrorCode::kIo,
                     "disk full: the registry's database cannot grow; free space on its volume");
@@ -452,6 +457,14 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::open(
       return fail(ErrorCode::kIo,
                   "could not switch the registry's database to WAL mode; see "
                   "the server log");
+    }
+    if (i == 0 && sqlite3_db_readonly(db, "main") == 1) {
+      // SQLite falls back to read-only when the file cannot be opened for writing: say so now,
+      // not first at the next publish.
+      log("sqlite: " + file.string() +
+          " is read-only (file mode, immutable flag or a read-only mount): reads work, every "
+          "publish, yank and token change will fail until it is writable and the server "
+          "restarted");
     }
     if (i == 0) WREG_CHECK(apply_migrations(*connection, store->schema_version_, log));
     store->idle_.push_back(connection.get());
