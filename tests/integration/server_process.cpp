@@ -161,6 +161,14 @@ int ServerProcess::stop() {
   return exit_status_of(status);
 }
 
+void ServerProcess::kill_hard() {
+  if (pid_ < 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string ServerProcess::log() const { return read_file(run_dir_.path() / "stderr"); }
 
 }  // namespace wreg::testing

@@ -65,6 +65,11 @@ class ServerProcess {
   int stop();
   // What the server wrote to stderr so far (access log and messages).
   std::string log() const;
+  // The running server's process id, -1 when it is not running.
+  pid_t pid() const { return pid_; }
+  // SIGKILL, then reaps it: a crash, for the crash and fault tests. The data dir stays exactly
+  // as the kill left it; start() may be called again on it.
+  void kill_hard();
 
  private:
   std::filesystem::path data_;

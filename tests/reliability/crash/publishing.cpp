@@ -1,0 +1,76 @@
+#include "tests/reliability/crash/publishing.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/digest.h"
+
+namespace wreg::testing {
+
+namespace {
+
+std::string leb128(std::uint64_t value) {
+  std::string out;
+  do {
+    auto byte = static_cast<unsigned char>(value & 0x7f);
+    value >>= 7;
+    if (value != 0) byte |= 0x80;
+    out.push_back(static_cast<char>(byte));
+  } while (value != 0);
+  return out;
+}
+
+}  // namespace
+
+std::string base_component() {
+  std::ifstream in(std::filesystem::path(WREG_TEST_FIXTURES) / "components/http-proxy.wasm",
+                   std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string component_variant(const std::string& component, const std::string& tag,
+                              std::size_t padding, std::mt19937_64& random) {
+  const std::string name = "wreg-test";
+  std::string payload = leb128(name.size()) + name + tag + "\n";
+  payload.reserve(payload.size() + padding);
+  for (std::size_t i = 0; i < padding; ++i) payload.push_back(static_cast<char>(random() & 0xff));
+  return component + std::string(1, '\0') + leb128(payload.size()) + payload;
+}
+
+std::string digest_of(const std::string& bytes) { return Digest::of(bytes).to_string(); }
+
+std::string prepare_registry(const std::filesystem::path& data, const std::string& ns,
+                             std::string& error) {
+  auto created = run_server_command({"namespace", "create", "--data", data.string(), ns});
+  if (created.exit_status != 0) {
+    error = created.err;
+    return {};
+  }
+  auto token = run_server_command({"token", "create", "--data", data.string(), "--namespace", ns});
+  if (token.exit_status != 0) {
+    error = token.err;
+    return {};
+  }
+  return token.out.substr(0, token.out.find('\n'));
+}
+
+std::string publish_head(const std::string& ns, const std::string& name, const std::string& version,
+                         const std::string& token, const std::string& body,
+                         bool with_digest_header) {
+  std::string head = "PUT /api/v1/packages/" + ns + "/" + name + "/" + version +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  if (with_digest_header) head += "Digest-Sha256: " + digest_of(body) + "\r\n";
+  return head + "Connection: close\r\n\r\n";
+}
+
+HttpResponse publish(std::uint16_t port, const std::string& ns, const std::string& name,
+                     const std::string& version, const std::string& token,
+                     const std::string& body) {
+  return request(port, "PUT", "/api/v1/packages/" + ns + "/" + name + "/" + version,
+                 {{"Authorization", "Bearer " + token}}, body);
+}
+
+}  // namespace wreg::testing
