@@ -13,43 +13,56 @@ are counted, not failed.
 usage: verify.py PORT BASE_COMPONENT CREATED_FILE
 Prints one summary line; exit status 1 when anything is missing or different.
 """
+import concurrent.futures
 import hashlib
 import http.client
 import json
 import re
 import sys
+import threading
 
 
 def main():
     port, base_path, created_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     base = open(base_path, "rb").read()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    local = threading.local()
 
     def get(path):
-        connection.request("GET", path)
-        response = connection.getresponse()
+        # One keep-alive connection per worker thread.
+        if not hasattr(local, "connection"):
+            local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local.connection.request("GET", path)
+        response = local.connection.getresponse()
         return response.status, response.read()
 
     problems = []
     created = {}  # name -> {version: digest}
     lines = [line.split() for line in open(created_path) if line.strip()]
-    for name, version, digest in lines:
+
+    def check(line):
+        name, version, digest = line
         writer = re.fullmatch(r"load:writer(\d+)", name)
         serial = re.fullmatch(r"1\.0\.(\d+)", version)
         if not writer or not serial:
-            problems.append(f"unexpected 201 for {name}@{version}")
-            continue
+            return name, version, None, [f"unexpected 201 for {name}@{version}"]
         tag = f"t{writer.group(1)}-{serial.group(1)}".encode()
         payload = bytes([len(b"wreg-load")]) + b"wreg-load" + tag
         body = base + b"\0" + bytes([len(payload)]) + payload
         expected = "sha256:" + hashlib.sha256(body).hexdigest()
+        found = []
         if digest != expected:
-            problems.append(f"{name}@{version}: answered {digest}, the bytes sent hash to {expected}")
+            found.append(f"{name}@{version}: answered {digest}, the bytes sent hash to {expected}")
         status, blob = get("/api/v1/blobs/" + expected)
         if status != 200 or blob != body:
-            problems.append(f"{name}@{version}: blob {expected} answered {status}, "
-                            f"{len(blob)} bytes, {'same' if blob == body else 'different'} bytes")
-        created.setdefault(name, {})[version] = expected
+            found.append(f"{name}@{version}: blob {expected} answered {status}, "
+                         f"{len(blob)} bytes, {'same' if blob == body else 'different'} bytes")
+        return name, version, expected, found
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        for name, version, expected, found in pool.map(check, lines):
+            problems.extend(found)
+            if expected:
+                created.setdefault(name, {})[version] = expected
 
     unanswered = 0
     for name, versions in sorted(created.items()):
