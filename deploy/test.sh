@@ -6,6 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/deploy/build.sh" -DWREG_BUILD_TESTS=ON -DWREG_WERROR=ON
 cd "${WREG_BUILD_DIR:-$top/build}"
 ctest --output-on-failure --parallel "$(nproc)" --timeout 600
+echo "test.sh: build and tests done at ${SECONDS}s"
 
 # CI only (issue 7): the whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,
 # then every libFuzzer target for a bounded time. One clang tree holds both: the test binaries,
@@ -19,12 +20,13 @@ if [[ ${CI:-} == true ]]; then
     -DCMAKE_CXX_COMPILER=clang++ -DWREG_BUILD_TESTS=ON -DWREG_SANITIZE=ON -DWREG_FUZZ=ON \
     >/dev/null
   cmake --build "$sanitize" --parallel "$(nproc)"
+  echo "test.sh: sanitizer build done at ${SECONDS}s"
 
   reports=$sanitize/sanitizer-reports
   rm -rf "$reports" && mkdir -p "$reports"
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
-  status=0
+  status=0  # the fuzzers run even when a test failed; the run fails at the end
   (cd "$sanitize" && ctest --output-on-failure --parallel "$(nproc)" --timeout 900) || status=$?
   if compgen -G "$reports/*" >/dev/null; then
     echo "sanitizer reports (ASan/UBSan) from the test run:" >&2
@@ -34,13 +36,16 @@ if [[ ${CI:-} == true ]]; then
     done
     status=1
   fi
-  [[ $status == 0 ]] || exit "$status"
-  echo "sanitized ctest run: passed, no sanitizer reports"
+  if [[ $status == 0 ]]; then
+    echo "test.sh: sanitized ctest run passed with no sanitizer reports at ${SECONDS}s"
+  fi
   unset ASAN_OPTIONS UBSAN_OPTIONS
 
   # Each target for WREG_FUZZ_SECONDS (the reader for WREG_FUZZ_READER_SECONDS), one per core.
   # Longer runs: tests/fuzz/run.sh SECONDS [target...] (tests/RELIABILITY.md).
   seconds=${WREG_FUZZ_SECONDS:-20}
   WREG_FUZZ_BUILD_DIR=$sanitize WREG_FUZZ_NO_BUILD=1 "$top/tests/fuzz/run.sh" "$seconds" \
-    "wasm_reader:${WREG_FUZZ_READER_SECONDS:-60}" all
+    "wasm_reader:${WREG_FUZZ_READER_SECONDS:-60}" all || status=1
+  echo "test.sh: fuzzing done at ${SECONDS}s"
+  exit "$status"
 fi
