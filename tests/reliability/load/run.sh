@@ -79,11 +79,21 @@ rss_start=$(rss_kib "$server_pid")
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%FT%TZ)
 mkdir -p "$work/out"
+# RSS ten times during the run, to tell a plateau from a leak.
+(
+  step=$(( seconds >= 10 ? seconds / 10 : 1 ))
+  for ((t = step; t <= seconds; t += step)); do
+    sleep "$step"
+    echo "${t}s:$(rss_kib "$server_pid" 2>/dev/null || echo gone)" >>"$work/rss.txt"
+  done
+) &
+sampler_pid=$!
 WREG_LOAD_TOKEN=$token WREG_LOAD_COMPONENT=$base WREG_LOAD_TARGETS=$work/targets \
   WREG_LOAD_OUT=$work/out \
   wrk -t "${WREG_LOAD_THREADS:-2}" -c "$connections" -d "${seconds}s" --timeout 10s \
   -s "$here/mixed.lua" "$url" >"$work/wrk.txt"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+wait "$sampler_pid" || true
 rss_end=$(rss_kib "$server_pid")
 rss_peak=$(hwm_kib "$server_pid")
 
@@ -107,6 +117,7 @@ cat "$work/out/summary.txt"
 echo "statuses: $(sort -n "$work/out/statuses.txt" | awk '{printf "%s:%s ", $1, $2}')"
 echo "5xx: $server_errors"
 echo "server RSS: start ${rss_start} KiB, end ${rss_end} KiB, after the run ${rss_idle} KiB, peak ${rss_peak} KiB"
+echo "server RSS during the run (KiB): $(tr '\n' ' ' <"$work/rss.txt")"
 echo "$verify"
 echo "fsck: $fsck"
 exit $status
