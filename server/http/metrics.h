@@ -44,10 +44,25 @@ class HttpMetrics {
     double sum = 0;
   };
 
+  // Orders (route, method, status) keys, held as strings or probed as string_views, through one
+  // view type: clang 14 with libstdc++ 12 cannot compare tuples of different element types.
+  struct RequestKeyLess {
+    using is_transparent = void;
+    using View = std::tuple<std::string_view, std::string_view, int>;
+    template <typename Key>
+    static View view(const Key& key) {
+      return {std::get<0>(key), std::get<1>(key), std::get<2>(key)};
+    }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
+
   mutable std::mutex mutex_;
   // (route, method, status) -> count; guarded by mutex_. Transparent comparators, so that
   // record() finds a key without building its strings.
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, RequestKeyLess> requests_;
   std::map<std::string, Histogram, std::less<>> latency_;  // by route; guarded by mutex_
   std::uint64_t bytes_in_ = 0;                             // guarded by mutex_
   std::uint64_t bytes_out_ = 0;                            // guarded by mutex_
