@@ -53,4 +53,12 @@ struct ServerContext {
 void start_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
                    ServerContext& context, bool over_capacity);
 
+// The two halves of start_session(), each in its own translation unit (session_plain.cpp,
+// session_tls.cpp) because instantiating Session for both stream types in one took most of the
+// server's compile time.
+void start_plain_session(boost::asio::ip::tcp::socket socket, ServerContext& context,
+                         bool over_capacity);
+void start_tls_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls,
+                       ServerContext& context, bool over_capacity);
+
 }  // namespace wreg::http

@@ -1,0 +1,664 @@
+// Session<Stream>: one connection: read a header, route, read the body the route's way, answer,
+// repeat. Structure after Beast's example/advanced/server (async steps in do_/on_ pairs on a
+// strand). Included only by session_plain.cpp and session_tls.cpp, which instantiate it for one
+// stream type each, so that the two (the bulk of the server's compile time) build in parallel.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "common/text.h"
+#include "server/http/session.h"
+#include "server/http/status_table.h"
+
+namespace wreg::http::session_detail {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t kDrainBytes = 1024 * 1024;
+
+// A Beast body whose reader hands each chunk to a BodyConsumer as it is parsed, so that a
+// publish never holds its body in memory (Beast's "custom body" concept, http/body.hpp).
+struct ConsumerBody {
+  struct value_type {
+    BodyConsumer* consumer = nullptr;
+    std::optional<Error> error;  // set when the consumer refused a chunk
+    std::uint64_t received = 0;
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      std::size_t taken = 0;
+      for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers);
+           ++it) {
+        net::const_buffer buffer = *it;
+        std::span<const std::uint8_t> chunk(static_cast<const std::uint8_t*>(buffer.data()),
+                                            buffer.size());
+        if (auto written = body_.consumer->write(chunk); !written) {
+          body_.error = std::move(written).error();
+          ec = beast::errc::make_error_code(beast::errc::io_error);
+          return taken;
+        }
+        taken += buffer.size();
+      }
+      body_.received += taken;
+      ec = {};
+      return taken;
+    }
+
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
+// A blob's bytes go out in pieces of this size through one buffer per connection, allocated
+// at its first blob and reused (nginx's `output_buffers`); Beast's file_body reads 4 KiB at a
+// time, which cost a third of the 1 MiB blob throughput.
+constexpr std::size_t kFileChunk = 256 * 1024;
+// Room in the read buffer while a streamed body (a publish) arrives; Beast reads at most 64 KiB
+// at a time.
+constexpr std::size_t kStreamReadRoom = 64 * 1024;
+
+// Closes a file descriptor when it goes (a blob being sent).
+class FileHandle {
+ public:
+  FileHandle() = default;
+  explicit FileHandle(int fd) : fd_(fd) {}
+  FileHandle(FileHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileHandle& operator=(FileHandle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+  ~FileHandle() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+inline Method method_of(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+inline std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <class Stream>
+class Session final : public SessionHandle, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... Args>
+  Session(ServerContext& context, bool over_capacity, Args&&... args)
+      : stream_(std::forward<Args>(args)...), context_(context), over_capacity_(over_capacity) {
+    beast::error_code ec;
+    auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+    context_.metrics.connection_opened();
+    context_.add(this);
+  }
+
+  ~Session() override {
+    context_.remove(this);
+    context_.metrics.connection_closed();
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::on_start, this->shared_from_this()));
+  }
+
+  void stop() override {
+    auto self = this->weak_from_this().lock();
+    if (!self) return;
+    net::post(stream_.get_executor(), [self] {
+      self->stop_requested_ = true;
+      // The pending read completes with an error, which ends the session.
+      if (self->waiting_for_request_) beast::get_lowest_layer(self->stream_).close();
+    });
+  }
+
+ private:
+  void on_start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      do_wait_for_request(context_.options.header_timeout);
+    } else {
+      beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
+      stream_.async_handshake(
+          net::ssl::stream_base::server,
+          beast::bind_front_handler(&Session::on_handshake, this->shared_from_this()));
+    }
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) return close();  // not TLS, or a bad client: nothing to answer
+    do_wait_for_request(context_.options.header_timeout);
+  }
+
+  // Waits for the first byte of the next request with the keep-alive timeout, so that an idle
+  // connection can be closed by a stop, and a header that starts arriving gets the header
+  // timeout from its first byte.
+  void do_wait_for_request(std::chrono::milliseconds timeout) {
+    if (stop_requested_ || context_.stopping.load()) return close();
+    if (buffer_.size() > 0) return do_read_header();
+    waiting_for_request_ = true;
+    beast::get_lowest_layer(stream_).expires_after(timeout);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    waiting_for_request_ = false;
+    if (ec) return close();
+    buffer_.commit(bytes);
+    do_read_header();
+  }
+
+  void do_read_header() {
+    header_parser_.emplace();
+    header_parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(context_.options.max_header_bytes, UINT32_MAX)));
+    // The route decides the body's limit once the header is in (on_read_header).
+    header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    request_ = Request{};
+    request_.remote = remote_;
+    route_pattern_ = "unmatched";
+    method_text_ = "-";
+    body_bytes_ = 0;
+    beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *header_parser_,
+        beast::bind_front_handler(&Session::on_read_header, this->shared_from_this()));
+  }
+
+  void on_read_header(beast::error_code ec, std::size_t) {
+    started_ = Clock::now();
+    if (ec == bhttp::error::header_limit) {
+      return answer_and_close(error_response(431, "header_too_large",
+                                             "the request header is larger than " +
+                                                 std::to_string(context_.options.max_header_bytes) +
+                                                 " bytes; send fewer or shorter header fields"));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
+        ec == bhttp::error::partial_message) {
+      if (ec == beast::error::timeout) {
+        context_.log.note("closed a connection from " + log_escape(remote_) +
+                          ": the request header did not arrive within the header timeout");
+      }
+      return close();
+    }
+    if (ec) {
+      return answer_and_close(
+          error_response(400, "bad_request", "the request is not valid HTTP/1.1: " + ec.message()));
+    }
+
+    auto& header = header_parser_->get();
+    request_.method = method_of(header.method());
+    method_text_ = std::string(header.method_string());
+    request_.target = std::string(header.target());
+    int hosts = 0;
+    for (const auto& field : header) {
+      auto name_text = field.name_string();
+      auto name = lowercase(std::string_view(name_text.data(), name_text.size()));
+      hosts += name == "host";
+      auto [it, inserted] = request_.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    if (auto length = header_parser_->content_length()) request_.content_length = *length;
+    keep_alive_ = header_parser_->keep_alive();
+
+    // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host, and none has two.
+    if (hosts > 1 || (hosts == 0 && header.version() >= 11)) {
+      return answer_and_close(error_response(
+          400, "bad_request",
+          "the request has " + std::to_string(hosts) + " Host header fields; send exactly one"));
+    }
+    // RFC 9112 §6.3: Beast frames only a lone, lowercase `chunked`; with any other
+    // Transfer-Encoding it would take the body for the next request (request smuggling).
+    if (const std::string* coding = request_.header("transfer-encoding");
+        coding && !(header_parser_->chunked() && *coding == "chunked")) {
+      return answer_and_close(error_response(400, "bad_request",
+                                             "Transfer-Encoding " + wreg::quoted(*coding) +
+                                                 " is not supported; send the body with "
+                                                 "Content-Length or Transfer-Encoding: chunked"));
+    }
+
+    if (over_capacity_) {
+      context_.metrics.connection_refused();
+      return answer_and_close(error_response(
+          503, "unavailable", "the server has too many open connections; retry in a moment"));
+    }
+
+    auto matched = context_.router.match(request_);
+    if (auto* response = std::get_if<Response>(&matched)) return answer(std::move(*response));
+    auto& match = std::get<Router::Match>(matched);
+    route_pattern_ = match.pattern;
+    route_ = match.route;
+
+    if (route_->body == BodyKind::kStream) {
+      std::uint64_t limit = context_.options.max_body_bytes;
+      if (request_.content_length && *request_.content_length > limit) return too_large(limit);
+      Route::Opened opened = call_safely([&] { return route_->open(request_); });
+      if (auto* response = std::get_if<Response>(&opened)) return answer(std::move(*response));
+      consumer_ = std::move(std::get<std::unique_ptr<BodyConsumer>>(opened));
+      stream_parser_.emplace(std::move(*header_parser_));
+      header_parser_.reset();
+      stream_parser_->body_limit(limit);
+      stream_parser_->get().body().consumer = consumer_.get();
+      // Beast reads as much as the buffer has room for, up to 64 KiB: without room made here a
+      // 20 MiB upload arrived in 5,000 reads (and file writes) of 4 KiB.
+      buffer_.reserve(kStreamReadRoom);
+      return maybe_continue([this] { do_read_stream_body(); });
+    }
+
+    std::uint64_t limit = route_->body_limit;
+    if (request_.content_length && *request_.content_length > limit) return too_large(limit);
+    string_parser_.emplace(std::move(*header_parser_));
+    header_parser_.reset();
+    string_parser_->body_limit(limit);
+    maybe_continue([this] { do_read_string_body(); });
+  }
+
+  // `Expect: 100-continue` (RFC 9110 §10.1.1): the client waits for a go-ahead before sending
+  // the body, which it gets only now that the header has been accepted.
+  template <class Next>
+  void maybe_continue(Next next) {
+    const std::string* expect = request_.header("expect");
+    if (!expect || lowercase(*expect) != "100-continue") return next();
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                        header_version());
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    bhttp::async_write(
+        stream_, *interim,
+        [self = this->shared_from_this(), interim, next](beast::error_code ec, std::size_t) {
+          if (ec) return self->close();
+          next();
+        });
+  }
+
+  void do_read_string_body() {
+    if (string_parser_->is_done()) return on_string_body();
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    bhttp::async_read_some(stream_, buffer_, *string_parser_,
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec == bhttp::error::body_limit)
+                               return self->too_large(self->route_->body_limit);
+                             if (ec) return self->body_failed(ec);
+                             self->do_read_string_body();
+                           });
+  }
+
+  void on_string_body() {
+    request_.body = std::move(string_parser_->get().body());
+    body_bytes_ = request_.body.size();
+    answer(call_safely([&] { return route_->handle(request_); }));
+  }
+
+  void do_read_stream_body() {
+    if (stream_parser_->is_done()) return on_stream_body();
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    bhttp::async_read_some(stream_, buffer_, *stream_parser_,
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                             auto& body = self->stream_parser_->get().body();
+                             self->body_bytes_ = body.received;
+                             if (body.error) {
+                               self->consumer_.reset();
+                               return self->answer_and_close(error_response(*body.error));
+                             }
+                             if (ec == bhttp::error::body_limit) {
+                               self->consumer_.reset();
+                               return self->too_large(self->context_.options.max_body_bytes);
+                             }
+                             if (ec) return self->body_failed(ec);
+                             self->do_read_stream_body();
+                           });
+  }
+
+  void on_stream_body() {
+    buffer_.shrink_to_fit();  // an idle connection keeps no upload-sized buffer
+    auto consumer = std::move(consumer_);
+    answer(call_safely([&] { return consumer->finish(request_); }));
+  }
+
+  // The body stopped arriving (idle timeout) or the connection broke: there is no one to answer.
+  void body_failed(beast::error_code ec) {
+    consumer_.reset();
+    if (ec == beast::error::timeout) {
+      context_.log.note("closed a connection from " + log_escape(remote_) + " during " +
+                        log_escape(request_.path) +
+                        ": the request body stalled past the idle timeout");
+      record(408, 0, {});
+    } else if (ec != net::error::operation_aborted) {
+      answer_and_close(
+          error_response(400, "bad_request", "the request body is malformed: " + ec.message()));
+      return;
+    }
+    close();
+  }
+
+  void too_large(std::uint64_t limit) {
+    answer_and_close(error_response(
+        413, error_code_name(ErrorCode::kTooLarge),
+        "the request body is larger than this route's limit of " + std::to_string(limit) +
+            " bytes; ask the registry's operator to raise --max-body-size if it must be this big"));
+  }
+
+  template <class Handler>
+  auto call_safely(Handler handler) -> decltype(handler()) {
+    try {
+      return handler();
+    } catch (const std::exception& e) {
+      Response response = error_response(Error{ErrorCode::kInternal, e.what()});
+      return response;
+    }
+  }
+
+  void answer_and_close(Response response) {
+    keep_alive_ = false;
+    answer(std::move(response));
+  }
+
+  unsigned header_version() const {
+    if (header_parser_) return header_parser_->get().version();
+    if (string_parser_) return string_parser_->get().version();
+    if (stream_parser_) return stream_parser_->get().version();
+    return 11;
+  }
+
+  void answer(Response response) {
+    // A body that was not read stays in the socket: such a connection cannot carry another
+    // request.
+    bool body_unread = (header_parser_ && !header_parser_->is_done()) ||
+                       (string_parser_ && !string_parser_->is_done()) ||
+                       (stream_parser_ && !stream_parser_->is_done());
+    unsigned version = header_version();
+    header_parser_.reset();
+    string_parser_.reset();
+    stream_parser_.reset();
+    if (body_unread) keep_alive_ = false;
+    if (stop_requested_ || context_.stopping.load()) keep_alive_ = false;
+
+    status_ = response.status;
+    detail_ = std::move(response.log_detail);
+    bool head = request_.method == Method::kHead;
+
+    auto fill = [&](auto& message) {
+      message.result(static_cast<unsigned>(response.status));
+      message.version(version);
+      message.set(bhttp::field::server, "wreg/" WREG_VERSION);
+      for (const auto& [name, value] : response.headers) message.set(name, value);
+      message.keep_alive(keep_alive_);
+    };
+
+    if (response.file && !head) {
+      // The header through Beast, then the file's bytes straight from our buffer (send_file).
+      FileHandle file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (file.get() < 0) {
+        return answer(
+            error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
+                                                           std::string(std::strerror(errno))}));
+      }
+      auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
+      fill(*message);
+      message->content_length(response.file->length);
+      bytes_out_ = response.file->length;
+      file_ = std::move(file);
+      file_offset_ = response.file->offset;
+      file_remaining_ = response.file->length;
+      return do_write(message);
+    }
+    if (head || response.status == 304 || response.status == 204) {
+      auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
+      fill(*message);
+      if (response.status != 304 && response.status != 204) {
+        message->content_length(response.body_size());
+      }
+      bytes_out_ = 0;
+      return do_write(message);
+    }
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+    fill(*message);
+    bytes_out_ = response.body.size();
+    message->body() = std::move(response.body);
+    message->prepare_payload();
+    do_write(message);
+  }
+
+  // Writes piece by piece, restarting the idle timeout for each piece, so a slow reader of a
+  // large blob is not cut off while a stalled one is.
+  template <class Message>
+  void do_write(std::shared_ptr<Message> message) {
+    using Serializer = bhttp::serializer<false, typename Message::body_type>;
+    auto serializer = std::make_shared<Serializer>(*message);
+    write_step(std::move(message), std::move(serializer));
+  }
+
+  template <class Message, class Serializer>
+  void write_step(std::shared_ptr<Message> message, std::shared_ptr<Serializer> serializer) {
+    if (serializer->is_done()) return on_write();
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    auto& ser = *serializer;
+    bhttp::async_write_some(
+        stream_, ser,
+        [self = this->shared_from_this(), message = std::move(message),
+         serializer = std::move(serializer)](beast::error_code ec, std::size_t) mutable {
+          if (ec) {
+            self->record(self->status_, 0, {});
+            return self->close();
+          }
+          self->write_step(std::move(message), std::move(serializer));
+        });
+  }
+
+  // Sends [file_offset_, file_offset_ + file_remaining_) of file_ in kFileChunk pieces, each
+  // with the idle timeout, then finishes the response.
+  void send_file() {
+    if (file_remaining_ == 0) {
+      file_.reset();
+      return on_write();
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      // Plain TCP: sendfile(2) as much as the socket takes without waiting; when it is full, one
+      // buffered chunk below waits for room, with the idle timeout, and the next call goes back to
+      // sendfile.
+      auto& socket = beast::get_lowest_layer(stream_).socket();
+      beast::error_code ec;
+      if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+      while (!ec && file_remaining_ > 0) {
+        auto offset = static_cast<off_t>(file_offset_);
+        const ssize_t sent = ::sendfile(
+            socket.native_handle(), file_.get(), &offset,
+            static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, 1u << 30)));
+        if (sent > 0) {
+          file_offset_ += static_cast<std::uint64_t>(sent);
+          file_remaining_ -= static_cast<std::uint64_t>(sent);
+          continue;
+        }
+        if (sent < 0 && errno == EINTR) continue;
+        break;  // EAGAIN: the socket is full; anything else the buffered path meets and reports
+      }
+      if (file_remaining_ == 0) {
+        file_.reset();
+        return on_write();
+      }
+    }
+    if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, kFileChunk));
+    ssize_t got = 0;
+    do {
+      got = ::pread(file_.get(), file_buffer_.get(), want, static_cast<off_t>(file_offset_));
+    } while (got < 0 && errno == EINTR);
+    if (got <= 0) {
+      // The header is out, so there is no answer left to give: log it and cut the connection,
+      // which the client sees as a short body.
+      context_.log.note("could not read a stored blob while sending it to " + log_escape(remote_) +
+                        ": " + (got < 0 ? std::string(std::strerror(errno)) : "it is shorter"));
+      file_.reset();
+      record(status_, 0, {});
+      return close();
+    }
+    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
+    net::async_write(stream_, net::buffer(file_buffer_.get(), static_cast<std::size_t>(got)),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
+                       if (ec) {
+                         self->file_.reset();
+                         self->record(self->status_, 0, {});
+                         return self->close();
+                       }
+                       self->file_offset_ += sent;
+                       self->file_remaining_ -= sent;
+                       self->send_file();
+                     });
+  }
+
+  void on_write() {
+    if (file_.get() >= 0) return send_file();
+    record(status_, bytes_out_, detail_);
+    route_ = nullptr;
+    consumer_.reset();
+    if (!keep_alive_) return close();
+    do_wait_for_request(context_.options.keep_alive_timeout);
+  }
+
+  void record(int status, std::uint64_t bytes_out, std::string_view detail) {
+    auto duration = Clock::now() - started_;
+    std::string_view path = !request_.path.empty()     ? std::string_view(request_.path)
+                            : !request_.target.empty() ? std::string_view(request_.target)
+                                                       : std::string_view("-");
+    context_.log.write(
+        AccessRecord{remote_, method_text_, path, status, bytes_out, duration, detail});
+    context_.metrics.record(route_pattern_, method_text_, status, duration, body_bytes_, bytes_out);
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    consumer_.reset();
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      beast::error_code ec;
+      lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+      // Read (and drop) what the client still sends for a moment, so that closing with unread
+      // data does not reset the connection before the client has read our answer.
+      lowest.expires_after(std::chrono::milliseconds(500));
+      drain();
+    } else {
+      lowest.expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      });
+    }
+  }
+
+  void drain() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    drain_buffer_.resize(16 * 1024);
+    lowest.async_read_some(
+        net::buffer(drain_buffer_),
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t bytes) {
+          self->drained_ += bytes;
+          if (ec || self->drained_ > kDrainBytes) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->stream_).socket().close(ignored);
+            return;
+          }
+          self->drain();
+        });
+  }
+
+  Stream stream_;
+  ServerContext& context_;
+  const bool over_capacity_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+
+  // One of the three parsers is live at a time: the header's, then the body's (Beast's
+  // "change body type" pattern).
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> string_parser_;
+  std::optional<bhttp::request_parser<ConsumerBody>> stream_parser_;
+
+  Request request_;
+  std::string method_text_;
+  std::string route_pattern_ = "unmatched";
+  const Route* route_ = nullptr;
+  std::unique_ptr<BodyConsumer> consumer_;
+  Clock::time_point started_ = Clock::now();
+  std::uint64_t body_bytes_ = 0;
+  std::uint64_t bytes_out_ = 0;
+  int status_ = 0;
+  std::string detail_;
+  bool keep_alive_ = true;
+  bool waiting_for_request_ = false;
+  bool stop_requested_ = false;
+  bool closed_ = false;
+  FileHandle file_;  // a blob being sent after its header
+  std::uint64_t file_offset_ = 0;
+  std::uint64_t file_remaining_ = 0;
+  std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once this connection sent a blob
+  std::vector<char> drain_buffer_;
+  std::uint64_t drained_ = 0;
+};
+
+}  // namespace wreg::http::session_detail
