@@ -18,13 +18,16 @@ using wreg::Manifest;
 using wreg::PackageName;
 using wreg::VersionReq;
 
+// Lines without their break (`\n` or `\r\n`): the editor ends a last line that has no break with
+// the file's kind of break, which keeps that line.
 std::vector<std::string_view> lines_of(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t begin = 0;
   while (true) {
     auto newline = text.find('\n', begin);
-    lines.push_back(
-        text.substr(begin, newline == std::string_view::npos ? newline : newline - begin));
+    auto line = text.substr(begin, newline == std::string_view::npos ? newline : newline - begin);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    lines.push_back(line);
     if (newline == std::string_view::npos) return lines;
     begin = newline + 1;
   }
