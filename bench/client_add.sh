@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Client benchmark (issue 6): `wreg add wasi:http@0.2.8` against a local wreg-server, with a cold
 # cache (fresh $XDG_CACHE_HOME) and a warm one (same cache, fresh project folder). Prints the
-# median and best wall time of RUNS runs each, and the requests the server answered per run
-# (counted from its access log, one line per request).
+# median and best wall time of RUNS runs each, the median CPU time (user + system), the requests
+# the server answered per run (counted from its access log, one line per request), and the
+# ratio to a reference measured in the same run (`wreg --version`, the cost of starting wreg).
 #
 #   bench/client_add.sh [BUILD_DIR] [RUNS]     # defaults: build, 10
 #
@@ -41,28 +42,50 @@ for file in "$fixtures"/wasi-*.wasm; do
   WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache "$wreg" --quiet publish "$file" >/dev/null
 done
 
-# run_once CACHE_DIR: one add in a fresh project; prints "milliseconds requests".
-run_once() {
-  local project
-  project=$(mktemp -d "$work/project.XXXXXX")
-  local before after start end
-  before=$(wc -l <"$work/access.log")
+# timed COMMAND...: runs it; prints "wall_ms cpu_ms" (cpu: user + system of the command and its
+# children, from bash's `time`, which is steadier than wall time on a busy machine).
+timed() {
+  local start end cpu TIMEFORMAT='%3U %3S'
   start=$(date +%s%N)
-  (cd "$project" && XDG_CACHE_HOME=$1 "$wreg" --quiet add wasi:http@0.2.8 >/dev/null)
+  cpu=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
   end=$(date +%s%N)
-  after=$(wc -l <"$work/access.log")
-  awk -v s="$start" -v e="$end" -v r=$((after - before)) 'BEGIN { printf "%.1f %d\n", (e - s) / 1e6, r }'
+  awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN { split(c, p, " ");
+    printf "%.1f %.1f\n", (e - s) / 1e6, (p[1] + p[2]) * 1000 }'
 }
 
-summary() {  # reads "ms requests" lines; prints median, best, requests of the first run
-  sort -n | awk '{ t[NR] = $1; r[NR] = $2 } END {
-    m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-    printf "median %.1f ms, best %.1f ms, %d requests per run (%d runs)\n", m, t[1], r[1], NR }'
+# run_once CACHE_DIR: one add in a fresh project; prints "wall_ms requests cpu_ms".
+run_once() {
+  local project before after times
+  project=$(mktemp -d "$work/project.XXXXXX")
+  before=$(wc -l <"$work/access.log")
+  times=$(cd "$project" && XDG_CACHE_HOME=$1 timed "$wreg" --quiet add wasi:http@0.2.8)
+  after=$(wc -l <"$work/access.log")
+  read -r wall cpu <<<"$times"
+  echo "$wall $((after - before)) $cpu"
 }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# summary LABEL: reads run_once lines; prints medians, the best wall time and the ratio of the
+# median wall time to the reference below.
+summary() {
+  local lines
+  lines=$(cat)
+  local wall cpu best requests
+  wall=$(awk '{ print $1 }' <<<"$lines" | median)
+  cpu=$(awk '{ print $3 }' <<<"$lines" | median)
+  best=$(awk '{ print $1 }' <<<"$lines" | sort -n | head -1)
+  requests=$(head -1 <<<"$lines" | awk '{ print $2 }')
+  awk -v l="$1" -v w="$wall" -v c="$cpu" -v b="$best" -v r="$requests" -v ref="$reference" \
+    -v n="$runs" 'BEGIN { printf "%s median %.1f ms (%.1fx wreg --version), best %.1f ms, cpu %.1f ms, %d requests per run (%d runs)\n", l, w, w / ref, b, c, r, n }'
+}
+
+# The reference, measured in the same run: a process that does nothing but start (`wreg
+# --version`), so the figures above can be read as "so many start-ups".
+reference=$(for _ in $(seq "$runs"); do timed "$wreg" --version | awk '{ print $1 }'; done | median)
 
 echo "wreg add wasi:http@0.2.8 against $WREG_REGISTRY (7 packages in the closure)"
-printf "cold cache: "
-for i in $(seq "$runs"); do run_once "$work/cold-cache-$i"; done | summary
+echo "reference: wreg --version median $reference ms"
+for i in $(seq "$runs"); do run_once "$work/cold-cache-$i"; done | summary "cold cache:"
 run_once "$work/warm-cache" >/dev/null
-printf "warm cache: "
-for _ in $(seq "$runs"); do run_once "$work/warm-cache"; done | summary
+for _ in $(seq "$runs"); do run_once "$work/warm-cache"; done | summary "warm cache:"

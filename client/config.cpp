@@ -142,6 +142,22 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
     if (!url) return config_error(config_path, url.error().message);
     config.registry_ = *url;
   }
+  if (auto* node = table->get("ca_file")) {
+    auto text = node->value<std::string>();
+    if (!text || text->empty()) return config_error(config_path, "ca_file must be a file name");
+    config.ca_file_ = env.config_dir / *text;  // an absolute name stays as it is
+    auto pem = read_file(config.ca_file_);
+    if (!pem) {
+      return config_error(config_path, "cannot load ca_file " + config.ca_file_.string() + ": " +
+                                           (pem.error().code == ErrorCode::kNotFound
+                                                ? std::string("it does not exist")
+                                                : pem.error().message));
+    }
+    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return config_error(config_path, "cannot load ca_file " + config.ca_file_.string() +
+                                           ": it holds no PEM certificate");
+    }
+  }
   if (auto* namespaces = (*table)["namespaces"].as_table()) {
     for (const auto& [key, node] : *namespaces) {
       if (auto ok = check_label(key.str(), "namespace"); !ok) {

@@ -4,6 +4,7 @@
 //   1. the built-in default registry, http://127.0.0.1:8080 (what deploy/run.sh starts);
 //   2. $XDG_CONFIG_HOME/wreg/config.toml:
 //        registry = "https://wreg.example.com"      # the default registry
+//        ca_file = "/etc/wreg/private-ca.pem"       # also trust this CA (PEM) for https://
 //        [namespaces]
 //        toolsku = "https://internal.example.com"   # packages of one namespace live elsewhere
 //   3. WREG_REGISTRY, then 4. `--registry URL`: either one sends every package to that registry
@@ -12,6 +13,9 @@
 //        [registries."https://wreg.example.com"]
 //        token = "..."
 // and from WREG_TOKEN, which belongs to the default registry of this run (item 2-4 above).
+// ca_file adds certificates to the system store (OpenSSL's default paths, which also honour
+// SSL_CERT_FILE and SSL_CERT_DIR); verification itself is never off. A relative path is taken from
+// the config folder.
 // A token is only ever handed out for the registry URL it was stored with, so a per-namespace
 // registry never sees another registry's token. Tokens are never printed.
 //
@@ -58,12 +62,15 @@ class Config {
   const std::string& registry_for(const PackageName& name) const;
   // The token for `registry` (a normalized URL), if any.
   std::optional<std::string> token_for(const std::string& registry) const;
+  // config.toml's ca_file, checked to hold a PEM certificate; empty when not set.
+  const std::filesystem::path& ca_file() const { return ca_file_; }
 
  private:
   std::string registry_;
   bool registry_forced_ = false;                             // WREG_REGISTRY or --registry given
   std::map<std::string, std::string> namespace_registries_;  // namespace -> URL
   std::map<std::string, std::string> tokens_;                // URL -> token
+  std::filesystem::path ca_file_;
 };
 
 // Stores `token` for `registry` in credentials.toml (created with mode 0600; other registries'

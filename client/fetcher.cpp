@@ -117,6 +117,7 @@ Result<RegistryClient*> Fetcher::client(const std::string& registry) {
   RegistryClientOptions client_options = options_.client_template;
   client_options.registry = registry;
   client_options.token = config_.token_for(registry);
+  client_options.ca_file = config_.ca_file();
   client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
   auto made = RegistryClient::create(std::move(client_options));
   if (!made) return std::move(made).error();
@@ -258,8 +259,18 @@ Result<std::string> Fetcher::blob(const BlobRequest& request) {
 
 std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& requests) {
   std::vector<std::optional<Result<std::string>>> slots(requests.size());
-  parallel_for(requests.size(), options_.parallelism,
-               [&](std::size_t i) { slots[i].emplace(blob(requests[i])); });
+  // Cached blobs are read and re-hashed here: a few small files cost less than starting threads.
+  // Only the misses go to the registry in parallel.
+  std::vector<std::size_t> misses;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (auto cached = cache_.blob(requests[i].digest)) {
+      slots[i].emplace(std::move(*cached));
+    } else {
+      misses.push_back(i);
+    }
+  }
+  parallel_for(misses.size(), options_.parallelism,
+               [&](std::size_t k) { slots[misses[k]].emplace(blob(requests[misses[k]])); });
   std::vector<Result<std::string>> results;
   results.reserve(requests.size());
   for (auto& slot : slots) results.push_back(std::move(*slot));

@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -244,7 +245,8 @@ struct RegistryClient::Impl {
     std::vector<tcp::endpoint> endpoints;
     beast::error_code ec;
     auto literal = asio::ip::make_address(url.host, ec);
-    if (!ec) {
+    const bool ip_literal = !ec;
+    if (ip_literal) {
       endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(url.port)));
     } else {
       tcp::resolver resolver(c.ioc);
@@ -263,16 +265,31 @@ struct RegistryClient::Impl {
     if (ec) return failure(ec);
     c.lowest().socket().set_option(tcp::no_delay(true), ec);
     if (url.tls) {
-      if (!SSL_set_tlsext_host_name(c.tls->native_handle(), url.host.c_str())) {
+      // OpenSSL checks the name during the chain's verification, so a mismatch is reported with
+      // the chain's other reasons. An IP literal is matched against the certificate's IP
+      // addresses and sent without SNI (RFC 6066 allows only host names there).
+      SSL* handle = c.tls->native_handle();
+      int set = !ip_literal
+                    ? SSL_set_tlsext_host_name(handle, url.host.c_str()) &&
+                          SSL_set1_host(handle, url.host.c_str())
+                    : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), url.host.c_str());
+      if (set != 1) {
         return AttemptFailure{
             fail(ErrorCode::kIo, "cannot set the TLS server name for " + options.registry), false,
             true};
       }
-      c.tls->set_verify_callback(ssl::host_name_verification(url.host));
       c.lowest().expires_after(options.connect_timeout);
       ec = run(c.ioc,
                [&](auto handler) { c.tls->async_handshake(ssl::stream_base::client, handler); });
-      if (ec) return failure(ec);
+      if (ec) {
+        auto failed = failure(ec);
+        long verdict = SSL_get_verify_result(handle);
+        if (verdict != X509_V_OK) {
+          failed.error.message += std::string(" (") + X509_verify_cert_error_string(verdict) +
+                                  "); to trust a private CA, set ca_file in wreg's config.toml";
+        }
+        return failed;
+      }
     }
     c.connected = true;
     return std::nullopt;
@@ -427,12 +444,16 @@ Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOpt
     try {
       impl->tls_context = std::make_unique<ssl::context>(ssl::context::tls_client);
       impl->tls_context->set_default_verify_paths();
+      if (!options.ca_file.empty()) impl->tls_context->load_verify_file(options.ca_file.string());
       impl->tls_context->set_verify_mode(ssl::verify_peer);
       impl->tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                                      ssl::context::no_tlsv1_1);
     } catch (const boost::system::system_error& e) {
-      return fail(ErrorCode::kIo, std::string("cannot set up TLS: ") + e.what());
+      return fail(ErrorCode::kIo,
+                  std::string("cannot set up TLS") +
+                      (options.ca_file.empty() ? "" : " with ca_file " + options.ca_file.string()) +
+                      ": " + e.what());
     }
   }
   impl->options = std::move(options);

@@ -2,7 +2,9 @@
 //
 // How it talks: Boost.Beast over plain TCP or TLS (OpenSSL). TLS verifies the server's
 // certificate chain against the system store (OpenSSL's default paths, so SSL_CERT_FILE and
-// SSL_CERT_DIR work) and its host name; there is no switch to turn that off. Connections are
+// SSL_CERT_DIR work) plus `ca_file` when given, and its host name or IP address; there is no
+// switch to turn that off. A failed verification names OpenSSL's reason (`certificate verify
+// failed (self-signed certificate)`) and how to trust a private CA. Connections are
 // kept alive and reused across the requests of one command; at most `max_connections` are open
 // at once, which bounds parallel downloads. Every step (resolve, connect, handshake, write, read)
 // has a deadline. A request that fails on the connection (refused, reset, timed out, closed
@@ -21,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,6 +43,7 @@ using TransferProgress = std::function<void(std::uint64_t done, std::uint64_t to
 struct RegistryClientOptions {
   std::string registry;  // a normalized URL (config.h), e.g. http://127.0.0.1:8080
   std::optional<std::string> token;
+  std::filesystem::path ca_file;  // PEM certificates trusted besides the system store
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds io_timeout{60'000};  // per read or write step
   int max_attempts = 3;

@@ -124,6 +124,31 @@ TEST_F(ConfigTest, BadConfigNamesFileAndKey) {
       << broken.error().message;
 }
 
+TEST_F(ConfigTest, CaFileIsTakenFromTheConfigFolderAndChecked) {
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_TRUE(config->ca_file().empty());
+
+  write_config("ca_file = \"ca.pem\"\n");
+  auto missing = Config::load(env_, std::nullopt);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().message,
+            (env_.config_dir / "config.toml").string() + ": cannot load ca_file " +
+                (env_.config_dir / "ca.pem").string() + ": it does not exist");
+
+  ASSERT_TRUE(write_file_atomically(env_.config_dir / "ca.pem", "not a certificate\n"));
+  auto not_pem = Config::load(env_, std::nullopt);
+  ASSERT_FALSE(not_pem.has_value());
+  EXPECT_NE(not_pem.error().message.find("holds no PEM certificate"), std::string::npos);
+
+  ASSERT_TRUE(write_file_atomically(env_.config_dir / "ca.pem",
+                                    "-----BEGIN CERTIFICATE-----\nAA==\n-----END "
+                                    "CERTIFICATE-----\n"));
+  auto loaded = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+  EXPECT_EQ(loaded->ca_file(), env_.config_dir / "ca.pem");
+}
+
 TEST(RegistryUrlTest, NormalizesAndRefuses) {
   struct Case {
     const char* input;
