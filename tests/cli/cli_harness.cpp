@@ -1,150 +1,153 @@
 #include "tests/cli/cli_harness.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <chrono>
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace wreg::cli_test {
-namespace {
 
-int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
-
-// fork + exec with everything prepared before the fork, so the child only calls
-// async-signal-safe functions.
-pid_t spawn(const std::string& program, const std::vector<std::string>& args,
-            const std::vector<std::string>& env, const std::filesystem::path& cwd,
-            const std::filesystem::path& in, const std::filesystem::path& out,
-            const std::filesystem::path& err) {
-  std::vector<std::string> argv_text{program};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text = env;
-  std::vector<char*> envp;
-  for (auto& entry : env_text) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::string cwd_text = cwd.string();
-  std::string in_text = in.string();
-  std::string out_text = out.string();
-  std::string err_text = err.string();
-
-  pid_t pid = ::fork();
-  if (pid != 0) return pid;
-  int in_fd = ::open(in_text.c_str(), O_RDONLY);
-  int out_fd = ::open(out_text.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  int err_fd = ::open(err_text.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0 || ::chdir(cwd_text.c_str()) != 0) ::_exit(127);
-  ::dup2(in_fd, 0);
-  ::dup2(out_fd, 1);
-  ::dup2(err_fd, 2);
-  ::execve(argv[0], argv.data(), envp.data());
-  ::_exit(127);
+const std::filesystem::path& fixtures() {
+  static const std::filesystem::path path = WREG_TEST_FIXTURES;
+  return path;
 }
 
-}  // namespace
-
-TempDir::TempDir(const std::string& label) {
-  static std::atomic<unsigned> counter{0};
-  path_ = std::filesystem::temp_directory_path() /
-          (label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string read_bytes(const std::filesystem::path& path) { return testing::file_bytes(path); }
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << bytes;
 }
 
-RunResult run(const std::string& program, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
-              const std::string& input) {
-  TempDir io("wreg-cli-io");
-  write_bytes(io.path() / "in", input);
-  std::vector<std::string> env_list;
-  const char* path = std::getenv("PATH");
-  env_list.push_back(std::string("PATH=") + (path ? path : "/usr/bin:/bin"));
-  for (const auto& [key, value] : env) env_list.push_back(key + "=" + value);
-  RunResult result;
-  pid_t pid =
-      spawn(program, args, env_list, cwd, io.path() / "in", io.path() / "out", io.path() / "err");
-  if (pid < 0) return result;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  result.status = exit_status_of(status);
-  result.out = read_bytes(io.path() / "out");
-  result.err = read_bytes(io.path() / "err");
+std::string describe(const CommandResult& result) {
+  return "exit " + std::to_string(result.exit_status) + "\nstdout:\n" + result.out + "stderr:\n" +
+         result.err;
+}
+
+Registry::Registry(std::vector<std::string> server_args, std::string scheme)
+    : scheme_(std::move(scheme)), server_(dir_.path() / "data", std::move(server_args)) {}
+
+bool Registry::start() {
+  auto data = (dir_.path() / "data").string();
+  // The data dir is made by the first admin command; a namespace nobody uses costs nothing.
+  if (!ensure_namespace("cli-test")) return false;
+  token_ = testing::create_token(data, {"--admin"});
+  if (token_.empty()) {
+    error_ = "cannot create an admin token";
+    return false;
+  }
+  if (!server_.start()) {
+    error_ = "wreg-server did not start:\n" + server_.log();
+    return false;
+  }
+  return true;
+}
+
+bool Registry::ensure_namespace(const std::string& ns) {
+  if (namespaces_.count(ns) != 0) return true;
+  auto created = testing::run_server_command(
+      {"namespace", "create", "--data", (dir_.path() / "data").string(), ns});
+  if (created.exit_status != 0) {
+    error_ = "cannot create namespace " + ns + ":\n" + describe(created);
+    return false;
+  }
+  namespaces_.insert(ns);
+  return true;
+}
+
+CommandResult Registry::setup_once(const std::vector<std::string>& args) {
+  auto it = setup_done_.find(args);
+  if (it != setup_done_.end()) return it->second;
+  User admin(url());
+  auto result = admin.wreg(args, admin.home(), token_);
+  if (result.exit_status == 0) setup_done_.emplace(args, result);
   return result;
 }
 
-Server::Server(std::filesystem::path data) : data_(std::move(data)) {}
-
-Server::~Server() { stop(); }
-
-bool Server::start() {
-  auto port_file = run_dir_.path() / "port";
-  std::filesystem::remove(port_file);
-  std::vector<std::string> env;
-  pid_ = spawn(WREG_SERVER_BINARY,
-               {"serve", "--data", data_.string(), "--listen", "127.0.0.1:0", "--port-file",
-                port_file.string()},
-               env, run_dir_.path(), "/dev/null", run_dir_.path() / "stdout",
-               run_dir_.path() / "stderr");
-  if (pid_ < 0) return false;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = read_bytes(port_file);
-    if (!text.empty() && text.back() == '\n') {
-      port_ = static_cast<std::uint16_t>(std::stoi(text));
-      return true;
-    }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+std::string Registry::url() const {
+  return scheme_ + "://" + (scheme_ == "https" ? "localhost" : "127.0.0.1") + ":" +
+         std::to_string(server_.port());
 }
 
-void Server::stop() {
-  if (pid_ < 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  pid_ = -1;
+namespace {
+
+std::string& shared_error() {
+  static std::string error;
+  return error;
 }
 
-std::string Server::log() const { return read_bytes(run_dir_.path() / "stderr"); }
+std::unique_ptr<Registry> start_shared() {
+  auto registry = std::make_unique<Registry>();
+  if (!registry->start() || !registry->ensure_namespace("wasi") ||
+      !registry->ensure_namespace("toolsku")) {
+    shared_error() = registry->error();
+    return nullptr;
+  }
+  // Published four at a time: each is its own wreg process, and most cases pay for this.
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(fixtures() / "packages")) {
+    if (entry.path().extension() == ".wasm") files.push_back(entry.path());
+  }
+  std::vector<CommandResult> results(files.size());
+  std::atomic<std::size_t> next{0};
+  User admin(registry->url());
+  auto publish = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      results[i] = admin.wreg({"publish", files[i].string()}, admin.home(), registry->token());
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back(publish);
+  for (auto& thread : threads) thread.join();
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (results[i].exit_status != 0) {
+      shared_error() = "cannot publish " + files[i].string() + ":\n" + describe(results[i]);
+      return nullptr;
+    }
+  }
+  return registry;
+}
+
+}  // namespace
+
+Registry* shared_registry() {
+  static std::unique_ptr<Registry> registry = start_shared();
+  return registry.get();
+}
+
+std::string shared_registry_error() { return shared_error(); }
+
+User::User(std::string registry_url)
+    : config_(dir_.path() / "config"), registry_url_(std::move(registry_url)) {}
+
+std::map<std::string, std::string> User::env(
+    const std::optional<std::string>& token,
+    const std::map<std::string, std::string>& extra) const {
+  std::map<std::string, std::string> vars{
+      {"HOME", (dir_.path() / "home").string()},
+      {"XDG_CONFIG_HOME", config_.string()},
+      {"XDG_CACHE_HOME", (dir_.path() / "cache").string()},
+      {"WREG_REGISTRY", registry_url_},
+  };
+  if (token) vars["WREG_TOKEN"] = *token;
+  for (const auto& [key, value] : extra) {
+    if (value.empty()) {
+      vars.erase(key);
+    } else {
+      vars[key] = value;
+    }
+  }
+  return vars;
+}
+
+CommandResult User::wreg(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                         const std::optional<std::string>& token, const std::string& input,
+                         const std::map<std::string, std::string>& extra) const {
+  testing::RunOptions options;
+  options.env = env(token, extra);
+  options.cwd = cwd;
+  options.input = input;
+  return testing::run_command(WREG_BINARY, args, options);
+}
 
 }  // namespace wreg::cli_test

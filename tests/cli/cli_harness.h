@@ -1,66 +1,98 @@
-// Drives the real binaries for the CLI integration tests: a wreg-server on 127.0.0.1 port 0
-// with a temp data dir, and wreg runs with their own HOME / XDG dirs, working folder and
-// standard input. No fixed ports, no sleeps but the bounded poll of the server's port file.
+// What the CLI tests add to tests/integration/server_process.h: a registry (the real
+// wreg-server on 127.0.0.1 port 0 with a temp data dir, namespaces made on demand, one admin
+// token), a user of the real wreg with their own HOME / XDG dirs, and the process-wide registry
+// that the case folders and most C++ cases share (each case in its own namespace, so sharing
+// never lets one case see another's packages).
 #pragma once
 
-#include <sys/types.h>
-
-#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "tests/integration/server_process.h"
+
 namespace wreg::cli_test {
 
-struct RunResult {
-  int status = -1;  // exit status; -1 when killed by a signal or not started
-  std::string out;
-  std::string err;
-};
+using testing::CommandResult;
+using testing::TempDir;
 
-// A fresh directory under the system temp dir, removed by the destructor.
-class TempDir {
- public:
-  explicit TempDir(const std::string& label = "wreg-cli");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Runs `program args...` in `cwd` with exactly `env` as its environment (plus PATH), feeding it
-// `input` on standard input; captures standard output and error.
-RunResult run(const std::string& program, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
-              const std::string& input = "");
+// The fixture folder (tests/fixtures).
+const std::filesystem::path& fixtures();
 
 std::string read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 
-// wreg-server serve on 127.0.0.1:0; stop() or the destructor sends SIGTERM and waits.
-class Server {
- public:
-  explicit Server(std::filesystem::path data);
-  ~Server();
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
+// "exit N", stdout and stderr, for failure messages.
+std::string describe(const CommandResult& result);
 
-  // Starts it and waits (bounded) for the port file. False when it exits or never listens.
+// A wreg-server with a temp data dir. `server_args` are added to `serve` (e.g. --tls-cert).
+class Registry {
+ public:
+  explicit Registry(std::vector<std::string> server_args = {}, std::string scheme = "http");
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Starts the server and makes the admin token. False with the reason in `error()`.
   bool start();
-  void stop();
-  std::uint16_t port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::string log() const;
+  void stop() { server_.stop(); }
+  // Creates `ns` once (later calls do nothing). False with the reason in `error()`.
+  bool ensure_namespace(const std::string& ns);
+  // Runs `wreg args...` with the admin token once per distinct `args` (later calls return the
+  // first result): publishing the same fixture for many cases costs one upload.
+  CommandResult setup_once(const std::vector<std::string>& args);
+
+  std::string url() const;
+  const std::string& token() const { return token_; }
+  const std::string& error() const { return error_; }
+  std::string log() const { return server_.log(); }
 
  private:
-  std::filesystem::path data_;
-  TempDir run_dir_{"wreg-cli-server"};
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
+  TempDir dir_;
+  std::string scheme_;
+  testing::ServerProcess server_;
+  std::string token_;
+  std::string error_;
+  std::set<std::string> namespaces_;
+  std::map<std::vector<std::string>, CommandResult> setup_done_;
+};
+
+// The registry every test in this process may share, started on first use with the namespaces
+// wasi and toolsku and every WIT package of tests/fixtures/packages published. Null (with the
+// reason in `shared_registry_error()`) when it cannot start.
+Registry* shared_registry();
+std::string shared_registry_error();
+
+// Someone running wreg: their own HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME (so a cold cache),
+// WREG_REGISTRY pointing at `registry_url`.
+class User {
+ public:
+  explicit User(std::string registry_url);
+  User(const User&) = delete;
+  User& operator=(const User&) = delete;
+
+  // The environment of a run: the variables above, plus WREG_TOKEN when `token` is set, plus
+  // `extra` (an empty value removes a variable).
+  std::map<std::string, std::string> env(
+      const std::optional<std::string>& token = std::nullopt,
+      const std::map<std::string, std::string>& extra = {}) const;
+  // Runs the real wreg in `cwd`.
+  CommandResult wreg(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                     const std::optional<std::string>& token = std::nullopt,
+                     const std::string& input = "",
+                     const std::map<std::string, std::string>& extra = {}) const;
+
+  const std::filesystem::path& home() const { return dir_.path(); }
+  const std::filesystem::path& config_dir() const { return config_; }
+  const std::string& registry_url() const { return registry_url_; }
+
+ private:
+  TempDir dir_;
+  std::filesystem::path config_;
+  std::string registry_url_;
 };
 
 }  // namespace wreg::cli_test

@@ -26,20 +26,29 @@ std::string read_file(const std::filesystem::path& path) {
   return out.str();
 }
 
-// Spawns the binary with stdout and stderr redirected to files.
+// Spawns the binary with stdout and stderr redirected to files; standard input from `in` when
+// given, the working folder `cwd` when given, and `env` as the whole environment when given.
 pid_t spawn(const std::string& program, const std::vector<std::string>& args,
-            const std::filesystem::path& out, const std::filesystem::path& err) {
+            const std::filesystem::path& out, const std::filesystem::path& err,
+            const std::filesystem::path& in = {}, const std::filesystem::path& cwd = {},
+            const std::vector<std::string>* env = nullptr) {
   std::vector<std::string> argv_text{program};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& arg : argv_text) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_text = env ? *env : std::vector<std::string>{};
+  std::vector<char*> envp;
+  for (auto& entry : env_text) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  if (!in.empty()) posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env ? envp.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }
@@ -96,9 +105,25 @@ TempDir::~TempDir() {
 }
 
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args) {
+  return run_command(program, args, RunOptions{});
+}
+
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
+                          const RunOptions& options) {
   TempDir dir;
   CommandResult result;
-  pid_t pid = spawn(program, args, dir.path() / "out", dir.path() / "err");
+  {
+    std::ofstream in(dir.path() / "in", std::ios::binary);
+    in << options.input;
+  }
+  std::vector<std::string> env;
+  if (options.env) {
+    const char* path = std::getenv("PATH");
+    env.push_back(std::string("PATH=") + (path ? path : "/usr/bin:/bin"));
+    for (const auto& [key, value] : *options.env) env.push_back(key + "=" + value);
+  }
+  pid_t pid = spawn(program, args, dir.path() / "out", dir.path() / "err", dir.path() / "in",
+                    options.cwd, options.env ? &env : nullptr);
   if (pid < 0) return result;
   int status = 0;
   ::waitpid(pid, &status, 0);

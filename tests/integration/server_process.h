@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,15 @@ struct CommandResult {
 
 // Runs `program args...` to completion, capturing stdout and stderr.
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args);
+// How run_command() below starts a program.
+struct RunOptions {
+  // The whole environment (plus PATH) when set; the test's own environment otherwise.
+  std::optional<std::map<std::string, std::string>> env;
+  std::filesystem::path cwd;  // the working folder; empty: the test's own
+  std::string input;          // standard input
+};
+CommandResult run_command(const std::string& program, const std::vector<std::string>& args,
+                          const RunOptions& options);
 // run_command() of the wreg-server binary.
 CommandResult run_server_command(const std::vector<std::string>& args);
 
