@@ -259,6 +259,13 @@ Result<VersionReq> VersionReq::parse(std::string_view text) {
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
+  // The canonical text (`^` on bare versions, ", " between comparators) is what wreg writes to
+  // wreg.toml and wreg.lock, so it must parse back too: a terse input under the limit can spell
+  // out past it (found by tests/fuzz/version_req_fuzz.cpp).
+  if (req.to_string().size() > kMaxLength) {
+    return invalid(text, "longer than " + std::to_string(kMaxLength) +
+                             " characters once written out as ^1.2, ^3.4");
+  }
   return req;
 }
 

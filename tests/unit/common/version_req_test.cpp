@@ -172,5 +172,16 @@ TEST(VersionReqTest, RefusesOverlongText) {
   EXPECT_NE(parsed.error().message.find("longer than"), std::string::npos);
 }
 
+TEST(VersionReqTest, RefusesTextWhoseCanonicalFormIsOverlong) {
+  // Every accepted requirement prints to text that parses back: "1,1,..." is under the limit,
+  // "^1, ^1, ..." is not.
+  std::string text = "1";
+  while (text.size() + 2 <= VersionReq::kMaxLength) text += ",1";
+  ASSERT_LE(text.size(), VersionReq::kMaxLength);
+  auto parsed = VersionReq::parse(text);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_NE(parsed.error().message.find("once written out"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wreg
