@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "common/text.h"
@@ -86,8 +87,11 @@ Result<Lockfile> parse_lockfile(std::string_view text) {
     where << "line " << e.source().begin.line << ": " << toml_error_text(e.description());
     return lock_error(where.str());
   }
-  auto format = table["version"].value<std::int64_t>();
-  if (!format) return lock_error("has no format \"version\"");
+  // as_integer(), not value<int64_t>(): toml++ 3.3 converts a float such as 1.1e25 to int64
+  // with undefined behaviour (found by tests/fuzz/lockfile_fuzz.cpp under UBSan).
+  const auto* format_node = table["version"].as_integer();
+  if (!format_node) return lock_error("has no format \"version\"");
+  std::optional<std::int64_t> format = format_node->get();
   if (*format > Lockfile::kFormatVersion) {
     return fail(ErrorCode::kInvalidArgument,
                 "wreg.lock has format version " + std::to_string(*format) +
