@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "common/text.h"
 #include "server/api/api.h"
@@ -157,7 +158,9 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
     const auto& value = entry.second;
     std::string_view key = entry.first.str();
     auto text = value.value<std::string>();
-    auto integer = value.value<std::int64_t>();
+    // Only an integer node: toml++ 3.3's float-to-int64 conversion is undefined for 1e25.
+    std::optional<std::int64_t> integer;
+    if (const auto* node = value.as_integer()) integer = node->get();
     auto boolean = value.value<bool>();
     auto size_or_text = [&]() -> Result<std::uint64_t> {
       if (value.is_integer() && *integer >= 0) return static_cast<std::uint64_t>(*integer);
