@@ -20,24 +20,15 @@ for binary in "$wreg" "$server"; do
   [[ -x $binary ]] || { echo "missing $binary: build the wreg and wreg-server targets" >&2; exit 1; }
 done
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib/wreg_server.sh
+source "$root/bench/lib/wreg_server.sh"
 
 data=$work/data
 "$server" namespace create --data "$data" wasi >/dev/null 2>&1
 token=$("$server" token create --data "$data" --namespace wasi 2>/dev/null)
-"$server" serve --data "$data" --listen 127.0.0.1:0 --port-file "$work/port" 2>"$work/access.log" &
-server_pid=$!
-for _ in $(seq 300); do [[ -s $work/port ]] && break; sleep 0.05; done
-[[ -s $work/port ]] || { echo "wreg-server did not start:" >&2; cat "$work/access.log" >&2; exit 1; }
-port=$(cat "$work/port")
+start_wreg_server "$work/access.log" --data "$data"
 
-export HOME=$work/home XDG_CONFIG_HOME=$work/config WREG_REGISTRY=http://127.0.0.1:$port
+export HOME=$work/home XDG_CONFIG_HOME=$work/config WREG_REGISTRY=$server_url
 for file in "$fixtures"/wasi-*.wasm; do
   WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache "$wreg" --quiet publish "$file" >/dev/null
 done

@@ -23,13 +23,8 @@ for tool in wrk python3 curl; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing; run deploy/install-deps.sh --bench" >&2; exit 1; }
 done
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib/wreg_server.sh
+source "$root/bench/lib/wreg_server.sh"
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
@@ -38,16 +33,11 @@ data=$work/data
 "$server" namespace create --data "$data" load >/dev/null
 "$server" namespace create --data "$data" wasi >/dev/null
 token=$("$server" token create --data "$data" --namespace load --namespace wasi 2>/dev/null)
-server_args=(--data "$data" --listen 127.0.0.1:0 --port-file "$work/port" --no-access-log
-  --max-connections $((connections * 4)))
+server_args=(--data "$data" --no-access-log --max-connections $((connections * 4)))
 [[ -n ${WREG_SERVER_THREADS:-} ]] && server_args+=(--threads "$WREG_SERVER_THREADS")
-"$server" serve "${server_args[@]}" 2>"$work/server.log" &
-server_pid=$!
-# The server writes the port file once it listens.
-for _ in $(seq 400); do [[ -s $work/port ]] && break; sleep 0.05; done
-[[ -s $work/port ]] || { echo "run.sh: wreg-server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-port=$(cat "$work/port")
-url=http://127.0.0.1:$port
+start_wreg_server "$work/server.log" "${server_args[@]}"
+port=$server_port
+url=$server_url
 
 # What the reads aim at: every fixture WIT package and component, published before the run.
 fixtures=$root/tests/fixtures

@@ -18,23 +18,14 @@ server=$build/server/wreg-server
 [[ -x $server ]] || { echo "token_timing.sh: no $server; build wreg-server (or set WREG_BUILD_DIR)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "token_timing.sh: wrk is missing; run deploy/install-deps.sh --bench" >&2; exit 1; }
 
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib/wreg_server.sh
+source "$root/bench/lib/wreg_server.sh"
 
 data=$work/data
 "$server" namespace create --data "$data" load >/dev/null
 token=$("$server" token create --data "$data" --namespace load 2>/dev/null)
-"$server" serve --data "$data" --listen 127.0.0.1:0 --port-file "$work/port" --no-access-log \
-  2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 400); do [[ -s $work/port ]] && break; sleep 0.05; done
-[[ -s $work/port ]] || { echo "token_timing.sh: wreg-server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
-url=http://127.0.0.1:$(cat "$work/port")
+start_wreg_server "$work/server.log" --data "$data" --no-access-log
+url=$server_url
 
 last=${token: -1}
 other=$([[ $last == 0 ]] && echo 1 || echo 0)
