@@ -3,7 +3,6 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <optional>
 #include <sstream>
 
 #include "common/text.h"
@@ -91,14 +90,14 @@ Result<Lockfile> parse_lockfile(std::string_view text) {
   // with undefined behaviour (found by tests/fuzz/lockfile_fuzz.cpp under UBSan).
   const auto* format_node = table["version"].as_integer();
   if (!format_node) return lock_error("has no format \"version\"");
-  std::optional<std::int64_t> format = format_node->get();
-  if (*format > Lockfile::kFormatVersion) {
+  const std::int64_t format = format_node->get();
+  if (format > Lockfile::kFormatVersion) {
     return fail(ErrorCode::kInvalidArgument,
-                "wreg.lock has format version " + std::to_string(*format) +
+                "wreg.lock has format version " + std::to_string(format) +
                     ", newer than this wreg understands (" +
                     std::to_string(Lockfile::kFormatVersion) + "); upgrade wreg");
   }
-  if (*format < 1) return lock_error("has an invalid format version " + std::to_string(*format));
+  if (format < 1) return lock_error("has an invalid format version " + std::to_string(format));
 
   Lockfile lock;
   if (auto node = table.get("package")) {
