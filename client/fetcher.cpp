@@ -229,6 +229,10 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
 
 Result<std::string> Fetcher::blob(const BlobRequest& request) {
   if (auto cached = cache_.blob(request.digest)) return std::move(*cached);
+  return download_blob(request);
+}
+
+Result<std::string> Fetcher::download_blob(const BlobRequest& request) {
   if (options_.offline) {
     return fail(ErrorCode::kUnavailable, request.label + " (" + request.digest.to_string() +
                                              ") is not in the cache, and --offline forbids "
@@ -269,8 +273,9 @@ std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& 
       misses.push_back(i);
     }
   }
-  parallel_for(misses.size(), options_.parallelism,
-               [&](std::size_t k) { slots[misses[k]].emplace(blob(requests[misses[k]])); });
+  parallel_for(misses.size(), options_.parallelism, [&](std::size_t k) {
+    slots[misses[k]].emplace(download_blob(requests[misses[k]]));
+  });
   std::vector<Result<std::string>> results;
   results.reserve(requests.size());
   for (auto& slot : slots) results.push_back(std::move(*slot));

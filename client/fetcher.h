@@ -74,6 +74,8 @@ class Fetcher {
 
  private:
   Result<api::PackageDocument> fetch_document(const PackageName& name);
+  // blob() past the cache: downloads, verifies and caches the bytes.
+  Result<std::string> download_blob(const BlobRequest& request);
   std::string suggestions_for(const PackageName& name);
 
   const Config& config_;
