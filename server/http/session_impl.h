@@ -501,10 +501,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         stream_, ser,
         [self = this->shared_from_this(), message = std::move(message),
          serializer = std::move(serializer)](beast::error_code ec, std::size_t) mutable {
-          if (ec) {
-            self->record(self->status_, 0, {});
-            return self->close();
-          }
+          if (ec) return self->abandon_response();
           self->write_step(std::move(message), std::move(serializer));
         });
   }
@@ -512,10 +509,6 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   // Sends [file_offset_, file_offset_ + file_remaining_) of file_ in kFileChunk pieces, each
   // with the idle timeout, then finishes the response.
   void send_file() {
-    if (file_remaining_ == 0) {
-      file_.reset();
-      return on_write();
-    }
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       // Plain TCP: sendfile(2) as much as the socket takes without waiting; when it is full, one
       // buffered chunk below waits for room, with the idle timeout, and the next call goes back to
@@ -536,10 +529,10 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         if (sent < 0 && errno == EINTR) continue;
         break;  // EAGAIN: the socket is full; anything else the buffered path meets and reports
       }
-      if (file_remaining_ == 0) {
-        file_.reset();
-        return on_write();
-      }
+    }
+    if (file_remaining_ == 0) {
+      file_.reset();
+      return on_write();
     }
     if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
     const std::size_t want =
@@ -553,22 +546,24 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
       // which the client sees as a short body.
       context_.log.note("could not read a stored blob while sending it to " + log_escape(remote_) +
                         ": " + (got < 0 ? std::string(std::strerror(errno)) : "it is shorter"));
-      file_.reset();
-      record(status_, 0, {});
-      return close();
+      return abandon_response();
     }
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
     net::async_write(stream_, net::buffer(file_buffer_.get(), static_cast<std::size_t>(got)),
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
-                       if (ec) {
-                         self->file_.reset();
-                         self->record(self->status_, 0, {});
-                         return self->close();
-                       }
+                       if (ec) return self->abandon_response();
                        self->file_offset_ += sent;
                        self->file_remaining_ -= sent;
                        self->send_file();
                      });
+  }
+
+  // The response broke off after its header went out (a write failed, or the blob could not be
+  // read): there is nothing left to tell the client, so log it as sent empty and close.
+  void abandon_response() {
+    file_.reset();
+    record(status_, 0, {});
+    close();
   }
 
   void on_write() {
