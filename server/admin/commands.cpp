@@ -167,14 +167,15 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
     for (const std::string& stray : listing->strays) {
       problem("stray file " + stray + " in the blob store: not named by a digest; move it away");
     }
-    // A damaged blob is named with a release that uses it, so the operator knows what is hit.
-    std::map<Digest, std::string> release_of;
-    for (const store::ReferencedBlob& blob : *referenced) {
-      release_of.emplace(blob.digest, " of " + blob.first_named.to_string());
-    }
-    auto named_by = [&release_of](const Digest& digest) {
-      auto found = release_of.find(digest);
-      return found == release_of.end() ? std::string(" (no release names it)") : found->second;
+    // Every digest a release names, with the first reference to it: a damaged blob is named
+    // with a release that uses it, so the operator knows what is hit, and a blob not in here is
+    // an orphan.
+    std::map<Digest, const store::ReferencedBlob*> named;
+    for (const store::ReferencedBlob& blob : *referenced) named.emplace(blob.digest, &blob);
+    auto named_by = [&named](const Digest& digest) {
+      auto found = named.find(digest);
+      return found == named.end() ? std::string(" (no release names it)")
+                                  : " of " + found->second->first_named.to_string();
     };
     for (const store::StoredBlob& blob : listing->blobs) {
       auto actual = dir->blobs->rehash(blob.digest);
@@ -186,9 +187,7 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
                 ": its bytes hash to " + actual->to_string() + "; restore it from a backup");
       }
     }
-    std::set<Digest> named;
     for (const store::ReferencedBlob& blob : *referenced) {
-      named.insert(blob.digest);
       const auto found = stored.find(blob.digest);
       if (found == stored.end()) {
         problem("missing blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
