@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/manifest.h"
+#include "common/text.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -21,16 +22,11 @@ using wreg::VersionReq;
 // Lines without their break (`\n` or `\r\n`): the editor ends a last line that has no break with
 // the file's kind of break, which keeps that line.
 std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t begin = 0;
-  while (true) {
-    auto newline = text.find('\n', begin);
-    auto line = text.substr(begin, newline == std::string_view::npos ? newline : newline - begin);
+  auto lines = wreg::split(text, '\n');
+  for (auto& line : lines) {
     if (line.ends_with('\r')) line.remove_suffix(1);
-    lines.push_back(line);
-    if (newline == std::string_view::npos) return lines;
-    begin = newline + 1;
   }
+  return lines;
 }
 
 // The lines of `before` and `after` agree except for one run in the middle: at most
