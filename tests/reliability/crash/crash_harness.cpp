@@ -128,11 +128,6 @@ std::map<std::string, std::uintmax_t> temp_files(const fs::path& data) {
   return out;
 }
 
-fs::path blob_file(const fs::path& data, const std::string& digest) {
-  std::string hex = digest.substr(std::string("sha256:").size());
-  return data / "blobs" / "sha256" / hex.substr(0, 2) / hex;
-}
-
 class Harness {
  public:
   explicit Harness(Options options)

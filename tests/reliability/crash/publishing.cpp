@@ -1,42 +1,24 @@
 #include "tests/reliability/crash/publishing.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "common/digest.h"
 
 namespace wreg::testing {
 
-namespace {
-
-std::string leb128(std::uint64_t value) {
-  std::string out;
-  do {
-    auto byte = static_cast<unsigned char>(value & 0x7f);
-    value >>= 7;
-    if (value != 0) byte |= 0x80;
-    out.push_back(static_cast<char>(byte));
-  } while (value != 0);
-  return out;
-}
-
-}  // namespace
-
 std::string base_component() {
-  std::ifstream in(std::filesystem::path(WREG_TEST_FIXTURES) / "components/http-proxy.wasm",
-                   std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return file_bytes(std::filesystem::path(WREG_TEST_FIXTURES) / "components/http-proxy.wasm");
 }
 
 std::string component_variant(const std::string& component, const std::string& tag,
                               std::size_t padding, std::mt19937_64& random) {
-  const std::string name = "wreg-test";
-  std::string payload = leb128(name.size()) + name + tag + "\n";
-  payload.reserve(payload.size() + padding);
-  for (std::size_t i = 0; i < padding; ++i) payload.push_back(static_cast<char>(random() & 0xff));
-  return component + std::string(1, '\0') + leb128(payload.size()) + payload;
+  std::string contents = tag + "\n";
+  contents.reserve(contents.size() + padding);
+  for (std::size_t i = 0; i < padding; ++i) contents.push_back(static_cast<char>(random() & 0xff));
+  return with_custom_section(component, contents);
+}
+
+std::filesystem::path blob_file(const std::filesystem::path& data, const std::string& digest) {
+  std::string hex = digest.substr(std::string("sha256:").size());
+  return data / "blobs" / "sha256" / hex.substr(0, 2) / hex;
 }
 
 std::string digest_of(const std::string& bytes) { return Digest::of(bytes).to_string(); }

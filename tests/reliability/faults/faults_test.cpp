@@ -59,11 +59,6 @@ std::size_t files_in(const fs::path& dir) {
   return count;
 }
 
-fs::path blob_file(const fs::path& data, const std::string& digest) {
-  std::string hex = digest.substr(std::string("sha256:").size());
-  return data / "blobs" / "sha256" / hex.substr(0, 2) / hex;
-}
-
 std::string version_path(const std::string& name, const std::string& version) {
   return "/api/v1/packages/faults/" + name + "/" + version;
 }
