@@ -48,7 +48,6 @@ class Registry {
   std::string url() const;
   const std::string& token() const { return token_; }
   const std::string& error() const { return error_; }
-  std::string log() const { return server_.log(); }
 
  private:
   TempDir dir_;
@@ -74,12 +73,8 @@ class User {
   User(const User&) = delete;
   User& operator=(const User&) = delete;
 
-  // The environment of a run: the variables above, plus WREG_TOKEN when `token` is set, plus
-  // `extra` (an empty value removes a variable).
-  std::map<std::string, std::string> env(
-      const std::optional<std::string>& token = std::nullopt,
-      const std::map<std::string, std::string>& extra = {}) const;
-  // Runs the real wreg in `cwd`.
+  // Runs the real wreg in `cwd` with the variables above, plus WREG_TOKEN when `token` is set,
+  // plus `extra` (an empty value removes a variable).
   CommandResult wreg(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                      const std::optional<std::string>& token = std::nullopt,
                      const std::string& input = "",
@@ -87,9 +82,11 @@ class User {
 
   const std::filesystem::path& home() const { return dir_.path(); }
   const std::filesystem::path& config_dir() const { return config_; }
-  const std::string& registry_url() const { return registry_url_; }
 
  private:
+  std::map<std::string, std::string> env(const std::optional<std::string>& token,
+                                         const std::map<std::string, std::string>& extra) const;
+
   TempDir dir_;
   std::filesystem::path config_;
   std::string registry_url_;
