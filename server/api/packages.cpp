@@ -30,31 +30,42 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
   auto name = package_name_of(request);
   if (!name) return error_of(name.error());
 
-  // The ETag first (one indexed lookup): it answers a revalidation, and finds the document
-  // already rendered at that revision (document_cache.h).
-  auto etag = context.metadata.package_etag(*name);
-  if (!etag) return error_of(etag.error());
+  // The document as last served, when no package changed since its ETag was found current
+  // (document_cache.h); otherwise the ETag first (one indexed lookup): it answers a
+  // revalidation, and finds the document already rendered at that revision.
+  const std::string key = name->to_string();
+  std::shared_ptr<const std::string> body;
+  std::string etag;
+  std::uint64_t generation = 0;
+  if (auto hit = context.documents.find_checked(key)) {
+    body = std::move(hit->body);
+    etag = std::move(hit->etag);
+  } else {
+    generation = context.documents.generation();
+    auto current = context.metadata.package_etag(*name);
+    if (!current) return error_of(current.error());
+    etag = std::move(*current);
+  }
   if (const std::string* tags = request.header("if-none-match")) {
-    if (if_none_match(*tags, *etag)) {
+    if (if_none_match(*tags, etag)) {
       http::Response response;
       response.status = 304;
-      response.set("ETag", *etag);
+      response.set("ETag", std::move(etag));
       response.set("Cache-Control", "no-cache");
       return response;
     }
   }
-  const std::string key = name->to_string();
-  std::shared_ptr<const std::string> body = context.documents.find(key, *etag);
-  std::string served_etag = *etag;
+  if (!body) body = context.documents.find(key, etag, generation);
   if (!body) {
     auto record = context.metadata.package(*name);
     if (!record) return error_of(record.error());
     body = std::make_shared<const std::string>(to_json(record->document));
-    context.documents.put(key, record->etag, body);
-    served_etag = record->etag;
+    context.documents.put(key, record->etag, body, generation);
+    etag = record->etag;
   }
-  http::Response response = http::json_response(200, *body);
-  response.set("ETag", std::move(served_etag));
+  http::Response response = http::json_response(200, {});
+  response.shared_body = std::move(body);
+  response.set("ETag", std::move(etag));
   // Clients may keep it, but must revalidate (cheaply, with If-None-Match) before each use.
   response.set("Cache-Control", "no-cache");
   return response;

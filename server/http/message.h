@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -55,6 +56,9 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is this text, shared rather than copied (a cached document), and `body`
+  // is ignored.
+  std::shared_ptr<const std::string> shared_body;
 
   // When set, the body is `length` bytes of this file from `offset` on, sent without reading the
   // file into memory (blobs), and `body` is ignored.
@@ -72,7 +76,9 @@ struct Response {
   // Set the header `name` (replacing an earlier value of it).
   void set(std::string_view name, std::string value);
   const std::string* find(std::string_view name) const;
-  std::uint64_t body_size() const { return file ? file->length : body.size(); }
+  std::uint64_t body_size() const {
+    return file ? file->length : shared_body ? shared_body->size() : body.size();
+  }
 };
 
 // A JSON response with `Content-Type: application/json`.

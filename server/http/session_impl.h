@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -89,6 +90,11 @@ constexpr std::size_t kFileChunk = 256 * 1024;
 // Room in the read buffer while a streamed body (a publish) arrives; Beast reads at most 64 KiB
 // at a time.
 constexpr std::size_t kStreamReadRoom = 64 * 1024;
+// A body string larger than this is freed after it went out, not kept for the next response.
+constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
+// How many pipelined requests a connection answers inline, one within the other, before it
+// goes back through the strand.
+constexpr int kMaxInlineDepth = 8;
 
 // Closes a file descriptor when it goes (a blob being sent).
 class FileHandle {
@@ -222,6 +228,21 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     route_pattern_ = "unmatched";
     method_text_ = "-";
     body_bytes_ = 0;
+    // The first read of a request (do_wait_for_request) usually brought the whole header: parse
+    // it from the buffer here rather than through async_read_header, which would post its
+    // completion through the strand (and arm the header timer) for no read at all. The depth
+    // bound keeps pipelined requests answered inline from growing the stack.
+    if (buffer_.size() > 0 && inline_depth_ < kMaxInlineDepth) {
+      beast::error_code ec;
+      const std::size_t used = header_parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec != bhttp::error::need_more) {
+        ++inline_depth_;
+        on_read_header(ec, used);
+        --inline_depth_;
+        return;
+      }
+    }
     beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
     bhttp::async_read_header(
         stream_, buffer_, *header_parser_,
@@ -441,69 +462,147 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     detail_ = std::move(response.log_detail);
     bool head = request_.method == Method::kHead;
 
-    auto fill = [&](auto& message) {
-      message.result(static_cast<unsigned>(response.status));
-      message.version(version);
-      message.set(bhttp::field::server, "wreg/" WREG_VERSION);
-      for (const auto& [name, value] : response.headers) message.set(name, value);
-      message.keep_alive(keep_alive_);
-    };
-
     if (response.file && !head) {
-      // The header through Beast, then the file's bytes straight from our buffer (send_file).
+      // The header from out_head_, then the file's bytes (send_file, from on_write).
       FileHandle file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) {
         return answer(
             error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
                                                            std::string(std::strerror(errno))}));
       }
-      auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
-      fill(*message);
-      message->content_length(response.file->length);
+      if (!write_head(response, version, response.file->length)) return;
       bytes_out_ = response.file->length;
       file_ = std::move(file);
       file_offset_ = response.file->offset;
       file_remaining_ = response.file->length;
-      return do_write(message);
+      return send_output();
     }
     if (head || response.status == 304 || response.status == 204) {
-      auto message = std::make_shared<bhttp::response<bhttp::empty_body>>();
-      fill(*message);
-      if (response.status != 304 && response.status != 204) {
-        message->content_length(response.body_size());
-      }
+      std::optional<std::uint64_t> length;
+      if (response.status != 304 && response.status != 204) length = response.body_size();
+      if (!write_head(response, version, length)) return;
       bytes_out_ = 0;
-      return do_write(message);
+      return send_output();
     }
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-    fill(*message);
-    bytes_out_ = response.body.size();
-    message->body() = std::move(response.body);
-    message->prepare_payload();
-    do_write(message);
+    if (!write_head(response, version, response.body_size())) return;
+    bytes_out_ = response.body_size();
+    // A shared body (a cached document) is sent from where it lives, without a copy.
+    if (response.shared_body) {
+      out_shared_ = std::move(response.shared_body);
+    } else {
+      out_body_ = std::move(response.body);
+    }
+    send_output();
   }
 
-  // Writes piece by piece, restarting the idle timeout for each piece, so a slow reader of a
-  // large blob is not cut off while a stalled one is.
-  template <class Message>
-  void do_write(std::shared_ptr<Message> message) {
-    using Serializer = bhttp::serializer<false, typename Message::body_type>;
-    auto serializer = std::make_shared<Serializer>(*message);
-    write_step(std::move(message), std::move(serializer));
+  // Fills out_head_ with the response's status line and header fields, as Beast's serializer
+  // would write them (same status line, `Server`, the handler's fields, `Content-Length`, and
+  // `Connection` as Beast's keep_alive() sets it), but into one reused string: a header through
+  // Beast cost an allocation per field, a serializer and a shared message per response. False
+  // (after answering with a 500) if a field would break the header.
+  bool write_head(const Response& response, unsigned version,
+                  std::optional<std::uint64_t> content_length) {
+    for (const auto& [name, value] : response.headers) {
+      if (name.find_first_of("\r\n:") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        answer(error_response(Error{
+            ErrorCode::kInternal,
+            "a response header field " + log_escape(name) + " has a line break or colon in it"}));
+        return false;
+      }
+    }
+    out_head_.clear();
+    out_sent_ = 0;
+    out_head_ += "HTTP/";
+    out_head_ += static_cast<char>('0' + version / 10 % 10);
+    out_head_ += '.';
+    out_head_ += static_cast<char>('0' + version % 10);
+    out_head_ += ' ';
+    append_number(out_head_, static_cast<std::uint64_t>(response.status));
+    out_head_ += ' ';
+    auto reason =
+        bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(response.status)));
+    out_head_.append(reason.data(), reason.size());
+    out_head_ += "\r\nServer: wreg/" WREG_VERSION "\r\n";
+    for (const auto& [name, value] : response.headers) {
+      out_head_ += name;
+      out_head_ += ": ";
+      out_head_ += value;
+      out_head_ += "\r\n";
+    }
+    if (version >= 11 && !keep_alive_) out_head_ += "Connection: close\r\n";
+    if (version < 11 && keep_alive_) out_head_ += "Connection: keep-alive\r\n";
+    if (content_length) {
+      out_head_ += "Content-Length: ";
+      append_number(out_head_, *content_length);
+      out_head_ += "\r\n";
+    }
+    out_head_ += "\r\n";
+    return true;
   }
 
-  template <class Message, class Serializer>
-  void write_step(std::shared_ptr<Message> message, std::shared_ptr<Serializer> serializer) {
-    if (serializer->is_done()) return on_write();
+  static void append_number(std::string& out, std::uint64_t value) {
+    char digits[24];
+    std::size_t n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value > 0);
+    while (n > 0) out += digits[--n];
+  }
+
+  std::string_view out_body() const {
+    return out_shared_ ? std::string_view(*out_shared_) : std::string_view(out_body_);
+  }
+
+  // What of out_head_ and the body has not been sent yet.
+  std::array<net::const_buffer, 2> unsent_output() const {
+    const std::string_view body = out_body();
+    std::size_t sent = out_sent_;
+    if (sent < out_head_.size()) {
+      return {net::const_buffer(out_head_.data() + sent, out_head_.size() - sent),
+              net::const_buffer(body.data(), body.size())};
+    }
+    sent -= out_head_.size();
+    return {net::const_buffer(), net::const_buffer(body.data() + sent, body.size() - sent)};
+  }
+
+  // Sends out_head_ and the body. Over plain TCP it first writes without waiting, which for a
+  // small response on a healthy connection sends it all at once (one writev, no completion to
+  // post and no timer); what the socket does not take goes out piece by piece, each piece with
+  // the idle timeout, so a slow reader of a large body is not cut off while a stalled one is.
+  void send_output() {
+    const std::size_t total = out_head_.size() + out_body().size();
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      auto& socket = beast::get_lowest_layer(stream_).socket();
+      beast::error_code ec;
+      if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+      while (!ec && out_sent_ < total) out_sent_ += socket.write_some(unsent_output(), ec);
+      if (out_sent_ == total) return output_sent();
+      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        return abandon_response();
+      }
+    }
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
-    auto& ser = *serializer;
-    bhttp::async_write_some(
-        stream_, ser,
-        [self = this->shared_from_this(), message = std::move(message),
-         serializer = std::move(serializer)](beast::error_code ec, std::size_t) mutable {
+    stream_.async_write_some(
+        unsent_output(), [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
           if (ec) return self->abandon_response();
-          self->write_step(std::move(message), std::move(serializer));
+          self->out_sent_ += sent;
+          if (self->out_sent_ < self->out_head_.size() + self->out_body().size()) {
+            return self->send_output();
+          }
+          self->output_sent();
         });
+  }
+
+  void output_sent() {
+    out_shared_.reset();
+    if (out_body_.capacity() > kKeptBodyCapacity) {
+      std::string().swap(out_body_);
+    } else {
+      out_body_.clear();
+    }
+    on_write();
   }
 
   // Sends [file_offset_, file_offset_ + file_remaining_) of file_ in kFileChunk pieces, each
@@ -654,6 +753,13 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once this connection sent a blob
   std::vector<char> drain_buffer_;
   std::uint64_t drained_ = 0;
+  // The response being sent: its header, and its body (out_shared_ when shared, else
+  // out_body_); out_sent_ bytes of the two have gone out. Reused from response to response.
+  std::string out_head_;
+  std::string out_body_;
+  std::shared_ptr<const std::string> out_shared_;
+  std::size_t out_sent_ = 0;
+  int inline_depth_ = 0;  // requests answered inline on the stack (do_read_header)
 };
 
 }  // namespace wreg::http::session_detail
