@@ -38,6 +38,8 @@ done
 
 server="$build/server/wreg-server"
 [[ -x $server ]] || { echo "compare.sh: no $server; build it: ninja -C $build wreg-server" >&2; exit 1; }
+floor="$build/bench/wreg-publish-floor"
+[[ -x $floor ]] || { echo "compare.sh: no $floor; build it: ninja -C $build wreg-publish-floor" >&2; exit 1; }
 for tool in wrk nginx docker-registry curl jq sqlite3 sha256sum; do
   command -v "$tool" >/dev/null || {
     echo "compare.sh: $tool is missing; run deploy/install-deps.sh --bench (and apt-get install curl jq sqlite3)" >&2
@@ -171,15 +173,23 @@ stop_pid() {
   wait "$1" 2>/dev/null || true
 }
 
+# Publish and push times are curl's own `time_total` (from the connect to the answer's last byte),
+# summed over a push's requests: what the server and the transfer take, without curl's process
+# start, which on this loaded machine alone took 20-75 ms per curl (a push runs five).
+# curl_ms OUTPUT ARGS...: runs curl -s -o OUTPUT ARGS and prints "HTTP_STATUS MILLISECONDS".
+curl_ms() {
+  local output=$1
+  shift
+  curl -s -o "$output" -w '%{http_code} %{time_total}' "$@" |
+    awk '{ printf "%s %.1f", $1, $2 * 1000 }'
+}
+
 # wreg_publish NS/NAME VERSION FILE: prints "HTTP_STATUS MILLISECONDS".
 wreg_publish() {
-  local name=$1 version=$2 file=$3 start end code
-  start=$(now_ns)
-  code=$(curl -s -o "$tmp/publish.json" -w '%{http_code}' -m 120 -T "$file" \
+  local name=$1 version=$2 file=$3
+  curl_ms "$tmp/publish.json" -m 120 -T "$file" \
     -H "Authorization: Bearer $token" -H 'Content-Type: application/wasm' \
-    "$wreg_url/api/v1/packages/$name/$version")
-  end=$(now_ns)
-  echo "$code $(awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 }')"
+    "$wreg_url/api/v1/packages/$name/$version"
 }
 
 # ---- docker-registry ------------------------------------------------------------------------
@@ -208,24 +218,29 @@ EOF
   wait_http "$oci_url/v2/" 200
 }
 
-# oci_blob REPO FILE: one monolithic blob upload (POST, then PUT with the digest).
+# oci_blob REPO FILE DIGEST: one monolithic blob upload (POST, then PUT with the digest); adds
+# curl's time_total of both to oci_ms.
 oci_blob() {
-  local repo=$1 file=$2 digest=$3 location code
-  location=$(curl -s -m 60 -o /dev/null -D - -X POST "$oci_url/v2/$repo/blobs/uploads/" |
-    tr -d '\r' | awk 'tolower($1) == "location:" { print $2 }')
+  local repo=$1 file=$2 digest=$3 location code ms
+  location=$(curl -s -m 60 -o /dev/null -D - -w 'TIME %{time_total}\n' -X POST \
+    "$oci_url/v2/$repo/blobs/uploads/" | tr -d '\r')
+  oci_ms=$(awk -v a="$oci_ms" -v b="$(awk '$1 == "TIME" { print $2 }' <<<"$location")" \
+    'BEGIN { printf "%.1f", a + b * 1000 }')
+  location=$(awk 'tolower($1) == "location:" { print $2 }' <<<"$location")
   [[ -n $location ]] || die "docker-registry gave no upload location for $repo"
   [[ $location == http* ]] || location="$oci_url$location"
   [[ $location == *\?* ]] && location+="&" || location+="?"
-  code=$(curl -s -m 120 -o /dev/null -w '%{http_code}' -X PUT -T "$file" \
-    -H 'Content-Type: application/octet-stream' "${location}digest=$digest")
+  read -r code ms <<<"$(curl_ms /dev/null -m 120 -X PUT -T "$file" \
+    -H 'Content-Type: application/octet-stream' "${location}digest=$digest")"
   [[ $code == 201 ]] || die "docker-registry answered $code to a blob upload to $repo"
+  oci_ms=$(awk -v a="$oci_ms" -v b="$ms" 'BEGIN { printf "%.1f", a + b }')
 }
 
 # oci_push REPO TAG FILE DIGEST: a Wasm OCI artifact (config application/vnd.wasm.config.v0+json,
 # one application/wasm layer); prints the milliseconds it took. DIGEST is the layer's, computed
 # by the caller before the clock starts (wreg's publish gets it the same way).
 oci_push() {
-  local repo=$1 tag=$2 file=$3 digest=$4 start end size config_digest config_size code
+  local repo=$1 tag=$2 file=$3 digest=$4 size config_digest config_size code ms
   size=$(stat -c %s "$file")
   printf '{"architecture":"wasm","os":"wasip2","layerDigests":["%s"]}' "$digest" >"$tmp/oci/config.json"
   config_digest="sha256:$(sha256sum "$tmp/oci/config.json" | cut -d' ' -f1)"
@@ -233,14 +248,13 @@ oci_push() {
   cat >"$tmp/oci/manifest.json" <<EOF
 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/wasm","config":{"mediaType":"application/vnd.wasm.config.v0+json","digest":"$config_digest","size":$config_size},"layers":[{"mediaType":"application/wasm","digest":"$digest","size":$size}]}
 EOF
-  start=$(now_ns)
+  oci_ms=0
   oci_blob "$repo" "$file" "$digest"
   oci_blob "$repo" "$tmp/oci/config.json" "$config_digest"
-  code=$(curl -s -m 60 -o /dev/null -w '%{http_code}' -X PUT --data-binary @"$tmp/oci/manifest.json" \
-    -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' "$oci_url/v2/$repo/manifests/$tag")
-  end=$(now_ns)
+  read -r code ms <<<"$(curl_ms /dev/null -m 60 -X PUT --data-binary @"$tmp/oci/manifest.json" \
+    -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' "$oci_url/v2/$repo/manifests/$tag")"
   [[ $code == 201 ]] || die "docker-registry answered $code to the manifest of $repo:$tag"
-  awk -v ns=$((end - start)) 'BEGIN { printf "%.1f", ns / 1e6 }'
+  awk -v a="$oci_ms" -v b="$ms" 'BEGIN { printf "%.1f", a + b }'
 }
 
 # ---- nginx ----------------------------------------------------------------------------------
@@ -336,8 +350,9 @@ for payload in c1m c20m; do
   row "${payload#c} MB/s | $w | $o | $n | $(ratio "$w" "$o")x | $(ratio "$w" "$n")"
 done
 
-log "publish 20 MiB x5 (distinct bytes) against an OCI push"
-wreg_times=() oci_times=()
+log "publish 20 MiB x5 (distinct bytes) against an OCI push and the floor"
+wreg_times=() oci_times=() floor_times=()
+mkdir -p "$tmp/floor"
 for run in 1 2 3 4 5; do
   make_component $((20 << 20)) "$tmp/p.wasm"
   digest="sha256:$(sha256sum "$tmp/p.wasm" | cut -d' ' -f1)"
@@ -345,11 +360,16 @@ for run in 1 2 3 4 5; do
   [[ $code == 201 ]] || die "wreg-server answered $code to publish run $run: $(cat "$tmp/publish.json")"
   wreg_times+=("$ms")
   oci_times+=("$(oci_push publish "1.0.$run" "$tmp/p.wasm" "$digest")")
+  # The floor: the same bytes made durable on the same file system by the least work
+  # (bench/publish_floor.cpp), right after wreg's publish of them.
+  floor_times+=("$("$floor" "$tmp/floor" "$tmp/p.wasm" 1 | awk '$1 == "FLOOR" { print $2 }')")
+  rm -f "$tmp/floor/"*-0
 done
 w_pub=$(printf '%s\n' "${wreg_times[@]}" | median)
 o_pub=$(printf '%s\n' "${oci_times[@]}" | median)
-row "**publish 20 MiB**, median of 5 | wreg (one PUT) | OCI push (2 uploads + manifest) | | wreg/OCI | "
-row "ms | $w_pub (${wreg_times[*]}) | $o_pub (${oci_times[*]}) | | $(ratio "$w_pub" "$o_pub") | "
+f_pub=$(printf '%s\n' "${floor_times[@]}" | median)
+row "**publish 20 MiB**, median of 5 | wreg (one PUT) | OCI push (2 uploads + manifest) | floor (hash, write, fsync, rename, dir fsync, SQLite commit) | wreg/OCI | wreg/floor"
+row "ms | $w_pub (${wreg_times[*]}) | $o_pub (${oci_times[*]}) | $f_pub (${floor_times[*]}) | $(ratio "$w_pub" "$o_pub") | $(ratio "$w_pub" "$f_pub")"
 
 nginx_rss=0
 for pid in $(pgrep -P "$nginx_pid") "$nginx_pid"; do
@@ -383,8 +403,8 @@ if [[ -n $growth_sizes ]]; then
   [[ -f $db ]] || db=$(find "$data" -maxdepth 1 -name '*.db' | head -1)
   [[ -f $db ]] || die "no SQLite database in $data"
   have=1 packages=1
-  growth_rows+=("| releases in store | package document p50 / p99 ms (8 conn) | publish 4 KiB median ms (5) | list page p50 ms | search p50 ms | fill time s |")
-  growth_rows+=("| --- | --- | --- | --- | --- | --- |")
+  growth_rows+=("| releases in store | package document p50 / p99 ms (8 conn) | publish 4 KiB median ms (5) | list page p50 ms | search q=p12 p50 ms (entries) | search q=grow:p0 p50 ms (entries) | fill time s |")
+  growth_rows+=("| --- | --- | --- | --- | --- | --- | --- |")
   for target in $growth_sizes; do
     fill_start=$(now_ns)
     add_packages=$(((target - have) / 10))
@@ -416,8 +436,13 @@ EOF
     doc="$wrk_p50_ms / $wrk_p99_ms"
     run_wrk 8 "$wreg_url/api/v1/packages?limit=20"
     list_p50=$wrk_p50_ms
+    # q=p12 matches more packages as the store grows (p12, p120.., p1200..: 1, 11, 111 at 1k,
+    # 10k, 100k releases), so its page fills up (1, 11, 20 entries); q=grow:p0 matches the one
+    # real package at every size, which is the store's growth alone.
     run_wrk 8 "$wreg_url/api/v1/packages?q=p12"
-    search_p50=$wrk_p50_ms
+    search_p50="$wrk_p50_ms ($(curl -s -m 10 "$wreg_url/api/v1/packages?q=p12" | jq '.packages | length'))"
+    run_wrk 8 "$wreg_url/api/v1/packages?q=grow:p0"
+    search_one_p50="$wrk_p50_ms ($(curl -s -m 10 "$wreg_url/api/v1/packages?q=grow:p0" | jq '.packages | length'))"
     duration=$saved
     times=()
     for run in 1 2 3 4 5; do
@@ -428,7 +453,7 @@ EOF
     done
     have=$((have + 5))
     stop_pid "$wreg_pid"
-    growth_rows+=("| $have | $doc | $(printf '%s\n' "${times[@]}" | median) (${times[*]}) | $list_p50 | $search_p50 | $fill_s |")
+    growth_rows+=("| $have | $doc | $(printf '%s\n' "${times[@]}" | median) (${times[*]}) | $list_p50 | $search_p50 | $search_one_p50 | $fill_s |")
     printf '%s\n' "${growth_rows[-1]}" >&2
   done
 fi

@@ -32,6 +32,16 @@ class PosixWritableFile final : public WritableFile {
         return sys_error(errno, "write", path_);
       }
       bytes = bytes.subspan(static_cast<std::size_t>(n));
+      written_ += static_cast<std::uint64_t>(n);
+    }
+    // Starts writing back what has piled up, without waiting for it, so that the disk works while
+    // the rest of an upload arrives and the final fsync finds little left to do (a 20 MiB
+    // publish's fsync went from ~25 ms to a few). Only a hint: its errors are the fsync's to
+    // report.
+    if (written_ - kicked_ >= kWritebackStep) {
+      ::sync_file_range(fd_, static_cast<off_t>(kicked_), static_cast<off_t>(written_ - kicked_),
+                        SYNC_FILE_RANGE_WRITE);
+      kicked_ = written_;
     }
     return {};
   }
@@ -50,8 +60,11 @@ class PosixWritableFile final : public WritableFile {
   }
 
  private:
+  static constexpr std::uint64_t kWritebackStep = 2u << 20;
   int fd_;
   std::filesystem::path path_;
+  std::uint64_t written_ = 0;  // bytes appended
+  std::uint64_t kicked_ = 0;   // of which writeback was started
 };
 
 class PosixFileSystem final : public FileSystem {
