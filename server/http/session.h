@@ -7,7 +7,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <mutex>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "server/http/access_log.h"
 #include "server/http/metrics.h"
@@ -20,8 +20,8 @@ namespace wreg::http {
 class SessionHandle {
  public:
   virtual ~SessionHandle() = default;
-  // Posts to the session's strand: closes it if it waits for a new request, else makes the
-  // request in flight its last one. Thread-safe.
+  // Posts to the session's strand: closes it if it is in its TLS handshake or waits for a new
+  // request, else makes the request in flight its last one. Thread-safe.
   virtual void stop() = 0;
 };
 
@@ -38,11 +38,11 @@ struct ServerContext {
   std::atomic<bool> stopping{false};
 
   // Live sessions, so that a stop can reach the idle ones. A session adds itself when it starts
-  // and removes itself in its destructor.
+  // and removes itself in its destructor. Held weakly: the map never keeps a session alive.
   std::mutex sessions_mutex;
-  std::unordered_set<SessionHandle*> sessions;  // guarded by sessions_mutex
+  std::unordered_map<SessionHandle*, std::weak_ptr<SessionHandle>> sessions;  // sessions_mutex
 
-  void add(SessionHandle* session);
+  void add(const std::shared_ptr<SessionHandle>& session);
   void remove(SessionHandle* session);
   // Calls stop() on every live session.
   void stop_sessions();

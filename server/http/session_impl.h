@@ -157,7 +157,6 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
     context_.metrics.connection_opened();
-    context_.add(this);
   }
 
   ~Session() override {
@@ -166,14 +165,13 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void start() {
+    context_.add(this->shared_from_this());
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::on_start, this->shared_from_this()));
   }
 
   void stop() override {
-    auto self = this->weak_from_this().lock();
-    if (!self) return;
-    net::post(stream_.get_executor(), [self] {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stop_requested_ = true;
       // The pending read completes with an error, which ends the session.
       if (self->waiting_for_request_) beast::get_lowest_layer(self->stream_).close();
@@ -185,6 +183,9 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       do_wait_for_request(context_.options.header_timeout);
     } else {
+      if (context_.stopping.load()) return close();
+      // No request has begun during the handshake: a stop closes the connection as an idle one.
+      waiting_for_request_ = true;
       beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
       stream_.async_handshake(
           net::ssl::stream_base::server,
@@ -193,6 +194,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void on_handshake(beast::error_code ec) {
+    waiting_for_request_ = false;
     if (ec) return close();  // not TLS, or a bad client: nothing to answer
     do_wait_for_request(context_.options.header_timeout);
   }

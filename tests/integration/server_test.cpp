@@ -770,7 +770,7 @@ TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
   EXPECT_TRUE(Connection::open(server.port(), true, std::chrono::seconds(5), TLS1_2_VERSION));
   // Plain HTTP to the HTTPS port gets no HTTP answer.
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 0);
-  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
 TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
