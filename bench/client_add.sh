@@ -33,15 +33,16 @@ for file in "$fixtures"/wasi-*.wasm; do
   WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache "$wreg" --quiet publish "$file" >/dev/null
 done
 
-# timed COMMAND...: runs it; prints "wall_ms cpu_ms" (cpu: user + system of the command and its
-# children, from bash's `time`, which is steadier than wall time on a busy machine).
+# timed COMMAND...: runs it; prints "wall_ms cpu_ms", both from bash's `time` around the command
+# alone (wall: from the fork to the exit, what `time wreg ...` shows a user; cpu: user + system,
+# which is steadier than wall time on a busy machine). An earlier version took the wall time from
+# `date +%s%N` before and after a command substitution, which also counted two `date` processes
+# and a subshell: 8-9 ms more per run on this machine (bench/README.md).
 timed() {
-  local start end cpu TIMEFORMAT='%3U %3S'
-  start=$(date +%s%N)
-  cpu=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-  end=$(date +%s%N)
-  awk -v s="$start" -v e="$end" -v c="$cpu" 'BEGIN { split(c, p, " ");
-    printf "%.1f %.1f\n", (e - s) / 1e6, (p[1] + p[2]) * 1000 }'
+  local TIMEFORMAT='%3R %3U %3S' times
+  times=$( { time "$@" >/dev/null 2>&1; } 2>&1)
+  awk -v t="$times" 'BEGIN { split(t, p, " ");
+    printf "%.1f %.1f\n", p[1] * 1000, (p[2] + p[3]) * 1000 }'
 }
 
 # run_once CACHE_DIR: one add in a fresh project; prints "wall_ms requests cpu_ms".

@@ -30,7 +30,7 @@ Result<toml::table> read_toml_file(const std::filesystem::path& path) {
   } catch (const toml::parse_error& e) {
     std::ostringstream message;
     message << path.string() << ":" << e.source().begin.line << ":" << e.source().begin.column
-            << ": " << e.description() << " (fix the TOML syntax there)";
+            << ": " << toml_error_text(e.description()) << " (fix the TOML syntax there)";
     return fail(ErrorCode::kInvalidArgument, message.str());
   }
 }

@@ -73,7 +73,24 @@ class Fetcher {
   std::uint64_t requests_made() const;
 
  private:
+  struct CachedCopy {
+    std::string etag;
+    api::PackageDocument document;
+  };
+  // The cached document of `name`, parsed; nullopt when absent or unreadable.
+  std::optional<CachedCopy> cached_copy(const std::string& registry, const PackageName& name) const;
   Result<api::PackageDocument> fetch_document(const PackageName& name);
+  // The document that `answer` (to a request made with `cached`'s ETag, if any) stands for; a
+  // new one is cached.
+  Result<api::PackageDocument> document_from_answer(const std::string& registry,
+                                                    const PackageName& name,
+                                                    std::optional<CachedCopy> cached,
+                                                    Result<DocumentAnswer> answer);
+  // documents() when every one of `names` (two or more, from one registry, none asked before)
+  // is cached: revalidated in one pipelined batch (RegistryClient::get_package_documents).
+  // nullopt when that does not apply.
+  std::optional<std::vector<Result<api::PackageDocument>>> revalidate_together(
+      const std::vector<PackageName>& names);
   // blob() past the cache: downloads, verifies and caches the bytes.
   Result<std::string> download_blob(const BlobRequest& request);
   std::string suggestions_for(const PackageName& name);

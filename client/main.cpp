@@ -8,6 +8,7 @@
 #include "client/commands/command.h"
 #include "client/commands/inspect.h"
 #include "client/commands/session.h"
+#include "client/registry_client.h"
 #include "common/result.h"
 
 namespace {
@@ -36,6 +37,7 @@ int exit_status(wreg::ErrorCode code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  wreg::client::defer_openssl_config();
   CLI::App app{"wreg: publish, add and lock WebAssembly components and WIT packages", "wreg"};
   app.set_version_flag("--version", std::string("wreg ") + WREG_VERSION);
   app.require_subcommand(0, 1);

@@ -217,16 +217,19 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
     if (!written) return written;
   }
 
+  // wreg.lock before wreg.toml (renamed in that order), their two fsyncs at the same time: on
+  // this machine each took 1.5-6 ms, the largest part of a warm add after start-up.
+  std::vector<FileWrite> durable_writes;
   auto lock_text = to_toml(lock);
   auto old_lock_text = read_file(paths.lock());
   if (!old_lock_text || *old_lock_text != lock_text) {
-    auto written = write_file_atomically(paths.lock(), lock_text);
-    if (!written) return written;
+    durable_writes.push_back({paths.lock(), lock_text});
   }
   if (!state.manifest_exists || manifest_text != state.manifest_text) {
-    auto written = write_file_atomically(paths.manifest(), manifest_text);
-    if (!written) return written;
+    durable_writes.push_back({paths.manifest(), manifest_text});
   }
+  auto written = write_files_atomically(durable_writes);
+  if (!written) return written;
 
   for (const auto& package : state.lock.packages) {
     auto file_name = deps_file_name(package.name, package.version);

@@ -6,6 +6,8 @@
 // lets several threads download at once, each on its own connection.
 #include "client/registry_client.h"
 
+#include <openssl/conf.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -36,6 +38,24 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+
+// Set by defer_openssl_config(); then read_openssl_config() reads openssl.cnf once.
+std::atomic<bool> openssl_config_deferred{false};
+
+// What OpenSSL's own start-up would have done (OPENSSL_init_crypto with
+// OPENSSL_INIT_LOAD_CONFIG): the default file (OPENSSL_CONF or the built-in path), a missing
+// file or a bad section ignored.
+void read_openssl_config() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (!openssl_config_deferred.load()) return;
+    OPENSSL_load_builtin_modules();
+    (void)CONF_modules_load_file(nullptr, nullptr,
+                                 CONF_MFLAGS_DEFAULT_SECTION | CONF_MFLAGS_IGNORE_MISSING_FILE |
+                                     CONF_MFLAGS_IGNORE_RETURN_CODES);
+    ERR_clear_error();
+  });
+}
 
 constexpr std::uint64_t kJsonLimit = 64ull << 20;
 constexpr std::uint64_t kBlobLimit = 4ull << 30;
@@ -180,6 +200,11 @@ Error answer_error(const std::string& registry, const HttpAnswer& answer) {
 
 }  // namespace
 
+void defer_openssl_config() {
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+  openssl_config_deferred = true;
+}
+
 std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -295,16 +320,18 @@ struct RegistryClient::Impl {
     return std::nullopt;
   }
 
+  AttemptFailure exchange_failure(const beast::error_code& ec, bool before_answer) const {
+    return AttemptFailure{
+        fail(ErrorCode::kUnavailable,
+             "cannot reach registry " + options.registry + ": " + describe(ec, options, false)),
+        true, before_answer};
+  }
+
+  // Writes `request` on the connection; a failure is before any answer.
   template <typename Stream>
-  std::variant<HttpAnswer, AttemptFailure> exchange(
-      Connection& c, Stream& stream, http::request<http::string_body>& request, std::uint64_t limit,
-      const TransferProgress& upload, const TransferProgress& download, bool& keep_alive) {
-    auto failure = [&](const beast::error_code& ec, bool before_answer) {
-      return AttemptFailure{
-          fail(ErrorCode::kUnavailable,
-               "cannot reach registry " + options.registry + ": " + describe(ec, options, false)),
-          true, before_answer};
-    };
+  std::optional<AttemptFailure> write_request(Connection& c, Stream& stream,
+                                              http::request<http::string_body>& request,
+                                              const TransferProgress& upload) {
     ++requests;
     http::request_serializer<http::string_body> serializer(request);
     std::uint64_t body_size = request.body().size();
@@ -319,11 +346,20 @@ struct RegistryClient::Impl {
                                  handler(e);
                                });
       });
-      if (ec) return failure(ec, true);
+      if (ec) return exchange_failure(ec, true);
       written += n;
       if (upload) upload(std::min(written, body_size), body_size);
     }
+    return std::nullopt;
+  }
 
+  // Reads the next answer on the connection; `keep_alive` says whether it may be used again.
+  template <typename Stream>
+  std::variant<HttpAnswer, AttemptFailure> read_answer(Connection& c, Stream& stream,
+                                                       std::uint64_t limit,
+                                                       const TransferProgress& download,
+                                                       bool& keep_alive) {
+    keep_alive = false;
     http::response_parser<http::string_body> parser;
     parser.body_limit(limit);
     c.lowest().expires_after(options.io_timeout);
@@ -331,7 +367,7 @@ struct RegistryClient::Impl {
       http::async_read_header(stream, c.buffer, parser,
                               [handler](beast::error_code e, std::size_t) { handler(e); });
     });
-    if (ec) return failure(ec, true);
+    if (ec) return exchange_failure(ec, true);
     std::uint64_t total = parser.content_length().value_or(0);
     while (!parser.is_done()) {
       c.lowest().expires_after(options.io_timeout);
@@ -340,13 +376,12 @@ struct RegistryClient::Impl {
                               [handler](beast::error_code e, std::size_t) { handler(e); });
       });
       if (ec == http::error::body_limit) {
-        keep_alive = false;
         return AttemptFailure{
             fail(ErrorCode::kTooLarge, "registry " + options.registry + " sent an answer past " +
                                            std::to_string(limit) + " bytes"),
             false, false};
       }
-      if (ec) return failure(ec, false);
+      if (ec) return exchange_failure(ec, false);
       if (download) download(parser.get().body().size(), total);
     }
     auto& response = parser.get();
@@ -360,11 +395,56 @@ struct RegistryClient::Impl {
     return answer;
   }
 
-  Result<HttpAnswer> send(http::verb method, const std::string& target,
-                          std::vector<std::pair<std::string, std::string>> headers,
-                          std::string body, std::uint64_t limit,
-                          const TransferProgress& upload = {},
-                          const TransferProgress& download = {}) {
+  template <typename Stream>
+  std::variant<HttpAnswer, AttemptFailure> exchange(
+      Connection& c, Stream& stream, http::request<http::string_body>& request, std::uint64_t limit,
+      const TransferProgress& upload, const TransferProgress& download, bool& keep_alive) {
+    keep_alive = false;
+    if (auto failed = write_request(c, stream, request, upload)) return std::move(*failed);
+    return read_answer(c, stream, limit, download, keep_alive);
+  }
+
+  // Pipelined GETs (HTTP/1.1): every request written on one connection, then the answers read in
+  // order. Returns the answers that came (a prefix of `batch`, without 5xx answers or what
+  // follows them); the caller sends the rest again one by one, with send()'s retries.
+  std::vector<HttpAnswer> send_pipelined(std::vector<http::request<http::string_body>>& batch,
+                                         std::uint64_t limit) {
+    std::vector<HttpAnswer> answers;
+    auto connection = acquire();
+    if (!connection->connected && connect(*connection)) {
+      release(std::move(connection), false);
+      return answers;
+    }
+    bool keep_alive = true;
+    auto pipeline = [&](auto& stream) {
+      for (auto& request : batch) {
+        if (write_request(*connection, stream, request, {})) {
+          keep_alive = false;
+          return;
+        }
+      }
+      while (answers.size() < batch.size() && keep_alive) {
+        auto outcome = read_answer(*connection, stream, limit, {}, keep_alive);
+        auto* answer = std::get_if<HttpAnswer>(&outcome);
+        if (!answer || answer->status >= 500) {
+          keep_alive = false;
+          return;
+        }
+        answers.push_back(std::move(*answer));
+      }
+    };
+    if (connection->tls) {
+      pipeline(*connection->tls);
+    } else {
+      pipeline(*connection->plain);
+    }
+    release(std::move(connection), keep_alive && answers.size() == batch.size());
+    return answers;
+  }
+
+  http::request<http::string_body> make_request(
+      http::verb method, const std::string& target,
+      std::vector<std::pair<std::string, std::string>> headers, std::string body) const {
     http::request<http::string_body> request{method, url.prefix + target, 11};
     request.set(http::field::host, url.host_header);
     request.set(http::field::user_agent, std::string("wreg/") + WREG_VERSION);
@@ -376,7 +456,15 @@ struct RegistryClient::Impl {
       request.body() = std::move(body);
       request.prepare_payload();
     }
+    return request;
+  }
 
+  Result<HttpAnswer> send(http::verb method, const std::string& target,
+                          std::vector<std::pair<std::string, std::string>> headers,
+                          std::string body, std::uint64_t limit,
+                          const TransferProgress& upload = {},
+                          const TransferProgress& download = {}) {
+    auto request = make_request(method, target, std::move(headers), std::move(body));
     auto backoff = options.first_backoff;
     bool free_retry = true;  // a kept-alive connection the server closed meanwhile
     std::optional<Error> last_error;
@@ -441,6 +529,7 @@ Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOpt
   auto impl = std::make_unique<Impl>();
   impl->url = split_url(options.registry);
   if (impl->url.tls) {
+    read_openssl_config();
     try {
       impl->tls_context = std::make_unique<ssl::context>(ssl::context::tls_client);
       impl->tls_context->set_default_verify_paths();
@@ -464,16 +553,49 @@ const std::string& RegistryClient::registry() const { return impl_->options.regi
 bool RegistryClient::has_token() const { return impl_->options.token.has_value(); }
 std::uint64_t RegistryClient::requests_made() const { return impl_->requests.load(); }
 
-Result<DocumentAnswer> RegistryClient::get_package_document(const PackageName& name,
-                                                            const std::string& etag) {
+namespace {
+
+std::vector<std::pair<std::string, std::string>> document_headers(const std::string& etag) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (!etag.empty()) headers.emplace_back("If-None-Match", etag);
-  auto answer =
-      impl_->send(http::verb::get, impl_->package_path(name), std::move(headers), {}, kJsonLimit);
+  return headers;
+}
+
+Result<DocumentAnswer> document_answer(const std::string& registry, HttpAnswer answer,
+                                       const std::string& etag) {
+  if (answer.status == 304) return DocumentAnswer{true, etag, {}};
+  if (answer.status != 200) return answer_error(registry, answer);
+  return DocumentAnswer{false, std::move(answer.etag), std::move(answer.body)};
+}
+
+}  // namespace
+
+Result<DocumentAnswer> RegistryClient::get_package_document(const PackageName& name,
+                                                            const std::string& etag) {
+  auto answer = impl_->send(http::verb::get, impl_->package_path(name), document_headers(etag), {},
+                            kJsonLimit);
   if (!answer) return std::move(answer).error();
-  if (answer->status == 304) return DocumentAnswer{true, etag, {}};
-  if (answer->status != 200) return answer_error(registry(), *answer);
-  return DocumentAnswer{false, std::move(answer->etag), std::move(answer->body)};
+  return document_answer(registry(), std::move(*answer), etag);
+}
+
+std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
+    const std::vector<DocumentRequest>& wanted) {
+  std::vector<http::request<http::string_body>> requests;
+  for (const auto& request : wanted) {
+    requests.push_back(impl_->make_request(http::verb::get, impl_->package_path(request.name),
+                                           document_headers(request.etag), {}));
+  }
+  auto answers =
+      wanted.size() > 1 ? impl_->send_pipelined(requests, kJsonLimit) : std::vector<HttpAnswer>{};
+  std::vector<Result<DocumentAnswer>> results;
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (i < answers.size()) {
+      results.push_back(document_answer(registry(), std::move(answers[i]), wanted[i].etag));
+    } else {
+      results.push_back(get_package_document(wanted[i].name, wanted[i].etag));
+    }
+  }
+  return results;
 }
 
 Result<std::string> RegistryClient::get_release(const PackageVersion& id) {

@@ -63,6 +63,11 @@ struct DocumentAnswer {
   std::string body;  // the document JSON when modified
 };
 
+struct DocumentRequest {
+  PackageName name;
+  std::string etag;  // sent as If-None-Match when non-empty
+};
+
 struct PublishAnswer {
   bool created = false;  // 201; false for 200 (these bytes were already that release)
 };
@@ -89,6 +94,13 @@ class RegistryClient {
 
   // GET /api/v1/packages/{ns}/{name}, with If-None-Match when `etag` is non-empty.
   Result<DocumentAnswer> get_package_document(const PackageName& name, const std::string& etag);
+  // get_package_document() for several packages at once, answers in the order asked: the
+  // requests go out back to back on one connection and the answers come back in order (HTTP/1.1
+  // pipelining), so revalidating n cached documents costs one round trip, not n. What that
+  // connection does not answer (it failed or closed part-way, or answered 5xx) is asked again one
+  // by one, with the retries above.
+  std::vector<Result<DocumentAnswer>> get_package_documents(
+      const std::vector<DocumentRequest>& requests);
   // GET /api/v1/packages/{ns}/{name}/{version}: the release JSON.
   Result<std::string> get_release(const PackageVersion& id);
   // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256.
@@ -112,5 +124,12 @@ class RegistryClient {
 
 // `text` with %XX escapes for everything but unreserved characters (RFC 3986), for queries.
 std::string percent_encode(std::string_view text);
+
+// For main(), before anything else uses OpenSSL: starts OpenSSL without reading its
+// configuration file (openssl.cnf), which it would otherwise read, together with all of its error
+// strings, at the first SHA-256 of every command (a warm `wreg add` over http needs neither:
+// bench/README.md). The configuration is then read by the first RegistryClient for an https
+// registry, before its TLS context is made, so TLS still follows the system's settings.
+void defer_openssl_config();
 
 }  // namespace wreg::client

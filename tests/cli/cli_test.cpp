@@ -180,6 +180,28 @@ TEST_F(CliHttpsTest, OpenSslsCertFileVariableIsHonoured) {
   EXPECT_EQ(published.exit_status, 0) << describe(published);
 }
 
+// wreg starts OpenSSL without its configuration file and reads it only for https registries
+// (client/registry_client.h): the settings there must still apply. This one offers only cipher
+// suites the server does not take, so the handshake fails; without it the same publish works.
+TEST_F(CliHttpsTest, OpenSslsConfigurationFileIsHonoured) {
+  User user(registry_->url());
+  auto config = dir_.path() / "openssl.cnf";
+  write_bytes(config,
+              "openssl_conf = wreg_test\n[wreg_test]\nssl_conf = ssl_section\n[ssl_section]\n"
+              "system_default = ciphers\n[ciphers]\nCipherString = PSK\n"
+              "Ciphersuites = TLS_AES_128_CCM_8_SHA256\n");
+  const std::string wasm = fixture("packages/wasi-io@0.2.8.wasm");
+  auto refused = user.wreg({"publish", wasm}, user.home(), registry_->token(), "",
+                           {{"SSL_CERT_FILE", cert_}, {"OPENSSL_CONF", config.string()}});
+  EXPECT_EQ(refused.exit_status, 1) << describe(refused);
+  EXPECT_TRUE(refused.err.starts_with("error: cannot reach registry " + registry_->url() +
+                                      ": TLS failed: "))
+      << refused.err;
+  auto published =
+      user.wreg({"publish", wasm}, user.home(), registry_->token(), "", {{"SSL_CERT_FILE", cert_}});
+  EXPECT_EQ(published.exit_status, 0) << describe(published);
+}
+
 TEST_F(CliHttpsTest, AnUntrustedCertificateIsRefusedInOneLine) {
   User user(registry_->url());
   TempDir project;

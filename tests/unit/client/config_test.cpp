@@ -122,6 +122,14 @@ TEST_F(ConfigTest, BadConfigNamesFileAndKey) {
   ASSERT_FALSE(broken.has_value());
   EXPECT_NE(broken.error().message.find("config.toml:1:"), std::string::npos)
       << broken.error().message;
+
+  // toml++ quotes what it read raw (`saw 't<newline>'`): the line break must not split the
+  // message, and is escaped as in the manifest's and the lock file's errors.
+  write_config("registry =t\n");
+  auto raw = Config::load(env_, std::nullopt);
+  ASSERT_FALSE(raw.has_value());
+  EXPECT_EQ(raw.error().message.find('\n'), std::string::npos) << raw.error().message;
+  EXPECT_NE(raw.error().message.find("saw 't\\x0a'"), std::string::npos) << raw.error().message;
 }
 
 TEST_F(ConfigTest, CaFileIsTakenFromTheConfigFolderAndChecked) {
