@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "common/text.h"
+#include "common/toml_text.h"
 #include "server/api/api.h"
 #include "server/auth/tokens.h"
 #include "server/http/access_log.h"
@@ -145,7 +146,7 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
   } catch (const toml::parse_error& e) {
     return fail(ErrorCode::kInvalidArgument, "cannot read the config file " +
                                                  wreg::quoted(file.string()) + ": " +
-                                                 std::string(e.description()) + " at line " +
+                                                 toml_error_text(e.description()) + " at line " +
                                                  std::to_string(e.source().begin.line));
   }
   auto wrong = [&file](std::string_view key, std::string_view expected) {

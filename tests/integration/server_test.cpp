@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -823,6 +824,13 @@ TEST(ServerLifecycleTest, PrivateReadsFromAConfigFileNeedAToken) {
   ServerProcess bad(data, {"--config", config.string()});
   EXPECT_FALSE(bad.start());
   EXPECT_NE(bad.log().find("unknown setting"), std::string::npos) << bad.log();
+
+  // toml++ quotes the offending character raw; the message stays one line.
+  std::ofstream(config) << "private = tru\nx = 1\n";
+  auto broken = run_server_command({"serve", "--data", data, "--config", config.string()});
+  EXPECT_EQ(broken.exit_status, 2);
+  EXPECT_EQ(std::count(broken.err.begin(), broken.err.end(), '\n'), 1) << broken.err;
+  EXPECT_NE(broken.err.find("saw 'tru\\x0a' at line 1"), std::string::npos) << broken.err;
 }
 
 }  // namespace
