@@ -7,7 +7,8 @@
 //   - blob(): the bytes of a digest from the cache (re-hashed) or else downloaded, verified
 //     against the digest and cached;
 //   - the plural forms run up to `parallelism` fetches at once, which the clients' connection
-//     pools bound again.
+//     pools bound again; documents() revalidates cached documents of one registry in one
+//     pipelined batch on one connection instead.
 // Offline, only the cache answers; a miss is kUnavailable naming what is missing.
 //
 // Thread-safe: the plural forms call the singular ones from worker threads.
