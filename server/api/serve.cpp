@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -48,6 +50,25 @@ Result<void> write_port_file(const std::filesystem::path& file, std::uint16_t po
                 "cannot write the port file " + wreg::quoted(file.string()) + ": " + ec.message());
   }
   return {};
+}
+
+// A server killed during an upload leaves its temp file in blobs/tmp/. A live upload's file is
+// written at least once per body idle timeout (by this server or another one on the same data),
+// so one untouched for an hour, or twice that timeout if longer, is abandoned: start-up clears
+// those rather than leaving them to the next `gc`. A failure here is reported, not fatal.
+void clear_abandoned_uploads(store::FsBlobStore& blobs, std::chrono::milliseconds body_idle_timeout,
+                             http::AccessLog& log) {
+  const auto age = std::max<std::chrono::seconds>(
+      std::chrono::hours(1),
+      std::chrono::duration_cast<std::chrono::seconds>(2 * body_idle_timeout));
+  auto removed = blobs.remove_stale_temp_files(age);
+  if (!removed) {
+    log.note("could not clear abandoned uploads: " + removed.error().message +
+             "; run `wreg-server gc` once the cause is fixed");
+  } else if (*removed > 0) {
+    log.note("removed " + std::to_string(*removed) + " abandoned uploads older than " +
+             std::to_string(age.count()) + " s from blobs/tmp");
+  }
 }
 
 }  // namespace
@@ -228,6 +249,7 @@ int serve(ServeOptions options) {
   auth::Authorizer authorizer(*data->metadata);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
+  clear_abandoned_uploads(*data->blobs, options.server.body_idle_timeout, log);
   ApiCounters counters;
   ApiContext context{*data->metadata,
                      *data->blobs,

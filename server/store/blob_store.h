@@ -127,7 +127,8 @@ class BlobStore {
                                      std::filesystem::file_time_type older_than,
                                      const std::function<Result<bool>()>& unreferenced) = 0;
 
-  // Removes temp files older than `grace` (uploads abandoned by a crash). Returns how many.
+  // Removes upload temp files older than `grace` (uploads abandoned by a crash; never a blob
+  // that gc set aside). Returns how many.
   virtual Result<std::size_t> remove_stale_temp_files(std::chrono::seconds grace) = 0;
 };
 

@@ -22,6 +22,11 @@ bool is_lower_hex(std::string_view text) {
   return true;
 }
 
+// The two kinds of file in blobs/tmp/: an upload in progress, and a blob gc has set aside while
+// it decides (remove_orphan). Only the first may ever be deleted as stale.
+constexpr std::string_view kUploadPrefix = "upload-";
+constexpr std::string_view kSetAsidePrefix = "gc-";
+
 // 16 hex digits for temp file names; collisions are caught by O_EXCL and retried.
 std::string random_suffix() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -193,7 +198,43 @@ Result<std::unique_ptr<FsBlobStore>> FsBlobStore::open(const fs::path& data_dir,
       return store->io_error(error, "create the blob directories");
     }
   }
+  store->put_back_set_aside_blobs();
   return store;
+}
+
+void FsBlobStore::put_back_set_aside_blobs() {
+  // A gc killed between moving a blob aside and deleting or putting it back leaves the blob
+  // here, possibly still referenced: it goes back under its digest. Putting back an orphan that
+  // a concurrent gc is deleting only leaves the orphan for the next gc.
+  std::error_code ec;
+  for (auto entry = fs::directory_iterator(temp_dir_, ec); !ec && entry != fs::directory_iterator();
+       entry.increment(ec)) {
+    const std::string name = entry->path().filename().string();
+    if (!name.starts_with(kSetAsidePrefix)) continue;
+    const std::string_view hex_and_suffix = std::string_view(name).substr(kSetAsidePrefix.size());
+    auto digest = Digest::parse(std::string(Digest::kPrefix) +
+                                std::string(hex_and_suffix.substr(0, hex_and_suffix.find('-'))));
+    if (!digest) continue;
+    const fs::path target = blob_path(*digest);
+    SysError error = fs_.create_dirs(target.parent_path());
+    if (!error) error = fs_.link(entry->path(), target);
+    if (error && error.error != EEXIST) {
+      log_("could not put back blob " + digest->to_string() + " set aside by an interrupted gc (" +
+           entry->path().string() + "): " + error.detail);
+      continue;
+    }
+    if (!error) {
+      if (const SysError synced = fs_.sync_dir(target.parent_path())) {
+        log_("could not sync the blob directory after putting back " + digest->to_string() + ": " +
+             synced.detail);
+        continue;
+      }
+      log_("put back blob " + digest->to_string() + ", set aside by an interrupted gc");
+    }
+    if (const SysError removed = fs_.remove(entry->path())) {
+      log_("could not remove " + entry->path().string() + ": " + removed.detail);
+    }
+  }
 }
 
 Error FsBlobStore::io_error(const SysError& error, const char* action) const {
@@ -219,7 +260,7 @@ fs::path FsBlobStore::blob_path(const Digest& digest) const {
 
 Result<std::unique_ptr<BlobWriter>> FsBlobStore::begin(std::uint64_t limit) {
   for (int attempt = 0;; ++attempt) {
-    fs::path temp = temp_dir_ / ("upload-" + random_suffix());
+    fs::path temp = temp_dir_ / (std::string(kUploadPrefix) + random_suffix());
     std::unique_ptr<WritableFile> file;
     const SysError error = fs_.create_new(temp, file);
     if (!error) {
@@ -398,7 +439,8 @@ Result<BlobStore::Listing> FsBlobStore::list() {
 Result<bool> FsBlobStore::remove_orphan(const Digest& digest, fs::file_time_type older_than,
                                         const std::function<Result<bool>()>& unreferenced) {
   const fs::path target = blob_path(digest);
-  const fs::path aside = temp_dir_ / ("gc-" + digest.hex() + "-" + random_suffix());
+  const fs::path aside =
+      temp_dir_ / (std::string(kSetAsidePrefix) + digest.hex() + "-" + random_suffix());
   if (const SysError error = fs_.rename(target, aside)) {
     if (error.error == ENOENT) {
       return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");
@@ -435,6 +477,7 @@ Result<std::size_t> FsBlobStore::remove_stale_temp_files(std::chrono::seconds gr
   for (auto entry = fs::directory_iterator(temp_dir_, ec); !ec && entry != fs::directory_iterator();
        entry.increment(ec)) {
     std::error_code time_ec;
+    if (!entry->path().filename().string().starts_with(kUploadPrefix)) continue;
     const auto modified = entry->last_write_time(time_ec);
     if (time_ec || modified >= cutoff) continue;
     if (const SysError error = fs_.remove(entry->path())) {

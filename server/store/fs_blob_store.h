@@ -3,6 +3,7 @@
 // Layout under the data dir (DESIGN.md, "Storage"):
 //   blobs/sha256/ab/abcdef...   one file per blob, named by its 64 hex digits
 //   blobs/tmp/upload-<random>   uploads in progress (same file system, so rename is atomic)
+//   blobs/tmp/gc-<hex>-<random> a blob gc has set aside while it decides; put back at open
 // A write goes: temp file (O_EXCL) -> append while hashing -> fsync -> close -> link(2) or
 // rename(2) to the digest path -> fsync of the shard directory. Linking refuses to overwrite, so
 // a blob already stored is never replaced, and identical bytes stored concurrently end as one
@@ -50,6 +51,9 @@ class FsBlobStore final : public BlobStore {
   FsBlobStore(std::filesystem::path root, LogSink log, FileSystem& fs);
   friend class FsBlobWriter;
 
+  // Puts back under their digests the blobs an interrupted gc left set aside (remove_orphan).
+  // Failures are logged: the blob stays in blobs/tmp/ and fsck reports it missing.
+  void put_back_set_aside_blobs();
   // Moves a finished, synced temp file to its digest path (see the header comment).
   Result<void> install(const std::filesystem::path& temp, const Digest& digest);
   // Logs `detail` and returns kIo with a client-safe message for `action`.

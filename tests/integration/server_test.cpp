@@ -774,6 +774,26 @@ TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
   EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
+TEST(ServerLifecycleTest, StartUpClearsUploadsAbandonedAnHourAgo) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  ASSERT_EQ(
+      run_server_command({"namespace", "create", "--data", data.string(), "wasi"}).exit_status, 0);
+  const auto temp = data / "blobs" / "tmp";
+  std::ofstream(temp / "upload-killed") << "half an upload";
+  std::ofstream(temp / "upload-recent") << "maybe another server's live upload";
+  std::filesystem::last_write_time(
+      temp / "upload-killed",
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+
+  ServerProcess server(data);
+  ASSERT_TRUE(server.start()) << server.log();
+  EXPECT_FALSE(std::filesystem::exists(temp / "upload-killed"));
+  EXPECT_TRUE(std::filesystem::exists(temp / "upload-recent"));
+  EXPECT_NE(server.log().find("removed 1 abandoned uploads"), std::string::npos) << server.log();
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
   TempDir dir;
   ServerProcess server(dir.path() / "data", {"--max-connections", "1"});

@@ -324,5 +324,27 @@ TEST_F(BlobStoreTest, StaleTempFilesAreRemoved) {
   EXPECT_TRUE(fs::exists(fresh));
 }
 
+TEST_F(BlobStoreTest, ABlobSetAsideByAnInterruptedGcIsPutBackNotDeleted) {
+  auto info = store_->put(bytes_of("in use"), 100);
+  ASSERT_TRUE(info);
+  const fs::path path = *store_->path_of(info->digest);
+  fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  // What remove_orphan's first step leaves when gc is killed right after it.
+  const fs::path aside = store_->temp_dir() / ("gc-" + info->digest.hex() + "-0123456789abcdef");
+  fs::rename(path, aside);
+  // Old as it is, it is no abandoned upload.
+  auto removed = store_->remove_stale_temp_files(std::chrono::seconds(0));
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 0u);
+  EXPECT_TRUE(fs::exists(aside));
+
+  open(FileSystem::real());
+  EXPECT_TRUE(*store_->exists(info->digest));
+  EXPECT_EQ(store_->rehash(info->digest)->to_string(), info->digest.to_string());
+  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_NE(log_[0].find("put back blob " + info->digest.to_string()), std::string::npos);
+}
+
 }  // namespace
 }  // namespace wreg::store
