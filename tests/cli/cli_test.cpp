@@ -87,6 +87,36 @@ TEST(CliTest, OfflineWorksFromAWarmCacheWithTheServerStopped) {
             "registry; run once without --offline\n");
 }
 
+// With a warm cache, the documents a command asks for together are revalidated in one pipelined
+// batch (client/registry_client.h): here wasi:io changed since it was cached (a 200 with the new
+// document) and wasi:clocks did not (a 304), in the same batch.
+TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  for (const char* file : {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  User user(registry.url());
+  TempDir first;
+  auto cold = user.wreg({"add", "wasi:io", "wasi:clocks"}, first.path());
+  ASSERT_EQ(cold.exit_status, 0) << describe(cold);
+  EXPECT_EQ(cold.out,
+            "wreg.toml: \"wasi:io\" = \"^0.2.0\"\nwreg.toml: \"wasi:clocks\" = \"^0.2.0\"\n"
+            "added wasi:clocks 0.2.0\nadded wasi:io 0.2.0\n");
+
+  auto published = registry.setup_once({"publish", fixture("packages/wasi-io@0.2.8.wasm")});
+  ASSERT_EQ(published.exit_status, 0) << describe(published);
+  TempDir second;
+  auto warm = user.wreg({"add", "wasi:io", "wasi:clocks"}, second.path());
+  ASSERT_EQ(warm.exit_status, 0) << describe(warm);
+  EXPECT_EQ(warm.out,
+            "wreg.toml: \"wasi:io\" = \"^0.2.8\"\nwreg.toml: \"wasi:clocks\" = \"^0.2.0\"\n"
+            "added wasi:clocks 0.2.0\nadded wasi:io 0.2.8\n");
+  EXPECT_EQ(deps_files(second.path()),
+            (std::set<std::string>{"wasi-clocks-0.2.0.wasm", "wasi-io-0.2.8.wasm"}));
+}
+
 TEST(CliTest, LoginStoresThePrivateTokenAndLogoutForgetsIt) {
   Registry* registry = shared_registry();
   ASSERT_NE(registry, nullptr) << shared_registry_error();
