@@ -4,7 +4,9 @@
 //
 //   setup.txt    optional: wreg command lines run first with an admin token (`publish FILE
 //                --package ns:name@1.0.0`, `yank ns:name@1.0.0`); one run per distinct line in a
-//                process, since the registry is shared
+//                process, since the registry is shared. The line `fixtures` publishes every
+//                package of tests/fixtures/packages (wasi:*, toolsku:*) first, once per process;
+//                a case without it sees none of them
 //   cmd.txt      the command line under test, e.g. `add wasi:http@0.2.8`; leading `VAR=value`
 //                words set (or, with no value, unset) environment variables. wreg runs with the
 //                admin token in WREG_TOKEN unless the line says otherwise.
@@ -18,7 +20,8 @@
 // {project} for the project folder; in the output, {time} stands for a UTC time stamp
 // (2026-01-31T12:00:00Z), which differs from run to run. Each case publishes into its own
 // namespace, the folder name with '-' for '_' (created for it), so cases share one registry and
-// never see each other's packages; wasi and toolsku hold the fixture packages for every case.
+// never see each other's packages; wasi and toolsku hold the fixture packages for the cases that
+// ask for them.
 //
 // WREG_CLI_BLESS=1 rewrites a case's expectations from what the run did (for a new case; review
 // the diff before committing it). .wasm files in out/ become symlinks to the fixture with the
@@ -182,6 +185,10 @@ class CliCase : public ::testing::Test {
     TempDir project;
     Placeholders placeholders{registry->url(), project.path().string()};
     for (const auto& line : command_lines(dir_ / "setup.txt")) {
+      if (line == "fixtures") {
+        ASSERT_TRUE(publish_shared_fixtures()) << shared_registry_error();
+        continue;
+      }
       auto done = registry->setup_once(split_words(placeholders.fill(line)));
       ASSERT_EQ(done.exit_status, 0) << "setup: " << line << "\n" << describe(done);
     }

@@ -83,17 +83,21 @@ std::unique_ptr<Registry> start_shared() {
     shared_error() = registry->error();
     return nullptr;
   }
-  // Published four at a time: each is its own wreg process, and most cases pay for this.
+  return registry;
+}
+
+// Published four at a time: each is its own wreg process.
+bool publish_fixtures(Registry& registry) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(fixtures() / "packages")) {
     if (entry.path().extension() == ".wasm") files.push_back(entry.path());
   }
   std::vector<CommandResult> results(files.size());
   std::atomic<std::size_t> next{0};
-  User admin(registry->url());
+  User admin(registry.url());
   auto publish = [&] {
     for (std::size_t i = next++; i < files.size(); i = next++) {
-      results[i] = admin.wreg({"publish", files[i].string()}, admin.home(), registry->token());
+      results[i] = admin.wreg({"publish", files[i].string()}, admin.home(), registry.token());
     }
   };
   std::vector<std::thread> threads;
@@ -102,10 +106,10 @@ std::unique_ptr<Registry> start_shared() {
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (results[i].exit_status != 0) {
       shared_error() = "cannot publish " + files[i].string() + ":\n" + describe(results[i]);
-      return nullptr;
+      return false;
     }
   }
-  return registry;
+  return true;
 }
 
 }  // namespace
@@ -116,6 +120,14 @@ Registry* shared_registry() {
 }
 
 std::string shared_registry_error() { return shared_error(); }
+
+bool publish_shared_fixtures() {
+  static const bool published = [] {
+    Registry* registry = shared_registry();
+    return registry != nullptr && publish_fixtures(*registry);
+  }();
+  return published;
+}
 
 User::User(std::string registry_url)
     : config_(dir_.path() / "config"), registry_url_(std::move(registry_url)) {}

@@ -60,10 +60,13 @@ class Registry {
 };
 
 // The registry every test in this process may share, started on first use with the namespaces
-// wasi and toolsku and every WIT package of tests/fixtures/packages published. Null (with the
-// reason in `shared_registry_error()`) when it cannot start.
+// wasi and toolsku. Null (with the reason in `shared_registry_error()`) when it cannot start.
 Registry* shared_registry();
 std::string shared_registry_error();
+// Publishes every WIT package of tests/fixtures/packages to the shared registry, once per
+// process; false (with the reason in `shared_registry_error()`) when one cannot be published.
+// Only the cases that use them pay for it (setup.txt's `fixtures` line).
+bool publish_shared_fixtures();
 
 // Someone running wreg: their own HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME (so a cold cache),
 // WREG_REGISTRY pointing at `registry_url`.
