@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/file_descriptor.h"
 #include "common/text.h"
 
 namespace wreg {
@@ -17,21 +18,6 @@ namespace {
 Error system_error(ErrorCode code, const std::string& what, const std::string& path, int error) {
   return fail(code, "cannot " + what + " " + quoted(path) + ": " + std::strerror(error));
 }
-
-// Closes a descriptor on every path out of open().
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 

@@ -2,7 +2,6 @@
 
 #include <toml++/toml.h>
 
-#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -52,22 +51,16 @@ Result<void> write_port_file(const std::filesystem::path& file, std::uint16_t po
   return {};
 }
 
-// A server killed during an upload leaves its temp file in blobs/tmp/. A live upload's file is
-// written at least once per body idle timeout (by this server or another one on the same data),
-// so one untouched for an hour, or twice that timeout if longer, is abandoned: start-up clears
-// those rather than leaving them to the next `gc`. A failure here is reported, not fatal.
-void clear_abandoned_uploads(store::FsBlobStore& blobs, std::chrono::milliseconds body_idle_timeout,
-                             http::AccessLog& log) {
-  const auto age = std::max<std::chrono::seconds>(
-      std::chrono::hours(1),
-      std::chrono::duration_cast<std::chrono::seconds>(2 * body_idle_timeout));
-  auto removed = blobs.remove_stale_temp_files(age);
+// A server killed during an upload leaves its temp file in blobs/tmp/. This server holds the
+// serve lock, so no other one is writing there: every upload temp file is abandoned, and is
+// cleared here rather than left to the next `gc`. A failure is reported, not fatal.
+void clear_abandoned_uploads(store::FsBlobStore& blobs, http::AccessLog& log) {
+  auto removed = blobs.remove_stale_temp_files(std::chrono::seconds(0));
   if (!removed) {
     log.note("could not clear abandoned uploads: " + removed.error().message +
              "; run `wreg-server gc` once the cause is fixed");
   } else if (*removed > 0) {
-    log.note("removed " + std::to_string(*removed) + " abandoned uploads older than " +
-             std::to_string(age.count()) + " s from blobs/tmp");
+    log.note("removed " + std::to_string(*removed) + " abandoned uploads from blobs/tmp");
   }
 }
 
@@ -245,11 +238,16 @@ int serve(ServeOptions options) {
     std::cerr << "wreg-server: " << data.error().message << "\n";
     return 1;
   }
+  auto serve_lock = store::ServeLock::acquire(options.data);
+  if (!serve_lock) {
+    std::cerr << "wreg-server: " << serve_lock.error().message << "\n";
+    return 1;
+  }
 
   auth::Authorizer authorizer(*data->metadata);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
-  clear_abandoned_uploads(*data->blobs, options.server.body_idle_timeout, log);
+  clear_abandoned_uploads(*data->blobs, log);
   ApiCounters counters;
   ApiContext context{*data->metadata,
                      *data->blobs,

@@ -26,6 +26,7 @@
 #include <string>
 #include <utility>
 
+#include "common/file_descriptor.h"
 #include "common/text.h"
 #include "server/http/session.h"
 #include "server/http/status_table.h"
@@ -95,32 +96,6 @@ constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
 // How many pipelined requests a connection answers inline, one within the other, before it
 // goes back through the strand.
 constexpr int kMaxInlineDepth = 8;
-
-// Closes a file descriptor when it goes (a blob being sent).
-class FileHandle {
- public:
-  FileHandle() = default;
-  explicit FileHandle(int fd) : fd_(fd) {}
-  FileHandle(FileHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileHandle& operator=(FileHandle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  FileHandle(const FileHandle&) = delete;
-  FileHandle& operator=(const FileHandle&) = delete;
-  ~FileHandle() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 inline Method method_of(bhttp::verb verb) {
   switch (verb) {
@@ -466,7 +441,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
 
     if (response.file && !head) {
       // The header from out_head_, then the file's bytes (send_file, from on_write).
-      FileHandle file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
+      FileDescriptor file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) {
         return answer(
             error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
@@ -749,7 +724,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   bool waiting_for_request_ = false;
   bool stop_requested_ = false;
   bool closed_ = false;
-  FileHandle file_;  // a blob being sent after its header
+  FileDescriptor file_;  // a blob being sent after its header
   std::uint64_t file_offset_ = 0;
   std::uint64_t file_remaining_ = 0;
   std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once this connection sent a blob

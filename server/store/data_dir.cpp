@@ -1,5 +1,10 @@
 #include "server/store/data_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
 namespace wreg::store {
@@ -32,6 +37,28 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
   if (!metadata) return std::move(metadata).error();
   data.metadata = std::move(*metadata);
   return data;
+}
+
+Result<ServeLock> ServeLock::acquire(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / "serve.lock";
+  // flock(2) needs no write access, so a lock file left read-only still serves.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.get() < 0 && errno == EROFS) {
+    // Nothing can be written on a read-only file system, and that is all the lock guards.
+    return ServeLock(FileDescriptor());
+  }
+  if (fd.get() < 0) {
+    return fail(ErrorCode::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return fail(ErrorCode::kUnavailable,
+                  "another wreg-server is serving " + dir.string() +
+                      "; stop it first, or give this one its own --data directory");
+    }
+    return fail(ErrorCode::kIo, "cannot lock " + path.string() + ": " + std::strerror(errno));
+  }
+  return ServeLock(std::move(fd));
 }
 
 }  // namespace wreg::store

@@ -10,7 +10,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <utility>
 
+#include "common/file_descriptor.h"
 #include "server/store/fs_blob_store.h"
 #include "server/store/sqlite_metadata_store.h"
 
@@ -36,5 +38,19 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
 
 // The database file inside `dir`.
 std::filesystem::path database_path(const std::filesystem::path& dir);
+
+// Held by `wreg-server serve` while it runs, so that one server at a time serves a data
+// directory: its document cache and its start-up cleanup of abandoned uploads rely on that. An
+// flock(2) on <dir>/serve.lock, which the kernel drops when the process ends however it ends.
+// Admin commands (fsck, gc, token, namespace, backup) do not take it.
+class ServeLock {
+ public:
+  // kUnavailable "another wreg-server is serving <dir>; ..." when one holds it; kIo otherwise.
+  static Result<ServeLock> acquire(const std::filesystem::path& dir);
+
+ private:
+  explicit ServeLock(FileDescriptor fd) : fd_(std::move(fd)) {}
+  FileDescriptor fd_;
+};
 
 }  // namespace wreg::store

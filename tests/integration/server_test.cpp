@@ -774,24 +774,39 @@ TEST(ServerLifecycleTest, ServesHttpsWithASelfSignedCertificate) {
   EXPECT_EQ(server.stop(), 0) << server.log();
 }
 
-TEST(ServerLifecycleTest, StartUpClearsUploadsAbandonedAnHourAgo) {
+TEST(ServerLifecycleTest, OneServerPerDataDirectoryAndStartUpClearsAbandonedUploads) {
   TempDir dir;
   auto data = dir.path() / "data";
   ASSERT_EQ(
       run_server_command({"namespace", "create", "--data", data.string(), "wasi"}).exit_status, 0);
   const auto temp = data / "blobs" / "tmp";
   std::ofstream(temp / "upload-killed") << "half an upload";
-  std::ofstream(temp / "upload-recent") << "maybe another server's live upload";
-  std::filesystem::last_write_time(
-      temp / "upload-killed",
-      std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  std::ofstream(temp / "upload-killed-too") << "another";
 
   ServerProcess server(data);
   ASSERT_TRUE(server.start()) << server.log();
   EXPECT_FALSE(std::filesystem::exists(temp / "upload-killed"));
-  EXPECT_TRUE(std::filesystem::exists(temp / "upload-recent"));
-  EXPECT_NE(server.log().find("removed 1 abandoned uploads"), std::string::npos) << server.log();
+  EXPECT_FALSE(std::filesystem::exists(temp / "upload-killed-too"));
+  EXPECT_NE(server.log().find("removed 2 abandoned uploads"), std::string::npos) << server.log();
+
+  // A second server on the same data is refused (the first one's uploads and document cache
+  // are its own); admin commands still work.
+  std::ofstream(temp / "upload-live") << "the first server's upload in progress";
+  auto second = run_server_command({"serve", "--data", data.string(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(second.exit_status, 1);
+  EXPECT_EQ(second.err, "wreg-server: another wreg-server is serving " + data.string() +
+                            "; stop it first, or give this one its own --data directory\n");
+  EXPECT_TRUE(std::filesystem::exists(temp / "upload-live"));
+  EXPECT_EQ(run_server_command({"fsck", "--data", data.string()}).exit_status, 0);
   EXPECT_EQ(server.stop(), 0);
+
+  // The lock goes with the process, however it ends.
+  ServerProcess killed(data);
+  ASSERT_TRUE(killed.start()) << killed.log();
+  killed.kill_hard();
+  ServerProcess after_kill(data);
+  EXPECT_TRUE(after_kill.start()) << after_kill.log();
+  EXPECT_EQ(after_kill.stop(), 0);
 }
 
 TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
