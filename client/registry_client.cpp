@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -59,6 +60,8 @@ void read_openssl_config() {
 
 constexpr std::uint64_t kJsonLimit = 64ull << 20;
 constexpr std::uint64_t kBlobLimit = 4ull << 30;
+// Requests written on one connection before their answers are read (get_package_documents).
+constexpr std::size_t kPipelineDepth = 16;
 
 struct Url {
   bool tls = false;
@@ -585,8 +588,20 @@ std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
     requests.push_back(impl_->make_request(http::verb::get, impl_->package_path(request.name),
                                            document_headers(request.etag), {}));
   }
-  auto answers =
-      wanted.size() > 1 ? impl_->send_pipelined(requests, kJsonLimit) : std::vector<HttpAnswer>{};
+  // Pipelined kPipelineDepth at a time: what is written before any answer is read must fit in
+  // the socket buffers, or a large batch would leave client and server both waiting to write.
+  std::vector<HttpAnswer> answers;
+  for (std::size_t start = 0; wanted.size() > 1 && start < requests.size();
+       start += kPipelineDepth) {
+    const std::size_t end = std::min(requests.size(), start + kPipelineDepth);
+    std::vector<http::request<http::string_body>> round(
+        std::make_move_iterator(requests.begin() + static_cast<std::ptrdiff_t>(start)),
+        std::make_move_iterator(requests.begin() + static_cast<std::ptrdiff_t>(end)));
+    auto answered = impl_->send_pipelined(round, kJsonLimit);
+    const bool complete = answered.size() == round.size();
+    std::move(answered.begin(), answered.end(), std::back_inserter(answers));
+    if (!complete) break;  // the rest one by one below, with send()'s retries
+  }
   std::vector<Result<DocumentAnswer>> results;
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     if (i < answers.size()) {

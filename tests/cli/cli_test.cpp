@@ -117,6 +117,32 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
             (std::set<std::string>{"wasi-clocks-0.2.0.wasm", "wasi-io-0.2.8.wasm"}));
 }
 
+// More documents than one pipelined round holds (16, client/registry_client.cpp) go out in
+// several rounds on the kept-alive connection, and every answer lands with its own package.
+TEST(CliTest, AWarmCacheOfManyPackagesIsRevalidatedInSeveralRounds) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("many")) << registry.error();
+  std::vector<std::string> refs{"add"};
+  std::string expected_added;
+  for (int i = 10; i < 45; ++i) {
+    const std::string name = "many:c" + std::to_string(i);
+    auto published = registry.setup_once(
+        {"publish", fixture("components/empty-component.wasm"), "--package", name + "@1.0.0"});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+    refs.push_back(name);
+    expected_added += "added " + name + " 1.0.0\n";
+  }
+  User user(registry.url());
+  TempDir cold;
+  auto first = user.wreg(refs, cold.path());
+  ASSERT_EQ(first.exit_status, 0) << describe(first);
+  TempDir warm;
+  auto second = user.wreg(refs, warm.path());
+  ASSERT_EQ(second.exit_status, 0) << describe(second);
+  EXPECT_NE(second.out.find(expected_added), std::string::npos) << second.out;
+  EXPECT_EQ(read_bytes(warm.path() / "wreg.lock"), read_bytes(cold.path() / "wreg.lock"));
+}
+
 TEST(CliTest, LoginStoresThePrivateTokenAndLogoutForgetsIt) {
   Registry* registry = shared_registry();
   ASSERT_NE(registry, nullptr) << shared_registry_error();
