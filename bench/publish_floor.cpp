@@ -5,16 +5,14 @@
 //
 // For each run it takes FILE's bytes (read into memory first, untimed: a publish receives them
 // from the network) and, timed: hashes them with OpenSSL SHA-256 (common/digest.h, the hasher
-// the server uses) while writing them in 64 KiB pieces to a new file in DIR (starting the
-// writeback of every 2 MiB as it goes, as the server does), fsyncs the file,
+// the server uses) while writing them in 64 KiB pieces to a new file in DIR through the blob
+// store's file layer (which starts the writeback of every 2 MiB as it goes), fsyncs the file,
 // renames it to its final name, fsyncs DIR, and commits one small row to a SQLite database in
 // DIR in WAL mode with synchronous=FULL (one WAL append and its fsync). That is a blob made
 // durable under its digest and one durable metadata commit, with nothing else. Prints one line
 // per run, `FLOOR <milliseconds>`; DIR must be on the file system being measured and is left
 // with the database and the files.
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -22,11 +20,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "common/digest.h"
+#include "server/store/file_system.h"
 
 namespace {
 
@@ -37,6 +37,10 @@ namespace {
 
 void check(bool ok, const std::string& what) {
   if (!ok) die(what);
+}
+
+void check_sys(const wreg::store::SysError& error) {
+  if (error) die(error.detail);
 }
 
 void exec(sqlite3* db, const char* sql) {
@@ -67,37 +71,30 @@ int main(int argc, char** argv) {
   exec(db, "PRAGMA journal_mode = WAL");
   exec(db, "PRAGMA synchronous = FULL");
   exec(db, "CREATE TABLE IF NOT EXISTS releases (id INTEGER PRIMARY KEY, digest TEXT, size INT)");
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  check(dir_fd >= 0, "cannot open " + dir);
+  wreg::store::FileSystem& files = wreg::store::FileSystem::real();
 
   constexpr std::size_t kPiece = 64 * 1024;
   for (int run = 0; run < runs; ++run) {
     const std::string temp = dir + "/upload-" + std::to_string(run);
     const auto start = std::chrono::steady_clock::now();
 
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    check(fd >= 0, "cannot create " + temp);
+    // Through the blob store's own file layer (server/store/file_system.h), so the writes, the
+    // writeback it starts as an upload arrives and the syncs are the server's.
+    std::unique_ptr<wreg::store::WritableFile> file;
+    check_sys(files.create_new(temp, file));
     wreg::Sha256 hasher;
     for (std::size_t offset = 0; offset < bytes.size(); offset += kPiece) {
       const std::span<const std::uint8_t> piece(bytes.data() + offset,
                                                 std::min(kPiece, bytes.size() - offset));
       hasher.update(piece);
-      check(::write(fd, piece.data(), piece.size()) == static_cast<ssize_t>(piece.size()),
-            "short write");
-      // Writeback started every 2 MiB, as the server's blob writer does (file_system.cpp), so
-      // that the disk works while the rest is hashed and written.
-      const std::size_t written = offset + piece.size();
-      if (written % (2u << 20) == 0) {
-        ::sync_file_range(fd, static_cast<off_t>(written - (2u << 20)), 2u << 20,
-                          SYNC_FILE_RANGE_WRITE);
-      }
+      check_sys(file->append(piece));
     }
-    check(::fsync(fd) == 0, "fsync of the file failed");
-    check(::close(fd) == 0, "close failed");
+    check_sys(file->sync());
+    check_sys(file->close());
     const wreg::Digest digest = hasher.finish();
     const std::string target = dir + "/" + digest.hex() + "-" + std::to_string(run);
-    check(::rename(temp.c_str(), target.c_str()) == 0, "rename failed");
-    check(::fsync(dir_fd) == 0, "fsync of the directory failed");
+    check_sys(files.rename(temp, target));
+    check_sys(files.sync_dir(dir));
     const std::string insert = "INSERT INTO releases (digest, size) VALUES ('" +
                                digest.to_string() + "', " + std::to_string(bytes.size()) + ")";
     exec(db, insert.c_str());
@@ -105,7 +102,6 @@ int main(int argc, char** argv) {
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
     std::printf("FLOOR %.1f\n", took.count());
   }
-  ::close(dir_fd);
   sqlite3_close(db);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -149,7 +150,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stop_requested_ = true;
       // The pending read completes with an error, which ends the session.
-      if (self->waiting_for_request_) beast::get_lowest_layer(self->stream_).close();
+      if (self->idle_) beast::get_lowest_layer(self->stream_).close();
     });
   }
 
@@ -160,7 +161,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     } else {
       if (context_.stopping.load()) return close();
       // No request has begun during the handshake: a stop closes the connection as an idle one.
-      waiting_for_request_ = true;
+      idle_ = true;
       beast::get_lowest_layer(stream_).expires_after(context_.options.header_timeout);
       stream_.async_handshake(
           net::ssl::stream_base::server,
@@ -169,7 +170,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void on_handshake(beast::error_code ec) {
-    waiting_for_request_ = false;
+    idle_ = false;
     if (ec) return close();  // not TLS, or a bad client: nothing to answer
     do_wait_for_request(context_.options.header_timeout);
   }
@@ -180,7 +181,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   void do_wait_for_request(std::chrono::milliseconds timeout) {
     if (stop_requested_ || context_.stopping.load()) return close();
     if (buffer_.size() > 0) return do_read_header();
-    waiting_for_request_ = true;
+    idle_ = true;
     beast::get_lowest_layer(stream_).expires_after(timeout);
     stream_.async_read_some(
         buffer_.prepare(4096),
@@ -188,7 +189,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void on_first_bytes(beast::error_code ec, std::size_t bytes) {
-    waiting_for_request_ = false;
+    idle_ = false;
     if (ec) return close();
     buffer_.commit(bytes);
     do_read_header();
@@ -520,12 +521,8 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
 
   static void append_number(std::string& out, std::uint64_t value) {
     char digits[24];
-    std::size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + value % 10);
-      value /= 10;
-    } while (value > 0);
-    while (n > 0) out += digits[--n];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
   }
 
   std::string_view out_body() const {
@@ -721,7 +718,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   int status_ = 0;
   std::string detail_;
   bool keep_alive_ = true;
-  bool waiting_for_request_ = false;
+  bool idle_ = false;  // in the TLS handshake or waiting for a request: a stop closes it
   bool stop_requested_ = false;
   bool closed_ = false;
   FileDescriptor file_;  // a blob being sent after its header
