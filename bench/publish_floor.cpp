@@ -10,8 +10,9 @@
 // renames it to its final name, fsyncs DIR, and commits one small row to a SQLite database in
 // DIR in WAL mode with synchronous=FULL (one WAL append and its fsync). That is a blob made
 // durable under its digest and one durable metadata commit, with nothing else. Prints one line
-// per run, `FLOOR <milliseconds>`; DIR must be on the file system being measured and is left
-// with the database and the files.
+// per run, `FLOOR <milliseconds> write=<ms> fsync=<ms> install=<ms> commit=<ms>` (hash and
+// write together, the file's fsync, rename and directory fsync, the SQLite commit); DIR must be
+// on the file system being measured and is left with the database and the files.
 #include <sqlite3.h>
 
 #include <chrono>
@@ -76,7 +77,11 @@ int main(int argc, char** argv) {
   constexpr std::size_t kPiece = 64 * 1024;
   for (int run = 0; run < runs; ++run) {
     const std::string temp = dir + "/upload-" + std::to_string(run);
-    const auto start = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto since = [](Clock::time_point from) {
+      return std::chrono::duration<double, std::milli>(Clock::now() - from).count();
+    };
 
     // Through the blob store's own file layer (server/store/file_system.h), so the writes, the
     // writeback it starts as an upload arrives and the syncs are the server's.
@@ -89,18 +94,25 @@ int main(int argc, char** argv) {
       hasher.update(piece);
       check_sys(file->append(piece));
     }
+    const double write_ms = since(start);
+    const auto synced_from = Clock::now();
     check_sys(file->sync());
     check_sys(file->close());
+    const double fsync_ms = since(synced_from);
+    const auto install_from = Clock::now();
     const wreg::Digest digest = hasher.finish();
     const std::string target = dir + "/" + digest.hex() + "-" + std::to_string(run);
     check_sys(files.rename(temp, target));
     check_sys(files.sync_dir(dir));
+    const double install_ms = since(install_from);
+    const auto commit_from = Clock::now();
     const std::string insert = "INSERT INTO releases (digest, size) VALUES ('" +
                                digest.to_string() + "', " + std::to_string(bytes.size()) + ")";
     exec(db, insert.c_str());
+    const double commit_ms = since(commit_from);
 
-    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
-    std::printf("FLOOR %.1f\n", took.count());
+    std::printf("FLOOR %.1f write=%.1f fsync=%.1f install=%.1f commit=%.1f\n", since(start),
+                write_ms, fsync_ms, install_ms, commit_ms);
   }
   sqlite3_close(db);
   return 0;

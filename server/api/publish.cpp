@@ -5,6 +5,8 @@
 // arrives; the body streams into a BlobWriter (a temp file, hashed as it is written); the
 // finished bytes are validated with the wasm reader; only then is the blob committed and the
 // release recorded (store/metadata_store.h explains why a crash in between is harmless).
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/text.h"
@@ -138,6 +140,35 @@ Error conflict(const PackageVersion& id, const Digest& existing) {
                                         "; versions are immutable, publish a new version");
 }
 
+// Where a publish's time went, step by step, for the `Server-Timing` response header (W3C
+// Server Timing): receive (header accepted to the body's last byte, with hashing and writing as
+// it arrives), sync (the blob's fsync), lookup, validate (the wasm reader), install (link and
+// directory fsync) and commit (the SQLite transaction). Steps not reached are left out.
+class PublishTiming {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  PublishTiming() : last_(Clock::now()) {}
+
+  // Ends the step `name` now, and starts the next one.
+  void step(const char* name) {
+    const auto now = Clock::now();
+    if (!text_.empty()) text_ += ", ";
+    char number[32];
+    std::snprintf(number, sizeof number, ";dur=%.1f",
+                  std::chrono::duration<double, std::milli>(now - last_).count());
+    text_ += name;
+    text_ += number;
+    last_ = now;
+  }
+
+  const std::string& text() const { return text_; }
+
+ private:
+  Clock::time_point last_;
+  std::string text_;
+};
+
 class PublishConsumer final : public http::BodyConsumer {
  public:
   PublishConsumer(ApiContext& context, PackageVersion id, std::optional<Digest> expected,
@@ -150,14 +181,17 @@ class PublishConsumer final : public http::BodyConsumer {
   Result<void> write(std::span<const std::uint8_t> chunk) override { return writer_->write(chunk); }
 
   http::Response finish(const http::Request&) override {
+    timing_.step("receive");
     auto response = publish();
     if (response.status >= 400) context_.counters.publishes_refused.fetch_add(1);
+    response.set("Server-Timing", timing_.text());
     return response;
   }
 
  private:
   http::Response publish() {
     auto blob = writer_->finish();
+    timing_.step("sync");
     if (!blob) return error_of(blob.error());
     if (expected_ && !(*expected_ == blob->digest)) {
       return error_of(fail(ErrorCode::kInvalidArgument,
@@ -168,6 +202,7 @@ class PublishConsumer final : public http::BodyConsumer {
 
     // The same bytes again (a retry): answer from the record without storing anything.
     auto existing = context_.metadata.release(id_);
+    timing_.step("lookup");
     if (!existing && existing.error().code != ErrorCode::kNotFound) {
       return error_of(existing.error());
     }
@@ -188,16 +223,19 @@ class PublishConsumer final : public http::BodyConsumer {
           "the body is not a valid WebAssembly component or WIT package: " + info.error().message));
     }
     auto release = release_of(*info, id_);
+    timing_.step("validate");
     if (!release) return error_of(release.error());
     if (existing && !(existing->summary.digest == blob->digest)) {
       return error_of(conflict(id_, existing->summary.digest));
     }
 
     auto committed = writer_->commit();
+    timing_.step("install");
     if (!committed) return error_of(committed.error());
     release->digest = committed->digest;
     release->size = committed->size;
     auto outcome = context_.metadata.publish(*release);
+    timing_.step("commit");
     context_.documents.changed();  // the package's document changed (document_cache.h)
     if (!outcome) return error_of(outcome.error());
     bool created = outcome->status == store::PublishStatus::kCreated;
@@ -210,6 +248,7 @@ class PublishConsumer final : public http::BodyConsumer {
   PackageVersion id_;
   std::optional<Digest> expected_;
   std::unique_ptr<store::BlobWriter> writer_;
+  PublishTiming timing_;  // from the accepted header on
 };
 
 }  // namespace

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 namespace wreg::store {
 namespace {
@@ -15,10 +17,20 @@ SysError sys_error(int error, const char* call, const std::filesystem::path& pat
   return SysError{error, std::string(call) + " " + path.string() + ": " + std::strerror(error)};
 }
 
+// Uploads make their bytes durable while they arrive, in two steps behind the writes: every
+// kWritebackStep bytes the kernel is asked to start writing them (sync_file_range, no wait), and
+// every kFlushStep bytes a helper thread runs fdatasync(2), which waits for that writeback and
+// then has the disk flush its write cache. The final fsync (sync()) then finds only the last few
+// MiB left: on this machine's virtual disk the cache flush of a whole 20 MiB upload took 15-30
+// ms after the last byte (`perf record -e block:block_rq_issue`: one FLUSH after 20 MiB of
+// writes), and a few ms with the flushes done along the way. Durability is decided by sync()
+// alone, as before; an error the helper's fdatasync saw is kept and reported by sync(), since
+// Linux reports a writeback error to each open file description only once.
 class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
   ~PosixWritableFile() override {
+    join_flush();
     if (fd_ >= 0) ::close(fd_);
   }
   PosixWritableFile(const PosixWritableFile&) = delete;
@@ -34,24 +46,25 @@ class PosixWritableFile final : public WritableFile {
       bytes = bytes.subspan(static_cast<std::size_t>(n));
       written_ += static_cast<std::uint64_t>(n);
     }
-    // Starts writing back what has piled up, without waiting for it, so that the disk works while
-    // the rest of an upload arrives and the final fsync finds little left to do (a 20 MiB
-    // publish's fsync went from ~25 ms to a few). Only a hint: its errors are the fsync's to
-    // report.
+    // Only hints: their errors are the final fsync's to report.
     if (written_ - kicked_ >= kWritebackStep) {
       ::sync_file_range(fd_, static_cast<off_t>(kicked_), static_cast<off_t>(written_ - kicked_),
                         SYNC_FILE_RANGE_WRITE);
       kicked_ = written_;
     }
+    if (written_ - flushed_ >= kFlushStep) start_flush();
     return {};
   }
 
   SysError sync() override {
+    join_flush();
+    if (flush_error_ != 0) return sys_error(flush_error_, "fdatasync", path_);
     if (::fsync(fd_) != 0) return sys_error(errno, "fsync", path_);
     return {};
   }
 
   SysError close() override {
+    join_flush();
     const int fd = fd_;
     fd_ = -1;
     // POSIX leaves the descriptor closed even when close(2) fails, so it is never retried.
@@ -60,11 +73,42 @@ class PosixWritableFile final : public WritableFile {
   }
 
  private:
+  // One fdatasync at a time: while one runs, the writes go on and the next step asks again.
+  void start_flush() {
+    if (flushing_.joinable()) {
+      std::lock_guard lock(flush_mutex_);
+      if (!flush_done_) return;
+    }
+    join_flush();
+    flushed_ = written_;
+    flush_done_ = false;
+    try {
+      flushing_ = std::thread([this] {
+        const int error = ::fdatasync(fd_) == 0 ? 0 : errno;
+        std::lock_guard lock(flush_mutex_);
+        if (error != 0 && flush_error_ == 0) flush_error_ = error;
+        flush_done_ = true;
+      });
+    } catch (const std::system_error&) {
+      flush_done_ = true;  // no thread to spare: the final fsync does it all, as without this
+    }
+  }
+
+  void join_flush() {
+    if (flushing_.joinable()) flushing_.join();
+  }
+
   static constexpr std::uint64_t kWritebackStep = 2u << 20;
+  static constexpr std::uint64_t kFlushStep = 4u << 20;
   int fd_;
   std::filesystem::path path_;
   std::uint64_t written_ = 0;  // bytes appended
   std::uint64_t kicked_ = 0;   // of which writeback was started
+  std::uint64_t flushed_ = 0;  // of which an fdatasync was started
+  std::thread flushing_;       // the helper's fdatasync, joined before the next one and by sync()
+  std::mutex flush_mutex_;     // guards flush_done_ and flush_error_ while flushing_ runs
+  bool flush_done_ = true;
+  int flush_error_ = 0;  // the first errno a helper's fdatasync met
 };
 
 class PosixFileSystem final : public FileSystem {

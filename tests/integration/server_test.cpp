@@ -1,6 +1,7 @@
 // The real wreg-server on 127.0.0.1 (port 0, temp data dir), driven over HTTP: publish, read,
 // yank, search, auth, limits, hostile input, concurrency, restart, TLS, and fsck at the end.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -397,6 +398,45 @@ TEST_F(RegistryTest, BlobsServeBytesWithRangeHeadAndCaching) {
   EXPECT_EQ(get("/api/v1/blobs/sha256:" + std::string(64, 'e')).status, 404);
   EXPECT_EQ(get("/api/v1/blobs/sha256:" + std::string(64, 'E')).status, 400);
   EXPECT_EQ(get("/api/v1/blobs/sha256:abc").status, 400);
+}
+
+// Uploads of several MiB are flushed to disk while they arrive (store/file_system.cpp), and the
+// publish reports its steps in Server-Timing: the bytes must still be hashed, checked and
+// stored exactly.
+TEST_F(RegistryTest, LargePublishIsStoredWholeAndReportsItsSteps) {
+  std::string padding(9 * 1024 * 1024 + 12345, '\0');
+  for (std::size_t i = 0; i < padding.size(); ++i) {
+    padding[i] = static_cast<char>((i * 2654435761u) >> 13);
+  }
+  std::string bytes =
+      with_custom_section(read_bytes(kFixtures / "components/stream-filter.wasm"), padding);
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int hash_size = 0;
+  ASSERT_EQ(EVP_Digest(bytes.data(), bytes.size(), hash, &hash_size, EVP_sha256(), nullptr), 1);
+  std::string digest = "sha256:";
+  for (unsigned int i = 0; i < hash_size; ++i) {
+    digest += "0123456789abcdef"[hash[i] >> 4];
+    digest += "0123456789abcdef"[hash[i] & 0xf];
+  }
+
+  auto wrong = publish("toolsku:large@1.0.0", bytes, token_,
+                       {{"Digest-Sha256", "sha256:" + std::string(64, 'a')}});
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  auto created = publish("toolsku:large@1.0.0", bytes, token_, {{"Digest-Sha256", digest}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json_of(created)["digest"], digest);
+  EXPECT_EQ(json_of(created)["size"], bytes.size());
+  const std::string timing = created.header("server-timing");
+  std::size_t at = 0;
+  for (const char* step : {"receive;dur=", "sync;dur=", "lookup;dur=", "validate;dur=",
+                           "install;dur=", "commit;dur="}) {
+    at = timing.find(step, at);
+    EXPECT_NE(at, std::string::npos) << step << " in " << timing;
+  }
+
+  auto whole = get("/api/v1/blobs/" + digest);
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_TRUE(whole.body == bytes) << "the served blob differs from the published bytes";
 }
 
 TEST_F(RegistryTest, YankedVersionsStayDownloadable) {

@@ -145,6 +145,37 @@ TEST_F(BlobStoreTest, WriterStreamsChunksAndValidatesBeforeCommit) {
   EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
 }
 
+// Several MiB in uneven pieces: the file layer starts writeback and flushes (fdatasync on a
+// helper thread) along the way; what is committed is still exactly the bytes, under their digest.
+TEST_F(BlobStoreTest, LargeUploadFlushedAlongTheWayIsStoredWhole) {
+  std::string bytes(9 * 1024 * 1024 + 777, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 131 >> 7);
+  auto writer = store_->begin(bytes.size());
+  ASSERT_TRUE(writer);
+  for (std::size_t offset = 0; offset < bytes.size(); offset += 100'003) {
+    const auto piece = std::string_view(bytes).substr(offset, 100'003);
+    ASSERT_TRUE((*writer)->write(bytes_of(piece)));
+  }
+  auto committed = (*writer)->commit();
+  ASSERT_TRUE(committed) << committed.error().message;
+  EXPECT_EQ(committed->digest, Digest::of(std::string_view(bytes)));
+  auto read = store_->read(committed->digest, bytes.size());
+  ASSERT_TRUE(read);
+  EXPECT_TRUE(std::string(read->begin(), read->end()) == bytes);
+  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+}
+
+// Dropped while a flush may still be running: the helper is waited for, the temp file removed.
+TEST_F(BlobStoreTest, AbandonedLargeUploadLeavesNothing) {
+  {
+    auto writer = store_->begin(64 * 1024 * 1024);
+    ASSERT_TRUE(writer);
+    const std::string piece(1024 * 1024, 'x');
+    for (int i = 0; i < 9; ++i) ASSERT_TRUE((*writer)->write(bytes_of(piece)));
+  }
+  EXPECT_TRUE(files_under(dir_.path()).empty());
+}
+
 TEST_F(BlobStoreTest, AbandonedWriterLeavesNothing) {
   {
     auto writer = store_->begin(1000);
