@@ -8,7 +8,8 @@
 //     against the digest and cached;
 //   - the plural forms run up to `parallelism` fetches at once, which the clients' connection
 //     pools bound again; documents() revalidates cached documents of one registry in one
-//     pipelined batch on one connection instead.
+//     pipelined batch on one connection instead, and with them the cached documents they
+//     depend on, so that a warm resolution costs one round trip rather than one per level.
 // Offline, only the cache answers; a miss is kUnavailable naming what is missing.
 //
 // Thread-safe: the plural forms call the singular ones from worker threads.
@@ -50,6 +51,9 @@ struct BlobRequest {
 
 class Fetcher {
  public:
+  // The most documents one batch of revalidate_cached() asks for, prefetched ones included.
+  static constexpr std::size_t kPrefetchLimit = 64;
+
   // `config`, `cache` and `progress` must outlive the Fetcher; `progress` may be null.
   Fetcher(const Config& config, const Cache& cache, FetcherOptions options, Progress* progress);
   ~Fetcher();
@@ -87,11 +91,15 @@ class Fetcher {
                                                     const PackageName& name,
                                                     std::optional<CachedCopy> cached,
                                                     Result<DocumentAnswer> answer);
-  // documents() when every one of `names` (two or more, from one registry, none asked before)
-  // is cached: revalidated in one pipelined batch (RegistryClient::get_package_documents).
-  // nullopt when that does not apply.
-  std::optional<std::vector<Result<api::PackageDocument>>> revalidate_together(
-      const std::vector<PackageName>& names);
+  // Whether this command has the document of `name` already.
+  bool fetched(const PackageName& name) const;
+  // documents()'s first step: every slot still empty whose package has a cached copy is
+  // revalidated in one pipelined batch per registry (RegistryClient::get_package_documents),
+  // together with the cached copies of what those depend on, transitively (up to
+  // kPrefetchLimit requests), which are kept for the resolver's next question. Slots it cannot
+  // fill stay empty.
+  void revalidate_cached(const std::vector<PackageName>& names,
+                         std::vector<std::optional<Result<api::PackageDocument>>>& slots);
   // blob() past the cache: downloads, verifies and caches the bytes.
   Result<std::string> download_blob(const BlobRequest& request);
   std::string suggestions_for(const PackageName& name);

@@ -130,7 +130,9 @@ bool publish_shared_fixtures() {
 }
 
 User::User(std::string registry_url)
-    : config_(dir_.path() / "config"), registry_url_(std::move(registry_url)) {}
+    : config_(dir_.path() / "config"),
+      cache_(dir_.path() / "cache"),
+      registry_url_(std::move(registry_url)) {}
 
 std::map<std::string, std::string> User::env(
     const std::optional<std::string>& token,
@@ -138,7 +140,7 @@ std::map<std::string, std::string> User::env(
   std::map<std::string, std::string> vars{
       {"HOME", (dir_.path() / "home").string()},
       {"XDG_CONFIG_HOME", config_.string()},
-      {"XDG_CACHE_HOME", (dir_.path() / "cache").string()},
+      {"XDG_CACHE_HOME", cache_.string()},
       {"WREG_REGISTRY", registry_url_},
   };
   if (token) vars["WREG_TOKEN"] = *token;

@@ -85,13 +85,15 @@ class User {
 
   const std::filesystem::path& home() const { return dir_.path(); }
   const std::filesystem::path& config_dir() const { return config_; }
+  const std::filesystem::path& cache_dir() const { return cache_; }
 
  private:
   std::map<std::string, std::string> env(const std::optional<std::string>& token,
                                          const std::map<std::string, std::string>& extra) const;
 
   TempDir dir_;
-  std::filesystem::path config_;
+  std::filesystem::path config_;  // XDG_CONFIG_HOME
+  std::filesystem::path cache_;   // XDG_CACHE_HOME
   std::string registry_url_;
 };
 

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <set>
 
+#include "client/cache.h"
+#include "client/config.h"
+#include "client/fetcher.h"
 #include "common/digest.h"
 #include "tests/cli/cli_harness.h"
 
@@ -115,6 +118,44 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
             "added wasi:clocks 0.2.0\nadded wasi:io 0.2.8\n");
   EXPECT_EQ(deps_files(second.path()),
             (std::set<std::string>{"wasi-clocks-0.2.0.wasm", "wasi-io-0.2.8.wasm"}));
+}
+
+// A warm resolution costs one round trip: asked for the root, the fetcher revalidates the cached
+// documents of everything it depends on in the same pipelined batch (client/fetcher.h), and the
+// resolver's next questions are answered without asking the registry again.
+TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  for (const char* file : kWasiHttpClosure) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  User user(registry.url());
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:http@0.2.8"}, project.path());  // fills the cache
+  ASSERT_EQ(added.exit_status, 0) << describe(added);
+
+  client::Environment env{user.config_dir() / "wreg", user.cache_dir() / "wreg", registry.url(),
+                          std::nullopt};
+  auto config = client::Config::load(env, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  client::Cache cache(env.cache_dir);
+  client::Fetcher fetcher(*config, cache, client::FetcherOptions{}, nullptr);
+  auto root = fetcher.documents({*PackageName::parse("wasi:http")});
+  ASSERT_TRUE(root[0].has_value()) << root[0].error().message;
+  EXPECT_EQ(fetcher.requests_made(), 7u);  // wasi:http and the 6 packages below it
+
+  std::vector<PackageName> below;
+  for (const char* name :
+       {"wasi:io", "wasi:clocks", "wasi:random", "wasi:filesystem", "wasi:sockets", "wasi:cli"}) {
+    below.push_back(*PackageName::parse(name));
+  }
+  auto documents = fetcher.documents(below);
+  for (std::size_t i = 0; i < below.size(); ++i) {
+    ASSERT_TRUE(documents[i].has_value()) << documents[i].error().message;
+    EXPECT_EQ(documents[i]->name, below[i]);
+  }
+  EXPECT_EQ(fetcher.requests_made(), 7u);  // all answered by the first batch
 }
 
 // More documents than one pipelined round holds (16, client/registry_client.cpp) go out in
