@@ -4,8 +4,9 @@
 # only, in one run, so that the ratios hold on a shared machine whose absolute figures drift.
 #
 #   bench/compare.sh [--build DIR] [--duration SECONDS] [--growth "1000 10000 100000"]
-#                    [--no-growth] [--with-others] [--results FILE]
+#                    [--no-growth] [--blob-rounds N] [--with-others] [--results FILE]
 #
+# --blob-rounds N (default 3): blob GETs are measured as N interleaved rounds of wreg and nginx.
 # --with-others also runs bench/client_add.sh (when DIR has the wreg client) and
 # bench/wasm_reader.sh and puts their output in RESULTS.md; otherwise RESULTS.md points to them.
 # Needs wrk, nginx and docker-registry (deploy/install-deps.sh --bench), curl, jq and sqlite3.
@@ -22,6 +23,7 @@ duration=5
 growth_sizes="1000 10000 100000"
 results="$here/RESULTS.md"
 with_others=0
+blob_rounds=3
 command_line="bench/compare.sh $*"
 while (($#)); do
   case $1 in
@@ -31,11 +33,13 @@ while (($#)); do
     --no-growth) growth_sizes=""; shift ;;
     --with-others) with_others=1; shift ;;
     --results) results=$2; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    --blob-rounds) blob_rounds=$2; shift 2 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
 
+[[ $blob_rounds =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --blob-rounds takes a number of rounds, 1 or more, not '$blob_rounds'" >&2; exit 2; }
 server="$build/server/wreg-server"
 [[ -x $server ]] || { echo "compare.sh: no $server; build it: ninja -C $build wreg-server" >&2; exit 1; }
 floor="$build/bench/wreg-publish-floor"
@@ -148,6 +152,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%
 rss_mib() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mib() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median2() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # ---- wreg-server ----------------------------------------------------------------------------
 # start_wreg DATA_DIR: sets wreg_pid and wreg_url.
@@ -189,13 +194,29 @@ wall_ms() { awk -v ns=$(($(now_ns) - $1)) 'BEGIN { printf "%.1f", ns / 1e6 }'; }
 
 # wreg_publish NS/NAME VERSION FILE: prints "HTTP_STATUS MILLISECONDS WALL_MILLISECONDS" (the
 # wall clock includes curl's process start).
+# The publish's Server-Timing header (its steps) is left in $tmp/publish.headers.
 wreg_publish() {
   local name=$1 version=$2 file=$3 start result
   start=$(now_ns)
-  result=$(curl_ms "$tmp/publish.json" -m 120 -T "$file" \
+  result=$(curl_ms "$tmp/publish.json" -m 120 -T "$file" -D "$tmp/publish.headers" \
     -H "Authorization: Bearer $token" -H 'Content-Type: application/wasm' \
     "$wreg_url/api/v1/packages/$name/$version")
   echo "$result $(wall_ms "$start")"
+}
+
+# "receive=40.1 sync=4.2 ..." from the last publish's Server-Timing header.
+publish_steps() {
+  tr -d '\r' <"$tmp/publish.headers" | awk 'tolower($1) == "server-timing:" {
+    $1 = ""; n = split($0, parts, ",")
+    for (i = 1; i <= n; i++) { gsub(/ /, "", parts[i]); sub(/;dur=/, "=", parts[i]); printf "%s ", parts[i] }
+  }'
+}
+
+# steps_median STEP LINES...: the median of STEP=value over the lines ("-" when absent).
+steps_median() {
+  local step=$1
+  shift
+  printf '%s\n' "$@" | tr ' ' '\n' | awk -F= -v s="$step" '$1 == s { print $2 }' | median
 }
 
 # ---- docker-registry ------------------------------------------------------------------------
@@ -345,32 +366,46 @@ for connections in 32 128; do
   row "p50 / p99 ms, $connections conn | $w_p50 / $w_p99 | $o_p50 / $o_p99 | $n_p50 / $n_p99 | | "
 done
 
-row "**blob GET** (16 conn) | wreg | OCI registry | nginx | wreg/OCI | wreg/nginx"
+# Blob rows: wreg and nginx in interleaved rounds (wreg, nginx, wreg, nginx, ...) with the same
+# wrk settings, so that a swing of this shared machine's speed between two wrk runs (nginx alone
+# gave 350-1,450 MB/s for 20 MiB in runs minutes apart) hits both alike; each round's ratio is
+# shown, and the row's ratio is the median of the per-round ratios. The OCI registry is far
+# behind either and measured once.
+row "**blob GET** (16 conn; $blob_rounds interleaved rounds wreg, nginx) | wreg | OCI registry | nginx | wreg/OCI | wreg/nginx"
 for payload in c1m c20m; do
   digest_var="digest_$payload"
-  run_wrk 16 "$wreg_url/api/v1/blobs/${!digest_var}"
-  w=$wrk_mbps
   run_wrk 16 "$oci_url/v2/$payload/blobs/${!digest_var}"
   o=$wrk_mbps
-  run_wrk 16 "$nginx_url/$payload.wasm"
-  n=$wrk_mbps
-  row "${payload#c} MB/s | $w | $o | $n | $(ratio "$w" "$o")x | $(ratio "$w" "$n")"
+  w_all=() n_all=() r_all=()
+  for ((round = 1; round <= blob_rounds; round++)); do
+    run_wrk 16 "$wreg_url/api/v1/blobs/${!digest_var}"
+    w=$wrk_mbps
+    run_wrk 16 "$nginx_url/$payload.wasm"
+    n=$wrk_mbps
+    w_all+=("$w") n_all+=("$n") r_all+=("$(ratio "$w" "$n")")
+    row "${payload#c} MB/s, round $round | $w | | $n | | $(ratio "$w" "$n")"
+  done
+  w=$(printf '%s\n' "${w_all[@]}" | median)
+  n=$(printf '%s\n' "${n_all[@]}" | median)
+  row "**${payload#c} MB/s**, medians (of the per-round ratios for wreg/nginx) | $w | $o | $n | $(ratio "$w" "$o")x | **$(printf '%s\n' "${r_all[@]}" | median2)**"
 done
 
 log "publish 20 MiB x5 (distinct bytes) against an OCI push and the floor"
-wreg_times=() oci_times=() floor_times=() wreg_walls=() oci_walls=()
+wreg_times=() oci_times=() floor_times=() wreg_walls=() oci_walls=() wreg_steps=() floor_steps=()
 mkdir -p "$tmp/floor"
 for run in 1 2 3 4 5; do
   make_component $((20 << 20)) "$tmp/p.wasm"
   digest="sha256:$(sha256sum "$tmp/p.wasm" | cut -d' ' -f1)"
   read -r code ms wall <<<"$(wreg_publish bench/publish 1.0.$run "$tmp/p.wasm")"
   [[ $code == 201 ]] || die "wreg-server answered $code to publish run $run: $(cat "$tmp/publish.json")"
-  wreg_times+=("$ms") wreg_walls+=("$wall")
+  wreg_times+=("$ms") wreg_walls+=("$wall") wreg_steps+=("$(publish_steps)")
   read -r ms wall <<<"$(oci_push publish "1.0.$run" "$tmp/p.wasm" "$digest")"
   oci_times+=("$ms") oci_walls+=("$wall")
   # The floor: the same bytes made durable on the same file system by the least work
   # (bench/publish_floor.cpp), right after wreg's publish of them.
-  floor_times+=("$("$floor" "$tmp/floor" "$tmp/p.wasm" 1 | awk '$1 == "FLOOR" { print $2 }')")
+  floor_line=$("$floor" "$tmp/floor" "$tmp/p.wasm" 1 | awk '$1 == "FLOOR"')
+  floor_times+=("$(awk '{ print $2 }' <<<"$floor_line")")
+  floor_steps+=("$(cut -d' ' -f3- <<<"$floor_line")")
   rm -f "$tmp/floor/"*-0
 done
 w_pub=$(printf '%s\n' "${wreg_times[@]}" | median)
@@ -381,6 +416,17 @@ row "ms (curl time_total) | $w_pub (${wreg_times[*]}) | $o_pub (${oci_times[*]})
 w_wall=$(printf '%s\n' "${wreg_walls[@]}" | median)
 o_wall=$(printf '%s\n' "${oci_walls[@]}" | median)
 row "ms wall clock, with curl's process starts (1 / 5) | $w_wall (${wreg_walls[*]}) | $o_wall (${oci_walls[*]}) | | $(ratio "$w_wall" "$o_wall") | "
+# Where each one's time went (medians of the 5 runs): wreg's steps from its Server-Timing header,
+# the floor's from its own output. wreg's receive includes the transfer and hashing and writing
+# as the bytes arrive; the floor's write is hashing and writing from memory.
+w_steps="" f_steps=""
+for step in receive sync lookup validate install commit; do
+  w_steps+="$step $(steps_median "$step" "${wreg_steps[@]}"), "
+done
+for step in write fsync install commit; do
+  f_steps+="$step $(steps_median "$step" "${floor_steps[@]}"), "
+done
+row "steps, ms (medians) | ${w_steps%, } | | ${f_steps%, } | | "
 
 nginx_rss=0
 for pid in $(pgrep -P "$nginx_pid") "$nginx_pid"; do
