@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -437,6 +438,32 @@ TEST_F(RegistryTest, LargePublishIsStoredWholeAndReportsItsSteps) {
   auto whole = get("/api/v1/blobs/" + digest);
   ASSERT_EQ(whole.status, 200);
   EXPECT_TRUE(whole.body == bytes) << "the served blob differs from the published bytes";
+}
+
+// Blobs go out by sendfile(2), which raises SIGPIPE on a connection the client has closed: the
+// server must ignore it (it died with exit status 141 after a wrk run on a 1 MiB blob).
+TEST_F(RegistryTest, ClientsHangingUpMidDownloadDoNotStopTheServer) {
+  std::ifstream status("/proc/" + std::to_string(server_->pid()) + "/status");
+  std::string line;
+  std::uint64_t ignored = 0;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigIgn:", 0) == 0) ignored = std::stoull(line.substr(7), nullptr, 16);
+  }
+  EXPECT_TRUE(ignored & (std::uint64_t{1} << (SIGPIPE - 1))) << "SIGPIPE is not ignored";
+
+  std::string bytes = variant_of(read_bytes(kFixtures / "components/stream-filter.wasm"), "hang");
+  bytes = with_custom_section(bytes, std::string(4 * 1024 * 1024, 'h'));
+  auto created = publish("toolsku:hang-up@1.0.0", bytes);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string target = "/api/v1/blobs/" + std::string(json_of(created)["digest"]);
+  for (int i = 0; i < 20; ++i) {
+    auto connection = Connection::open(port());
+    ASSERT_TRUE(connection);
+    ASSERT_TRUE(connection->send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\nGET " + target +
+                                 " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }  // each closed with the answers unread
+  EXPECT_EQ(get("/healthz").status, 200);
+  EXPECT_EQ(get(target).body.size(), bytes.size());
 }
 
 TEST_F(RegistryTest, YankedVersionsStayDownloadable) {
