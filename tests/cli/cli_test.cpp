@@ -12,6 +12,7 @@
 #include "client/fetcher.h"
 #include "common/digest.h"
 #include "tests/cli/cli_harness.h"
+#include "tests/cli/cutting_proxy.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -156,6 +157,37 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
     EXPECT_EQ(documents[i]->name, below[i]);
   }
   EXPECT_EQ(fetcher.requests_made(), 7u);  // all answered by the first batch
+}
+
+// A connection that breaks in the middle of a pipelined batch costs the answers it did not
+// bring: they are asked again one by one on a new connection (client/registry_client.cpp), and
+// the add ends as if nothing had happened.
+TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  for (const char* file : kWasiHttpClosure) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  const std::string url = registry.url();
+  CuttingProxy proxy(std::stoi(url.substr(url.rfind(':') + 1)));
+  ASSERT_NE(proxy.port(), 0);
+  User user("http://127.0.0.1:" + std::to_string(proxy.port()));
+  TempDir cold;
+  auto first = user.wreg({"add", "wasi:http@0.2.8"}, cold.path());
+  ASSERT_EQ(first.exit_status, 0) << describe(first);
+
+  // The 7 answers (304s of about 90 bytes each) are cut off inside the first.
+  proxy.cut_next_connection_after(50);
+  const std::size_t connections_before = proxy.connections();
+  TempDir warm;
+  auto second = user.wreg({"add", "wasi:http@0.2.8"}, warm.path());
+  ASSERT_EQ(second.exit_status, 0) << describe(second);
+  EXPECT_EQ(proxy.cuts(), 1u);
+  EXPECT_EQ(proxy.connections() - connections_before, 2u);  // the cut one, and one more
+  EXPECT_EQ(second.out, first.out);
+  EXPECT_EQ(read_bytes(warm.path() / "wreg.lock"), read_bytes(cold.path() / "wreg.lock"));
+  EXPECT_EQ(deps_files(warm.path()).size(), 7u);
 }
 
 // More documents than one pipelined round holds (16, client/registry_client.cpp) go out in

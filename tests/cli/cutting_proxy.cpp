@@ -1,0 +1,114 @@
+#include "tests/cli/cutting_proxy.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace wreg::cli_test {
+namespace {
+
+constexpr int kPollMillis = 50;  // how soon a relay or the acceptor notices stopping_
+
+sockaddr_in loopback(int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  return address;
+}
+
+bool send_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t sent = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent <= 0) return false;
+    data += sent;
+    size -= static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+}  // namespace
+
+CuttingProxy::CuttingProxy(int upstream_port) : upstream_port_(upstream_port) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  auto address = loopback(0);
+  socklen_t length = sizeof address;
+  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::listen(listener_, 16) != 0 ||
+      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return;
+  }
+  port_ = ntohs(address.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+CuttingProxy::~CuttingProxy() {
+  stopping_ = true;
+  if (acceptor_.joinable()) acceptor_.join();
+  std::lock_guard lock(relays_mutex_);
+  for (auto& relay : relays_) relay.join();
+  if (listener_ >= 0) ::close(listener_);
+}
+
+void CuttingProxy::cut_next_connection_after(std::size_t bytes) {
+  cut_next_ = std::max<std::size_t>(bytes, 1);
+}
+
+void CuttingProxy::accept_loop() {
+  while (!stopping_) {
+    pollfd waiting{listener_, POLLIN, 0};
+    if (::poll(&waiting, 1, kPollMillis) <= 0) continue;
+    int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) continue;
+    int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    auto address = loopback(upstream_port_);
+    if (upstream < 0 ||
+        ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      ::close(client);
+      if (upstream >= 0) ::close(upstream);
+      continue;
+    }
+    ++connections_;
+    std::size_t cut_after = cut_next_.exchange(0);
+    std::lock_guard lock(relays_mutex_);
+    relays_.emplace_back(
+        [this, client, upstream, cut_after] { relay(client, upstream, cut_after); });
+  }
+}
+
+void CuttingProxy::relay(int client, int upstream, std::size_t cut_after) {
+  std::size_t answered = 0;
+  char buffer[16 * 1024];
+  bool open = true;
+  while (open && !stopping_) {
+    pollfd fds[2] = {{client, POLLIN, 0}, {upstream, POLLIN, 0}};
+    if (::poll(fds, 2, kPollMillis) <= 0) continue;
+    for (int side = 0; side < 2 && open; ++side) {
+      if (fds[side].revents == 0) continue;
+      ssize_t got = ::recv(fds[side].fd, buffer, sizeof buffer, 0);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        open = false;
+        break;
+      }
+      std::size_t size = static_cast<std::size_t>(got);
+      if (side == 1 && cut_after != 0 && answered + size >= cut_after) {
+        send_all(client, buffer, cut_after - answered);
+        ++cuts_;
+        open = false;
+        break;
+      }
+      if (side == 1) answered += size;
+      if (!send_all(side == 0 ? upstream : client, buffer, size)) open = false;
+    }
+  }
+  ::close(client);
+  ::close(upstream);
+}
+
+}  // namespace wreg::cli_test

@@ -1,0 +1,46 @@
+// A TCP relay between wreg and a real wreg-server that can break one connection part-way
+// through an answer: what a flaky network or a proxy with a short idle limit does to a client.
+// It listens on 127.0.0.1 port 0 and relays every connection to the upstream port byte for byte,
+// until told to cut: then the next connection it accepts is closed (both ways) once that many
+// bytes have come back from upstream.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace wreg::cli_test {
+
+class CuttingProxy {
+ public:
+  explicit CuttingProxy(int upstream_port);
+  ~CuttingProxy();
+  CuttingProxy(const CuttingProxy&) = delete;
+  CuttingProxy& operator=(const CuttingProxy&) = delete;
+
+  // 0 when the listening socket could not be made.
+  int port() const { return port_; }
+  // The next connection accepted is closed after `bytes` bytes of answers.
+  void cut_next_connection_after(std::size_t bytes);
+  std::size_t connections() const { return connections_; }
+  std::size_t cuts() const { return cuts_; }
+
+ private:
+  void accept_loop();
+  void relay(int client, int upstream, std::size_t cut_after);
+
+  int upstream_port_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> cut_next_{0};  // 0: relay in full
+  std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> cuts_{0};
+  std::thread acceptor_;
+  std::mutex relays_mutex_;
+  std::vector<std::thread> relays_;  // guarded by relays_mutex_
+};
+
+}  // namespace wreg::cli_test
