@@ -551,7 +551,12 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
       auto& socket = beast::get_lowest_layer(stream_).socket();
       beast::error_code ec;
       if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
-      while (!ec && out_sent_ < total) out_sent_ += socket.write_some(unsent_output(), ec);
+      // With a file to follow, the header is held back (MSG_MORE) to leave in one segment with
+      // the file's first bytes, not in a small one of its own that wakes the client for
+      // nothing; the sendfile that follows pushes them out.
+      const tcp::socket::message_flags flags =
+          file_.get() >= 0 && file_remaining_ > 0 ? MSG_MORE : 0;
+      while (!ec && out_sent_ < total) out_sent_ += socket.send(unsent_output(), flags, ec);
       if (out_sent_ == total) return output_sent();
       if (ec && ec != net::error::would_block && ec != net::error::try_again) {
         return abandon_response();

@@ -440,6 +440,38 @@ TEST_F(RegistryTest, LargePublishIsStoredWholeAndReportsItsSteps) {
   EXPECT_TRUE(whole.body == bytes) << "the served blob differs from the published bytes";
 }
 
+// A blob's header is held back (MSG_MORE) to leave with its first bytes: whole bodies, one-byte
+// ranges and HEADs (no body to push the header out) must all arrive, in order, on one
+// connection.
+TEST_F(RegistryTest, BlobHeadersHeldForTheirBodiesStillArriveWithEveryAnswer) {
+  std::string bytes = variant_of(read_bytes(kFixtures / "components/stream-filter.wasm"), "more");
+  auto created = publish("toolsku:held@1.0.0", bytes);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string target = "/api/v1/blobs/" + std::string(json_of(created)["digest"]);
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  const std::string last = std::to_string(bytes.size() - 1);
+  auto ask = [&](const std::string& method, const std::string& range) {
+    return connection->send(method + " " + target + " HTTP/1.1\r\nHost: x\r\n" +
+                            (range.empty() ? "" : "Range: bytes=" + range + "\r\n") + "\r\n");
+  };
+  ASSERT_TRUE(ask("GET", "0-0") && ask("HEAD", "") && ask("GET", last + "-" + last) &&
+              ask("GET", "") && ask("HEAD", ""));
+  auto first = connection->read_response();
+  EXPECT_EQ(first.status, 206);
+  EXPECT_EQ(first.body, bytes.substr(0, 1));
+  auto head = connection->read_response(/*head=*/true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(bytes.size()));
+  auto final_byte = connection->read_response();
+  EXPECT_EQ(final_byte.status, 206);
+  EXPECT_EQ(final_byte.body, bytes.substr(bytes.size() - 1));
+  auto whole = connection->read_response();
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_TRUE(whole.body == bytes);
+  EXPECT_EQ(connection->read_response(/*head=*/true).status, 200);
+}
+
 // Blobs go out by sendfile(2), which raises SIGPIPE on a connection the client has closed: the
 // server must ignore it (it died with exit status 141 after a wrk run on a 1 MiB blob).
 TEST_F(RegistryTest, ClientsHangingUpMidDownloadDoNotStopTheServer) {
