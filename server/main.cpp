@@ -44,7 +44,8 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
                    "Idle time before a kept-alive connection is closed (default 60s)");
   serve
       .add_option("--max-connections", flags.max_connections,
-                  "Open connections beyond which new ones get 503 (default 1024)")
+                  "Open connections beyond which new ones get 503 (default 1024); the open-file "
+                  "limit is raised to twice this plus 128, as far as the hard limit allows")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
   serve.add_flag("--no-access-log", flags.no_access_log, "Do not log one line per request");
 }

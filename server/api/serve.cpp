@@ -1,7 +1,9 @@
 #include "server/api/serve.h"
 
+#include <sys/resource.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -61,6 +63,29 @@ void clear_abandoned_uploads(store::FsBlobStore& blobs, http::AccessLog& log) {
              "; run `wreg-server gc` once the cause is fixed");
   } else if (*removed > 0) {
     log.note("removed " + std::to_string(*removed) + " abandoned uploads from blobs/tmp");
+  }
+}
+
+// Every connection may hold two descriptors (its socket, and a blob's file while one is sent),
+// and the store, the listeners and the log a few more. Debian's default soft limit of 1024 open
+// files (systemd's default for services too) would run out long before --max-connections, and
+// turn accepts and blob reads into EMFILE instead of the 503 the cap promises: the soft limit is
+// raised as far as needed, up to the hard limit, which only an administrator can raise.
+void raise_open_file_limit(std::size_t max_connections, http::AccessLog& log) {
+  constexpr rlim_t kReserve = 128;
+  const rlim_t wanted = 2 * static_cast<rlim_t>(max_connections) + kReserve;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  if (limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur < wanted) {
+    log.note("the open-file limit is " + std::to_string(limit.rlim_cur) + ", and " +
+             std::to_string(max_connections) + " connections need about " + std::to_string(wanted) +
+             ": raise it (LimitNOFILE= in a systemd unit, ulimit -n in a shell) or lower "
+             "--max-connections");
   }
 }
 
@@ -248,6 +273,7 @@ int serve(ServeOptions options) {
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
   clear_abandoned_uploads(*data->blobs, log);
+  raise_open_file_limit(options.server.max_connections, log);
   ApiCounters counters;
   ApiContext context{*data->metadata,
                      *data->blobs,

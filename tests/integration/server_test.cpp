@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -930,6 +931,76 @@ TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
     status = request(server.port(), "GET", "/healthz").status;
   }
   EXPECT_EQ(status, 200);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// The soft "Max open files" limit of process `pid`, from /proc (RLIM_INFINITY for unlimited).
+rlim_t open_file_soft_limit(pid_t pid) {
+  std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
+  const std::string label = "Max open files";
+  for (std::string line; std::getline(limits, line);) {
+    if (line.rfind(label, 0) != 0) continue;
+    std::istringstream fields(line.substr(label.size()));
+    std::string soft;
+    fields >> soft;
+    return soft == "unlimited" ? RLIM_INFINITY : static_cast<rlim_t>(std::stoull(soft));
+  }
+  return 0;
+}
+
+// Sets this process's soft open-file limit, which a server started meanwhile inherits, and puts
+// the old one back.
+class InheritedOpenFileLimit {
+ public:
+  explicit InheritedOpenFileLimit(rlim_t soft) {
+    ::getrlimit(RLIMIT_NOFILE, &original_);
+    rlimit lowered = original_;
+    lowered.rlim_cur = soft;
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+  }
+  ~InheritedOpenFileLimit() { ::setrlimit(RLIMIT_NOFILE, &original_); }
+
+ private:
+  rlimit original_{};
+};
+
+// Debian's default soft limit (1024 open files) would run out before the default cap of 1024
+// connections: the server raises its own soft limit up to the hard one, and says so in one line
+// when the hard limit is too low for the cap.
+TEST(ServerLifecycleTest, RaisesItsOpenFileLimitToWhatItsConnectionsNeed) {
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  const rlim_t needed = 2 * 1024 + 128;  // the default --max-connections (server/api/serve.cpp)
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) {
+    GTEST_SKIP() << "the hard open-file limit " << limit.rlim_max << " is below " << needed;
+  }
+  TempDir dir;
+  {
+    ServerProcess server(dir.path() / "default-cap");
+    {
+      InheritedOpenFileLimit low(256);
+      ASSERT_TRUE(server.start()) << server.log();
+    }
+    EXPECT_GE(open_file_soft_limit(server.pid()), needed);
+    EXPECT_EQ(server.log().find("open-file limit"), std::string::npos) << server.log();
+    EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(server.stop(), 0);
+  }
+  // The most --max-connections takes (server/main.cpp) needs 2,000,128.
+  const rlim_t cap = std::min<rlim_t>(limit.rlim_max, 1'000'000);
+  if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= 2 * cap + 128) return;
+  ServerProcess server(dir.path() / "cap-past-the-hard-limit",
+                       {"--max-connections", std::to_string(cap)});
+  ASSERT_TRUE(server.start()) << server.log();
+  EXPECT_EQ(open_file_soft_limit(server.pid()), limit.rlim_max);
+  EXPECT_NE(server.log().find("the open-file limit is " + std::to_string(limit.rlim_max) +
+                              ", and " + std::to_string(cap) + " connections need about " +
+                              std::to_string(2 * cap + 128) +
+                              ": raise it (LimitNOFILE= in a systemd unit, ulimit -n in a shell) "
+                              "or lower --max-connections"),
+            std::string::npos)
+      << server.log();
+  EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(server.stop(), 0);
 }
 
