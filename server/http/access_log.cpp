@@ -41,7 +41,7 @@ std::string log_escape(std::string_view text) {
 }
 
 void AccessLog::write(const AccessRecord& record) {
-  if (!enabled_) return;
+  if (!requests_) return;
   double millis = std::chrono::duration<double, std::milli>(record.duration).count();
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.1fms", millis);
@@ -59,7 +59,6 @@ void AccessLog::write(const AccessRecord& record) {
 }
 
 void AccessLog::note(std::string_view text) {
-  if (!enabled_) return;
   std::string line = utc_now() + ' ' + std::string(text) + '\n';
   std::lock_guard lock(mutex_);
   out_ << line << std::flush;

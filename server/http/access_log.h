@@ -28,8 +28,9 @@ struct AccessRecord {
 
 class AccessLog {
  public:
-  // Writes to `out`, which must outlive the log. `enabled` false drops every line.
-  explicit AccessLog(std::ostream& out, bool enabled = true) : out_(out), enabled_(enabled) {}
+  // Writes to `out`, which must outlive the log. `requests` false drops the lines of write()
+  // (--no-access-log); notes are always written, since they are what an operator must see.
+  explicit AccessLog(std::ostream& out, bool requests = true) : out_(out), requests_(requests) {}
 
   void write(const AccessRecord& record);
   // A line that is not about one request (start-up, shutdown, a failed accept).
@@ -38,7 +39,7 @@ class AccessLog {
  private:
   std::mutex mutex_;
   std::ostream& out_;  // guarded by mutex_
-  bool enabled_;
+  bool requests_;
 };
 
 // `text` with bytes outside printable ASCII, spaces and quotes escaped as \xNN: safe to put in

@@ -934,6 +934,21 @@ TEST(ServerLifecycleTest, ConnectionsPastTheCapGet503) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// --no-access-log drops the line per request, not what the server has to say about itself.
+TEST(ServerLifecycleTest, NoAccessLogStillWritesTheServersOwnNotes) {
+  TempDir dir;
+  ServerProcess server(dir.path() / "data", {"--no-access-log"});
+  ASSERT_TRUE(server.start()) << server.log();
+  EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(server.stop(), 0);
+  const std::string log = server.log();
+  EXPECT_NE(log.find(" listening on http://127.0.0.1:" + std::to_string(server.port())),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(" stopped: every request answered"), std::string::npos) << log;
+  EXPECT_EQ(log.find("/healthz"), std::string::npos) << log;
+}
+
 // The soft "Max open files" limit of process `pid`, from /proc (RLIM_INFINITY for unlimited).
 rlim_t open_file_soft_limit(pid_t pid) {
   std::ifstream limits("/proc/" + std::to_string(pid) + "/limits");
