@@ -280,14 +280,15 @@ void Fetcher::revalidate_cached(const std::vector<PackageName>& names,
     if (!client_or) continue;
     auto answers = (*client_or)->get_package_documents(requests);
     for (std::size_t k = 0; k < requests.size(); ++k) {
+      // A prefetched document that failed is left to the resolver's own request, if it makes
+      // one; its error (and its "did you mean", which costs requests) comes from there.
+      if (k >= asked && !answers[k]) continue;
       auto document = document_from_answer(registry, requests[k].name, std::move(copies[k]),
                                            std::move(answers[k]));
       if (document) {
         std::lock_guard lock(mutex_);
         documents_.insert_or_assign(requests[k].name, *document);
       }
-      // A prefetched document that failed is left to the resolver's own request, whose error
-      // then names the package that needed it.
       if (k < asked) slots[slot_of[k]].emplace(std::move(document));
     }
   }
