@@ -627,11 +627,19 @@ std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
     if (!complete) break;  // the rest one by one below, with send()'s retries
   }
   std::vector<Result<DocumentAnswer>> results;
+  // Once one request of the rest finds the registry unreachable (after its retries), the others
+  // share its error instead of each waiting out retries of their own.
+  std::optional<Error> unreachable;
   for (std::size_t i = 0; i < wanted.size(); ++i) {
     if (i < answers.size()) {
       results.push_back(document_answer(registry(), std::move(answers[i]), wanted[i].etag));
+    } else if (unreachable) {
+      results.push_back(*unreachable);
     } else {
       results.push_back(get_package_document(wanted[i].name, wanted[i].etag));
+      if (!results.back() && results.back().error().code == ErrorCode::kUnavailable) {
+        unreachable = results.back().error();
+      }
     }
   }
   return results;

@@ -172,7 +172,8 @@ TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   const std::string url = registry.url();
   CuttingProxy proxy(std::stoi(url.substr(url.rfind(':') + 1)));
   ASSERT_NE(proxy.port(), 0);
-  User user("http://127.0.0.1:" + std::to_string(proxy.port()));
+  const std::string user_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  User user(user_url);
   TempDir cold;
   auto first = user.wreg({"add", "wasi:http@0.2.8"}, cold.path());
   ASSERT_EQ(first.exit_status, 0) << describe(first);
@@ -188,6 +189,16 @@ TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   EXPECT_EQ(second.out, first.out);
   EXPECT_EQ(read_bytes(warm.path() / "wreg.lock"), read_bytes(cold.path() / "wreg.lock"));
   EXPECT_EQ(deps_files(warm.path()).size(), 7u);
+
+  // With the registry gone, the batch fails once: the first document asked again finds it
+  // unreachable (with its retries, 3 attempts in all), and the other 6 share that error.
+  registry.stop();
+  const std::size_t accepted_before = proxy.accepted();
+  TempDir down;
+  auto third = user.wreg({"add", "wasi:http@0.2.8"}, down.path());
+  EXPECT_EQ(third.exit_status, 1) << describe(third);
+  EXPECT_TRUE(third.err.starts_with("error: cannot reach registry " + user_url)) << third.err;
+  EXPECT_EQ(proxy.accepted() - accepted_before, 1u + 3u);
 }
 
 // More documents than one pipelined round holds (16, client/registry_client.cpp) go out in

@@ -65,6 +65,7 @@ void CuttingProxy::accept_loop() {
     if (::poll(&waiting, 1, kPollMillis) <= 0) continue;
     int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
+    ++accepted_;
     int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     auto address = loopback(upstream_port_);
     if (upstream < 0 ||

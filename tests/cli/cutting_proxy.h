@@ -2,7 +2,7 @@
 // through an answer: what a flaky network or a proxy with a short idle limit does to a client.
 // It listens on 127.0.0.1 port 0 and relays every connection to the upstream port byte for byte,
 // until told to cut: then the next connection it accepts is closed (both ways) once that many
-// bytes have come back from upstream.
+// bytes have come back from upstream. A connection the upstream refuses is closed at once.
 #pragma once
 
 #include <atomic>
@@ -24,6 +24,8 @@ class CuttingProxy {
   int port() const { return port_; }
   // The next connection accepted is closed after `bytes` bytes of answers.
   void cut_next_connection_after(std::size_t bytes);
+  // Connections accepted, and of those relayed (the upstream took them).
+  std::size_t accepted() const { return accepted_; }
   std::size_t connections() const { return connections_; }
   std::size_t cuts() const { return cuts_; }
 
@@ -36,6 +38,7 @@ class CuttingProxy {
   int port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> cut_next_{0};  // 0: relay in full
+  std::atomic<std::size_t> accepted_{0};
   std::atomic<std::size_t> connections_{0};
   std::atomic<std::size_t> cuts_{0};
   std::thread acceptor_;
