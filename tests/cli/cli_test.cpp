@@ -38,6 +38,18 @@ const char* const kWasiHttpClosure[] = {
     "wasi-http@0.2.8.wasm",
 };
 
+// Starts `registry` and publishes kWasiHttpClosure to it.
+::testing::AssertionResult start_with_wasi_http_closure(Registry& registry) {
+  if (!registry.start() || !registry.ensure_namespace("wasi")) {
+    return ::testing::AssertionFailure() << registry.error();
+  }
+  for (const char* file : kWasiHttpClosure) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    if (published.exit_status != 0) return ::testing::AssertionFailure() << describe(published);
+  }
+  return ::testing::AssertionSuccess();
+}
+
 // Publishing a WIT package takes its name from the binary, so this needs a registry that has
 // not seen the fixtures yet.
 TEST(CliTest, PublishPrintsTheNameAndDigestOfAWitPackage) {
@@ -58,11 +70,7 @@ TEST(CliTest, PublishPrintsTheNameAndDigestOfAWitPackage) {
 
 TEST(CliTest, OfflineWorksFromAWarmCacheWithTheServerStopped) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : kWasiHttpClosure) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
+  ASSERT_TRUE(start_with_wasi_http_closure(registry));
   User user(registry.url());
   TempDir project;
   auto added = user.wreg({"add", "wasi:http@0.2.8"}, project.path());
@@ -126,11 +134,7 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
 // resolver's next questions are answered without asking the registry again.
 TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : kWasiHttpClosure) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
+  ASSERT_TRUE(start_with_wasi_http_closure(registry));
   User user(registry.url());
   TempDir project;
   auto added = user.wreg({"add", "wasi:http@0.2.8"}, project.path());  // fills the cache
@@ -164,11 +168,7 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
 // the add ends as if nothing had happened.
 TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : kWasiHttpClosure) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
+  ASSERT_TRUE(start_with_wasi_http_closure(registry));
   const std::string url = registry.url();
   CuttingProxy proxy(std::stoi(url.substr(url.rfind(':') + 1)));
   ASSERT_NE(proxy.port(), 0);
