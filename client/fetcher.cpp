@@ -126,6 +126,14 @@ Result<RegistryClient*> Fetcher::client(const std::string& registry) {
   return raw;
 }
 
+std::uint64_t Fetcher::listed_size(const PackageName& name, const Version& version) const {
+  std::lock_guard lock(mutex_);
+  auto it = documents_.find(name);
+  if (it == documents_.end()) return 0;
+  const auto* release = it->second.find(version);
+  return release ? release->size : 0;
+}
+
 std::uint64_t Fetcher::requests_made() const {
   std::lock_guard lock(mutex_);
   std::uint64_t total = 0;
@@ -331,12 +339,17 @@ Result<std::string> Fetcher::download_blob(const BlobRequest& request) {
   auto client_or = client(request.registry);
   if (!client_or) return std::move(client_or).error();
   TransferProgress progress = progress_ ? progress_->transfer(request.label) : TransferProgress{};
-  auto bytes = (*client_or)->get_blob(request.digest, progress);
+  auto bytes = (*client_or)->get_blob(request.digest, progress, request.size);
   if (!bytes) {
     auto error = std::move(bytes).error();
     if (error.code == ErrorCode::kNotFound) {
       error.message = "registry " + request.registry + " has no blob " +
                       request.digest.to_string() + " for " + request.label;
+    } else if (error.code == ErrorCode::kTooLarge && request.size != 0) {
+      error.code = ErrorCode::kCorrupt;
+      error.message = "registry " + request.registry + " sent more than the " +
+                      std::to_string(request.size) + " bytes its package document lists for " +
+                      request.label + " (" + request.digest.to_string() + "); nothing was written";
     }
     return error;
   }

@@ -46,7 +46,8 @@ struct FetcherOptions {
 struct BlobRequest {
   std::string registry;
   Digest digest;
-  std::string label;  // for progress and messages: `wasi:io@0.2.8`
+  std::string label;       // for progress and messages: `wasi:io@0.2.8`
+  std::uint64_t size = 0;  // what the package document lists, the most bytes accepted; 0: unknown
 };
 
 class Fetcher {
@@ -73,6 +74,10 @@ class Fetcher {
   // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes.
   Result<std::string> blob(const BlobRequest& request);
   std::vector<Result<std::string>> blobs(const std::vector<BlobRequest>& requests);
+
+  // The size the document of `name`, as this command fetched it, lists for `version`; 0 when
+  // this command has not fetched that document or it has no such version.
+  std::uint64_t listed_size(const PackageName& name, const Version& version) const;
 
   // Requests sent to registries so far, over all clients.
   std::uint64_t requests_made() const;

@@ -199,7 +199,8 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
     }
     pending.push_back({path, requests.size()});
     requests.push_back({package.registry, package.digest,
-                        package.name.to_string() + "@" + package.version.to_string()});
+                        package.name.to_string() + "@" + package.version.to_string(),
+                        fetcher.listed_size(package.name, package.version)});
   }
   auto blobs = fetcher.blobs(requests);
   for (auto& blob : blobs) {

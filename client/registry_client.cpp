@@ -392,10 +392,18 @@ struct RegistryClient::Impl {
     http::response_parser<http::string_body> parser;
     parser.body_limit(limit);
     c.lowest().expires_after(options.io_timeout);
+    // Past `limit`: refused, not retried. A Content-Length says so with the header already.
+    auto too_large = [&] {
+      return AttemptFailure{
+          fail(ErrorCode::kTooLarge, "registry " + options.registry + " sent an answer past " +
+                                         std::to_string(limit) + " bytes"),
+          false, false};
+    };
     auto ec = run(c.ioc, [&](auto handler) {
       http::async_read_header(stream, c.buffer, parser,
                               [handler](beast::error_code e, std::size_t) { handler(e); });
     });
+    if (ec == http::error::body_limit) return too_large();
     if (ec) return exchange_failure(ec, true);
     std::uint64_t total = parser.content_length().value_or(0);
     while (!parser.is_done()) {
@@ -404,12 +412,7 @@ struct RegistryClient::Impl {
         http::async_read_some(stream, c.buffer, parser,
                               [handler](beast::error_code e, std::size_t) { handler(e); });
       });
-      if (ec == http::error::body_limit) {
-        return AttemptFailure{
-            fail(ErrorCode::kTooLarge, "registry " + options.registry + " sent an answer past " +
-                                           std::to_string(limit) + " bytes"),
-            false, false};
-      }
+      if (ec == http::error::body_limit) return too_large();
       if (ec) return exchange_failure(ec, false);
       if (download) download(parser.get().body().size(), total);
     }
@@ -692,10 +695,10 @@ Result<std::string> RegistryClient::search(const SearchParams& params) {
   return std::move(answer->body);
 }
 
-Result<std::string> RegistryClient::get_blob(const Digest& digest,
-                                             const TransferProgress& progress) {
+Result<std::string> RegistryClient::get_blob(const Digest& digest, const TransferProgress& progress,
+                                             std::uint64_t size) {
   auto answer = impl_->send(http::verb::get, "/api/v1/blobs/" + digest.to_string(), {}, {},
-                            kBlobLimit, {}, progress);
+                            size != 0 ? size : kBlobLimit, {}, progress);
   if (!answer) return std::move(answer).error();
   if (answer->status != 200) return answer_error(registry(), *answer);
   return std::move(answer->body);

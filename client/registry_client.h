@@ -111,7 +111,10 @@ class RegistryClient {
   // GET /api/v1/packages?...: the listing JSON.
   Result<std::string> search(const SearchParams& params);
   // GET /api/v1/blobs/sha256:{hex}: the bytes, not yet verified (the caller hashes them).
-  Result<std::string> get_blob(const Digest& digest, const TransferProgress& progress = {});
+  // `size` (non-zero: what the package document lists) is the most bytes accepted; past it the
+  // answer is kTooLarge, before more is held in memory.
+  Result<std::string> get_blob(const Digest& digest, const TransferProgress& progress = {},
+                               std::uint64_t size = 0);
 
   // Requests sent so far (every attempt counts), for `bench/` and tests.
   std::uint64_t requests_made() const;

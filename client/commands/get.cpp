@@ -34,8 +34,8 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
     return fail(ErrorCode::kNotFound, message);
   }
   PackageVersion id{ref->name, release->version};
-  auto bytes =
-      fetcher.blob({(*session)->config.registry_for(ref->name), release->digest, id.to_string()});
+  auto bytes = fetcher.blob(
+      {(*session)->config.registry_for(ref->name), release->digest, id.to_string(), release->size});
   (*session)->progress->finish();
   if (!bytes) return std::move(bytes).error();
 

@@ -46,6 +46,7 @@ class Registry {
   CommandResult setup_once(const std::vector<std::string>& args);
 
   std::string url() const;
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
   const std::string& token() const { return token_; }
   const std::string& error() const { return error_; }
 

@@ -2,6 +2,7 @@
 // case_test.cpp): a registry of their own, a server stopped half-way, file modes, HTTPS with a
 // certificate made at test time, and a check after the command.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -199,6 +200,40 @@ TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   EXPECT_EQ(third.exit_status, 1) << describe(third);
   EXPECT_TRUE(third.err.starts_with("error: cannot reach registry " + user_url)) << third.err;
   EXPECT_EQ(proxy.accepted() - accepted_before, 1u + 3u);
+}
+
+// A registry whose document lists fewer bytes than the blob it sends (a lying or broken one) is
+// cut off at the listed size: the bytes are never all held in memory, and nothing is written.
+TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
+  auto published = registry.setup_once({"publish", file});
+  ASSERT_EQ(published.exit_status, 0) << describe(published);
+  registry.stop();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((registry.data_dir() / "wreg.db").c_str(), &db), SQLITE_OK);
+  const int changed =
+      sqlite3_exec(db, "UPDATE releases SET size = size - 1", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_EQ(changed, SQLITE_OK);
+  ASSERT_TRUE(registry.start()) << registry.error();
+
+  const std::string listed = std::to_string(fs::file_size(file) - 1);
+  const std::string digest = Digest::of(std::string_view(read_bytes(file))).to_string();
+  const std::string refusal = "error: registry " + registry.url() + " sent more than the " +
+                              listed + " bytes its package document lists for wasi:io@0.2.8 (" +
+                              digest + "); nothing was written\n";
+  User user(registry.url());
+  TempDir project;
+  auto got = user.wreg({"get", "wasi:io@0.2.8", "-o", "io.wasm"}, project.path());
+  EXPECT_EQ(got.exit_status, 1) << describe(got);
+  EXPECT_EQ(got.err, refusal);
+  EXPECT_FALSE(fs::exists(project.path() / "io.wasm"));
+  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
+  EXPECT_EQ(added.exit_status, 1) << describe(added);
+  EXPECT_EQ(added.err, refusal);
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
 }
 
 // More documents than one pipelined round holds (16, client/registry_client.cpp) go out in
