@@ -547,16 +547,14 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   // the idle timeout, so a slow reader of a large body is not cut off while a stalled one is.
   void send_output() {
     const std::size_t total = out_head_.size() + out_body().size();
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
-      auto& socket = beast::get_lowest_layer(stream_).socket();
+    if (auto* socket = socket_that_never_waits()) {
       beast::error_code ec;
-      if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
       // With a file to follow, the header is held back (MSG_MORE) to leave in one segment with
       // the file's first bytes, not in a small one of its own that wakes the client for
       // nothing; the sendfile that follows pushes them out.
       const tcp::socket::message_flags flags =
           file_.get() >= 0 && file_remaining_ > 0 ? MSG_MORE : 0;
-      while (!ec && out_sent_ < total) out_sent_ += socket.send(unsent_output(), flags, ec);
+      while (!ec && out_sent_ < total) out_sent_ += socket->send(unsent_output(), flags, ec);
       if (out_sent_ == total) return output_sent();
       if (ec && ec != net::error::would_block && ec != net::error::try_again) {
         return abandon_response();
@@ -574,6 +572,24 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         });
   }
 
+  // Over plain TCP, the socket in Asio's *user* non-blocking mode, so that a send or read tried
+  // at once (to skip the reactor when the socket is ready) fails with would_block instead of
+  // waiting: with only native_non_blocking() set, Asio's synchronous send polls until there is
+  // room, and a client that never read its answers held a worker thread for as long as it
+  // liked. Null over TLS, or when the mode cannot be set: then everything goes through the
+  // reactor.
+  tcp::socket* socket_that_never_waits() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      auto& socket = beast::get_lowest_layer(stream_).socket();
+      if (socket.non_blocking()) return &socket;
+      beast::error_code ec;
+      socket.non_blocking(true, ec);
+      return ec ? nullptr : &socket;
+    } else {
+      return nullptr;
+    }
+  }
+
   void output_sent() {
     out_shared_.reset();
     if (out_body_.capacity() > kKeptBodyCapacity) {
@@ -587,17 +603,14 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   // Sends [file_offset_, file_offset_ + file_remaining_) of file_ in kFileChunk pieces, each
   // with the idle timeout, then finishes the response.
   void send_file() {
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if (auto* socket = socket_that_never_waits()) {
       // Plain TCP: sendfile(2) as much as the socket takes without waiting; when it is full, one
       // buffered chunk below waits for room, with the idle timeout, and the next call goes back to
       // sendfile.
-      auto& socket = beast::get_lowest_layer(stream_).socket();
-      beast::error_code ec;
-      if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
-      while (!ec && file_remaining_ > 0) {
+      while (file_remaining_ > 0) {
         auto offset = static_cast<off_t>(file_offset_);
         const ssize_t sent = ::sendfile(
-            socket.native_handle(), file_.get(), &offset,
+            socket->native_handle(), file_.get(), &offset,
             static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, 1u << 30)));
         if (sent > 0) {
           file_offset_ += static_cast<std::uint64_t>(sent);

@@ -97,6 +97,10 @@ bool Connection::send(const std::string& bytes) {
 
 bool Connection::shutdown_write() { return ::shutdown(fd_, SHUT_WR) == 0; }
 
+void Connection::limit_receive_buffer(int bytes) {
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
 long Connection::read_some(char* buffer, std::size_t size) {
   if (ssl_) return SSL_read(static_cast<SSL*>(ssl_), buffer, static_cast<int>(size));
   return ::recv(fd_, buffer, size, 0);

@@ -44,6 +44,9 @@ class Connection {
   // Half-closes a plain connection: the server sees the end of the stream, and the answer can
   // still be read. For requests whose body stops short of what the header promised.
   bool shutdown_write();
+  // Caps the kernel's receive buffer at about `bytes` (no autotuning): a client that reads
+  // slowly, or not at all, fills up after a few KiB of answers instead of megabytes.
+  void limit_receive_buffer(int bytes);
   // The negotiated TLS version ("TLSv1.3"), empty for plain connections.
   std::string tls_version() const;
 

@@ -499,6 +499,30 @@ TEST_F(RegistryTest, ClientsHangingUpMidDownloadDoNotStopTheServer) {
   EXPECT_EQ(get(target).body.size(), bytes.size());
 }
 
+// Clients that pipeline requests and never read the answers fill their sockets: each such
+// connection must wait for room without holding a worker thread (the first write of an answer
+// is tried without waiting, and a blocking one stopped the whole server: more such clients than
+// threads, and nobody else was answered).
+TEST_F(RegistryTest, ClientsThatNeverReadTheirAnswersDoNotHoldUpOthers) {
+  std::string requests;
+  // /metrics: a few KiB of answer for 35 bytes of request; 8 MB of answers in all.
+  for (int i = 0; i < 2000; ++i) requests += "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<std::unique_ptr<Connection>> readers_that_never_read;
+  for (int i = 0; i < 5; ++i) {  // one more than the suite's worker threads
+    auto connection = Connection::open(port(), false, std::chrono::milliseconds(200));
+    ASSERT_TRUE(connection);
+    connection->limit_receive_buffer(4096);
+    connection->send(requests);  // times out part-way once the server stops reading
+    readers_that_never_read.push_back(std::move(connection));
+  }
+  // Long enough for the server to answer until each of those sockets is full, and stay so.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto others = Connection::open(port(), false, std::chrono::seconds(5));
+  ASSERT_TRUE(others);
+  ASSERT_TRUE(others->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(others->read_response().status, 200) << "a full client held up the server";
+}
+
 TEST_F(RegistryTest, YankedVersionsStayDownloadable) {
   auto created =
       publish("toolsku:yanky@1.0.0", read_bytes(kFixtures / "components/analytics-engine.wasm"));
