@@ -92,6 +92,11 @@ constexpr std::size_t kFileChunk = 256 * 1024;
 // Room in the read buffer while a streamed body (a publish) arrives; Beast reads at most 64 KiB
 // at a time.
 constexpr std::size_t kStreamReadRoom = 64 * 1024;
+// Over plain TCP, what of a streamed body has already arrived is read without waiting, in
+// pieces of up to kStreamInlineRead, and at most kStreamInlineBytes before the connection lets
+// its thread's other connections run (Session::read_arrived_body).
+constexpr std::size_t kStreamInlineRead = 256 * 1024;
+constexpr std::uint64_t kStreamInlineBytes = 4u << 20;
 // A body string larger than this is freed after it went out, not kept for the next response.
 constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
 // How many pipelined requests a connection answers inline, one within the other, before it
@@ -353,6 +358,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void do_read_stream_body() {
+    if (!read_arrived_body()) return;
     if (stream_parser_->is_done()) return on_stream_body();
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
     bhttp::async_read_some(stream_, buffer_, *stream_parser_,
@@ -370,6 +376,48 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
                              if (ec) return self->body_failed(ec);
                              self->do_read_stream_body();
                            });
+  }
+
+  // Plain TCP: parses what of the body has already arrived, reading it without waiting in
+  // pieces of up to kStreamInlineRead, so that a fast upload is not taken 64 KiB per trip
+  // through the reactor (each a posted completion, a wake-up of another thread and a timer).
+  // Stops when the body is done, the socket is empty, or after kStreamInlineBytes, to let the
+  // thread's other connections run. False when it answered or closed the connection.
+  bool read_arrived_body() {
+    auto* socket = socket_that_never_waits();
+    if (!socket) return true;
+    std::uint64_t read = 0;
+    while (!stream_parser_->is_done()) {
+      if (buffer_.size() > 0) {
+        beast::error_code ec;
+        const std::size_t used = stream_parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        auto& body = stream_parser_->get().body();
+        body_bytes_ = body.received;
+        if (body.error) {
+          consumer_.reset();
+          answer_and_close(error_response(*body.error));
+          return false;
+        }
+        if (ec == bhttp::error::body_limit) {
+          consumer_.reset();
+          too_large(context_.options.max_body_bytes);
+          return false;
+        }
+        if (ec && ec != bhttp::error::need_more) {
+          body_failed(ec);
+          return false;
+        }
+        if (used > 0 && buffer_.size() > 0) continue;  // the parser takes a chunked body in steps
+      }
+      if (read >= kStreamInlineBytes) break;
+      beast::error_code ec;
+      const std::size_t got = socket->read_some(buffer_.prepare(kStreamInlineRead), ec);
+      if (ec) break;  // nothing more yet, or a failure that Beast's read meets and reports
+      buffer_.commit(got);
+      read += got;
+    }
+    return true;
   }
 
   void on_stream_body() {

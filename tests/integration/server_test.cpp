@@ -441,6 +441,42 @@ TEST_F(RegistryTest, LargePublishIsStoredWholeAndReportsItsSteps) {
   EXPECT_TRUE(whole.body == bytes) << "the served blob differs from the published bytes";
 }
 
+// An upload is read straight from the socket as far as it has arrived: a chunked body in many
+// small chunks and a sized one, each followed on the same connection by another request that
+// arrived with it, must be stored whole and leave that request to be answered.
+TEST_F(RegistryTest, UploadsThatArriveWithTheNextRequestAreStoredWholeAndTheRequestAnswered) {
+  const std::string bytes = with_custom_section(
+      variant_of(read_bytes(kFixtures / "components/stream-filter.wasm"), "arrived"),
+      std::string(3 * 1024 * 1024 + 17, 'a'));
+  std::string chunked;
+  for (std::size_t at = 0; at < bytes.size(); at += 1000) {
+    const std::string piece = bytes.substr(at, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    chunked += size + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  const std::string sized_bytes = variant_of(bytes, "sized");
+  const std::string head =
+      "Host: x\r\nAuthorization: Bearer " + token_ + "\r\nContent-Type: application/wasm\r\n";
+  auto connection = Connection::open(port());
+  ASSERT_TRUE(connection);
+  ASSERT_TRUE(connection->send("PUT " + release_path("toolsku:arrived@1.0.0") + " HTTP/1.1\r\n" +
+                               head + "Transfer-Encoding: chunked\r\n\r\n" + chunked + "PUT " +
+                               release_path("toolsku:arrived@2.0.0") + " HTTP/1.1\r\n" + head +
+                               "Content-Length: " + std::to_string(sized_bytes.size()) +
+                               "\r\n\r\n" + sized_bytes +
+                               "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto chunked_answer = connection->read_response();
+  ASSERT_EQ(chunked_answer.status, 201) << chunked_answer.body;
+  auto sized_answer = connection->read_response();
+  ASSERT_EQ(sized_answer.status, 201) << sized_answer.body;
+  EXPECT_EQ(connection->read_response().status, 200);
+  EXPECT_TRUE(get("/api/v1/blobs/" + std::string(json_of(chunked_answer)["digest"])).body == bytes);
+  EXPECT_TRUE(get("/api/v1/blobs/" + std::string(json_of(sized_answer)["digest"])).body ==
+              sized_bytes);
+}
+
 // A blob's header is held back (MSG_MORE) to leave with its first bytes: whole bodies, one-byte
 // ranges and HEADs (no body to push the header out) must all arrive, in order, on one
 // connection.
