@@ -43,10 +43,10 @@ Result<std::unique_ptr<Server>> Server::create(const ServerOptions& options, con
 Result<std::unique_ptr<Server>> Server::create_or_throw(const ServerOptions& options,
                                                         const Router& router, AccessLog& log,
                                                         HttpMetrics& metrics) {
-  // sendfile(2), which sends blobs over plain TCP, has no MSG_NOSIGNAL: a client that closes a
-  // connection mid-download would raise SIGPIPE, whose default action killed the whole server
-  // (exit status 141 after a wrk run on a 1 MiB blob). Ignored, the call fails with EPIPE and
-  // only that response is abandoned.
+  // A write to a connection the client has closed raises SIGPIPE unless it passes MSG_NOSIGNAL,
+  // and the default action kills the whole server: sendfile(2), which once sent blobs, has no
+  // such flag and did (exit status 141 after a wrk run on a 1 MiB blob). Ignored, any such call
+  // fails with EPIPE and only that response is abandoned.
   std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>(options, router, log, metrics);
   if (options.tls_cert.has_value() != options.tls_key.has_value()) {
