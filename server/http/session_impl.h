@@ -98,8 +98,10 @@ constexpr std::uint64_t kSendfileLimit = 4u << 20;
 constexpr std::size_t kStreamReadRoom = 64 * 1024;
 // Over plain TCP, what of a streamed body has already arrived is read without waiting, in
 // pieces of up to kStreamInlineRead, and at most kStreamInlineBytes before the connection lets
-// its thread's other connections run (Session::read_arrived_body).
-constexpr std::size_t kStreamInlineRead = 256 * 1024;
+// its thread's other connections run (Session::read_arrived_body). Publish 20 MiB, curl
+// time_total medians in same-run A/Bs: 64 KiB 49-54 ms, 256 KiB 46, 512 KiB 39-41, 1 MiB 38-40,
+// 2 and 4 MiB 41-59 (bench/README.md); the buffer is freed when the upload ends.
+constexpr std::size_t kStreamInlineRead = 512 * 1024;
 constexpr std::uint64_t kStreamInlineBytes = 4u << 20;
 // A body string larger than this is freed after it went out, not kept for the next response.
 constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
