@@ -369,19 +369,32 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
     bhttp::async_read_some(stream_, buffer_, *stream_parser_,
                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                             auto& body = self->stream_parser_->get().body();
-                             self->body_bytes_ = body.received;
-                             if (body.error) {
-                               self->consumer_.reset();
-                               return self->answer_and_close(error_response(*body.error));
-                             }
-                             if (ec == bhttp::error::body_limit) {
-                               self->consumer_.reset();
-                               return self->too_large(self->context_.options.max_body_bytes);
-                             }
-                             if (ec) return self->body_failed(ec);
+                             if (self->stream_body_failed(ec)) return;
                              self->do_read_stream_body();
                            });
+  }
+
+  // After the parser took a piece of a streamed body: counts what arrived, and answers or closes
+  // when the consumer refused it, the body passed the limit, or the stream broke. True when it
+  // did.
+  bool stream_body_failed(beast::error_code ec) {
+    auto& body = stream_parser_->get().body();
+    body_bytes_ = body.received;
+    if (body.error) {
+      consumer_.reset();
+      answer_and_close(error_response(*body.error));
+      return true;
+    }
+    if (ec == bhttp::error::body_limit) {
+      consumer_.reset();
+      too_large(context_.options.max_body_bytes);
+      return true;
+    }
+    if (ec && ec != bhttp::error::need_more) {
+      body_failed(ec);
+      return true;
+    }
+    return false;
   }
 
   // Plain TCP: parses what of the body has already arrived, reading it without waiting in
@@ -398,22 +411,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         beast::error_code ec;
         const std::size_t used = stream_parser_->put(buffer_.data(), ec);
         buffer_.consume(used);
-        auto& body = stream_parser_->get().body();
-        body_bytes_ = body.received;
-        if (body.error) {
-          consumer_.reset();
-          answer_and_close(error_response(*body.error));
-          return false;
-        }
-        if (ec == bhttp::error::body_limit) {
-          consumer_.reset();
-          too_large(context_.options.max_body_bytes);
-          return false;
-        }
-        if (ec && ec != bhttp::error::need_more) {
-          body_failed(ec);
-          return false;
-        }
+        if (stream_body_failed(ec)) return false;
         if (used > 0 && buffer_.size() > 0) continue;  // the parser takes a chunked body in steps
       }
       if (read >= kStreamInlineBytes) break;
