@@ -656,7 +656,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   // the socket takes is sent without waiting: a blob of up to kSendfileLimit by sendfile(2), a
   // larger one (and the rest of a small one once the socket was full) through file_buffer_, read
   // kFileChunk at a time (nginx's `sendfile off; output_buffers`). Measured here against nginx,
-  // sendfile gave 1.0-1.07 of its throughput on a 1 MiB blob but 0.55-0.70 on 20 MiB, the
+  // sendfile gave 0.88-1.07 of its throughput on a 1 MiB blob but 0.55-0.70 on 20 MiB, the
   // buffer 0.84-0.96 and 0.76-0.98 (bench/README.md). Only when the socket is full does one
   // write wait for room, through the reactor and with the idle timeout, so that a slow reader is
   // served and a stalled one cut off.
