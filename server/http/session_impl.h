@@ -676,7 +676,6 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         break;  // the socket is full; anything else the buffered path meets and reports
       }
     }
-    if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
     while (file_remaining_ > 0) {
       if (file_buffer_begin_ == file_buffer_end_ && !read_file_piece()) return;
       if (!socket) break;
@@ -705,9 +704,11 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         });
   }
 
-  // Reads the next piece of the blob into file_buffer_. False (after cutting the connection)
-  // when it cannot.
+  // Reads the next piece of the blob into file_buffer_, allocated at the first piece, so that a
+  // connection whose blobs all went out by sendfile holds none. False (after cutting the
+  // connection) when it cannot.
   bool read_file_piece() {
+    if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
     const std::size_t want =
         static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, kFileChunk));
     ssize_t got = 0;
@@ -827,7 +828,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   FileDescriptor file_;  // a blob being sent after its header
   std::uint64_t file_offset_ = 0;
   std::uint64_t file_remaining_ = 0;
-  std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once this connection sent a blob
+  std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once a blob needed it (read_file_piece)
   // [file_buffer_begin_, file_buffer_end_) of file_buffer_: the blob's next bytes, read and not
   // yet sent (they start at file_offset_).
   std::size_t file_buffer_begin_ = 0;
