@@ -66,7 +66,7 @@ if [[ $mode == publish ]]; then
   done
   for i in "${!urls[@]}"; do
     line="$(awk -v s="$i" '$1 == s { print $2 * 1000 }' "$t/results" | median) ms"
-    for step in receive sync install commit; do
+    for step in receive sync lookup validate install commit; do
       line+=", $step $(awk -v s="$i" '$1 == s' "$t/results" | grep -o "$step;dur=[0-9.]*" |
         cut -d= -f2 | median)"
     done
