@@ -1,6 +1,7 @@
 #include "server/http/listener.h"
 
-#include <boost/asio/strand.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 
 #include "common/text.h"
 
@@ -13,17 +14,20 @@ namespace {
 constexpr std::size_t kRefusalMargin = 64;
 }
 
-Listener::Listener(net::io_context& io, net::ssl::context* tls, ServerContext& context)
-    : io_(io),
-      strand_(net::make_strand(io)),
-      acceptor_(strand_),
-      retry_(strand_),
+Listener::Listener(net::io_context& io, std::vector<net::io_context*> connection_contexts,
+                   net::ssl::context* tls, ServerContext& context)
+    : connection_contexts_(std::move(connection_contexts)),
+      acceptor_(io),
+      retry_(io),
       tls_(tls),
       context_(context) {}
 
-Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp::endpoint& endpoint,
+Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io,
+                                                 std::vector<net::io_context*> connection_contexts,
+                                                 const tcp::endpoint& endpoint,
                                                  net::ssl::context* tls, ServerContext& context) {
-  std::shared_ptr<Listener> listener(new Listener(io, tls, context));
+  std::shared_ptr<Listener> listener(
+      new Listener(io, std::move(connection_contexts), tls, context));
   boost::system::error_code ec;
   auto& acceptor = listener->acceptor_;
   std::string where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -45,11 +49,11 @@ Result<std::shared_ptr<Listener>> Listener::open(net::io_context& io, const tcp:
 }
 
 void Listener::start() {
-  net::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+  net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->do_accept(); });
 }
 
 void Listener::stop() {
-  net::post(strand_, [self = shared_from_this()] {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::system::error_code ignored;
     self->acceptor_.close(ignored);
     self->retry_.cancel();
@@ -58,8 +62,10 @@ void Listener::stop() {
 
 void Listener::do_accept() {
   if (!acceptor_.is_open()) return;
+  net::io_context& next = *connection_contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % connection_contexts_.size();
   acceptor_.async_accept(
-      net::make_strand(io_),
+      next.get_executor(),
       [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         self->on_accept(ec, std::move(socket));
       });

@@ -93,7 +93,7 @@ Response error_response(const Error& error);
 Response error_response(int status, std::string_view code, std::string_view message);
 
 // Receives the body of a streamed route (a publish) chunk by chunk, as it arrives, and then
-// produces the response. The session owns it for one request and calls it on one strand:
+// produces the response. The session owns it for one request and calls it on one thread:
 // write() for each chunk in order, then finish() once the whole body is in. If write() fails, the
 // session stops reading, answers with that error and closes the connection; finish() is not
 // called, and the destructor must clean up whatever was written.

@@ -1,10 +1,13 @@
 #include "server/http/server.h"
 
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <exception>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -16,15 +19,42 @@ namespace wreg::http {
 
 namespace net = boost::asio;
 
-struct Server::Impl {
-  Impl(const ServerOptions& options, const Router& router, AccessLog& log, HttpMetrics& metrics)
-      : context(options, router, log, metrics), signals(io, SIGINT, SIGTERM) {}
+namespace {
 
-  net::io_context io;
+unsigned thread_count(const ServerOptions& options) {
+  return options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
+struct Server::Impl {
+  using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
+
+  Impl(const ServerOptions& options, const Router& router, AccessLog& log, HttpMetrics& metrics)
+      : context(options, router, log, metrics) {
+    const unsigned threads = thread_count(options);
+    for (unsigned i = 0; i < threads; ++i) {
+      // One thread each: Asio then runs the context without handing work between threads.
+      contexts.push_back(std::make_unique<net::io_context>(1));
+      if (i > 0) idle_until_stop.emplace_back(contexts.back()->get_executor());
+    }
+    signals.emplace(*contexts[0], SIGINT, SIGTERM);
+  }
+
+  net::io_context& main() { return *contexts[0]; }
+
+  // One io_context per thread, each connection on one of them (the listener takes turns). With
+  // one context run by every thread, each piece of an upload that arrived woke the thread not
+  // reading it (its epoll_wait returned the socket's edge, for nothing: 150 wake-ups per 20 MiB
+  // publish, with their futex calls); now a socket is watched only by the thread that reads it.
+  // The first context also runs the listener and the signal handler.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  // Keeps the contexts after the first running while they have no connection, until the stop.
+  std::vector<WorkGuard> idle_until_stop;
   ServerContext context;
   std::unique_ptr<net::ssl::context> tls;
   std::shared_ptr<Listener> listener;
-  net::signal_set signals;
+  std::optional<net::signal_set> signals;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -65,8 +95,11 @@ Result<std::unique_ptr<Server>> Server::create_or_throw(const ServerOptions& opt
                 "cannot listen on " + wreg::quoted(options.host) +
                     ": not an IP address; give --listen like 127.0.0.1:8080 or [::1]:8080");
   }
-  auto listener = Listener::open(impl->io, net::ip::tcp::endpoint(address, options.port),
-                                 impl->tls.get(), impl->context);
+  std::vector<net::io_context*> connection_contexts;
+  for (const auto& io : impl->contexts) connection_contexts.push_back(io.get());
+  auto listener =
+      Listener::open(impl->main(), std::move(connection_contexts),
+                     net::ip::tcp::endpoint(address, options.port), impl->tls.get(), impl->context);
   if (!listener) return std::move(listener).error();
   impl->listener = std::move(*listener);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -77,35 +110,37 @@ bool Server::tls() const { return impl_->tls != nullptr; }
 
 void Server::request_stop() {
   auto* impl = impl_.get();
-  net::post(impl->io, [impl] {
+  net::post(impl->main(), [impl] {
     if (impl->context.stopping.exchange(true)) return;
     impl->context.log.note("stopping: no new connections; finishing requests in flight");
     boost::system::error_code ignored;
-    impl->signals.cancel(ignored);
+    impl->signals->cancel(ignored);
     impl->listener->stop();
     impl->context.stop_sessions();
+    // Each context's run() now returns once its last connection is gone.
+    for (auto& guard : impl->idle_until_stop) guard.reset();
   });
 }
 
 void Server::run() {
-  impl_->signals.async_wait([this](boost::system::error_code ec, int) {
+  impl_->signals->async_wait([this](boost::system::error_code ec, int) {
     if (!ec) request_stop();
   });
   impl_->listener->start();
-  unsigned threads = impl_->context.options.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;
-  workers.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([this] { run_thread(); });
-  run_thread();
+  workers.reserve(impl_->contexts.size() - 1);
+  for (std::size_t i = 1; i < impl_->contexts.size(); ++i) {
+    workers.emplace_back([this, i] { run_thread(*impl_->contexts[i]); });
+  }
+  run_thread(impl_->main());
   for (auto& worker : workers) worker.join();
 }
 
-void Server::run_thread() {
+void Server::run_thread(boost::asio::io_context& io) {
   // A handler that throws (out of memory, a bug) costs its connection, not the server.
   for (;;) {
     try {
-      impl_->io.run();
+      io.run();
       return;
     } catch (const std::exception& e) {
       impl_->context.log.note(std::string("unexpected failure in a connection: ") + e.what());

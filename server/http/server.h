@@ -2,15 +2,18 @@
 //
 // How it works (server/http/*.cpp hold the Beast parts; this header stays free of Beast so that
 // main.cpp and the handlers compile quickly):
-//   - One io_context runs on `threads` threads. The listener accepts each connection onto its
-//     own strand, so one connection's steps never run concurrently, while connections run in
-//     parallel.
+//   - Each of the `threads` threads runs an io_context of its own, and the listener hands the
+//     connections to them in turn: a connection's steps all run on one thread, and connections
+//     on different threads run in parallel. A socket is watched only by the thread that serves
+//     it, so the data arriving for one connection wakes no other thread.
 //   - A session reads the request header first (bounded by `max_header_bytes` and
 //     `header_timeout`), asks the router for the route, then reads the body the way the route
 //     says: into a string for JSON routes, or chunk by chunk into the route's BodyConsumer for a
 //     publish. Every read of the body restarts `body_idle_timeout`, so a client that stops
 //     sending is dropped while a slow but steady upload is not.
-//   - Handlers run on the connection's strand and may block on the store.
+//   - Handlers run on the connection's thread and may block on the store (a publish's fsyncs,
+//     a few ms): meanwhile the other connections of that thread wait, those of the other
+//     threads do not.
 //   - request_stop() (called on SIGINT/SIGTERM) closes the listening socket, closes idle
 //     connections, lets requests in flight finish and then closes their connections; run()
 //     returns once every connection is gone.
@@ -25,6 +28,10 @@
 
 #include "common/result.h"
 #include "server/http/router.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace wreg::http {
 
@@ -74,7 +81,7 @@ class Server {
   static Result<std::unique_ptr<Server>> create_or_throw(const ServerOptions& options,
                                                          const Router& router, AccessLog& log,
                                                          HttpMetrics& metrics);
-  void run_thread();
+  void run_thread(boost::asio::io_context& io);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -20,7 +20,7 @@ namespace wreg::http {
 class SessionHandle {
  public:
   virtual ~SessionHandle() = default;
-  // Posts to the session's strand: closes it if it is in its TLS handshake or waits for a new
+  // Posts to the session's thread: closes it if it is in its TLS handshake or waits for a new
   // request, else makes the request in flight its last one. Thread-safe.
   virtual void stop() = 0;
 };

@@ -1,6 +1,6 @@
 // Session<Stream>: one connection: read a header, route, read the body the route's way, answer,
-// repeat. Structure after Beast's example/advanced/server (async steps in do_/on_ pairs on a
-// strand). Included only by session_plain.cpp and session_tls.cpp, which instantiate it for one
+// repeat. Structure after Beast's example/advanced/server (async steps in do_/on_ pairs, all on
+// the connection's one thread). Included only by session_plain.cpp and session_tls.cpp, which instantiate it for one
 // stream type each, so that the two (the bulk of the server's compile time) build in parallel.
 #pragma once
 
@@ -106,7 +106,7 @@ constexpr std::uint64_t kStreamInlineBytes = 4u << 20;
 // A body string larger than this is freed after it went out, not kept for the next response.
 constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
 // How many pipelined requests a connection answers inline, one within the other, before it
-// goes back through the strand.
+// goes back through the connection's io_context.
 constexpr int kMaxInlineDepth = 8;
 
 inline Method method_of(bhttp::verb verb) {
@@ -219,7 +219,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     body_bytes_ = 0;
     // The first read of a request (do_wait_for_request) usually brought the whole header: parse
     // it from the buffer here rather than through async_read_header, which would post its
-    // completion through the strand (and arm the header timer) for no read at all. The depth
+    // completion through the io_context (and arm the header timer) for no read at all. The depth
     // bound keeps pipelined requests answered inline from growing the stack.
     if (buffer_.size() > 0 && inline_depth_ < kMaxInlineDepth) {
       beast::error_code ec;

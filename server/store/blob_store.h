@@ -42,7 +42,7 @@ struct StoredBlob {
 };
 
 // One upload in progress. Owned by the caller; not thread-safe (one writer per request, used
-// from one strand). Destroying a writer that was not committed removes its temp file, so an
+// from one thread). Destroying a writer that was not committed removes its temp file, so an
 // aborted or refused upload leaves nothing behind.
 class BlobWriter {
  public:
