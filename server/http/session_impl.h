@@ -1,7 +1,8 @@
 // Session<Stream>: one connection: read a header, route, read the body the route's way, answer,
 // repeat. Structure after Beast's example/advanced/server (async steps in do_/on_ pairs, all on
-// the connection's one thread). Included only by session_plain.cpp and session_tls.cpp, which instantiate it for one
-// stream type each, so that the two (the bulk of the server's compile time) build in parallel.
+// the connection's one thread). Included only by session_plain.cpp and session_tls.cpp, which
+// instantiate it for one stream type each, so that the two (the bulk of the server's compile time)
+// build in parallel.
 #pragma once
 
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 
 #include "common/file_descriptor.h"
 #include "common/text.h"
+#include "server/http/receive_buffer.h"
 #include "server/http/session.h"
 #include "server/http/status_table.h"
 
@@ -317,6 +319,9 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
       // Beast reads as much as the buffer has room for, up to 64 KiB: without room made here a
       // 20 MiB upload arrived in 5,000 reads (and file writes) of 4 KiB.
       buffer_.reserve(kStreamReadRoom);
+      if (!request_.content_length || *request_.content_length >= kLargeUpload) {
+        widen_receive_buffer(beast::get_lowest_layer(stream_).socket().native_handle());
+      }
       return maybe_continue([this] { do_read_stream_body(); });
     }
 
