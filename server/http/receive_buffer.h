@@ -7,6 +7,9 @@
 // A socket whose SO_RCVBUF was set no longer autotunes, and the kernel clamps the value to
 // net.core.rmem_max (208 KiB on a stock Debian), which would leave it smaller than autotuning
 // would have made it. So it is set only where rmem_max allows the whole kUploadReceiveBuffer.
+// The connection keeps it for its later requests; the kernel charges only the bytes queued, and
+// autotuning alone may grow a buffer further (net.ipv4.tcp_rmem's maximum), so a client gains
+// no more memory from the server this way than it could before.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +17,8 @@
 
 namespace wreg::http {
 
-// What a large upload asks for; the kernel doubles it for its bookkeeping. A quarter of this
-// (2 MiB doubled) measured no faster than autotuning, half of it (1 MiB doubled) slower.
+// What a large upload asks for; the kernel doubles it for its bookkeeping. Half of this (2 MiB
+// asked) measured no faster than autotuning, a quarter (1 MiB) slower.
 inline constexpr int kUploadReceiveBuffer = 4 << 20;
 // Uploads declared at least this large get it; so do chunked ones, whose size is unknown.
 inline constexpr std::uint64_t kLargeUpload = 1u << 20;
