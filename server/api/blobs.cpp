@@ -72,14 +72,14 @@ http::Response get_blob(const http::Request& request, ApiContext& context) {
     response.set("Cache-Control", "public, max-age=31536000, immutable");
     response.set("Accept-Ranges", "bytes");
   };
-  auto info = context.blobs.stat(*digest);
-  if (!info) {
-    if (info.error().code == ErrorCode::kNotFound) {
+  auto blob = context.blobs.locate(*digest);
+  if (!blob) {
+    if (blob.error().code == ErrorCode::kNotFound) {
       return error_of(fail(ErrorCode::kNotFound, "no blob " + digest->to_string() +
                                                      " is stored here; take digests from a "
                                                      "package document"));
     }
-    return error_of(info.error());
+    return error_of(blob.error());
   }
   if (const std::string* tags = request.header("if-none-match");
       tags && if_none_match(*tags, etag)) {
@@ -88,23 +88,20 @@ http::Response get_blob(const http::Request& request, ApiContext& context) {
     set_cache_headers(response);
     return response;
   }
-  auto path = context.blobs.path_of(*digest);
-  if (!path) return error_of(path.error());
-
   http::Response response;
   set_cache_headers(response);
   response.set("Content-Type", "application/wasm");
-  response.file = http::Response::File{path->string(), 0, info->size};
+  response.file = http::Response::File{blob->path.string(), 0, blob->size};
   if (const std::string* range = request.header("range")) {
     bool unsatisfiable = false;
-    auto wanted = parse_range(*range, info->size, unsatisfiable);
+    auto wanted = parse_range(*range, blob->size, unsatisfiable);
     if (unsatisfiable) {
       http::Response refused = http::error_response(
           416, "range_not_satisfiable",
-          "the range " + *range + " is outside the blob's " + std::to_string(info->size) +
-              " bytes; ask for bytes=0-" + std::to_string(info->size == 0 ? 0 : info->size - 1) +
+          "the range " + *range + " is outside the blob's " + std::to_string(blob->size) +
+              " bytes; ask for bytes=0-" + std::to_string(blob->size == 0 ? 0 : blob->size - 1) +
               " or less");
-      refused.set("Content-Range", "bytes */" + std::to_string(info->size));
+      refused.set("Content-Range", "bytes */" + std::to_string(blob->size));
       return refused;
     }
     if (wanted) {
@@ -113,7 +110,7 @@ http::Response get_blob(const http::Request& request, ApiContext& context) {
       response.file->length = wanted->length;
       response.set("Content-Range", "bytes " + std::to_string(wanted->first) + "-" +
                                         std::to_string(wanted->first + wanted->length - 1) + "/" +
-                                        std::to_string(info->size));
+                                        std::to_string(blob->size));
     }
   }
   return response;

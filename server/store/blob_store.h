@@ -34,6 +34,13 @@ struct BlobInfo {
   std::uint64_t size = 0;
 };
 
+// A stored blob's file, for serving it with a file body (HEAD, GET, Range). The path is
+// internal: never put it in a response.
+struct BlobFile {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+};
+
 // A blob as found on disk, for fsck and gc.
 struct StoredBlob {
   Digest digest;
@@ -96,12 +103,9 @@ class BlobStore {
   // Whether a blob with this digest is stored.
   virtual Result<bool> exists(const Digest& digest) = 0;
 
-  // Size of a stored blob. kNotFound when it is not stored.
-  virtual Result<BlobInfo> stat(const Digest& digest) = 0;
-
-  // The file holding a stored blob, for serving it with a file body (HEAD, GET, Range). The
-  // path is internal: never put it in a response. kNotFound when it is not stored.
-  virtual Result<std::filesystem::path> path_of(const Digest& digest) = 0;
+  // The file holding a stored blob and its size, from one stat(2). kNotFound when it is not
+  // stored.
+  virtual Result<BlobFile> locate(const Digest& digest) = 0;
 
   // The whole blob in memory. kNotFound; kTooLarge past `max_bytes`; kIo.
   virtual Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) = 0;

@@ -1,7 +1,10 @@
 #include "server/store/fs_blob_store.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -359,24 +362,19 @@ Result<bool> FsBlobStore::exists(const Digest& digest) {
   return found;
 }
 
-Result<BlobInfo> FsBlobStore::stat(const Digest& digest) {
-  std::error_code ec;
-  const auto size = fs::file_size(blob_path(digest), ec);
-  if (ec == std::errc::no_such_file_or_directory) {
+Result<BlobFile> FsBlobStore::locate(const Digest& digest) {
+  auto not_found = [&digest] {
     return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");
-  }
-  if (ec) {
-    return io_error(SysError{ec.value(), "stat blob " + digest.hex() + ": " + ec.message()},
+  };
+  fs::path path = blob_path(digest);
+  struct ::stat status {};
+  if (::stat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return not_found();
+    return io_error(SysError{errno, "stat blob " + digest.hex() + ": " + std::strerror(errno)},
                     "look up a blob");
   }
-  return BlobInfo{digest, size};
-}
-
-Result<fs::path> FsBlobStore::path_of(const Digest& digest) {
-  auto found = exists(digest);
-  if (!found) return std::move(found).error();
-  if (!*found) return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");
-  return blob_path(digest);
+  if (!S_ISREG(status.st_mode)) return not_found();
+  return BlobFile{std::move(path), static_cast<std::uint64_t>(status.st_size)};
 }
 
 Result<std::vector<std::uint8_t>> FsBlobStore::read(const Digest& digest, std::uint64_t max_bytes) {

@@ -35,8 +35,7 @@ class FsBlobStore final : public BlobStore {
   Result<BlobInfo> import_file(const std::filesystem::path& file, std::uint64_t limit) override;
   std::filesystem::path temp_dir() const override { return temp_dir_; }
   Result<bool> exists(const Digest& digest) override;
-  Result<BlobInfo> stat(const Digest& digest) override;
-  Result<std::filesystem::path> path_of(const Digest& digest) override;
+  Result<BlobFile> locate(const Digest& digest) override;
   Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) override;
   Result<Digest> rehash(const Digest& digest) override;
   Result<Listing> list() override;

@@ -118,11 +118,12 @@ TEST_F(BlobStoreTest, PutStoresUnderTheDigestPath) {
   EXPECT_EQ(files_under(dir_.path()),
             (std::vector<std::string>{"blobs/sha256/" + hex.substr(0, 2) + "/" + hex}));
   EXPECT_TRUE(*store_->exists(info->digest));
-  EXPECT_EQ(*store_->path_of(info->digest), dir_.path() / "blobs/sha256" / hex.substr(0, 2) / hex);
+  EXPECT_EQ(store_->locate(info->digest)->path,
+            dir_.path() / "blobs/sha256" / hex.substr(0, 2) / hex);
   auto read = store_->read(info->digest, 100);
   ASSERT_TRUE(read);
   EXPECT_EQ(std::string(read->begin(), read->end()), "hello");
-  EXPECT_EQ(store_->stat(info->digest)->size, 5u);
+  EXPECT_EQ(store_->locate(info->digest)->size, 5u);
   EXPECT_EQ(store_->read(info->digest, 4).error().code, ErrorCode::kTooLarge);
 }
 
@@ -287,7 +288,7 @@ TEST_F(BlobStoreTest, ListFindsBlobsAndStraysAndRehashSeesCorruption) {
   EXPECT_TRUE(listing->blobs[0].digest < listing->blobs[1].digest);
   EXPECT_EQ(listing->strays, (std::vector<std::string>{"sha256/zz"}));
 
-  const fs::path path = *store_->path_of(a->digest);
+  const fs::path path = store_->locate(a->digest)->path;
   fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
   std::ofstream(path, std::ios::trunc) << "tampered";
   auto actual = store_->rehash(a->digest);
@@ -299,10 +300,25 @@ TEST_F(BlobStoreTest, ListFindsBlobsAndStraysAndRehashSeesCorruption) {
 TEST_F(BlobStoreTest, MissingBlobIsNotFound) {
   const Digest none = Digest::of(std::string_view("never stored"));
   EXPECT_FALSE(*store_->exists(none));
-  EXPECT_EQ(store_->path_of(none).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->stat(none).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->locate(none).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->read(none, 10).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->rehash(none).error().code, ErrorCode::kNotFound);
+}
+
+// A blob GET serves whatever locate() finds: a directory under a digest's name, or a file where
+// its shard directory should be, is no blob.
+TEST_F(BlobStoreTest, WhatIsNotARegularFileUnderADigestIsNotFound) {
+  const Digest as_directory = Digest::of(std::string_view("a directory"));
+  const std::string hex = as_directory.hex();
+  fs::create_directories(dir_.path() / "blobs/sha256" / hex.substr(0, 2) / hex);
+  EXPECT_EQ(store_->locate(as_directory).error().code, ErrorCode::kNotFound);
+
+  Digest under_a_file = Digest::of(std::string_view("x"));
+  for (int i = 0; under_a_file.hex().substr(0, 2) == hex.substr(0, 2); ++i) {
+    under_a_file = Digest::of(std::to_string(i));
+  }
+  std::ofstream(dir_.path() / "blobs/sha256" / under_a_file.hex().substr(0, 2)) << "not a shard";
+  EXPECT_EQ(store_->locate(under_a_file).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
@@ -316,7 +332,7 @@ TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
   EXPECT_FALSE(*kept);
   EXPECT_TRUE(*store_->exists(info->digest));
 
-  fs::last_write_time(*store_->path_of(info->digest), now - std::chrono::hours(2));
+  fs::last_write_time(store_->locate(info->digest)->path, now - std::chrono::hours(2));
   // Old, but a release names it by now: put back.
   auto in_use = store_->remove_orphan(info->digest, now - std::chrono::hours(1),
                                       [] { return Result<bool>(false); });
@@ -335,7 +351,7 @@ TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
 TEST_F(BlobStoreTest, CommitOfExistingBlobRefreshesItsTime) {
   auto info = store_->put(bytes_of("again"), 100);
   ASSERT_TRUE(info);
-  const fs::path path = *store_->path_of(info->digest);
+  const fs::path path = store_->locate(info->digest)->path;
   const auto old = fs::file_time_type::clock::now() - std::chrono::hours(48);
   fs::last_write_time(path, old);
   ASSERT_TRUE(store_->put(bytes_of("again"), 100));
@@ -358,7 +374,7 @@ TEST_F(BlobStoreTest, StaleTempFilesAreRemoved) {
 TEST_F(BlobStoreTest, ABlobSetAsideByAnInterruptedGcIsPutBackNotDeleted) {
   auto info = store_->put(bytes_of("in use"), 100);
   ASSERT_TRUE(info);
-  const fs::path path = *store_->path_of(info->digest);
+  const fs::path path = store_->locate(info->digest)->path;
   fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::hours(48));
   // What remove_orphan's first step leaves when gc is killed right after it.
   const fs::path aside = store_->temp_dir() / ("gc-" + info->digest.hex() + "-0123456789abcdef");
