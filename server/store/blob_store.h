@@ -100,9 +100,6 @@ class BlobStore {
   // to import_file(). Files left there by a crash are removed by `gc`.
   virtual std::filesystem::path temp_dir() const = 0;
 
-  // Whether a blob with this digest is stored.
-  virtual Result<bool> exists(const Digest& digest) = 0;
-
   // The file holding a stored blob and its size, from one stat(2). kNotFound when it is not
   // stored.
   virtual Result<BlobFile> locate(const Digest& digest) = 0;

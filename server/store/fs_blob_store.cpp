@@ -352,16 +352,6 @@ Result<BlobInfo> FsBlobStore::import_file(const fs::path& file, std::uint64_t li
   return *info;
 }
 
-Result<bool> FsBlobStore::exists(const Digest& digest) {
-  std::error_code ec;
-  const bool found = fs::is_regular_file(blob_path(digest), ec);
-  if (ec && ec != std::errc::no_such_file_or_directory) {
-    return io_error(SysError{ec.value(), "stat blob " + digest.hex() + ": " + ec.message()},
-                    "look up a blob");
-  }
-  return found;
-}
-
 Result<BlobFile> FsBlobStore::locate(const Digest& digest) {
   auto not_found = [&digest] {
     return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");

@@ -34,7 +34,6 @@ class FsBlobStore final : public BlobStore {
   Result<BlobInfo> put(std::span<const std::uint8_t> bytes, std::uint64_t limit) override;
   Result<BlobInfo> import_file(const std::filesystem::path& file, std::uint64_t limit) override;
   std::filesystem::path temp_dir() const override { return temp_dir_; }
-  Result<bool> exists(const Digest& digest) override;
   Result<BlobFile> locate(const Digest& digest) override;
   Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) override;
   Result<Digest> rehash(const Digest& digest) override;
