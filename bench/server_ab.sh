@@ -25,6 +25,7 @@ case $mode in
 esac
 [[ $# -ge 1 ]] || usage
 source "$here/lib/payload.sh"
+source "$here/lib/median.sh"
 
 t=$(mktemp -d /tmp/wreg-server-ab.XXXXXX)
 chmod 755 "$t"
@@ -52,7 +53,6 @@ publish() {
     "${urls[$1]}/api/v1/packages/bench/$2/$3")
   echo "$result $(tr -d '\r' <"$t/headers" | awk 'tolower($1) == "server-timing:" { $1 = ""; print }')"
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 if [[ $mode == publish ]]; then
   for round in $(seq 0 "$rounds"); do

@@ -404,7 +404,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
 
   // Plain TCP: parses what of the body has already arrived, reading it without waiting in
   // pieces of up to kStreamInlineRead, so that a fast upload is not taken 64 KiB per trip
-  // through the reactor (each a posted completion, a wake-up of another thread and a timer).
+  // through the reactor (each a posted completion, an epoll_wait and a timer).
   // Stops when the body is done, the socket is empty, or after kStreamInlineBytes, to let the
   // thread's other connections run. False when it answered or closed the connection.
   bool read_arrived_body() {
