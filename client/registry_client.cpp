@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "client/config.h"
+#include "common/hex.h"
 
 namespace wreg::client {
 namespace {
@@ -214,7 +215,6 @@ void defer_openssl_config() {
 }
 
 std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
@@ -222,8 +222,7 @@ std::string percent_encode(std::string_view text) {
       out += c;
     } else {
       out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
+      append_hex(out, byte, HexCase::kUpper);
     }
   }
   return out;

@@ -5,18 +5,10 @@
 
 #include <stdexcept>
 
+#include "common/hex.h"
 #include "common/text.h"
 
 namespace wreg {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
 
 struct Sha256::State {
   EVP_MD_CTX* context = nullptr;
@@ -75,8 +67,8 @@ Result<Digest> Digest::parse(std::string_view text) {
   }
   std::array<std::uint8_t, kSize> bytes{};
   for (std::size_t i = 0; i < kSize; ++i) {
-    int high = hex_value(hex[2 * i]);
-    int low = hex_value(hex[2 * i + 1]);
+    int high = hex_digit_value(hex[2 * i]);
+    int low = hex_digit_value(hex[2 * i + 1]);
     if (high < 0 || low < 0) return refuse("holds a character that is not lowercase hex");
     bytes[i] = static_cast<std::uint8_t>(high << 4 | low);
   }
@@ -95,15 +87,7 @@ Digest Digest::of(std::string_view bytes) {
   return hasher.finish();
 }
 
-std::string Digest::hex() const {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(2 * kSize, '0');
-  for (std::size_t i = 0; i < kSize; ++i) {
-    out[2 * i] = kDigits[bytes_[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes_[i] & 0xf];
-  }
-  return out;
-}
+std::string Digest::hex() const { return hex_encode(bytes_); }
 
 bool Digest::operator==(const Digest& other) const {
   return constant_time_equal(bytes_, other.bytes_);

@@ -1,6 +1,6 @@
 #include "common/text.h"
 
-#include <cstdio>
+#include "common/hex.h"
 
 namespace wreg {
 
@@ -13,9 +13,8 @@ std::string quoted(std::string_view text) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20 || c >= 0x7f) {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-      out += escaped;
+      out += "\\x";
+      append_hex(out, c);
     } else {
       out += static_cast<char>(c);
     }

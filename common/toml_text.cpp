@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/hex.h"
+
 namespace wreg {
 
 std::string toml_quote(std::string_view text) {
@@ -28,9 +30,8 @@ std::string toml_error_text(std::string_view description) {
   for (char c : description) {
     auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-      out += escaped;
+      out += "\\x";
+      append_hex(out, byte);
     } else {
       out += c;
     }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/hex.h"
 #include "common/mapped_file.h"
 #include "common/wasm/reader.h"
 
@@ -20,10 +21,8 @@ std::string printable(std::string_view text) {
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
-      constexpr char kHex[] = "0123456789abcdef";
       out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
+      append_hex(out, byte);
     } else {
       out += c;
     }

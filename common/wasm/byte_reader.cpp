@@ -1,5 +1,6 @@
 #include "common/wasm/byte_reader.h"
 
+#include "common/hex.h"
 #include "common/text.h"
 
 namespace wreg::wasm {
@@ -151,8 +152,9 @@ void ByteReader::expect_end(std::string_view what) {
 }
 
 std::string hex_byte(std::uint8_t byte) {
-  constexpr char kDigits[] = "0123456789abcdef";
-  return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
+  std::string out = "0x";
+  append_hex(out, byte);
+  return out;
 }
 
 }  // namespace wreg::wasm

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/hex.h"
 #include "common/package_name.h"
 #include "common/text.h"
 
@@ -59,14 +60,10 @@ Result<NewToken> create_token(store::TokenStore& tokens, const TokenScopes& scop
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     return fail(ErrorCode::kInternal, "the system random generator failed; no token was made");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   NewToken token;
   token.secret.reserve(kTokenPrefix.size() + 2 * kSecretBytes);
   token.secret = kTokenPrefix;
-  for (const unsigned char b : bytes) {
-    token.secret += kHex[b >> 4];
-    token.secret += kHex[b & 0xf];
-  }
+  for (const unsigned char b : bytes) append_hex(token.secret, b);
   std::fill(bytes.begin(), bytes.end(), 0);
   auto id =
       tokens.add_token(hash_token(token.secret), scopes.admin, scopes.namespaces, scopes.note);

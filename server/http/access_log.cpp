@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/hex.h"
+
 namespace wreg::http {
 
 namespace {
@@ -29,9 +31,8 @@ std::string log_escape(std::string_view text) {
   for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
-      out += escaped;
+      out += "\\x";
+      append_hex(out, c);
     } else {
       out += static_cast<char>(c);
     }

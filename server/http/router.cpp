@@ -2,18 +2,12 @@
 
 #include <algorithm>
 
+#include "common/hex.h"
 #include "common/text.h"
 
 namespace wreg::http {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Response bad_path(std::string_view what) {
   return error_response(400, "invalid_argument",
@@ -55,8 +49,8 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
             ErrorCode::kInvalidArgument,
             "malformed percent escape in " + wreg::quoted(text) + ": % needs two hex digits");
       }
-      int high = hex_value(text[i + 1]);
-      int low = hex_value(text[i + 2]);
+      int high = hex_digit_value(text[i + 1], HexInput::kEitherCase);
+      int low = hex_digit_value(text[i + 2], HexInput::kEitherCase);
       if (high < 0 || low < 0) {
         return fail(
             ErrorCode::kInvalidArgument,

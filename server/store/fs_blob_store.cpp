@@ -11,6 +11,8 @@
 #include <string>
 #include <system_error>
 
+#include "common/hex.h"
+
 namespace wreg::store {
 namespace {
 
@@ -33,12 +35,10 @@ constexpr std::string_view kSetAsidePrefix = "gc-";
 // 16 hex digits for temp file names; collisions are caught by O_EXCL and retried.
 std::string random_suffix() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
   std::uint64_t value = engine();
-  std::string text(16, '0');
-  for (char& c : text) {
-    c = kHex[value & 0xf];
-    value >>= 4;
+  std::string text;
+  for (int byte = 0; byte < 8; ++byte, value >>= 8) {
+    append_hex(text, static_cast<std::uint8_t>(value & 0xff));
   }
   return text;
 }

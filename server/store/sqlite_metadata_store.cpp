@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/hex.h"
 #include "common/text.h"
 #include "common/version_req.h"
 #include "server/store/migrations.h"
@@ -67,33 +68,6 @@ std::optional<InterfaceName> split_interface(std::string_view text) {
     name.version = version->to_string();
   }
   return name;
-}
-
-std::string hex_encode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
-}
-
-std::optional<std::string> hex_decode(std::string_view text) {
-  if (text.size() % 2 != 0) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int hi = nibble(text[i]);
-    const int lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
 }
 
 // Cursors are `c1` + hex of the last package name on the page: opaque to clients, and checked

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <variant>
 
+#include "common/hex.h"
 #include "common/text.h"
 #include "server/api/request_values.h"
 #include "server/auth/tokens.h"
@@ -56,13 +57,10 @@ bool is_clean(std::string_view text, std::size_t limit) {
 }
 
 std::string percent_encode_all(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
     out += '%';
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0xf];
+    wreg::append_hex(out, static_cast<std::uint8_t>(c));
   }
   return out;
 }
