@@ -102,7 +102,8 @@ TEST(CliTest, OfflineWorksFromAWarmCacheWithTheServerStopped) {
 
 // With a warm cache, the documents a command asks for together are revalidated in one pipelined
 // batch (client/registry_client.h): here wasi:io changed since it was cached (a 200 with the new
-// document) and wasi:clocks did not (a 304), in the same batch.
+// document) and wasi:clocks did not (a 304), in the same batch. The relay in front of the
+// registry sees both requests arrive before the first answer leaves.
 TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
   Registry registry;
   ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
@@ -110,7 +111,10 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
     auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
     ASSERT_EQ(published.exit_status, 0) << describe(published);
   }
-  User user(registry.url());
+  const std::string url = registry.url();
+  CuttingProxy relay(std::stoi(url.substr(url.rfind(':') + 1)));
+  ASSERT_NE(relay.port(), 0);
+  User user("http://127.0.0.1:" + std::to_string(relay.port()));
   TempDir first;
   auto cold = user.wreg({"add", "wasi:io", "wasi:clocks"}, first.path());
   ASSERT_EQ(cold.exit_status, 0) << describe(cold);
@@ -120,9 +124,13 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
 
   auto published = registry.setup_once({"publish", fixture("packages/wasi-io@0.2.8.wasm")});
   ASSERT_EQ(published.exit_status, 0) << describe(published);
+  const std::size_t connections_before = relay.requests_before_first_answer().size();
   TempDir second;
   auto warm = user.wreg({"add", "wasi:io", "wasi:clocks"}, second.path());
   ASSERT_EQ(warm.exit_status, 0) << describe(warm);
+  const auto batches = relay.requests_before_first_answer();
+  ASSERT_GT(batches.size(), connections_before);
+  EXPECT_EQ(batches[connections_before], 2u) << "the two documents were not asked in one batch";
   EXPECT_EQ(warm.out,
             "wreg.toml: \"wasi:io\" = \"^0.2.8\"\nwreg.toml: \"wasi:clocks\" = \"^0.2.0\"\n"
             "added wasi:clocks 0.2.0\nadded wasi:io 0.2.8\n");

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
 
 namespace wreg::cli_test {
 namespace {
@@ -31,6 +32,26 @@ bool send_all(int fd, const char* data, std::size_t size) {
   }
   return true;
 }
+
+// Counts request lines in the client's bytes as they pass, across reads: every request line ends
+// with the protocol version and a line break, and wreg's requests carry no body.
+class RequestCounter {
+ public:
+  void add(const char* data, std::size_t size) {
+    static constexpr std::string_view kEnd = " HTTP/1.1\r\n";
+    tail_.append(data, size);
+    for (auto at = tail_.find(kEnd); at != std::string::npos; at = tail_.find(kEnd)) {
+      ++count_;
+      tail_.erase(0, at + kEnd.size());
+    }
+    if (tail_.size() > kEnd.size()) tail_.erase(0, tail_.size() - kEnd.size());
+  }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::string tail_;
+  std::size_t count_ = 0;
+};
 
 }  // namespace
 
@@ -76,14 +97,27 @@ void CuttingProxy::accept_loop() {
     }
     ++connections_;
     std::size_t cut_after = cut_next_.exchange(0);
+    std::size_t index = 0;
+    {
+      std::lock_guard counts(counts_mutex_);
+      index = requests_before_first_answer_.size();
+      requests_before_first_answer_.push_back(0);
+    }
     std::lock_guard lock(relays_mutex_);
     relays_.emplace_back(
-        [this, client, upstream, cut_after] { relay(client, upstream, cut_after); });
+        [this, client, upstream, cut_after, index] { relay(client, upstream, cut_after, index); });
   }
 }
 
-void CuttingProxy::relay(int client, int upstream, std::size_t cut_after) {
+std::vector<std::size_t> CuttingProxy::requests_before_first_answer() const {
+  std::lock_guard lock(counts_mutex_);
+  return requests_before_first_answer_;
+}
+
+void CuttingProxy::relay(int client, int upstream, std::size_t cut_after, std::size_t index) {
   std::size_t answered = 0;
+  RequestCounter requests;
+  bool answer_seen = false;
   char buffer[16 * 1024];
   bool open = true;
   while (open && !stopping_) {
@@ -98,6 +132,12 @@ void CuttingProxy::relay(int client, int upstream, std::size_t cut_after) {
         break;
       }
       std::size_t size = static_cast<std::size_t>(got);
+      if (side == 0 && !answer_seen) {
+        requests.add(buffer, size);
+        std::lock_guard lock(counts_mutex_);
+        requests_before_first_answer_[index] = requests.count();
+      }
+      if (side == 1) answer_seen = true;
       if (side == 1 && cut_after != 0 && answered + size >= cut_after) {
         send_all(client, buffer, cut_after - answered);
         ++cuts_;

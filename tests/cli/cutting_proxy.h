@@ -3,11 +3,14 @@
 // It listens on 127.0.0.1 port 0 and relays every connection to the upstream port byte for byte,
 // until told to cut: then the next connection it accepts is closed (both ways) once that many
 // bytes have come back from upstream. A connection the upstream refuses is closed at once.
+// It also counts, per connection, the requests the client had sent before the first byte of an
+// answer came back: more than one means the client pipelined them.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -28,10 +31,13 @@ class CuttingProxy {
   std::size_t accepted() const { return accepted_; }
   std::size_t connections() const { return connections_; }
   std::size_t cuts() const { return cuts_; }
+  // For each relayed connection, in the order they were accepted: how many requests (request
+  // lines) the client had sent before the first byte of an answer came back on it.
+  std::vector<std::size_t> requests_before_first_answer() const;
 
  private:
   void accept_loop();
-  void relay(int client, int upstream, std::size_t cut_after);
+  void relay(int client, int upstream, std::size_t cut_after, std::size_t index);
 
   int upstream_port_;
   int listener_ = -1;
@@ -44,6 +50,8 @@ class CuttingProxy {
   std::thread acceptor_;
   std::mutex relays_mutex_;
   std::vector<std::thread> relays_;  // guarded by relays_mutex_
+  mutable std::mutex counts_mutex_;
+  std::vector<std::size_t> requests_before_first_answer_;  // guarded by counts_mutex_
 };
 
 }  // namespace wreg::cli_test
