@@ -767,9 +767,15 @@ TEST_F(HostileRequestTest, EveryHostileRequestGetsItsStatusAndNothingIsStored) {
 // so the refusals above are the hostile parts' doing and not a broken fixture.
 TEST_F(HostileRequestTest, TheSameRoutesAcceptAWellFormedRequest) {
   std::string body = with_custom_section(component_, "well formed");
-  auto created = request(port(), "PUT", "/api/v1/packages/demo/control/1.0.0",
-                         {{"Authorization", "Bearer " + token_}}, body);
-  EXPECT_EQ(created.status, 403) << created.body;  // demo is outside the token's scope
+  auto created = request(port(), "PUT", "/api/v1/packages/wasi/control/1.0.0", auth(), body);
+  EXPECT_EQ(created.status, 201) << created.body;
+  auto document = request(port(), "GET", "/api/v1/packages/wasi/control");
+  EXPECT_EQ(document.status, 200) << document.body;
+  EXPECT_NE(document.body.find("\"version\":\"1.0.0\""), std::string::npos) << document.body;
+  auto again = request(port(), "PUT", "/api/v1/packages/wasi/control/1.0.0", auth(), body);
+  EXPECT_EQ(again.status, 200) << again.body;  // the same bytes again: a safe retry
+  auto outside = request(port(), "PUT", "/api/v1/packages/demo/control/1.0.0", auth(), body);
+  EXPECT_EQ(outside.status, 403) << outside.body;  // demo is outside the token's scope
   auto blob = request(port(), "GET", "/api/v1/blobs/" + digest_, {{"Range", "bytes=0-9"}});
   EXPECT_EQ(blob.status, 206);
   EXPECT_EQ(blob.body, blob_.substr(0, 10));
