@@ -570,8 +570,32 @@ TEST_F(RegistryTest, ClientsThatNeverReadTheirAnswersDoNotHoldUpOthers) {
     connection->send(requests);  // times out part-way once the server stops reading
     readers_that_never_read.push_back(std::move(connection));
   }
-  // Long enough for the server to answer until each of those sockets is full, and stay so.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Wait until the server has answered those clients until their sockets are full and stays
+  // there: its count of answered /metrics requests stops growing (the reads of /metrics made
+  // here, each counted before the next one, taken off). Each read is itself a client that must
+  // be answered, so a server that blocks on the full sockets fails here already.
+  auto answered_so_far = [this](int own_reads) -> long {
+    auto metrics = Connection::open(port(), false, std::chrono::seconds(5));
+    if (!metrics || !metrics->send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")) return -1;
+    auto response = metrics->read_response();
+    if (response.status != 200) return -1;
+    const std::string line =
+        "wreg_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"} ";
+    const auto at = response.body.find(line);
+    if (at == std::string::npos) return -1;
+    return std::stol(response.body.substr(at + line.size())) - own_reads;
+  };
+  long previous = -1;
+  int unchanged = 0;
+  for (int reads = 0; unchanged < 5; ++reads) {
+    const long answered = answered_so_far(reads);
+    ASSERT_GE(answered, 0) << "a full client held up the server";
+    ASSERT_LT(reads, 2000) << "the server never stopped answering clients that do not read";
+    unchanged = answered == previous ? unchanged + 1 : 0;
+    previous = answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the polling interval
+  }
+  EXPECT_GT(previous, 5) << "the clients that never read were not answered at all";
   auto others = Connection::open(port(), false, std::chrono::seconds(5));
   ASSERT_TRUE(others);
   ASSERT_TRUE(others->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
