@@ -5,7 +5,9 @@
 // `homepage`, `revision`, `version`, each the UTF-8 text alone).
 //
 // Custom sections never make a binary invalid (the name section's rule, applied to all of
-// them): one whose contents are malformed is ignored, and reading it never fails the parse.
+// them): one whose contents are malformed is ignored. What does refuse a binary is a section
+// past wreg's limits (limits.h: a metadata text, the producers' values), since the registry
+// would otherwise store and serve it with every release document.
 #pragma once
 
 #include <cstddef>
@@ -13,13 +15,15 @@
 #include <span>
 #include <string_view>
 
+#include "common/result.h"
 #include "common/wasm/component_info.h"
 
 namespace wreg::wasm {
 
 // Records what custom section `name` (its payload at `offset` in the file) says into `info`.
-// Sections wreg does not record are ignored.
-void read_custom_section(std::string_view name, std::span<const std::uint8_t> payload,
-                         std::size_t offset, ComponentInfo& info);
+// Sections wreg does not record are ignored. kInvalidArgument past a limit of limits.h (the
+// message without an offset: the caller knows where the section is).
+Result<void> read_custom_section(std::string_view name, std::span<const std::uint8_t> payload,
+                                 std::size_t offset, ComponentInfo& info);
 
 }  // namespace wreg::wasm

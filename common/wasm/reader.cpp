@@ -9,6 +9,7 @@
 #include "common/wasm/byte_reader.h"
 #include "common/wasm/custom_sections.h"
 #include "common/wasm/extern_name.h"
+#include "common/wasm/limits.h"
 #include "common/wasm/type_reader.h"
 
 namespace wreg::wasm {
@@ -94,8 +95,8 @@ struct ExportEntry {
 // ComponentInfo needs; a nested component is read as strictly, then dropped.
 class ComponentWalker {
  public:
-  ComponentWalker(ByteReader& in, int depth, ComponentInfo* info)
-      : in_(in), depth_(depth), info_(info) {}
+  ComponentWalker(ByteReader& in, int depth, ComponentInfo* info, ReadBudget& budget)
+      : in_(in), depth_(depth), info_(info), budget_(budget) {}
 
   void walk();
 
@@ -114,7 +115,11 @@ class ComponentWalker {
   void read_import(ByteReader& in);
   void read_export(ByteReader& in);
   void read_nested_component(ByteReader& section);
-  void push_type(std::shared_ptr<const TypeShape> shape) { types_.push_back(std::move(shape)); }
+  // Adds an entry to the type index space; fails `in` past kMaxTypes in the whole binary.
+  void push_type(ByteReader& in, std::shared_ptr<const TypeShape> shape) {
+    if (++budget_.types > kMaxTypes) return in.fail(past_limit("the number of types", kMaxTypes));
+    types_.push_back(std::move(shape));
+  }
   // A function's signature when `kind` is func and `type_index` names a known function type.
   std::string signature(ExternKind kind, std::uint32_t type_index) const {
     if (kind != ExternKind::kFunc || type_index >= types_.size() || !types_[type_index]) return {};
@@ -124,6 +129,7 @@ class ComponentWalker {
   ByteReader& in_;
   int depth_;
   ComponentInfo* info_;  // null for a nested component
+  ReadBudget& budget_;
   std::vector<Declaration> declarations_;
   // The type index space, as far as it is known: one entry per type index, null for types
   // that are not defined here (imported, aliased).
@@ -157,14 +163,16 @@ void ComponentWalker::walk() {
 
 void ComponentWalker::read_section(std::uint8_t id, ByteReader& section) {
   if (id != kCustom && id != kType && id != kExport) only_types_ = false;
-  TypeReader types(section, declarations_);
+  TypeReader types(section, declarations_, budget_);
   switch (id) {
     case kCustom: {
       std::string name = section.read_name("custom section name");
       const std::size_t payload_at = section.offset();
       auto payload = section.read_bytes(section.remaining(), "custom section");
       if (section.ok() && info_ != nullptr) {
-        read_custom_section(name, payload, payload_at, *info_);
+        if (auto read = read_custom_section(name, payload, payload_at, *info_); !read) {
+          section.fail_at(payload_at, std::move(read).error().message);
+        }
       }
       return;
     }
@@ -199,14 +207,14 @@ void ComponentWalker::read_section(std::uint8_t id, ByteReader& section) {
     case kAlias: {
       const std::uint32_t count = section.read_count("alias count");
       for (std::uint32_t i = 0; i < count && section.ok(); ++i) {
-        if (types.read_alias().is_type()) push_type(nullptr);
+        if (types.read_alias().is_type()) push_type(section, nullptr);
       }
       return;
     }
     case kType: {
       const std::uint32_t count = section.read_count("type count");
       for (std::uint32_t i = 0; i < count && section.ok(); ++i) {
-        push_type(std::make_shared<const TypeShape>(types.read_type(depth_)));
+        push_type(section, std::make_shared<const TypeShape>(types.read_type(depth_)));
       }
       return;
     }
@@ -223,12 +231,26 @@ void ComponentWalker::read_section(std::uint8_t id, ByteReader& section) {
       return;
     }
     case kImport: {
+      const std::size_t at = section.offset();
       const std::uint32_t count = section.read_count("import count", 3);
+      if (import_names_.size() + count > kMaxImports) {
+        return section.fail_at(
+            at, past_limit("a component's number of imports (" +
+                               std::to_string(import_names_.size() + count) + ")",
+                           kMaxImports));
+      }
       for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_import(section);
       return;
     }
     case kExport: {
+      const std::size_t at = section.offset();
       const std::uint32_t count = section.read_count("export count", 4);
+      if (exports_.size() + count > kMaxExports) {
+        return section.fail_at(
+            at, past_limit("a component's number of exports (" +
+                               std::to_string(exports_.size() + count) + ")",
+                           kMaxExports));
+      }
       for (std::uint32_t i = 0; i < count && section.ok(); ++i) read_export(section);
       return;
     }
@@ -278,7 +300,7 @@ void ComponentWalker::read_core_instance(ByteReader& in) {
 
 // Binary.md `instance`.
 void ComponentWalker::read_instance(ByteReader& in) {
-  TypeReader types(in, declarations_);
+  TypeReader types(in, declarations_, budget_);
   const std::size_t start = in.offset();
   const std::uint8_t form = in.read_u8("an instance");
   if (form == 0x00) {  // instantiate c with args
@@ -329,7 +351,7 @@ void ComponentWalker::read_canon_options(ByteReader& in) {
 
 // Binary.md `canon`: every built-in it lists, with its immediates.
 void ComponentWalker::read_canon(ByteReader& in) {
-  TypeReader types(in, declarations_);
+  TypeReader types(in, declarations_, budget_);
   const std::size_t start = in.offset();
   const std::uint8_t code = in.read_u8("a canon definition");
   auto expect_func_sort = [&] {
@@ -449,13 +471,13 @@ void ComponentWalker::read_canon(ByteReader& in) {
 
 // Binary.md `import`.
 void ComponentWalker::read_import(ByteReader& in) {
-  TypeReader types(in, declarations_);
+  TypeReader types(in, declarations_, budget_);
   ExternName name = types.read_extern_name("import name");
   std::uint32_t type_index = 0;
   const ExternKind kind = types.read_extern_type(&type_index);
   if (!in.ok()) return;
   only_types_ = false;
-  if (kind == ExternKind::kType) push_type(nullptr);
+  if (kind == ExternKind::kType) push_type(in, nullptr);
   if (info_ != nullptr)
     info_->imports.push_back(Extern{name.name, kind, signature(kind, type_index)});
   import_names_.push_back(std::move(name));
@@ -463,7 +485,7 @@ void ComponentWalker::read_import(ByteReader& in) {
 
 // Binary.md `export`: a name, what it exports, and an optional type ascription.
 void ComponentWalker::read_export(ByteReader& in) {
-  TypeReader types(in, declarations_);
+  TypeReader types(in, declarations_, budget_);
   ExportEntry entry;
   entry.name = types.read_extern_name("export name");
   const std::size_t sort_at = in.offset();
@@ -498,7 +520,7 @@ void ComponentWalker::read_export(ByteReader& in) {
       return;
     }
     entry.type = types_[entry.index];
-    push_type(entry.type);  // Binary.md: every export introduces a new index
+    push_type(in, entry.type);  // Binary.md: every export introduces a new index
   }
   if (info_ != nullptr) {
     info_->exports.push_back(Extern{entry.name.name, *kind, std::move(ascribed_signature)});
@@ -519,7 +541,7 @@ void ComponentWalker::read_nested_component(ByteReader& section) {
     section.fail_at(start, "expected a component in a component section, found a core module");
     return;
   }
-  ComponentWalker nested(section, depth_ + 1, nullptr);
+  ComponentWalker nested(section, depth_ + 1, nullptr, budget_);
   nested.walk();
 }
 
@@ -594,6 +616,18 @@ Result<bool> read_wit_package(const ComponentWalker& walker, ComponentInfo& info
     if (!added) return std::move(added).error();
   }
   interfaces.insert(root_interfaces.begin(), root_interfaces.end());
+  if (dependencies.size() > kMaxDependencies) {
+    return fail(ErrorCode::kInvalidArgument,
+                "invalid WIT package: " +
+                    past_limit("its number of dependencies (" +
+                                   std::to_string(dependencies.size()) + " packages)",
+                               kMaxDependencies));
+  }
+  if (worlds.size() + interfaces.size() > kMaxPackageItems) {
+    return fail(ErrorCode::kInvalidArgument,
+                "invalid WIT package: " +
+                    past_limit("its number of worlds and interfaces", kMaxPackageItems));
+  }
   info.kind = BinaryKind::kWitPackage;
   info.package = std::move(root);
   info.worlds.assign(worlds.begin(), worlds.end());
@@ -624,7 +658,10 @@ void read_core_module_sections(ByteReader& in, ComponentInfo& info) {
     std::string name = section.read_name("custom section name");
     const std::size_t payload_at = section.offset();
     auto payload = section.read_bytes(section.remaining(), "custom section");
-    if (in.ok()) read_custom_section(name, payload, payload_at, info);
+    if (!in.ok()) continue;
+    if (auto read = read_custom_section(name, payload, payload_at, info); !read) {
+      section.fail_at(payload_at, std::move(read).error().message);
+    }
   }
 }
 
@@ -646,7 +683,8 @@ Result<ComponentInfo> read_component(std::span<const std::uint8_t> bytes) {
     if (!in.ok()) return prefixed("invalid core module: ", std::move(slot).take());
     return info;
   }
-  ComponentWalker walker(in, 0, &info);
+  ReadBudget budget;
+  ComponentWalker walker(in, 0, &info, budget);
   walker.walk();
   if (!in.ok()) return prefixed("invalid component: ", std::move(slot).take());
   auto is_package = read_wit_package(walker, info);

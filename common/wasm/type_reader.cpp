@@ -234,6 +234,11 @@ TypeShape TypeReader::read_declarations(bool component, int depth) {
         }
         [[fallthrough]];
       case 0x04: {
+        if (++budget_.type_declarations > kMaxTypeDeclarations) {
+          in_.fail_at(start, past_limit("the number of imports and exports declared in types",
+                                        kMaxTypeDeclarations));
+          break;
+        }
         Declaration declaration;
         declaration.is_import = tag == 0x03;
         declaration.name = read_extern_name(declaration.is_import ? "import name" : "export name");

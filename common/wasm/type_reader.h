@@ -17,6 +17,7 @@
 
 #include "common/wasm/byte_reader.h"
 #include "common/wasm/component_info.h"
+#include "common/wasm/limits.h"
 
 namespace wreg::wasm {
 
@@ -69,9 +70,10 @@ struct TypeShape {
 
 class TypeReader {
  public:
-  // Reads from `in`; appends every import and export declared at any depth to `declarations`.
-  TypeReader(ByteReader& in, std::vector<Declaration>& declarations)
-      : in_(in), declarations_(declarations) {}
+  // Reads from `in`; appends every import and export declared at any depth to `declarations`,
+  // and fails past kMaxTypeDeclarations of them in the whole binary (`budget`).
+  TypeReader(ByteReader& in, std::vector<Declaration>& declarations, ReadBudget& budget)
+      : in_(in), declarations_(declarations), budget_(budget) {}
 
   // Binary.md `type` (a `deftype`). `depth` counts the enclosing components and types.
   TypeShape read_type(int depth);
@@ -111,6 +113,7 @@ class TypeReader {
 
   ByteReader& in_;
   std::vector<Declaration>& declarations_;
+  ReadBudget& budget_;
 };
 
 }  // namespace wreg::wasm
