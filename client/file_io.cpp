@@ -10,6 +10,8 @@
 #include <system_error>
 #include <thread>
 
+#include "common/output_path.h"
+
 namespace wreg::client {
 namespace {
 
@@ -148,6 +150,12 @@ Result<void> write_files_atomically(const std::vector<FileWrite>& files, mode_t 
   }
   if (failure) return std::move(*failure);
   return {};
+}
+
+Result<void> write_output_file(const std::filesystem::path& named, std::string_view bytes) {
+  return write_output(named, bytes, [](const std::filesystem::path& path, std::string_view data) {
+    return write_file_atomically(path, data);
+  });
 }
 
 Result<void> remove_file(const std::filesystem::path& path) {

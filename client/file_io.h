@@ -41,6 +41,13 @@ struct FileWrite {
 };
 Result<void> write_files_atomically(const std::vector<FileWrite>& files, mode_t mode = 0644);
 
+// Writes `bytes` to a path the user named (`wreg get -o FILE`) by the rule of
+// common/output_path.h: a new path or a regular file (through a link: its target) is replaced as
+// write_file_atomically(path, bytes) does; `-` (standard output), a device, a FIFO or a socket is
+// written straight through and stays what it is. kInvalidArgument for a folder or a link to
+// nothing; kIo naming the path.
+Result<void> write_output_file(const std::filesystem::path& named, std::string_view bytes);
+
 // Removes `path`; a missing file is not an error. kIo otherwise.
 Result<void> remove_file(const std::filesystem::path& path);
 

@@ -39,15 +39,12 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
   (*session)->progress->finish();
   if (!bytes) return std::move(bytes).error();
 
-  if (options.output == "-") {
-    std::cout.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    std::cout.flush();
-    return {};
-  }
   std::string output =
       options.output.empty() ? deps_file_name(id.name, id.version) : options.output;
-  auto written = write_file_atomically(output, *bytes);
+  std::cout.flush();
+  auto written = write_output_file(output, *bytes);
   if (!written) return written;
+  if (output == "-") return {};
   std::cout << "wrote " << output << " (" << id.to_string() << " " << release->digest.to_string()
             << (release->yanked ? ", yanked" : "") << ")\n";
   return {};

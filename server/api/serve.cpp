@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "common/output_path.h"
 #include "common/text.h"
 #include "common/toml_text.h"
 #include "server/api/api.h"
@@ -33,24 +34,33 @@ Result<std::uint64_t> parse_count(std::string_view text, std::string_view what) 
   return value;
 }
 
+// The port file is a path the operator named, so it follows common/output_path.h: a FIFO or
+// /dev/stdout gets the number straight through; a file is written to a temp file and renamed,
+// so a reader polling for it never sees half a number.
 Result<void> write_port_file(const std::filesystem::path& file, std::uint16_t port) {
-  // Written to a temp file and renamed, so a reader polling for it never sees half a number.
-  auto temp = file;
-  temp += ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << port << "\n";
-    if (!out.flush()) {
-      return fail(ErrorCode::kIo, "cannot write the port file " + wreg::quoted(file.string()));
+  auto replace = [](const std::filesystem::path& path, std::string_view text) -> Result<void> {
+    auto temp = path;
+    temp += ".tmp";
+    {
+      std::ofstream out(temp, std::ios::trunc);
+      out << text;
+      if (!out.flush()) {
+        return fail(ErrorCode::kIo, "cannot write the port file " + wreg::quoted(path.string()));
+      }
     }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+      return fail(ErrorCode::kIo, "cannot write the port file " + wreg::quoted(path.string()) +
+                                      ": " + ec.message());
+    }
+    return {};
+  };
+  auto written = write_output(file, std::to_string(port) + "\n", replace);
+  if (!written && written.error().code != ErrorCode::kIo) {
+    return fail(written.error().code, "cannot write the port file: " + written.error().message);
   }
-  std::error_code ec;
-  std::filesystem::rename(temp, file, ec);
-  if (ec) {
-    return fail(ErrorCode::kIo,
-                "cannot write the port file " + wreg::quoted(file.string()) + ": " + ec.message());
-  }
-  return {};
+  return written;
 }
 
 // A server killed during an upload leaves its temp file in blobs/tmp/. This server holds the
