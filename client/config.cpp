@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <span>
 #include <sstream>
 
 #include "client/file_io.h"
@@ -39,16 +41,52 @@ Error config_error(const std::filesystem::path& path, const std::string& why) {
   return fail(ErrorCode::kInvalidArgument, path.string() + ": " + why);
 }
 
+// A key the file's format does not have is an error, not a setting silently ignored (a
+// misspelled `registy` would send every request to the default registry). `where` is "" for
+// the top level, else the table's name as written in the file.
+Result<void> check_keys(const std::filesystem::path& path, const toml::table& table,
+                        std::string_view where, std::span<const std::string_view> allowed) {
+  for (const auto& [key, node] : table) {
+    const std::string_view name = key.str();
+    auto known = std::find_if(allowed.begin(), allowed.end(), [&](std::string_view shown) {
+      return shown == name || shown == "[" + std::string(name) + "]";
+    });
+    if (known == allowed.end()) {
+      return config_error(path, "unknown key " + quoted(name) +
+                                    (where.empty() ? "" : " in " + std::string(where)) +
+                                    unknown_key_hint(name, allowed));
+    }
+  }
+  return {};
+}
+
+constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "[namespaces]"};
+constexpr std::string_view kCredentialsKeys[] = {"[registries]"};
+constexpr std::string_view kRegistryKeys[] = {"token"};
+
 Result<std::map<std::string, std::string>> read_tokens(const std::filesystem::path& path) {
   auto table = read_toml_file(path);
   if (!table) return std::move(table).error();
   std::map<std::string, std::string> tokens;
-  auto* registries = (*table)["registries"].as_table();
-  if (registries == nullptr) return tokens;
-  for (const auto& [key, node] : *registries) {
+  if (auto checked = check_keys(path, *table, "", kCredentialsKeys); !checked) {
+    return std::move(checked).error();
+  }
+  auto* node = table->get("registries");
+  if (node == nullptr) return tokens;
+  auto* registries = node->as_table();
+  if (registries == nullptr) {
+    return config_error(path, "registries must be a table of [registries.\"URL\"] entries");
+  }
+  for (const auto& [key, entry] : *registries) {
     auto url = normalize_registry_url(key.str());
     if (!url) return config_error(path, url.error().message);
-    auto token = node.as_table() ? (*node.as_table())["token"].value<std::string>() : std::nullopt;
+    const auto* fields = entry.as_table();
+    if (fields != nullptr) {
+      auto checked =
+          check_keys(path, *fields, "[registries." + toml_quote(key.str()) + "]", kRegistryKeys);
+      if (!checked) return std::move(checked).error();
+    }
+    auto token = fields ? (*fields)["token"].value<std::string>() : std::nullopt;
     if (!token) return config_error(path, "registry " + quoted(key.str()) + " has no string token");
     tokens[*url] = *token;
   }
@@ -134,6 +172,9 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
   auto table = read_toml_file(config_path);
   if (!table) return std::move(table).error();
 
+  if (auto checked = check_keys(config_path, *table, "", kConfigKeys); !checked) {
+    return std::move(checked).error();
+  }
   config.registry_ = std::string(kDefaultRegistry);
   if (auto* node = table->get("registry")) {
     auto text = node->value<std::string>();
@@ -158,7 +199,11 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
                                            ": it holds no PEM certificate");
     }
   }
-  if (auto* namespaces = (*table)["namespaces"].as_table()) {
+  if (auto* section = table->get("namespaces")) {
+    auto* namespaces = section->as_table();
+    if (namespaces == nullptr) {
+      return config_error(config_path, "namespaces must be a table: [namespaces] ns = \"URL\"");
+    }
     for (const auto& [key, node] : *namespaces) {
       if (auto ok = check_label(key.str(), "namespace"); !ok) {
         return config_error(config_path, "[namespaces] " + ok.error().message);

@@ -188,6 +188,22 @@ Result<void> apply_listen(ServeOptions& options) {
   return {};
 }
 
+// The keys of a settings file: the flags of `serve` without their dashes.
+constexpr std::string_view kSettings[] = {"data",
+                                          "listen",
+                                          "port-file",
+                                          "tls-cert",
+                                          "tls-key",
+                                          "private",
+                                          "access-log",
+                                          "threads",
+                                          "max-connections",
+                                          "max-body-size",
+                                          "max-header-size",
+                                          "header-timeout",
+                                          "body-timeout",
+                                          "keep-alive-timeout"};
+
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
   try {
@@ -251,10 +267,9 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       if (key == "body-timeout") options.server.body_idle_timeout = *duration;
       if (key == "keep-alive-timeout") options.server.keep_alive_timeout = *duration;
     } else {
-      return fail(ErrorCode::kInvalidArgument,
-                  "unknown setting " + wreg::quoted(key) + " in " + wreg::quoted(file.string()) +
-                      "; settings are the flags of `wreg-server serve` without the dashes in "
-                      "front (listen, data, max-body-size, ...)");
+      return fail(ErrorCode::kInvalidArgument, "unknown setting " + wreg::quoted(key) + " in " +
+                                                   wreg::quoted(file.string()) +
+                                                   unknown_key_hint(key, kSettings));
     }
   }
   return {};

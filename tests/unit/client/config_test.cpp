@@ -132,6 +132,63 @@ TEST_F(ConfigTest, BadConfigNamesFileAndKey) {
   EXPECT_NE(raw.error().message.find("saw 't\\x0a'"), std::string::npos) << raw.error().message;
 }
 
+// A misspelled key used to be ignored, and wreg then talked to the default registry.
+TEST_F(ConfigTest, UnknownKeysAreRefusedNamingKeyFileAndAllowedKeys) {
+  const std::string file = (env_.config_dir / "config.toml").string();
+  struct Case {
+    const char* text;
+    const char* message;  // after "<file>: "
+  };
+  const Case cases[] = {
+      {"registy = \"https://wreg.example.com\"\n",
+       "unknown key \"registy\"; did you mean \"registry\"? (allowed: registry, ca_file, "
+       "[namespaces])"},
+      {"[namespace]\ntoolsku = \"https://internal.example.com\"\n",
+       "unknown key \"namespace\"; did you mean \"[namespaces]\"? (allowed: registry, ca_file, "
+       "[namespaces])"},
+      {"colour = \"blue\"\n", "unknown key \"colour\" (allowed: registry, ca_file, [namespaces])"},
+      {"CA_FILE = \"ca.pem\"\n",
+       "unknown key \"CA_FILE\" (allowed: registry, ca_file, [namespaces])"},
+      {"\"reg\\u001bistry\" = 1\n",
+       "unknown key \"reg\\x1bistry\"; did you mean \"registry\"? (allowed: registry, ca_file, "
+       "[namespaces])"},
+      {"namespaces = \"https://x.example.com\"\n",
+       "namespaces must be a table: [namespaces] ns = \"URL\""},
+  };
+  for (const auto& c : cases) {
+    write_config(c.text);
+    auto config = Config::load(env_, std::nullopt);
+    ASSERT_FALSE(config.has_value()) << c.text;
+    EXPECT_EQ(config.error().message, file + ": " + c.message) << c.text;
+  }
+}
+
+TEST_F(ConfigTest, UnknownKeysInCredentialsAreRefused) {
+  const std::filesystem::path path = env_.config_dir / "credentials.toml";
+  struct Case {
+    const char* text;
+    const char* message;  // after "<file>: "
+  };
+  const Case cases[] = {
+      {"[registry.\"http://127.0.0.1:8080\"]\ntoken = \"t\"\n",
+       "unknown key \"registry\"; did you mean \"[registries]\"? (allowed: [registries])"},
+      {"[registries.\"http://127.0.0.1:8080\"]\ntokne = \"t\"\n",
+       "unknown key \"tokne\" in [registries.\"http://127.0.0.1:8080\"]; did you mean "
+       "\"token\"? (allowed: token)"},
+      {"registries = 1\n", "registries must be a table of [registries.\"URL\"] entries"},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(write_file_atomically(path, c.text, 0600).has_value());
+    auto config = Config::load(env_, std::nullopt);
+    ASSERT_FALSE(config.has_value()) << c.text;
+    EXPECT_EQ(config.error().message, path.string() + ": " + c.message) << c.text;
+    // `wreg login` reads the file before it adds a token: it stops too, and keeps the file.
+    auto stored = store_token(env_, "https://a.example.com", "secret");
+    EXPECT_FALSE(stored.has_value()) << c.text;
+    EXPECT_EQ(read_file(path).value(), c.text);
+  }
+}
+
 TEST_F(ConfigTest, CaFileIsTakenFromTheConfigFolderAndChecked) {
   auto config = Config::load(env_, std::nullopt);
   ASSERT_TRUE(config.has_value()) << config.error().message;
