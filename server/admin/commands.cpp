@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/text.h"
+#include "server/api/serve.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
 
@@ -41,6 +42,18 @@ int guarded(std::ostream& err, Body&& body) {
 }
 
 }  // namespace
+
+Result<fs::path> data_dir_of(const std::optional<std::string>& data,
+                             const std::optional<std::string>& config) {
+  if (data) return fs::path(*data);
+  api::ServeOptions settings;
+  if (config) {
+    if (auto loaded = api::load_config(*config, settings); !loaded) {
+      return std::move(loaded).error();
+    }
+  }
+  return settings.data;
+}
 
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (text.size() < 2 || text.size() > 12) return std::nullopt;
@@ -281,7 +294,8 @@ int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ost
 
 void add_admin_commands(CLI::App& app, int& exit_status) {
   struct Options {
-    std::string data = "wreg-data";
+    std::optional<std::string> data;
+    std::optional<std::string> config;
     std::string ns;
     std::vector<std::string> namespaces;
     bool admin = false;
@@ -293,23 +307,40 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   // Shared by the callbacks, which CLI11 keeps as long as `app`.
   auto options = std::make_shared<Options>();
   auto add_data = [options](CLI::App* command) {
-    command->add_option("--data", options->data, "the registry's data directory")
-        ->capture_default_str();
+    command->add_option("--data", options->data,
+                        "the registry's data directory (default: the config file's, else "
+                        "./wreg-data)");
+    command->add_option("--config", options->config,
+                        "the settings file of `serve` (e.g. /etc/wreg/wreg-server.toml): its data "
+                        "directory, unless --data is given");
   };
   int* status = &exit_status;
+  // Runs `command(data_dir)` once the flags are parsed; a config file that cannot be read is bad
+  // usage, as for serve.
+  auto on_data = [options, status](auto command) {
+    return [options, status, command] {
+      auto data = data_dir_of(options->data, options->config);
+      if (!data) {
+        std::cerr << "wreg-server: " << data.error().message << "\n";
+        *status = 2;
+        return;
+      }
+      *status = command(*data);
+    };
+  };
 
   CLI::App* ns = app.add_subcommand("namespace", "create and list namespaces");
   ns->require_subcommand(1);
   CLI::App* ns_create = ns->add_subcommand("create", "create a namespace");
   add_data(ns_create);
   ns_create->add_option("NS", options->ns, "the namespace, a kebab-case label")->required();
-  ns_create->callback([options, status] {
-    *status = namespace_create(options->data, options->ns, std::cout, std::cerr);
-  });
+  ns_create->callback(on_data([options](const fs::path& data) {
+    return namespace_create(data, options->ns, std::cout, std::cerr);
+  }));
   CLI::App* ns_list = ns->add_subcommand("list", "list namespaces");
   add_data(ns_list);
   ns_list->callback(
-      [options, status] { *status = namespace_list(options->data, std::cout, std::cerr); });
+      on_data([](const fs::path& data) { return namespace_list(data, std::cout, std::cerr); }));
 
   CLI::App* token = app.add_subcommand("token", "create, list and revoke tokens");
   token->require_subcommand(1);
@@ -319,24 +350,24 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
                         "a namespace the token may publish to (repeatable)");
   token_new->add_flag("--admin", options->admin, "the token may do everything");
   token_new->add_option("--note", options->note, "a note shown by `token list`");
-  token_new->callback([options, status] {
-    *status = token_create(options->data, options->namespaces, options->admin, options->note,
-                           std::cout, std::cerr);
-  });
+  token_new->callback(on_data([options](const fs::path& data) {
+    return token_create(data, options->namespaces, options->admin, options->note, std::cout,
+                        std::cerr);
+  }));
   CLI::App* token_ls = token->add_subcommand("list", "list tokens (never their secrets)");
   add_data(token_ls);
   token_ls->callback(
-      [options, status] { *status = token_list(options->data, std::cout, std::cerr); });
+      on_data([](const fs::path& data) { return token_list(data, std::cout, std::cerr); }));
   CLI::App* token_rm = token->add_subcommand("revoke", "revoke a token by id");
   add_data(token_rm);
   token_rm->add_option("ID", options->id, "the token's id, from `token list`")->required();
-  token_rm->callback([options, status] {
-    *status = token_revoke(options->data, options->id, std::cout, std::cerr);
-  });
+  token_rm->callback(on_data([options](const fs::path& data) {
+    return token_revoke(data, options->id, std::cout, std::cerr);
+  }));
 
   CLI::App* check = app.add_subcommand("fsck", "check every blob and release");
   add_data(check);
-  check->callback([options, status] { *status = fsck(options->data, std::cout, std::cerr); });
+  check->callback(on_data([](const fs::path& data) { return fsck(data, std::cout, std::cerr); }));
 
   CLI::App* collect = app.add_subcommand("gc", "remove orphaned blobs older than a grace period");
   add_data(collect);
@@ -346,15 +377,15 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
         return parse_duration(text) ? std::string()
                                     : "expected a duration like 30s, 15m, 24h or 7d";
       });
-  collect->callback([options, status] {
-    *status = gc(options->data, *parse_duration(options->grace), std::cout, std::cerr);
-  });
+  collect->callback(on_data([options](const fs::path& data) {
+    return gc(data, *parse_duration(options->grace), std::cout, std::cerr);
+  }));
 
   CLI::App* save = app.add_subcommand("backup", "copy the database with SQLite's online backup");
   add_data(save);
   save->add_option("--to", options->to, "the backup file to create")->required();
-  save->callback(
-      [options, status] { *status = backup(options->data, options->to, std::cout, std::cerr); });
+  save->callback(on_data(
+      [options](const fs::path& data) { return backup(data, options->to, std::cout, std::cerr); }));
 }
 
 }  // namespace wreg::admin

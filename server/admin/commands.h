@@ -1,19 +1,24 @@
 // Admin commands on a data directory (DESIGN.md, "Command lines that scripts rely on"):
 //
-//   wreg-server namespace create --data DIR NS
-//   wreg-server namespace list   --data DIR
-//   wreg-server token create     --data DIR --namespace NS [--namespace NS2] [--admin] [--note T]
-//   wreg-server token list       --data DIR
-//   wreg-server token revoke     --data DIR ID
-//   wreg-server fsck             --data DIR
-//   wreg-server gc               --data DIR [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
-//   wreg-server backup           --data DIR --to FILE
+//   wreg-server namespace create [--data DIR] NS
+//   wreg-server namespace list   [--data DIR]
+//   wreg-server token create     [--data DIR] --namespace NS [--namespace NS2] [--admin] [--note T]
+//   wreg-server token list       [--data DIR]
+//   wreg-server token revoke     [--data DIR] ID
+//   wreg-server fsck             [--data DIR]
+//   wreg-server gc               [--data DIR] [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
+//   wreg-server backup           [--data DIR] --to DEST
+//
+// Each also takes `--config FILE`, the settings file of `serve` (deploy/wreg-server.toml), and
+// then works on its `data` directory, so that with the systemd layout an admin command needs
+// only `--config /etc/wreg/wreg-server.toml`. `--data` wins over the file; without either, the
+// data dir is ./wreg-data, as for serve.
 //
 // They work on the data dir directly and may run while the server runs (SQLite's locking and the
 // blob store's atomic renames make that safe). Exit status: 0 success; 1 a failure the operator
 // can act on, or an inconsistency found by fsck, with one line per problem on stderr; 2 bad
-// usage (CLI11 parse errors, which main() maps). `token create` prints the token and nothing
-// else on stdout. `--data` defaults to ./wreg-data, as for serve.
+// usage (CLI11 parse errors, which main() maps, and a settings file that cannot be read).
+// `token create` prints the token and nothing else on stdout.
 #pragma once
 
 #include <chrono>
@@ -24,6 +29,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/result.h"
 
 namespace CLI {
 class App;
@@ -57,6 +64,12 @@ int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostre
        std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());
 int backup(const std::filesystem::path& data, const std::filesystem::path& to, std::ostream& out,
            std::ostream& err);
+
+// The data dir an admin command works on: `data` (--data) when given, else the `data` setting of
+// the `config` file (--config) when given, else ./wreg-data. kInvalidArgument from
+// api::load_config() when the file cannot be read or has a bad setting.
+Result<std::filesystem::path> data_dir_of(const std::optional<std::string>& data,
+                                          const std::optional<std::string>& config);
 
 // Parses `30s`, `15m`, `24h`, `7d` (a positive whole number and one unit). nullopt otherwise.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);

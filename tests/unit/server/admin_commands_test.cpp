@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "common/text.h"
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
@@ -179,6 +181,78 @@ TEST_F(AdminTest, FailuresExitOneWithOneLine) {
   std::ostringstream out3, err3;
   EXPECT_EQ(fsck(dir_.path() / "no-such-dir", out3, err3), 1);
   EXPECT_NE(err3.str().find("no wreg data directory"), std::string::npos);
+}
+
+// Runs `wreg-server ARGS...` through add_admin_commands (as main() does) and returns the status.
+int run_admin(std::vector<std::string> args) {
+  CLI::App app;
+  int status = -1;
+  add_admin_commands(app, status);
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+  app.parse(args);
+  return status;
+}
+
+// With the systemd layout the data dir is only in the settings file: every admin command must
+// find it there.
+TEST_F(AdminTest, EveryCommandTakesTheDataDirFromTheSettingsFile) {
+  const fs::path config = dir_.path() / "wreg-server.toml";
+  std::ofstream(config) << "# as in deploy/wreg-server.toml\ndata = \"" << data().string()
+                        << "\"\nlisten = \"127.0.0.1:8080\"\nprivate = false\n";
+  const std::string file = config.string();
+  const std::vector<std::vector<std::string>> commands = {
+      {"namespace", "create", "--config", file, "other"},
+      {"namespace", "list", "--config", file},
+      {"token", "create", "--config", file, "--namespace", "other"},
+      {"token", "list", "--config", file},
+      {"token", "revoke", "--config", file, "1"},
+      {"fsck", "--config", file},
+      {"gc", "--config", file},
+      {"backup", "--config", file, "--to", (dir_.path() / "backup").string()},
+  };
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  for (const auto& command : commands) EXPECT_EQ(run_admin(command), 0) << command[0];
+  ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.find("wreg-server:"), std::string::npos) << err;
+  // They worked on the settings file's data dir, not on ./wreg-data.
+  EXPECT_FALSE(fs::exists("wreg-data"));
+  auto dir = open();
+  auto namespaces = dir.metadata->list_namespaces();
+  ASSERT_TRUE(namespaces);
+  EXPECT_EQ(*namespaces, (std::vector<std::string>{"demo", "other"}));
+  EXPECT_TRUE(fs::exists(dir_.path() / "backup"));
+}
+
+TEST_F(AdminTest, DataFlagWinsOverTheSettingsFile) {
+  const fs::path config = dir_.path() / "wreg-server.toml";
+  std::ofstream(config) << "data = \"" << (dir_.path() / "elsewhere").string() << "\"\n";
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(run_admin({"namespace", "create", "--config", config.string(), "--data",
+                       data().string(), "other"}),
+            0);
+  ::testing::internal::GetCapturedStdout();
+  EXPECT_FALSE(fs::exists(dir_.path() / "elsewhere"));
+  auto namespaces = open().metadata->list_namespaces();
+  ASSERT_TRUE(namespaces);
+  EXPECT_EQ(namespaces->size(), 2u);
+}
+
+TEST_F(AdminTest, ABadSettingsFileIsBadUsageInOneLine) {
+  const fs::path config = dir_.path() / "wreg-server.toml";
+  std::ofstream(config) << "dat = \"/var/lib/wreg/data\"\n";
+  auto data = data_dir_of(std::nullopt, config.string());
+  ASSERT_FALSE(data);
+  EXPECT_EQ(
+      data.error().message.substr(0, data.error().message.find(" (allowed")),
+      "unknown setting \"dat\" in " + wreg::quoted(config.string()) + "; did you mean \"data\"?");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_admin({"token", "list", "--config", config.string()}), 2);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(count_lines(err), 1u) << err;
+  EXPECT_EQ(data_dir_of(std::nullopt, std::nullopt).value(), fs::path("wreg-data"));
+  EXPECT_EQ(data_dir_of(std::string("here"), config.string()).value(), fs::path("here"));
 }
 
 TEST(DurationTest, ParsesOneUnit) {
