@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/text.h"
+#include "server/admin/backup.h"
 #include "server/api/serve.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
@@ -278,16 +279,13 @@ int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ost
   return guarded(err, [&] {
     auto dir = open_dir(data, false);
     if (!dir) return report(err, dir.error());
-    if (auto done = dir->metadata->backup_to(to); !done) {
-      if (done.error().code == ErrorCode::kAlreadyExists) {
-        err << "wreg-server: " << wreg::quoted(to.string())
-            << " already exists; choose a new file for the backup\n";
-        return 1;
-      }
-      return report(err, done.error());
-    }
-    out << "backed up the database to " << to.string() << "; copy " << (data / "blobs").string()
-        << " as well (its files never change)\n";
+    auto done = back_up(*dir, to);
+    if (!done) return report(err, done.error());
+    out << "backed up " << done->releases << (done->releases == 1 ? " release" : " releases")
+        << " and " << done->blobs << (done->blobs == 1 ? " blob" : " blobs") << " ("
+        << done->blob_bytes << " bytes; " << done->linked << " hard-linked, " << done->copied
+        << " copied, all verified) to " << to.string() << "; it is a data directory: `wreg-server "
+        << "serve --data " << to.string() << "` serves it\n";
     return 0;
   });
 }
@@ -381,9 +379,10 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
     return gc(data, *parse_duration(options->grace), std::cout, std::cerr);
   }));
 
-  CLI::App* save = app.add_subcommand("backup", "copy the database with SQLite's online backup");
+  CLI::App* save = app.add_subcommand(
+      "backup", "copy the data directory (database and the blobs it names) while it serves");
   add_data(save);
-  save->add_option("--to", options->to, "the backup file to create")->required();
+  save->add_option("--to", options->to, "the new folder to create: a data directory")->required();
   save->callback(on_data(
       [options](const fs::path& data) { return backup(data, options->to, std::cout, std::cerr); }));
 }

@@ -62,6 +62,8 @@ int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err
 int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostream& out,
        std::ostream& err,
        std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());
+// Copies the data dir into the new folder `to` (server/admin/backup.h) and reports what it
+// copied on `out`.
 int backup(const std::filesystem::path& data, const std::filesystem::path& to, std::ostream& out,
            std::ostream& err);
 

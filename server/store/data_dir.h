@@ -4,8 +4,8 @@
 //   <dir>/blobs/                   FsBlobStore: the published bytes (fs_blob_store.h)
 //
 // `wreg-server serve` and every admin command open a data dir through this one function, so
-// they agree on the layout. The blob files are immutable: a backup is the `backup --to` copy of
-// the database plus a plain copy of blobs/.
+// they agree on the layout. The blob files are immutable: `backup --to` copies the database
+// with SQLite's online backup, then the blobs it names (server/admin/backup.h).
 #pragma once
 
 #include <filesystem>

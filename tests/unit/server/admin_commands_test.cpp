@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -20,6 +22,11 @@ namespace fs = std::filesystem;
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::size_t count_lines(const std::string& text) {
@@ -134,18 +141,126 @@ TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
   EXPECT_EQ(run_fsck(), 0) << err_.str();
 }
 
-TEST_F(AdminTest, BackupProducesAReadableDatabase) {
+// A backup is a data directory in its own right: fsck finds it clean, its database has every
+// release, its blobs are there (hard links on one file system), and orphans stay behind.
+TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
+  auto orphan = open().blobs->put(bytes_of("nobody names me"), 100);
+  ASSERT_TRUE(orphan);
   std::ostringstream out, err;
-  const fs::path target = dir_.path() / "backup.db";
+  const fs::path target = dir_.path() / "backup";
   ASSERT_EQ(backup(data(), target, out, err), 0) << err.str();
-  auto copy = store::SqliteMetadataStore::open(target);
-  ASSERT_TRUE(copy);
-  auto document = (*copy)->package(*PackageName::parse("demo:app"));
+  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(out.str(),
+            "backed up 2 releases and 2 blobs (28 bytes; 2 hard-linked, 0 copied, all "
+            "verified) to " +
+                target.string() + "; it is a data directory: `wreg-server serve --data " +
+                target.string() + "` serves it\n");
+
+  std::ostringstream fsck_out, fsck_err;
+  EXPECT_EQ(fsck(target, fsck_out, fsck_err), 0) << fsck_err.str();
+  EXPECT_EQ(fsck_err.str(), "");
+  EXPECT_NE(fsck_out.str().find("checked 2 blobs and 2 referenced digests: 0 problems, 0 orphans"),
+            std::string::npos)
+      << fsck_out.str();
+
+  store::DataDirOptions options;
+  options.create = false;
+  options.sqlite.log = [](std::string_view) {};
+  auto copy = store::open_data_dir(target, std::move(options));
+  ASSERT_TRUE(copy) << copy.error().message;
+  auto document = copy->metadata->package(*PackageName::parse("demo:app"));
   ASSERT_TRUE(document);
-  EXPECT_EQ(document->document.versions.size(), 2u);
-  std::ostringstream again_out, again_err;
-  EXPECT_EQ(backup(data(), target, again_out, again_err), 1);
-  EXPECT_NE(again_err.str().find("already exists"), std::string::npos);
+  ASSERT_EQ(document->document.versions.size(), 2u);
+  for (const char* id : {"demo:app@1.0.0", "demo:app@1.1.0"}) {
+    auto bytes = copy->blobs->read(Digest::of(std::string_view(id)), 1 << 20);
+    ASSERT_TRUE(bytes) << id;
+    EXPECT_EQ(std::string(bytes->begin(), bytes->end()), id);
+    EXPECT_TRUE(
+        fs::equivalent(copy->blobs->blob_path(Digest::of(std::string_view(id))), blob_file(id)))
+        << "not hard-linked: " << id;
+  }
+}
+
+// Across file systems hard links fail with EXDEV: the blobs are copied, and verified.
+TEST_F(AdminTest, BackupOntoAnotherFileSystemCopiesTheBlobs) {
+  struct stat here {
+  }, there{};
+  if (::stat(dir_.path().c_str(), &here) != 0 || ::stat("/dev/shm", &there) != 0 ||
+      here.st_dev == there.st_dev || ::access("/dev/shm", W_OK) != 0) {
+    GTEST_SKIP() << "no writable /dev/shm on another file system than " << dir_.path();
+  }
+  const fs::path target = "/dev/shm/wreg-backup-test-" + std::to_string(::getpid());
+  std::ostringstream out, err;
+  const int status = backup(data(), target, out, err);
+  std::ostringstream fsck_out, fsck_err;
+  const int checked = status == 0 ? fsck(target, fsck_out, fsck_err) : -1;
+  std::error_code ignored;
+  fs::remove_all(target, ignored);
+  ASSERT_EQ(status, 0) << err.str();
+  EXPECT_NE(out.str().find("0 hard-linked, 2 copied, all verified"), std::string::npos)
+      << out.str();
+  EXPECT_EQ(checked, 0) << fsck_err.str();
+}
+
+TEST_F(AdminTest, BackupOfACorruptBlobStopsAndLeavesNothing) {
+  const fs::path path = blob_file("demo:app@1.1.0");
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(path, std::ios::trunc) << "demo:app@1.1.X";  // same size, other bytes
+  std::ostringstream out, err;
+  const fs::path target = dir_.path() / "backup";
+  EXPECT_EQ(backup(data(), target, out, err), 1);
+  EXPECT_EQ(count_lines(err.str()), 1u) << err.str();
+  EXPECT_NE(err.str().find("blob " + Digest::of(std::string_view("demo:app@1.1.0")).to_string() +
+                           " of demo:app@1.1.0 in " + data().string() + " is corrupt"),
+            std::string::npos)
+      << err.str();
+  // Neither the backup nor its partial folder is left.
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    left.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(left, std::vector<std::string>{"data"});
+}
+
+// The target follows common/output_path.h: nothing already there is replaced or written into.
+TEST_F(AdminTest, BackupRefusesWhatIsAlreadyThereInOneLine) {
+  const fs::path folder = dir_.path() / "folder";
+  fs::create_directories(folder);
+  const fs::path file = dir_.path() / "file";
+  std::ofstream(file) << "keep me";
+  const fs::path fifo = dir_.path() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path dangling = dir_.path() / "dangling";
+  fs::create_symlink(dir_.path() / "nowhere", dangling);
+  const fs::path link_to_folder = dir_.path() / "link";
+  fs::create_symlink(folder, link_to_folder);
+  struct Case {
+    fs::path target;
+    std::string message;
+  };
+  const Case cases[] = {
+      {folder, folder.string() + " already exists; choose a new folder for the backup"},
+      {file, file.string() + " already exists; choose a new folder for the backup"},
+      {link_to_folder,
+       link_to_folder.string() + " already exists; choose a new folder for the backup"},
+      {fifo, "cannot back up to " + fifo.string() +
+                 ": a backup is a data directory, not a stream; name a new folder"},
+      {"-", "cannot back up to -: a backup is a data directory, not a stream; name a new folder"},
+      {dangling, dangling.string() + " is a symbolic link to " +
+                     (dir_.path() / "nowhere").string() +
+                     ", which does not exist; create the target or remove the link"},
+  };
+  for (const auto& c : cases) {
+    std::ostringstream out, err;
+    EXPECT_EQ(backup(data(), c.target, out, err), 1) << c.target;
+    EXPECT_EQ(err.str(), "wreg-server: " + c.message + "\n");
+  }
+  EXPECT_TRUE(fs::is_empty(folder));
+  EXPECT_EQ(file_bytes(file), "keep me");
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dangling)));
+  EXPECT_FALSE(fs::exists(dir_.path() / "nowhere"));
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link_to_folder)));
 }
 
 TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
@@ -222,7 +337,7 @@ TEST_F(AdminTest, EveryCommandTakesTheDataDirFromTheSettingsFile) {
   auto namespaces = dir.metadata->list_namespaces();
   ASSERT_TRUE(namespaces);
   EXPECT_EQ(*namespaces, (std::vector<std::string>{"demo", "other"}));
-  EXPECT_TRUE(fs::exists(dir_.path() / "backup"));
+  EXPECT_TRUE(fs::exists(dir_.path() / "backup" / "wreg.db"));
 }
 
 TEST_F(AdminTest, DataFlagWinsOverTheSettingsFile) {

@@ -1,0 +1,196 @@
+#include "server/admin/backup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
+#include "common/file_descriptor.h"
+#include "common/output_path.h"
+
+namespace wreg::admin {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error io_error(const std::string& what, const fs::path& path, int err) {
+  return fail(ErrorCode::kIo, "cannot " + what + " " + path.string() + ": " + std::strerror(err));
+}
+
+// Checks `to` and returns the folder it goes in. See back_up() for the errors.
+Result<fs::path> parent_for(const fs::path& to) {
+  auto target = output_target(to);
+  if (!target) return std::move(target).error();
+  switch (target->kind) {
+    case OutputKind::kNew:
+      break;
+    case OutputKind::kStandardOutput:
+    case OutputKind::kStream:
+      return fail(ErrorCode::kInvalidArgument,
+                  "cannot back up to " + to.string() +
+                      ": a backup is a data directory, not a stream; name a new folder");
+    case OutputKind::kRegularFile:
+    case OutputKind::kDirectory:
+      return fail(ErrorCode::kAlreadyExists,
+                  to.string() + " already exists; choose a new folder for the backup");
+  }
+  fs::path parent = fs::absolute(to).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    return fail(ErrorCode::kInvalidArgument, "cannot back up to " + to.string() + ": the folder " +
+                                                 parent.string() +
+                                                 " does not exist; create it first");
+  }
+  return parent;
+}
+
+// The hidden folder beside `to` where the backup is built.
+fs::path partial_path(const fs::path& parent, const fs::path& to) {
+  return parent /
+         ("." + fs::absolute(to).filename().string() + ".partial-" + std::to_string(::getpid()));
+}
+
+// Removes the partial folder unless the backup completed.
+class PartialFolder {
+ public:
+  explicit PartialFolder(fs::path path) : path_(std::move(path)) {}
+  ~PartialFolder() {
+    if (path_.empty()) return;
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  PartialFolder(const PartialFolder&) = delete;
+  PartialFolder& operator=(const PartialFolder&) = delete;
+  const fs::path& path() const { return path_; }
+  void keep() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+// Whether link(2) failed because this file system (or this pair of them) does not do hard
+// links, so that a copy is the way.
+bool links_unavailable(int err) {
+  return err == EXDEV || err == EPERM || err == EMLINK || err == ENOTSUP || err == EOPNOTSUPP ||
+         err == EACCES;
+}
+
+// Puts one blob of `source` into `copy`: a hard link, else a copy, then re-hashed there.
+// Returns whether it was linked.
+Result<bool> copy_blob(store::DataDir& source, store::DataDir& copy,
+                       const store::ReferencedBlob& blob) {
+  auto stored = source.blobs->locate(blob.digest);
+  if (!stored) {
+    if (stored.error().code != ErrorCode::kNotFound) return std::move(stored).error();
+    return fail(ErrorCode::kCorrupt, "blob " + blob.digest.to_string() + " of " +
+                                         blob.first_named.to_string() + " is missing from " +
+                                         source.root.string() +
+                                         "; run `wreg-server fsck` there, then back up again");
+  }
+  if (stored->size != blob.size) {
+    return fail(ErrorCode::kCorrupt,
+                "blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
+                    " has " + std::to_string(stored->size) + " bytes, the release records " +
+                    std::to_string(blob.size) + "; run `wreg-server fsck` on " +
+                    source.root.string());
+  }
+  const fs::path target = copy.blobs->blob_path(blob.digest);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return io_error("create", target.parent_path(), ec.value());
+
+  bool linked = ::link(stored->path.c_str(), target.c_str()) == 0;
+  Digest actual;
+  if (linked) {
+    auto rehashed = copy.blobs->rehash(blob.digest);
+    if (!rehashed) return std::move(rehashed).error();
+    actual = *rehashed;
+  } else {
+    if (!links_unavailable(errno)) return io_error("link a blob into", target, errno);
+    // Copied into the backup store's temp dir, then imported: hashed, fsynced, renamed.
+    const fs::path temp = copy.blobs->temp_dir() / ("backup-" + blob.digest.hex());
+    fs::copy_file(stored->path, temp, fs::copy_options::overwrite_existing, ec);
+    if (ec) return io_error("copy " + stored->path.string() + " to", temp, ec.value());
+    auto imported = copy.blobs->import_file(temp, blob.size);
+    if (!imported) return std::move(imported).error();
+    actual = imported->digest;
+  }
+  if (!(actual == blob.digest)) {
+    return fail(ErrorCode::kCorrupt,
+                "blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() + " in " +
+                    source.root.string() + " is corrupt (its bytes hash to " + actual.to_string() +
+                    "); run `wreg-server fsck` there and restore it, then back up again");
+  }
+  return linked;
+}
+
+// Flushes everything under `dir` to disk (one syncfs(2) covers the database, the blobs and the
+// links), so that a backup reported done survives a power loss.
+Result<void> flush(const fs::path& dir) {
+  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return io_error("open", dir, errno);
+  if (::syncfs(fd.get()) != 0) return io_error("flush", dir, errno);
+  return {};
+}
+
+}  // namespace
+
+Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
+  auto parent = parent_for(to);
+  if (!parent) return std::move(parent).error();
+  PartialFolder partial(partial_path(*parent, to));
+  if (::mkdir(partial.path().c_str(), 0755) != 0) {
+    const int err = errno;
+    if (err != EEXIST) return io_error("create", partial.path(), err);
+    // Left by a backup that was killed (same process id, long ago): its contents are void.
+    std::error_code ec;
+    fs::remove_all(partial.path(), ec);
+    if (ec || ::mkdir(partial.path().c_str(), 0755) != 0) {
+      return io_error("create", partial.path(), ec ? ec.value() : errno);
+    }
+  }
+
+  if (auto copied = source.metadata->backup_to(store::database_path(partial.path())); !copied) {
+    return std::move(copied).error();
+  }
+  BackupReport report;
+  {
+    store::DataDirOptions options;
+    options.create = false;
+    options.sqlite.connections = 1;
+    auto copy = store::open_data_dir(partial.path(), std::move(options));
+    if (!copy) return std::move(copy).error();
+    // The blobs the copied database names: exactly what the snapshot needs.
+    auto referenced = copy->metadata->referenced_blobs();
+    if (!referenced) return std::move(referenced).error();
+    for (const store::ReferencedBlob& blob : *referenced) {
+      auto linked = copy_blob(source, *copy, blob);
+      if (!linked) return std::move(linked).error();
+      ++(*linked ? report.linked : report.copied);
+      ++report.blobs;
+      report.blob_bytes += blob.size;
+    }
+    auto counts = copy->metadata->counts();
+    if (!counts) return std::move(counts).error();
+    report.releases = counts->releases;
+  }  // the copy's stores close here: its WAL is checkpointed into wreg.db
+
+  if (auto flushed = flush(partial.path()); !flushed) return std::move(flushed).error();
+  if (::renameat2(AT_FDCWD, partial.path().c_str(), AT_FDCWD, fs::absolute(to).c_str(),
+                  RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST || errno == ENOTEMPTY) {
+      return fail(ErrorCode::kAlreadyExists,
+                  to.string() + " appeared while the backup ran; choose a new folder for it");
+    }
+    return io_error("rename the finished backup to", to, errno);
+  }
+  partial.keep();
+  if (auto flushed = flush(*parent); !flushed) return std::move(flushed).error();
+  return report;
+}
+
+}  // namespace wreg::admin
