@@ -15,6 +15,7 @@ struct ServeFlags {
   std::optional<std::string> data, listen, port_file, config, tls_cert, tls_key;
   std::optional<std::string> max_body_size, max_header_size;
   std::optional<std::string> header_timeout, body_timeout, keep_alive_timeout;
+  std::optional<std::string> metrics_token;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -48,6 +49,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
                   "limit is raised to twice this plus 128, as far as the hard limit allows")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
   serve.add_flag("--no-access-log", flags.no_access_log, "Do not log one line per request");
+  serve.add_option("--metrics-token", flags.metrics_token,
+                   "GET /metrics needs this bearer token (else it follows the read rule); "
+                   "prefer metrics-token in the config file, which `ps` does not show");
 }
 
 // Config file first, then the flags given on the command line.
@@ -72,6 +76,7 @@ int run_serve(const ServeFlags& flags) {
   if (flags.max_connections) options.server.max_connections = *flags.max_connections;
   if (flags.private_reads) options.private_reads = true;
   if (flags.no_access_log) options.access_log = false;
+  if (flags.metrics_token) options.metrics_token = *flags.metrics_token;
   struct Size {
     const std::optional<std::string>& flag;
     std::uint64_t& target;

@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
+#include "common/digest.h"
 #include "server/api/document_cache.h"
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
@@ -35,6 +37,9 @@ struct ApiContext {
   ApiCounters& counters;
   bool private_reads = false;  // --private: reads need a valid token too
   std::uint64_t max_body_bytes = 100 * 1024 * 1024;
+  // --metrics-token: the SHA-256 of the secret GET /metrics then needs (metrics.cpp); unset,
+  // /metrics follows the read rule above.
+  std::optional<Digest> metrics_token_hash{};
   DocumentCache documents{};  // package documents by ETag (packages.cpp)
 };
 

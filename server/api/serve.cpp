@@ -202,7 +202,8 @@ constexpr std::string_view kSettings[] = {"data",
                                           "max-header-size",
                                           "header-timeout",
                                           "body-timeout",
-                                          "keep-alive-timeout"};
+                                          "keep-alive-timeout",
+                                          "metrics-token"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -238,8 +239,9 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       return wrong(key, "a duration like \"10s\"");
     };
     if (key == "data" || key == "listen" || key == "port-file" || key == "tls-cert" ||
-        key == "tls-key") {
+        key == "tls-key" || key == "metrics-token") {
       if (!value.is_string()) return wrong(key, "a string");
+      if (key == "metrics-token") options.metrics_token = *text;
       if (key == "data") options.data = *text;
       if (key == "listen") options.listen = *text;
       if (key == "port-file") options.port_file = *text;
@@ -275,11 +277,28 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
   return {};
 }
 
+Result<void> check_metrics_token(std::string_view token) {
+  const bool visible =
+      std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 0x7f; });
+  if (token.size() < 16 || token.size() > 1024 || !visible) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the metrics token must be 16 to 1024 visible ASCII characters without spaces; "
+                "make one with `openssl rand -hex 32`");
+  }
+  return {};
+}
+
 int serve(ServeOptions options) {
   auto listen = apply_listen(options);
   if (!listen) {
     std::cerr << "wreg-server: " << listen.error().message << "\n";
     return 1;
+  }
+  if (options.metrics_token) {
+    if (auto checked = check_metrics_token(*options.metrics_token); !checked) {
+      std::cerr << "wreg-server: " << checked.error().message << "\n";
+      return 1;
+    }
   }
   store::DataDirOptions data_options;
   data_options.sqlite.log = store::stderr_log_sink();
@@ -307,6 +326,7 @@ int serve(ServeOptions options) {
                      counters,
                      options.private_reads,
                      options.server.max_body_bytes};
+  if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
   http::Router router;
   add_routes(router, context);
 

@@ -23,6 +23,9 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::optional<std::filesystem::path> port_file;
   bool private_reads = false;
+  // GET /metrics needs this bearer token (Prometheus's `authorization` credentials) whatever the
+  // read rule; unset, /metrics follows the read rule. 16 to 1024 visible ASCII characters.
+  std::optional<std::string> metrics_token;
   bool access_log = true;
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
@@ -38,6 +41,10 @@ Result<void> apply_listen(ServeOptions& options);
 Result<std::uint64_t> parse_size(std::string_view text);
 // `500ms`, `10s`, `5m`.
 Result<std::chrono::milliseconds> parse_timeout(std::string_view text);
+
+// Checks a metrics token: 16 to 1024 visible ASCII characters (it travels in a header).
+// kInvalidArgument saying how to make one.
+Result<void> check_metrics_token(std::string_view token);
 
 // Opens the data dir, starts listening, writes the port file, serves until SIGINT/SIGTERM and
 // closes the stores. Returns the exit status: 0 after a clean stop, 1 when it could not start

@@ -29,6 +29,16 @@ std::string prometheus_label(std::string_view value) {
   return out;
 }
 
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, std::string_view value) {
+  for (std::string_view part :
+       {std::string_view("# HELP "), name, std::string_view(" "), help,
+        std::string_view("\n# TYPE "), name, std::string_view(" "), type, std::string_view("\n"),
+        name, std::string_view(" "), value, std::string_view("\n")}) {
+    out += part;
+  }
+}
+
 void HttpMetrics::record(std::string_view route, std::string_view method, int status,
                          std::chrono::steady_clock::duration duration, std::uint64_t bytes_in,
                          std::uint64_t bytes_out) {

@@ -73,4 +73,8 @@ class HttpMetrics {
 // A label value with `\`, `"` and newlines escaped, as the text format requires.
 std::string prometheus_label(std::string_view value);
 
+// Appends one metric without labels, with its HELP and TYPE lines: `value` is the sample's text.
+void append_metric(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help, std::string_view value);
+
 }  // namespace wreg::http
