@@ -21,6 +21,13 @@ Error io_error(const std::string& what, const fs::path& path, int err) {
   return fail(ErrorCode::kIo, "cannot " + what + " " + path.string() + ": " + std::strerror(err));
 }
 
+// `to` as an absolute path without a trailing `/` (`backup/` names the folder `backup`).
+fs::path folder_path(const fs::path& to) {
+  fs::path folder = fs::absolute(to).lexically_normal();
+  if (!folder.has_filename() && folder.has_relative_path()) folder = folder.parent_path();
+  return folder;
+}
+
 // Checks `to` and returns the folder it goes in. See back_up() for the errors.
 Result<fs::path> parent_for(const fs::path& to) {
   auto target = output_target(to);
@@ -38,7 +45,7 @@ Result<fs::path> parent_for(const fs::path& to) {
       return fail(ErrorCode::kAlreadyExists,
                   to.string() + " already exists; choose a new folder for the backup");
   }
-  fs::path parent = fs::absolute(to).parent_path();
+  fs::path parent = folder_path(to).parent_path();
   std::error_code ec;
   if (!fs::is_directory(parent, ec)) {
     return fail(ErrorCode::kInvalidArgument, "cannot back up to " + to.string() + ": the folder " +
@@ -51,7 +58,7 @@ Result<fs::path> parent_for(const fs::path& to) {
 // The hidden folder beside `to` where the backup is built.
 fs::path partial_path(const fs::path& parent, const fs::path& to) {
   return parent /
-         ("." + fs::absolute(to).filename().string() + ".partial-" + std::to_string(::getpid()));
+         ("." + folder_path(to).filename().string() + ".partial-" + std::to_string(::getpid()));
 }
 
 // Removes the partial folder unless the backup completed.
@@ -180,7 +187,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
   }  // the copy's stores close here: its WAL is checkpointed into wreg.db
 
   if (auto flushed = flush(partial.path()); !flushed) return std::move(flushed).error();
-  if (::renameat2(AT_FDCWD, partial.path().c_str(), AT_FDCWD, fs::absolute(to).c_str(),
+  if (::renameat2(AT_FDCWD, partial.path().c_str(), AT_FDCWD, folder_path(to).c_str(),
                   RENAME_NOREPLACE) != 0) {
     if (errno == EEXIST || errno == ENOTEMPTY) {
       return fail(ErrorCode::kAlreadyExists,

@@ -181,6 +181,18 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
   }
 }
 
+TEST_F(AdminTest, BackupTargetMayEndWithASlash) {
+  std::ostringstream out, err;
+  ASSERT_EQ(backup(data(), dir_.path().string() + "/fresh/", out, err), 0) << err.str();
+  EXPECT_TRUE(fs::exists(dir_.path() / "fresh" / "wreg.db"));
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"data", "fresh"}));
+}
+
 // Across file systems hard links fail with EXDEV: the blobs are copied, and verified.
 TEST_F(AdminTest, BackupOntoAnotherFileSystemCopiesTheBlobs) {
   struct stat here {
