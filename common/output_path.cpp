@@ -1,9 +1,7 @@
 #include "common/output_path.h"
 
 #include <fcntl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,15 +20,16 @@ Error io_error(const std::string& what, const std::string& path, int err) {
   return fail(ErrorCode::kIo, "cannot " + what + " " + path + ": " + std::strerror(err));
 }
 
-bool is_stream(mode_t mode) {
-  return S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode) || S_ISSOCK(mode);
-}
+bool is_stream(mode_t mode) { return S_ISCHR(mode) || S_ISBLK(mode) || S_ISFIFO(mode); }
 
-// The kind of what stat(2) (which follows links) found.
-OutputKind kind_of(mode_t mode) {
+// The kind of what stat(2) (which follows links) found at `path`. A socket is refused: writing
+// one means connecting to whatever listens there, which is not what an output path asks for.
+Result<OutputKind> kind_of(mode_t mode, const fs::path& path) {
   if (S_ISREG(mode)) return OutputKind::kRegularFile;
   if (S_ISDIR(mode)) return OutputKind::kDirectory;
-  return OutputKind::kStream;
+  if (is_stream(mode)) return OutputKind::kStream;
+  return fail(ErrorCode::kInvalidArgument,
+              path.string() + " is a socket; name a file, a device, a FIFO or - (standard output)");
 }
 
 Result<void> write_all(int fd, std::string_view bytes, const std::string& path) {
@@ -46,30 +45,10 @@ Result<void> write_all(int fd, std::string_view bytes, const std::string& path) 
   return {};
 }
 
-// A Unix socket is not opened but connected to; a stream socket takes the bytes as a FIFO would.
-Result<FileDescriptor> connect_socket(const fs::path& path) {
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  const std::string& name = path.native();
-  if (name.size() >= sizeof address.sun_path) {
-    return fail(ErrorCode::kInvalidArgument,
-                "cannot write to the socket " + name +
-                    ": its path is longer than a socket address allows; name a shorter path");
-  }
-  std::memcpy(address.sun_path, name.c_str(), name.size() + 1);
-  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) return io_error("write to the socket", name, errno);
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    return io_error("write to the socket", name, errno);
-  }
-  return fd;
-}
-
 // Opens a device or FIFO as it is: no O_CREAT (it exists), no O_TRUNC (a device has nothing to
 // truncate, and a path swapped for a regular file meanwhile must not be cut short).
 Result<FileDescriptor> open_stream(const fs::path& path) {
   struct stat status {};
-  if (::stat(path.c_str(), &status) == 0 && S_ISSOCK(status.st_mode)) return connect_socket(path);
   FileDescriptor fd;
   do {
     fd = FileDescriptor(::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC));
@@ -92,7 +71,11 @@ Result<OutputTarget> output_target(const fs::path& named) {
     if (errno == ENOENT) return OutputTarget{OutputKind::kNew, named};
     return io_error("examine", named.string(), errno);
   }
-  if (!S_ISLNK(link_status.st_mode)) return OutputTarget{kind_of(link_status.st_mode), named};
+  if (!S_ISLNK(link_status.st_mode)) {
+    auto kind = kind_of(link_status.st_mode, named);
+    if (!kind) return std::move(kind).error();
+    return OutputTarget{*kind, named};
+  }
 
   struct stat status {};
   if (::stat(named.c_str(), &status) != 0) {
@@ -110,7 +93,9 @@ Result<OutputTarget> output_target(const fs::path& named) {
     }
     return io_error("examine", named.string(), err);
   }
-  const OutputKind kind = kind_of(status.st_mode);
+  auto checked_kind = kind_of(status.st_mode, named);
+  if (!checked_kind) return std::move(checked_kind).error();
+  const OutputKind kind = *checked_kind;
   // A stream is opened through the link; a file or folder is used at its real place, so that a
   // rename beside it lands next to the target, not next to the link.
   if (kind == OutputKind::kStream) return OutputTarget{kind, named};

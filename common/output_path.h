@@ -11,7 +11,8 @@
 //   nothing, or a regular file       temp file + rename (the caller's, see write_output)
 //   a character or block device,     opened O_WRONLY (no O_CREAT, no O_TRUNC) and written
 //   a FIFO                           straight through; never renamed over, never truncated
-//   a socket                         connected to (AF_UNIX, stream) and written straight through
+//   a socket                         refused (writing one would mean connecting to whatever
+//                                    listens there)
 //   a symbolic link                  followed as cp(1) follows it: its target, by the same rule
 //                                    (a regular file is replaced, the link stays a link); a
 //                                    link to nothing, or a loop, is refused
@@ -35,7 +36,7 @@ enum class OutputKind {
   kStandardOutput,  // the path `-`
   kNew,             // nothing there yet (a link to nothing is refused, not kNew)
   kRegularFile,     // an existing regular file
-  kStream,          // a character or block device, a FIFO or a socket
+  kStream,          // a character or block device, or a FIFO
   kDirectory,       // an existing directory
 };
 
@@ -48,8 +49,8 @@ struct OutputTarget {
 };
 
 // What is at `named`, by the table above. kInvalidArgument (naming the path and what to do) for
-// a symbolic link to nothing or a loop of links; kIo when the path cannot be examined (e.g. a
-// folder on the way is not readable).
+// a socket, a symbolic link to nothing or a loop of links; kIo when the path cannot be examined
+// (e.g. a folder on the way is not readable).
 Result<OutputTarget> output_target(const std::filesystem::path& named);
 
 // How the caller replaces a regular file: a temp file beside `path`, renamed over it.
