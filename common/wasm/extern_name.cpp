@@ -55,6 +55,12 @@ Result<Version> parse_name_version(std::string_view name, std::string_view text,
 
 }  // namespace
 
+std::string InterfaceName::to_string() const {
+  std::string out = package.name.to_string() + "/" + item;
+  if (package.version) out += "@" + package.version->to_string();
+  return out;
+}
+
 bool is_label(std::string_view label) {
   if (label.empty()) return false;
   bool first_fragment = true;

@@ -17,6 +17,11 @@ namespace wreg::wasm {
 struct InterfaceName {
   PackageId package;
   std::string item;
+
+  // `ns:pkg/item` or `ns:pkg/item@version`: the name again, with the version in full
+  // (`wasi:http/types@0.2` reads back as `wasi:http/types@0.2.0`).
+  std::string to_string() const;
+  bool operator==(const InterfaceName&) const = default;
 };
 
 // Reads `name` as an interface name. nullopt for a plain name (no ':'), and for the nested

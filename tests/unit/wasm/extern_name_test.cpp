@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace wreg::wasm {
 namespace {
 
@@ -35,6 +37,19 @@ TEST(ExternNameTest, SplitsInterfaceNamesIntoPackageAndItem) {
     ASSERT_TRUE(parsed->has_value()) << c.name;
     EXPECT_EQ((*parsed)->package.to_string(), c.package);
     EXPECT_EQ((*parsed)->item, c.item);
+  }
+}
+
+TEST(ExternNameTest, ToStringWritesTheNameWithItsFullVersion) {
+  for (const auto& [name, suffix, text] :
+       {std::tuple{"wasi:io/streams@0.2.8", "", "wasi:io/streams@0.2.8"},
+        std::tuple{"local:demo/types", "", "local:demo/types"},
+        std::tuple{"wasi:http/types@0.2", "", "wasi:http/types@0.2.0"},
+        std::tuple{"wasi:http/types@0.2", ".6", "wasi:http/types@0.2.6"},
+        std::tuple{"my:pkg/api@1.0.0+build.5", "", "my:pkg/api@1.0.0+build.5"}}) {
+    auto parsed = parse_interface_name(name, suffix);
+    ASSERT_TRUE(parsed && *parsed) << name;
+    EXPECT_EQ((*parsed)->to_string(), text);
   }
 }
 
