@@ -19,17 +19,6 @@ namespace wreg::api {
 
 namespace {
 
-// `ns:pkg/iface` or `ns:pkg/iface@version`: an interface name search can find.
-bool is_interface_name(std::string_view name) {
-  auto slash = name.find('/');
-  if (slash == std::string_view::npos) return false;
-  if (!PackageName::parse(name.substr(0, slash))) return false;
-  auto rest = name.substr(slash + 1);
-  auto at = rest.find('@');
-  if (!check_label(rest.substr(0, at), "interface")) return false;
-  return at == std::string_view::npos || Version::parse(rest.substr(at + 1)).has_value();
-}
-
 nlohmann::json externs_json(const std::vector<wasm::Extern>& externs) {
   auto out = nlohmann::json::array();
   for (const auto& item : externs) {
@@ -113,10 +102,14 @@ Result<store::NewRelease> release_of(const wasm::ComponentInfo& info, const Pack
       break;
   }
   for (const auto& item : info.imports) {
-    if (is_interface_name(item.name)) release.imports.push_back(item.name);
+    if (auto name = wasm::parse_interface_name(item.name, ""); name && *name) {
+      release.imports.push_back(std::move(**name));
+    }
   }
   for (const auto& item : info.exports) {
-    if (is_interface_name(item.name)) release.exports.push_back(item.name);
+    if (auto name = wasm::parse_interface_name(item.name, ""); name && *name) {
+      release.exports.push_back(std::move(**name));
+    }
   }
   if (info.metadata.description) release.description = *info.metadata.description;
   release.details_json = details_json(info);

@@ -31,6 +31,7 @@
 #include "common/package_ref.h"
 #include "common/result.h"
 #include "common/version.h"
+#include "common/wasm/extern_name.h"
 
 namespace wreg::store {
 
@@ -45,11 +46,11 @@ struct NewRelease {
   std::string description;
   // WIT packages only: each foreign `ns:name@V` as the requirement `^V`.
   std::vector<api::Dependency> dependencies;
-  // Interface names the component imports / exports, as encoded, e.g.
-  // `wasi:http/incoming-handler@0.2.0` (a version is optional). Used by search. Names that are
-  // not `ns:pkg/iface[@version]` (plain imports like `log`) are kept only in `details_json`.
-  std::vector<std::string> imports;
-  std::vector<std::string> exports;
+  // The interfaces the component imports / exports, e.g. `wasi:http/incoming-handler@0.2.0`
+  // (a version is optional), in the binary's order. Used by search. Names that are not
+  // `ns:pkg/item[@version]` (plain imports like `log`) are kept only in `details_json`.
+  std::vector<wasm::InterfaceName> imports;
+  std::vector<wasm::InterfaceName> exports;
   // The rest of the full release document as one JSON object (imports and exports with kinds,
   // worlds, interfaces, producers, metadata), built by the handler; stored and returned as is.
   std::string details_json = "{}";
@@ -77,7 +78,7 @@ struct ReleaseRecord {
   PackageName name;
   api::ReleaseSummary summary;  // version as published (with its build metadata, if any)
   std::string description;
-  std::vector<std::string> imports;  // interface names, as given to publish()
+  std::vector<std::string> imports;  // InterfaceName::to_string() of those given to publish()
   std::vector<std::string> exports;
   std::string details_json;  // as given to publish()
 };

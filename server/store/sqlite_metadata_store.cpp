@@ -47,29 +47,6 @@ std::optional<api::ReleaseKind> parse_kind(std::string_view text) {
   return std::nullopt;
 }
 
-// An interface name split for the release_interfaces table: `wasi:http/handler@0.2.0` ->
-// {`wasi:http/handler`, `0.2.0`}. nullopt for names that are not `ns:pkg/iface[@version]`.
-struct InterfaceName {
-  std::string interface;
-  std::string version;
-};
-
-std::optional<InterfaceName> split_interface(std::string_view text) {
-  const auto at = text.find('@');
-  const std::string_view base = text.substr(0, at);
-  const auto slash = base.find('/');
-  if (slash == std::string_view::npos) return std::nullopt;
-  if (!PackageName::parse(base.substr(0, slash))) return std::nullopt;
-  if (!check_label(base.substr(slash + 1), "interface")) return std::nullopt;
-  InterfaceName name{std::string(base), ""};
-  if (at != std::string_view::npos) {
-    auto version = Version::parse(text.substr(at + 1));
-    if (!version) return std::nullopt;
-    name.version = version->to_string();
-  }
-  return name;
-}
-
 // Cursors are `c1` + hex of the last package name on the page: opaque to clients, and checked
 // as a PackageName when they come back.
 constexpr std::string_view kCursorPrefix = "c1";
@@ -672,16 +649,14 @@ Result<PublishOutcome> SqliteMetadataStore::publish(const NewRelease& release) {
   std::int64_t position = 0;
   for (const auto& [direction, names] :
        {std::pair{"import", &release.imports}, std::pair{"export", &release.exports}}) {
-    for (const std::string& text : *names) {
-      const auto interface = split_interface(text);
-      if (!interface) continue;
+    for (const wasm::InterfaceName& interface : *names) {
       WREG_TRY(row, Query::make(db,
                                 "INSERT INTO release_interfaces (release_id, direction, interface, "
                                 "version, position) VALUES (?1, ?2, ?3, ?4, ?5)"));
       row->bind(1, release_id)
           .bind(2, direction)
-          .bind(3, interface->interface)
-          .bind(4, interface->version)
+          .bind(3, interface.package.name.to_string() + "/" + interface.item)
+          .bind(4, interface.package.version ? interface.package.version->to_string() : "")
           .bind(5, position++);
       WREG_CHECK(row->run("insert an interface"));
     }
@@ -892,15 +867,16 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
   }
   struct InterfaceFilter {
     const char* direction;
-    std::optional<InterfaceName> name;
+    std::optional<wasm::InterfaceName> name;
     int param;
   };
   InterfaceFilter filters[] = {{"export", std::nullopt, 3}, {"import", std::nullopt, 6}};
   const std::string* filter_text[] = {&query.exports, &query.imports};
   for (int i = 0; i < 2; ++i) {
     if (filter_text[i]->empty()) continue;
-    filters[i].name = split_interface(*filter_text[i]);
-    if (!filters[i].name) {
+    if (auto parsed = wasm::parse_interface_name(*filter_text[i], ""); parsed && *parsed) {
+      filters[i].name = std::move(**parsed);
+    } else {
       return fail(ErrorCode::kInvalidArgument,
                   std::string(i == 0 ? "exports" : "imports") + "=" +
                       wreg::quoted(*filter_text[i]) +
@@ -912,7 +888,7 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
         " AND p.id IN (SELECT r.package_id FROM release_interfaces i "
         "JOIN releases r ON r.id = i.release_id WHERE i.direction = ?" +
         p + " AND i.interface = ?" + std::to_string(filters[i].param + 1) +
-        (filters[i].name->version.empty()
+        (!filters[i].name->package.version
              ? std::string()
              : " AND i.version = ?" + std::to_string(filters[i].param + 2)) +
         " AND r.yanked = 0)";
@@ -925,8 +901,11 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
   if (!text_param.empty()) select->bind(2, text_param);
   for (const auto& filter : filters) {
     if (!filter.name) continue;
-    select->bind(filter.param, filter.direction).bind(filter.param + 1, filter.name->interface);
-    if (!filter.name->version.empty()) select->bind(filter.param + 2, filter.name->version);
+    select->bind(filter.param, filter.direction)
+        .bind(filter.param + 1, filter.name->package.name.to_string() + "/" + filter.name->item);
+    if (filter.name->package.version) {
+      select->bind(filter.param + 2, filter.name->package.version->to_string());
+    }
   }
   select->bind(9, static_cast<std::int64_t>(limit + 1));
 

@@ -19,6 +19,12 @@ namespace {
 PackageVersion pv(std::string_view text) { return *PackageVersion::parse(text); }
 PackageName pn(std::string_view text) { return *PackageName::parse(text); }
 Digest digest_of(std::string_view bytes) { return Digest::of(bytes); }
+wasm::InterfaceName iface(std::string_view text) { return **wasm::parse_interface_name(text, ""); }
+std::vector<wasm::InterfaceName> ifaces(const std::vector<std::string>& texts) {
+  std::vector<wasm::InterfaceName> out;
+  for (const std::string& text : texts) out.push_back(iface(text));
+  return out;
+}
 
 std::vector<std::string> versions(const api::PackageDocument& document) {
   std::vector<std::string> out;
@@ -262,8 +268,8 @@ TEST_F(MetadataStoreTest, EtagChangesOnPublishAndYankButNotOnRetryOrRepeatedYank
 TEST_F(MetadataStoreTest, ReleaseInFullKeepsDetailsAndInterfaces) {
   NewRelease release = component("demo:server@0.3.0", "server");
   release.description = "an HTTP server";
-  release.imports = {"wasi:io/streams@0.2.0", "log"};
-  release.exports = {"wasi:http/incoming-handler@0.2.0"};
+  release.imports = {iface("wasi:io/streams@0.2.0")};
+  release.exports = {iface("wasi:http/incoming-handler@0.2.0")};
   release.details_json = R"({"worlds":[],"producers":{"language":["Rust"]}})";
   ASSERT_TRUE(store_->publish(release));
   auto found = store_->release(pv("demo:server@0.3.0"));
@@ -280,8 +286,8 @@ TEST_F(MetadataStoreTest, ReleaseInFullKeepsDetailsAndInterfaces) {
 // so fsck failed on every registry holding a component with interfaces.
 TEST_F(MetadataStoreTest, IntegrityCheckIsCleanWithInterfaces) {
   NewRelease release = component("demo:server@0.3.0", "server");
-  release.imports = {"wasi:io/streams@0.2.0"};
-  release.exports = {"wasi:http/incoming-handler@0.2.0"};
+  release.imports = {iface("wasi:io/streams@0.2.0")};
+  release.exports = {iface("wasi:http/incoming-handler@0.2.0")};
   ASSERT_TRUE(store_->publish(release));
   auto problems = store_->check_integrity();
   ASSERT_TRUE(problems) << problems.error().message;
@@ -306,8 +312,8 @@ class SearchTest : public MetadataStoreTest {
                std::vector<std::string> exports) {
     NewRelease release = component(id, id);
     release.description = std::move(description);
-    release.imports = std::move(imports);
-    release.exports = std::move(exports);
+    release.imports = ifaces(imports);
+    release.exports = ifaces(exports);
     ASSERT_TRUE(store_->publish(release)) << id;
   }
 
