@@ -1,5 +1,6 @@
 #include "server/api/request_values.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/text.h"
@@ -74,6 +75,55 @@ Result<std::optional<std::uint64_t>> number_param(const http::Request& request,
                                                  std::to_string(max));
   }
   return std::optional<std::uint64_t>(value);
+}
+
+Result<std::string> search_text_param(const http::Request& request, const std::string& name) {
+  const std::string* text = request.query_param(name);
+  if (!text) return std::string();
+  if (text->size() > kMaxSearchTextLength) {
+    return fail(ErrorCode::kInvalidArgument, "search text is longer than " +
+                                                 std::to_string(kMaxSearchTextLength) +
+                                                 " characters; search for a shorter part");
+  }
+  if (std::any_of(text->begin(), text->end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return fail(ErrorCode::kInvalidArgument, "search text " + wreg::quoted(*text) +
+                                                 " has a control character; search for "
+                                                 "printable text");
+  }
+  return *text;
+}
+
+Result<std::optional<wasm::InterfaceName>> interface_param(const http::Request& request,
+                                                           const std::string& name) {
+  const std::string* text = request.query_param(name);
+  if (!text || text->empty()) return std::optional<wasm::InterfaceName>();
+  auto parsed = wasm::parse_interface_name(*text, "");
+  if (!parsed || !*parsed) {
+    return fail(ErrorCode::kInvalidArgument,
+                name + "=" + wreg::quoted(*text) +
+                    " is not an interface name; write it as ns:package/interface, optionally "
+                    "with @version, e.g. wasi:http/incoming-handler");
+  }
+  return std::move(*parsed);
+}
+
+Result<store::SearchQuery> search_query_of(const http::Request& request) {
+  store::SearchQuery query;
+  auto limit = number_param(request, "limit", 1, store::SearchQuery::kMaxLimit);
+  if (!limit) return std::move(limit).error();
+  if (*limit) query.limit = static_cast<std::size_t>(**limit);
+  auto text = search_text_param(request, "q");
+  if (!text) return std::move(text).error();
+  query.text = std::move(*text);
+  auto exports = interface_param(request, "exports");
+  if (!exports) return std::move(exports).error();
+  query.exports = std::move(*exports);
+  auto imports = interface_param(request, "imports");
+  if (!imports) return std::move(imports).error();
+  query.imports = std::move(*imports);
+  if (const std::string* cursor = request.query_param("cursor")) query.cursor = *cursor;
+  return query;
 }
 
 bool if_none_match(const std::string& header, const std::string& etag) {

@@ -10,6 +10,7 @@
 #include "common/package_name.h"
 #include "common/package_ref.h"
 #include "common/result.h"
+#include "common/wasm/extern_name.h"
 #include "server/api/api.h"
 #include "server/http/message.h"
 
@@ -38,6 +39,24 @@ http::Response error_of(const Error& error);
 Result<std::optional<std::uint64_t>> number_param(const http::Request& request,
                                                   const std::string& name, std::uint64_t min,
                                                   std::uint64_t max);
+
+// The longest search text a client may send, in bytes.
+inline constexpr std::size_t kMaxSearchTextLength = 256;
+
+// A search text parameter (`q`): empty when absent. kInvalidArgument when it is longer than
+// kMaxSearchTextLength or holds a control character (a NUL would end an FTS5 query early).
+Result<std::string> search_text_param(const http::Request& request, const std::string& name);
+
+// An interface filter parameter (`exports`, `imports`): `ns:pkg/item` or `ns:pkg/item@version`
+// as wasm::parse_interface_name reads it. nullopt when absent or empty; kInvalidArgument naming
+// the parameter and the form to use otherwise.
+Result<std::optional<wasm::InterfaceName>> interface_param(const http::Request& request,
+                                                           const std::string& name);
+
+// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor= as a SearchQuery whose text, filters
+// and limit are checked; the cursor is passed on as sent, for the store to read. kInvalidArgument
+// from the parameter readers above and number_param.
+Result<store::SearchQuery> search_query_of(const http::Request& request);
 
 // Whether an If-None-Match header value (a list of entity tags, or `*`) matches `etag`
 // (quoted). Weak comparison, as RFC 9110 §13.1.2 asks for If-None-Match.

@@ -9,20 +9,9 @@ namespace wreg::api {
 
 http::Response search_packages(const http::Request& request, ApiContext& context) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
-  store::SearchQuery query;
-  auto text_param = [&request](const char* name) {
-    const std::string* value = request.query_param(name);
-    return value ? *value : std::string();
-  };
-  query.text = text_param("q");
-  query.exports = text_param("exports");
-  query.imports = text_param("imports");
-  query.cursor = text_param("cursor");
-  auto limit = number_param(request, "limit", 1, store::SearchQuery::kMaxLimit);
-  if (!limit) return error_of(limit.error());
-  if (*limit) query.limit = static_cast<std::size_t>(**limit);
-
-  auto page = context.metadata.search(query);
+  auto query = search_query_of(request);
+  if (!query) return error_of(query.error());
+  auto page = context.metadata.search(*query);
   if (!page) return error_of(page.error());
   auto packages = nlohmann::json::array();
   for (const auto& summary : page->packages) {

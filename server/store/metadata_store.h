@@ -93,19 +93,23 @@ struct PackageSummary {
   std::string description;
 };
 
-// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=. All given filters must match.
+// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=, as the handler read and checked it
+// (server/api/request_values.h holds those rules). All given filters must match.
 struct SearchQuery {
   static constexpr std::size_t kDefaultLimit = 20;
   static constexpr std::size_t kMaxLimit = 100;
 
-  // Substring of the name or the description, case-insensitive. Empty: any.
+  // Substring of the name or the description, case-insensitive, without control characters.
+  // Empty: any.
   std::string text;
-  // An interface some non-yanked release exports / imports: `wasi:http/incoming-handler`
-  // matches every version of it, `wasi:http/incoming-handler@0.2.0` only that one. Empty: any.
-  std::string exports;
-  std::string imports;
-  std::size_t limit = kDefaultLimit;  // 1..kMaxLimit; 0 means kDefaultLimit
-  std::string cursor;                 // from a previous page's next_cursor; empty: first page
+  // An interface some non-yanked release exports / imports: without a version it matches every
+  // version of it (`wasi:http/incoming-handler`), with one only that version. nullopt: any.
+  std::optional<wasm::InterfaceName> exports;
+  std::optional<wasm::InterfaceName> imports;
+  std::size_t limit = kDefaultLimit;  // 1..kMaxLimit; the store keeps to that range
+  // A previous page's next_cursor, passed on as the client sent it: only the store reads it.
+  // Empty: the first page.
+  std::string cursor;
 };
 
 struct SearchPage {
@@ -165,8 +169,7 @@ class MetadataStore {
   // kNotFound when there is no such release. Yanking twice is not an error.
   virtual Result<std::int64_t> set_yanked(const PackageVersion& id, bool yanked) = 0;
 
-  // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor, a limit past
-  // kMaxLimit, or an interface filter that is not `ns:pkg/iface[@version]`.
+  // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor.
   virtual Result<SearchPage> search(const SearchQuery& query) = 0;
 
   // --- Operations.
