@@ -161,7 +161,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
     }
   }
 
-  if (auto copied = source.metadata->backup_to(store::database_path(partial.path())); !copied) {
+  if (auto copied = source.database->backup_to(store::database_path(partial.path())); !copied) {
     return std::move(copied).error();
   }
   BackupReport report;

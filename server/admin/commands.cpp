@@ -114,7 +114,7 @@ int token_create(const fs::path& data, const std::vector<std::string>& namespace
   return guarded(err, [&] {
     auto dir = open_dir(data, false);
     if (!dir) return report(err, dir.error());
-    auto token = auth::create_token(*dir->metadata, auth::TokenScopes{admin, namespaces, note});
+    auto token = auth::create_token(*dir->tokens, auth::TokenScopes{admin, namespaces, note});
     if (!token) return report(err, token.error());
     // The only line on stdout, so that a script can capture it; shown once, never stored.
     out << token->secret << "\n" << std::flush;
@@ -127,7 +127,7 @@ int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     auto dir = open_dir(data, false);
     if (!dir) return report(err, dir.error());
-    auto tokens = dir->metadata->list_tokens();
+    auto tokens = dir->tokens->list_tokens();
     if (!tokens) return report(err, tokens.error());
     out << "id\tscope\tcreated\tstatus\tnote\n";
     for (const store::TokenRecord& token : *tokens) {
@@ -149,7 +149,7 @@ int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::
   return guarded(err, [&] {
     auto dir = open_dir(data, false);
     if (!dir) return report(err, dir.error());
-    if (auto revoked = dir->metadata->revoke_token(id); !revoked) {
+    if (auto revoked = dir->tokens->revoke_token(id); !revoked) {
       return report(err, revoked.error());
     }
     out << "revoked token " << id << "\n";
@@ -167,7 +167,7 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       ++problems;
     };
 
-    auto integrity = dir->metadata->check_integrity();
+    auto integrity = dir->database->check_integrity();
     if (!integrity) return report(err, integrity.error());
     for (const std::string& line : *integrity) problem(line);
 

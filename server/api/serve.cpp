@@ -313,7 +313,7 @@ int serve(ServeOptions options) {
     return 1;
   }
 
-  auth::Authorizer authorizer(*data->metadata);
+  auth::Authorizer authorizer(*data->tokens);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
   clear_abandoned_uploads(*data->blobs, log);

@@ -33,9 +33,11 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
   auto blobs = FsBlobStore::open(dir, options.sqlite.log);
   if (!blobs) return std::move(blobs).error();
   data.blobs = std::move(*blobs);
-  auto metadata = SqliteMetadataStore::open(database_path(dir), std::move(options.sqlite));
-  if (!metadata) return std::move(metadata).error();
-  data.metadata = std::move(*metadata);
+  auto database = SqliteDatabase::open(database_path(dir), std::move(options.sqlite));
+  if (!database) return std::move(database).error();
+  data.database = std::move(*database);
+  data.metadata = std::make_unique<SqliteMetadataStore>(*data.database);
+  data.tokens = std::make_unique<SqliteTokenStore>(*data.database);
   return data;
 }
 

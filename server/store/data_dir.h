@@ -1,6 +1,6 @@
 // DataDir: the registry's data directory, opened as its two stores.
 //
-//   <dir>/wreg.db (+ -wal, -shm)   SqliteMetadataStore: namespaces, packages, releases, tokens
+//   <dir>/wreg.db (+ -wal, -shm)   SqliteDatabase: namespaces, packages, releases, tokens
 //   <dir>/blobs/                   FsBlobStore: the published bytes (fs_blob_store.h)
 //
 // `wreg-server serve` and every admin command open a data dir through this one function, so
@@ -14,13 +14,19 @@
 
 #include "common/file_descriptor.h"
 #include "server/store/fs_blob_store.h"
+#include "server/store/sqlite_database.h"
 #include "server/store/sqlite_metadata_store.h"
+#include "server/store/sqlite_token_store.h"
 
 namespace wreg::store {
 
+// The stores of one data dir. `metadata` and `tokens` are on `database`, which outlives them
+// (members are destroyed in reverse order).
 struct DataDir {
   std::filesystem::path root;
+  std::unique_ptr<SqliteDatabase> database;  // also: backup_to(), check_integrity()
   std::unique_ptr<SqliteMetadataStore> metadata;
+  std::unique_ptr<SqliteTokenStore> tokens;
   std::unique_ptr<FsBlobStore> blobs;
 };
 

@@ -2,7 +2,7 @@
 //
 // Each file schema/NNNN_name.sql is one migration; CMake turns them into a generated .cpp at
 // build time, so an installed server needs no schema folder. PRAGMA user_version holds the
-// number of the last migration applied. At open, SqliteMetadataStore applies each pending one
+// number of the last migration applied. At open, SqliteDatabase applies each pending one
 // in order, each in its own transaction together with the user_version bump, so a crash leaves
 // the database at one migration or the next, never between.
 //

@@ -284,7 +284,7 @@ TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
   EXPECT_TRUE(secret.starts_with("wreg_"));
 
   auto dir = open();
-  EXPECT_TRUE(auth::Authorizer(*dir.metadata).authorize(secret, auth::Action::kPublish, "demo"));
+  EXPECT_TRUE(auth::Authorizer(*dir.tokens).authorize(secret, auth::Action::kPublish, "demo"));
 
   std::ostringstream list_out, list_err;
   ASSERT_EQ(token_list(data(), list_out, list_err), 0);
@@ -294,7 +294,7 @@ TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
   std::ostringstream revoke_out, revoke_err;
   EXPECT_EQ(token_revoke(data(), 1, revoke_out, revoke_err), 0) << revoke_err.str();
   EXPECT_EQ(token_revoke(data(), 42, revoke_out, revoke_err), 1);
-  EXPECT_EQ(auth::Authorizer(*dir.metadata).authenticate(secret).error().code,
+  EXPECT_EQ(auth::Authorizer(*dir.tokens).authenticate(secret).error().code,
             ErrorCode::kUnauthenticated);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/store/migrations.h"
+#include "tests/unit/server/sqlite_stores.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::store {
@@ -77,22 +78,24 @@ class MetadataStoreTest : public ::testing::Test {
       std::lock_guard lock(log_mutex_);
       log_.emplace_back(line);
     };
-    auto opened = SqliteMetadataStore::open(dir_ / "wreg.db", options);
+    auto opened = testing::open_sqlite_stores(dir_ / "wreg.db", options);
     ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
+    stores_ = std::move(*opened);
+    store_ = stores_.metadata.get();
     ASSERT_TRUE(store_->create_namespace("demo"));
     ASSERT_TRUE(store_->create_namespace("wasi"));
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<SqliteMetadataStore> store_;
+  testing::SqliteStores stores_;
+  SqliteMetadataStore* store_ = nullptr;
   std::mutex log_mutex_;
   std::vector<std::string> log_;
 };
 
 TEST(MigrationsTest, FreshDatabaseGetsEveryMigration) {
   testing::TempDir dir;
-  auto store = SqliteMetadataStore::open(dir / "wreg.db");
+  auto store = SqliteDatabase::open(dir / "wreg.db");
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ((*store)->schema_version(), static_cast<int>(embedded_migrations().size()));
   EXPECT_GE((*store)->schema_version(), 1);
@@ -101,17 +104,17 @@ TEST(MigrationsTest, FreshDatabaseGetsEveryMigration) {
 TEST(MigrationsTest, ReopeningAMigratedDatabaseKeepsItsData) {
   testing::TempDir dir;
   {
-    auto store = SqliteMetadataStore::open(dir / "wreg.db");
-    ASSERT_TRUE(store);
-    ASSERT_TRUE((*store)->create_namespace("demo"));
+    auto stores = testing::open_sqlite_stores(dir / "wreg.db");
+    ASSERT_TRUE(stores);
+    ASSERT_TRUE(stores->metadata->create_namespace("demo"));
   }
   std::vector<std::string> log;
   SqliteOptions options;
   options.log = [&](std::string_view line) { log.emplace_back(line); };
-  auto again = SqliteMetadataStore::open(dir / "wreg.db", options);
+  auto again = testing::open_sqlite_stores(dir / "wreg.db", options);
   ASSERT_TRUE(again) << again.error().message;
-  EXPECT_EQ((*again)->schema_version(), static_cast<int>(embedded_migrations().size()));
-  EXPECT_TRUE(*(*again)->namespace_exists("demo"));
+  EXPECT_EQ(again->database->schema_version(), static_cast<int>(embedded_migrations().size()));
+  EXPECT_TRUE(*again->metadata->namespace_exists("demo"));
   EXPECT_TRUE(log.empty()) << "no migration should run again: " << log.front();
 }
 
@@ -143,7 +146,7 @@ TEST(MigrationsTest, AFileThatIsNotADatabaseIsReportedAsCorrupt) {
   }
   SqliteOptions options;
   options.log = [](std::string_view) {};
-  auto store = SqliteMetadataStore::open(dir / "wreg.db", options);
+  auto store = SqliteDatabase::open(dir / "wreg.db", options);
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::kCorrupt);
   EXPECT_EQ(store.error().message.find("wreg.db"), std::string::npos) << "no paths in messages";
@@ -295,7 +298,7 @@ TEST_F(MetadataStoreTest, IntegrityCheckIsCleanWithInterfaces) {
   release.imports = {iface("wasi:io/streams@0.2.0")};
   release.exports = {iface("wasi:http/incoming-handler@0.2.0")};
   ASSERT_TRUE(store_->publish(release));
-  auto problems = store_->check_integrity();
+  auto problems = stores_.database->check_integrity();
   ASSERT_TRUE(problems) << problems.error().message;
   EXPECT_EQ(*problems, std::vector<std::string>{});
 }
@@ -469,34 +472,34 @@ TEST_F(MetadataStoreTest, ConcurrentPublishesOfDifferentBytesHaveOneWinner) {
 TEST(MetadataStoreProcessesTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   // Two instances stand for the server and an admin command on the same data dir.
   testing::TempDir dir;
-  auto server = SqliteMetadataStore::open(dir / "wreg.db");
-  auto admin = SqliteMetadataStore::open(dir / "wreg.db");
+  auto server = testing::open_sqlite_stores(dir / "wreg.db");
+  auto admin = testing::open_sqlite_stores(dir / "wreg.db");
   ASSERT_TRUE(server && admin);
   std::vector<std::thread> threads;
   std::atomic<int> failures = 0;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      auto& store = (i % 2 == 0) ? **server : **admin;
+      auto& store = (i % 2 == 0) ? *server->metadata : *admin->metadata;
       if (!store.create_namespace("ns" + std::string(1, static_cast<char>('a' + i)))) ++failures;
     });
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ((*server)->list_namespaces()->size(), 8u);
+  EXPECT_EQ(server->metadata->list_namespaces()->size(), 8u);
 }
 
 TEST_F(MetadataStoreTest, BackupIsAReadableDatabase) {
   ASSERT_TRUE(store_->publish(component("demo:app@1.0.0", "a")));
   const auto target = dir_ / "backup.db";
-  auto done = store_->backup_to(target);
+  auto done = stores_.database->backup_to(target);
   ASSERT_TRUE(done) << done.error().message;
-  EXPECT_EQ(store_->backup_to(target).error().code, ErrorCode::kAlreadyExists);
-  auto copy = SqliteMetadataStore::open(target);
+  EXPECT_EQ(stores_.database->backup_to(target).error().code, ErrorCode::kAlreadyExists);
+  auto copy = testing::open_sqlite_stores(target);
   ASSERT_TRUE(copy) << copy.error().message;
-  auto record = (*copy)->package(pn("demo:app"));
+  auto record = copy->metadata->package(pn("demo:app"));
   ASSERT_TRUE(record) << record.error().message;
   EXPECT_EQ(versions(record->document), (std::vector<std::string>{"1.0.0"}));
-  EXPECT_TRUE((*copy)->check_integrity()->empty());
+  EXPECT_TRUE(copy->database->check_integrity()->empty());
 }
 
 TEST_F(MetadataStoreTest, ConflictMessageHoldsNoSqlOrPaths) {

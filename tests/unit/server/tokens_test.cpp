@@ -7,7 +7,7 @@
 #include <iterator>
 #include <set>
 
-#include "server/store/sqlite_metadata_store.h"
+#include "tests/unit/server/sqlite_stores.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::auth {
@@ -18,15 +18,17 @@ class TokensTest : public ::testing::Test {
   void SetUp() override {
     store::SqliteOptions options;
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
-    auto opened = store::SqliteMetadataStore::open(dir_ / "wreg.db", options);
+    auto opened = testing::open_sqlite_stores(dir_ / "wreg.db", options);
     ASSERT_TRUE(opened) << opened.error().message;
-    store_ = std::move(*opened);
-    ASSERT_TRUE(store_->create_namespace("demo"));
-    ASSERT_TRUE(store_->create_namespace("other"));
+    stores_ = std::move(*opened);
+    store_ = stores_.tokens.get();
+    ASSERT_TRUE(stores_.metadata->create_namespace("demo"));
+    ASSERT_TRUE(stores_.metadata->create_namespace("other"));
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::SqliteMetadataStore> store_;
+  testing::SqliteStores stores_;
+  store::SqliteTokenStore* store_ = nullptr;
   std::vector<std::string> log_;
 };
 
@@ -44,7 +46,7 @@ TEST_F(TokensTest, TokenIsPrefixedHexOf32RandomBytesAndUnique) {
 TEST_F(TokensTest, OnlyTheHashIsStored) {
   auto token = create_token(*store_, TokenScopes{true, {}, ""});
   ASSERT_TRUE(token);
-  store_.reset();  // closing checkpoints the WAL into wreg.db
+  stores_ = {};  // closing checkpoints the WAL into wreg.db
   std::ifstream in(dir_ / "wreg.db", std::ios::binary);
   const std::string content((std::istreambuf_iterator<char>(in)), {});
   const Digest hash = hash_token(token->secret);

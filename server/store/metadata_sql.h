@@ -1,0 +1,163 @@
+// The SQL of the metadata and token stores, written once for every engine.
+//
+// Each statement takes its values as parameters `$1`, `$2`, ... numbered in the order they first
+// appear: PostgreSQL's own placeholders, which SQLite reads as named parameters with those same
+// indexes (sqlite_connection.h checks it). Only SQL that SQLite (3.35 and later) and PostgreSQL
+// both accept is used: `INSERT ... RETURNING`, `ON CONFLICT DO NOTHING`, derived tables with an
+// alias, integers for flags. What an engine does its own way stays in its files: SQLite's FTS5
+// search index (sqlite_metadata_store.cpp), its pragmas, backup and integrity check.
+//
+// The columns each SELECT returns are read by the decoders of metadata_rows.h, in the order
+// written here; a change to one is a change to the other. The schema is schema/NNNN_*.sql.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "server/store/metadata_store.h"
+
+namespace wreg::store::sql {
+
+// --- Namespaces.
+inline constexpr std::string_view kFindNamespace = "SELECT id FROM namespaces WHERE name = $1";
+inline constexpr std::string_view kInsertNamespace =
+    "INSERT INTO namespaces (name, created) VALUES ($1, $2)";
+inline constexpr std::string_view kListNamespaces = "SELECT name FROM namespaces ORDER BY name";
+
+// --- Packages.
+// id, revision
+inline constexpr std::string_view kFindPackage =
+    "SELECT id, revision FROM packages WHERE name = $1";
+// id, revision, description
+inline constexpr std::string_view kFindPackageWithDescription =
+    "SELECT id, revision, description FROM packages WHERE name = $1";
+// Returns the new package's id. The head columns are set again by kUpdatePackageHead in the same
+// transaction.
+inline constexpr std::string_view kInsertPackage =
+    "INSERT INTO packages (namespace_id, name, latest_version, latest_kind, created) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+// latest_version, latest_kind, description, id. Returns the new revision.
+inline constexpr std::string_view kUpdatePackageHead =
+    "UPDATE packages SET latest_version = $1, latest_kind = $2, description = $3, "
+    "revision = revision + 1 WHERE id = $4 RETURNING revision";
+
+// --- Releases.
+// version, digest of the release of a package with a version key.
+inline constexpr std::string_view kFindReleaseByKey =
+    "SELECT version, digest FROM releases WHERE package_id = $1 AND version_key = $2";
+// Returns the new release's id.
+inline constexpr std::string_view kInsertRelease =
+    "INSERT INTO releases (package_id, version, version_key, digest, size, kind, published, "
+    "description, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+inline constexpr std::string_view kInsertDependency =
+    "INSERT INTO dependencies (release_id, position, name, requirement) VALUES ($1, $2, $3, $4)";
+inline constexpr std::string_view kInsertInterface =
+    "INSERT INTO release_interfaces (release_id, direction, interface, version, position) "
+    "VALUES ($1, $2, $3, $4, $5)";
+// Every release of a package, in no order: the release columns (decode_release).
+inline constexpr std::string_view kReleasesOfPackage =
+    "SELECT id, version, digest, size, kind, yanked, published, description FROM releases "
+    "WHERE package_id = $1";
+// Every dependency of a package's releases: release id, name, requirement.
+inline constexpr std::string_view kDependenciesOfPackage =
+    "SELECT d.release_id, d.name, d.requirement FROM dependencies d "
+    "JOIN releases r ON r.id = d.release_id WHERE r.package_id = $1 "
+    "ORDER BY d.release_id, d.position";
+// One release by package name and version key: the release columns (decode_release), details.
+inline constexpr std::string_view kFindRelease =
+    "SELECT r.id, r.version, r.digest, r.size, r.kind, r.yanked, r.published, r.description, "
+    "r.details FROM releases r JOIN packages p ON p.id = r.package_id "
+    "WHERE p.name = $1 AND r.version_key = $2";
+// name, requirement
+inline constexpr std::string_view kDependenciesOfRelease =
+    "SELECT name, requirement FROM dependencies WHERE release_id = $1 ORDER BY position";
+// direction, interface, version
+inline constexpr std::string_view kInterfacesOfRelease =
+    "SELECT direction, interface, version FROM release_interfaces WHERE release_id = $1 "
+    "ORDER BY direction, position";
+// release id, version, yanked, package id, package revision
+inline constexpr std::string_view kFindReleaseToYank =
+    "SELECT r.id, r.version, r.yanked, p.id, p.revision FROM releases r "
+    "JOIN packages p ON p.id = r.package_id WHERE p.name = $1 AND r.version_key = $2";
+inline constexpr std::string_view kSetYanked = "UPDATE releases SET yanked = $1 WHERE id = $2";
+
+// --- Operations.
+// namespaces, packages, releases, bytes of distinct digests
+inline constexpr std::string_view kCounts =
+    "SELECT (SELECT count(*) FROM namespaces), (SELECT count(*) FROM packages), "
+    "(SELECT count(*) FROM releases), (SELECT coalesce(sum(size), 0) FROM "
+    "(SELECT max(size) AS size FROM releases GROUP BY digest) AS sizes)";
+// digest, size, package name, version; sorted by digest
+inline constexpr std::string_view kReferencedBlobs =
+    "SELECT r.digest, r.size, p.name, r.version FROM releases r "
+    "JOIN packages p ON p.id = r.package_id ORDER BY r.digest";
+inline constexpr std::string_view kIsReferenced =
+    "SELECT 1 FROM releases WHERE digest = $1 LIMIT 1";
+
+// --- Tokens.
+// Returns the new token's id.
+inline constexpr std::string_view kInsertToken =
+    "INSERT INTO tokens (hash, admin, note, created) VALUES ($1, $2, $3, $4) RETURNING id";
+inline constexpr std::string_view kInsertTokenScope =
+    "INSERT INTO token_namespaces (token_id, namespace_id) VALUES ($1, $2) "
+    "ON CONFLICT DO NOTHING";
+// id, hash, admin, note, created
+inline constexpr std::string_view kFindLiveToken =
+    "SELECT id, hash, admin, note, created FROM tokens WHERE hash = $1 AND revoked IS NULL";
+// id, admin, note, created, revoked (NULL while live)
+inline constexpr std::string_view kListTokens =
+    "SELECT id, admin, note, created, revoked FROM tokens ORDER BY id";
+// namespace name
+inline constexpr std::string_view kTokenNamespaces =
+    "SELECT n.name FROM token_namespaces t JOIN namespaces n ON n.id = t.namespace_id "
+    "WHERE t.token_id = $1 ORDER BY n.name";
+// Returns the token's id when it exists.
+inline constexpr std::string_view kRevokeToken =
+    "UPDATE tokens SET revoked = coalesce(revoked, $1) WHERE id = $2 RETURNING id";
+
+}  // namespace wreg::store::sql
+
+namespace wreg::store {
+
+// A statement composed at run time from fixed fragments, with its values numbered `$1`, `$2`,
+// ... in the order they are added, as the constants above are. Text from a request only ever
+// enters as a value.
+class ComposedStatement {
+ public:
+  using Value = std::variant<std::int64_t, std::string>;
+
+  explicit ComposedStatement(std::string_view head) : sql_(head) {}
+
+  // Appends fixed SQL.
+  ComposedStatement& operator+=(std::string_view fragment) {
+    sql_ += fragment;
+    return *this;
+  }
+  // Adds a value and returns its placeholder (`$3`) for the fragments that use it.
+  std::string add(Value value);
+
+  const std::string& sql() const { return sql_; }
+  const std::vector<Value>& values() const { return values_; }
+
+ private:
+  std::string sql_;
+  std::vector<Value> values_;
+};
+
+// An engine's condition on packages `p` for SearchQuery::text (never empty here): true when the
+// text is a case-insensitive substring of p.name or p.description. SQLite matches it with its
+// FTS5 trigram index (sqlite_metadata_store.cpp).
+using TextCondition = std::function<void(ComposedStatement& statement, std::string_view text)>;
+
+// The listing and search statement: the packages named after `after` (empty: from the start)
+// that match every filter of `query`, by name, at most query.limit + 1 rows (one more than a page
+// tells whether another follows). Columns: name, latest version, latest kind, description
+// (decode_summary). `query` must be valid (SearchQuery says what that is).
+ComposedStatement search_statement(const SearchQuery& query, std::string_view after,
+                                   const TextCondition& text_condition);
+
+}  // namespace wreg::store
