@@ -40,7 +40,7 @@ struct ApiContext {
   // --metrics-token: the SHA-256 of the secret GET /metrics then needs (metrics.cpp); unset,
   // /metrics follows the read rule above.
   std::optional<Digest> metrics_token_hash{};
-  DocumentCache documents{};  // package documents by ETag (packages.cpp)
+  DocumentCache documents{metadata};  // package documents by ETag (packages.cpp)
 };
 
 // Adds every API route, /healthz and /metrics to `router`. `context` must outlive it.

@@ -2,6 +2,13 @@
 
 namespace wreg::api {
 
+DocumentCache::DocumentCache(store::MetadataStore& store, std::size_t max_bytes)
+    : store_(store), max_bytes_(max_bytes) {
+  store_.add_listener(*this);
+}
+
+DocumentCache::~DocumentCache() { store_.remove_listener(*this); }
+
 std::optional<DocumentCache::Hit> DocumentCache::find_checked(const std::string& name) const {
   const std::uint64_t now = generation();
   std::lock_guard lock(mutex_);

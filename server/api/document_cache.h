@@ -10,11 +10,14 @@
 // Checking the ETag still costs a read transaction per GET (a quarter of the server's CPU per
 // document GET in bench/compare.sh), so an entry also remembers the generation at which its
 // ETag was last found current, and find_checked() serves it without asking the store while no
-// change happened since. The generation moves on changed(), which the handlers that change a
-// package (publish, yank, unyank) call once the store has answered: the packages tables are
-// written only by this server process (admin commands write namespaces and tokens, never
-// packages), so a change the generation does not see cannot happen while it runs. One
-// `wreg-server serve` per data directory is assumed, as everywhere else in the server.
+// change happened since. The cache listens to the store (a store::ChangeListener): the store
+// announces every publish, yank and unyank once it has returned, from its own publish() and
+// set_yanked(), and each announcement moves the generation on. No handler has to remember
+// anything, and a write that reaches the store by any path invalidates alike. The packages
+// tables are written only by this server process (admin commands write namespaces and tokens,
+// never packages), so a change the store does not announce cannot happen while it runs; one
+// `wreg-server serve` per data directory is assumed, as everywhere else in the server. An engine
+// shared by several servers announces the others' writes too (ChangeListener).
 #pragma once
 
 #include <atomic>
@@ -26,11 +29,17 @@
 #include <string>
 #include <unordered_map>
 
+#include "server/store/metadata_store.h"
+
 namespace wreg::api {
 
-class DocumentCache {
+class DocumentCache final : private store::ChangeListener {
  public:
-  explicit DocumentCache(std::size_t max_bytes = 16u << 20) : max_bytes_(max_bytes) {}
+  // Listens to `store` until destroyed; `store` must outlive the cache.
+  explicit DocumentCache(store::MetadataStore& store, std::size_t max_bytes = 16u << 20);
+  ~DocumentCache();
+  DocumentCache(const DocumentCache&) = delete;
+  DocumentCache& operator=(const DocumentCache&) = delete;
 
   struct Hit {
     std::shared_ptr<const std::string> body;
@@ -40,10 +49,6 @@ class DocumentCache {
   // The generation now: read it before asking the store for an ETag, and pass it to find() and
   // put() with what the store said.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-  // After a publish, yank or unyank (whether it succeeded or not): every entry's ETag must be
-  // checked against the store again.
-  void changed() { generation_.fetch_add(1, std::memory_order_acq_rel); }
-
   // The document of `name` and its ETag if its ETag was found current at the current generation
   // (no change since); nullopt otherwise.
   std::optional<Hit> find_checked(const std::string& name) const;
@@ -57,11 +62,17 @@ class DocumentCache {
            std::shared_ptr<const std::string> body, std::uint64_t generation);
 
  private:
+  // A package changed: every entry's ETag must be checked against the store again.
+  void package_changed(const PackageName&) override {
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+  }
+
   struct Entry {
     std::string etag;
     std::shared_ptr<const std::string> body;
     std::uint64_t checked = 0;  // the generation at which `etag` was last the store's
   };
+  store::MetadataStore& store_;
   const std::size_t max_bytes_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;

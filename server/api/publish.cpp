@@ -229,7 +229,6 @@ class PublishConsumer final : public http::BodyConsumer {
     release->size = committed->size;
     auto outcome = context_.metadata.publish(*release);
     timing_.step("commit");
-    context_.documents.changed();  // the package's document changed (document_cache.h)
     if (!outcome) return error_of(outcome.error());
     bool created = outcome->status == store::PublishStatus::kCreated;
     (created ? context_.counters.publishes_created : context_.counters.publishes_unchanged)

@@ -13,7 +13,6 @@ http::Response set_yanked(const http::Request& request, ApiContext& context, boo
   auto principal = authorize(request, context, auth::Action::kYank, id->name.space());
   if (!principal) return error_of(principal.error());
   auto revision = context.metadata.set_yanked(*id, yanked);
-  context.documents.changed();  // the package's document changed (document_cache.h)
   if (!revision) return error_of(revision.error());
   nlohmann::json body{
       {"name", id->name.to_string()}, {"version", id->version.to_string()}, {"yanked", yanked}};

@@ -1,4 +1,5 @@
-// MetadataStore: namespaces, packages, releases and tokens: everything but the blob bytes.
+// MetadataStore: namespaces, packages and releases; TokenStore: tokens. Everything but the blob
+// bytes.
 //
 // How the storage layer works. A publish first puts the bytes in the BlobStore (blob_store.h),
 // then calls `publish()`, which records the release in one transaction: the release row, its
@@ -11,16 +12,24 @@
 // metadata names at most one release.
 //
 // Every change to a package (publish, yank, unyank) bumps its revision; the package document's
-// ETag is derived from it, so a client revalidates a package with one cheap query.
+// ETag is derived from it, so a client revalidates a package with one cheap query. The store
+// also announces each such write to its ChangeListeners once the write has returned, from
+// publish() and set_yanked() themselves, so a cache above the store (server/api/document_cache.h)
+// cannot miss one however a write reaches the store.
 //
-// SqliteMetadataStore (sqlite_metadata_store.h) is the engine today; PostgreSQL could implement
-// the same interface. Handlers see only this header.
+// Engines. SQLite is the engine today: SqliteDatabase (sqlite_database.h) is the file and its
+// connection pool, SqliteMetadataStore and SqliteTokenStore the two stores on it. A second engine
+// (PostgreSQL) is a sibling of those files, not a copy: the SQL is written once in
+// metadata_sql.h with placeholders both engines accept, the rules on rows (column text, version
+// keys, ETags, cursors, the package head, publish conflicts, corrupt rows) once in
+// metadata_rows.h. Handlers see only this header.
 //
 // Threading: every method is safe to call concurrently from many threads.
 // Errors follow server/store/log_sink.h: messages are safe to send to clients.
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,6 +141,19 @@ struct ReferencedBlob {
   PackageVersion first_named;  // one release naming it, for messages
 };
 
+// Told of every write that may change a package's document: each publish(), yank and unyank,
+// after the store returned, whether the write succeeded or not (a failed commit may still have
+// changed the package). Also, from an engine that learns of other processes' writes, of those.
+// Called on the writing thread, so it must be quick and thread-safe, and must not add or remove
+// listeners.
+class ChangeListener {
+ public:
+  virtual void package_changed(const PackageName& name) = 0;
+
+ protected:
+  ~ChangeListener() = default;
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -153,7 +175,8 @@ class MetadataStore {
   //   kConflict when a version of equal precedence exists with other build metadata;
   //   kNotFound when the namespace was not created; kInvalidArgument when details_json is not a
   //   JSON object. Concurrent publishes of one version: exactly one creates it.
-  virtual Result<PublishOutcome> publish(const NewRelease& release) = 0;
+  // Then tells the listeners (see ChangeListener).
+  Result<PublishOutcome> publish(const NewRelease& release);
 
   // The package document. kNotFound when the package has no release.
   virtual Result<PackageRecord> package(const PackageName& name) = 0;
@@ -167,7 +190,8 @@ class MetadataStore {
 
   // Sets or clears `yanked`; bumps the revision when it changes. Returns the revision.
   // kNotFound when there is no such release. Yanking twice is not an error.
-  virtual Result<std::int64_t> set_yanked(const PackageVersion& id, bool yanked) = 0;
+  // Then tells the listeners (see ChangeListener).
+  Result<std::int64_t> set_yanked(const PackageVersion& id, bool yanked);
 
   // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor.
   virtual Result<SearchPage> search(const SearchQuery& query) = 0;
@@ -179,6 +203,25 @@ class MetadataStore {
   virtual Result<std::vector<ReferencedBlob>> referenced_blobs() = 0;
   // Whether any release names `digest` (gc re-checks before deleting).
   virtual Result<bool> is_referenced(const Digest& digest) = 0;
+
+  // --- Change listeners. `listener` must stay alive until it is removed.
+
+  void add_listener(ChangeListener& listener);
+  void remove_listener(ChangeListener& listener);
+
+ protected:
+  // The engine's part of publish() and set_yanked(), with the same contract; the listeners are
+  // told by the caller, never by these.
+  virtual Result<PublishOutcome> do_publish(const NewRelease& release) = 0;
+  virtual Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) = 0;
+
+  // Tells every listener that `name` may have changed: publish() and set_yanked() call it, and
+  // an engine that hears of another process's write (PostgreSQL's LISTEN/NOTIFY) may too.
+  void announce_change(const PackageName& name);
+
+ private:
+  std::mutex listeners_mutex_;
+  std::vector<ChangeListener*> listeners_;  // guarded by listeners_mutex_
 };
 
 // --- Tokens. Only SHA-256 hashes of tokens are stored (server/auth/tokens.h makes them).

@@ -245,7 +245,7 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_namespaces() {
 
 // --- Releases --------------------------------------------------------------------------------
 
-Result<PublishOutcome> SqliteMetadataStore::publish(const NewRelease& release) {
+Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release) {
   WREG_CHECK(check_details(release.details_json));
   const std::string name = release.id.name.to_string();
   const std::string now = rfc3339(database_.options().now());
@@ -345,7 +345,7 @@ Result<ReleaseRecord> SqliteMetadataStore::release(const PackageVersion& id) {
   return record;
 }
 
-Result<std::int64_t> SqliteMetadataStore::set_yanked(const PackageVersion& id, bool yanked) {
+Result<std::int64_t> SqliteMetadataStore::do_set_yanked(const PackageVersion& id, bool yanked) {
   const std::string name = id.name.to_string();
   auto lease = database_.acquire_for_write();
   Connection& db = *lease;

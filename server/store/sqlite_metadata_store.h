@@ -22,17 +22,18 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<void> create_namespace(const std::string& ns) override;
   Result<bool> namespace_exists(const std::string& ns) override;
   Result<std::vector<std::string>> list_namespaces() override;
-  Result<PublishOutcome> publish(const NewRelease& release) override;
   Result<PackageRecord> package(const PackageName& name) override;
   Result<std::string> package_etag(const PackageName& name) override;
   Result<ReleaseRecord> release(const PackageVersion& id) override;
-  Result<std::int64_t> set_yanked(const PackageVersion& id, bool yanked) override;
   Result<SearchPage> search(const SearchQuery& query) override;
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;
 
  private:
+  Result<PublishOutcome> do_publish(const NewRelease& release) override;
+  Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) override;
+
   SqliteDatabase& database_;
 };
 

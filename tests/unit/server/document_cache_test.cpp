@@ -1,0 +1,106 @@
+// The document cache must never serve a document older than the store's, however a write reached
+// the store: these tests write through the store directly, as no handler would tell the cache.
+#include "server/api/document_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "server/api/handlers.h"
+#include "server/auth/tokens.h"
+#include "server/http/metrics.h"
+#include "server/store/data_dir.h"
+#include "tests/unit/server/temp_dir.h"
+
+namespace wreg::api {
+namespace {
+
+PackageVersion pv(std::string_view text) { return *PackageVersion::parse(text); }
+
+store::NewRelease component(std::string_view id) {
+  return store::NewRelease{
+      pv(id), Digest::of(id), id.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}"};
+}
+
+class DocumentCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::DataDirOptions options;
+    options.sqlite.log = [](std::string_view) {};
+    auto dir = store::open_data_dir(dir_.path(), std::move(options));
+    ASSERT_TRUE(dir) << dir.error().message;
+    data_ = std::move(*dir);
+    ASSERT_TRUE(data_.metadata->create_namespace("demo"));
+    ASSERT_TRUE(data_.metadata->publish(component("demo:app@1.0.0")));
+    authorizer_ = std::make_unique<auth::Authorizer>(*data_.tokens);
+    context_.reset(
+        new ApiContext{*data_.metadata, *data_.blobs, *authorizer_, metrics_, counters_});
+  }
+
+  // GET /api/v1/packages/demo/app through the handler, as the router would call it.
+  nlohmann::json get_document() {
+    http::Request request;
+    request.params = {{"ns", "demo"}, {"name", "app"}};
+    http::Response response = get_package(request, *context_);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return nlohmann::json::parse(response.shared_body ? *response.shared_body : response.body);
+  }
+
+  // The package's cached document when the cache would serve it without asking the store.
+  std::optional<DocumentCache::Hit> served_unchecked() {
+    return context_->documents.find_checked("demo:app");
+  }
+
+  testing::TempDir dir_;
+  store::DataDir data_;
+  std::unique_ptr<auth::Authorizer> authorizer_;
+  http::HttpMetrics metrics_;
+  ApiCounters counters_;
+  std::unique_ptr<ApiContext> context_;
+};
+
+TEST_F(DocumentCacheTest, APublishThroughTheStoreIsServedAtOnce) {
+  EXPECT_EQ(get_document()["versions"].size(), 1u);
+  get_document();
+  ASSERT_TRUE(served_unchecked()) << "the second GET was answered from the cache";
+
+  ASSERT_TRUE(data_.metadata->publish(component("demo:app@1.1.0")));
+  EXPECT_FALSE(served_unchecked());
+  const auto document = get_document();
+  ASSERT_EQ(document["versions"].size(), 2u);
+  EXPECT_EQ(document["versions"][0]["version"], "1.1.0");
+}
+
+TEST_F(DocumentCacheTest, AYankAndAnUnyankThroughTheStoreAreServedAtOnce) {
+  get_document();
+  get_document();
+  ASSERT_TRUE(served_unchecked());
+
+  ASSERT_TRUE(data_.metadata->set_yanked(pv("demo:app@1.0.0"), true));
+  EXPECT_FALSE(served_unchecked());
+  EXPECT_EQ(get_document()["versions"][0]["yanked"], true);
+  get_document();
+  ASSERT_TRUE(served_unchecked());
+
+  ASSERT_TRUE(data_.metadata->set_yanked(pv("demo:app@1.0.0"), false));
+  EXPECT_FALSE(served_unchecked());
+  EXPECT_EQ(get_document()["versions"][0]["yanked"], false);
+}
+
+// A failed write is announced too: a commit that reported failure may still have happened, so
+// the cache asks the store again rather than trust what it holds.
+TEST_F(DocumentCacheTest, EvenAFailedWriteMakesTheCacheAskTheStoreAgain) {
+  get_document();
+  get_document();
+  ASSERT_TRUE(served_unchecked());
+  auto conflict = component("demo:app@1.0.0");
+  conflict.digest = Digest::of(std::string_view("other bytes"));
+  ASSERT_FALSE(data_.metadata->publish(conflict));
+  EXPECT_FALSE(served_unchecked());
+  EXPECT_EQ(get_document()["versions"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace wreg::api
