@@ -22,7 +22,8 @@
 // (PostgreSQL) is a sibling of those files, not a copy: the SQL is written once in
 // metadata_sql.h with placeholders both engines accept, the rules on rows (column text, version
 // keys, ETags, cursors, the package head, publish conflicts, corrupt rows) once in
-// metadata_rows.h. Handlers see only this header.
+// metadata_rows.h, and tests/unit/server/metadata_store_conformance.h holds the behaviour every
+// engine must pass. Handlers see only this header.
 //
 // Threading: every method is safe to call concurrently from many threads.
 // Errors follow server/store/log_sink.h: messages are safe to send to clients.

@@ -93,27 +93,19 @@ TEST_F(TokensTest, UnknownMalformedAndEmptyTokensAreUnauthenticated) {
   }
 }
 
-TEST_F(TokensTest, RevokedTokenIsUnauthenticatedAndListed) {
+// The store's side of tokens (scopes, listing, revoking) is in the conformance suite
+// (metadata_store_conformance.cpp); these are the rules auth adds on top.
+TEST_F(TokensTest, RevokedTokenIsUnauthenticated) {
   Authorizer authorizer(*store_);
   auto token = create_token(*store_, TokenScopes{false, {"demo", "other"}, "ci"});
   ASSERT_TRUE(token);
+  ASSERT_TRUE(authorizer.authenticate(token->secret));
   ASSERT_TRUE(store_->revoke_token(token->id));
-  ASSERT_TRUE(store_->revoke_token(token->id)) << "revoking twice is fine";
   EXPECT_EQ(authorizer.authenticate(token->secret).error().code, ErrorCode::kUnauthenticated);
-  EXPECT_EQ(store_->revoke_token(9999).error().code, ErrorCode::kNotFound);
-
-  auto listed = store_->list_tokens();
-  ASSERT_TRUE(listed);
-  ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ((*listed)[0].namespaces, (std::vector<std::string>{"demo", "other"}));
-  EXPECT_EQ((*listed)[0].note, "ci");
-  EXPECT_TRUE((*listed)[0].revoked.has_value());
 }
 
-TEST_F(TokensTest, ScopeMustNameExistingNamespaces) {
+TEST_F(TokensTest, ScopeMustBeGivenAndNameValidNamespaces) {
   EXPECT_EQ(create_token(*store_, {}).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(create_token(*store_, TokenScopes{false, {"missing"}, ""}).error().code,
-            ErrorCode::kNotFound);
   EXPECT_EQ(create_token(*store_, TokenScopes{false, {"Not Valid"}, ""}).error().code,
             ErrorCode::kInvalidArgument);
   EXPECT_TRUE(store_->list_tokens()->empty()) << "nothing stored for a refused token";
