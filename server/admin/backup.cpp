@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "common/file_descriptor.h"
+#include "common/mapped_file.h"
 #include "common/output_path.h"
 
 namespace wreg::admin {
@@ -118,13 +119,18 @@ Result<bool> copy_blob(store::DataDir& source, store::DataDir& copy,
     actual = *rehashed;
   } else {
     if (!links_unavailable(errno)) return io_error("link a blob into", target, errno);
-    // Copied into the backup store's temp dir, then imported: hashed, fsynced, renamed.
-    const fs::path temp = copy.blobs->temp_dir() / ("backup-" + blob.digest.hex());
-    fs::copy_file(stored->path, temp, fs::copy_options::overwrite_existing, ec);
-    if (ec) return io_error("copy " + stored->path.string() + " to", temp, ec.value());
-    auto imported = copy.blobs->import_file(temp, blob.size);
-    if (!imported) return std::move(imported).error();
-    actual = imported->digest;
+    // Copied the way a publish stores bytes: through a BlobWriter (hashed as written, fsynced,
+    // renamed into place), so the digest checked below is that of the bytes now in the copy.
+    auto bytes = MappedFile::open(stored->path.string());
+    if (!bytes) return std::move(bytes).error();
+    auto writer = copy.blobs->begin(blob.size);
+    if (!writer) return std::move(writer).error();
+    if (auto written = (*writer)->write(bytes->bytes()); !written) {
+      return std::move(written).error();
+    }
+    auto committed = (*writer)->commit();
+    if (!committed) return std::move(committed).error();
+    actual = committed->digest;
   }
   if (!(actual == blob.digest)) {
     return fail(ErrorCode::kCorrupt,
@@ -167,7 +173,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
   BackupReport report;
   {
     store::DataDirOptions options;
-    options.create = false;
+    options.missing = store::MissingDir::kRefuse;
     options.sqlite.connections = 1;
     auto copy = store::open_data_dir(partial.path(), std::move(options));
     if (!copy) return std::move(copy).error();

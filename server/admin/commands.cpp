@@ -23,10 +23,10 @@ int report(std::ostream& err, const Error& error) {
   return 1;
 }
 
-// Opens an existing data dir for an admin command; `create` only for namespace create.
-Result<store::DataDir> open_dir(const fs::path& data, bool create) {
+// Opens the data dir for an admin command: only namespace create makes a missing one.
+Result<store::DataDir> open_dir(const fs::path& data, store::MissingDir missing) {
   store::DataDirOptions options;
-  options.create = create;
+  options.missing = missing;
   options.sqlite.connections = 1;
   return store::open_data_dir(data, std::move(options));
 }
@@ -88,7 +88,7 @@ int namespace_create(const fs::path& data, const std::string& ns, std::ostream& 
                      std::ostream& err) {
   return guarded(err, [&] {
     if (auto valid = check_label(ns, "namespace"); !valid) return report(err, valid.error());
-    auto dir = open_dir(data, true);
+    auto dir = open_dir(data, store::MissingDir::kCreate);
     if (!dir) return report(err, dir.error());
     if (auto created = dir->metadata->create_namespace(ns); !created) {
       return report(err, created.error());
@@ -100,7 +100,7 @@ int namespace_create(const fs::path& data, const std::string& ns, std::ostream& 
 
 int namespace_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto names = dir->metadata->list_namespaces();
     if (!names) return report(err, names.error());
@@ -109,12 +109,12 @@ int namespace_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
-int token_create(const fs::path& data, const std::vector<std::string>& namespaces, bool admin,
-                 const std::string& note, std::ostream& out, std::ostream& err) {
+int token_create(const fs::path& data, const auth::TokenScopes& scopes, std::ostream& out,
+                 std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
-    auto token = auth::create_token(*dir->tokens, auth::TokenScopes{admin, namespaces, note});
+    auto token = auth::create_token(*dir->tokens, scopes);
     if (!token) return report(err, token.error());
     // The only line on stdout, so that a script can capture it; shown once, never stored.
     out << token->secret << "\n" << std::flush;
@@ -125,7 +125,7 @@ int token_create(const fs::path& data, const std::vector<std::string>& namespace
 
 int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto tokens = dir->tokens->list_tokens();
     if (!tokens) return report(err, tokens.error());
@@ -147,7 +147,7 @@ int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
 
 int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     if (auto revoked = dir->tokens->revoke_token(id); !revoked) {
       return report(err, revoked.error());
@@ -159,7 +159,7 @@ int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::
 
 int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     std::size_t problems = 0;
     auto problem = [&](const std::string& line) {
@@ -229,7 +229,7 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
 int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std::ostream& err,
        fs::file_time_type now) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto referenced = dir->metadata->referenced_blobs();
     if (!referenced) return report(err, referenced.error());
@@ -277,7 +277,7 @@ int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std:
 
 int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, false);
+    auto dir = open_dir(data, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto done = back_up(*dir, to);
     if (!done) return report(err, done.error());
@@ -349,8 +349,9 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   token_new->add_flag("--admin", options->admin, "the token may do everything");
   token_new->add_option("--note", options->note, "a note shown by `token list`");
   token_new->callback(on_data([options](const fs::path& data) {
-    return token_create(data, options->namespaces, options->admin, options->note, std::cout,
-                        std::cerr);
+    const auth::TokenScopes scopes{
+        .admin = options->admin, .namespaces = options->namespaces, .note = options->note};
+    return token_create(data, scopes, std::cout, std::cerr);
   }));
   CLI::App* token_ls = token->add_subcommand("list", "list tokens (never their secrets)");
   add_data(token_ls);

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "server/auth/tokens.h"
 
 namespace CLI {
 class App;
@@ -48,8 +49,8 @@ void add_admin_commands(CLI::App& app, int& exit_status);
 int namespace_create(const std::filesystem::path& data, const std::string& ns, std::ostream& out,
                      std::ostream& err);
 int namespace_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
-int token_create(const std::filesystem::path& data, const std::vector<std::string>& namespaces,
-                 bool admin, const std::string& note, std::ostream& out, std::ostream& err);
+int token_create(const std::filesystem::path& data, const auth::TokenScopes& scopes,
+                 std::ostream& out, std::ostream& err);
 int token_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostream& out,
                  std::ostream& err);

@@ -88,24 +88,9 @@ class BlobStore {
   // Starts an upload of at most `limit` bytes. kIo when no temp file can be created.
   virtual Result<std::unique_ptr<BlobWriter>> begin(std::uint64_t limit) = 0;
 
-  // Stores `bytes` in one call (begin, write, commit). Same errors as BlobWriter.
-  virtual Result<BlobInfo> put(std::span<const std::uint8_t> bytes, std::uint64_t limit) = 0;
-
-  // Moves a file that the caller already wrote into `temp_dir()` (e.g. a body Beast streamed to
-  // disk) into the store: hashes it, fsyncs, renames it. The file is consumed either way.
-  // kTooLarge past `limit`; kIo on a disk error; kInvalidArgument if it is not in temp_dir().
-  virtual Result<BlobInfo> import_file(const std::filesystem::path& file, std::uint64_t limit) = 0;
-
-  // A directory on the same file system as the blobs, where a caller may write a file to hand
-  // to import_file(). Files left there by a crash are removed by `gc`.
-  virtual std::filesystem::path temp_dir() const = 0;
-
   // The file holding a stored blob and its size, from one stat(2). kNotFound when it is not
   // stored.
   virtual Result<BlobFile> locate(const Digest& digest) = 0;
-
-  // The whole blob in memory. kNotFound; kTooLarge past `max_bytes`; kIo.
-  virtual Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) = 0;
 
   // Re-reads a stored blob and returns the digest of its actual bytes (fsck compares it with
   // its name). kNotFound; kIo.

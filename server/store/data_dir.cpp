@@ -15,7 +15,7 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
   if (!options.sqlite.log) options.sqlite.log = stderr_log_sink();
   std::error_code ec;
   const bool present = std::filesystem::is_directory(dir, ec);
-  if (!present && !options.create) {
+  if (!present && options.missing == MissingDir::kRefuse) {
     return fail(ErrorCode::kNotFound, "no wreg data directory at " + dir.string() +
                                           "; pass --data with the directory the server uses");
   }

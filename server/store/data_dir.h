@@ -30,15 +30,19 @@ struct DataDir {
   std::unique_ptr<FsBlobStore> blobs;
 };
 
+// What open_data_dir() does when the directory is missing.
+enum class MissingDir {
+  kCreate,  // serve, namespace create
+  kRefuse,  // admin commands that only inspect or change what is there (fsck, gc, backup, token)
+};
+
 struct DataDirOptions {
-  // Create the directory when missing (serve, namespace create); admin commands that only
-  // inspect (fsck, gc, backup, token list) refuse a missing directory instead.
-  bool create = true;
+  MissingDir missing = MissingDir::kCreate;
   SqliteOptions sqlite;  // its `log` is used for the blob store too
 };
 
 // Opens `dir`. kNotFound "no wreg data directory at <dir>; ..." when it is missing and
-// `create` is false (the path is the operator's own argument, so it may appear here);
+// `missing` is kRefuse (the path is the operator's own argument, so it may appear here);
 // otherwise the stores' errors.
 Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions options = {});
 

@@ -121,14 +121,6 @@ class PosixFileSystem final : public FileSystem {
     return {};
   }
 
-  SysError open_existing(const std::filesystem::path& path,
-                         std::unique_ptr<WritableFile>& file) override {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) return sys_error(errno, "open", path);
-    file = std::make_unique<PosixWritableFile>(fd, path);
-    return {};
-  }
-
   SysError rename(const std::filesystem::path& from, const std::filesystem::path& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) return sys_error(errno, "rename", from);
     return {};

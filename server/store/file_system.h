@@ -44,9 +44,6 @@ class FileSystem {
   // Creates a new file that must not exist yet (O_CREAT|O_EXCL, mode 0644).
   virtual SysError create_new(const std::filesystem::path& path,
                               std::unique_ptr<WritableFile>& file) = 0;
-  // Opens an existing file for appending (import_file does not write, but syncs).
-  virtual SysError open_existing(const std::filesystem::path& path,
-                                 std::unique_ptr<WritableFile>& file) = 0;
   // rename(2): atomic replacement within one file system.
   virtual SysError rename(const std::filesystem::path& from, const std::filesystem::path& to) = 0;
   // link(2): atomic creation that fails with EEXIST when `to` exists.

@@ -50,26 +50,6 @@ Error too_large(std::uint64_t limit) {
                                         "raise the limit");
 }
 
-// Reads a whole file (at most `max_bytes`) into memory.
-Result<std::vector<std::uint8_t>> read_file(const fs::path& path, std::uint64_t max_bytes,
-                                            std::string& detail) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) {
-    detail = "stat " + path.string() + ": " + ec.message();
-    return fail(ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound : ErrorCode::kIo,
-                "");
-  }
-  if (size > max_bytes) return too_large(max_bytes);
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::uint8_t> bytes(size);
-  if (!in || !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-    detail = "read " + path.string() + ": short read or open failure";
-    return fail(ErrorCode::kIo, "");
-  }
-  return bytes;
-}
-
 // Hashes a file in chunks.
 Result<BlobInfo> hash_file(const fs::path& path, std::string& detail) {
   std::ifstream in(path, std::ios::binary);
@@ -274,13 +254,6 @@ Result<std::unique_ptr<BlobWriter>> FsBlobStore::begin(std::uint64_t limit) {
   }
 }
 
-Result<BlobInfo> FsBlobStore::put(std::span<const std::uint8_t> bytes, std::uint64_t limit) {
-  auto writer = begin(limit);
-  if (!writer) return std::move(writer).error();
-  if (auto written = (*writer)->write(bytes); !written) return std::move(written).error();
-  return (*writer)->commit();
-}
-
 Result<void> FsBlobStore::install(const fs::path& temp, const Digest& digest) {
   const fs::path target = blob_path(digest);
   const fs::path shard = target.parent_path();
@@ -312,46 +285,6 @@ Result<void> FsBlobStore::install(const fs::path& temp, const Digest& digest) {
   return {};
 }
 
-Result<BlobInfo> FsBlobStore::import_file(const fs::path& file, std::uint64_t limit) {
-  std::error_code ec;
-  const fs::path dir = fs::weakly_canonical(file, ec).parent_path();
-  if (ec || dir != fs::weakly_canonical(temp_dir_, ec)) {
-    log_("refused to import a file outside the blob temp dir: " + file.string());
-    return fail(ErrorCode::kInvalidArgument,
-                "the file to import is not in the blob store's temp dir");
-  }
-  auto consume = [&](Error error) {
-    if (const SysError removed = fs_.remove(file); removed && removed.error != ENOENT) {
-      log_("could not remove an imported upload: " + removed.detail);
-    }
-    return error;
-  };
-  if (fs::is_symlink(fs::symlink_status(file, ec))) {
-    log_("refused to import a symbolic link: " + file.string());
-    return consume(fail(ErrorCode::kInvalidArgument, "the file to import is a symbolic link"));
-  }
-  const auto size = fs::file_size(file, ec);
-  if (ec) return consume(io_error(SysError{ec.value(), "stat " + file.string()}, "import"));
-  if (size > limit) return consume(too_large(limit));
-  std::string detail;
-  auto info = hash_file(file, detail);
-  if (!info) {
-    log_("could not hash an upload: " + detail);
-    return consume(fail(ErrorCode::kIo, "could not read the upload; see the server log"));
-  }
-  if (info->size > limit) return consume(too_large(limit));
-  std::unique_ptr<WritableFile> handle;
-  if (const SysError error = fs_.open_existing(file, handle)) {
-    return consume(io_error(error, "store the upload"));
-  }
-  if (const SysError error = handle->sync()) return consume(io_error(error, "store the upload"));
-  if (const SysError error = handle->close()) return consume(io_error(error, "store the upload"));
-  if (auto installed = install(file, info->digest); !installed) {
-    return consume(std::move(installed).error());
-  }
-  return *info;
-}
-
 Result<BlobFile> FsBlobStore::locate(const Digest& digest) {
   auto not_found = [&digest] {
     return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");
@@ -365,17 +298,6 @@ Result<BlobFile> FsBlobStore::locate(const Digest& digest) {
   }
   if (!S_ISREG(status.st_mode)) return not_found();
   return BlobFile{std::move(path), static_cast<std::uint64_t>(status.st_size)};
-}
-
-Result<std::vector<std::uint8_t>> FsBlobStore::read(const Digest& digest, std::uint64_t max_bytes) {
-  std::string detail;
-  auto bytes = read_file(blob_path(digest), max_bytes, detail);
-  if (bytes || bytes.error().code == ErrorCode::kTooLarge) return bytes;
-  if (bytes.error().code == ErrorCode::kNotFound) {
-    return fail(ErrorCode::kNotFound, "no blob " + digest.to_string() + " is stored");
-  }
-  log_("could not read a blob: " + detail);
-  return fail(ErrorCode::kIo, "could not read blob " + digest.to_string() + "; see the server log");
 }
 
 Result<Digest> FsBlobStore::rehash(const Digest& digest) {

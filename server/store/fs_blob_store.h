@@ -31,11 +31,7 @@ class FsBlobStore final : public BlobStore {
                                                    FileSystem& fs = FileSystem::real());
 
   Result<std::unique_ptr<BlobWriter>> begin(std::uint64_t limit) override;
-  Result<BlobInfo> put(std::span<const std::uint8_t> bytes, std::uint64_t limit) override;
-  Result<BlobInfo> import_file(const std::filesystem::path& file, std::uint64_t limit) override;
-  std::filesystem::path temp_dir() const override { return temp_dir_; }
   Result<BlobFile> locate(const Digest& digest) override;
-  Result<std::vector<std::uint8_t>> read(const Digest& digest, std::uint64_t max_bytes) override;
   Result<Digest> rehash(const Digest& digest) override;
   Result<Listing> list() override;
   Result<bool> remove_orphan(const Digest& digest, std::filesystem::file_time_type older_than,

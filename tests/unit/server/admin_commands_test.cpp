@@ -13,16 +13,13 @@
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
+#include "tests/unit/server/blob_upload.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::admin {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::span<const std::uint8_t> bytes_of(std::string_view text) {
-  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
 
 std::string file_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,7 +38,7 @@ class AdminTest : public ::testing::Test {
     ASSERT_EQ(namespace_create(data(), "demo", out, err), 0) << err.str();
     auto dir = open();
     for (const char* id : {"demo:app@1.0.0", "demo:app@1.1.0"}) {
-      auto blob = dir.blobs->put(bytes_of(id), 1 << 20);
+      auto blob = testing::upload(*dir.blobs, id, 1 << 20);
       ASSERT_TRUE(blob);
       store::NewRelease release{*PackageVersion::parse(id),
                                 blob->digest,
@@ -109,7 +106,7 @@ TEST_F(AdminTest, FsckReportsACorruptedBlob) {
 
 TEST_F(AdminTest, FsckListsAnOrphanWithoutFailing) {
   auto dir = open();
-  auto orphan = dir.blobs->put(bytes_of("nobody names me"), 100);
+  auto orphan = testing::upload(*dir.blobs, "nobody names me", 100);
   ASSERT_TRUE(orphan);
   EXPECT_EQ(run_fsck(), 0) << err_.str();
   EXPECT_NE(out_.str().find("orphan blob " + orphan->digest.to_string()), std::string::npos)
@@ -124,8 +121,8 @@ TEST_F(AdminTest, FsckReportsAStrayFile) {
 
 TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
   auto dir = open();
-  auto old_orphan = dir.blobs->put(bytes_of("old orphan"), 100);
-  auto new_orphan = dir.blobs->put(bytes_of("new orphan"), 100);
+  auto old_orphan = testing::upload(*dir.blobs, "old orphan", 100);
+  auto new_orphan = testing::upload(*dir.blobs, "new orphan", 100);
   ASSERT_TRUE(old_orphan && new_orphan);
   const auto now = fs::file_time_type::clock::now();
   fs::last_write_time(blob_file("old orphan"), now - std::chrono::hours(30));
@@ -144,7 +141,7 @@ TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
 // A backup is a data directory in its own right: fsck finds it clean, its database has every
 // release, its blobs are there (hard links on one file system), and orphans stay behind.
 TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
-  auto orphan = open().blobs->put(bytes_of("nobody names me"), 100);
+  auto orphan = testing::upload(*open().blobs, "nobody names me", 100);
   ASSERT_TRUE(orphan);
   std::ostringstream out, err;
   const fs::path target = dir_.path() / "backup";
@@ -164,7 +161,7 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
       << fsck_out.str();
 
   store::DataDirOptions options;
-  options.create = false;
+  options.missing = store::MissingDir::kRefuse;
   options.sqlite.log = [](std::string_view) {};
   auto copy = store::open_data_dir(target, std::move(options));
   ASSERT_TRUE(copy) << copy.error().message;
@@ -172,9 +169,9 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
   ASSERT_TRUE(document);
   ASSERT_EQ(document->document.versions.size(), 2u);
   for (const char* id : {"demo:app@1.0.0", "demo:app@1.1.0"}) {
-    auto bytes = copy->blobs->read(Digest::of(std::string_view(id)), 1 << 20);
+    auto bytes = testing::read_blob(*copy->blobs, Digest::of(std::string_view(id)));
     ASSERT_TRUE(bytes) << id;
-    EXPECT_EQ(std::string(bytes->begin(), bytes->end()), id);
+    EXPECT_EQ(*bytes, id);
     EXPECT_TRUE(
         fs::equivalent(copy->blobs->blob_path(Digest::of(std::string_view(id))), blob_file(id)))
         << "not hard-linked: " << id;
@@ -277,7 +274,7 @@ TEST_F(AdminTest, BackupRefusesWhatIsAlreadyThereInOneLine) {
 
 TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
   std::ostringstream out, err;
-  ASSERT_EQ(token_create(data(), {"demo"}, false, "ci", out, err), 0) << err.str();
+  ASSERT_EQ(token_create(data(), {.namespaces = {"demo"}, .note = "ci"}, out, err), 0) << err.str();
   const std::string printed = out.str();
   ASSERT_EQ(count_lines(printed), 1u);
   const std::string secret = printed.substr(0, printed.size() - 1);
@@ -303,7 +300,7 @@ TEST_F(AdminTest, FailuresExitOneWithOneLine) {
   EXPECT_EQ(namespace_create(data(), "demo", out, err), 1);
   EXPECT_EQ(count_lines(err.str()), 1u);
   std::ostringstream out2, err2;
-  EXPECT_EQ(token_create(data(), {"missing"}, false, "", out2, err2), 1);
+  EXPECT_EQ(token_create(data(), {.namespaces = {"missing"}, .note = ""}, out2, err2), 1);
   EXPECT_EQ(out2.str(), "") << "no token printed on failure";
   std::ostringstream out3, err3;
   EXPECT_EQ(fsck(dir_.path() / "no-such-dir", out3, err3), 1);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/server/blob_upload.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::store {
@@ -46,9 +47,6 @@ class FaultyFileSystem final : public FileSystem {
     if (SysError error = FileSystem::real().create_new(path, real)) return error;
     file = std::make_unique<File>(*this, std::move(real));
     return {};
-  }
-  SysError open_existing(const fs::path& path, std::unique_ptr<WritableFile>& file) override {
-    return FileSystem::real().open_existing(path, file);
   }
   SysError rename(const fs::path& from, const fs::path& to) override {
     return FileSystem::real().rename(from, to);
@@ -112,14 +110,20 @@ class BlobStoreTest : public ::testing::Test {
     return file.has_value();
   }
 
+  // Where uploads in progress live (fs_blob_store.h).
+  fs::path temp_dir() const { return dir_.path() / "blobs" / "tmp"; }
+  Result<BlobInfo> put(std::string_view bytes, std::uint64_t limit) {
+    return testing::upload(*store_, bytes, limit);
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<FsBlobStore> store_;
   std::mutex log_mutex_;
   std::vector<std::string> log_;
 };
 
-TEST_F(BlobStoreTest, PutStoresUnderTheDigestPath) {
-  auto info = store_->put(bytes_of("hello"), 100);
+TEST_F(BlobStoreTest, UploadIsStoredUnderTheDigestPath) {
+  auto info = put("hello", 100);
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->digest, Digest::of(std::string_view("hello")));
   EXPECT_EQ(info->size, 5u);
@@ -129,11 +133,8 @@ TEST_F(BlobStoreTest, PutStoresUnderTheDigestPath) {
   EXPECT_TRUE(stored(info->digest));
   EXPECT_EQ(store_->locate(info->digest)->path,
             dir_.path() / "blobs/sha256" / hex.substr(0, 2) / hex);
-  auto read = store_->read(info->digest, 100);
-  ASSERT_TRUE(read);
-  EXPECT_EQ(std::string(read->begin(), read->end()), "hello");
+  EXPECT_EQ(*testing::read_blob(*store_, info->digest), "hello");
   EXPECT_EQ(store_->locate(info->digest)->size, 5u);
-  EXPECT_EQ(store_->read(info->digest, 4).error().code, ErrorCode::kTooLarge);
 }
 
 TEST_F(BlobStoreTest, WriterStreamsChunksAndValidatesBeforeCommit) {
@@ -152,7 +153,7 @@ TEST_F(BlobStoreTest, WriterStreamsChunksAndValidatesBeforeCommit) {
   auto committed = (*writer)->commit();
   ASSERT_TRUE(committed);
   EXPECT_TRUE(stored(finished->digest));
-  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+  EXPECT_TRUE(fs::is_empty(temp_dir()));
 }
 
 // Several MiB in uneven pieces: the file layer starts writeback and flushes (fdatasync on a
@@ -169,10 +170,10 @@ TEST_F(BlobStoreTest, LargeUploadFlushedAlongTheWayIsStoredWhole) {
   auto committed = (*writer)->commit();
   ASSERT_TRUE(committed) << committed.error().message;
   EXPECT_EQ(committed->digest, Digest::of(std::string_view(bytes)));
-  auto read = store_->read(committed->digest, bytes.size());
+  auto read = testing::read_blob(*store_, committed->digest);
   ASSERT_TRUE(read);
-  EXPECT_TRUE(std::string(read->begin(), read->end()) == bytes);
-  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+  EXPECT_TRUE(*read == bytes);
+  EXPECT_TRUE(fs::is_empty(temp_dir()));
 }
 
 // Dropped while a flush may still be running: the helper is waited for, the temp file removed.
@@ -196,8 +197,8 @@ TEST_F(BlobStoreTest, AbandonedWriterLeavesNothing) {
 }
 
 TEST_F(BlobStoreTest, IdenticalBytesAreStoredOnce) {
-  auto a = store_->put(bytes_of("same"), 100);
-  auto b = store_->put(bytes_of("same"), 100);
+  auto a = put("same", 100);
+  auto b = put("same", 100);
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->digest, b->digest);
   EXPECT_EQ(files_under(dir_.path()).size(), 1u);
@@ -208,7 +209,7 @@ TEST_F(BlobStoreTest, ConcurrentPutsOfSameBytesEndAsOneFile) {
   std::atomic<int> failures = 0;
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&] {
-      if (!store_->put(bytes_of("raced bytes"), 100)) ++failures;
+      if (!put("raced bytes", 100)) ++failures;
     });
   }
   for (auto& thread : threads) thread.join();
@@ -227,7 +228,7 @@ TEST_F(BlobStoreTest, PastTheLimitIsTooLargeAndLeavesNothing) {
   EXPECT_EQ((*writer)->commit().error().code, ErrorCode::kTooLarge) << "the writer stays failed";
   writer->reset();
   EXPECT_TRUE(files_under(dir_.path()).empty());
-  EXPECT_EQ(store_->put(bytes_of("eleven byte"), 10).error().code, ErrorCode::kTooLarge);
+  EXPECT_EQ(put("eleven byte", 10).error().code, ErrorCode::kTooLarge);
 }
 
 TEST_F(BlobStoreTest, ThirdWriteFailingWithEnospcLeavesNothingVisible) {
@@ -254,41 +255,16 @@ TEST_F(BlobStoreTest, FailedFsyncOrLinkLeavesNoBlob) {
   FaultyFileSystem faulty;
   open(faulty);
   faulty.fail_sync = true;
-  EXPECT_EQ(store_->put(bytes_of("synced?"), 100).error().code, ErrorCode::kIo);
+  EXPECT_EQ(put("synced?", 100).error().code, ErrorCode::kIo);
   faulty.fail_sync = false;
   faulty.fail_link = true;
-  EXPECT_EQ(store_->put(bytes_of("linked?"), 100).error().code, ErrorCode::kIo);
+  EXPECT_EQ(put("linked?", 100).error().code, ErrorCode::kIo);
   EXPECT_TRUE(files_under(dir_.path()).empty());
 }
 
-TEST_F(BlobStoreTest, ImportFileMovesATempFileIntoPlace) {
-  const fs::path file = store_->temp_dir() / "body-1";
-  std::ofstream(file) << "streamed body";
-  auto info = store_->import_file(file, 100);
-  ASSERT_TRUE(info) << info.error().message;
-  EXPECT_EQ(info->digest, Digest::of(std::string_view("streamed body")));
-  EXPECT_FALSE(fs::exists(file));
-  EXPECT_TRUE(stored(info->digest));
-
-  const fs::path big = store_->temp_dir() / "body-2";
-  std::ofstream(big) << "too large for the limit";
-  EXPECT_EQ(store_->import_file(big, 4).error().code, ErrorCode::kTooLarge);
-  EXPECT_FALSE(fs::exists(big)) << "consumed either way";
-
-  const fs::path outside = dir_.path() / "elsewhere";
-  std::ofstream(outside) << "x";
-  EXPECT_EQ(store_->import_file(outside, 100).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(fs::exists(outside));
-
-  const fs::path link = store_->temp_dir() / "body-3";
-  fs::create_symlink(outside, link);
-  EXPECT_EQ(store_->import_file(link, 100).error().code, ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(fs::exists(outside)) << "the link's target is left alone";
-}
-
 TEST_F(BlobStoreTest, ListFindsBlobsAndStraysAndRehashSeesCorruption) {
-  auto a = store_->put(bytes_of("aaa"), 100);
-  auto b = store_->put(bytes_of("bbb"), 100);
+  auto a = put("aaa", 100);
+  auto b = put("bbb", 100);
   ASSERT_TRUE(a && b);
   std::ofstream(dir_.path() / "blobs/sha256/zz") << "stray";
   auto listing = store_->list();
@@ -310,7 +286,6 @@ TEST_F(BlobStoreTest, MissingBlobIsNotFound) {
   const Digest none = Digest::of(std::string_view("never stored"));
   EXPECT_FALSE(stored(none));
   EXPECT_EQ(store_->locate(none).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->read(none, 10).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->rehash(none).error().code, ErrorCode::kNotFound);
 }
 
@@ -331,7 +306,7 @@ TEST_F(BlobStoreTest, WhatIsNotARegularFileUnderADigestIsNotFound) {
 }
 
 TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
-  auto info = store_->put(bytes_of("orphan"), 100);
+  auto info = put("orphan", 100);
   ASSERT_TRUE(info);
   const auto now = fs::file_time_type::clock::now();
   // Committed just now: younger than the cutoff, so it is put back.
@@ -354,22 +329,22 @@ TEST_F(BlobStoreTest, RemoveOrphanDeletesOnlyOldUnreferencedBlobs) {
   ASSERT_TRUE(removed);
   EXPECT_TRUE(*removed);
   EXPECT_FALSE(stored(info->digest));
-  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+  EXPECT_TRUE(fs::is_empty(temp_dir()));
 }
 
 TEST_F(BlobStoreTest, CommitOfExistingBlobRefreshesItsTime) {
-  auto info = store_->put(bytes_of("again"), 100);
+  auto info = put("again", 100);
   ASSERT_TRUE(info);
   const fs::path path = store_->locate(info->digest)->path;
   const auto old = fs::file_time_type::clock::now() - std::chrono::hours(48);
   fs::last_write_time(path, old);
-  ASSERT_TRUE(store_->put(bytes_of("again"), 100));
+  ASSERT_TRUE(put("again", 100));
   EXPECT_GT(fs::last_write_time(path), old + std::chrono::hours(47));
 }
 
 TEST_F(BlobStoreTest, StaleTempFilesAreRemoved) {
-  const fs::path stale = store_->temp_dir() / "upload-stale";
-  const fs::path fresh = store_->temp_dir() / "upload-fresh";
+  const fs::path stale = temp_dir() / "upload-stale";
+  const fs::path fresh = temp_dir() / "upload-fresh";
   std::ofstream(stale) << "x";
   std::ofstream(fresh) << "y";
   fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(3));
@@ -381,12 +356,12 @@ TEST_F(BlobStoreTest, StaleTempFilesAreRemoved) {
 }
 
 TEST_F(BlobStoreTest, ABlobSetAsideByAnInterruptedGcIsPutBackNotDeleted) {
-  auto info = store_->put(bytes_of("in use"), 100);
+  auto info = put("in use", 100);
   ASSERT_TRUE(info);
   const fs::path path = store_->locate(info->digest)->path;
   fs::last_write_time(path, fs::file_time_type::clock::now() - std::chrono::hours(48));
   // What remove_orphan's first step leaves when gc is killed right after it.
-  const fs::path aside = store_->temp_dir() / ("gc-" + info->digest.hex() + "-0123456789abcdef");
+  const fs::path aside = temp_dir() / ("gc-" + info->digest.hex() + "-0123456789abcdef");
   fs::rename(path, aside);
   // Old as it is, it is no abandoned upload.
   auto removed = store_->remove_stale_temp_files(std::chrono::seconds(0));
@@ -397,7 +372,7 @@ TEST_F(BlobStoreTest, ABlobSetAsideByAnInterruptedGcIsPutBackNotDeleted) {
   open(FileSystem::real());
   EXPECT_TRUE(stored(info->digest));
   EXPECT_EQ(store_->rehash(info->digest)->to_string(), info->digest.to_string());
-  EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
+  EXPECT_TRUE(fs::is_empty(temp_dir()));
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_NE(log_[0].find("put back blob " + info->digest.to_string()), std::string::npos);
 }
