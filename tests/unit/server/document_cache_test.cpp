@@ -12,17 +12,16 @@
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
 #include "server/store/data_dir.h"
+#include "tests/unit/server/store_values.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::api {
 namespace {
 
-PackageVersion pv(std::string_view text) { return *PackageVersion::parse(text); }
+using testing::pv;
 
-store::NewRelease component(std::string_view id) {
-  return store::NewRelease{
-      pv(id), Digest::of(id), id.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}"};
-}
+// A component whose bytes are its name.
+store::NewRelease component(std::string_view id) { return testing::component(id, id); }
 
 class DocumentCacheTest : public ::testing::Test {
  protected:

@@ -6,28 +6,23 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/server/store_values.h"
+
 namespace wreg::store {
 namespace {
 
-PackageVersion pv(std::string_view text) { return *PackageVersion::parse(text); }
-PackageName pn(std::string_view text) { return *PackageName::parse(text); }
+using testing::component;
+using testing::iface;
+using testing::pn;
+using testing::pv;
+using testing::versions;
+
 Digest digest_of(std::string_view bytes) { return Digest::of(bytes); }
-wasm::InterfaceName iface(std::string_view text) { return **wasm::parse_interface_name(text, ""); }
+
 std::vector<wasm::InterfaceName> ifaces(const std::vector<std::string>& texts) {
   std::vector<wasm::InterfaceName> out;
   for (const std::string& text : texts) out.push_back(iface(text));
   return out;
-}
-
-std::vector<std::string> versions(const api::PackageDocument& document) {
-  std::vector<std::string> out;
-  for (const auto& release : document.versions) out.push_back(release.version.to_string());
-  return out;
-}
-
-NewRelease component(std::string_view id, std::string_view bytes) {
-  return NewRelease{
-      pv(id), digest_of(bytes), bytes.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}"};
 }
 
 // Builds a SearchQuery one field at a time: Filter().text("http").exports("wasi:cli/run").

@@ -17,25 +17,17 @@
 #include "server/store/sqlite_connection.h"
 #include "tests/unit/server/metadata_store_conformance.h"
 #include "tests/unit/server/sqlite_stores.h"
+#include "tests/unit/server/store_values.h"
 #include "tests/unit/server/temp_dir.h"
 
 namespace wreg::store {
 namespace {
 
-PackageVersion pv(std::string_view text) { return *PackageVersion::parse(text); }
-PackageName pn(std::string_view text) { return *PackageName::parse(text); }
-wasm::InterfaceName iface(std::string_view text) { return **wasm::parse_interface_name(text, ""); }
-
-std::vector<std::string> versions(const api::PackageDocument& document) {
-  std::vector<std::string> out;
-  for (const auto& release : document.versions) out.push_back(release.version.to_string());
-  return out;
-}
-
-NewRelease component(std::string_view id, std::string_view bytes) {
-  return NewRelease{
-      pv(id), Digest::of(bytes), bytes.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}"};
-}
+using testing::component;
+using testing::iface;
+using testing::pn;
+using testing::pv;
+using testing::versions;
 
 // --- The conformance suite on SQLite ---------------------------------------------------------
 
