@@ -174,6 +174,15 @@ Result<void> Query::run_for_row(std::string_view context) {
   return {};
 }
 
+Result<std::vector<std::string>> Query::first_column_texts(std::string_view context) {
+  std::vector<std::string> texts;
+  for (;;) {
+    WREG_TRY(row, step(context));
+    if (!*row) return texts;
+    texts.push_back(text(0));
+  }
+}
+
 std::int64_t Query::integer(int column) const { return sqlite3_column_int64(statement_, column); }
 
 std::string Query::text(int column) const {

@@ -112,6 +112,9 @@ class Query {
   // returns none.
   Result<void> run_for_row(std::string_view context);
 
+  // Steps through every remaining row and returns its first column as text.
+  Result<std::vector<std::string>> first_column_texts(std::string_view context);
+
   std::int64_t integer(int column) const;
   std::string text(int column) const;
   bool is_null(int column) const;

@@ -234,13 +234,7 @@ Result<bool> SqliteMetadataStore::namespace_exists(const std::string& ns) {
 Result<std::vector<std::string>> SqliteMetadataStore::list_namespaces() {
   auto lease = database_.acquire();
   WREG_TRY(query, Query::make(*lease, sql::kListNamespaces));
-  std::vector<std::string> names;
-  for (;;) {
-    WREG_TRY(row, query->step("list namespaces"));
-    if (!*row) break;
-    names.push_back(query->text(0));
-  }
-  return names;
+  return query->first_column_texts("list namespaces");
 }
 
 // --- Releases --------------------------------------------------------------------------------

@@ -15,13 +15,7 @@ using sqlite::Transaction;
 Result<std::vector<std::string>> token_namespaces(Connection& db, std::int64_t token_id) {
   WREG_TRY(query, Query::make(db, sql::kTokenNamespaces));
   query->bind(1, token_id);
-  std::vector<std::string> names;
-  for (;;) {
-    WREG_TRY(row, query->step("read token scopes"));
-    if (!*row) break;
-    names.push_back(query->text(0));
-  }
-  return names;
+  return query->first_column_texts("read token scopes");
 }
 
 }  // namespace
