@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <climits>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -12,6 +11,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/resolve/derivation.h"
+#include "common/resolve/incompatibility.h"
 #include "common/resolve/version_set.h"
 
 namespace wreg::resolve {
@@ -29,25 +30,6 @@ bool satisfies(const VersionReq& requirement, const Version& version, bool allow
 }
 
 namespace {
-
-constexpr int kNone = -1;
-constexpr std::size_t kNoVersion = SIZE_MAX;
-
-// What a requirement edge leads to, once the document of its package is known.
-struct Target {
-  enum class Kind { kSlot, kNoMatch, kMissing, kUnreachable, kNotFetched };
-  Kind kind = Kind::kSlot;
-  int slot = kNone;
-  VersionSet set;  // kSlot: the versions of `slot` that satisfy the edge (a positive set)
-};
-
-// One distinct requirement (package + requirement), shared by every release that has it. The
-// pointers are into the request and the source's documents, which outlive the solve.
-struct Edge {
-  const PackageName* name;
-  const VersionReq* requirement;
-  std::optional<Target> target;  // computed on first use
-};
 
 struct EdgeKey {
   const PackageName* name;
@@ -92,58 +74,6 @@ bool requirement_less(const PackageName& a_name, const VersionReq& a, const Pack
       });
 }
 
-enum class SlotKind { kRoot, kTrack, kChoice };
-
-// A unit of choice: the project (kRoot), one (package, track) (kTrack), or the choice of track
-// for an edge whose requirement spans several tracks (kChoice).
-struct Slot {
-  SlotKind kind = SlotKind::kTrack;
-  std::optional<PackageName> name;                   // absent for the project
-  CompatTrack track;                                 // kTrack
-  std::vector<const api::ReleaseSummary*> releases;  // kTrack: newest first
-  std::vector<int> root_edges;                       // kRoot: the project's requirements
-  std::vector<Target> options;                       // kChoice: per track, newest track first
-  int edge = kNone;                                  // kChoice: the edge it serves
-  std::size_t n = 0;
-  VersionSet allowed;  // versions that may be decided: not yanked, or locked and kept
-  std::size_t locked = kNoVersion;
-  bool updating = false;  // named by `update`: decided before the rest, so it gets the newest
-
-  // Partial-solution state.
-  VersionSet accumulated;  // intersection of this slot's assignments
-  std::vector<int> trail;  // this slot's assignments, oldest first
-  std::size_t decided = kNoVersion;
-  std::vector<int> incompatibilities;  // every incompatibility with a term on this slot
-  bool queued_for_decision = false;    // in Solver::decisions_, with this count
-  std::size_t queued_count = 0;
-  bool queued = false;  // listed in the propagation queue
-};
-
-struct Term {
-  int slot = kNone;
-  VersionSet set;
-};
-
-enum class Cause {
-  kDependency,   // `from` at these versions needs `edge`
-  kNoMatch,      // `from` at these versions needs `edge`, which no version matches
-  kMissing,      // ... whose package does not exist
-  kUnreachable,  // ... whose package could not be fetched
-  kYanked,       // these versions of the slot are not allowed
-  kChoice,       // the choice of track `from` at this option needs that track's slot
-  kDerived,      // conflict resolution of `left` and `right` on `pivot`
-};
-
-struct Incompatibility {
-  std::vector<Term> terms;
-  Cause cause = Cause::kDerived;
-  int edge = kNone;
-  int from = kNone;
-  int left = kNone;
-  int right = kNone;
-  int pivot = kNone;
-};
-
 struct Assignment {
   int slot = kNone;
   VersionSet term;         // what this assignment says about the slot
@@ -152,36 +82,7 @@ struct Assignment {
   int cause = kNone;  // kNone: a decision
 };
 
-struct PackageInfo {
-  const api::PackageDocument* document = nullptr;
-  Absence absence = Absence::kNotFetched;
-  std::vector<const api::ReleaseSummary*> sorted;  // newest first
-  std::map<CompatTrack, int> slots;
-};
-
 enum class Relation { kSatisfied, kAlmostSatisfied, kContradicted, kInconclusive };
-
-std::string versions_text(const Slot& slot, const VersionSet& set) {
-  std::vector<std::size_t> indices;  // oldest first
-  for (std::size_t i = slot.n; i-- > 0;) {
-    if (set.test(i)) indices.push_back(i);
-  }
-  if (indices.empty()) return "no version";
-  auto version = [&](std::size_t i) { return slot.releases[i]->version.to_string(); };
-  if (indices.size() == 1) return version(indices[0]);
-  bool contiguous = indices.front() - indices.back() + 1 == indices.size();
-  if (contiguous && indices.size() >= 3) {
-    return version(indices.front()) + " through " + version(indices.back());
-  }
-  std::string out;
-  constexpr std::size_t kListed = 4;
-  for (std::size_t k = 0; k < indices.size() && k < kListed; ++k) {
-    if (k > 0) out += ", ";
-    out += version(indices[k]);
-  }
-  if (indices.size() > kListed) out += " and " + std::to_string(indices.size() - kListed) + " more";
-  return out;
-}
 
 struct DecisionKey {
   std::size_t count;
@@ -226,7 +127,8 @@ class Solver {
       int terminal = propagate(next);
       if (terminal != kNone) {
         if (!unfetched_.empty()) return needs();
-        return SolveOutcome{build_conflict(terminal)};
+        return SolveOutcome{build_conflict(
+            DerivationGraph{incompatibilities_, slots_, edges_, packages_, root_}, terminal)};
       }
       next = pick();
       if (next == kNone) break;
@@ -790,8 +692,6 @@ class Solver {
     return resolution;
   }
 
-  Conflict build_conflict(int terminal);
-
   const ResolveRequest& request_;
   const PackageSource& source_;
   std::map<PackageName, std::vector<Version>> locked_;  // lock entries still preferred
@@ -809,251 +709,6 @@ class Solver {
   int root_ = kNone;
   int level_ = 0;
 };
-
-Conflict Solver::build_conflict(int terminal) {
-  auto term_on = [](const Incompatibility& node, int slot) -> const Term* {
-    for (const auto& term : node.terms) {
-      if (term.slot == slot) return &term;
-    }
-    return nullptr;
-  };
-  // A clash: a step that resolved two requirements on one track that share no version.
-  auto is_clash = [&](const Incompatibility& node) {
-    if (node.cause != Cause::kDerived || slots_[node.pivot].kind != SlotKind::kTrack) return false;
-    const Term* left = term_on(incompatibilities_[node.left], node.pivot);
-    const Term* right = term_on(incompatibilities_[node.right], node.pivot);
-    return left != nullptr && right != nullptr && !left->set.positive() && !right->set.positive() &&
-           !(~left->set).intersects(~right->set);
-  };
-
-  // Walk the derivation depth first, left cause before right, and note the external facts (once
-  // each) and the clashes in the order a proof reads: a clash after the facts it rests on.
-  struct Event {
-    int id;
-    bool clash;
-  };
-  std::vector<Event> events;
-  std::vector<int> externals;
-  std::vector<char> seen(incompatibilities_.size(), 0);
-  std::vector<std::pair<int, int>> stack{{terminal, 0}};
-  while (!stack.empty()) {
-    auto& [id, state] = stack.back();
-    const Incompatibility& node = incompatibilities_[id];
-    if (node.cause != Cause::kDerived) {
-      if (!seen[id]) {
-        externals.push_back(id);
-        events.push_back(Event{id, false});
-      }
-      seen[id] = 1;
-      stack.pop_back();
-      continue;
-    }
-    if (state == 0) {
-      if (seen[id]) {
-        stack.pop_back();
-        continue;
-      }
-      seen[id] = 1;
-      state = 1;
-      stack.emplace_back(node.left, 0);
-    } else if (state == 1) {
-      state = 2;
-      stack.emplace_back(node.right, 0);
-    } else {
-      if (is_clash(node)) events.push_back(Event{id, true});
-      stack.pop_back();
-    }
-  }
-
-  // How far each slot is from the project along the facts, so that facts print in chain order.
-  std::map<int, int> distance{{root_, 0}};
-  auto distance_of = [&](int slot) {
-    auto it = distance.find(slot);
-    return it == distance.end() ? INT_MAX : it->second;
-  };
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int id : externals) {
-      const Incompatibility& node = incompatibilities_[id];
-      if (node.cause != Cause::kDependency && node.cause != Cause::kChoice) continue;
-      int from = distance_of(node.from);
-      if (from == INT_MAX) continue;
-      int to_slot = node.terms.back().slot;
-      int step = node.cause == Cause::kChoice ? 0 : 1;
-      if (from + step < distance_of(to_slot)) {
-        distance[to_slot] = from + step;
-        changed = true;
-      }
-    }
-  }
-
-  struct Entry {
-    Fact fact;
-    int depth = INT_MAX;
-    int from = kNone;
-    int id = kNone;
-    bool dropped = false;
-  };
-  const PackageName placeholder = *edges_.front().name;
-  std::vector<Entry> entries;
-  std::map<int, std::size_t> entry_of;  // incompatibility id -> index in entries
-  for (int id : externals) {
-    const Incompatibility& node = incompatibilities_[id];
-    Entry entry{Fact{Fact::Kind::kRequested, placeholder, {}, {}, {}, {}, {}}};
-    entry.id = id;
-    entry.from = node.from;
-    entry.depth = node.from == kNone ? INT_MAX : distance_of(node.from);
-    Fact& fact = entry.fact;
-    switch (node.cause) {
-      case Cause::kChoice:
-      case Cause::kDerived:
-        continue;
-      case Cause::kYanked: {
-        const Slot& slot = slots_[node.terms[0].slot];
-        fact.kind = Fact::Kind::kYanked;
-        fact.package = *slot.name;
-        fact.versions = versions_text(slot, node.terms[0].set);
-        entry.from = node.terms[0].slot;
-        entry.depth = distance_of(entry.from);
-        break;
-      }
-      case Cause::kDependency:
-      case Cause::kNoMatch:
-      case Cause::kMissing:
-      case Cause::kUnreachable: {
-        const Edge& edge = edges_[node.edge];
-        fact.kind = node.cause == Cause::kDependency ? Fact::Kind::kDependency
-                    : node.cause == Cause::kNoMatch  ? Fact::Kind::kNoMatch
-                    : node.cause == Cause::kMissing  ? Fact::Kind::kMissing
-                                                     : Fact::Kind::kUnreachable;
-        fact.package = *edge.name;
-        fact.requirement = edge_text(node.edge);
-        const Slot& from = slots_[node.from];
-        if (from.kind == SlotKind::kTrack) {
-          fact.dependent = *from.name;
-          const Term* term = term_on(node, node.from);
-          fact.dependent_versions =
-              versions_text(from, term ? term->set : VersionSet::none(from.n));
-        } else if (fact.kind == Fact::Kind::kDependency) {
-          fact.kind = Fact::Kind::kRequested;
-        }
-        if (fact.kind == Fact::Kind::kNoMatch) {
-          const PackageInfo& info = packages_.at(*edge.name);
-          if (!info.sorted.empty()) fact.versions = info.sorted.front()->version.to_string();
-        }
-        break;
-      }
-    }
-    entry_of[id] = entries.size();
-    entries.push_back(std::move(entry));
-  }
-
-  // Show each dependent only at the versions the proof requires of it: the versions that the
-  // requirements on its slot (from the facts, including hidden track choices) allow.
-  std::map<int, VersionSet> required;  // slot -> union of what the facts' requirements allow
-  auto require = [&](int slot, const VersionSet& set) {
-    auto [it, inserted] = required.try_emplace(slot, set);
-    if (!inserted) it->second |= set;
-  };
-  for (int id : externals) {
-    const Incompatibility& node = incompatibilities_[id];
-    if (node.cause != Cause::kDependency && node.cause != Cause::kChoice) continue;
-    const Term& target = node.terms.back();
-    if (target.slot == node.from) continue;
-    const Slot& target_slot = slots_[target.slot];
-    if (target_slot.kind == SlotKind::kChoice) {
-      for (const auto& option : target_slot.options) require(option.slot, option.set);
-    } else {
-      require(target.slot, ~target.set);
-    }
-  }
-  for (auto& entry : entries) {
-    if (!entry.fact.dependent || entry.fact.kind == Fact::Kind::kYanked) continue;
-    auto it = required.find(entry.from);
-    if (it == required.end()) continue;
-    const Term* term = term_on(incompatibilities_[entry.id], entry.from);
-    if (term == nullptr) continue;
-    VersionSet shown = term->set & it->second;
-    shown.reset(shown.absent_bit());
-    if (shown.count_versions() > 0) {
-      entry.fact.dependent_versions = versions_text(slots_[entry.from], shown);
-    }
-  }
-
-  // Fold "you asked for A R" into the facts about what A needs.
-  for (auto& requested_entry : entries) {
-    if (requested_entry.fact.kind != Fact::Kind::kRequested) continue;
-    const Incompatibility& node = incompatibilities_[requested_entry.id];
-    if (node.terms.size() != 2) continue;
-    std::set<int> reached;  // the slots the project's requirement leads to
-    const Slot& target_slot = slots_[node.terms.back().slot];
-    if (target_slot.kind == SlotKind::kChoice) {
-      for (const auto& option : target_slot.options) reached.insert(option.slot);
-    } else {
-      reached.insert(node.terms.back().slot);
-    }
-    for (auto& entry : entries) {
-      if (!entry.fact.dependent || entry.fact.kind == Fact::Kind::kYanked) continue;
-      if (!reached.contains(entry.from)) continue;
-      entry.fact.requested_as = requested_entry.fact.requirement;
-      requested_entry.dropped = true;
-    }
-  }
-
-  std::size_t clash_count = 0;
-  int first_clash = kNone;
-  for (const auto& event : events) {
-    if (!event.clash) continue;
-    if (clash_count++ == 0) first_clash = event.id;
-  }
-  const Incompatibility& last = incompatibilities_[terminal];
-  const PackageName& header = clash_count == 1 ? *slots_[incompatibilities_[first_clash].pivot].name
-                              : last.cause == Cause::kDerived ? *slots_[last.pivot].name
-                              : last.edge != kNone            ? *edges_[last.edge].name
-                                                   : *slots_[last.terms.front().slot].name;
-  Conflict conflict{header, {}, {}};
-
-  // Name each side of a clash by the requirement it came from, when a fact states it.
-  auto label = [&](int pivot, const VersionSet& set) -> std::pair<int, std::string> {
-    for (const auto& entry : entries) {
-      const Incompatibility& node = incompatibilities_[entry.id];
-      if (node.cause != Cause::kDependency) continue;
-      const Term* term = term_on(node, pivot);
-      if (term != nullptr && node.from != pivot && ~term->set == set) {
-        return {entry.depth, edge_text(node.edge)};
-      }
-    }
-    return {INT_MAX, versions_text(slots_[pivot], set)};
-  };
-  // With one clash (or none) the facts read best in one run from the project outwards; with
-  // several, each clash closes the stretch of facts it rests on, as pub's branching reports do.
-  std::vector<std::size_t> segment;
-  auto flush = [&] {
-    std::stable_sort(segment.begin(), segment.end(), [&](std::size_t a, std::size_t b) {
-      return entries[a].depth < entries[b].depth;
-    });
-    for (auto index : segment) {
-      if (!entries[index].dropped) conflict.facts.push_back(entries[index].fact);
-    }
-    segment.clear();
-  };
-  for (const auto& event : events) {
-    if (!event.clash) {
-      if (auto it = entry_of.find(event.id); it != entry_of.end()) segment.push_back(it->second);
-      continue;
-    }
-    if (clash_count > 1) flush();
-    const Incompatibility& step = incompatibilities_[event.id];
-    auto a = label(step.pivot, ~term_on(incompatibilities_[step.left], step.pivot)->set);
-    auto b = label(step.pivot, ~term_on(incompatibilities_[step.right], step.pivot)->set);
-    if (b.first < a.first) std::swap(a, b);
-    conflict.clashes.push_back(
-        Clash{*slots_[step.pivot].name, a.second, b.second, conflict.facts.size()});
-  }
-  flush();
-  if (clash_count == 1) conflict.clashes.back().after = conflict.facts.size();
-  return conflict;
-}
 
 }  // namespace
 

@@ -9,8 +9,8 @@
 // when an incompatibility is satisfied, conflict resolution: it derives the root cause as a new
 // incompatibility, jumps back to the last decision that matters, and never makes the same
 // mistake again. When the root cause is "the project itself", the derivation graph of that
-// final incompatibility is the proof that no solution exists; the Conflict keeps its external
-// facts and explain() (explain.h) prints them.
+// final incompatibility is the proof that no solution exists; the proof builder (derivation.h)
+// turns it into a Conflict that keeps its external facts, and explain() (explain.h) prints them.
 //
 // The unit of choice is the (package, compatibility track) pair, a "slot": wasi:io 0.2.x and
 // wasi:io 0.3.x are two slots and both may be selected (DESIGN.md, "Names"). Each slot gets at
