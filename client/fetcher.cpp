@@ -6,25 +6,10 @@
 #include <set>
 #include <thread>
 
+#include "common/resolve/suggest.h"
+
 namespace wreg::client {
 namespace {
-
-// Optimal string alignment distance: Levenshtein plus adjacent transpositions ("oi" for "io").
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
-}
 
 // Names in a listing answer ({"packages":[{"name":...}]}); an unreadable answer gives none.
 std::vector<std::string> listed_names(const std::string& json_text) {
@@ -61,22 +46,6 @@ void parallel_for(std::size_t count, std::size_t threads,
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-}
-
-std::vector<std::string> close_names(const std::string& wanted,
-                                     const std::vector<std::string>& candidates) {
-  std::vector<std::pair<std::size_t, std::string>> scored;
-  std::size_t limit = std::max<std::size_t>(2, wanted.size() / 3);
-  for (const auto& candidate : candidates) {
-    if (candidate == wanted) continue;
-    auto distance = edit_distance(wanted, candidate);
-    if (distance <= limit) scored.emplace_back(distance, candidate);
-  }
-  std::sort(scored.begin(), scored.end());
-  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
-  std::vector<std::string> names;
-  for (std::size_t i = 0; i < scored.size() && i < 3; ++i) names.push_back(scored[i].second);
-  return names;
 }
 
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
@@ -315,14 +284,10 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
     auto names = listed_names(*listing);
     candidates.insert(candidates.end(), names.begin(), names.end());
   }
-  auto close = close_names(name.to_string(), candidates);
+  const std::string wanted = name.to_string();
+  auto close = resolve::closest(wanted, candidates, resolve::typo_bound(wanted));
   if (close.empty()) return "; check the name with `wreg search`";
-  std::string text = "; did you mean ";
-  for (std::size_t i = 0; i < close.size(); ++i) {
-    if (i > 0) text += i + 1 == close.size() ? " or " : ", ";
-    text += close[i];
-  }
-  return text + "?";
+  return "; " + resolve::did_you_mean(close);
 }
 
 Result<std::string> Fetcher::blob(const BlobRequest& request) {

@@ -124,10 +124,6 @@ class Fetcher {
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
                                         const std::optional<VersionReq>& requirement);
 
-// Up to three names from `candidates` close to `wanted` (edit distance), closest first.
-std::vector<std::string> close_names(const std::string& wanted,
-                                     const std::vector<std::string>& candidates);
-
 // Runs `work(i)` for i in [0, count) on up to `threads` threads; returns when all are done.
 void parallel_for(std::size_t count, std::size_t threads,
                   const std::function<void(std::size_t)>& work);

@@ -44,15 +44,6 @@ TEST(PickReleaseTest, OnlyPrereleasesFallBackToNewestPrerelease) {
   EXPECT_EQ(picked(doc, nullptr), "0.3.0-rc.2");
 }
 
-TEST(CloseNamesTest, SuggestsNearbyNamesClosestFirst) {
-  std::vector<std::string> names = {"wasi:http", "wasi:io", "wasi:cli", "toolsku:analytics"};
-  EXPECT_EQ(close_names("wasi:htpp", names), (std::vector<std::string>{"wasi:http"}));
-  auto swapped = close_names("wasi:oi", names);
-  ASSERT_FALSE(swapped.empty());
-  EXPECT_EQ(swapped.front(), "wasi:io");
-  EXPECT_TRUE(close_names("completely:different", names).empty());
-}
-
 TEST(ParallelForTest, RunsEveryIndexOnce) {
   std::vector<std::atomic<int>> hits(37);
   parallel_for(hits.size(), 4, [&](std::size_t i) { hits[i]++; });
