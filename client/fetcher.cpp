@@ -1,11 +1,10 @@
 #include "client/fetcher.h"
 
 #include <algorithm>
-#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
+#include "client/parallel.h"
 #include "common/resolve/suggest.h"
 
 namespace wreg::client {
@@ -29,24 +28,6 @@ std::vector<std::string> listed_names(const std::string& json_text) {
 }
 
 }  // namespace
-
-void parallel_for(std::size_t count, std::size_t threads,
-                  const std::function<void(std::size_t)>& work) {
-  if (count == 0) return;
-  threads = std::max<std::size_t>(1, std::min(threads, count));
-  if (threads == 1) {
-    for (std::size_t i = 0; i < count; ++i) work(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) work(i);
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
-}
 
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
                                         const std::optional<VersionReq>& requirement) {

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -123,9 +122,5 @@ class Fetcher {
 // yanked; an exact requirement (`=1.2.3`) may name a yanked version. Null when none.
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
                                         const std::optional<VersionReq>& requirement);
-
-// Runs `work(i)` for i in [0, count) on up to `threads` threads; returns when all are done.
-void parallel_for(std::size_t count, std::size_t threads,
-                  const std::function<void(std::size_t)>& work);
 
 }  // namespace wreg::client

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "client/project.h"
 #include "common/manifest.h"
 
@@ -42,12 +40,6 @@ TEST(PickReleaseTest, NewestStableNotYankedWithoutRequirement) {
 TEST(PickReleaseTest, OnlyPrereleasesFallBackToNewestPrerelease) {
   auto doc = document({release("0.3.0-rc.2"), release("0.3.0-rc.1")});
   EXPECT_EQ(picked(doc, nullptr), "0.3.0-rc.2");
-}
-
-TEST(ParallelForTest, RunsEveryIndexOnce) {
-  std::vector<std::atomic<int>> hits(37);
-  parallel_for(hits.size(), 4, [&](std::size_t i) { hits[i]++; });
-  for (const auto& hit : hits) EXPECT_EQ(hit.load(), 1);
 }
 
 TEST(UnlockedRequirementTest, NamesTheFirstRequirementTheLockMisses) {
