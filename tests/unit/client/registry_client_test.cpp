@@ -1,27 +1,13 @@
 #include "client/registry_client.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "tests/unit/client/transport_testing.h"
 
 namespace wreg::client {
 namespace {
 
-// A port on 127.0.0.1 that nothing listens on: bound, then closed.
-int unused_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  int port = ntohs(address.sin_port);
-  ::close(fd);
-  return port;
-}
+using testing::unused_port;
 
 TEST(RegistryClientTest, UnreachableRegistryIsOneClearLine) {
   std::string url = "http://127.0.0.1:" + std::to_string(unused_port());
