@@ -17,6 +17,10 @@
 // `{"error":{"code","message"}}`, with the code mapped from the status (404 -> kNotFound, 409 ->
 // kConflict, 401 -> kUnauthenticated, 403 -> kPermissionDenied, 400 -> kInvalidArgument, ...).
 //
+// The transport (client/transport/) is where each of these rules lives: the connection and its
+// deadlines and TLS (connection.h), the pool (connection_pool.h), the retries (retry_policy.h)
+// and pipelining (pipelined_batch.h). This file is what the requests and answers mean.
+//
 // The token given in Options is sent only to this registry. Beast stays out of this header.
 // Thread-safe: any method may be called from many threads at once (connections are pooled).
 #pragma once
@@ -49,12 +53,6 @@ struct RegistryClientOptions {
   int max_attempts = 3;
   std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
   std::size_t max_connections = 4;
-};
-
-struct HttpAnswer {
-  int status = 0;
-  std::string etag;  // as sent, quotes included
-  std::string body;
 };
 
 struct DocumentAnswer {
