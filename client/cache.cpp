@@ -23,7 +23,7 @@ std::optional<std::string> Cache::blob(const Digest& digest) const {
 }
 
 Result<void> Cache::store_blob(const Digest& digest, const std::string& bytes) const {
-  return write_file_atomically(blob_path(digest), bytes, 0644, false);
+  return write_file_atomically(blob_path(digest), bytes, 0644, Durability::kNoFsync);
 }
 
 std::filesystem::path Cache::document_path(const std::string& registry,
@@ -47,7 +47,7 @@ Result<void> Cache::store_document(const std::string& registry, const PackageNam
     return fail(ErrorCode::kInvalidArgument, "an ETag with a line break cannot be cached");
   }
   return write_file_atomically(document_path(registry, name), document.etag + "\n" + document.json,
-                               0644, false);
+                               0644, Durability::kNoFsync);
 }
 
 }  // namespace wreg::client

@@ -59,7 +59,6 @@ class Fetcher {
   ~Fetcher();
 
   const Config& config() const { return config_; }
-  bool offline() const { return options_.offline; }
 
   // The client for `registry` (a normalized URL). kInvalidArgument for a bad URL.
   Result<RegistryClient*> client(const std::string& registry);

@@ -111,10 +111,10 @@ int sync_error(int fd) { return ::fsync(fd) == 0 ? 0 : errno; }
 }  // namespace
 
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                                   mode_t mode, bool durable) {
+                                   mode_t mode, Durability durability) {
   auto prepared = prepare_write(path, bytes, mode);
   if (!prepared) return std::move(prepared).error();
-  return commit_write(*prepared, durable ? sync_error(prepared->fd) : 0);
+  return commit_write(*prepared, durability == Durability::kFsync ? sync_error(prepared->fd) : 0);
 }
 
 Result<void> write_files_atomically(const std::vector<FileWrite>& files, mode_t mode) {

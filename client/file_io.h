@@ -22,15 +22,20 @@ namespace wreg::client {
 // path and the system's reason.
 Result<std::string> read_file(const std::filesystem::path& path);
 
-// Replaces `path` with `bytes` via temp file + rename, creating parent directories. With
-// `durable`, the temp file is fsynced before the rename, so the new bytes also survive a power
-// loss; without it (for the cache, whose files are re-hashed before use) a killed process still
-// leaves the old file or the new one. The file gets `mode` (before the umask). kIo names the
+// Whether a write waits for its bytes to reach the disk before the rename.
+enum class Durability {
+  kFsync,    // the new bytes also survive a power loss
+  kNoFsync,  // a killed process still leaves the old file or the new one; for files that are
+             // checked before use and can be rebuilt (the cache, wit/deps/)
+};
+
+// Replaces `path` with `bytes` via temp file + rename, creating parent directories, fsyncing the
+// temp file first as `durability` says. The file gets `mode` (before the umask). kIo names the
 // path; the temp file is removed.
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view bytes,
-                                   mode_t mode = 0644, bool durable = true);
+                                   mode_t mode = 0644, Durability durability = Durability::kFsync);
 
-// Replaces several files as write_file_atomically(path, bytes, mode, true) would, one after
+// Replaces several files as write_file_atomically(path, bytes, mode, kFsync) would, one after
 // another in the order given, except that their temp files are flushed to disk at the same time
 // (one thread per file past the first): the renames, which are what a reader sees, keep their
 // order, and a run waits for one fsync instead of several. When a file cannot be written, the

@@ -22,8 +22,15 @@ struct ProjectState {
   bool lock_exists = false;
 };
 
-Result<ProjectState> load_state(const ProjectPaths& paths, bool need_manifest,
-                                bool tolerate_bad_lock) {
+// What an operation makes of a project without wreg.toml: `wreg add` starts one, the others
+// are refused with kNotFound saying how to start one.
+enum class WithoutManifest { kStartEmpty, kRefuse };
+// What an operation makes of a wreg.lock that does not parse: `wreg update` (of everything)
+// re-resolves without it, the others are refused with the parser's error.
+enum class BrokenLock { kRefuse, kIgnore };
+
+Result<ProjectState> load_state(const ProjectPaths& paths, WithoutManifest without_manifest,
+                                BrokenLock broken_lock) {
   ProjectState state;
   auto text = read_file(paths.manifest());
   if (text) {
@@ -31,7 +38,7 @@ Result<ProjectState> load_state(const ProjectPaths& paths, bool need_manifest,
     state.manifest_exists = true;
   } else if (text.error().code != ErrorCode::kNotFound) {
     return std::move(text).error();
-  } else if (need_manifest) {
+  } else if (without_manifest == WithoutManifest::kRefuse) {
     return fail(ErrorCode::kNotFound, "no wreg.toml in " + paths.root.string() +
                                           "; run `wreg add ns:name` there to start one");
   }
@@ -45,7 +52,7 @@ Result<ProjectState> load_state(const ProjectPaths& paths, bool need_manifest,
     if (lock) {
       state.lock = std::move(*lock);
       state.lock_exists = true;
-    } else if (!tolerate_bad_lock) {
+    } else if (broken_lock == BrokenLock::kRefuse) {
       return std::move(lock).error();
     }
   } else if (lock_text.error().code != ErrorCode::kNotFound) {
@@ -214,7 +221,8 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
   // wreg.toml, which cannot be rebuilt, are fsynced (below), and only when their bytes change.
   // (strace -c of a warm `wreg add wasi:http@0.2.8`: its 9 fsyncs took 3.2 ms, 7 of them here.)
   for (const auto& item : pending) {
-    auto written = write_file_atomically(item.path, *blobs[item.request], 0644, false);
+    auto written =
+        write_file_atomically(item.path, *blobs[item.request], 0644, Durability::kNoFsync);
     if (!written) return written;
   }
 
@@ -309,7 +317,7 @@ std::optional<std::string> unlocked_requirement(const Manifest& manifest, const 
 
 Result<SyncReport> add_dependencies(const ProjectPaths& paths, const std::vector<PackageRef>& refs,
                                     Fetcher& fetcher) {
-  auto state = load_state(paths, false, false);
+  auto state = load_state(paths, WithoutManifest::kStartEmpty, BrokenLock::kRefuse);
   if (!state) return std::move(state).error();
 
   std::vector<PackageName> names;
@@ -357,7 +365,7 @@ Result<SyncReport> add_dependencies(const ProjectPaths& paths, const std::vector
 
 Result<SyncReport> remove_dependency(const ProjectPaths& paths, const PackageName& name,
                                      Fetcher& fetcher) {
-  auto state = load_state(paths, true, false);
+  auto state = load_state(paths, WithoutManifest::kRefuse, BrokenLock::kRefuse);
   if (!state) return std::move(state).error();
   auto edited = remove_manifest_dependency(state->manifest_text, name);
   if (!edited) return std::move(edited).error();
@@ -368,7 +376,8 @@ Result<SyncReport> remove_dependency(const ProjectPaths& paths, const PackageNam
 
 Result<SyncReport> update_dependencies(const ProjectPaths& paths,
                                        const std::optional<PackageName>& name, Fetcher& fetcher) {
-  auto state = load_state(paths, true, !name.has_value());
+  auto state =
+      load_state(paths, WithoutManifest::kRefuse, name ? BrokenLock::kRefuse : BrokenLock::kIgnore);
   if (!state) return std::move(state).error();
   ResolveMode mode;
   if (name) {
@@ -386,7 +395,7 @@ Result<SyncReport> update_dependencies(const ProjectPaths& paths,
 }
 
 Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fetcher& fetcher) {
-  auto state = load_state(paths, true, false);
+  auto state = load_state(paths, WithoutManifest::kRefuse, BrokenLock::kRefuse);
   if (!state) return std::move(state).error();
   auto missing = unlocked_requirement(state->manifest, state->lock);
   if (locked) {

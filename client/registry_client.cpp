@@ -143,7 +143,6 @@ Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOpt
 }
 
 const std::string& RegistryClient::registry() const { return impl_->options.registry; }
-bool RegistryClient::has_token() const { return impl_->options.token.has_value(); }
 std::uint64_t RegistryClient::requests_made() const { return impl_->transport->requests_sent(); }
 
 namespace {

@@ -88,7 +88,6 @@ class RegistryClient {
   RegistryClient& operator=(const RegistryClient&) = delete;
 
   const std::string& registry() const;
-  bool has_token() const;
 
   // GET /api/v1/packages/{ns}/{name}, with If-None-Match when `etag` is non-empty.
   Result<DocumentAnswer> get_package_document(const PackageName& name, const std::string& etag);

@@ -6,9 +6,12 @@
 namespace wreg::client {
 namespace {
 
+// What the command does to the release.
+enum class Change { kYank, kUnyank };
+
 struct YankOptions {
   std::string id;
-  bool yanked = true;
+  Change change = Change::kYank;
 };
 
 Result<void> run_yank(const YankOptions& options, const GlobalOptions& global) {
@@ -18,16 +21,17 @@ Result<void> run_yank(const YankOptions& options, const GlobalOptions& global) {
   if (!session) return std::move(session).error();
   auto client = writing_client(**session, id->name);
   if (!client) return std::move(client).error();
-  auto done = (*client)->set_yanked(*id, options.yanked);
+  const bool yank = options.change == Change::kYank;
+  auto done = (*client)->set_yanked(*id, yank);
   if (!done) return done;
-  std::cout << (options.yanked ? "yanked " : "unyanked ") << id->to_string() << "\n";
+  std::cout << (yank ? "yanked " : "unyanked ") << id->to_string() << "\n";
   return {};
 }
 
-void add_one(CLI::App& app, const char* name, const char* help, bool yanked,
+void add_one(CLI::App& app, const char* name, const char* help, Change change,
              const GlobalOptions& global, CommandAction& action) {
   auto options = std::make_shared<YankOptions>();
-  options->yanked = yanked;
+  options->change = change;
   auto* command = app.add_subcommand(name, help);
   command->add_option("release", options->id, "ns:name@version")->required();
   command->callback([options, &global, &action] {
@@ -38,9 +42,9 @@ void add_one(CLI::App& app, const char* name, const char* help, bool yanked,
 }  // namespace
 
 void add_yank_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
-  add_one(app, "yank", "Keep new resolutions from choosing a release (locks keep it)", true, global,
-          action);
-  add_one(app, "unyank", "Undo a yank", false, global, action);
+  add_one(app, "yank", "Keep new resolutions from choosing a release (locks keep it)",
+          Change::kYank, global, action);
+  add_one(app, "unyank", "Undo a yank", Change::kUnyank, global, action);
 }
 
 }  // namespace wreg::client
