@@ -127,14 +127,8 @@ Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOpt
   auto normalized = normalize_registry_url(options.registry);
   if (!normalized) return std::move(normalized).error();
   options.registry = *normalized;
-  transport::TransportOptions transport_options;
-  transport_options.ca_file = options.ca_file;
-  transport_options.connect_timeout = options.connect_timeout;
-  transport_options.io_timeout = options.io_timeout;
-  transport_options.max_attempts = options.max_attempts;
-  transport_options.first_backoff = options.first_backoff;
-  transport_options.max_connections = options.max_connections;
-  auto transport = transport::Transport::create(options.registry, std::move(transport_options));
+  auto transport = transport::Transport::create(
+      options.registry, static_cast<const transport::TransportOptions&>(options));
   if (!transport) return std::move(transport).error();
   auto impl = std::make_unique<Impl>();
   impl->transport = std::move(*transport);

@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/transport/options.h"
 #include "common/digest.h"
 #include "common/package_name.h"
 #include "common/package_ref.h"
@@ -44,15 +45,11 @@ namespace wreg::client {
 // Called as bytes move: (bytes so far, total or 0 when unknown). From the calling thread.
 using TransferProgress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
-struct RegistryClientOptions {
+// The transport's options (ca_file, deadlines, attempts, backoff, max_connections: see
+// client/transport/options.h), and which registry to talk to with which token.
+struct RegistryClientOptions : transport::TransportOptions {
   std::string registry;  // a normalized URL (config.h), e.g. http://127.0.0.1:8080
   std::optional<std::string> token;
-  std::filesystem::path ca_file;  // PEM certificates trusted besides the system store
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds io_timeout{60'000};  // per read or write step
-  int max_attempts = 3;
-  std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
-  std::size_t max_connections = 4;
 };
 
 struct DocumentAnswer {

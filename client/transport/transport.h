@@ -10,9 +10,7 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,19 +18,11 @@
 #include "client/transport/connection.h"
 #include "client/transport/connection_pool.h"
 #include "client/transport/message.h"
+#include "client/transport/options.h"
 #include "client/transport/pipelined_batch.h"
 #include "common/result.h"
 
 namespace wreg::client::transport {
-
-struct TransportOptions {
-  std::filesystem::path ca_file;  // PEM certificates trusted besides the system store
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds io_timeout{60'000};  // per read or write step
-  int max_attempts = 3;
-  std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
-  std::size_t max_connections = 4;
-};
 
 class Transport {
  public:

@@ -11,13 +11,7 @@
 namespace wreg::client::transport {
 namespace {
 
-using client::testing::get;
-using client::testing::http_answer;
-using client::testing::LocalPeer;
-using client::testing::PeerConnection;
-using client::testing::real_server;
-using client::testing::settings_for;
-using client::testing::unused_port;
+using namespace client::testing;  // the shared helpers of transport_testing.h
 
 ConnectionPool::Factory factory(const ConnectionSettings& settings) {
   return [&settings] { return std::make_unique<Connection>(settings); };

@@ -8,13 +8,7 @@
 namespace wreg::client::transport {
 namespace {
 
-using client::testing::get;
-using client::testing::http_answer;
-using client::testing::LocalPeer;
-using client::testing::PeerConnection;
-using client::testing::real_server;
-using client::testing::settings_for;
-using client::testing::unused_port;
+using namespace client::testing;  // the shared helpers of transport_testing.h
 
 std::unique_ptr<Transport> transport_for(const std::string& url, int max_attempts) {
   TransportOptions options;

@@ -7,6 +7,27 @@
 #include <stdexcept>
 
 namespace wreg::client::testing {
+namespace {
+
+// A socket listening on 127.0.0.1 at a port the system chose, written to `port`; -1 when it
+// cannot be made.
+int listen_on_loopback(int& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::listen(fd, 16) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  port = ntohs(address.sin_port);
+  return fd;
+}
+
+}  // namespace
 
 bool PeerConnection::read_requests(std::size_t count) {
   char buffer[4096];
@@ -48,18 +69,8 @@ std::string http_answer(int status, std::string_view body, bool keep_alive) {
 }
 
 LocalPeer::LocalPeer(Script script) : script_(std::move(script)) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::listen(listener_, 16) != 0 ||
-      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return;
-  }
-  port_ = ntohs(address.sin_port);
-  thread_ = std::thread([this] { accept_loop(); });
+  listener_ = listen_on_loopback(port_);
+  if (listener_ >= 0) thread_ = std::thread([this] { accept_loop(); });
 }
 
 LocalPeer::~LocalPeer() {
@@ -98,15 +109,9 @@ void LocalPeer::accept_loop() {
 }
 
 int unused_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  int port = ntohs(address.sin_port);
-  ::close(fd);
+  int port = 0;
+  int fd = listen_on_loopback(port);
+  if (fd >= 0) ::close(fd);
   return port;
 }
 
