@@ -173,8 +173,8 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
 }
 
 // A connection that breaks in the middle of a pipelined batch costs the answers it did not
-// bring: they are asked again one by one on a new connection (client/registry_client.cpp), and
-// the add ends as if nothing had happened.
+// bring: they are asked again one by one on a new connection (client/registry_client.cpp,
+// client/transport/pipelined_batch.h), and the add ends as if nothing had happened.
 TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   Registry registry;
   ASSERT_TRUE(start_with_wasi_http_closure(registry));
@@ -244,8 +244,8 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
   EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
 }
 
-// More documents than one pipelined round holds (16, client/registry_client.cpp) go out in
-// several rounds on the kept-alive connection, and every answer lands with its own package.
+// More documents than one pipelined round holds (16, client/transport/pipelined_batch.h) go out
+// in several rounds on the kept-alive connection, and every answer lands with its own package.
 TEST(CliTest, AWarmCacheOfManyPackagesIsRevalidatedInSeveralRounds) {
   Registry registry;
   ASSERT_TRUE(registry.start() && registry.ensure_namespace("many")) << registry.error();
