@@ -6,29 +6,10 @@
 #include <vector>
 
 #include "common/hex.h"
+#include "common/resolve/suggest.h"
 #include "common/text.h"
 
 namespace wreg {
-namespace {
-
-// Levenshtein distance. A stand-in for the shared suggestion helper (common/resolve/suggest.h)
-// that is on its way; unknown_key_hint() is its only caller.
-std::size_t key_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
 
 std::string toml_quote(std::string_view text) {
   std::string out = "\"";
@@ -72,10 +53,11 @@ std::string unknown_key_hint(std::string_view key, std::span<const std::string_v
     if (name.size() >= 2 && name.front() == '[' && name.back() == ']') {
       name = name.substr(1, name.size() - 2);
     }
-    // Close means a slip of the keyboard: edits of at most a third of the longer name's
-    // letters, and at least 2.
-    const std::size_t limit = std::max<std::size_t>(2, std::max(key.size(), name.size()) / 3);
-    if (std::size_t distance = key_distance(key, name); distance <= limit && distance < best) {
+    // A key may be a shortened table name (`registry` for `registries`): the longer of the two
+    // sets how many edits are a typo.
+    const std::size_t bound = std::max(resolve::typo_bound(key), resolve::typo_bound(name));
+    if (std::size_t distance = resolve::edit_distance(key, name);
+        distance <= bound && distance < best) {
       best = distance;
       closest = shown;
     }
