@@ -20,7 +20,6 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -32,6 +31,7 @@
 #include "common/file_descriptor.h"
 #include "common/text.h"
 #include "server/http/receive_buffer.h"
+#include "server/http/response_head.h"
 #include "server/http/session.h"
 #include "server/http/status_table.h"
 
@@ -497,7 +497,8 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     detail_ = std::move(response.log_detail);
     bool head = request_.method == Method::kHead;
 
-    if (response.file && !head) {
+    const ResponseFraming framing = framing_of(response, head);
+    if (response.file && framing.sends_body) {
       // The header from out_head_, then the file's bytes (send_file, from on_write).
       FileDescriptor file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) {
@@ -505,21 +506,18 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
             error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
                                                            std::string(std::strerror(errno))}));
       }
-      if (!write_head(response, version, response.file->length)) return;
+      if (!write_head(response, version, framing.content_length)) return;
       bytes_out_ = response.file->length;
       file_ = std::move(file);
       file_offset_ = response.file->offset;
       file_remaining_ = response.file->length;
       return send_output();
     }
-    if (head || response.status == 304 || response.status == 204) {
-      std::optional<std::uint64_t> length;
-      if (response.status != 304 && response.status != 204) length = response.body_size();
-      if (!write_head(response, version, length)) return;
+    if (!write_head(response, version, framing.content_length)) return;
+    if (!framing.sends_body) {
       bytes_out_ = 0;
       return send_output();
     }
-    if (!write_head(response, version, response.body_size())) return;
     bytes_out_ = response.body_size();
     // A shared body (a cached document) is sent from where it lives, without a copy.
     if (response.shared_body) {
@@ -530,56 +528,18 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     send_output();
   }
 
-  // Fills out_head_ with the response's status line and header fields, as Beast's serializer
-  // would write them (same status line, `Server`, the handler's fields, `Content-Length`, and
-  // `Connection` as Beast's keep_alive() sets it), but into one reused string: a header through
-  // Beast cost an allocation per field, a serializer and a shared message per response. False
-  // (after answering with a 500) if a field would break the header.
+  // Fills out_head_ (write_response_head()). False (after answering with a 500) if a field
+  // would break the header.
   bool write_head(const Response& response, unsigned version,
                   std::optional<std::uint64_t> content_length) {
-    for (const auto& [name, value] : response.headers) {
-      if (name.find_first_of("\r\n:") != std::string::npos ||
-          value.find_first_of("\r\n") != std::string::npos) {
-        answer(error_response(Error{
-            ErrorCode::kInternal,
-            "a response header field " + log_escape(name) + " has a line break or colon in it"}));
-        return false;
-      }
-    }
-    out_head_.clear();
     out_sent_ = 0;
-    out_head_ += "HTTP/";
-    out_head_ += static_cast<char>('0' + version / 10 % 10);
-    out_head_ += '.';
-    out_head_ += static_cast<char>('0' + version % 10);
-    out_head_ += ' ';
-    append_number(out_head_, static_cast<std::uint64_t>(response.status));
-    out_head_ += ' ';
-    auto reason =
-        bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(response.status)));
-    out_head_.append(reason.data(), reason.size());
-    out_head_ += "\r\nServer: wreg/" WREG_VERSION "\r\n";
-    for (const auto& [name, value] : response.headers) {
-      out_head_ += name;
-      out_head_ += ": ";
-      out_head_ += value;
-      out_head_ += "\r\n";
+    if (auto written =
+            write_response_head(response, version, keep_alive_, content_length, out_head_);
+        !written) {
+      answer(error_response(std::move(written).error()));
+      return false;
     }
-    if (version >= 11 && !keep_alive_) out_head_ += "Connection: close\r\n";
-    if (version < 11 && keep_alive_) out_head_ += "Connection: keep-alive\r\n";
-    if (content_length) {
-      out_head_ += "Content-Length: ";
-      append_number(out_head_, *content_length);
-      out_head_ += "\r\n";
-    }
-    out_head_ += "\r\n";
     return true;
-  }
-
-  static void append_number(std::string& out, std::uint64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end);
   }
 
   std::string_view out_body() const {
