@@ -6,7 +6,6 @@
 #pragma once
 
 #include <fcntl.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,8 +29,10 @@
 
 #include "common/file_descriptor.h"
 #include "common/text.h"
+#include "server/http/file_sender.h"
 #include "server/http/receive_buffer.h"
 #include "server/http/response_head.h"
+#include "server/http/response_output.h"
 #include "server/http/session.h"
 #include "server/http/status_table.h"
 
@@ -88,13 +89,6 @@ struct ConsumerBody {
   };
 };
 
-// A blob's bytes go out in pieces of this size through one buffer per connection, allocated
-// at its first blob and reused (nginx's `output_buffers`); Beast's file_body reads 4 KiB at a
-// time, which cost a third of the 1 MiB blob throughput.
-constexpr std::size_t kFileChunk = 256 * 1024;
-// Blobs up to this size go out by sendfile(2) over plain TCP, larger ones through that buffer
-// (Session::send_file says why).
-constexpr std::uint64_t kSendfileLimit = 4u << 20;
 // Room in the read buffer while a streamed body (a publish) arrives; Beast reads at most 64 KiB
 // at a time.
 constexpr std::size_t kStreamReadRoom = 64 * 1024;
@@ -105,8 +99,6 @@ constexpr std::size_t kStreamReadRoom = 64 * 1024;
 // 2 and 4 MiB 41-59 (bench/README.md); the buffer is freed when the upload ends.
 constexpr std::size_t kStreamInlineRead = 512 * 1024;
 constexpr std::uint64_t kStreamInlineBytes = 4u << 20;
-// A body string larger than this is freed after it went out, not kept for the next response.
-constexpr std::size_t kKeptBodyCapacity = 64 * 1024;
 // How many pipelined requests a connection answers inline, one within the other, before it
 // goes back through the connection's io_context.
 constexpr int kMaxInlineDepth = 8;
@@ -498,93 +490,60 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     bool head = request_.method == Method::kHead;
 
     const ResponseFraming framing = framing_of(response, head);
+    FileDescriptor file;
     if (response.file && framing.sends_body) {
-      // The header from out_head_, then the file's bytes (send_file, from on_write).
-      FileDescriptor file(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
+      file = FileDescriptor(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
       if (file.get() < 0) {
         return answer(
             error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
                                                            std::string(std::strerror(errno))}));
       }
-      if (!write_head(response, version, framing.content_length)) return;
-      bytes_out_ = response.file->length;
-      file_ = std::move(file);
-      file_offset_ = response.file->offset;
-      file_remaining_ = response.file->length;
-      return send_output();
     }
-    if (!write_head(response, version, framing.content_length)) return;
-    if (!framing.sends_body) {
-      bytes_out_ = 0;
-      return send_output();
+    if (auto written = write_response_head(response, version, keep_alive_, framing.content_length,
+                                           output_.new_head());
+        !written) {
+      return answer(error_response(std::move(written).error()));
     }
-    bytes_out_ = response.body_size();
-    // A shared body (a cached document) is sent from where it lives, without a copy.
-    if (response.shared_body) {
-      out_shared_ = std::move(response.shared_body);
-    } else {
-      out_body_ = std::move(response.body);
+    bytes_out_ = framing.sends_body ? response.body_size() : 0;
+    if (file.get() >= 0) {
+      // The head from output_, then the file's bytes (send_file, from on_write).
+      files_.start(std::move(file), response.file->offset, response.file->length);
+    } else if (framing.sends_body && response.shared_body) {
+      output_.set_body(std::move(response.shared_body));
+    } else if (framing.sends_body) {
+      output_.set_body(std::move(response.body));
     }
     send_output();
   }
 
-  // Fills out_head_ (write_response_head()). False (after answering with a 500) if a field
-  // would break the header.
-  bool write_head(const Response& response, unsigned version,
-                  std::optional<std::uint64_t> content_length) {
-    out_sent_ = 0;
-    if (auto written =
-            write_response_head(response, version, keep_alive_, content_length, out_head_);
-        !written) {
-      answer(error_response(std::move(written).error()));
-      return false;
-    }
-    return true;
-  }
-
-  std::string_view out_body() const {
-    return out_shared_ ? std::string_view(*out_shared_) : std::string_view(out_body_);
-  }
-
-  // What of out_head_ and the body has not been sent yet.
-  std::array<net::const_buffer, 2> unsent_output() const {
-    const std::string_view body = out_body();
-    std::size_t sent = out_sent_;
-    if (sent < out_head_.size()) {
-      return {net::const_buffer(out_head_.data() + sent, out_head_.size() - sent),
-              net::const_buffer(body.data(), body.size())};
-    }
-    sent -= out_head_.size();
-    return {net::const_buffer(), net::const_buffer(body.data() + sent, body.size() - sent)};
-  }
-
-  // Sends out_head_ and the body. Over plain TCP it first writes without waiting, which for a
-  // small response on a healthy connection sends it all at once (one writev, no completion to
-  // post and no timer); what the socket does not take goes out piece by piece, each piece with
-  // the idle timeout, so a slow reader of a large body is not cut off while a stalled one is.
+  // Sends output_ (ResponseOutput says how). What the socket does not take goes out piece by
+  // piece, each piece with the idle timeout, so a slow reader of a large body is not cut off
+  // while a stalled one is.
   void send_output() {
-    const std::size_t total = out_head_.size() + out_body().size();
     if (auto* socket = socket_that_never_waits()) {
-      beast::error_code ec;
       // With a file to follow, the header is held back (MSG_MORE) to leave in one segment with
       // the file's first bytes, not in a small one of its own that wakes the client for
       // nothing; the file's first send pushes them out.
-      const tcp::socket::message_flags flags =
-          file_.get() >= 0 && file_remaining_ > 0 ? MSG_MORE : 0;
-      while (!ec && out_sent_ < total) out_sent_ += socket->send(unsent_output(), flags, ec);
-      if (out_sent_ == total) return output_sent();
-      if (ec && ec != net::error::would_block && ec != net::error::try_again) {
-        return abandon_response();
+      const int flags = files_.remaining() > 0 ? MSG_MORE : 0;
+      switch (output_.send_some(socket->native_handle(), flags)) {
+        case ResponseOutput::Progress::kDone:
+          return output_sent();
+        case ResponseOutput::Progress::kFailed:
+          return abandon_response();
+        case ResponseOutput::Progress::kBlocked:
+          break;
       }
     }
+    const auto unsent = output_.unsent();
+    const std::array<net::const_buffer, 2> buffers = {
+        net::const_buffer(unsent[0].data(), unsent[0].size()),
+        net::const_buffer(unsent[1].data(), unsent[1].size())};
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
     stream_.async_write_some(
-        unsent_output(), [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
+        buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
           if (ec) return self->abandon_response();
-          self->out_sent_ += sent;
-          if (self->out_sent_ < self->out_head_.size() + self->out_body().size()) {
-            return self->send_output();
-          }
+          self->output_.sent(sent);
+          if (!self->output_.done()) return self->send_output();
           self->output_sent();
         });
   }
@@ -608,108 +567,50 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   }
 
   void output_sent() {
-    out_shared_.reset();
-    if (out_body_.capacity() > kKeptBodyCapacity) {
-      std::string().swap(out_body_);
-    } else {
-      out_body_.clear();
-    }
+    output_.release();
     on_write();
   }
 
-  // Sends [file_offset_, file_offset_ + file_remaining_) of file_. Over plain TCP, as much as
-  // the socket takes is sent without waiting: a blob of up to kSendfileLimit by sendfile(2), a
-  // larger one (and the rest of a small one once the socket was full) through file_buffer_, read
-  // kFileChunk at a time (nginx's `sendfile off; output_buffers`). Measured here against nginx,
-  // sendfile gave 0.88-1.07 of its throughput on a 1 MiB blob but 0.55-0.70 on 20 MiB, the
-  // buffer 0.84-0.96 and 0.76-0.98 (bench/README.md). Only when the socket is full does one
-  // write wait for room, through the reactor and with the idle timeout, so that a slow reader is
+  // Sends the blob in files_ (FileSender says how). Only when the socket is full does one write
+  // wait for room, through the reactor and with the idle timeout, so that a slow reader is
   // served and a stalled one cut off.
   void send_file() {
     auto* socket = socket_that_never_waits();
-    if (socket && bytes_out_ <= kSendfileLimit) {
-      while (file_remaining_ > 0 && file_buffer_begin_ == file_buffer_end_) {
-        auto offset = static_cast<off_t>(file_offset_);
-        const ssize_t sent = ::sendfile(socket->native_handle(), file_.get(), &offset,
-                                        static_cast<std::size_t>(file_remaining_));
-        if (sent > 0) {
-          file_offset_ += static_cast<std::uint64_t>(sent);
-          file_remaining_ -= static_cast<std::uint64_t>(sent);
-          continue;
-        }
-        if (sent < 0 && errno == EINTR) continue;
-        break;  // the socket is full; anything else the buffered path meets and reports
-      }
+    switch (files_.send_some(socket ? socket->native_handle() : -1)) {
+      case FileSender::Progress::kDone:
+        return on_write();
+      case FileSender::Progress::kReadFailed:
+        // The header is out, so there is no answer left to give: log it and cut the
+        // connection, which the client sees as a short body.
+        context_.log.note("could not read a stored blob while sending it to " +
+                          log_escape(remote_) + ": " + files_.read_failure());
+        return abandon_response();
+      case FileSender::Progress::kSendFailed:
+        return abandon_response();  // the client went away
+      case FileSender::Progress::kBlocked:
+        break;
     }
-    while (file_remaining_ > 0) {
-      if (file_buffer_begin_ == file_buffer_end_ && !read_file_piece()) return;
-      if (!socket) break;
-      const ssize_t sent =
-          ::send(socket->native_handle(), file_buffer_.get() + file_buffer_begin_,
-                 file_buffer_end_ - file_buffer_begin_, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent > 0) {
-        file_sent(static_cast<std::size_t>(sent));
-        continue;
-      }
-      if (sent < 0 && errno == EINTR) continue;
-      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      return abandon_response();  // the client went away
-    }
-    if (file_remaining_ == 0) {
-      file_.reset();
-      return on_write();
-    }
+    const auto pending = files_.pending();
     beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
     stream_.async_write_some(
-        net::buffer(file_buffer_.get() + file_buffer_begin_, file_buffer_end_ - file_buffer_begin_),
+        net::const_buffer(pending.data(), pending.size()),
         [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
           if (ec) return self->abandon_response();
-          self->file_sent(sent);
+          self->files_.consumed(sent);
           self->send_file();
         });
-  }
-
-  // Reads the next piece of the blob into file_buffer_, allocated at the first piece, so that a
-  // connection whose blobs all went out by sendfile holds none. False (after cutting the
-  // connection) when it cannot.
-  bool read_file_piece() {
-    if (!file_buffer_) file_buffer_ = std::make_unique<char[]>(kFileChunk);
-    const std::size_t want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(file_remaining_, kFileChunk));
-    ssize_t got = 0;
-    do {
-      got = ::pread(file_.get(), file_buffer_.get(), want, static_cast<off_t>(file_offset_));
-    } while (got < 0 && errno == EINTR);
-    if (got <= 0) {
-      // The header is out, so there is no answer left to give: log it and cut the connection,
-      // which the client sees as a short body.
-      context_.log.note("could not read a stored blob while sending it to " + log_escape(remote_) +
-                        ": " + (got < 0 ? std::string(std::strerror(errno)) : "it is shorter"));
-      abandon_response();
-      return false;
-    }
-    file_buffer_begin_ = 0;
-    file_buffer_end_ = static_cast<std::size_t>(got);
-    return true;
-  }
-
-  void file_sent(std::size_t bytes) {
-    file_buffer_begin_ += bytes;
-    file_offset_ += bytes;
-    file_remaining_ -= bytes;
   }
 
   // The response broke off after its header went out (a write failed, or the blob could not be
   // read): there is nothing left to tell the client, so log it as sent empty and close.
   void abandon_response() {
-    file_.reset();
-    file_buffer_begin_ = file_buffer_end_ = 0;
+    files_.reset();
     record(status_, 0, {});
     close();
   }
 
   void on_write() {
-    if (file_.get() >= 0) return send_file();
+    if (files_.active()) return send_file();
     record(status_, bytes_out_, detail_);
     route_ = nullptr;
     consumer_.reset();
@@ -790,23 +691,11 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   bool idle_ = false;  // in the TLS handshake or waiting for a request: a stop closes it
   bool stop_requested_ = false;
   bool closed_ = false;
-  FileDescriptor file_;  // a blob being sent after its header
-  std::uint64_t file_offset_ = 0;
-  std::uint64_t file_remaining_ = 0;
-  std::unique_ptr<char[]> file_buffer_;  // kFileChunk bytes once a blob needed it (read_file_piece)
-  // [file_buffer_begin_, file_buffer_end_) of file_buffer_: the blob's next bytes, read and not
-  // yet sent (they start at file_offset_).
-  std::size_t file_buffer_begin_ = 0;
-  std::size_t file_buffer_end_ = 0;
   std::vector<char> drain_buffer_;
   std::uint64_t drained_ = 0;
-  // The response being sent: its header, and its body (out_shared_ when shared, else
-  // out_body_); out_sent_ bytes of the two have gone out. Reused from response to response.
-  std::string out_head_;
-  std::string out_body_;
-  std::shared_ptr<const std::string> out_shared_;
-  std::size_t out_sent_ = 0;
-  int inline_depth_ = 0;  // requests answered inline on the stack (do_read_header)
+  ResponseOutput output_;  // the head and the in-memory body of the response being sent
+  FileSender files_;       // the blob that follows the head, if any
+  int inline_depth_ = 0;   // requests answered inline on the stack (do_read_header)
 };
 
 }  // namespace wreg::http::session_detail
