@@ -1,7 +1,7 @@
 // Request and Response as handlers see them: plain values, no Beast, no socket.
 //
-// The session (server/http/session.cpp) fills a Request from what it read off the wire and
-// turns the Response a handler returns back into Beast messages. Everything a handler needs to
+// The session fills a Request from what it read off the wire (request_reader.h) and puts the
+// Response a handler returns on the wire (response_writer.h). Everything a handler needs to
 // answer is in these two types, so handlers are tested and reasoned about without a network.
 #pragma once
 

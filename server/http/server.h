@@ -11,6 +11,11 @@
 //     says: into a string for JSON routes, or chunk by chunk into the route's BodyConsumer for a
 //     publish. Every read of the body restarts `body_idle_timeout`, so a client that stops
 //     sending is dropped while a slow but steady upload is not.
+//   - A session is three units, each with one job: Session (session_impl.h) is the connection's
+//     state machine (handshake, wait, route, keep-alive or close, the access log and metrics);
+//     RequestReader (request_reader.h) reads headers and bodies, by the rules of
+//     request_header.h; ResponseWriter (response_writer.h) sends the answers, their head from
+//     response_head.h and their bytes through ResponseOutput and FileSender.
 //   - Handlers run on the connection's thread and may block on the store (a publish's fsyncs,
 //     a few ms): meanwhile the other connections of that thread wait, those of the other
 //     threads do not.

@@ -1,22 +1,21 @@
-// Session<Stream>: one connection: wait for a request, have the RequestReader read its header,
-// route it, have the reader read the body the route's way, answer, repeat. Structure after
-// Beast's example/advanced/server (async steps in do_/on_ pairs, all on the connection's one
-// thread). Included only by session_plain.cpp and session_tls.cpp, which instantiate it for one
-// stream type each, so that the two (the bulk of the server's compile time) build in parallel.
+// Session<Stream>: the state machine of one connection. It accepts the connection (the TLS
+// handshake), waits for a request, has the RequestReader read its header, routes it, has the
+// reader read the body the route's way, calls the route's handler, has the ResponseWriter send
+// the answer, records it (access log, metrics), and then waits for the next request, or closes
+// (keep-alive refused, a stop, a broken request) and drains what the client still sends.
+//
+// Structure after Beast's example/advanced/server: async steps in do_/on_ pairs, all on the
+// connection's one thread (its io_context's). Included only by session_plain.cpp and
+// session_tls.cpp, which instantiate it for one stream type each, so that the two (the bulk of
+// the server's compile time) build in parallel.
 #pragma once
 
-#include <fcntl.h>
-#include <sys/socket.h>
-
-#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <exception>
 #include <memory>
 #include <string>
@@ -24,12 +23,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/file_descriptor.h"
-#include "server/http/file_sender.h"
 #include "server/http/request_header.h"
 #include "server/http/request_reader.h"
-#include "server/http/response_head.h"
-#include "server/http/response_output.h"
+#include "server/http/response_writer.h"
 #include "server/http/session.h"
 
 namespace wreg::http::session_detail {
@@ -49,7 +45,8 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         over_capacity_(over_capacity),
         remote_(remote_of(stream_)),
         direct_(socket_that_never_waits(stream_)),
-        reader_(stream_, direct_, context_.options, remote_) {
+        reader_(stream_, direct_, context_.options, remote_),
+        writer_(stream_, direct_, context_.options) {
     context_.metrics.connection_opened();
   }
 
@@ -229,117 +226,23 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
     // request.
     if (end.body_unread) keep_alive_ = false;
     if (stop_requested_ || context_.stopping.load()) keep_alive_ = false;
-    const unsigned version = end.version;
-
-    status_ = response.status;
-    detail_ = std::move(response.log_detail);
-    bool head = reader_.request().method == Method::kHead;
-
-    const ResponseFraming framing = framing_of(response, head);
-    FileDescriptor file;
-    if (response.file && framing.sends_body) {
-      file = FileDescriptor(::open(response.file->path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (file.get() < 0) {
-        return answer(
-            error_response(Error{ErrorCode::kInternal, "cannot open a stored blob for sending: " +
-                                                           std::string(std::strerror(errno))}));
-      }
-    }
-    if (auto written = write_response_head(response, version, keep_alive_, framing.content_length,
-                                           output_.new_head());
-        !written) {
-      return answer(error_response(std::move(written).error()));
-    }
-    bytes_out_ = framing.sends_body ? response.body_size() : 0;
-    if (file.get() >= 0) {
-      // The head from output_, then the file's bytes (send_file, from on_write).
-      files_.start(std::move(file), response.file->offset, response.file->length);
-    } else if (framing.sends_body && response.shared_body) {
-      output_.set_body(std::move(response.shared_body));
-    } else if (framing.sends_body) {
-      output_.set_body(std::move(response.body));
-    }
-    send_output();
+    writer_.async_write(std::move(response), end.version, keep_alive_,
+                        reader_.request().method == Method::kHead,
+                        beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
   }
 
-  // Sends output_ (ResponseOutput says how). What the socket does not take goes out piece by
-  // piece, each piece with the idle timeout, so a slow reader of a large body is not cut off
-  // while a stalled one is.
-  void send_output() {
-    if (auto* socket = direct_) {
-      // With a file to follow, the header is held back (MSG_MORE) to leave in one segment with
-      // the file's first bytes, not in a small one of its own that wakes the client for
-      // nothing; the file's first send pushes them out.
-      const int flags = files_.remaining() > 0 ? MSG_MORE : 0;
-      switch (output_.send_some(socket->native_handle(), flags)) {
-        case ResponseOutput::Progress::kDone:
-          return output_sent();
-        case ResponseOutput::Progress::kFailed:
-          return abandon_response();
-        case ResponseOutput::Progress::kBlocked:
-          break;
-      }
-    }
-    const auto unsent = output_.unsent();
-    const std::array<net::const_buffer, 2> buffers = {
-        net::const_buffer(unsent[0].data(), unsent[0].size()),
-        net::const_buffer(unsent[1].data(), unsent[1].size())};
-    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
-    stream_.async_write_some(
-        buffers, [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
-          if (ec) return self->abandon_response();
-          self->output_.sent(sent);
-          if (!self->output_.done()) return self->send_output();
-          self->output_sent();
-        });
-  }
-
-  void output_sent() {
-    output_.release();
-    on_write();
-  }
-
-  // Sends the blob in files_ (FileSender says how). Only when the socket is full does one write
-  // wait for room, through the reactor and with the idle timeout, so that a slow reader is
-  // served and a stalled one cut off.
-  void send_file() {
-    auto* socket = direct_;
-    switch (files_.send_some(socket ? socket->native_handle() : -1)) {
-      case FileSender::Progress::kDone:
-        return on_write();
-      case FileSender::Progress::kReadFailed:
-        // The header is out, so there is no answer left to give: log it and cut the
-        // connection, which the client sees as a short body.
+  void on_write(Sent sent) {
+    if (sent == Sent::kBroken) {
+      // The head is out, so there is no answer left to give: log it as sent empty and close,
+      // which the client sees as a short body.
+      if (!writer_.failure().empty()) {
         context_.log.note("could not read a stored blob while sending it to " +
-                          log_escape(remote_) + ": " + files_.read_failure());
-        return abandon_response();
-      case FileSender::Progress::kSendFailed:
-        return abandon_response();  // the client went away
-      case FileSender::Progress::kBlocked:
-        break;
+                          log_escape(remote_) + ": " + writer_.failure());
+      }
+      record(writer_.status(), 0, {});
+      return close();
     }
-    const auto pending = files_.pending();
-    beast::get_lowest_layer(stream_).expires_after(context_.options.body_idle_timeout);
-    stream_.async_write_some(
-        net::const_buffer(pending.data(), pending.size()),
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t sent) {
-          if (ec) return self->abandon_response();
-          self->files_.consumed(sent);
-          self->send_file();
-        });
-  }
-
-  // The response broke off after its header went out (a write failed, or the blob could not be
-  // read): there is nothing left to tell the client, so log it as sent empty and close.
-  void abandon_response() {
-    files_.reset();
-    record(status_, 0, {});
-    close();
-  }
-
-  void on_write() {
-    if (files_.active()) return send_file();
-    record(status_, bytes_out_, detail_);
+    record(writer_.status(), writer_.bytes_out(), writer_.detail());
     route_ = nullptr;
     consumer_.reset();
     if (!keep_alive_) return close();
@@ -402,11 +305,7 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
   const std::string remote_;
   tcp::socket* const direct_;  // socket_that_never_waits()
   RequestReader<Stream> reader_;
-  std::uint64_t bytes_out_ = 0;
-  int status_ = 0;
-  std::string detail_;
-  ResponseOutput output_;  // the head and the in-memory body of the response being sent
-  FileSender files_;       // the blob that follows the head, if any
+  ResponseWriter<Stream> writer_;
 
   std::string route_pattern_ = "unmatched";  // the metrics' label of the request being served
   const Route* route_ = nullptr;
