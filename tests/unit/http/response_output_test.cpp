@@ -8,20 +8,14 @@
 #include <memory>
 #include <string>
 
+#include "tests/unit/http/patterned_bytes.h"
 #include "tests/unit/http/socket_pair.h"
 
 namespace wreg::http {
 namespace {
 
+using testing::patterned_bytes;
 using testing::SocketPair;
-
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string bytes(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    bytes[i] = static_cast<char>(((i + seed) * 2654435761u) >> 13);
-  }
-  return bytes;
-}
 
 // Sends `output` to the end over `pair` the way the session does, with a reader that takes at
 // most `read_step` bytes each time the socket is full. Returns what arrived.
@@ -46,8 +40,8 @@ TEST(ResponseOutputTest, HeadAndOwnedBodyReachASlowReaderInOrder) {
   SocketPair pair;
   ASSERT_TRUE(pair.open());
   ResponseOutput output;
-  const std::string head = "HTTP/1.1 200 OK\r\n" + pattern(3000, 1) + "\r\n\r\n";
-  const std::string body = pattern(2 * 1024 * 1024 + 3, 2);
+  const std::string head = "HTTP/1.1 200 OK\r\n" + patterned_bytes(3000, 1) + "\r\n\r\n";
+  const std::string body = patterned_bytes(2 * 1024 * 1024 + 3, 2);
   output.new_head() = head;
   output.set_body(body);
   int blocked = 0;
@@ -62,7 +56,7 @@ TEST(ResponseOutputTest, ASharedBodyIsSentFromWhereItLives) {
   SocketPair pair;
   ASSERT_TRUE(pair.open());
   ResponseOutput output;
-  auto shared = std::make_shared<const std::string>(pattern(300000, 3));
+  auto shared = std::make_shared<const std::string>(patterned_bytes(300000, 3));
   output.new_head() = "HTTP/1.1 200 OK\r\n\r\n";
   output.set_body(shared);
   EXPECT_EQ(output.unsent()[1].data(), shared->data()) << "the body was copied";
@@ -86,7 +80,8 @@ TEST(ResponseOutputTest, ResponsesFollowEachOtherOnOneOutput) {
     EXPECT_EQ(send_to_slow_reader(output, pair, 100000), head);
     output.release();
 
-    const std::string body = pattern(50000 + static_cast<std::size_t>(i), static_cast<unsigned>(i));
+    const std::string body =
+        patterned_bytes(50000 + static_cast<std::size_t>(i), static_cast<unsigned>(i));
     output.new_head() = "HTTP/1.1 200 OK\r\n\r\n";
     output.set_body(body);
     EXPECT_TRUE(send_to_slow_reader(output, pair, 4000) == "HTTP/1.1 200 OK\r\n\r\n" + body) << i;

@@ -22,20 +22,14 @@
 #include "server/http/router.h"
 #include "server/http/server.h"
 #include "tests/integration/http_client.h"
+#include "tests/unit/http/patterned_bytes.h"
 
 namespace wreg::http {
 namespace {
 
 using testing::Connection;
 using testing::HttpResponse;
-
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string bytes(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    bytes[i] = static_cast<char>(((i + seed) * 2654435761u) >> 13);
-  }
-  return bytes;
-}
+using testing::patterned_bytes;
 
 // A file in the temp dir holding `bytes`, removed when the test ends.
 class TempFile {
@@ -74,8 +68,8 @@ class CollectingConsumer : public BodyConsumer {
 class SessionTest : public ::testing::Test {
  protected:
   SessionTest()
-      : big_(pattern(6 * 1024 * 1024 + 333, 1)),
-        small_(pattern(1024 * 1024 + 5, 2)),
+      : big_(patterned_bytes(6 * 1024 * 1024 + 333, 1)),
+        small_(patterned_bytes(1024 * 1024 + 5, 2)),
         big_file_(big_),
         small_file_(small_) {}
 
@@ -191,8 +185,8 @@ std::string chunked(const std::string& bytes, std::size_t piece) {
 }
 
 TEST_F(SessionTest, PipelinedRequestsAreAnsweredInOrder) {
-  const std::string sized = pattern(300 * 1024 + 1, 3);
-  const std::string streamed = pattern(200 * 1024 + 7, 4);
+  const std::string sized = patterned_bytes(300 * 1024 + 1, 3);
+  const std::string streamed = patterned_bytes(200 * 1024 + 7, 4);
   auto connection = Connection::open(port());
   ASSERT_TRUE(connection);
   ASSERT_TRUE(connection->send(
