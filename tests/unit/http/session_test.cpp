@@ -2,7 +2,6 @@
 // port 0 with routes of the test's own: pipelined requests (with bodies read into strings and
 // streamed to a consumer) answered in order, HEAD, 204 and 304, pieces of files, a slow reader
 // of large answers, and HTTP/1.0.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -10,8 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -23,6 +21,7 @@
 #include "server/http/server.h"
 #include "tests/integration/http_client.h"
 #include "tests/unit/http/patterned_bytes.h"
+#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::http {
 namespace {
@@ -30,23 +29,6 @@ namespace {
 using testing::Connection;
 using testing::HttpResponse;
 using testing::patterned_bytes;
-
-// A file in the temp dir holding `bytes`, removed when the test ends.
-class TempFile {
- public:
-  explicit TempFile(const std::string& bytes) {
-    path_ = (std::filesystem::temp_directory_path() / "wreg-session-test-XXXXXX").string();
-    const int fd = ::mkstemp(path_.data());
-    if (fd < 0) std::abort();
-    if (::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) std::abort();
-    ::close(fd);
-  }
-  ~TempFile() { ::unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Collects a streamed body and answers with it, so that the test sees every byte arrived.
 class CollectingConsumer : public BodyConsumer {
@@ -70,8 +52,8 @@ class SessionTest : public ::testing::Test {
   SessionTest()
       : big_(patterned_bytes(6 * 1024 * 1024 + 333, 1)),
         small_(patterned_bytes(1024 * 1024 + 5, 2)),
-        big_file_(big_),
-        small_file_(small_) {}
+        big_file_(write_file("big", big_)),
+        small_file_(write_file("small", small_)) {}
 
   void SetUp() override {
     Route echo;
@@ -111,8 +93,8 @@ class SessionTest : public ::testing::Test {
       const bool big = *request.param("which") == "big";
       Response response;
       response.set("Content-Type", "application/octet-stream");
-      response.file = Response::File{big ? big_file_.path() : small_file_.path(), 0,
-                                     big ? big_.size() : small_.size()};
+      response.file =
+          Response::File{big ? big_file_ : small_file_, 0, big ? big_.size() : small_.size()};
       return response;
     };
     router_.add(Method::kGet, "/file/{which}", file);
@@ -121,7 +103,7 @@ class SessionTest : public ::testing::Test {
     piece.handle = [this](const Request& request) {
       Response response;
       response.status = 206;
-      response.file = Response::File{big_file_.path(), std::stoull(*request.param("offset")),
+      response.file = Response::File{big_file_, std::stoull(*request.param("offset")),
                                      std::stoull(*request.param("length"))};
       return response;
     };
@@ -163,8 +145,14 @@ class SessionTest : public ::testing::Test {
 
   const std::string big_;    // past kSendfileLimit: goes out through the pread buffer
   const std::string small_;  // goes out by sendfile
-  TempFile big_file_;
-  TempFile small_file_;
+  // The files the routes send, in a directory removed when the test ends.
+  std::string write_file(const std::string& name, const std::string& bytes) {
+    std::ofstream(directory_ / name, std::ios::binary) << bytes;
+    return (directory_ / name).string();
+  }
+  testing::TempDir directory_;
+  const std::string big_file_;
+  const std::string small_file_;
   Router router_;
   std::ostringstream log_text_;
   AccessLog log_{log_text_};
