@@ -75,6 +75,16 @@ TEST(PackageDocumentTest, RefusesMalformedDocumentsNamingTheField) {
             "unknown kind"},
            {R"({"name": "wasi:io", "versions": [{"version": "1.0.0",
                 "digest": "sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",
+                "size": 1, "kind": "wit", "published": "yesterday\n"}]})",
+            "RFC 3339"},
+           {R"({"name": "wasi:io", "versions": [{"version": "1.0.0",
+                "digest": "sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",
+                "size": 1, "kind": "wit", "published": "2026-11-26T01:02:03"}]})",
+            "RFC 3339"},
+           {R"({"name": "wasi:io", "description": ["x"], "versions": []})",
+            "non-string \"description\""},
+           {R"({"name": "wasi:io", "versions": [{"version": "1.0.0",
+                "digest": "sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",
                 "size": 1, "kind": "wit", "dependencies": [{"name": "wasi:clocks",
                 "requirement": ">>1"}]}]})",
             "invalid version requirement"},
@@ -83,6 +93,19 @@ TEST(PackageDocumentTest, RefusesMalformedDocumentsNamingTheField) {
     ASSERT_FALSE(document.has_value()) << json;
     EXPECT_NE(document.error().message.find(says), std::string::npos)
         << json << " -> " << document.error().message;
+  }
+}
+
+TEST(PackageDocumentTest, AcceptsEveryFormOfAnRfc3339Time) {
+  for (const char* time : {"2026-11-26T01:02:03Z", "2026-11-26t01:02:03.123z",
+                           "2026-11-26T01:02:03+01:00", "2026-11-26T01:02:03.5-05:30"}) {
+    std::string json = std::string(R"({"name": "wasi:io", "versions": [{"version": "1.0.0",
+        "digest": "sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",
+        "size": 1, "kind": "wit", "published": ")") +
+                       time + "\"}]}";
+    auto document = parse_package_document(json);
+    ASSERT_TRUE(document.has_value()) << time << ": " << document.error().message;
+    EXPECT_EQ(document->versions[0].published, time);
   }
 }
 

@@ -1,0 +1,114 @@
+#include "common/api/answers.h"
+
+#include "common/api/json_fields.h"
+#include "common/text.h"
+
+namespace wreg::api {
+namespace {
+
+using json::Fields;
+using json::Json;
+
+// `name` and `version` of an answer about one release.
+Result<PackageVersion> read_id(const Fields& fields) {
+  auto name = fields.package_name("name");
+  if (!name) return std::move(name).error();
+  auto version = fields.version("version");
+  if (!version) return std::move(version).error();
+  return PackageVersion{std::move(*name), std::move(*version)};
+}
+
+bool is_code_text(const std::string& code) {
+  if (code.empty()) return false;
+  for (char c : code) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Published> parse_published(std::string_view text) {
+  constexpr const char* kWhat = "publish answer";
+  auto json = json::parse_object(text, kWhat);
+  if (!json) return std::move(json).error();
+  const Fields fields(*json, kWhat, "the answer");
+  auto id = read_id(fields);
+  if (!id) return std::move(id).error();
+  const Fields release = fields.renamed("the answer for " + id->to_string());
+  auto digest = release.digest("digest");
+  if (!digest) return std::move(digest).error();
+  auto size = release.unsigned_number("size");
+  if (!size) return std::move(size).error();
+  auto kind = release.release_kind("kind");
+  if (!kind) return std::move(kind).error();
+  auto created = release.boolean("created");
+  if (!created) return std::move(created).error();
+  return Published{std::move(*id), *digest, *size, *kind, *created};
+}
+
+Result<YankState> parse_yank_state(std::string_view text) {
+  constexpr const char* kWhat = "yank answer";
+  auto json = json::parse_object(text, kWhat);
+  if (!json) return std::move(json).error();
+  const Fields fields(*json, kWhat, "the answer");
+  auto id = read_id(fields);
+  if (!id) return std::move(id).error();
+  auto yanked = fields.boolean("yanked");
+  if (!yanked) return std::move(yanked).error();
+  return YankState{std::move(*id), *yanked};
+}
+
+Result<ErrorBody> parse_error_body(std::string_view text) {
+  constexpr const char* kWhat = "error answer";
+  auto json = json::parse_object(text, kWhat);
+  if (!json) return std::move(json).error();
+  const Json* error = Fields(*json, kWhat, "the answer").find("error");
+  if (error == nullptr || !error->is_object()) {
+    return json::bad(kWhat, "the answer has no \"error\" object");
+  }
+  const Fields fields(*error, kWhat, "the error");
+  auto code = fields.string("code");
+  if (!code) return std::move(code).error();
+  if (!is_code_text(*code)) return fields.bad("\"code\" is not lowercase letters and '_'");
+  auto message = fields.string("message");
+  if (!message) return std::move(message).error();
+  return ErrorBody{std::move(*code), std::move(*message)};
+}
+
+Result<Health> parse_health(std::string_view text) {
+  constexpr const char* kWhat = "health answer";
+  auto json = json::parse_object(text, kWhat);
+  if (!json) return std::move(json).error();
+  const Fields fields(*json, kWhat, "the answer");
+  auto status = fields.string("status");
+  if (!status) return std::move(status).error();
+  if (*status != "ok") return fields.bad("has unknown status " + wreg::quoted(*status));
+  return Health{std::move(*status)};
+}
+
+std::string to_json(const Published& published) {
+  return json::dump(Json{{"name", published.id.name.to_string()},
+                         {"version", published.id.version.to_string()},
+                         {"digest", published.digest.to_string()},
+                         {"size", published.size},
+                         {"kind", to_string(published.kind)},
+                         {"created", published.created}});
+}
+
+std::string to_json(const YankState& state) {
+  return json::dump(Json{{"name", state.id.name.to_string()},
+                         {"version", state.id.version.to_string()},
+                         {"yanked", state.yanked}});
+}
+
+std::string to_json(const ErrorBody& error) {
+  Json body;
+  body["error"]["code"] = error.code;
+  body["error"]["message"] = error.message;
+  return json::dump(body);
+}
+
+std::string to_json(const Health& health) { return json::dump(Json{{"status", health.status}}); }
+
+}  // namespace wreg::api

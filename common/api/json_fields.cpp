@@ -1,0 +1,247 @@
+#include "common/api/json_fields.h"
+
+#include "common/text.h"
+
+namespace wreg::api::json {
+
+Error bad(const char* what, const std::string& why) {
+  return fail(ErrorCode::kInvalidArgument,
+              std::string("invalid ") + what + " from the registry: " + why);
+}
+
+Error Fields::bad(const std::string& why) const { return json::bad(what_, where_ + " " + why); }
+
+const Json* Fields::find(const char* key) const {
+  auto it = object_.find(key);
+  if (it == object_.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+Result<std::string> Fields::string(const char* key) const {
+  const Json* value = find(key);
+  if (value == nullptr || !value->is_string()) {
+    return bad(std::string("has no string field \"") + key + "\"");
+  }
+  return value->get<std::string>();
+}
+
+Result<std::optional<std::string>> Fields::optional_string(const char* key) const {
+  const Json* value = find(key);
+  if (value == nullptr) return std::optional<std::string>();
+  if (!value->is_string()) return bad(std::string("has a non-string \"") + key + "\"");
+  return std::optional<std::string>(value->get<std::string>());
+}
+
+Result<std::uint64_t> Fields::unsigned_number(const char* key) const {
+  const Json* value = find(key);
+  if (value == nullptr || !value->is_number_unsigned()) {
+    return bad(std::string("has no unsigned \"") + key + "\"");
+  }
+  return value->get<std::uint64_t>();
+}
+
+Result<bool> Fields::boolean(const char* key) const {
+  const Json* value = find(key);
+  if (value == nullptr || !value->is_boolean()) {
+    return bad(std::string("has no boolean \"") + key + "\"");
+  }
+  return value->get<bool>();
+}
+
+Result<bool> Fields::boolean(const char* key, bool fallback) const {
+  const Json* value = find(key);
+  if (value == nullptr) return fallback;
+  if (!value->is_boolean()) return bad(std::string("has a non-boolean \"") + key + "\"");
+  return value->get<bool>();
+}
+
+Result<PackageName> Fields::package_name(const char* key) const {
+  auto text = string(key);
+  if (!text) return std::move(text).error();
+  auto name = PackageName::parse(*text);
+  if (!name) return bad(std::string("\"") + key + "\": " + name.error().message);
+  return std::move(*name);
+}
+
+Result<Version> Fields::version(const char* key) const {
+  auto text = string(key);
+  if (!text) return std::move(text).error();
+  auto version = Version::parse(*text);
+  if (!version) return bad(std::string("\"") + key + "\": " + version.error().message);
+  return std::move(*version);
+}
+
+Result<Digest> Fields::digest(const char* key) const {
+  auto text = string(key);
+  if (!text) return std::move(text).error();
+  auto digest = Digest::parse(*text);
+  if (!digest) return bad(std::string("\"") + key + "\": " + digest.error().message);
+  return *digest;
+}
+
+Result<ReleaseKind> Fields::release_kind(const char* key) const {
+  auto text = string(key);
+  if (!text) return std::move(text).error();
+  if (*text == to_string(ReleaseKind::kWit)) return ReleaseKind::kWit;
+  if (*text == to_string(ReleaseKind::kComponent)) return ReleaseKind::kComponent;
+  return bad(std::string("has unknown ") + key + " " + wreg::quoted(*text));
+}
+
+Result<std::vector<const Json*>> Fields::array(const char* key) const {
+  std::vector<const Json*> elements;
+  const Json* value = find(key);
+  if (value == nullptr) return elements;
+  if (!value->is_array()) return bad(std::string("\"") + key + "\" is not a list");
+  for (const auto& element : *value) elements.push_back(&element);
+  return elements;
+}
+
+Result<std::vector<std::pair<std::string, const Json*>>> Fields::object(const char* key) const {
+  std::vector<std::pair<std::string, const Json*>> members;
+  const Json* value = find(key);
+  if (value == nullptr) return members;
+  if (!value->is_object()) return bad(std::string("\"") + key + "\" is not an object");
+  for (const auto& [name, member] : value->items()) members.emplace_back(name, &member);
+  return members;
+}
+
+Result<std::vector<std::string>> Fields::strings(
+    const char* key, std::optional<std::string> (*check)(std::string_view)) const {
+  auto elements = array(key);
+  if (!elements) return std::move(elements).error();
+  std::vector<std::string> out;
+  for (const Json* element : *elements) {
+    if (!element->is_string()) {
+      return bad(std::string("\"") + key + "\" has an entry that is not a string");
+    }
+    std::string text = element->get<std::string>();
+    if (check != nullptr) {
+      if (auto why = check(text)) return bad(std::string("\"") + key + "\": " + *why);
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+Result<std::vector<wasm::InterfaceName>> Fields::interface_names(const char* key) const {
+  auto texts = strings(key);
+  if (!texts) return std::move(texts).error();
+  std::vector<wasm::InterfaceName> names;
+  for (const std::string& text : *texts) {
+    auto name = wasm::parse_interface_name(text, "");
+    if (!name) return bad(std::string("\"") + key + "\": " + name.error().message);
+    if (!*name) {
+      return bad(std::string("\"") + key + "\" has " + wreg::quoted(text) +
+                 ", which is not an interface name (ns:package/item[@version])");
+    }
+    names.push_back(std::move(**name));
+  }
+  return names;
+}
+
+Result<Json> parse_object(std::string_view text, const char* what) {
+  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return bad(what, "not valid JSON");
+  if (!json.is_object()) return bad(what, "not a JSON object");
+  return json;
+}
+
+namespace {
+
+// RFC 3339 `date-time`: 2026-11-26T01:02:03Z, with optional fractional seconds and an offset in
+// place of Z. Only the form is checked, which is what keeps other text out of `wreg info`.
+bool is_date_time(std::string_view text) {
+  auto digits = [&text](std::size_t at, std::size_t count) {
+    if (text.size() < at + count) return false;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+    }
+    return true;
+  };
+  auto is = [&text](std::size_t at, std::string_view any_of) {
+    return at < text.size() && any_of.find(text[at]) != std::string_view::npos;
+  };
+  if (!(digits(0, 4) && is(4, "-") && digits(5, 2) && is(7, "-") && digits(8, 2) && is(10, "Tt") &&
+        digits(11, 2) && is(13, ":") && digits(14, 2) && is(16, ":") && digits(17, 2))) {
+    return false;
+  }
+  std::size_t at = 19;
+  if (is(at, ".")) {
+    const std::size_t start = ++at;
+    while (digits(at, 1)) ++at;
+    if (at == start) return false;
+  }
+  if (is(at, "Zz")) return at + 1 == text.size();
+  return is(at, "+-") && digits(at + 1, 2) && is(at + 3, ":") && digits(at + 4, 2) &&
+         at + 6 == text.size();
+}
+
+Result<Dependency> read_dependency(const Json& json, const Fields& release) {
+  if (!json.is_object()) return release.bad("has a dependency that is not an object");
+  Fields entry(json, release.what(), release.where() + " dependency");
+  auto name = entry.package_name("name");
+  if (!name) return std::move(name).error();
+  Fields named(json, release.what(), entry.where() + " " + name->to_string());
+  auto text = named.string("requirement");
+  if (!text) return std::move(text).error();
+  auto requirement = VersionReq::parse(*text);
+  if (!requirement) return named.bad("\"requirement\": " + requirement.error().message);
+  return Dependency{std::move(*name), std::move(*requirement)};
+}
+
+}  // namespace
+
+Result<ReleaseSummary> read_summary(const Fields& fields) {
+  ReleaseSummary summary;
+  auto version = fields.version("version");
+  if (!version) return std::move(version).error();
+  summary.version = std::move(*version);
+  const Fields release = fields.renamed("version " + summary.version.to_string());
+  auto digest = release.digest("digest");
+  if (!digest) return std::move(digest).error();
+  summary.digest = *digest;
+  auto size = release.unsigned_number("size");
+  if (!size) return std::move(size).error();
+  summary.size = *size;
+  auto kind = release.release_kind("kind");
+  if (!kind) return std::move(kind).error();
+  summary.kind = *kind;
+  auto yanked = release.boolean("yanked", false);
+  if (!yanked) return std::move(yanked).error();
+  summary.yanked = *yanked;
+  auto published = release.optional_string("published");
+  if (!published) return std::move(published).error();
+  summary.published = published->value_or("");
+  if (!summary.published.empty() && !is_date_time(summary.published)) {
+    return release.bad("\"published\" is not an RFC 3339 time: " + wreg::quoted(summary.published));
+  }
+  auto dependencies = release.array("dependencies");
+  if (!dependencies) return std::move(dependencies).error();
+  for (const Json* entry : *dependencies) {
+    auto dependency = read_dependency(*entry, release);
+    if (!dependency) return std::move(dependency).error();
+    summary.dependencies.push_back(std::move(*dependency));
+  }
+  return summary;
+}
+
+void write_summary(const ReleaseSummary& summary, Json& out) {
+  Json dependencies = Json::array();
+  for (const auto& dependency : summary.dependencies) {
+    dependencies.push_back({{"name", dependency.name.to_string()},
+                            {"requirement", dependency.requirement.to_string()}});
+  }
+  out["version"] = summary.version.to_string();
+  out["digest"] = summary.digest.to_string();
+  out["size"] = summary.size;
+  out["kind"] = to_string(summary.kind);
+  out["yanked"] = summary.yanked;
+  out["published"] = summary.published;
+  out["dependencies"] = std::move(dependencies);
+}
+
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace wreg::api::json

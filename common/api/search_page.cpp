@@ -1,0 +1,80 @@
+#include "common/api/search_page.h"
+
+#include "common/api/json_fields.h"
+#include "common/api/json_value.h"
+
+namespace wreg::api {
+namespace {
+
+using json::Fields;
+using json::Json;
+
+constexpr const char* kWhat = "package listing";
+
+Result<PackageSummary> read_package(const Json& entry) {
+  if (!entry.is_object()) return json::bad(kWhat, "a package entry is not an object");
+  const Fields fields(entry, kWhat, "a package entry");
+  auto name = fields.package_name("name");
+  if (!name) return std::move(name).error();
+  const Fields named = fields.renamed("package " + name->to_string());
+  auto latest = named.version("latest");
+  if (!latest) return std::move(latest).error();
+  auto kind = named.release_kind("kind");
+  if (!kind) return std::move(kind).error();
+  auto description = named.optional_string("description");
+  if (!description) return std::move(description).error();
+  return PackageSummary{std::move(*name), std::move(*latest), *kind, description->value_or("")};
+}
+
+bool is_cursor_text(const std::string& cursor) {
+  if (cursor.size() > SearchPage::kMaxCursorLength) return false;
+  for (char c : cursor) {
+    if (c <= ' ' || c > '~') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<SearchPage> parse_search_page(std::string_view text) {
+  auto json = json::parse_object(text, kWhat);
+  if (!json) return std::move(json).error();
+  const Fields fields(*json, kWhat, "the listing");
+  const Json* packages = fields.find("packages");
+  if (packages == nullptr || !packages->is_array()) {
+    return fields.bad("has no \"packages\" list");
+  }
+  SearchPage page;
+  for (const auto& entry : *packages) {
+    auto package = read_package(entry);
+    if (!package) return std::move(package).error();
+    page.packages.push_back(std::move(*package));
+  }
+  auto cursor = fields.optional_string("next_cursor");
+  if (!cursor) return std::move(cursor).error();
+  if (*cursor && !(*cursor)->empty()) {
+    if (!is_cursor_text(**cursor)) {
+      return fields.bad("\"next_cursor\" is not printable ASCII of at most " +
+                        std::to_string(SearchPage::kMaxCursorLength) + " characters");
+    }
+    page.next_cursor = std::move(*cursor);
+  }
+  return page;
+}
+
+nlohmann::json json_value(const SearchPage& page) {
+  Json packages = Json::array();
+  for (const auto& summary : page.packages) {
+    packages.push_back({{"name", summary.name.to_string()},
+                        {"latest", summary.latest.to_string()},
+                        {"kind", to_string(summary.kind)},
+                        {"description", summary.description}});
+  }
+  Json out{{"packages", std::move(packages)}};
+  out["next_cursor"] = page.next_cursor ? Json(*page.next_cursor) : Json();
+  return out;
+}
+
+std::string to_json(const SearchPage& page) { return json::dump(json_value(page)); }
+
+}  // namespace wreg::api
