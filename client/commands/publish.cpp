@@ -5,6 +5,7 @@
 
 #include "client/file_io.h"
 #include "common/manifest.h"
+#include "common/release.h"
 #include "common/wasm/reader.h"
 
 namespace wreg::client {
@@ -32,13 +33,13 @@ Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& byt
   if (!read) return std::move(read).error();
   bytes = std::move(*read);
 
-  std::optional<PackageVersion> flag;
+  std::optional<ClaimedIdentity> claimed;
   if (!options.package.empty()) {
     auto parsed = PackageVersion::parse(options.package);
     if (!parsed) {
       return fail(ErrorCode::kInvalidArgument, "--package: " + parsed.error().message);
     }
-    flag = std::move(*parsed);
+    claimed = ClaimedIdentity{std::move(*parsed), "--package"};
   }
 
   auto span = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
@@ -47,52 +48,16 @@ Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& byt
     return fail(ErrorCode::kInvalidArgument,
                 file + ": " + info.error().message + "; nothing was uploaded");
   }
-  auto planned = [&](PackageVersion id) {
-    return PublishPlan{file, std::move(id), Digest::of(std::string_view(bytes)),
-                       wasm::to_string(info->kind), bytes.size()};
-  };
-  switch (info->kind) {
-    case wasm::BinaryKind::kCoreModule:
-      return fail(ErrorCode::kInvalidArgument, file + ": " + wasm::core_module_error().message);
-    case wasm::BinaryKind::kWitPackage: {
-      if (!info->package) {
-        return fail(ErrorCode::kInvalidArgument,
-                    file +
-                        ": this WIT package does not name its package; encode it from WIT that "
-                        "starts with `package ns:name@version;`");
-      }
-      const auto& own = *info->package;
-      if (flag && flag->name != own.name) {
-        return fail(ErrorCode::kInvalidArgument, file + " is the WIT package " + own.to_string() +
-                                                     ", but --package says " + flag->to_string() +
-                                                     "; drop --package or fix it");
-      }
-      if (own.version) {
-        if (flag && !(flag->version == *own.version)) {
-          return fail(ErrorCode::kInvalidArgument, file + " is the WIT package " + own.to_string() +
-                                                       ", but --package says " + flag->to_string() +
-                                                       "; drop --package or fix it");
-        }
-        return planned(PackageVersion{own.name, *own.version});
-      }
-      if (!flag) {
-        return fail(ErrorCode::kInvalidArgument, file + ": the WIT package " + own.to_string() +
-                                                     " has no version; publish it with --package " +
-                                                     own.name.to_string() + "@VERSION");
-      }
-      return planned(*flag);
-    }
-    case wasm::BinaryKind::kComponent:
-      if (flag) return planned(*flag);
-      if (manifest_package && manifest_package->name && manifest_package->version) {
-        return planned(PackageVersion{*manifest_package->name, *manifest_package->version});
-      }
-      return fail(ErrorCode::kInvalidArgument,
-                  file +
-                      " is a component, not a WIT package: publish it with --package "
-                      "ns:name@version (or set name and version in [package] of wreg.toml)");
+  // wreg.toml names the project's component; a WIT package names itself.
+  if (!claimed && info->kind == wasm::BinaryKind::kComponent && manifest_package &&
+      manifest_package->name && manifest_package->version) {
+    claimed = ClaimedIdentity{PackageVersion{*manifest_package->name, *manifest_package->version},
+                              "[package] of wreg.toml"};
   }
-  return fail(ErrorCode::kInternal, "unknown binary kind");
+  auto release = release_of(*info, claimed);
+  if (!release) return fail(release.error().code, file + ": " + release.error().message);
+  return PublishPlan{file, std::move(release->id), Digest::of(std::string_view(bytes)),
+                     wasm::to_string(info->kind), bytes.size()};
 }
 
 namespace {

@@ -25,9 +25,10 @@ struct PublishPlan {
   std::size_t size = 0;
 };
 
-// Reads and inspects the file, and works out what it publishes as (the WIT package's own name
-// and version, else --package, else wreg.toml's [package]). A core module, a broken file, or a
-// --package that disagrees with the binary is refused here, before any upload.
+// Reads and inspects the file, and works out what it publishes as (common/release.h) under
+// --package or, for a component, wreg.toml's [package]. A core module, a broken file, or a
+// --package that disagrees with the binary is refused here, before any upload, with the file's
+// name in front of the message.
 Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& bytes);
 
 }  // namespace wreg::client

@@ -3,125 +3,42 @@
 // The order matters for both safety and cost: everything that can refuse the request without
 // its body (name, version, token, namespace, Digest-Sha256 syntax) is checked when the header
 // arrives; the body streams into a BlobWriter (a temp file, hashed as it is written); the
-// finished bytes are validated with the wasm reader; only then is the blob committed and the
-// release recorded (store/metadata_store.h explains why a crash in between is harmless).
+// finished bytes are read with the wasm reader, and common/release.h decides what they publish
+// as under the URL's name and version; only then is the blob committed and the release recorded
+// (store/metadata_store.h explains why a crash in between is harmless).
 #include <chrono>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
+#include "common/api/answers.h"
+#include "common/release.h"
 #include "common/text.h"
 #include "common/wasm/reader.h"
 #include "server/api/handlers.h"
-#include "server/api/json_text.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
 
 namespace {
 
-nlohmann::json externs_json(const std::vector<wasm::Extern>& externs) {
-  auto out = nlohmann::json::array();
-  for (const auto& item : externs) {
-    nlohmann::json entry{{"name", item.name}, {"kind", wasm::to_string(item.kind)}};
-    if (!item.type.empty()) entry["type"] = item.type;
-    out.push_back(std::move(entry));
-  }
+// The release as the store records it. Its digest and size are filled in once the blob is
+// committed.
+store::NewRelease new_release(const Release& release) {
+  store::NewRelease out{release.id,
+                        Digest(),
+                        0,
+                        release.kind,
+                        release.description,
+                        release.dependencies,
+                        release.imports,
+                        release.exports,
+                        api::to_json(release.details)};
   return out;
-}
-
-// The release details stored with the release and returned by GET .../{version}.
-std::string details_json(const wasm::ComponentInfo& info) {
-  nlohmann::json out;
-  out["binary_kind"] = wasm::to_string(info.kind);
-  out["imports"] = externs_json(info.imports);
-  out["exports"] = externs_json(info.exports);
-  out["worlds"] = info.worlds;
-  out["interfaces"] = info.interfaces;
-  auto packages = nlohmann::json::array();
-  for (const auto& id : info.referenced_packages) packages.push_back(id.to_string());
-  for (const auto& id : info.dependencies) packages.push_back(id.to_string());
-  out["referenced_packages"] = std::move(packages);
-  auto producers = nlohmann::json::object();
-  for (const auto& [field, values] : info.producers) {
-    auto list = nlohmann::json::array();
-    for (const auto& value : values) {
-      list.push_back({{"name", value.name}, {"version", value.version}});
-    }
-    producers[field] = std::move(list);
-  }
-  out["producers"] = std::move(producers);
-  auto metadata = nlohmann::json::object();
-  auto put = [&metadata](const char* key, const std::optional<std::string>& value) {
-    if (value) metadata[key] = *value;
-  };
-  put("authors", info.metadata.authors);
-  put("description", info.metadata.description);
-  put("licenses", info.metadata.licenses);
-  put("source", info.metadata.source);
-  put("homepage", info.metadata.homepage);
-  put("revision", info.metadata.revision);
-  put("version", info.metadata.version);
-  out["metadata"] = std::move(metadata);
-  if (info.component_name) out["component_name"] = *info.component_name;
-  out["has_package_docs"] = info.has_package_docs;
-  return dump(out);
-}
-
-// What the wasm reader's answer means for a publish at `id`: the release to record, or why not.
-Result<store::NewRelease> release_of(const wasm::ComponentInfo& info, const PackageVersion& id) {
-  store::NewRelease release{id, Digest(), 0, api::ReleaseKind::kComponent, {}, {}, {}, {}, "{}"};
-  switch (info.kind) {
-    case wasm::BinaryKind::kCoreModule:
-      return wasm::core_module_error();
-    case wasm::BinaryKind::kWitPackage: {
-      if (!info.package) {
-        return fail(ErrorCode::kInvalidArgument,
-                    "this WIT package does not name its package; encode it from WIT that "
-                    "starts with `package " +
-                        id.to_string() + ";`");
-      }
-      const auto& encoded = *info.package;
-      bool version_differs = encoded.version && *encoded.version != id.version;
-      if (encoded.name != id.name || version_differs) {
-        return fail(ErrorCode::kInvalidArgument,
-                    "the body is the WIT package " + encoded.to_string() + " but the URL says " +
-                        id.to_string() + "; publish it as " + encoded.to_string() +
-                        " or encode the WIT with `package " + id.to_string() + ";`");
-      }
-      release.kind = api::ReleaseKind::kWit;
-      for (const auto& dependency : info.dependencies) {
-        if (dependency.name == id.name) continue;
-        release.dependencies.push_back(api::Dependency{
-            dependency.name,
-            dependency.version ? VersionReq::caret(*dependency.version) : VersionReq()});
-      }
-      break;
-    }
-    case wasm::BinaryKind::kComponent:
-      release.kind = api::ReleaseKind::kComponent;
-      break;
-  }
-  for (const auto& item : info.imports) {
-    if (auto name = wasm::parse_interface_name(item.name, ""); name && *name) {
-      release.imports.push_back(std::move(**name));
-    }
-  }
-  for (const auto& item : info.exports) {
-    if (auto name = wasm::parse_interface_name(item.name, ""); name && *name) {
-      release.exports.push_back(std::move(**name));
-    }
-  }
-  if (info.metadata.description) release.description = *info.metadata.description;
-  release.details_json = details_json(info);
-  return release;
 }
 
 http::Response published(const PackageVersion& id, const store::BlobInfo& blob,
                          api::ReleaseKind kind, bool created) {
-  nlohmann::json body{{"name", id.name.to_string()},       {"version", id.version.to_string()},
-                      {"digest", blob.digest.to_string()}, {"size", blob.size},
-                      {"kind", to_string(kind)},           {"created", created}};
-  http::Response response = http::json_response(created ? 201 : 200, dump(body));
+  http::Response response = http::json_response(
+      created ? 201 : 200, api::to_json(api::Published{id, blob.digest, blob.size, kind, created}));
   response.set("Location", "/api/v1/packages/" + id.name.space() + "/" + id.name.name() + "/" +
                                id.version.to_string());
   return response;
@@ -215,7 +132,7 @@ class PublishConsumer final : public http::BodyConsumer {
           ErrorCode::kInvalidArgument,
           "the body is not a valid WebAssembly component or WIT package: " + info.error().message));
     }
-    auto release = release_of(*info, id_);
+    auto release = release_of(*info, ClaimedIdentity{id_, "the URL"});
     timing_.step("validate");
     if (!release) return error_of(release.error());
     if (existing && !(existing->summary.digest == blob->digest)) {
@@ -225,9 +142,10 @@ class PublishConsumer final : public http::BodyConsumer {
     auto committed = writer_->commit();
     timing_.step("install");
     if (!committed) return error_of(committed.error());
-    release->digest = committed->digest;
-    release->size = committed->size;
-    auto outcome = context_.metadata.publish(*release);
+    store::NewRelease record = new_release(*release);
+    record.digest = committed->digest;
+    record.size = committed->size;
+    auto outcome = context_.metadata.publish(record);
     timing_.step("commit");
     if (!outcome) return error_of(outcome.error());
     bool created = outcome->status == store::PublishStatus::kCreated;

@@ -291,7 +291,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
       {"a WIT package under another name",
        [] { return put("/api/v1/packages/wasi/io/0.2.3", fixture("packages/wasi-io@0.2.8.wasm")); },
        R"js(400 {"error":{"code":"invalid_argument",)js"
-       R"js("message":"the body is the WIT package wasi:io@0.2.8 but the URL says wasi:io@0.2.3; publish it as wasi:io@0.2.8 or encode the WIT with `package wasi:io@0.2.3;`"}})js"},
+       R"js("message":"this is the WIT package wasi:io@0.2.8, but the URL says wasi:io@0.2.3; publish it as wasi:io@0.2.8 or encode the WIT with `package wasi:io@0.2.3;`"}})js"},
       {"a core module",
        [] { return put("/api/v1/packages/pin/core/1.0.0", fixture("core/plain.core.wasm")); },
        R"js(400 {"error":{"code":"invalid_argument",)js"
