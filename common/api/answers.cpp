@@ -88,27 +88,43 @@ Result<Health> parse_health(std::string_view text) {
 }
 
 std::string to_json(const Published& published) {
-  return json::dump(Json{{"name", published.id.name.to_string()},
-                         {"version", published.id.version.to_string()},
-                         {"digest", published.digest.to_string()},
-                         {"size", published.size},
-                         {"kind", to_string(published.kind)},
-                         {"created", published.created}});
+  json::Writer out;
+  json::Members()
+      .add("name", [&](json::Writer& w) { w.string(published.id.name.to_string()); })
+      .add("version", [&](json::Writer& w) { w.string(published.id.version.to_string()); })
+      .add("digest", [&](json::Writer& w) { w.string(published.digest.to_string()); })
+      .add("size", [&](json::Writer& w) { w.number(published.size); })
+      .add("kind", [&](json::Writer& w) { w.string(to_string(published.kind)); })
+      .add("created", [&](json::Writer& w) { w.boolean(published.created); })
+      .write(out);
+  return out.take();
 }
 
 std::string to_json(const YankState& state) {
-  return json::dump(Json{{"name", state.id.name.to_string()},
-                         {"version", state.id.version.to_string()},
-                         {"yanked", state.yanked}});
+  json::Writer out;
+  json::Members()
+      .add("name", [&](json::Writer& w) { w.string(state.id.name.to_string()); })
+      .add("version", [&](json::Writer& w) { w.string(state.id.version.to_string()); })
+      .add("yanked", [&](json::Writer& w) { w.boolean(state.yanked); })
+      .write(out);
+  return out.take();
 }
 
 std::string to_json(const ErrorBody& error) {
-  Json body;
-  body["error"]["code"] = error.code;
-  body["error"]["message"] = error.message;
-  return json::dump(body);
+  json::Writer out;
+  out.begin_object().key("error");
+  json::Members()
+      .add("code", [&](json::Writer& w) { w.string(error.code); })
+      .add("message", [&](json::Writer& w) { w.string(error.message); })
+      .write(out);
+  out.end_object();
+  return out.take();
 }
 
-std::string to_json(const Health& health) { return json::dump(Json{{"status", health.status}}); }
+std::string to_json(const Health& health) {
+  json::Writer out;
+  out.begin_object().key("status").string(health.status).end_object();
+  return out.take();
+}
 
 }  // namespace wreg::api

@@ -1,5 +1,7 @@
 #include "common/api/json_fields.h"
 
+#include <algorithm>
+
 #include "common/text.h"
 
 namespace wreg::api::json {
@@ -9,7 +11,19 @@ Error bad(const char* what, const std::string& why) {
               std::string("invalid ") + what + " from the registry: " + why);
 }
 
-Error Fields::bad(const std::string& why) const { return json::bad(what_, where_ + " " + why); }
+Error Fields::bad(const std::string& why) const { return json::bad(what_, where() + " " + why); }
+
+std::string Fields::where() const {
+  if (parent_ == nullptr) return where_;
+  std::string out = parent_->where();
+  out += ' ';
+  out += name_;
+  if (!detail_.empty()) {
+    out += ' ';
+    out += detail_;
+  }
+  return out;
+}
 
 const Json* Fields::find(const char* key) const {
   auto it = object_.find(key);
@@ -178,10 +192,11 @@ bool is_date_time(std::string_view text) {
 
 Result<Dependency> read_dependency(const Json& json, const Fields& release) {
   if (!json.is_object()) return release.bad("has a dependency that is not an object");
-  Fields entry(json, release.what(), release.where() + " dependency");
+  const Fields entry = release.child(json, "dependency");
   auto name = entry.package_name("name");
   if (!name) return std::move(name).error();
-  Fields named(json, release.what(), entry.where() + " " + name->to_string());
+  const Fields named =
+      release.child(json, "dependency", json.find("name")->get_ref<const std::string&>());
   auto text = named.string("requirement");
   if (!text) return std::move(text).error();
   auto requirement = VersionReq::parse(*text);
@@ -225,23 +240,139 @@ Result<ReleaseSummary> read_summary(const Fields& fields) {
   return summary;
 }
 
-void write_summary(const ReleaseSummary& summary, Json& out) {
-  Json dependencies = Json::array();
-  for (const auto& dependency : summary.dependencies) {
-    dependencies.push_back({{"name", dependency.name.to_string()},
-                            {"requirement", dependency.requirement.to_string()}});
-  }
-  out["version"] = summary.version.to_string();
-  out["digest"] = summary.digest.to_string();
-  out["size"] = summary.size;
-  out["kind"] = to_string(summary.kind);
-  out["yanked"] = summary.yanked;
-  out["published"] = summary.published;
-  out["dependencies"] = std::move(dependencies);
+void add_summary(const ReleaseSummary& summary, Members& members) {
+  members
+      .add("dependencies",
+           [&summary](Writer& out) {
+             out.begin_array();
+             for (const auto& dependency : summary.dependencies) {
+               out.begin_object()
+                   .key("name")
+                   .string(dependency.name.to_string())
+                   .key("requirement")
+                   .string(dependency.requirement.to_string())
+                   .end_object();
+             }
+             out.end_array();
+           })
+      .add("digest", [&summary](Writer& out) { out.string(summary.digest.to_string()); })
+      .add("kind", [&summary](Writer& out) { out.string(to_string(summary.kind)); })
+      .add("published", [&summary](Writer& out) { out.string(summary.published); })
+      .add("size", [&summary](Writer& out) { out.number(summary.size); })
+      .add("version", [&summary](Writer& out) { out.string(summary.version.to_string()); })
+      .add("yanked", [&summary](Writer& out) { out.boolean(summary.yanked); });
 }
 
-std::string dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+void Writer::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!first_) out_ += ',';
+  first_ = false;
+}
+
+Writer& Writer::begin_object() {
+  before_value();
+  out_ += '{';
+  first_ = true;
+  return *this;
+}
+
+Writer& Writer::end_object() {
+  out_ += '}';
+  first_ = false;
+  return *this;
+}
+
+Writer& Writer::begin_array() {
+  before_value();
+  out_ += '[';
+  first_ = true;
+  return *this;
+}
+
+Writer& Writer::end_array() {
+  out_ += ']';
+  first_ = false;
+  return *this;
+}
+
+Writer& Writer::key(std::string_view name) {
+  before_value();
+  quoted(name);
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
+Writer& Writer::string(std::string_view text) {
+  before_value();
+  quoted(text);
+  return *this;
+}
+
+Writer& Writer::number(std::uint64_t value) {
+  before_value();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+Writer& Writer::boolean(bool value) {
+  before_value();
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+Writer& Writer::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+Writer& Writer::strings(const std::vector<std::string>& texts) {
+  begin_array();
+  for (const auto& text : texts) string(text);
+  return end_array();
+}
+
+void Writer::quoted(std::string_view text) {
+  // Text that dump() copies as it is (valid UTF-8 without control characters, quotes or
+  // backslashes: nearly every name and description) is copied here too; the rest goes through
+  // nlohmann's own escaping, so that the bytes are dump()'s in every case.
+  bool plain = true;
+  bool ascii = true;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+    if (byte >= 0x80) ascii = false;
+  }
+  if (plain && (ascii || is_valid_utf8(text))) {
+    out_ += '"';
+    out_ += text;
+    out_ += '"';
+    return;
+  }
+  out_ += Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Members& Members::add(std::string_view key, Value value) {
+  members_.emplace_back(key, std::move(value));
+  return *this;
+}
+
+void Members::write(Writer& out) {
+  std::sort(members_.begin(), members_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.begin_object();
+  for (auto& [key, value] : members_) {
+    out.key(key);
+    value(out);
+  }
+  out.end_object();
 }
 
 }  // namespace wreg::api::json

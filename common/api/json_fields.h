@@ -7,11 +7,14 @@
 // are ignored, so a server may add fields without breaking older clients. Every failure is
 // kInvalidArgument, one line: "invalid <what> from the registry: <where> <why>".
 //
-// Writers build nlohmann objects, whose keys come out sorted, and dump them compactly with
-// invalid UTF-8 replaced (a name or text from a binary may hold any bytes).
+// Writers write the text directly (Writer below), with no document built in between: the server
+// writes a body per request. The text is exactly what nlohmann's compact dump() of the same
+// values would be, keys sorted and invalid UTF-8 replaced (a name or text from a binary may hold
+// any bytes), which is what every wreg-server has sent (tests/integration/wire_bodies_test.cpp).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -35,6 +38,12 @@ class Fields {
 
   // The same object, named `where` in messages from now on.
   Fields renamed(std::string where) const { return Fields(object_, what_, std::move(where)); }
+  // An object inside this one, named "<where> <name> <detail>" in messages. The name is put
+  // together only for a message, so reading a long list costs no text per entry; this Fields
+  // must outlive the child.
+  Fields child(const Json& object, std::string_view name, std::string_view detail = {}) const {
+    return Fields(object, *this, name, detail);
+  }
 
   // The field's value, or null when it is absent or JSON null.
   const Json* find(const char* key) const;
@@ -62,12 +71,18 @@ class Fields {
   // The error for this object: "invalid <what> from the registry: <where> <why>".
   Error bad(const std::string& why) const;
   const char* what() const { return what_; }
-  const std::string& where() const { return where_; }
+  std::string where() const;
 
  private:
+  Fields(const Json& object, const Fields& parent, std::string_view name, std::string_view detail)
+      : object_(object), what_(parent.what_), parent_(&parent), name_(name), detail_(detail) {}
+
   const Json& object_;
   const char* what_;
-  std::string where_;
+  std::string where_;  // when there is no parent
+  const Fields* parent_ = nullptr;
+  std::string_view name_;
+  std::string_view detail_;
 };
 
 // "invalid <what> from the registry: <why>".
@@ -76,12 +91,47 @@ Error bad(const char* what, const std::string& why);
 // Parses `text` as one JSON object. "not valid JSON" / "not a JSON object" otherwise.
 Result<Json> parse_object(std::string_view text, const char* what);
 
-// The summary fields of a release (version, digest, size, kind, yanked, published,
-// dependencies), as in a package document's `versions` and at the top of a release document.
-Result<ReleaseSummary> read_summary(const Fields& fields);
-void write_summary(const ReleaseSummary& summary, Json& out);
+// Compact JSON text, written as it goes. The caller gives a well-formed sequence (a key before
+// each member's value); Members below keeps an object's keys sorted.
+class Writer {
+ public:
+  Writer& begin_object();
+  Writer& end_object();
+  Writer& begin_array();
+  Writer& end_array();
+  Writer& key(std::string_view name);
+  Writer& string(std::string_view text);
+  Writer& number(std::uint64_t value);
+  Writer& boolean(bool value);
+  Writer& null();
+  // An array of strings.
+  Writer& strings(const std::vector<std::string>& texts);
+  std::string take() { return std::move(out_); }
 
-// Compact text, invalid UTF-8 replaced rather than thrown on.
-std::string dump(const Json& value);
+ private:
+  void before_value();
+  void quoted(std::string_view text);
+
+  std::string out_;
+  bool first_ = true;       // nothing written yet in the innermost array or object
+  bool after_key_ = false;  // a key was written; its value comes next
+};
+
+// An object's members, each a key and what writes its value, written in key order (as nlohmann
+// keeps them) whatever order they were added in. Added writers must outlive write().
+class Members {
+ public:
+  using Value = std::function<void(Writer&)>;
+  Members& add(std::string_view key, Value value);
+  void write(Writer& out);
+
+ private:
+  std::vector<std::pair<std::string_view, Value>> members_;
+};
+
+// The summary fields of a release (version, digest, size, kind, yanked, published,
+// dependencies), as in a package document's `versions` and in a release document.
+Result<ReleaseSummary> read_summary(const Fields& fields);
+void add_summary(const ReleaseSummary& summary, Members& members);
 
 }  // namespace wreg::api::json

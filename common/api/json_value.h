@@ -1,6 +1,7 @@
 // The wire documents as nlohmann JSON values, for output that embeds one in a larger object or
-// indents it (`wreg info --json`, `wreg search --json`). to_json(x) is json_value(x) written
-// compactly with invalid UTF-8 replaced; write these with the same error handler.
+// indents it (`wreg info --json`, `wreg search --json`): what to_json() writes, read into a value
+// (so it costs a parse; the server never needs one). Dump them with
+// error_handler_t::replace, as their strings may come from a binary.
 #pragma once
 
 #include <nlohmann/json.hpp>

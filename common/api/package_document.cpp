@@ -1,7 +1,6 @@
 #include "common/api/package_document.h"
 
 #include "common/api/json_fields.h"
-#include "common/api/json_value.h"
 
 namespace wreg::api {
 
@@ -38,18 +37,23 @@ Result<PackageDocument> parse_package_document(std::string_view text) {
   return document;
 }
 
-nlohmann::json json_value(const PackageDocument& document) {
-  json::Json versions = json::Json::array();
-  for (const auto& release : document.versions) {
-    json::Json entry = json::Json::object();
-    json::write_summary(release, entry);
-    versions.push_back(std::move(entry));
-  }
-  return {{"name", document.name.to_string()},
-          {"description", document.description},
-          {"versions", std::move(versions)}};
+std::string to_json(const PackageDocument& document) {
+  json::Writer out;
+  json::Members()
+      .add("name", [&document](json::Writer& w) { w.string(document.name.to_string()); })
+      .add("description", [&document](json::Writer& w) { w.string(document.description); })
+      .add("versions",
+           [&document](json::Writer& w) {
+             w.begin_array();
+             for (const auto& release : document.versions) {
+               json::Members entry;
+               json::add_summary(release, entry);
+               entry.write(w);
+             }
+             w.end_array();
+           })
+      .write(out);
+  return out.take();
 }
-
-std::string to_json(const PackageDocument& document) { return json::dump(json_value(document)); }
 
 }  // namespace wreg::api

@@ -3,7 +3,6 @@
 #include <array>
 
 #include "common/api/json_fields.h"
-#include "common/api/json_value.h"
 #include "common/text.h"
 
 namespace wreg::api {
@@ -56,14 +55,12 @@ Result<std::vector<wasm::Extern>> read_externs(const Fields& fields, const char*
     if (!entry->is_object()) {
       return fields.bad(std::string("\"") + key + "\" has an entry that is not an object");
     }
-    const Fields item(*entry, fields.what(), fields.where() + " " + key + " entry");
+    const Fields item = fields.child(*entry, key, "entry");
     auto name = item.string("name");
     if (!name) return std::move(name).error();
+    // Any name a binary may hold (`log`, `[method]file.read`, `wasi:io/poll@0.2.8`); the
+    // interface names among them are checked in `import_interfaces` / `export_interfaces`.
     if (name->empty()) return item.bad("has an empty \"name\"");
-    // A name with a ':' is an interface name, and must be a valid one.
-    if (auto parsed = wasm::parse_interface_name(*name, ""); !parsed) {
-      return item.bad("\"name\": " + parsed.error().message);
-    }
     auto kind_text = item.string("kind");
     if (!kind_text) return std::move(kind_text).error();
     wasm::Extern out{std::move(*name), wasm::ExternKind::kInstance, ""};
@@ -118,12 +115,13 @@ Result<ReleaseDetails> read_details(const Fields& fields) {
   auto producers = fields.object("producers");
   if (!producers) return std::move(producers).error();
   for (const auto& [field, values] : *producers) {
-    const std::string where = "producers field " + wreg::quoted(field);
-    if (!values->is_array()) return fields.bad(where + " is not a list");
+    const Fields producer(*values, fields.what(),
+                          fields.where() + " producers field " + wreg::quoted(field));
+    if (!values->is_array()) return producer.bad("is not a list");
     auto& list = details.producers[field];
     for (const Json& value : *values) {
-      if (!value.is_object()) return fields.bad(where + " has a value that is not an object");
-      const Fields entry(value, fields.what(), fields.where() + " " + where + " value");
+      if (!value.is_object()) return producer.bad("has a value that is not an object");
+      const Fields entry = producer.child(value, "value");
       auto name = entry.string("name");
       if (!name) return std::move(name).error();
       auto version = entry.string("version");
@@ -134,7 +132,7 @@ Result<ReleaseDetails> read_details(const Fields& fields) {
 
   if (const Json* metadata = fields.find("metadata")) {
     if (!metadata->is_object()) return fields.bad("\"metadata\" is not an object");
-    const Fields entry(*metadata, fields.what(), fields.where() + " metadata");
+    const Fields entry = fields.child(*metadata, "metadata");
     for (auto [key, slot] : metadata_fields(details.metadata)) {
       auto value = entry.optional_string(key);
       if (!value) return std::move(value).error();
@@ -150,60 +148,94 @@ Result<ReleaseDetails> read_details(const Fields& fields) {
   return details;
 }
 
-Json externs_value(const std::vector<wasm::Extern>& externs) {
-  Json out = Json::array();
+void write_externs(const std::vector<wasm::Extern>& externs, json::Writer& out) {
+  out.begin_array();
   for (const auto& item : externs) {
-    Json entry{{"name", item.name}, {"kind", wasm::to_string(item.kind)}};
-    if (!item.type.empty()) entry["type"] = item.type;
-    out.push_back(std::move(entry));
+    out.begin_object().key("kind").string(wasm::to_string(item.kind)).key("name").string(item.name);
+    if (!item.type.empty()) out.key("type").string(item.type);
+    out.end_object();
   }
-  return out;
+  out.end_array();
 }
 
-Json interfaces_value(const std::vector<wasm::InterfaceName>& names) {
-  Json out = Json::array();
-  for (const auto& name : names) out.push_back(name.to_string());
-  return out;
+void write_interfaces(const std::vector<wasm::InterfaceName>& names, json::Writer& out) {
+  out.begin_array();
+  for (const auto& name : names) out.string(name.to_string());
+  out.end_array();
+}
+
+// The members of ReleaseDetails (what the binary says).
+void add_details(const ReleaseDetails& details, json::Members& members) {
+  using json::Writer;
+  members
+      .add("binary_kind",
+           [&details](Writer& out) { out.string(wasm::to_string(details.binary_kind)); })
+      .add("imports", [&details](Writer& out) { write_externs(details.imports, out); })
+      .add("exports", [&details](Writer& out) { write_externs(details.exports, out); })
+      .add("worlds", [&details](Writer& out) { out.strings(details.worlds); })
+      .add("interfaces", [&details](Writer& out) { out.strings(details.interfaces); })
+      .add("referenced_packages",
+           [&details](Writer& out) {
+             out.begin_array();
+             for (const auto& id : details.referenced_packages) out.string(id.to_string());
+             out.end_array();
+           })
+      .add("producers",
+           [&details](Writer& out) {
+             // A std::map: its fields come out in the order nlohmann keeps keys in.
+             out.begin_object();
+             for (const auto& [field, values] : details.producers) {
+               out.key(field).begin_array();
+               for (const auto& value : values) {
+                 out.begin_object()
+                     .key("name")
+                     .string(value.name)
+                     .key("version")
+                     .string(value.version)
+                     .end_object();
+               }
+               out.end_array();
+             }
+             out.end_object();
+           })
+      .add("metadata",
+           [&details](Writer& out) {
+             json::Members fields;
+             for (auto [key, value] : metadata_fields(details.metadata)) {
+               if (*value) fields.add(key, [value = value](Writer& w) { w.string(**value); });
+             }
+             fields.write(out);
+           })
+      .add("has_package_docs", [&details](Writer& out) { out.boolean(details.has_package_docs); });
+  if (details.component_name) {
+    members.add("component_name", [&details](Writer& out) { out.string(*details.component_name); });
+  }
 }
 
 }  // namespace
 
-nlohmann::json json_value(const ReleaseDetails& details) {
-  Json out = Json::object();
-  out["binary_kind"] = wasm::to_string(details.binary_kind);
-  out["imports"] = externs_value(details.imports);
-  out["exports"] = externs_value(details.exports);
-  out["worlds"] = details.worlds;
-  out["interfaces"] = details.interfaces;
-  Json packages = Json::array();
-  for (const auto& id : details.referenced_packages) packages.push_back(id.to_string());
-  out["referenced_packages"] = std::move(packages);
-  Json producers = Json::object();
-  for (const auto& [field, values] : details.producers) {
-    Json list = Json::array();
-    for (const auto& value : values)
-      list.push_back({{"name", value.name}, {"version", value.version}});
-    producers[field] = std::move(list);
-  }
-  out["producers"] = std::move(producers);
-  Json metadata = Json::object();
-  for (auto [key, value] : metadata_fields(details.metadata)) {
-    if (*value) metadata[key] = **value;
-  }
-  out["metadata"] = std::move(metadata);
-  if (details.component_name) out["component_name"] = *details.component_name;
-  out["has_package_docs"] = details.has_package_docs;
-  return out;
+std::string to_json(const ReleaseDetails& details) {
+  json::Writer out;
+  json::Members members;
+  add_details(details, members);
+  members.write(out);
+  return out.take();
 }
 
-nlohmann::json json_value(const ReleaseDocument& document) {
-  Json out = json_value(document.details);
-  json::write_summary(document.summary, out);
-  out["name"] = document.name.to_string();
-  out["description"] = document.description;
-  out["import_interfaces"] = interfaces_value(document.import_interfaces);
-  out["export_interfaces"] = interfaces_value(document.export_interfaces);
-  return out;
+std::string to_json(const ReleaseDocument& document) {
+  using json::Writer;
+  json::Members members;
+  add_details(document.details, members);
+  json::add_summary(document.summary, members);
+  members.add("name", [&document](Writer& out) { out.string(document.name.to_string()); })
+      .add("description", [&document](Writer& out) { out.string(document.description); })
+      .add("import_interfaces",
+           [&document](Writer& out) { write_interfaces(document.import_interfaces, out); })
+      .add("export_interfaces",
+           [&document](Writer& out) { write_interfaces(document.export_interfaces, out); });
+  json::Writer out;
+  members.write(out);
+  return out.take();
 }
 
 Result<ReleaseDetails> parse_release_details(std::string_view text) {
@@ -234,8 +266,5 @@ Result<ReleaseDocument> parse_release_document(std::string_view text) {
   return ReleaseDocument{std::move(*name),    description->value_or(""), std::move(*summary),
                          std::move(*imports), std::move(*exports),       std::move(*details)};
 }
-
-std::string to_json(const ReleaseDetails& details) { return json::dump(json_value(details)); }
-std::string to_json(const ReleaseDocument& document) { return json::dump(json_value(document)); }
 
 }  // namespace wreg::api

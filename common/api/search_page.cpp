@@ -1,7 +1,6 @@
 #include "common/api/search_page.h"
 
 #include "common/api/json_fields.h"
-#include "common/api/json_value.h"
 
 namespace wreg::api {
 namespace {
@@ -62,19 +61,34 @@ Result<SearchPage> parse_search_page(std::string_view text) {
   return page;
 }
 
-nlohmann::json json_value(const SearchPage& page) {
-  Json packages = Json::array();
-  for (const auto& summary : page.packages) {
-    packages.push_back({{"name", summary.name.to_string()},
-                        {"latest", summary.latest.to_string()},
-                        {"kind", to_string(summary.kind)},
-                        {"description", summary.description}});
-  }
-  Json out{{"packages", std::move(packages)}};
-  out["next_cursor"] = page.next_cursor ? Json(*page.next_cursor) : Json();
-  return out;
+std::string to_json(const SearchPage& page) {
+  json::Writer out;
+  json::Members()
+      .add("packages",
+           [&page](json::Writer& w) {
+             w.begin_array();
+             for (const auto& summary : page.packages) {
+               json::Members()
+                   .add("name", [&summary](json::Writer& v) { v.string(summary.name.to_string()); })
+                   .add("latest",
+                        [&summary](json::Writer& v) { v.string(summary.latest.to_string()); })
+                   .add("kind", [&summary](json::Writer& v) { v.string(to_string(summary.kind)); })
+                   .add("description",
+                        [&summary](json::Writer& v) { v.string(summary.description); })
+                   .write(w);
+             }
+             w.end_array();
+           })
+      .add("next_cursor",
+           [&page](json::Writer& w) {
+             if (page.next_cursor) {
+               w.string(*page.next_cursor);
+             } else {
+               w.null();
+             }
+           })
+      .write(out);
+  return out.take();
 }
-
-std::string to_json(const SearchPage& page) { return json::dump(json_value(page)); }
 
 }  // namespace wreg::api
