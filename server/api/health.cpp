@@ -1,4 +1,5 @@
 // GET /healthz.
+#include "common/api/answers.h"
 #include "server/api/handlers.h"
 
 namespace wreg::api {
@@ -11,7 +12,8 @@ http::Response get_health(const http::Request&, ApiContext& context) {
     response.log_detail = probe.error().message;
     return response;
   }
-  http::Response response = http::json_response(200, "{\"status\":\"ok\"}");
+  static const std::string kOk = to_json(Health{});
+  http::Response response = http::json_response(200, kOk);
   response.set("Cache-Control", "no-store");
   return response;
 }

@@ -1,29 +1,42 @@
 // GET /api/v1/packages/{ns}/{name} and GET /api/v1/packages/{ns}/{name}/{version}.
 #include <memory>
-#include <nlohmann/json.hpp>
 
+#include "common/api/release_document.h"
+#include "common/text.h"
 #include "server/api/handlers.h"
-#include "server/api/json_text.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
 
-nlohmann::json summary_json(const ReleaseSummary& summary) {
-  nlohmann::json out;
-  out["version"] = summary.version.to_string();
-  out["digest"] = summary.digest.to_string();
-  out["size"] = summary.size;
-  out["kind"] = to_string(summary.kind);
-  out["yanked"] = summary.yanked;
-  out["published"] = summary.published;
-  auto dependencies = nlohmann::json::array();
-  for (const auto& dependency : summary.dependencies) {
-    dependencies.push_back({{"name", dependency.name.to_string()},
-                            {"requirement", dependency.requirement.to_string()}});
+namespace {
+
+// The release document of `record`. kInternal when what the store kept does not read back (its
+// details were written by api::to_json at publish, its interface names by the store).
+Result<ReleaseDocument> release_document(store::ReleaseRecord record) {
+  const std::string id = record.name.to_string() + "@" + record.summary.version.to_string();
+  auto details = parse_release_details(record.details_json);
+  if (!details) {
+    return Error{ErrorCode::kInternal, "stored release details of " + id +
+                                           " do not read back: " + details.error().message};
   }
-  out["dependencies"] = std::move(dependencies);
-  return out;
+  ReleaseDocument document{
+      std::move(record.name), std::move(record.description), std::move(record.summary), {}, {},
+      std::move(*details)};
+  for (const auto& [texts, names] : {std::pair{&record.imports, &document.import_interfaces},
+                                     std::pair{&record.exports, &document.export_interfaces}}) {
+    for (const std::string& text : *texts) {
+      auto name = wasm::parse_interface_name(text, "");
+      if (!name || !*name) {
+        return Error{ErrorCode::kInternal,
+                     "stored interface name " + wreg::quoted(text) + " of " + id + " is not one"};
+      }
+      names->push_back(std::move(**name));
+    }
+  }
+  return document;
 }
+
+}  // namespace
 
 http::Response get_package(const http::Request& request, ApiContext& context) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
@@ -78,23 +91,9 @@ http::Response get_release(const http::Request& request, ApiContext& context) {
   auto record = context.metadata.release(*id);
   if (!record) return error_of(record.error());
 
-  // The details the publish handler stored (imports and exports with kinds, worlds,
-  // interfaces, producers, metadata), under the summary's fields.
-  nlohmann::json out = nlohmann::json::object();
-  try {
-    auto details = nlohmann::json::parse(record->details_json);
-    if (details.is_object()) out = std::move(details);
-  } catch (const nlohmann::json::exception&) {
-    return error_of(Error{ErrorCode::kInternal,
-                          "stored release details of " + id->to_string() + " are not valid JSON"});
-  }
-  nlohmann::json summary = summary_json(record->summary);
-  for (auto& [key, value] : summary.items()) out[key] = value;
-  out["name"] = record->name.to_string();
-  out["description"] = record->description;
-  out["import_interfaces"] = record->imports;
-  out["export_interfaces"] = record->exports;
-  return http::json_response(200, dump(out));
+  auto document = release_document(std::move(*record));
+  if (!document) return error_of(document.error());
+  return http::json_response(200, to_json(*document));
 }
 
 }  // namespace wreg::api

@@ -1,8 +1,6 @@
 // GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=.
-#include <nlohmann/json.hpp>
-
+#include "common/api/search_page.h"
 #include "server/api/handlers.h"
-#include "server/api/json_text.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
@@ -13,17 +11,14 @@ http::Response search_packages(const http::Request& request, ApiContext& context
   if (!query) return error_of(query.error());
   auto page = context.metadata.search(*query);
   if (!page) return error_of(page.error());
-  auto packages = nlohmann::json::array();
-  for (const auto& summary : page->packages) {
-    packages.push_back({{"name", summary.name.to_string()},
-                        {"latest", summary.latest.to_string()},
-                        {"kind", to_string(summary.kind)},
-                        {"description", summary.description}});
+  api::SearchPage out;
+  out.packages.reserve(page->packages.size());
+  for (auto& summary : page->packages) {
+    out.packages.push_back({std::move(summary.name), std::move(summary.latest), summary.kind,
+                            std::move(summary.description)});
   }
-  nlohmann::json body{{"packages", std::move(packages)}};
-  body["next_cursor"] =
-      page->next_cursor.empty() ? nlohmann::json() : nlohmann::json(page->next_cursor);
-  return http::json_response(200, dump(body));
+  if (!page->next_cursor.empty()) out.next_cursor = std::move(page->next_cursor);
+  return http::json_response(200, to_json(out));
 }
 
 }  // namespace wreg::api

@@ -1,8 +1,6 @@
 // POST /api/v1/packages/{ns}/{name}/{version}/yank and .../unyank.
-#include <nlohmann/json.hpp>
-
+#include "common/api/answers.h"
 #include "server/api/handlers.h"
-#include "server/api/json_text.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
@@ -14,9 +12,7 @@ http::Response set_yanked(const http::Request& request, ApiContext& context, boo
   if (!principal) return error_of(principal.error());
   auto revision = context.metadata.set_yanked(*id, yanked);
   if (!revision) return error_of(revision.error());
-  nlohmann::json body{
-      {"name", id->name.to_string()}, {"version", id->version.to_string()}, {"yanked", yanked}};
-  return http::json_response(200, dump(body));
+  return http::json_response(200, to_json(YankState{std::move(*id), yanked}));
 }
 
 }  // namespace wreg::api

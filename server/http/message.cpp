@@ -1,7 +1,6 @@
 #include "server/http/message.h"
 
-#include <nlohmann/json.hpp>
-
+#include "common/api/answers.h"
 #include "server/http/status_table.h"
 
 namespace wreg::http {
@@ -79,11 +78,8 @@ Response json_response(int status, std::string json) {
 }
 
 Response error_response(int status, std::string_view code, std::string_view message) {
-  nlohmann::json body;
-  body["error"]["code"] = std::string(code);
-  // Messages quote hostile input; dump() with `replace` keeps invalid UTF-8 from throwing.
-  body["error"]["message"] = std::string(message);
-  return json_response(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return json_response(status,
+                       api::to_json(api::ErrorBody{std::string(code), std::string(message)}));
 }
 
 Response error_response(const Error& error) {
