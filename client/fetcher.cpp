@@ -1,33 +1,12 @@
 #include "client/fetcher.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "client/parallel.h"
 #include "common/resolve/suggest.h"
 
 namespace wreg::client {
-namespace {
-
-// Names in a listing answer ({"packages":[{"name":...}]}); an unreadable answer gives none.
-std::vector<std::string> listed_names(const std::string& json_text) {
-  std::vector<std::string> names;
-  try {
-    auto json = nlohmann::json::parse(json_text);
-    if (!json.contains("packages") || !json["packages"].is_array()) return names;
-    for (const auto& entry : json["packages"]) {
-      if (entry.is_object() && entry.contains("name") && entry["name"].is_string()) {
-        names.push_back(entry["name"].get<std::string>());
-      }
-    }
-  } catch (const nlohmann::json::exception&) {
-    names.clear();
-  }
-  return names;
-}
-
-}  // namespace
 
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
                                         const std::optional<VersionReq>& requirement) {
@@ -260,10 +239,9 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
     SearchParams params;
     params.text = text;
     params.limit = 100;
-    auto listing = (*client_or)->search(params);
-    if (!listing) continue;
-    auto names = listed_names(*listing);
-    candidates.insert(candidates.end(), names.begin(), names.end());
+    auto page = (*client_or)->search(params);
+    if (!page) continue;
+    for (const auto& package : page->packages) candidates.push_back(package.name.to_string());
   }
   const std::string wanted = name.to_string();
   auto close = resolve::closest(wanted, candidates, resolve::typo_bound(wanted));

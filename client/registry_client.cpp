@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "client/config.h"
@@ -44,15 +43,7 @@ ErrorCode code_for_status(int status) {
 // The registry's `{"error":{"message"}}`, or a description of the status when there is none.
 Error answer_error(const std::string& registry, const HttpAnswer& answer) {
   std::string message;
-  try {
-    auto json = nlohmann::json::parse(answer.body);
-    if (json.contains("error") && json["error"].is_object() && json["error"].contains("message") &&
-        json["error"]["message"].is_string()) {
-      message = json["error"]["message"].get<std::string>();
-    }
-  } catch (const nlohmann::json::exception&) {
-    message.clear();
-  }
+  if (auto body = api::parse_error_body(answer.body)) message = std::move(body->message);
   if (message.empty()) {
     message = "registry " + registry + " answered HTTP " + std::to_string(answer.status);
   }
@@ -194,36 +185,56 @@ std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
   return results;
 }
 
-Result<std::string> RegistryClient::get_release(const PackageVersion& id) {
+namespace {
+
+// `answer`'s body read with `parse`; kCorrupt, naming the registry and `what`, when it does not
+// read.
+template <typename Parse>
+auto read_body(const std::string& registry, const HttpAnswer& answer, Parse parse,
+               const std::string& what) -> decltype(parse(std::string_view())) {
+  auto value = parse(answer.body);
+  if (!value) {
+    return fail(ErrorCode::kCorrupt,
+                "registry " + registry + " sent a bad " + what + ": " + value.error().message);
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<api::ReleaseDocument> RegistryClient::get_release(const PackageVersion& id) {
   auto answer = impl_->send(http::verb::get, impl_->release_path(id), {}, {}, kJsonLimit);
   if (!answer) return std::move(answer).error();
   if (answer->status != 200) return answer_error(registry(), *answer);
-  return std::move(answer->body);
+  return read_body(registry(), *answer, api::parse_release_document,
+                   "release document for " + id.to_string());
 }
 
-Result<PublishAnswer> RegistryClient::publish(const PackageVersion& id, std::string_view bytes,
-                                              const Digest& digest,
-                                              const TransferProgress& progress) {
+Result<api::Published> RegistryClient::publish(const PackageVersion& id, std::string_view bytes,
+                                               const Digest& digest,
+                                               const TransferProgress& progress) {
   auto answer =
       impl_->send(http::verb::put, impl_->release_path(id),
                   {{"Digest-Sha256", digest.to_string()}, {"Content-Type", "application/wasm"}},
                   std::string(bytes), kJsonLimit, progress);
   if (!answer) return std::move(answer).error();
-  if (answer->status == 201) return PublishAnswer{true};
-  if (answer->status == 200) return PublishAnswer{false};
-  return answer_error(registry(), *answer);
+  if (answer->status != 201 && answer->status != 200) return answer_error(registry(), *answer);
+  return read_body(registry(), *answer, api::parse_published,
+                   "answer to the publish of " + id.to_string());
 }
 
-Result<void> RegistryClient::set_yanked(const PackageVersion& id, bool yanked) {
+Result<api::YankState> RegistryClient::set_yanked(const PackageVersion& id, bool yanked) {
   auto answer =
       impl_->send(http::verb::post, impl_->release_path(id) + (yanked ? "/yank" : "/unyank"), {},
                   {}, kJsonLimit);
   if (!answer) return std::move(answer).error();
   if (answer->status / 100 != 2) return answer_error(registry(), *answer);
-  return {};
+  return read_body(
+      registry(), *answer, api::parse_yank_state,
+      std::string("answer to the ") + (yanked ? "yank" : "unyank") + " of " + id.to_string());
 }
 
-Result<std::string> RegistryClient::search(const SearchParams& params) {
+Result<api::SearchPage> RegistryClient::search(const SearchParams& params) {
   std::string query;
   auto add = [&](const char* key, const std::string& value) {
     if (value.empty()) return;
@@ -238,7 +249,7 @@ Result<std::string> RegistryClient::search(const SearchParams& params) {
   auto answer = impl_->send(http::verb::get, "/api/v1/packages" + query, {}, {}, kJsonLimit);
   if (!answer) return std::move(answer).error();
   if (answer->status != 200) return answer_error(registry(), *answer);
-  return std::move(answer->body);
+  return read_body(registry(), *answer, api::parse_search_page, "listing");
 }
 
 Result<std::string> RegistryClient::get_blob(const Digest& digest, const TransferProgress& progress,

@@ -14,8 +14,9 @@
 // `cannot reach registry http://127.0.0.1:9: connection refused` (kUnavailable).
 //
 // HTTP error answers become Errors carrying the registry's own message from
-// `{"error":{"code","message"}}`, with the code mapped from the status (404 -> kNotFound, 409 ->
-// kConflict, 401 -> kUnauthenticated, 403 -> kPermissionDenied, 400 -> kInvalidArgument, ...).
+// `{"error":{"code","message"}}` (api::ErrorBody), with the code mapped from the status (404 ->
+// kNotFound, 409 -> kConflict, 401 -> kUnauthenticated, 403 -> kPermissionDenied, 400 ->
+// kInvalidArgument, ...).
 //
 // The transport (client/transport/) is where each of these rules lives: the connection and its
 // deadlines and TLS (connection.h), the pool (connection_pool.h), the retries (retry_policy.h)
@@ -35,6 +36,9 @@
 #include <string_view>
 
 #include "client/transport/options.h"
+#include "common/api/answers.h"
+#include "common/api/release_document.h"
+#include "common/api/search_page.h"
 #include "common/digest.h"
 #include "common/package_name.h"
 #include "common/package_ref.h"
@@ -61,10 +65,6 @@ struct DocumentAnswer {
 struct DocumentRequest {
   PackageName name;
   std::string etag;  // sent as If-None-Match when non-empty
-};
-
-struct PublishAnswer {
-  bool created = false;  // 201; false for 200 (these bytes were already that release)
 };
 
 struct SearchParams {
@@ -95,15 +95,19 @@ class RegistryClient {
   // by one, with the retries above.
   std::vector<Result<DocumentAnswer>> get_package_documents(
       const std::vector<DocumentRequest>& requests);
-  // GET /api/v1/packages/{ns}/{name}/{version}: the release JSON.
-  Result<std::string> get_release(const PackageVersion& id);
-  // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256.
-  Result<PublishAnswer> publish(const PackageVersion& id, std::string_view bytes,
-                                const Digest& digest, const TransferProgress& progress = {});
+  // The answers below are read with their common/api type; an answer that does not read is
+  // kCorrupt, naming the registry and what was wrong with it.
+
+  // GET /api/v1/packages/{ns}/{name}/{version}.
+  Result<api::ReleaseDocument> get_release(const PackageVersion& id);
+  // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256. `created` is false when these
+  // bytes were already that release (200, a safe retry).
+  Result<api::Published> publish(const PackageVersion& id, std::string_view bytes,
+                                 const Digest& digest, const TransferProgress& progress = {});
   // POST .../yank or .../unyank.
-  Result<void> set_yanked(const PackageVersion& id, bool yanked);
-  // GET /api/v1/packages?...: the listing JSON.
-  Result<std::string> search(const SearchParams& params);
+  Result<api::YankState> set_yanked(const PackageVersion& id, bool yanked);
+  // GET /api/v1/packages?...: one page of the listing.
+  Result<api::SearchPage> search(const SearchParams& params);
   // GET /api/v1/blobs/sha256:{hex}: the bytes, not yet verified (the caller hashes them).
   // `size` (non-zero: what the package document lists) is the most bytes accepted; past it the
   // answer is kTooLarge, before more is held in memory.

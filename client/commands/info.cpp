@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/commands/session.h"
+#include "common/api/json_value.h"
 
 namespace wreg::client {
 namespace {
@@ -13,20 +14,11 @@ struct InfoOptions {
   bool json = false;
 };
 
-// The names in a release detail's `imports` / `exports` list ({"name", "kind", "type"}).
-std::vector<std::string> extern_names(const nlohmann::json& release, const char* key) {
+// An import's or export's name, with its signature when the binary gave one.
+std::vector<std::string> extern_names(const std::vector<wasm::Extern>& externs) {
   std::vector<std::string> names;
-  if (!release.contains(key) || !release[key].is_array()) return names;
-  for (const auto& entry : release[key]) {
-    if (entry.is_string()) {
-      names.push_back(entry.get<std::string>());
-    } else if (entry.is_object() && entry.contains("name") && entry["name"].is_string()) {
-      std::string text = entry["name"].get<std::string>();
-      if (entry.contains("type") && entry["type"].is_string()) {
-        text += ": " + entry["type"].get<std::string>();
-      }
-      names.push_back(std::move(text));
-    }
+  for (const auto& item : externs) {
+    names.push_back(item.type.empty() ? item.name : item.name + ": " + item.type);
   }
   return names;
 }
@@ -49,30 +41,20 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
   // The newest release that resolution would pick, else the newest at all.
   const auto* newest = pick_release(*document, std::nullopt);
   if (!newest && !document->versions.empty()) newest = &document->versions.front();
-  nlohmann::json release = nullptr;
+  std::optional<api::ReleaseDocument> release;
   if (newest) {
     auto client = fetcher.client((*session)->config.registry_for(*name));
     if (!client) return std::move(client).error();
-    auto text = (*client)->get_release({*name, newest->version});
-    if (!text) return std::move(text).error();
-    try {
-      release = nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::exception& e) {
-      return fail(ErrorCode::kCorrupt, "the registry sent a release of " + name->to_string() +
-                                           " that is not JSON: " + e.what());
-    }
+    auto got = (*client)->get_release({*name, newest->version});
+    if (!got) return std::move(got).error();
+    release = std::move(*got);
   }
 
   if (options.json) {
-    nlohmann::json out;
-    try {
-      out = nlohmann::json::parse(api::to_json(*document));
-    } catch (const nlohmann::json::exception& e) {
-      return fail(ErrorCode::kInternal, std::string("cannot render the document: ") + e.what());
-    }
+    nlohmann::json out = api::json_value(*document);
     out["registry"] = (*session)->config.registry_for(*name);
-    out["release"] = release;
-    std::cout << out.dump(2) << "\n";
+    out["release"] = release ? api::json_value(*release) : nlohmann::json();
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return {};
   }
 
@@ -91,24 +73,12 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
                 << dependency.requirement.to_string() << "\n";
     }
   }
-  if (newest && release.is_object()) {
+  if (release) {
     std::cout << "newest " << newest->version.to_string() << ":\n";
-    std::vector<std::string> worlds;
-    if (release.contains("worlds") && release["worlds"].is_array()) {
-      for (const auto& world : release["worlds"]) {
-        if (world.is_string()) worlds.push_back(world.get<std::string>());
-      }
-    }
-    std::vector<std::string> interfaces;
-    if (release.contains("interfaces") && release["interfaces"].is_array()) {
-      for (const auto& item : release["interfaces"]) {
-        if (item.is_string()) interfaces.push_back(item.get<std::string>());
-      }
-    }
-    print_list("worlds", worlds);
-    print_list("interfaces", interfaces);
-    print_list("imports", extern_names(release, "imports"));
-    print_list("exports", extern_names(release, "exports"));
+    print_list("worlds", release->details.worlds);
+    print_list("interfaces", release->details.interfaces);
+    print_list("imports", extern_names(release->details.imports));
+    print_list("exports", extern_names(release->details.exports));
   }
   return {};
 }

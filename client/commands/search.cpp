@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/commands/session.h"
+#include "common/api/json_value.h"
 
 namespace wreg::client {
 namespace {
@@ -12,52 +13,37 @@ struct SearchOptions {
   bool json = false;
 };
 
-std::string field(const nlohmann::json& entry, const char* key) {
-  if (entry.contains(key) && entry[key].is_string()) return entry[key].get<std::string>();
-  return {};
-}
-
 Result<void> run_search(const SearchOptions& options, const GlobalOptions& global) {
   auto session = open_session(global);
   if (!session) return std::move(session).error();
   auto client = (*session)->fetcher->client((*session)->config.default_registry());
   if (!client) return std::move(client).error();
-  auto text = (*client)->search(options.params);
-  if (!text) return std::move(text).error();
-  nlohmann::json listing;
-  try {
-    listing = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::exception& e) {
-    return fail(ErrorCode::kCorrupt,
-                std::string("the registry sent a listing that is not JSON: ") + e.what());
-  }
-  if (!listing.is_object() || !listing.contains("packages") || !listing["packages"].is_array()) {
-    return fail(ErrorCode::kCorrupt, "the registry sent a listing without \"packages\"");
-  }
+  auto page = (*client)->search(options.params);
+  if (!page) return std::move(page).error();
   if (options.json) {
-    std::cout << listing.dump(2) << "\n";
+    std::cout << api::json_value(*page).dump(2, ' ', false,
+                                             nlohmann::json::error_handler_t::replace)
+              << "\n";
     return {};
   }
-  const auto& packages = listing["packages"];
-  if (packages.empty()) {
+  if (page->packages.empty()) {
     std::cout << "no packages match\n";
     return {};
   }
+  std::vector<std::string> ids;
   std::size_t width = 0;
-  for (const auto& entry : packages) {
-    width = std::max(width, field(entry, "name").size() + 1 + field(entry, "latest").size());
+  for (const auto& package : page->packages) {
+    ids.push_back(package.name.to_string() + "@" + package.latest.to_string());
+    width = std::max(width, ids.back().size());
   }
-  for (const auto& entry : packages) {
-    std::string id = field(entry, "name") + "@" + field(entry, "latest");
-    std::cout << id << std::string(width + 2 - std::min(width + 1, id.size()), ' ')
-              << field(entry, "kind");
-    auto description = field(entry, "description");
-    if (!description.empty()) std::cout << "  " << description;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& package = page->packages[i];
+    std::cout << ids[i] << std::string(width + 2 - ids[i].size(), ' ')
+              << api::to_string(package.kind);
+    if (!package.description.empty()) std::cout << "  " << package.description;
     std::cout << "\n";
   }
-  if (listing.contains("next_cursor") && listing["next_cursor"].is_string()) {
-    std::cout << "(more: --cursor " << listing["next_cursor"].get<std::string>() << ")\n";
-  }
+  if (page->next_cursor) std::cout << "(more: --cursor " << *page->next_cursor << ")\n";
   return {};
 }
 

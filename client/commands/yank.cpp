@@ -23,7 +23,7 @@ Result<void> run_yank(const YankOptions& options, const GlobalOptions& global) {
   if (!client) return std::move(client).error();
   const bool yank = options.change == Change::kYank;
   auto done = (*client)->set_yanked(*id, yank);
-  if (!done) return done;
+  if (!done) return std::move(done).error();
   std::cout << (yank ? "yanked " : "unyanked ") << id->to_string() << "\n";
   return {};
 }
