@@ -58,9 +58,8 @@ Result<std::vector<wasm::Extern>> read_externs(const Fields& fields, const char*
     const Fields item = fields.child(*entry, key, "entry");
     auto name = item.string("name");
     if (!name) return std::move(name).error();
-    // Any name a binary may hold (`log`, `[method]file.read`, `wasi:io/poll@0.2.8`); the
-    // interface names among them are checked in `import_interfaces` / `export_interfaces`.
-    if (name->empty()) return item.bad("has an empty \"name\"");
+    // Any name a binary may hold (`log`, `[method]file.read`, `wasi:io/poll@0.2.8`, even ``);
+    // the interface names among them are checked in `import_interfaces` / `export_interfaces`.
     auto kind_text = item.string("kind");
     if (!kind_text) return std::move(kind_text).error();
     wasm::Extern out{std::move(*name), wasm::ExternKind::kInstance, ""};

@@ -68,9 +68,9 @@ fi
 
 dict_of() {
   case $1 in
-    wasm_reader) echo wasm.dict ;;
+    wasm_reader | release) echo wasm.dict ;;
     lockfile | manifest) echo toml.dict ;;
-    package_document) echo json.dict ;;
+    package_document | release_document | search_page | answers) echo json.dict ;;
     router) echo http.dict ;;
     *) echo semver.dict ;;
   esac
@@ -78,7 +78,7 @@ dict_of() {
 
 # Wasm inputs are large; the others are short texts.
 max_len_of() {
-  if [[ $1 == wasm_reader ]]; then echo 65536; else echo 4096; fi
+  if [[ $1 == wasm_reader || $1 == release ]]; then echo 65536; else echo 4096; fi
 }
 
 run_one() {
@@ -87,7 +87,7 @@ run_one() {
   local corpus=$build/fuzz-corpus/$target artifacts=$build/fuzz-artifacts/$target
   mkdir -p "$corpus" "$artifacts"
   local seeds=("$fuzz/corpus/$target" "$fuzz/regressions/$target")
-  if [[ $target == wasm_reader ]]; then
+  if [[ $target == wasm_reader || $target == release ]]; then
     seeds+=("$top/tests/fixtures/packages" "$top/tests/fixtures/core" "$top/tests/fixtures/bad"
             "$top/tests/fixtures/components")
   fi
