@@ -29,62 +29,60 @@ bool is_code_text(const std::string& code) {
 }  // namespace
 
 Result<Published> parse_published(std::string_view text) {
-  constexpr const char* kWhat = "publish answer";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Fields fields(*json, kWhat, "the answer");
-  auto id = read_id(fields);
-  if (!id) return std::move(id).error();
-  const Fields release = fields.renamed("the answer for " + id->to_string());
-  auto digest = release.digest("digest");
-  if (!digest) return std::move(digest).error();
-  auto size = release.unsigned_number("size");
-  if (!size) return std::move(size).error();
-  auto kind = release.release_kind("kind");
-  if (!kind) return std::move(kind).error();
-  auto created = release.boolean("created");
-  if (!created) return std::move(created).error();
-  return Published{std::move(*id), *digest, *size, *kind, *created};
+  return json::read_document(
+      text, "publish answer", "the answer", [](const Fields& fields) -> Result<Published> {
+        auto id = read_id(fields);
+        if (!id) return std::move(id).error();
+        const Fields release = fields.renamed("the answer for " + id->to_string());
+        auto digest = release.digest("digest");
+        if (!digest) return std::move(digest).error();
+        auto size = release.unsigned_number("size");
+        if (!size) return std::move(size).error();
+        auto kind = release.release_kind("kind");
+        if (!kind) return std::move(kind).error();
+        auto created = release.boolean("created");
+        if (!created) return std::move(created).error();
+        return Published{std::move(*id), *digest, *size, *kind, *created};
+      });
 }
 
 Result<YankState> parse_yank_state(std::string_view text) {
-  constexpr const char* kWhat = "yank answer";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Fields fields(*json, kWhat, "the answer");
-  auto id = read_id(fields);
-  if (!id) return std::move(id).error();
-  auto yanked = fields.boolean("yanked");
-  if (!yanked) return std::move(yanked).error();
-  return YankState{std::move(*id), *yanked};
+  return json::read_document(text, "yank answer", "the answer",
+                             [](const Fields& fields) -> Result<YankState> {
+                               auto id = read_id(fields);
+                               if (!id) return std::move(id).error();
+                               auto yanked = fields.boolean("yanked");
+                               if (!yanked) return std::move(yanked).error();
+                               return YankState{std::move(*id), *yanked};
+                             });
 }
 
 Result<ErrorBody> parse_error_body(std::string_view text) {
-  constexpr const char* kWhat = "error answer";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Json* error = Fields(*json, kWhat, "the answer").find("error");
-  if (error == nullptr || !error->is_object()) {
-    return json::bad(kWhat, "the answer has no \"error\" object");
-  }
-  const Fields fields(*error, kWhat, "the error");
-  auto code = fields.string("code");
-  if (!code) return std::move(code).error();
-  if (!is_code_text(*code)) return fields.bad("\"code\" is not lowercase letters and '_'");
-  auto message = fields.string("message");
-  if (!message) return std::move(message).error();
-  return ErrorBody{std::move(*code), std::move(*message)};
+  return json::read_document(text, "error answer", "the answer",
+                             [](const Fields& answer) -> Result<ErrorBody> {
+                               const Json* error = answer.find("error");
+                               if (error == nullptr || !error->is_object())
+                                 return answer.bad("has no \"error\" object");
+                               const Fields fields = answer.child(*error, "error");
+                               auto code = fields.string("code");
+                               if (!code) return std::move(code).error();
+                               if (!is_code_text(*code))
+                                 return fields.bad("\"code\" is not lowercase letters and '_'");
+                               auto message = fields.string("message");
+                               if (!message) return std::move(message).error();
+                               return ErrorBody{std::move(*code), std::move(*message)};
+                             });
 }
 
 Result<Health> parse_health(std::string_view text) {
-  constexpr const char* kWhat = "health answer";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Fields fields(*json, kWhat, "the answer");
-  auto status = fields.string("status");
-  if (!status) return std::move(status).error();
-  if (*status != "ok") return fields.bad("has unknown status " + wreg::quoted(*status));
-  return Health{std::move(*status)};
+  return json::read_document(text, "health answer", "the answer",
+                             [](const Fields& fields) -> Result<Health> {
+                               auto status = fields.string("status");
+                               if (!status) return std::move(status).error();
+                               if (*status != "ok")
+                                 return fields.bad("has unknown status " + wreg::quoted(*status));
+                               return Health{std::move(*status)};
+                             });
 }
 
 std::string to_json(const Published& published) {

@@ -69,30 +69,6 @@ Result<bool> Fields::boolean(const char* key, bool fallback) const {
   return value->get<bool>();
 }
 
-Result<PackageName> Fields::package_name(const char* key) const {
-  auto text = string(key);
-  if (!text) return std::move(text).error();
-  auto name = PackageName::parse(*text);
-  if (!name) return bad(std::string("\"") + key + "\": " + name.error().message);
-  return std::move(*name);
-}
-
-Result<Version> Fields::version(const char* key) const {
-  auto text = string(key);
-  if (!text) return std::move(text).error();
-  auto version = Version::parse(*text);
-  if (!version) return bad(std::string("\"") + key + "\": " + version.error().message);
-  return std::move(*version);
-}
-
-Result<Digest> Fields::digest(const char* key) const {
-  auto text = string(key);
-  if (!text) return std::move(text).error();
-  auto digest = Digest::parse(*text);
-  if (!digest) return bad(std::string("\"") + key + "\": " + digest.error().message);
-  return *digest;
-}
-
 Result<ReleaseKind> Fields::release_kind(const char* key) const {
   auto text = string(key);
   if (!text) return std::move(text).error();

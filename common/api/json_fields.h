@@ -54,9 +54,20 @@ class Fields {
   Result<bool> boolean(const char* key) const;
   // `fallback` when absent.
   Result<bool> boolean(const char* key, bool fallback) const;
-  Result<PackageName> package_name(const char* key) const;
-  Result<Version> version(const char* key) const;
-  Result<Digest> digest(const char* key) const;
+  Result<PackageName> package_name(const char* key) const {
+    return parsed(key, PackageName::parse);
+  }
+  Result<Version> version(const char* key) const { return parsed(key, Version::parse); }
+  Result<Digest> digest(const char* key) const { return parsed(key, Digest::parse); }
+  // A string field read with `parse` (a domain type's own parser, whose message is kept).
+  template <typename Parse>
+  auto parsed(const char* key, Parse parse) const -> decltype(parse(std::string_view())) {
+    auto text = string(key);
+    if (!text) return std::move(text).error();
+    auto value = parse(*text);
+    if (!value) return bad(std::string("\"") + key + "\": " + value.error().message);
+    return value;
+  }
   Result<ReleaseKind> release_kind(const char* key) const;
   // The elements of an array field (empty when absent).
   Result<std::vector<const Json*>> array(const char* key) const;
@@ -90,6 +101,16 @@ Error bad(const char* what, const std::string& why);
 
 // Parses `text` as one JSON object. "not valid JSON" / "not a JSON object" otherwise.
 Result<Json> parse_object(std::string_view text, const char* what);
+
+// A whole document: `text` parsed as one JSON object, then `read(fields)` with the object named
+// `where` in messages.
+template <typename Read>
+auto read_document(std::string_view text, const char* what, const char* where, Read read)
+    -> decltype(read(std::declval<const Fields&>())) {
+  auto json = parse_object(text, what);
+  if (!json) return std::move(json).error();
+  return read(Fields(*json, what, where));
+}
 
 // Compact JSON text, written as it goes. The caller gives a well-formed sequence (a key before
 // each member's value); Members below keeps an object's keys sorted.

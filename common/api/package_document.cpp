@@ -15,26 +15,26 @@ const ReleaseSummary* PackageDocument::find(const Version& version) const {
 
 Result<PackageDocument> parse_package_document(std::string_view text) {
   constexpr const char* kWhat = "package document";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const json::Fields fields(*json, kWhat, "the document");
-  auto name = fields.package_name("name");
-  if (!name) return std::move(name).error();
-  PackageDocument document{std::move(*name), {}, {}};
-  auto description = fields.optional_string("description");
-  if (!description) return std::move(description).error();
-  document.description = description->value_or("");
-  const json::Json* versions = fields.find("versions");
-  if (versions == nullptr || !versions->is_array()) {
-    return fields.bad("has no \"versions\" list");
-  }
-  for (const auto& entry : *versions) {
-    if (!entry.is_object()) return fields.bad("has a version entry that is not an object");
-    auto release = json::read_summary(json::Fields(entry, kWhat, "a version entry"));
-    if (!release) return std::move(release).error();
-    document.versions.push_back(std::move(*release));
-  }
-  return document;
+  return json::read_document(
+      text, kWhat, "the document", [](const json::Fields& fields) -> Result<PackageDocument> {
+        auto name = fields.package_name("name");
+        if (!name) return std::move(name).error();
+        PackageDocument document{std::move(*name), {}, {}};
+        auto description = fields.optional_string("description");
+        if (!description) return std::move(description).error();
+        document.description = description->value_or("");
+        const json::Json* versions = fields.find("versions");
+        if (versions == nullptr || !versions->is_array()) {
+          return fields.bad("has no \"versions\" list");
+        }
+        for (const auto& entry : *versions) {
+          if (!entry.is_object()) return fields.bad("has a version entry that is not an object");
+          auto release = json::read_summary(json::Fields(entry, kWhat, "a version entry"));
+          if (!release) return std::move(release).error();
+          document.versions.push_back(std::move(*release));
+        }
+        return document;
+      });
 }
 
 std::string to_json(const PackageDocument& document) {

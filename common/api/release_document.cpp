@@ -238,32 +238,30 @@ std::string to_json(const ReleaseDocument& document) {
 }
 
 Result<ReleaseDetails> parse_release_details(std::string_view text) {
-  constexpr const char* kWhat = "release details";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  return read_details(Fields(*json, kWhat, "the details"));
+  return json::read_document(text, "release details", "the details", read_details);
 }
 
 Result<ReleaseDocument> parse_release_document(std::string_view text) {
-  constexpr const char* kWhat = "release document";
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Fields fields(*json, kWhat, "the document");
-  auto name = fields.package_name("name");
-  if (!name) return std::move(name).error();
-  auto description = fields.optional_string("description");
-  if (!description) return std::move(description).error();
-  auto summary = json::read_summary(fields);
-  if (!summary) return std::move(summary).error();
-  const Fields release = fields.renamed(name->to_string() + "@" + summary->version.to_string());
-  auto imports = release.interface_names("import_interfaces");
-  if (!imports) return std::move(imports).error();
-  auto exports = release.interface_names("export_interfaces");
-  if (!exports) return std::move(exports).error();
-  auto details = read_details(release);
-  if (!details) return std::move(details).error();
-  return ReleaseDocument{std::move(*name),    description->value_or(""), std::move(*summary),
-                         std::move(*imports), std::move(*exports),       std::move(*details)};
+  return json::read_document(
+      text, "release document", "the document",
+      [](const Fields& fields) -> Result<ReleaseDocument> {
+        auto name = fields.package_name("name");
+        if (!name) return std::move(name).error();
+        auto description = fields.optional_string("description");
+        if (!description) return std::move(description).error();
+        auto summary = json::read_summary(fields);
+        if (!summary) return std::move(summary).error();
+        const Fields release =
+            fields.renamed(name->to_string() + "@" + summary->version.to_string());
+        auto imports = release.interface_names("import_interfaces");
+        if (!imports) return std::move(imports).error();
+        auto exports = release.interface_names("export_interfaces");
+        if (!exports) return std::move(exports).error();
+        auto details = read_details(release);
+        if (!details) return std::move(details).error();
+        return ReleaseDocument{std::move(*name),    description->value_or(""), std::move(*summary),
+                               std::move(*imports), std::move(*exports),       std::move(*details)};
+      });
 }
 
 }  // namespace wreg::api

@@ -36,29 +36,29 @@ bool is_cursor_text(const std::string& cursor) {
 }  // namespace
 
 Result<SearchPage> parse_search_page(std::string_view text) {
-  auto json = json::parse_object(text, kWhat);
-  if (!json) return std::move(json).error();
-  const Fields fields(*json, kWhat, "the listing");
-  const Json* packages = fields.find("packages");
-  if (packages == nullptr || !packages->is_array()) {
-    return fields.bad("has no \"packages\" list");
-  }
-  SearchPage page;
-  for (const auto& entry : *packages) {
-    auto package = read_package(entry);
-    if (!package) return std::move(package).error();
-    page.packages.push_back(std::move(*package));
-  }
-  auto cursor = fields.optional_string("next_cursor");
-  if (!cursor) return std::move(cursor).error();
-  if (*cursor && !(*cursor)->empty()) {
-    if (!is_cursor_text(**cursor)) {
-      return fields.bad("\"next_cursor\" is not printable ASCII of at most " +
-                        std::to_string(SearchPage::kMaxCursorLength) + " characters");
-    }
-    page.next_cursor = std::move(*cursor);
-  }
-  return page;
+  return json::read_document(
+      text, kWhat, "the listing", [](const Fields& fields) -> Result<SearchPage> {
+        const Json* packages = fields.find("packages");
+        if (packages == nullptr || !packages->is_array()) {
+          return fields.bad("has no \"packages\" list");
+        }
+        SearchPage page;
+        for (const auto& entry : *packages) {
+          auto package = read_package(entry);
+          if (!package) return std::move(package).error();
+          page.packages.push_back(std::move(*package));
+        }
+        auto cursor = fields.optional_string("next_cursor");
+        if (!cursor) return std::move(cursor).error();
+        if (*cursor && !(*cursor)->empty()) {
+          if (!is_cursor_text(**cursor)) {
+            return fields.bad("\"next_cursor\" is not printable ASCII of at most " +
+                              std::to_string(SearchPage::kMaxCursorLength) + " characters");
+          }
+          page.next_cursor = std::move(*cursor);
+        }
+        return page;
+      });
 }
 
 std::string to_json(const SearchPage& page) {
