@@ -84,8 +84,8 @@ struct Response {
 // A JSON response with `Content-Type: application/json`.
 Response json_response(int status, std::string json);
 
-// The error as the wire shows it: `{"error":{"code":"...","message":"..."}}` with the status
-// that the one ErrorCode -> HTTP status table (status_table.h) gives it.
+// The error as the wire shows it, api::ErrorBody (`{"error":{"code":"...","message":"..."}}`),
+// with the status that the one ErrorCode -> HTTP status table (status_table.h) gives it.
 Response error_response(const Error& error);
 
 // For errors that have no ErrorCode of their own (404 for an unknown path, 405, 431, 503):
