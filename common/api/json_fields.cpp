@@ -1,6 +1,7 @@
 #include "common/api/json_fields.h"
 
 #include <algorithm>
+#include <array>
 
 #include "common/text.h"
 
@@ -20,7 +21,7 @@ std::string Fields::where() const {
   out += name_;
   if (!detail_.empty()) {
     out += ' ';
-    out += detail_;
+    out += quote_ ? wreg::quoted(detail_) : std::string(detail_);
   }
   return out;
 }
@@ -31,12 +32,18 @@ const Json* Fields::find(const char* key) const {
   return &*it;
 }
 
-Result<std::string> Fields::string(const char* key) const {
+Result<std::string_view> Fields::text(const char* key) const {
   const Json* value = find(key);
   if (value == nullptr || !value->is_string()) {
     return bad(std::string("has no string field \"") + key + "\"");
   }
-  return value->get<std::string>();
+  return std::string_view(value->get_ref<const std::string&>());
+}
+
+Result<std::string> Fields::string(const char* key) const {
+  auto view = text(key);
+  if (!view) return std::move(view).error();
+  return std::string(*view);
 }
 
 Result<std::optional<std::string>> Fields::optional_string(const char* key) const {
@@ -70,7 +77,7 @@ Result<bool> Fields::boolean(const char* key, bool fallback) const {
 }
 
 Result<ReleaseKind> Fields::release_kind(const char* key) const {
-  auto text = string(key);
+  auto text = this->text(key);
   if (!text) return std::move(text).error();
   if (*text == to_string(ReleaseKind::kWit)) return ReleaseKind::kWit;
   if (*text == to_string(ReleaseKind::kComponent)) return ReleaseKind::kComponent;
@@ -113,20 +120,22 @@ Result<std::vector<std::string>> Fields::strings(
   return out;
 }
 
-Result<std::vector<wasm::InterfaceName>> Fields::interface_names(const char* key) const {
-  auto texts = strings(key);
-  if (!texts) return std::move(texts).error();
-  std::vector<wasm::InterfaceName> names;
-  for (const std::string& text : *texts) {
-    auto name = wasm::parse_interface_name(text, "");
-    if (!name) return bad(std::string("\"") + key + "\": " + name.error().message);
-    if (!*name) {
-      return bad(std::string("\"") + key + "\" has " + wreg::quoted(text) +
-                 ", which is not an interface name (ns:package/item[@version])");
-    }
-    names.push_back(std::move(**name));
+namespace {
+
+std::optional<std::string> interface_name_problem(std::string_view text) {
+  auto name = wasm::parse_interface_name(text, "");
+  if (!name) return name.error().message;
+  if (!*name) {
+    return "has " + wreg::quoted(text) +
+           ", which is not an interface name (ns:package/item[@version])";
   }
-  return names;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Fields::interface_names(const char* key) const {
+  return strings(key, interface_name_problem);
 }
 
 Result<Json> parse_object(std::string_view text, const char* what) {
@@ -312,21 +321,27 @@ Writer& Writer::strings(const std::vector<std::string>& texts) {
   return end_array();
 }
 
+namespace {
+
+// Per byte: 0 copied as it is by dump(), 1 a byte of a multi-byte UTF-8 sequence (copied when the
+// whole text is valid UTF-8), 2 escaped by dump() (control characters, '"', '\\').
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    table[byte] = byte < 0x20 || byte == '"' || byte == '\\' ? 2 : byte >= 0x80 ? 1 : 0;
+  }
+  return table;
+}();
+
+}  // namespace
+
 void Writer::quoted(std::string_view text) {
   // Text that dump() copies as it is (valid UTF-8 without control characters, quotes or
   // backslashes: nearly every name and description) is copied here too; the rest goes through
   // nlohmann's own escaping, so that the bytes are dump()'s in every case.
-  bool plain = true;
-  bool ascii = true;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
-    if (byte >= 0x80) ascii = false;
-  }
-  if (plain && (ascii || is_valid_utf8(text))) {
+  std::uint8_t seen = 0;
+  for (char c : text) seen |= kByteClass[static_cast<unsigned char>(c)];
+  if (seen == 0 || (seen == 1 && is_valid_utf8(text))) {
     out_ += '"';
     out_ += text;
     out_ += '"';

@@ -38,17 +38,20 @@ class Fields {
 
   // The same object, named `where` in messages from now on.
   Fields renamed(std::string where) const { return Fields(object_, what_, std::move(where)); }
-  // An object inside this one, named "<where> <name> <detail>" in messages. The name is put
-  // together only for a message, so reading a long list costs no text per entry; this Fields
-  // must outlive the child.
-  Fields child(const Json& object, std::string_view name, std::string_view detail = {}) const {
-    return Fields(object, *this, name, detail);
+  // An object inside this one, named "<where> <name> <detail>" in messages (the detail quoted
+  // when it comes from the input: `quote`). The name is put together only for a message, so
+  // reading a long list costs no text per entry; this Fields must outlive the child.
+  Fields child(const Json& object, std::string_view name, std::string_view detail = {},
+               bool quote = false) const {
+    return Fields(object, *this, name, detail, quote);
   }
 
   // The field's value, or null when it is absent or JSON null.
   const Json* find(const char* key) const;
 
   Result<std::string> string(const char* key) const;
+  // The same, as a view into the parsed object (for a field only compared, never kept).
+  Result<std::string_view> text(const char* key) const;
   Result<std::optional<std::string>> optional_string(const char* key) const;
   Result<std::uint64_t> unsigned_number(const char* key) const;
   Result<bool> boolean(const char* key) const;
@@ -76,8 +79,8 @@ class Fields {
   // A list of strings, each checked with `check` (which says why one is bad, or nothing).
   Result<std::vector<std::string>> strings(
       const char* key, std::optional<std::string> (*check)(std::string_view) = nullptr) const;
-  // A list of interface names (`ns:pkg/item[@version]`).
-  Result<std::vector<wasm::InterfaceName>> interface_names(const char* key) const;
+  // A list of interface names (`ns:pkg/item[@version]`), each checked, kept as written.
+  Result<std::vector<std::string>> interface_names(const char* key) const;
 
   // The error for this object: "invalid <what> from the registry: <where> <why>".
   Error bad(const std::string& why) const;
@@ -85,8 +88,14 @@ class Fields {
   std::string where() const;
 
  private:
-  Fields(const Json& object, const Fields& parent, std::string_view name, std::string_view detail)
-      : object_(object), what_(parent.what_), parent_(&parent), name_(name), detail_(detail) {}
+  Fields(const Json& object, const Fields& parent, std::string_view name, std::string_view detail,
+         bool quote)
+      : object_(object),
+        what_(parent.what_),
+        parent_(&parent),
+        name_(name),
+        detail_(detail),
+        quote_(quote) {}
 
   const Json& object_;
   const char* what_;
@@ -94,6 +103,7 @@ class Fields {
   const Fields* parent_ = nullptr;
   std::string_view name_;
   std::string_view detail_;
+  bool quote_ = false;
 };
 
 // "invalid <what> from the registry: <why>".
@@ -116,6 +126,7 @@ auto read_document(std::string_view text, const char* what, const char* where, R
 // each member's value); Members below keeps an object's keys sorted.
 class Writer {
  public:
+  Writer() { out_.reserve(1024); }
   Writer& begin_object();
   Writer& end_object();
   Writer& begin_array();

@@ -60,7 +60,7 @@ Result<std::vector<wasm::Extern>> read_externs(const Fields& fields, const char*
     if (!name) return std::move(name).error();
     // Any name a binary may hold (`log`, `[method]file.read`, `wasi:io/poll@0.2.8`, even ``);
     // the interface names among them are checked in `import_interfaces` / `export_interfaces`.
-    auto kind_text = item.string("kind");
+    auto kind_text = item.text("kind");
     if (!kind_text) return std::move(kind_text).error();
     wasm::Extern out{std::move(*name), wasm::ExternKind::kInstance, ""};
     bool known = false;
@@ -81,7 +81,7 @@ Result<std::vector<wasm::Extern>> read_externs(const Fields& fields, const char*
 
 Result<ReleaseDetails> read_details(const Fields& fields) {
   ReleaseDetails details;
-  auto binary_kind = fields.string("binary_kind");
+  auto binary_kind = fields.text("binary_kind");
   if (!binary_kind) return std::move(binary_kind).error();
   if (*binary_kind == wasm::to_string(wasm::BinaryKind::kWitPackage)) {
     details.binary_kind = wasm::BinaryKind::kWitPackage;
@@ -114,8 +114,7 @@ Result<ReleaseDetails> read_details(const Fields& fields) {
   auto producers = fields.object("producers");
   if (!producers) return std::move(producers).error();
   for (const auto& [field, values] : *producers) {
-    const Fields producer(*values, fields.what(),
-                          fields.where() + " producers field " + wreg::quoted(field));
+    const Fields producer = fields.child(*values, "producers field", field, /*quote=*/true);
     if (!values->is_array()) return producer.bad("is not a list");
     auto& list = details.producers[field];
     for (const Json& value : *values) {
@@ -154,12 +153,6 @@ void write_externs(const std::vector<wasm::Extern>& externs, json::Writer& out) 
     if (!item.type.empty()) out.key("type").string(item.type);
     out.end_object();
   }
-  out.end_array();
-}
-
-void write_interfaces(const std::vector<wasm::InterfaceName>& names, json::Writer& out) {
-  out.begin_array();
-  for (const auto& name : names) out.string(name.to_string());
   out.end_array();
 }
 
@@ -229,9 +222,9 @@ std::string to_json(const ReleaseDocument& document) {
   members.add("name", [&document](Writer& out) { out.string(document.name.to_string()); })
       .add("description", [&document](Writer& out) { out.string(document.description); })
       .add("import_interfaces",
-           [&document](Writer& out) { write_interfaces(document.import_interfaces, out); })
+           [&document](Writer& out) { out.strings(document.import_interfaces); })
       .add("export_interfaces",
-           [&document](Writer& out) { write_interfaces(document.export_interfaces, out); });
+           [&document](Writer& out) { out.strings(document.export_interfaces); });
   json::Writer out;
   members.write(out);
   return out.take();

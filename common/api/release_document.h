@@ -50,9 +50,11 @@ struct ReleaseDocument {
   PackageName name;
   std::string description;
   ReleaseSummary summary;
-  // The interface names the release imports / exports, which search matches.
-  std::vector<wasm::InterfaceName> import_interfaces;
-  std::vector<wasm::InterfaceName> export_interfaces;
+  // The interface names the release imports / exports, which search matches
+  // (`wasi:http/incoming-handler@0.2.0`): each one checked with wasm::parse_interface_name()
+  // when read, and kept as the text it is, which the server has from its store.
+  std::vector<std::string> import_interfaces;
+  std::vector<std::string> export_interfaces;
   ReleaseDetails details;
 };
 

@@ -2,7 +2,6 @@
 #include <memory>
 
 #include "common/api/release_document.h"
-#include "common/text.h"
 #include "server/api/handlers.h"
 #include "server/api/request_values.h"
 
@@ -10,30 +9,18 @@ namespace wreg::api {
 
 namespace {
 
-// The release document of `record`. kInternal when what the store kept does not read back (its
-// details were written by api::to_json at publish, its interface names by the store).
+// The release document of `record`. kInternal when its details, which api::to_json wrote at
+// publish, do not read back.
 Result<ReleaseDocument> release_document(store::ReleaseRecord record) {
-  const std::string id = record.name.to_string() + "@" + record.summary.version.to_string();
   auto details = parse_release_details(record.details_json);
   if (!details) {
-    return Error{ErrorCode::kInternal, "stored release details of " + id +
+    return Error{ErrorCode::kInternal, "stored release details of " + record.name.to_string() +
+                                           "@" + record.summary.version.to_string() +
                                            " do not read back: " + details.error().message};
   }
-  ReleaseDocument document{
-      std::move(record.name), std::move(record.description), std::move(record.summary), {}, {},
-      std::move(*details)};
-  for (const auto& [texts, names] : {std::pair{&record.imports, &document.import_interfaces},
-                                     std::pair{&record.exports, &document.export_interfaces}}) {
-    for (const std::string& text : *texts) {
-      auto name = wasm::parse_interface_name(text, "");
-      if (!name || !*name) {
-        return Error{ErrorCode::kInternal,
-                     "stored interface name " + wreg::quoted(text) + " of " + id + " is not one"};
-      }
-      names->push_back(std::move(**name));
-    }
-  }
-  return document;
+  return ReleaseDocument{std::move(record.name),    std::move(record.description),
+                         std::move(record.summary), std::move(record.imports),
+                         std::move(record.exports), std::move(*details)};
 }
 
 }  // namespace
