@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/text.h"
+#include "common/wasm/extern_name.h"
 
 namespace wreg::api::json {
 

@@ -23,7 +23,6 @@
 
 #include "common/api/package_document.h"
 #include "common/result.h"
-#include "common/wasm/extern_name.h"
 
 namespace wreg::api::json {
 
