@@ -34,6 +34,10 @@ inline constexpr std::size_t kMaxPackageItems = 1'000;
 // the producers section, all fields together.
 inline constexpr std::size_t kMaxMetadataText = 16 * 1024;
 inline constexpr std::size_t kMaxProducerValues = 1'000;
+// A function's signature text (`func(msg: string) -> u32`), which the release document repeats
+// for every import and export of that function type: a longer one is left out, as a signature
+// with a non-primitive type is, rather than refused.
+inline constexpr std::size_t kMaxSignatureText = 1'024;
 
 // "<what> is past wreg's limit of <limit> (README.md, Limits)": the message of every refusal.
 std::string past_limit(std::string_view what, std::size_t limit);

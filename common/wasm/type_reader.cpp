@@ -63,6 +63,7 @@ TypeShape TypeReader::read_type(int depth) {
       if (params && results) {
         shape.signature = (code == 0x43 ? "async func(" : "func(") + *params + ")";
         if (!results->empty()) shape.signature += " -> " + *results;
+        if (shape.signature.size() > kMaxSignatureText) shape.signature.clear();
       }
       return shape;
     }

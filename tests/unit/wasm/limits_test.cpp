@@ -75,6 +75,31 @@ Bytes instance_type_declaring(std::size_t count) {
   return component_preamble().section(kType, Bytes().u32(1).u8(0x42).append(decls));
 }
 
+// A component importing `f`, a func taking one string labelled `label`: its signature text is
+// `func(<label>: string)`.
+Bytes importing_func_labelled(const std::string& label) {
+  Bytes type;
+  type.u32(1).u8(0x40).u32(1).name(label).u8(0x73).raw({0x01, 0x00});
+  return component_preamble()
+      .section(kType, type)
+      .section(kImport, Bytes().u32(1).append(extern_name("f")).raw({0x01, 0x00}));
+}
+
+TEST(ReaderLimitsTest, ASignatureTextPastItsLimitIsLeftOutNotRefused) {
+  const std::size_t around = std::string_view("func(: string)").size();
+  auto at_limit =
+      read_component(importing_func_labelled(std::string(kMaxSignatureText - around, 'a')));
+  ASSERT_TRUE(at_limit.has_value()) << at_limit.error().message;
+  ASSERT_EQ(at_limit->imports.size(), 1u);
+  EXPECT_EQ(at_limit->imports[0].type.size(), kMaxSignatureText);
+
+  auto past =
+      read_component(importing_func_labelled(std::string(kMaxSignatureText - around + 1, 'a')));
+  ASSERT_TRUE(past.has_value()) << past.error().message;
+  ASSERT_EQ(past->imports.size(), 1u);
+  EXPECT_EQ(past->imports[0].type, "");
+}
+
 TEST(ReaderLimitsTest, ImportsUpToTheLimitAreReadAndOneMoreIsRefused) {
   auto at_limit = read_component(importing_funcs(kMaxImports));
   ASSERT_TRUE(at_limit.has_value()) << at_limit.error().message;
@@ -125,11 +150,11 @@ TEST(ReaderLimitsTest, DeclarationsOfNestedComponentsCountTogether) {
   constexpr std::uint8_t kComponent = 4;
   const Bytes three_fifths = instance_type_declaring(kMaxTypeDeclarations * 3 / 5);
   EXPECT_TRUE(read_component(component_preamble().section(kComponent, three_fifths)).has_value());
-  EXPECT_NE(error_of(component_preamble()
-                         .section(kComponent, three_fifths)
-                         .section(kComponent, three_fifths))
-                .find("declared in types is past wreg's limit"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          component_preamble().section(kComponent, three_fifths).section(kComponent, three_fifths))
+          .find("declared in types is past wreg's limit"),
+      std::string::npos);
 }
 
 TEST(ReaderLimitsTest, TypesUpToTheLimitAreReadAndOneMoreIsRefused) {
