@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 
 #include "common/digest.h"
@@ -41,6 +42,10 @@ struct ApiContext {
   // /metrics follows the read rule above.
   std::optional<Digest> metrics_token_hash{};
   DocumentCache documents{metadata};  // package documents by ETag (packages.cpp)
+  // Release documents by ETag (packages.cpp). Room for the largest the reader's limits allow
+  // (bench/release_memory.sh), so that no GET of one renders it again.
+  DocumentCache release_documents{metadata, 64u << 20};
+  std::mutex release_rendering{};  // held while a release document is rendered (packages.cpp)
 };
 
 // Adds every API route, /healthz and /metrics to `router`. `context` must outlive it.

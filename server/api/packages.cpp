@@ -1,8 +1,12 @@
 // GET /api/v1/packages/{ns}/{name} and GET /api/v1/packages/{ns}/{name}/{version}.
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 
 #include "common/api/release_document.h"
 #include "server/api/handlers.h"
+#include "server/api/heap.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
@@ -21,6 +25,49 @@ Result<ReleaseDocument> release_document(store::ReleaseRecord record) {
   return ReleaseDocument{std::move(record.name),    std::move(record.description),
                          std::move(record.summary), std::move(record.imports),
                          std::move(record.exports), std::move(*details)};
+}
+
+// The release document of `id` as served.
+Result<std::shared_ptr<const std::string>> render_release(ApiContext& context,
+                                                          const PackageVersion& id) {
+  std::shared_ptr<const std::string> body;
+  {
+    auto record = context.metadata.release(id);
+    if (!record) return std::move(record).error();
+    auto document = release_document(std::move(*record));
+    if (!document) return std::move(document).error();
+    body = std::make_shared<const std::string>(to_json(*document));
+  }
+  // The record and the parsed document, a few times the text's size, are freed by now.
+  return_free_memory(body->size());
+  return body;
+}
+
+// The ETag answer: 304 when the request's If-None-Match matches `etag`; nullopt otherwise.
+std::optional<http::Response> not_modified(const http::Request& request, const std::string& etag) {
+  const std::string* tags = request.header("if-none-match");
+  if (!tags || !if_none_match(*tags, etag)) return std::nullopt;
+  http::Response response;
+  response.status = 304;
+  response.set("ETag", etag);
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
+// A release's ETag: its package's ETag (quoted) with the version added inside the quotes.
+std::string release_etag(const std::string& package_etag, const Version& version) {
+  std::string etag = package_etag.substr(0, package_etag.size() - 1);
+  return etag + "/" + version.to_string() + "\"";
+}
+
+// 200 with the document as cached: shared, not copied.
+http::Response document_response(std::shared_ptr<const std::string> body, std::string etag) {
+  http::Response response = http::json_response(200, {});
+  response.shared_body = std::move(body);
+  response.set("ETag", std::move(etag));
+  // Clients may keep it, but must revalidate (cheaply, with If-None-Match) before each use.
+  response.set("Cache-Control", "no-cache");
+  return response;
 }
 
 }  // namespace
@@ -46,15 +93,7 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
     if (!current) return error_of(current.error());
     etag = std::move(*current);
   }
-  if (const std::string* tags = request.header("if-none-match")) {
-    if (if_none_match(*tags, etag)) {
-      http::Response response;
-      response.status = 304;
-      response.set("ETag", std::move(etag));
-      response.set("Cache-Control", "no-cache");
-      return response;
-    }
-  }
+  if (auto answer = not_modified(request, etag)) return std::move(*answer);
   if (!body) body = context.documents.find(key, etag, generation);
   if (!body) {
     auto record = context.metadata.package(*name);
@@ -63,24 +102,46 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
     context.documents.put(key, record->etag, body, generation);
     etag = record->etag;
   }
-  http::Response response = http::json_response(200, {});
-  response.shared_body = std::move(body);
-  response.set("ETag", std::move(etag));
-  // Clients may keep it, but must revalidate (cheaply, with If-None-Match) before each use.
-  response.set("Cache-Control", "no-cache");
-  return response;
+  return document_response(std::move(body), std::move(etag));
 }
 
 http::Response get_release(const http::Request& request, ApiContext& context) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
   auto id = package_version_of(request);
   if (!id) return error_of(id.error());
-  auto record = context.metadata.release(*id);
-  if (!record) return error_of(record.error());
 
-  auto document = release_document(std::move(*record));
-  if (!document) return error_of(document.error());
-  return http::json_response(200, to_json(*document));
+  // As get_package, with an ETag made of the package's and the version: every change of a
+  // release's document (its yank or unyank) bumps its package's revision. The ETag is read before
+  // the release, so the document kept is never older than the ETag it is kept at. A 304 is given
+  // only for a release known to exist (a cached one), so `If-None-Match: *` on a missing version is
+  // still a 404.
+  const std::string key = id->name.to_string() + "@" + id->version.to_string();
+  std::shared_ptr<const std::string> body;
+  std::string etag;
+  if (auto hit = context.release_documents.find_checked(key)) {
+    body = std::move(hit->body);
+    etag = std::move(hit->etag);
+  } else {
+    const std::uint64_t generation = context.release_documents.generation();
+    auto current = context.metadata.package_etag(id->name);
+    if (!current) return error_of(current.error());
+    etag = release_etag(*current, id->version);
+    body = context.release_documents.find(key, etag, generation);
+    if (!body) {
+      // One rendering at a time, so that concurrent first GETs of a large release render it
+      // once (the others find it when they get the lock) and hold one rendering's memory.
+      std::lock_guard rendering(context.release_rendering);
+      body = context.release_documents.find(key, etag, generation);
+      if (!body) {
+        auto rendered = render_release(context, *id);
+        if (!rendered) return error_of(rendered.error());
+        body = std::move(*rendered);
+        context.release_documents.put(key, etag, body, generation);
+      }
+    }
+  }
+  if (auto answer = not_modified(request, etag)) return std::move(*answer);
+  return document_response(std::move(body), std::move(etag));
 }
 
 }  // namespace wreg::api

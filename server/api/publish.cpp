@@ -14,6 +14,7 @@
 #include "common/text.h"
 #include "common/wasm/reader.h"
 #include "server/api/handlers.h"
+#include "server/api/heap.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
@@ -88,11 +89,16 @@ class PublishConsumer final : public http::BodyConsumer {
         expected_(std::move(expected)),
         writer_(std::move(writer)) {}
 
-  Result<void> write(std::span<const std::uint8_t> chunk) override { return writer_->write(chunk); }
+  Result<void> write(std::span<const std::uint8_t> chunk) override {
+    received_ += chunk.size();
+    return writer_->write(chunk);
+  }
 
   http::Response finish(const http::Request&) override {
     timing_.step("receive");
     auto response = publish();
+    // The body, the reader's view of it and the release built from it are freed by now.
+    return_free_memory(received_);
     if (response.status >= 400) context_.counters.publishes_refused.fetch_add(1);
     response.set("Server-Timing", timing_.text());
     return response;
@@ -158,7 +164,8 @@ class PublishConsumer final : public http::BodyConsumer {
   PackageVersion id_;
   std::optional<Digest> expected_;
   std::unique_ptr<store::BlobWriter> writer_;
-  PublishTiming timing_;  // from the accepted header on
+  PublishTiming timing_;      // from the accepted header on
+  std::size_t received_ = 0;  // bytes of the body so far
 };
 
 }  // namespace

@@ -602,6 +602,55 @@ TEST_F(RegistryTest, ClientsThatNeverReadTheirAnswersDoNotHoldUpOthers) {
   EXPECT_EQ(others->read_response().status, 200) << "a full client held up the server";
 }
 
+TEST_F(RegistryTest, ReleaseDocumentHasAnETagAndAnswers304UntilAYank) {
+  const std::string path = "/api/v1/packages/toolsku/release-etag/1.0.0";
+  ASSERT_EQ(publish("toolsku:release-etag@1.0.0",
+                    read_bytes(kFixtures / "components/analytics-engine.wasm"))
+                .status,
+            201);
+  auto first = get(path);
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.header("etag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(first.header("cache-control"), "no-cache");
+  EXPECT_NE(etag, get("/api/v1/packages/toolsku/release-etag").header("etag"))
+      << "a release's ETag is its own, not its package's";
+
+  // HEAD answers what GET does, without the body.
+  auto head = request(port(), "HEAD", path);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  for (const char* name : {"etag", "content-length", "content-type", "cache-control"}) {
+    EXPECT_EQ(head.header(name), first.header(name)) << name;
+  }
+  auto again = get(path);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("etag"), etag);
+
+  auto cached = get(path, {{"If-None-Match", etag}});
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+  EXPECT_EQ(cached.header("etag"), etag);
+  EXPECT_EQ(request(port(), "HEAD", path, {{"If-None-Match", etag}}).status, 304);
+  EXPECT_EQ(get(path, {{"If-None-Match", "\"something-else\""}}).status, 200);
+  // A version that does not exist is a 404 whatever the client holds.
+  EXPECT_EQ(get("/api/v1/packages/toolsku/release-etag/9.9.9", {{"If-None-Match", "*"}}).status,
+            404);
+
+  // A yank changes the document: the old ETag no longer matches, and the document says so.
+  Headers auth{{"Authorization", "Bearer " + token_}};
+  ASSERT_EQ(request(port(), "POST", path + "/yank", auth).status, 200);
+  auto yanked = get(path, {{"If-None-Match", etag}});
+  ASSERT_EQ(yanked.status, 200);
+  EXPECT_NE(yanked.header("etag"), etag);
+  EXPECT_EQ(json_of(yanked)["yanked"], true);
+  EXPECT_EQ(json_of(first)["yanked"], false);
+  ASSERT_EQ(request(port(), "POST", path + "/unyank", auth).status, 200);
+  auto unyanked = get(path, {{"If-None-Match", yanked.header("etag")}});
+  ASSERT_EQ(unyanked.status, 200);
+  EXPECT_EQ(json_of(unyanked)["yanked"], false);
+}
+
 TEST_F(RegistryTest, YankedVersionsStayDownloadable) {
   auto created =
       publish("toolsku:yanky@1.0.0", read_bytes(kFixtures / "components/analytics-engine.wasm"));

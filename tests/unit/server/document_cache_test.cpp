@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/api/release_document.h"
 #include "server/api/handlers.h"
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
@@ -43,6 +44,15 @@ class DocumentCacheTest : public ::testing::Test {
     http::Request request;
     request.params = {{"ns", "demo"}, {"name", "app"}};
     http::Response response = get_package(request, *context_);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return nlohmann::json::parse(response.shared_body ? *response.shared_body : response.body);
+  }
+
+  // GET /api/v1/packages/demo/lib/1.0.0 through the handler.
+  nlohmann::json get_release_document() {
+    http::Request request;
+    request.params = {{"ns", "demo"}, {"name", "lib"}, {"version", "1.0.0"}};
+    http::Response response = get_release(request, *context_);
     EXPECT_EQ(response.status, 200) << response.body;
     return nlohmann::json::parse(response.shared_body ? *response.shared_body : response.body);
   }
@@ -86,6 +96,22 @@ TEST_F(DocumentCacheTest, AYankAndAnUnyankThroughTheStoreAreServedAtOnce) {
   ASSERT_TRUE(data_.metadata->set_yanked(pv("demo:app@1.0.0"), false));
   EXPECT_FALSE(served_unchecked());
   EXPECT_EQ(get_document()["versions"][0]["yanked"], false);
+}
+
+TEST_F(DocumentCacheTest, AReleaseYankedThroughTheStoreIsServedYankedAtOnce) {
+  auto release = component("demo:lib@1.0.0");
+  release.details_json = to_json(ReleaseDetails{});
+  ASSERT_TRUE(data_.metadata->publish(release));
+  EXPECT_EQ(get_release_document()["yanked"], false);
+  get_release_document();
+  ASSERT_TRUE(context_->release_documents.find_checked("demo:lib@1.0.0"))
+      << "the second GET was answered from the cache";
+
+  ASSERT_TRUE(data_.metadata->set_yanked(pv("demo:lib@1.0.0"), true));
+  EXPECT_FALSE(context_->release_documents.find_checked("demo:lib@1.0.0"));
+  EXPECT_EQ(get_release_document()["yanked"], true);
+  ASSERT_TRUE(data_.metadata->set_yanked(pv("demo:lib@1.0.0"), false));
+  EXPECT_EQ(get_release_document()["yanked"], false);
 }
 
 // A failed write is announced too: a commit that reported failure may still have happened, so
