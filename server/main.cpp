@@ -16,6 +16,7 @@ struct ServeFlags {
   std::optional<std::string> max_body_size, max_header_size;
   std::optional<std::string> header_timeout, body_timeout, keep_alive_timeout;
   std::optional<std::string> metrics_token;
+  std::optional<std::string> trusted_proxies;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -52,6 +53,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
   serve.add_option("--metrics-token", flags.metrics_token,
                    "GET /metrics needs this bearer token (else it follows the read rule); "
                    "prefer metrics-token in the config file, which `ps` does not show");
+  serve.add_option("--trusted-proxies", flags.trusted_proxies,
+                   "Addresses and ranges (127.0.0.1,10.0.0.0/8) of proxies whose Forwarded or "
+                   "X-Forwarded-For names the client in the access log");
 }
 
 // Config file first, then the flags given on the command line.
@@ -77,6 +81,11 @@ int run_serve(const ServeFlags& flags) {
   if (flags.private_reads) options.private_reads = true;
   if (flags.no_access_log) options.access_log = false;
   if (flags.metrics_token) options.metrics_token = *flags.metrics_token;
+  if (flags.trusted_proxies) {
+    auto ranges = wreg::http::parse_address_ranges(*flags.trusted_proxies);
+    if (!ranges) return report(ranges.error());
+    options.server.trusted_proxies = std::move(*ranges);
+  }
   struct Size {
     const std::optional<std::string>& flag;
     std::uint64_t& target;

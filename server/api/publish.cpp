@@ -82,10 +82,11 @@ class PublishTiming {
 
 class PublishConsumer final : public http::BodyConsumer {
  public:
-  PublishConsumer(ApiContext& context, PackageVersion id, std::optional<Digest> expected,
-                  std::unique_ptr<store::BlobWriter> writer)
+  PublishConsumer(ApiContext& context, PackageVersion id, std::int64_t token_id,
+                  std::optional<Digest> expected, std::unique_ptr<store::BlobWriter> writer)
       : context_(context),
         id_(std::move(id)),
+        token_id_(token_id),
         expected_(std::move(expected)),
         writer_(std::move(writer)) {}
 
@@ -101,6 +102,7 @@ class PublishConsumer final : public http::BodyConsumer {
     return_free_memory(received_);
     if (response.status >= 400) context_.counters.publishes_refused.fetch_add(1);
     response.set("Server-Timing", timing_.text());
+    response.log_token_id = token_id_;
     return response;
   }
 
@@ -162,6 +164,7 @@ class PublishConsumer final : public http::BodyConsumer {
 
   ApiContext& context_;
   PackageVersion id_;
+  std::int64_t token_id_;  // the publishing token's, for the access log
   std::optional<Digest> expected_;
   std::unique_ptr<store::BlobWriter> writer_;
   PublishTiming timing_;      // from the accepted header on
@@ -171,14 +174,18 @@ class PublishConsumer final : public http::BodyConsumer {
 }  // namespace
 
 http::Route::Opened open_publish(const http::Request& request, ApiContext& context) {
-  auto refuse = [&context](const Error& error) -> http::Route::Opened {
+  std::int64_t token_id = 0;  // once the token is known, for the access log
+  auto refuse = [&context, &token_id](const Error& error) -> http::Route::Opened {
     context.counters.publishes_refused.fetch_add(1);
-    return error_of(error);
+    http::Response response = error_of(error);
+    response.log_token_id = token_id;
+    return response;
   };
   auto id = package_version_of(request);
   if (!id) return refuse(id.error());
   auto principal = authorize(request, context, auth::Action::kPublish, id->name.space());
   if (!principal) return refuse(principal.error());
+  token_id = principal->token_id;
   auto exists = context.metadata.namespace_exists(id->name.space());
   if (!exists) return refuse(exists.error());
   if (!*exists) {
@@ -200,7 +207,7 @@ http::Route::Opened open_publish(const http::Request& request, ApiContext& conte
   auto writer = context.blobs.begin(context.max_body_bytes);
   if (!writer) return refuse(writer.error());
   return std::unique_ptr<http::BodyConsumer>(std::make_unique<PublishConsumer>(
-      context, std::move(*id), std::move(expected), std::move(*writer)));
+      context, std::move(*id), token_id, std::move(expected), std::move(*writer)));
 }
 
 }  // namespace wreg::api

@@ -203,7 +203,8 @@ constexpr std::string_view kSettings[] = {"data",
                                           "header-timeout",
                                           "body-timeout",
                                           "keep-alive-timeout",
-                                          "metrics-token"};
+                                          "metrics-token",
+                                          "trusted-proxies"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -247,6 +248,26 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       if (key == "port-file") options.port_file = *text;
       if (key == "tls-cert") options.server.tls_cert = *text;
       if (key == "tls-key") options.server.tls_key = *text;
+    } else if (key == "trusted-proxies") {
+      // A list of addresses and ranges, or one string of them separated by commas.
+      std::string list;
+      if (value.is_string()) {
+        list = *text;
+      } else if (const auto* array = value.as_array()) {
+        for (const auto& item : *array) {
+          auto proxy = item.value<std::string>();
+          if (!proxy) return wrong(key, "a list of addresses and ranges like [\"127.0.0.1\"]");
+          list += (list.empty() ? "" : ",") + *proxy;
+        }
+      } else {
+        return wrong(key, "a list of addresses and ranges like [\"127.0.0.1\"]");
+      }
+      auto ranges = http::parse_address_ranges(list);
+      if (!ranges) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "in " + wreg::quoted(file.string()) + ", " + ranges.error().message);
+      }
+      options.server.trusted_proxies = std::move(*ranges);
     } else if (key == "private" || key == "access-log") {
       if (!value.is_boolean()) return wrong(key, "true or false");
       (key == "private" ? options.private_reads : options.access_log) = *boolean;

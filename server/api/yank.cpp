@@ -11,8 +11,10 @@ http::Response set_yanked(const http::Request& request, ApiContext& context, boo
   auto principal = authorize(request, context, auth::Action::kYank, id->name.space());
   if (!principal) return error_of(principal.error());
   auto revision = context.metadata.set_yanked(*id, yanked);
-  if (!revision) return error_of(revision.error());
-  return http::json_response(200, to_json(YankState{std::move(*id), yanked}));
+  http::Response response = revision ? http::json_response(200, to_json(YankState{*id, yanked}))
+                                     : error_of(revision.error());
+  response.log_token_id = principal->token_id;
+  return response;
 }
 
 }  // namespace wreg::api

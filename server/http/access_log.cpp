@@ -48,7 +48,10 @@ void AccessLog::write(const AccessRecord& record) {
   std::snprintf(duration, sizeof duration, "%.1fms", millis);
   std::string line = utc_now() + ' ' + log_escape(record.remote) + ' ' + log_escape(record.method) +
                      ' ' + log_escape(record.path) + ' ' + std::to_string(record.status) + ' ' +
-                     std::to_string(record.bytes_out) + ' ' + duration;
+                     std::to_string(record.bytes_out) + ' ' + duration +
+                     " token=" + (record.token_id > 0 ? std::to_string(record.token_id) : "-") +
+                     " ua=" + (record.user_agent.empty() ? "-" : log_escape(record.user_agent));
+  if (!record.via.empty()) line += " via=" + log_escape(record.via);
   if (!record.detail.empty()) {
     line += " - ";
     // The detail is our own text (a store's log line), but keep it on one line.

@@ -1,9 +1,13 @@
 // AccessLog: one line per request, for operators.
 //
-//   2026-11-26T01:02:03.123Z 127.0.0.1 PUT /api/v1/packages/wasi/io/0.2.8 201 1279 3.2ms
-// Fields: time (UTC), peer address, method, path (as sent, without the query string and with
-// control and non-ASCII bytes escaped), status, response body bytes, duration. Never a header,
-// so never a token. A 5xx line ends with ` - ` and the internal detail the client did not get.
+//   2026-11-26T01:02:03.123Z 127.0.0.1 PUT /api/v1/packages/wasi/io/0.2.8 201 1279 3.2ms token=3
+//   ua=wreg/0.1.0
+// Fields: time (UTC), client address (client_address.h; when it came from a trusted proxy's
+// header, the proxy follows at the end as `via=ADDRESS`), method, path (as sent, without the
+// query string and with control and non-ASCII bytes escaped), status, response body bytes,
+// duration, the id of the token that made a write (`token=-` for none: never the secret), the
+// User-Agent (`ua=`, escaped like the path; `-` for none). A 5xx line ends with ` - ` and the
+// internal detail the client did not get.
 // Thread-safe: lines from concurrent requests never interleave.
 #pragma once
 
@@ -23,7 +27,10 @@ struct AccessRecord {
   int status = 0;
   std::uint64_t bytes_out = 0;
   std::chrono::steady_clock::duration duration{};
-  std::string_view detail;  // internal detail for a 5xx, else empty
+  std::string_view detail;    // internal detail for a 5xx, else empty
+  std::int64_t token_id = 0;  // the token of a write, 0 for none
+  std::string_view user_agent;
+  std::string_view via;  // the trusted proxy `remote` was read from, else empty
 };
 
 class AccessLog {

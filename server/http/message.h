@@ -72,6 +72,8 @@ struct Response {
   // For the server's log only, never sent: what went wrong inside, for a 5xx whose message to
   // the client is generic.
   std::string log_detail;
+  // For the server's log only: the id of the token that made this write, 0 for none.
+  std::int64_t log_token_id = 0;
 
   // Set the header `name` (replacing an earlier value of it).
   void set(std::string_view name, std::string value);

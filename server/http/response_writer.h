@@ -58,6 +58,7 @@ class ResponseWriter {
                    Handler&& handler) {
     status_ = response.status;
     detail_ = std::move(response.log_detail);
+    token_id_ = response.log_token_id;
     failure_.clear();
     const ResponseFraming framing = framing_of(response, head_request);
     FileDescriptor file;
@@ -91,6 +92,7 @@ class ResponseWriter {
   int status() const { return status_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
   const std::string& detail() const { return detail_; }
+  std::int64_t token_id() const { return token_id_; }
   // After Sent::kBroken: why the blob could not be read, or empty when the client went away.
   const std::string& failure() const { return failure_; }
 
@@ -172,6 +174,7 @@ class ResponseWriter {
   int status_ = 0;
   std::uint64_t bytes_out_ = 0;
   std::string detail_;
+  std::int64_t token_id_ = 0;
   std::string failure_;
 };
 

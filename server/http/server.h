@@ -30,8 +30,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
+#include "server/http/client_address.h"
 #include "server/http/router.h"
 
 namespace boost::asio {
@@ -55,6 +57,8 @@ struct ServerOptions {
   std::chrono::milliseconds body_idle_timeout{30'000};   // longest pause while reading a body
   std::chrono::milliseconds keep_alive_timeout{60'000};  // idle time between requests
   std::size_t max_connections = 1024;                    // beyond: 503 and close
+  // Peers whose Forwarded / X-Forwarded-For the access log believes (client_address.h).
+  std::vector<AddressRange> trusted_proxies;
 };
 
 class Server {

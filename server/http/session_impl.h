@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/http/client_address.h"
 #include "server/http/request_header.h"
 #include "server/http/request_reader.h"
 #include "server/http/response_writer.h"
@@ -239,24 +240,29 @@ class Session final : public SessionHandle, public std::enable_shared_from_this<
         context_.log.note("could not read a stored blob while sending it to " +
                           log_escape(remote_) + ": " + writer_.failure());
       }
-      record(writer_.status(), 0, {});
+      record(writer_.status(), 0, {}, writer_.token_id());
       return close();
     }
-    record(writer_.status(), writer_.bytes_out(), writer_.detail());
+    record(writer_.status(), writer_.bytes_out(), writer_.detail(), writer_.token_id());
     route_ = nullptr;
     consumer_.reset();
     if (!keep_alive_) return close();
     do_wait_for_request(context_.options.keep_alive_timeout);
   }
 
-  void record(int status, std::uint64_t bytes_out, std::string_view detail) {
+  void record(int status, std::uint64_t bytes_out, std::string_view detail,
+              std::int64_t token_id = 0) {
     auto duration = Clock::now() - started_;
     const Request& request = reader_.request();
     std::string_view path = !request.path.empty()     ? std::string_view(request.path)
                             : !request.target.empty() ? std::string_view(request.target)
                                                       : std::string_view("-");
-    context_.log.write(
-        AccessRecord{remote_, reader_.method_text(), path, status, bytes_out, duration, detail});
+    const std::string client = client_address(remote_, request, context_.options.trusted_proxies);
+    const std::string* user_agent = request.header("user-agent");
+    context_.log.write(AccessRecord{client, reader_.method_text(), path, status, bytes_out,
+                                    duration, detail, token_id,
+                                    user_agent ? std::string_view(*user_agent) : "",
+                                    client == remote_ ? "" : std::string_view(remote_)});
     context_.metrics.record(route_pattern_, reader_.method_text(), status, duration,
                             reader_.received(), bytes_out);
   }

@@ -909,6 +909,102 @@ TEST_F(RegistryTest, AccessLogHasOneLinePerRequestAndNoToken) {
   EXPECT_EQ(log.find(demo_token_), std::string::npos);
 }
 
+// The line of the first request whose path is `path`, once it is in the server's log (a line is
+// written once its response is out, so it may trail the response a bit); "" if none comes.
+std::string logged_line(const ServerProcess& server, const std::string& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    const std::string log = server.log();
+    const auto at = log.find(" " + path + " ");
+    if (at != std::string::npos) {
+      const auto start = log.rfind('\n', at);
+      const auto start_at = start == std::string::npos ? 0 : start + 1;
+      const auto end = log.find('\n', at);
+      if (end != std::string::npos) return log.substr(start_at, end - start_at);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return "";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// Who did what, behind a proxy or not: the client's address from X-Forwarded-For only when the
+// peer (127.0.0.1 here) is a trusted proxy, the user agent escaped onto the one line (the
+// server refuses control characters in a header, so its other bytes are what is left to
+// escape), and the id of a write's token, never its secret.
+TEST(AccessLogTest, NamesTheTokenTheUserAgentAndTheClientBehindATrustedProxy) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  ASSERT_EQ(
+      run_server_command({"namespace", "create", "--data", data.string(), "demo"}).exit_status, 0);
+  auto created =
+      run_server_command({"token", "create", "--data", data.string(), "--namespace", "demo"});
+  ASSERT_EQ(created.exit_status, 0) << created.err;
+  std::string token = created.out.substr(0, created.out.find('\n'));
+  const auto id_at = created.err.find("created token ");
+  ASSERT_NE(id_at, std::string::npos) << created.err;
+  const std::string token_id =
+      std::to_string(std::stoll(created.err.substr(id_at + std::string("created token ").size())));
+
+  const auto config = dir.path() / "wreg-server.toml";
+  std::ofstream(config) << "trusted-proxies = [\"10.0.0.0/8\", \"127.0.0.1\"]\n";
+  ServerProcess trusting(data, {"--config", config.string()});
+  ASSERT_TRUE(trusting.start()) << trusting.log();
+  const Headers forwarded{{"X-Forwarded-For", "6.6.6.6, 203.0.113.7"},
+                          {"User-Agent", "wreg/0.1 \"x\" \xff"}};
+  ASSERT_EQ(request(trusting.port(), "GET", "/healthz?trusted", forwarded).status, 200);
+  const std::string behind = logged_line(trusting, "/healthz");
+  EXPECT_NE(behind.find(" 203.0.113.7 GET /healthz 200 "), std::string::npos) << behind;
+  EXPECT_NE(behind.find(" via=127.0.0.1"), std::string::npos) << behind;
+  EXPECT_NE(behind.find(" token=- "), std::string::npos) << behind;
+  EXPECT_NE(behind.find(" ua=wreg/0.1\\x20\\x22x\\x22\\x20\\xff"), std::string::npos) << behind;
+  EXPECT_EQ(behind.find('\xff'), std::string::npos) << behind;
+
+  Headers publish_headers{{"Authorization", "Bearer " + token}, {"User-Agent", "wreg/0.1.0"}};
+  ASSERT_EQ(request(trusting.port(), "PUT", "/api/v1/packages/demo/logged/1.0.0", publish_headers,
+                    read_bytes(kFixtures / "components/empty-component.wasm"))
+                .status,
+            201);
+  const std::string published = logged_line(trusting, "/api/v1/packages/demo/logged/1.0.0");
+  EXPECT_NE(published.find(" 127.0.0.1 PUT /api/v1/packages/demo/logged/1.0.0 201 "),
+            std::string::npos)
+      << published;
+  EXPECT_NE(published.find(" token=" + token_id + " ua=wreg/0.1.0"), std::string::npos)
+      << published;
+  EXPECT_EQ(published.find("via="), std::string::npos) << "no header, no proxy: " << published;
+  EXPECT_EQ(trusting.stop(), 0);
+  EXPECT_EQ(trusting.log().find(token), std::string::npos) << "the secret is never logged";
+
+  // Behind no trusted proxy, the header is the client's own say-so: the peer is logged.
+  ServerProcess untrusting(data, {"--trusted-proxies", "10.0.0.0/8"});
+  ASSERT_TRUE(untrusting.start()) << untrusting.log();
+  ASSERT_EQ(request(untrusting.port(), "GET", "/healthz?untrusted", forwarded).status, 200);
+  const std::string direct = logged_line(untrusting, "/healthz");
+  EXPECT_NE(direct.find(" 127.0.0.1 GET /healthz 200 "), std::string::npos) << direct;
+  EXPECT_EQ(direct.find("203.0.113.7"), std::string::npos) << direct;
+  EXPECT_EQ(direct.find("via="), std::string::npos) << direct;
+}
+
+TEST(AccessLogTest, ABadTrustedProxyIsRefusedAtStartWithOneLine) {
+  TempDir dir;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--trusted-proxies", "10.0.0.0/33"},
+        std::vector<std::string>{"--trusted-proxies", "127.0.0.1,proxy.example"}}) {
+    std::vector<std::string> command{"serve", "--data", (dir.path() / "data").string(), "--listen",
+                                     "127.0.0.1:0"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto refused = run_server_command(command);
+    EXPECT_NE(refused.exit_status, 0);
+    EXPECT_NE(refused.err.find("trusted proxy"), std::string::npos) << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  }
+  const auto config = dir.path() / "bad.toml";
+  std::ofstream(config) << "trusted-proxies = [\"127.0.0.1\", 8]\n";
+  auto refused = run_server_command({"serve", "--data", (dir.path() / "data").string(), "--listen",
+                                     "127.0.0.1:0", "--config", config.string()});
+  EXPECT_NE(refused.exit_status, 0);
+  EXPECT_NE(refused.err.find("trusted-proxies must be"), std::string::npos) << refused.err;
+}
+
 // Runs last in the suite (tests run in the order written), so that in one run of the binary it
 // checks what every test above left behind. Run alone (ctest runs each test in its own process)
 // it first publishes what a busy registry holds: every fixture, a yank, a lost race.
