@@ -17,6 +17,7 @@
 
 #include "tests/integration/http_client.h"
 #include "tests/integration/server_process.h"
+#include "tests/unit/wasm/wasm_builder.h"
 
 namespace wreg::testing {
 namespace {
@@ -907,6 +908,54 @@ TEST_F(RegistryTest, AccessLogHasOneLinePerRequestAndNoToken) {
   EXPECT_TRUE(all_logged(log)) << log;
   EXPECT_EQ(log.find(token_), std::string::npos);
   EXPECT_EQ(log.find(demo_token_), std::string::npos);
+}
+
+// The server's resident memory now, in KiB (VmRSS of /proc/PID/status); 0 when unreadable.
+std::uint64_t resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6));
+  }
+  return 0;
+}
+
+// A component of 1,000 function imports with names of about 9,000 bytes: a 9 MB body whose
+// reading builds hundreds of MB of release (bench/limits_component.cpp, at smaller names).
+std::string component_of_long_imports() {
+  using wasm::testing::Bytes;
+  Bytes imports;
+  imports.u32(1000);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string name =
+        "bench:p" + std::to_string(i) + "/i" + std::string(9000, 'a') + "@1.0.0";
+    imports.append(wasm::testing::extern_name(name)).raw({0x01, 0x00});  // func of type 0
+  }
+  const Bytes binary = wasm::testing::component_preamble()
+                           .section(7, Bytes().u32(1).raw({0x40, 0x00, 0x01, 0x00}))
+                           .section(10, imports);
+  return std::string(binary.data().begin(), binary.data().end());
+}
+
+// What a large publish needed is given back: the server's resident memory after it is near
+// what it was before, not near its peak.
+TEST(ServerMemoryTest, ALargePublishDoesNotStayResident) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  ASSERT_EQ(
+      run_server_command({"namespace", "create", "--data", data.string(), "demo"}).exit_status, 0);
+  const std::string token = create_token(data, {"--namespace", "demo"});
+  ServerProcess server(data);
+  ASSERT_TRUE(server.start()) << server.log();
+  ASSERT_EQ(request(server.port(), "GET", "/healthz").status, 200);
+  const std::uint64_t before = resident_kib(server.pid());
+  ASSERT_GT(before, 0u);
+  const auto published =
+      request(server.port(), "PUT", "/api/v1/packages/demo/large/1.0.0",
+              {{"Authorization", "Bearer " + token}}, component_of_long_imports());
+  ASSERT_EQ(published.status, 201) << published.body;
+  const std::uint64_t after = resident_kib(server.pid());
+  EXPECT_LT(after, before + 24 * 1024) << "KiB resident before " << before << ", after " << after;
 }
 
 // The line of the first request whose path is `path`, once it is in the server's log (a line is
