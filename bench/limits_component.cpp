@@ -22,45 +22,13 @@
 #include <vector>
 
 #include "common/wasm/limits.h"
+#include "tests/unit/wasm/wasm_builder.h"
 
 namespace {
 
 using namespace wreg::wasm;
 
-class Bytes {
- public:
-  Bytes& u8(std::uint8_t byte) {
-    data_.push_back(static_cast<char>(byte));
-    return *this;
-  }
-  // Unsigned LEB128.
-  Bytes& u32(std::size_t value) {
-    do {
-      std::uint8_t byte = value & 0x7f;
-      value >>= 7;
-      if (value != 0) byte |= 0x80;
-      u8(byte);
-    } while (value != 0);
-    return *this;
-  }
-  Bytes& name(std::string_view text) {
-    u32(text.size());
-    data_.append(text);
-    return *this;
-  }
-  Bytes& append(const Bytes& other) {
-    data_.append(other.data_);
-    return *this;
-  }
-  Bytes& section(std::uint8_t id, const Bytes& contents) {
-    u8(id).u32(contents.data_.size());
-    return append(contents);
-  }
-  const std::string& data() const { return data_; }
-
- private:
-  std::string data_;
-};
+using wreg::wasm::testing::Bytes;
 
 constexpr std::uint8_t kCustom = 0, kType = 7, kImport = 10, kExport = 11;
 constexpr std::uint8_t kString = 0x73;
@@ -138,7 +106,7 @@ int main(int argc, char** argv) {
     std::perror(argv[2]);
     return 1;
   }
-  const std::string& bytes = out.data();
+  const std::vector<std::uint8_t>& bytes = out.data();
   if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size() || std::fflush(file) != 0) {
     std::perror("write");
     return 1;
