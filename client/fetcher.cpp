@@ -4,7 +4,9 @@
 #include <set>
 
 #include "client/parallel.h"
+#include "common/release.h"
 #include "common/resolve/suggest.h"
+#include "common/wasm/reader.h"
 
 namespace wreg::client {
 
@@ -250,42 +252,67 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
 }
 
 Result<std::string> Fetcher::blob(const BlobRequest& request) {
-  if (auto cached = cache_.blob(request.digest)) return std::move(*cached);
+  if (auto cached = cache_.blob(request.digest)) return as_release(request, std::move(*cached));
   return download_blob(request);
+}
+
+Result<std::string> Fetcher::as_release(const BlobRequest& request, Result<std::string> bytes) {
+  if (!bytes) return bytes;
+  const std::string what =
+      " as " + request.release.to_string() + " (" + request.digest.to_string() + ")";
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
+  auto info = wasm::read_component({data, bytes->size()});
+  if (!info) {
+    return fail(ErrorCode::kCorrupt, "registry " + request.registry +
+                                         " sent a binary that does not read" + what + ": " +
+                                         info.error().message + "; nothing was written");
+  }
+  auto identity = identity_of(*info, ClaimedIdentity{request.release, "the registry"});
+  if (!identity) {
+    std::string sent = info->package ? "the WIT package " + info->package->to_string()
+                                     : std::string("a ") + wasm::to_string(info->kind);
+    return fail(ErrorCode::kCorrupt,
+                "registry " + request.registry + " sent " + sent + what + "; nothing was written");
+  }
+  return bytes;
 }
 
 Result<std::string> Fetcher::download_blob(const BlobRequest& request) {
   if (options_.offline) {
-    return fail(ErrorCode::kUnavailable, request.label + " (" + request.digest.to_string() +
+    return fail(ErrorCode::kUnavailable, request.release.to_string() + " (" +
+                                             request.digest.to_string() +
                                              ") is not in the cache, and --offline forbids "
                                              "downloading it; run once without --offline");
   }
   auto client_or = client(request.registry);
   if (!client_or) return std::move(client_or).error();
-  TransferProgress progress = progress_ ? progress_->transfer(request.label) : TransferProgress{};
+  TransferProgress progress =
+      progress_ ? progress_->transfer(request.release.to_string()) : TransferProgress{};
   auto bytes = (*client_or)->get_blob(request.digest, progress, request.size);
   if (!bytes) {
     auto error = std::move(bytes).error();
     if (error.code == ErrorCode::kNotFound) {
       error.message = "registry " + request.registry + " has no blob " +
-                      request.digest.to_string() + " for " + request.label;
+                      request.digest.to_string() + " for " + request.release.to_string();
     } else if (error.code == ErrorCode::kTooLarge && request.size != 0) {
       error.code = ErrorCode::kCorrupt;
       error.message = "registry " + request.registry + " sent more than the " +
                       std::to_string(request.size) + " bytes its package document lists for " +
-                      request.label + " (" + request.digest.to_string() + "); nothing was written";
+                      request.release.to_string() + " (" + request.digest.to_string() +
+                      "); nothing was written";
     }
     return error;
   }
   auto actual = Digest::of(std::string_view(*bytes));
   if (!(actual == request.digest)) {
     return fail(ErrorCode::kCorrupt, "registry " + request.registry + " sent " +
-                                         actual.to_string() + " for " + request.label +
-                                         ", which should be " + request.digest.to_string() +
-                                         "; nothing was written");
+                                         actual.to_string() + " for " +
+                                         request.release.to_string() + ", which should be " +
+                                         request.digest.to_string() + "; nothing was written");
   }
-  (void)cache_.store_blob(request.digest, *bytes);
-  return std::move(*bytes);
+  auto release = as_release(request, std::move(bytes));
+  if (release) (void)cache_.store_blob(request.digest, *release);
+  return release;
 }
 
 std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& requests) {
@@ -295,7 +322,7 @@ std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& 
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (auto cached = cache_.blob(requests[i].digest)) {
-      slots[i].emplace(std::move(*cached));
+      slots[i].emplace(as_release(requests[i], std::move(*cached)));
     } else {
       misses.push_back(i);
     }

@@ -45,7 +45,7 @@ struct FetcherOptions {
 struct BlobRequest {
   std::string registry;
   Digest digest;
-  std::string label;       // for progress and messages: `wasi:io@0.2.8`
+  PackageVersion release;  // whose bytes these are; also the label of progress and messages
   std::uint64_t size = 0;  // what the package document lists, the most bytes accepted; 0: unknown
 };
 
@@ -69,7 +69,11 @@ class Fetcher {
   Result<api::PackageDocument> document(const PackageName& name);
   std::vector<Result<api::PackageDocument>> documents(const std::vector<PackageName>& names);
 
-  // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes.
+  // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes, or
+  // bytes that are not `request.release`: a WIT package must name that package (and that
+  // version, when it encodes one), and a core module or an unreadable binary is no release. The
+  // check is made on cached bytes too (the cache is by digest, and a lying registry can name any
+  // digest), and before the bytes are cached, so nothing is written of a refused blob.
   Result<std::string> blob(const BlobRequest& request);
   std::vector<Result<std::string>> blobs(const std::vector<BlobRequest>& requests);
 
@@ -105,6 +109,9 @@ class Fetcher {
                          std::vector<std::optional<Result<api::PackageDocument>>>& slots);
   // blob() past the cache: downloads, verifies and caches the bytes.
   Result<std::string> download_blob(const BlobRequest& request);
+  // `bytes` (of the cache or the registry, digest already checked) when they read as
+  // `request.release`; else kCorrupt naming what they are.
+  static Result<std::string> as_release(const BlobRequest& request, Result<std::string> bytes);
   std::string suggestions_for(const PackageName& name);
 
   const Config& config_;

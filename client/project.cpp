@@ -205,8 +205,7 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
                                 " did not match the digest in wreg.lock; replaced it");
     }
     pending.push_back({path, requests.size()});
-    requests.push_back({package.registry, package.digest,
-                        package.name.to_string() + "@" + package.version.to_string(),
+    requests.push_back({package.registry, package.digest, {package.name, package.version},
                         fetcher.listed_size(package.name, package.version)});
   }
   auto blobs = fetcher.blobs(requests);

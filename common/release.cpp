@@ -45,28 +45,6 @@ std::vector<wasm::InterfaceName> interface_names(const std::vector<wasm::Extern>
   return names;
 }
 
-// The identity and kind of what `info` publishes as, or why it publishes as nothing.
-Result<std::pair<PackageVersion, api::ReleaseKind>> identity_of(
-    const wasm::ComponentInfo& info, const std::optional<ClaimedIdentity>& claimed) {
-  switch (info.kind) {
-    case wasm::BinaryKind::kCoreModule:
-      return wasm::core_module_error();
-    case wasm::BinaryKind::kWitPackage: {
-      auto id = wit_identity(info, claimed);
-      if (!id) return std::move(id).error();
-      return std::pair{std::move(*id), api::ReleaseKind::kWit};
-    }
-    case wasm::BinaryKind::kComponent:
-      if (!claimed) {
-        return refused(
-            "this is a component, not a WIT package: publish it with --package ns:name@version "
-            "(or set name and version in [package] of wreg.toml)");
-      }
-      return std::pair{claimed->id, api::ReleaseKind::kComponent};
-  }
-  return fail(ErrorCode::kInternal, "unknown binary kind");
-}
-
 // What the binary says beyond its identity, as stored with the release.
 api::ReleaseDetails release_details(const wasm::ComponentInfo& info) {
   api::ReleaseDetails details;
@@ -87,6 +65,27 @@ api::ReleaseDetails release_details(const wasm::ComponentInfo& info) {
 }
 
 }  // namespace
+
+Result<std::pair<PackageVersion, api::ReleaseKind>> identity_of(
+    const wasm::ComponentInfo& info, const std::optional<ClaimedIdentity>& claimed) {
+  switch (info.kind) {
+    case wasm::BinaryKind::kCoreModule:
+      return wasm::core_module_error();
+    case wasm::BinaryKind::kWitPackage: {
+      auto id = wit_identity(info, claimed);
+      if (!id) return std::move(id).error();
+      return std::pair{std::move(*id), api::ReleaseKind::kWit};
+    }
+    case wasm::BinaryKind::kComponent:
+      if (!claimed) {
+        return refused(
+            "this is a component, not a WIT package: publish it with --package ns:name@version "
+            "(or set name and version in [package] of wreg.toml)");
+      }
+      return std::pair{claimed->id, api::ReleaseKind::kComponent};
+  }
+  return fail(ErrorCode::kInternal, "unknown binary kind");
+}
 
 Result<Release> release_of(const wasm::ComponentInfo& info,
                            const std::optional<ClaimedIdentity>& claimed) {

@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/api/package_document.h"
@@ -50,6 +51,12 @@ struct Release {
   std::vector<wasm::InterfaceName> exports;
   api::ReleaseDetails details;
 };
+
+// The identity and kind `info` publishes as under `claimed`, or why it publishes as nothing: the
+// part of release_of() that a client fetching a release checks the bytes against (the release
+// it asked for as the claim).
+Result<std::pair<PackageVersion, api::ReleaseKind>> identity_of(
+    const wasm::ComponentInfo& info, const std::optional<ClaimedIdentity>& claimed);
 
 // What `info` publishes as under `claimed` (nullopt: nothing claimed; only `wreg publish` asks
 // without a claim, so the messages for a missing identity say how to give one there).

@@ -35,7 +35,7 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
   }
   PackageVersion id{ref->name, release->version};
   auto bytes = fetcher.blob(
-      {(*session)->config.registry_for(ref->name), release->digest, id.to_string(), release->size});
+      {(*session)->config.registry_for(ref->name), release->digest, id, release->size});
   (*session)->progress->finish();
   if (!bytes) return std::move(bytes).error();
 

@@ -244,6 +244,92 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
   EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
 }
 
+// Runs `sql` on the stopped registry's database and starts it again: what a lying or broken
+// registry serves.
+::testing::AssertionResult tamper(Registry& registry, const std::string& sql) {
+  registry.stop();
+  sqlite3* db = nullptr;
+  if (sqlite3_open((registry.data_dir() / "wreg.db").c_str(), &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    return ::testing::AssertionFailure() << "cannot open the registry's database";
+  }
+  const int changed = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  if (changed != SQLITE_OK) return ::testing::AssertionFailure() << "cannot run " << sql;
+  if (!registry.start()) return ::testing::AssertionFailure() << registry.error();
+  return ::testing::AssertionSuccess();
+}
+
+// The release row of `ns:name` `version`, in SQL.
+std::string release_row(const std::string& name, const std::string& version) {
+  return "(SELECT r.id FROM releases r JOIN packages p ON p.id = r.package_id WHERE p.name = '" +
+         name + "' AND r.version = '" + version + "')";
+}
+
+// A registry that serves one WIT package's bytes as another release (the digest it names in the
+// document matches what it sends) is caught by what the bytes say they are: a WIT package names
+// its package and version. Refused before anything is written: no output, no cache entry, no
+// wreg.toml or wreg.lock; bytes already in the cache (by digest) are checked the same way.
+TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  for (const char* file : {"wasi-io@0.2.3.wasm", "wasi-io@0.2.8.wasm", "wasi-random@0.2.8.wasm"}) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  User early(registry.url());
+  TempDir early_project;
+  auto got = early.wreg({"get", "wasi:io@=0.2.8", "-o", "io.wasm"}, early_project.path());
+  ASSERT_EQ(got.exit_status, 0) << describe(got);
+
+  // wasi:random 0.2.8 is served as wasi:io 0.2.8's bytes, wasi:io 0.2.8 as 0.2.3's.
+  const std::string io_028 = release_row("wasi:io", "0.2.8");
+  const std::string io_023 = release_row("wasi:io", "0.2.3");
+  ASSERT_TRUE(tamper(registry,
+                     "UPDATE releases SET (digest, size) = (SELECT digest, size FROM releases "
+                     "WHERE id = " +
+                         io_028 + ") WHERE id = " + release_row("wasi:random", "0.2.8") +
+                         "; UPDATE releases SET (digest, size) = (SELECT digest, size FROM "
+                         "releases WHERE id = " +
+                         io_023 + ") WHERE id = " + io_028 + ";"));
+  auto digest_of = [](const char* file) {
+    return Digest::of(std::string_view(read_bytes(fixture(std::string("packages/") + file))));
+  };
+  const std::string as_random = "error: registry " + registry.url() +
+                                " sent the WIT package wasi:io@0.2.8 as wasi:random@0.2.8 (" +
+                                digest_of("wasi-io@0.2.8.wasm").to_string() +
+                                "); nothing was written\n";
+  const std::string as_io = "error: registry " + registry.url() +
+                            " sent the WIT package wasi:io@0.2.3 as wasi:io@0.2.8 (" +
+                            digest_of("wasi-io@0.2.3.wasm").to_string() +
+                            "); nothing was written\n";
+
+  User user(registry.url());
+  TempDir project;
+  auto random = user.wreg({"get", "wasi:random@0.2.8", "-o", "random.wasm"}, project.path());
+  EXPECT_EQ(random.exit_status, 1) << describe(random);
+  EXPECT_EQ(random.err, as_random);
+  EXPECT_FALSE(fs::exists(project.path() / "random.wasm"));
+  client::Cache cache(user.cache_dir() / "wreg");
+  EXPECT_FALSE(fs::exists(cache.blob_path(digest_of("wasi-io@0.2.8.wasm"))));
+
+  auto added = user.wreg({"add", "wasi:io@=0.2.8"}, project.path());
+  EXPECT_EQ(added.exit_status, 1) << describe(added);
+  EXPECT_EQ(added.err, as_io);
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.toml"));
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
+  EXPECT_FALSE(fs::exists(project.path() / "wit"));
+  EXPECT_FALSE(fs::exists(cache.blob_path(digest_of("wasi-io@0.2.3.wasm"))));
+
+  // The early user has wasi:io 0.2.8's bytes in the cache already (the restarted registry
+  // listens on another port).
+  auto cached = early.wreg({"add", "wasi:random@0.2.8"}, early_project.path(), std::nullopt, "",
+                           {{"WREG_REGISTRY", registry.url()}});
+  EXPECT_EQ(cached.exit_status, 1) << describe(cached);
+  EXPECT_EQ(cached.err, as_random);
+  EXPECT_FALSE(fs::exists(early_project.path() / "wreg.lock"));
+}
+
 // More documents than one pipelined round holds (16, client/transport/pipelined_batch.h) go out
 // in several rounds on the kept-alive connection, and every answer lands with its own package.
 TEST(CliTest, AWarmCacheOfManyPackagesIsRevalidatedInSeveralRounds) {

@@ -85,7 +85,7 @@ class FetcherTest : public ::testing::Test {
   // What the user asks for to get wasi:io 0.2.0's bytes.
   BlobRequest io_blob() const {
     const std::string bytes = bytes_of("wasi-io@0.2.0.wasm");
-    return BlobRequest{url_, Digest::of(std::string_view(bytes)), "wasi:io@0.2.0", bytes.size()};
+    return BlobRequest{url_, Digest::of(std::string_view(bytes)), {io_, v020_}, bytes.size()};
   }
 
   const PackageName io_ = *PackageName::parse("wasi:io");
@@ -227,7 +227,7 @@ TEST_F(FetcherTest, OfflineOnlyTheCacheAnswers) {
 
   const std::string clocks = bytes_of("wasi-clocks@0.2.0.wasm");
   const Digest clocks_digest = Digest::of(std::string_view(clocks));
-  auto missing = offline->blob({url_, clocks_digest, "wasi:clocks@0.2.0", clocks.size()});
+  auto missing = offline->blob({url_, clocks_digest, {clocks_, v020_}, clocks.size()});
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(missing.error().message, "wasi:clocks@0.2.0 (" + clocks_digest.to_string() +
