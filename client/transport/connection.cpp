@@ -333,7 +333,18 @@ std::variant<Answer, Failure> Connection::exchange(const Request& request, std::
                                                    const Progress& upload,
                                                    const Progress& download) {
   return impl_->on_stream([&](auto& stream) -> std::variant<Answer, Failure> {
-    if (auto failed = impl_->write(stream, request, upload)) return std::move(*failed);
+    if (auto failed = impl_->write(stream, request, upload)) {
+      // A server may answer before it has read the body (a refusal: 401, 403, 413) and then
+      // close the connection, which fails the rest of the send; its answer is already here, and
+      // it is the registry's word on the request, not a network failure to retry. When there is
+      // none (the connection was really lost), the send's own failure stands.
+      if (failed->kind != Failure::Kind::kBroken) return std::move(*failed);
+      auto answer = impl_->read(stream, limit, download);
+      auto* refusal = std::get_if<Answer>(&answer);
+      if (refusal == nullptr) return std::move(*failed);
+      refusal->keep_alive = false;
+      return answer;
+    }
     return impl_->read(stream, limit, download);
   });
 }

@@ -75,7 +75,10 @@ class Connection {
 
   // Writes `request`, then reads its answer: at most `limit` body bytes, else kTooLarge (told
   // by the Content-Length before the body is read, when the server sends one). `upload` hears
-  // of the body bytes written, `download` of those read. Needs connect() first.
+  // of the body bytes written, `download` of those read. Needs connect() first. When the send
+  // fails part-way, an answer the server sent before closing (a refusal of a large upload, made
+  // before reading its body) is read and returned, with keep_alive false; only without one is
+  // the send's failure returned.
   std::variant<Answer, Failure> exchange(const Request& request, std::uint64_t limit,
                                          const Progress& upload = {},
                                          const Progress& download = {});

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "client/cache.h"
 #include "client/config.h"
@@ -14,6 +15,7 @@
 #include "common/digest.h"
 #include "tests/cli/cli_harness.h"
 #include "tests/cli/cutting_proxy.h"
+#include "tests/integration/http_client.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -328,6 +330,45 @@ TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
   EXPECT_EQ(cached.exit_status, 1) << describe(cached);
   EXPECT_EQ(cached.err, as_random);
   EXPECT_FALSE(fs::exists(early_project.path() / "wreg.lock"));
+}
+
+// Requests the registry at `url` has answered with `method`, by its /metrics.
+std::uint64_t requests_answered(const std::string& url, const std::string& method) {
+  const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  auto metrics = testing::request(port, "GET", "/metrics");
+  std::uint64_t total = 0;
+  std::istringstream lines(metrics.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("wreg_http_requests_total{") ||
+        line.find("method=\"" + method + "\"") == std::string::npos) {
+      continue;
+    }
+    total += std::stoull(line.substr(line.rfind(' ') + 1));
+  }
+  return total;
+}
+
+// A large upload refused before its body is read (a token of another namespace: 403) is the
+// registry's answer, not a broken connection: wreg prints the registry's message and does not
+// send the upload again. It used to say `cannot reach registry …: broken pipe` after three tries.
+TEST(CliTest, ARefusedLargeUploadPrintsTheRegistrysMessageAfterOneRequest) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("mine") &&
+              registry.ensure_namespace("theirs"))
+      << registry.error();
+  const std::string token = testing::create_token(registry.data_dir(), {"--namespace", "mine"});
+  ASSERT_FALSE(token.empty());
+  User user(registry.url());
+  TempDir project;
+  auto published = user.wreg(
+      {"publish", fixture("components/greeter-js.wasm"), "--package", "theirs:greeter@1.0.0"},
+      project.path(), token);
+  EXPECT_EQ(published.exit_status, 1) << describe(published);
+  EXPECT_EQ(published.err,
+            "error: this token may not publish to namespace \"theirs\"; ask an admin for a token "
+            "scoped to it (registry " +
+                registry.url() + ": the token does not allow this)\n");
+  EXPECT_EQ(requests_answered(registry.url(), "PUT"), 1u);
 }
 
 // More documents than one pipelined round holds (16, client/transport/pipelined_batch.h) go out
