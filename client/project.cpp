@@ -76,8 +76,7 @@ Error conflict_error(const resolve::Conflict& conflict) {
 
 // Steps 2 of project.h: the new lock for `manifest`, or why there is none.
 Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock,
-                              const ResolveMode& mode, Fetcher& fetcher,
-                              std::vector<std::string>& warnings) {
+                              const ResolveMode& mode, Fetcher& fetcher) {
   resolve::ResolveRequest request;
   std::set<PackageName> roots;
   for (const auto& dependency : manifest.dependencies) {
@@ -137,17 +136,38 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
     std::sort(locked.requirements.begin(), locked.requirements.end());
     locked.requirements.erase(std::unique(locked.requirements.begin(), locked.requirements.end()),
                               locked.requirements.end());
-    if (package.yanked) {
-      warnings.push_back(package.name.to_string() + " " + package.version.to_string() +
-                         " has been yanked; kept because wreg.lock has it (`wreg update " +
-                         package.name.to_string() + "` moves off it)");
-    }
     lock.packages.push_back(std::move(locked));
   }
   // Round-trip through the canonical text so that comparisons see what the file will hold.
   auto canonical = parse_lockfile(to_toml(lock));
   if (!canonical) return std::move(canonical).error();
   return std::move(*canonical);
+}
+
+// What every command says of the one yanked rule (common/resolve/solver.h, may_choose()): a
+// warning for each release of `lock` that its document lists as yanked, kept because wreg.lock
+// had it. A command that resolved has the documents in memory already; `fetch` of a lock that
+// covers wreg.toml asks for them here, together (one pipelined round trip when they are cached).
+// A document that cannot be had costs only its warning.
+std::vector<std::string> yanked_warnings(const Lockfile& lock, const ResolveMode& mode,
+                                         Fetcher& fetcher) {
+  std::vector<PackageName> names;
+  for (const auto& package : lock.packages) names.push_back(package.name);
+  auto documents = fetcher.documents(names);
+  std::vector<std::string> warnings;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const LockedPackage& package = lock.packages[i];
+    const auto* release = documents[i] ? documents[i]->find(package.version) : nullptr;
+    if (release == nullptr || !release->yanked) continue;
+    const std::string name = package.name.to_string();
+    const bool updated = mode.update_all || std::find(mode.update.begin(), mode.update.end(),
+                                                      package.name) != mode.update.end();
+    warnings.push_back(name + " " + package.version.to_string() +
+                       " has been yanked; kept because wreg.lock has it" +
+                       (updated ? " and no other version is allowed"
+                                : " (`wreg update " + name + "` moves off it)"));
+  }
+  return warnings;
 }
 
 std::vector<PackageChange> diff_locks(const Lockfile& before, const Lockfile& after) {
@@ -205,7 +225,9 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
                                 " did not match the digest in wreg.lock; replaced it");
     }
     pending.push_back({path, requests.size()});
-    requests.push_back({package.registry, package.digest, {package.name, package.version},
+    requests.push_back({package.registry,
+                        package.digest,
+                        {package.name, package.version},
                         fetcher.listed_size(package.name, package.version)});
   }
   auto blobs = fetcher.blobs(requests);
@@ -274,8 +296,9 @@ Result<SyncReport> sync(const ProjectPaths& paths, const ProjectState& state,
                         SyncReport report) {
   auto manifest = parse_manifest(manifest_text);
   if (!manifest) return std::move(manifest).error();
-  auto lock = resolve_lock(*manifest, state.lock, mode, fetcher, report.warnings);
+  auto lock = resolve_lock(*manifest, state.lock, mode, fetcher);
   if (!lock) return std::move(lock).error();
+  report.warnings = yanked_warnings(*lock, mode, fetcher);
   report.changes = diff_locks(state.lock, *lock);
   auto installed = install(paths, state, manifest_text, *lock, fetcher, report);
   if (!installed) return std::move(installed).error();
@@ -412,6 +435,7 @@ Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fe
   }
   if (!missing && state->lock_exists) {
     SyncReport report;
+    report.warnings = yanked_warnings(state->lock, {}, fetcher);
     auto installed = install(paths, *state, state->manifest_text, state->lock, fetcher, report);
     if (!installed) return std::move(installed).error();
     return report;

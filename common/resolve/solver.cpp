@@ -238,7 +238,7 @@ class Solver {
       bool is_locked = lock != locked_.end() && std::find(lock->second.begin(), lock->second.end(),
                                                           release.version) != lock->second.end();
       if (is_locked && slot.locked == kNoVersion) slot.locked = i;
-      if (!release.yanked || is_locked) slot.allowed.set(i);
+      if (may_choose(request_, name, release)) slot.allowed.set(i);
     }
     slot.updating = updating_.contains(name);
     int id = new_slot(std::move(slot));
@@ -612,6 +612,11 @@ class Solver {
     const Slot& slot = slots_[slot_id];
     if (slot.kind != SlotKind::kChoice) {
       if (slot.locked != kNoVersion && candidates.test(slot.locked)) return slot.locked;
+      // Newest first; a yanked version (allowed because wreg.lock has it) only when nothing
+      // else is left, so that `update` moves off it whenever it can (may_choose()).
+      for (std::size_t i = 0; i < slot.releases.size(); ++i) {
+        if (candidates.test(i) && !slot.releases[i]->yanked) return i;
+      }
       return candidates.first_version();
     }
     // A track already selected (or required) first, then a locked one, then the newest.
@@ -717,16 +722,17 @@ SolveOutcome solve(const ResolveRequest& request, const PackageSource& source) {
   return solver.run();
 }
 
+bool may_choose(const ResolveRequest& request, const PackageName& name,
+                const api::ReleaseSummary& release) {
+  if (!release.yanked) return true;
+  return std::any_of(request.locked.begin(), request.locked.end(),
+                     [&](const PackageVersion& entry) {
+                       return entry.name == name && entry.version == release.version;
+                     });
+}
+
 std::vector<PackageName> unfetched_dependencies(const ResolveRequest& request,
                                                 const PackageSource& source) {
-  std::set<PackageName> locked_names;
-  std::set<std::pair<PackageName, Version>> locked;
-  if (!request.update_all) {
-    std::set<PackageName> freed(request.update.begin(), request.update.end());
-    for (const auto& entry : request.locked) {
-      if (!freed.contains(entry.name)) locked.emplace(entry.name, entry.version);
-    }
-  }
   std::set<PackageName> missing;
   std::map<PackageName, std::set<std::string>> visited;  // requirement texts seen per package
   std::map<PackageName, std::vector<char>> expanded;     // releases whose dependencies are queued
@@ -748,7 +754,7 @@ std::vector<PackageName> unfetched_dependencies(const ResolveRequest& request,
     for (std::size_t i = 0; i < document->versions.size(); ++i) {
       const auto& release = document->versions[i];
       if (done[i] || !satisfies(requirement, release.version, request.allow_prereleases)) continue;
-      if (release.yanked && !locked.contains({name, release.version})) continue;
+      if (!may_choose(request, name, release)) continue;
       done[i] = 1;
       for (const auto& dependency : release.dependencies) {
         queue.emplace_back(dependency.name, dependency.requirement);

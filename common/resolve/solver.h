@@ -33,7 +33,7 @@
 // takes its locked version when that is still allowed and the package is not being updated, else
 // the newest allowed one. As in pub, a version whose own dependencies already contradict the
 // partial solution is not decided but ruled out by propagation, which spares a backjump.
-// Yanked versions are never chosen, except a locked version that is kept. Pre-releases follow
+// Yanked versions are chosen only as may_choose() says. Pre-releases follow
 // Cargo's rule (VersionReq::matches) unless the request allows them.
 //
 // Cost: each decision costs a few set operations per incompatibility of its slot; the
@@ -99,7 +99,7 @@ struct ResolvedPackage {
   PackageName name;
   Version version;
   Digest digest;
-  bool yanked = false;                // kept from the lock although yanked since
+  bool yanked = false;                // kept from the lock although yanked since (may_choose())
   std::vector<Requirer> required_by;  // the project first, then by package and version
 };
 
@@ -173,6 +173,15 @@ SolveOutcome solve(const ResolveRequest& request, const PackageSource& source);
 // solve() will not answer NeedsDocuments for documents that did not change. Sorted, unique.
 std::vector<PackageName> unfetched_dependencies(const ResolveRequest& request,
                                                 const PackageSource& source);
+
+// The one rule for yanked releases, which every command follows through the solver: a yanked
+// release may be chosen only when wreg.lock has it (`request.locked`, also for a package being
+// updated), and then a package not being updated keeps it, while one being updated moves off it
+// to the newest allowed release that is not yanked, if there is one. So no command fails because
+// a locked release has been yanked since; the resolution marks such a release (ResolvedPackage::
+// yanked) for the command's warning.
+bool may_choose(const ResolveRequest& request, const PackageName& name,
+                const api::ReleaseSummary& release);
 
 // Whether `version` may satisfy `requirement` under the request's pre-release option.
 bool satisfies(const VersionReq& requirement, const Version& version, bool allow_prereleases);

@@ -202,6 +202,35 @@ TEST(SolveTest, YankedVersionIsKeptFromTheLock) {
   EXPECT_EQ(picks(solve(request, source)), "demo:lib 1.0.0");
 }
 
+// The one yanked rule (may_choose()): `update`, of everything or of the package, keeps a locked
+// release that has been yanked when no other version is allowed, and moves off it to the newest
+// one that is not yanked as soon as there is one, even an older one.
+TEST(SolveTest, UpdateMovesOffALockedYankedReleaseOnlyWhenAnotherIsAllowed) {
+  Registry source;
+  source.add("demo:lib@1.1.0", {}, /*yanked=*/true);
+  source.add("demo:lib@1.2.0", {}, /*yanked=*/true);
+  auto update = [](bool all) {
+    auto request = root({"demo:lib@^1"}, {"demo:lib@1.2.0"});
+    if (all) {
+      request.update_all = true;
+    } else {
+      request.update.push_back(*PackageName::parse("demo:lib"));
+    }
+    return request;
+  };
+  for (bool all : {true, false}) {
+    auto kept = solve(update(all), source);
+    ASSERT_EQ(picks(kept), "demo:lib 1.2.0") << all;
+    EXPECT_TRUE(kept.resolution()->packages[0].yanked);
+  }
+  source.add("demo:lib@1.0.0");
+  for (bool all : {true, false}) {
+    auto moved = solve(update(all), source);
+    ASSERT_EQ(picks(moved), "demo:lib 1.0.0") << all;
+    EXPECT_FALSE(moved.resolution()->packages[0].yanked);
+  }
+}
+
 struct PrereleaseCase {
   const char* requirement;
   bool allow;
