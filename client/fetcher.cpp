@@ -6,6 +6,7 @@
 #include "client/parallel.h"
 #include "common/release.h"
 #include "common/resolve/suggest.h"
+#include "common/wasm/limits.h"
 #include "common/wasm/reader.h"
 
 namespace wreg::client {
@@ -78,6 +79,14 @@ bool Fetcher::fetched(const PackageName& name) const {
 }
 
 Result<api::PackageDocument> Fetcher::document(const PackageName& name) {
+  auto document = remembered_document(name);
+  if (!document && document.error().code == ErrorCode::kNotFound) {
+    return fail(ErrorCode::kNotFound, document.error().message + suggestions_for(name));
+  }
+  return document;
+}
+
+Result<api::PackageDocument> Fetcher::remembered_document(const PackageName& name) {
   {
     std::lock_guard lock(mutex_);
     auto it = documents_.find(name);
@@ -107,10 +116,19 @@ std::vector<Result<api::PackageDocument>> Fetcher::documents(
   }
   // Offline nothing is downloaded: the cache answers on this thread.
   parallel_for(rest.size(), options_.offline ? 1 : options_.parallelism,
-               [&](std::size_t k) { slots[rest[k]].emplace(document(names[rest[k]])); });
+               [&](std::size_t k) { slots[rest[k]].emplace(remembered_document(names[rest[k]])); });
   std::vector<Result<api::PackageDocument>> results;
   results.reserve(names.size());
-  for (auto& slot : slots) results.push_back(std::move(*slot));
+  bool suggested = false;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    results.push_back(std::move(*slots[i]));
+    // Each "did you mean" costs requests: only the first missing package gets one.
+    if (!suggested && !results.back() && results.back().error().code == ErrorCode::kNotFound) {
+      suggested = true;
+      results.back() =
+          fail(ErrorCode::kNotFound, results.back().error().message + suggestions_for(names[i]));
+    }
+  }
   return results;
 }
 
@@ -144,9 +162,8 @@ Result<api::PackageDocument> Fetcher::document_from_answer(const std::string& re
                                                            Result<DocumentAnswer> answer) {
   if (!answer) {
     if (answer.error().code == ErrorCode::kNotFound) {
-      std::string message = "the registry " + registry + " has no package " + name.to_string();
-      message += suggestions_for(name);
-      return fail(ErrorCode::kNotFound, std::move(message));
+      return fail(ErrorCode::kNotFound,
+                  "the registry " + registry + " has no package " + name.to_string());
     }
     return std::move(answer).error();
   }
@@ -164,6 +181,16 @@ Result<api::PackageDocument> Fetcher::document_from_answer(const std::string& re
     return fail(ErrorCode::kCorrupt, "registry " + registry + " sent the document of " +
                                          parsed->name.to_string() + " when asked for " +
                                          name.to_string());
+  }
+  for (const auto& release : parsed->versions) {
+    if (release.dependencies.size() <= wasm::kMaxDependencies) continue;
+    return fail(ErrorCode::kCorrupt,
+                "registry " + registry + " sent the document of " + name.to_string() + ": " +
+                    wasm::past_limit("the number of dependencies of its release " +
+                                         release.version.to_string() + " (" +
+                                         std::to_string(release.dependencies.size()) + ")",
+                                     wasm::kMaxDependencies) +
+                    "; nothing was changed");
   }
   if (!answer->etag.empty() && answer->etag.find('\n') == std::string::npos) {
     // A cache that cannot be written only costs a full download next time.

@@ -65,8 +65,12 @@ class Fetcher {
 
   // The document of `name` from its registry. kNotFound (with "did you mean" suggestions from
   // the registry's list when there are close names) when the registry has no such package;
-  // kUnavailable when it cannot be reached or, offline, when it is not cached.
+  // kUnavailable when it cannot be reached or, offline, when it is not cached; kCorrupt for a
+  // document that does not read, or one of whose releases lists more dependencies than a WIT
+  // package may have (wasm::kMaxDependencies, as the registry's reader refuses past it).
   Result<api::PackageDocument> document(const PackageName& name);
+  // document() of each of `names`, answers in the same order; only the first kNotFound carries
+  // suggestions (each costs requests).
   std::vector<Result<api::PackageDocument>> documents(const std::vector<PackageName>& names);
 
   // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes, or
@@ -98,6 +102,8 @@ class Fetcher {
                                                     const PackageName& name,
                                                     std::optional<CachedCopy> cached,
                                                     Result<DocumentAnswer> answer);
+  // document() without suggestions: from memory, else fetched and remembered.
+  Result<api::PackageDocument> remembered_document(const PackageName& name);
   // Whether this command has the document of `name` already.
   bool fetched(const PackageName& name) const;
   // documents()'s first step: every slot still empty whose package has a cached copy is

@@ -74,6 +74,30 @@ Error conflict_error(const resolve::Conflict& conflict) {
               text + "\nnothing was changed; relax a requirement in wreg.toml and try again");
 }
 
+// kNotFound for `missing`, which the registry does not have, naming a release already fetched
+// that needs it (one that the resolver could choose): `evil:bigger 1.0.0 needs d0:p ^1.0.0,
+// which the registry http://… does not have`.
+Error missing_dependency_error(const resolve::ResolveRequest& request,
+                               const resolve::InMemorySource& source, const PackageName& missing,
+                               Fetcher& fetcher) {
+  const std::string tail = ", which the registry " + fetcher.config().registry_for(missing) +
+                           " does not have; nothing was changed";
+  for (const auto& name : source.names()) {
+    const auto* document = source.find(name);
+    if (document == nullptr) continue;
+    for (const auto& release : document->versions) {
+      if (!resolve::may_choose(request, name, release)) continue;
+      for (const auto& dependency : release.dependencies) {
+        if (dependency.name != missing) continue;
+        return fail(ErrorCode::kNotFound, name.to_string() + " " + release.version.to_string() +
+                                              " needs " + missing.to_string() + " " +
+                                              dependency.requirement.to_string() + tail);
+      }
+    }
+  }
+  return fail(ErrorCode::kNotFound, "a dependency needs " + missing.to_string() + tail);
+}
+
 // Steps 2 of project.h: the new lock for `manifest`, or why there is none.
 Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock,
                               const ResolveMode& mode, Fetcher& fetcher) {
@@ -116,9 +140,10 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
       }
       const Error& error = documents[i].error();
       // A package the project names directly gets the fetcher's message (with suggestions); a
-      // missing package deeper down is a fact the resolver's explanation places in the chain.
+      // missing package deeper down stops the resolution at once, naming who needs it, rather
+      // than fetching the rest of a level that may be thousands wide.
       if (error.code != ErrorCode::kNotFound || roots.count(names[i]) != 0) return error;
-      source.set_absent(names[i], resolve::Absence::kMissing);
+      return missing_dependency_error(request, source, names[i], fetcher);
     }
   }
   if (auto* conflict = outcome->conflict()) return conflict_error(*conflict);

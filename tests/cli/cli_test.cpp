@@ -371,6 +371,50 @@ TEST(CliTest, ARefusedLargeUploadPrintsTheRegistrysMessageAfterOneRequest) {
   EXPECT_EQ(requests_answered(registry.url(), "PUT"), 1u);
 }
 
+// Package documents that list dependencies the registry does not have (tampered rows: a WIT
+// package cannot be published with more than 100), as a hostile registry could serve them. A
+// missing one stops the resolution at the first level it is met, naming who needs it, with a
+// bounded number of requests (it used to ask for every one, each with a "did you mean", and name
+// only the last); a document past the dependency limit is refused when it arrives.
+TEST(CliTest, AMissingDependencyStopsTheResolutionNamingWhoNeedsIt) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("evil")) << registry.error();
+  for (const char* name : {"evil:bigger@1.0.0", "evil:biggest@1.0.0"}) {
+    auto published = registry.setup_once(
+        {"publish", fixture("components/empty-component.wasm"), "--package", name});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  auto dependencies = [](const std::string& name, int count) {
+    return "INSERT INTO dependencies (release_id, position, name, requirement) WITH RECURSIVE "
+           "n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < " +
+           std::to_string(count) + ") SELECT " + release_row(name, "1.0.0") +
+           ", i, 'd' || i || ':p', '^1.0.0' FROM n;";
+  };
+  ASSERT_TRUE(
+      tamper(registry, dependencies("evil:bigger", 40) + dependencies("evil:biggest", 150)));
+
+  User user(registry.url());
+  TempDir project;
+  const std::uint64_t before = requests_answered(registry.url(), "GET");
+  auto bigger = user.wreg({"add", "evil:bigger"}, project.path());
+  EXPECT_EQ(bigger.exit_status, 1) << describe(bigger);
+  EXPECT_EQ(bigger.err, "error: evil:bigger 1.0.0 needs d0:p ^1.0.0, which the registry " +
+                            registry.url() + " does not have; nothing was changed\n");
+  // evil:bigger, its 40 dependencies, and one "did you mean" (2 searches); not 40 of those.
+  EXPECT_LE(requests_answered(registry.url(), "GET") - before, 1u + 40u + 2u + 1u);
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.toml"));
+
+  const std::uint64_t between = requests_answered(registry.url(), "GET");
+  auto biggest = user.wreg({"add", "evil:biggest"}, project.path());
+  EXPECT_EQ(biggest.exit_status, 1) << describe(biggest);
+  EXPECT_EQ(biggest.err, "error: registry " + registry.url() +
+                             " sent the document of evil:biggest: the number of dependencies of "
+                             "its release 1.0.0 (150) is past wreg's limit of 100 (README.md, "
+                             "\"Limits\"); nothing was changed\n");
+  EXPECT_EQ(requests_answered(registry.url(), "GET") - between, 1u + 1u);  // and /metrics
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.toml"));
+}
+
 // More documents than one pipelined round holds (16, client/transport/pipelined_batch.h) go out
 // in several rounds on the kept-alive connection, and every answer lands with its own package.
 TEST(CliTest, AWarmCacheOfManyPackagesIsRevalidatedInSeveralRounds) {
