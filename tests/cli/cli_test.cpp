@@ -212,40 +212,6 @@ TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   EXPECT_EQ(proxy.accepted() - accepted_before, 1u + 3u);
 }
 
-// A registry whose document lists fewer bytes than the blob it sends (a lying or broken one) is
-// cut off at the listed size: the bytes are never all held in memory, and nothing is written.
-TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
-  Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
-  auto published = registry.setup_once({"publish", file});
-  ASSERT_EQ(published.exit_status, 0) << describe(published);
-  registry.stop();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((registry.data_dir() / "wreg.db").c_str(), &db), SQLITE_OK);
-  const int changed =
-      sqlite3_exec(db, "UPDATE releases SET size = size - 1", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  ASSERT_EQ(changed, SQLITE_OK);
-  ASSERT_TRUE(registry.start()) << registry.error();
-
-  const std::string listed = std::to_string(fs::file_size(file) - 1);
-  const std::string digest = Digest::of(std::string_view(read_bytes(file))).to_string();
-  const std::string refusal = "error: registry " + registry.url() + " sent more than the " +
-                              listed + " bytes its package document lists for wasi:io@0.2.8 (" +
-                              digest + "); nothing was written\n";
-  User user(registry.url());
-  TempDir project;
-  auto got = user.wreg({"get", "wasi:io@0.2.8", "-o", "io.wasm"}, project.path());
-  EXPECT_EQ(got.exit_status, 1) << describe(got);
-  EXPECT_EQ(got.err, refusal);
-  EXPECT_FALSE(fs::exists(project.path() / "io.wasm"));
-  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
-  EXPECT_EQ(added.exit_status, 1) << describe(added);
-  EXPECT_EQ(added.err, refusal);
-  EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
-}
-
 // Runs `sql` on the stopped registry's database and starts it again: what a lying or broken
 // registry serves.
 ::testing::AssertionResult tamper(Registry& registry, const std::string& sql) {
@@ -266,6 +232,33 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
 std::string release_row(const std::string& name, const std::string& version) {
   return "(SELECT r.id FROM releases r JOIN packages p ON p.id = r.package_id WHERE p.name = '" +
          name + "' AND r.version = '" + version + "')";
+}
+
+// A registry whose document lists fewer bytes than the blob it sends (a lying or broken one) is
+// cut off at the listed size: the bytes are never all held in memory, and nothing is written.
+TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
+  auto published = registry.setup_once({"publish", file});
+  ASSERT_EQ(published.exit_status, 0) << describe(published);
+  ASSERT_TRUE(tamper(registry, "UPDATE releases SET size = size - 1"));
+
+  const std::string listed = std::to_string(fs::file_size(file) - 1);
+  const std::string digest = Digest::of(std::string_view(read_bytes(file))).to_string();
+  const std::string refusal = "error: registry " + registry.url() + " sent more than the " +
+                              listed + " bytes its package document lists for wasi:io@0.2.8 (" +
+                              digest + "); nothing was written\n";
+  User user(registry.url());
+  TempDir project;
+  auto got = user.wreg({"get", "wasi:io@0.2.8", "-o", "io.wasm"}, project.path());
+  EXPECT_EQ(got.exit_status, 1) << describe(got);
+  EXPECT_EQ(got.err, refusal);
+  EXPECT_FALSE(fs::exists(project.path() / "io.wasm"));
+  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
+  EXPECT_EQ(added.exit_status, 1) << describe(added);
+  EXPECT_EQ(added.err, refusal);
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
 }
 
 // A registry that serves one WIT package's bytes as another release (the digest it names in the
