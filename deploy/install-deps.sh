@@ -16,7 +16,6 @@ if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
   packages+=(libyaml-dev)  # tests/unit/common/openapi_test.cpp reads schema/openapi.yaml
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
-  packages+=(sqlite3)  # tests/reliability/faults: a second process that locks the database
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)                           # load generator for both

@@ -6,11 +6,6 @@
 
 namespace wreg::cli_test {
 
-const std::filesystem::path& fixtures() {
-  static const std::filesystem::path path = WREG_TEST_FIXTURES;
-  return path;
-}
-
 std::string read_bytes(const std::filesystem::path& path) { return testing::file_bytes(path); }
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {

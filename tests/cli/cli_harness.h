@@ -18,10 +18,8 @@
 namespace wreg::cli_test {
 
 using testing::CommandResult;
+using testing::fixtures;
 using testing::TempDir;
-
-// The fixture folder (tests/fixtures).
-const std::filesystem::path& fixtures();
 
 std::string read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -18,13 +17,6 @@ extern char** environ;
 namespace wreg::testing {
 
 namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Spawns the binary with stdout and stderr redirected to files; standard input from `in` when
 // given, the working folder `cwd` when given, and `env` as the whole environment when given.
@@ -56,8 +48,6 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args,
 int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 }  // namespace
-
-std::string file_bytes(const std::filesystem::path& path) { return read_file(path); }
 
 std::string with_custom_section(const std::string& wasm, const std::string& tag) {
   auto leb128 = [](std::size_t value) {
@@ -92,18 +82,6 @@ std::string server_binary() {
   return other && *other ? other : WREG_SERVER_BINARY;
 }
 
-TempDir::TempDir() {
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("wreg-it-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 CommandResult run_command(const std::string& program, const std::vector<std::string>& args) {
   return run_command(program, args, RunOptions{});
 }
@@ -128,8 +106,8 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.exit_status = exit_status_of(status);
-  result.out = read_file(dir.path() / "out");
-  result.err = read_file(dir.path() / "err");
+  result.out = file_bytes(dir.path() / "out");
+  result.err = file_bytes(dir.path() / "err");
   return result;
 }
 
@@ -153,7 +131,7 @@ bool ServerProcess::start() {
   // Bounded wait for the port file, checking that the server is still alive.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = read_file(port_file);
+    std::string text = file_bytes(port_file);
     if (!text.empty() && text.back() == '\n') {
       port_ = static_cast<std::uint16_t>(std::stoi(text));
       return true;
@@ -194,6 +172,6 @@ void ServerProcess::kill_hard() {
   pid_ = -1;
 }
 
-std::string ServerProcess::log() const { return read_file(run_dir_.path() / "stderr"); }
+std::string ServerProcess::log() const { return file_bytes(run_dir_.path() / "stderr"); }
 
 }  // namespace wreg::testing

@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fixtures.h"
+#include "tests/support/temp_dir.h"
+
 namespace wreg::testing {
 
 // The built binary (CMake passes $<TARGET_FILE:wreg-server>).
@@ -35,9 +38,6 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
 // run_command() of the wreg-server binary.
 CommandResult run_server_command(const std::vector<std::string>& args);
 
-// The bytes of a file ("" when it cannot be read).
-std::string file_bytes(const std::filesystem::path& path);
-
 // `wasm` (a component or WIT package) with a custom section "wreg-test" holding `tag` appended:
 // still valid, and different bytes (so a different digest) for each tag.
 std::string with_custom_section(const std::string& wasm, const std::string& tag);
@@ -45,19 +45,6 @@ std::string with_custom_section(const std::string& wasm, const std::string& tag)
 // `wreg-server token create --data DATA scope...` (e.g. {"--namespace", "wasi"}): the printed
 // token, or "" when the command failed.
 std::string create_token(const std::filesystem::path& data, const std::vector<std::string>& scope);
-
-// A fresh, empty directory under the system temp dir, removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // `wreg-server serve --data DATA --listen 127.0.0.1:0 --port-file F extra...`, started by the
 // constructor; start() waits (bounded) for the port file. The destructor stops it with SIGTERM.

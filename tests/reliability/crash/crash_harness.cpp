@@ -299,7 +299,7 @@ class Harness {
 
     // What the kill left on disk, before the restarted server can touch it.
     ServerPhase evidence = ServerPhase::kNoTrace;
-    bool blob_present = fs::exists(blob_file(data_dir(), attempt.digest));
+    bool blob_present = fs::exists(blob_file(data_dir(), Digest::of(attempt.body)));
     if (blob_present) {
       evidence = ServerPhase::kBlobWithoutRelease;  // refined below once the server answers
     } else {

@@ -16,11 +16,6 @@ std::string component_variant(const std::string& component, const std::string& t
   return with_custom_section(component, contents);
 }
 
-std::filesystem::path blob_file(const std::filesystem::path& data, const std::string& digest) {
-  std::string hex = digest.substr(std::string("sha256:").size());
-  return data / "blobs" / "sha256" / hex.substr(0, 2) / hex;
-}
-
 std::string digest_of(const std::string& bytes) { return Digest::of(bytes).to_string(); }
 
 std::string prepare_registry(const std::filesystem::path& data, const std::string& ns,

@@ -9,6 +9,7 @@
 
 #include "tests/integration/http_client.h"
 #include "tests/integration/server_process.h"
+#include "tests/support/registry_tampering.h"
 
 namespace wreg::testing {
 
@@ -19,9 +20,6 @@ std::string base_component();
 // bytes: still a valid component (custom sections may appear anywhere), with its own digest.
 std::string component_variant(const std::string& component, const std::string& tag,
                               std::size_t padding, std::mt19937_64& random);
-
-// Where the blob store keeps the blob `digest` (`sha256:<hex>`) under the data dir `data`.
-std::filesystem::path blob_file(const std::filesystem::path& data, const std::string& digest);
 
 // `sha256:<hex>` of `bytes`.
 std::string digest_of(const std::string& bytes);

@@ -3,13 +3,13 @@
 //
 // Each fault is made for real: a small tmpfs mounted for the data dir (as root; otherwise an
 // RLIMIT_FSIZE on the server process with SIGXFSZ ignored, so writes fail with EFBIG), the
-// database file made immutable (as root, FS_IOC_SETFLAGS) or read-only (otherwise), a `sqlite3`
-// child holding BEGIN EXCLUSIVE, and blob files changed with plain file calls.
+// database file made immutable (as root, FS_IOC_SETFLAGS) or read-only (otherwise), a connection
+// of the test process holding BEGIN EXCLUSIVE (lock_database()), and blob files changed with plain
+// file calls.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <linux/fs.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -23,8 +23,6 @@
 #include <sstream>
 
 #include "tests/reliability/crash/publishing.h"
-
-extern char** environ;
 
 namespace wreg::testing {
 namespace {
@@ -68,7 +66,7 @@ void expect_nothing_of(std::uint16_t port, const fs::path& data, const std::stri
                        const std::string& version, const std::string& digest) {
   EXPECT_EQ(request(port, "GET", version_path(name, version)).status, 404);
   EXPECT_EQ(request(port, "GET", "/api/v1/blobs/" + digest).status, 404);
-  EXPECT_FALSE(fs::exists(blob_file(data, digest)));
+  EXPECT_FALSE(fs::exists(blob_file(data, *Digest::parse(digest))));
   EXPECT_EQ(files_in(data / "blobs" / "tmp"), 0u) << "a temp file of the upload is left";
 }
 
@@ -307,67 +305,6 @@ TEST_F(FaultTest, ReadOnlyDatabaseRefusesPublishesClearlyAndServesReads) {
   EXPECT_EQ(fsck.exit_status, 0) << fsck.out << fsck.err;
 }
 
-// `sqlite3 DB` holding BEGIN EXCLUSIVE until release() closes its standard input.
-class DatabaseLock {
- public:
-  explicit DatabaseLock(const fs::path& db) {
-    int to_child[2];
-    int from_child[2];
-    if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
-    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
-    posix_spawn_file_actions_addclose(&actions, to_child[1]);
-    posix_spawn_file_actions_addclose(&actions, from_child[0]);
-    std::string program = "sqlite3";
-    std::string path = db.string();
-    char* argv[] = {program.data(), path.data(), nullptr};
-    if (::posix_spawnp(&pid_, "sqlite3", &actions, nullptr, argv, environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(to_child[0]);
-    ::close(from_child[1]);
-    input_ = to_child[1];
-    output_ = from_child[0];
-    if (pid_ < 0) return;
-    // Held once the child has printed the line after BEGIN EXCLUSIVE: a pipe, not a sleep.
-    std::string commands = "BEGIN EXCLUSIVE;\nSELECT 'locked';\n";
-    if (::write(input_, commands.data(), commands.size()) !=
-        static_cast<ssize_t>(commands.size())) {
-      return;
-    }
-    std::string seen;
-    char buffer[256];
-    while (seen.find("locked") == std::string::npos) {
-      ssize_t n = ::read(output_, buffer, sizeof buffer);
-      if (n <= 0) return;
-      seen.append(buffer, static_cast<std::size_t>(n));
-    }
-    held_ = true;
-  }
-  ~DatabaseLock() { release(); }
-  bool held() const { return held_; }
-  // Rolls back (sqlite3 exits at the end of its input) and waits for the child.
-  void release() {
-    if (input_ >= 0) ::close(input_);
-    input_ = -1;
-    if (pid_ > 0) {
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    pid_ = -1;
-    if (output_ >= 0) ::close(output_);
-    output_ = -1;
-    held_ = false;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int input_ = -1;
-  int output_ = -1;
-  bool held_ = false;
-};
-
 TEST_F(FaultTest, LockedDatabaseGives503AndRecoversWhenTheLockGoes) {
   prepare(dir_.path() / "data");
   server_ = std::make_unique<ServerProcess>(data_);
@@ -375,9 +312,8 @@ TEST_F(FaultTest, LockedDatabaseGives503AndRecoversWhenTheLockGoes) {
   const std::string first = variant("first", 500);
   ASSERT_EQ(put("app", "1.0.0", first).status, 201);
 
-  DatabaseLock lock(data_ / "wreg.db");
-  ASSERT_TRUE(lock.held()) << "could not run `sqlite3` to lock the database; install it "
-                              "(deploy/install-deps.sh)";
+  auto lock = lock_database(data_);
+  ASSERT_TRUE(lock) << lock.error().message;
   const std::string second = variant("second", 500);
   auto refused = put("app", "2.0.0", second);  // waits out the busy timeout (5 s)
   expect_clean_server_error(refused, "a locked database");
@@ -388,7 +324,7 @@ TEST_F(FaultTest, LockedDatabaseGives503AndRecoversWhenTheLockGoes) {
   expect_reads_work(server_->port(), "app", "1.0.0", first);
   EXPECT_EQ(request(server_->port(), "GET", version_path("app", "2.0.0")).status, 404);
 
-  lock.release();
+  (*lock)->release();
   auto created = put("app", "2.0.0", second);
   EXPECT_EQ(created.status, 201) << created.body;
   expect_reads_work(server_->port(), "app", "2.0.0", second);
@@ -412,14 +348,14 @@ TEST_F(FaultTest, DeletedOrCorruptedBlobFailsCleanlyAndFsckNamesIt) {
   ASSERT_EQ(put("flipped", "1.0.0", flipped).status, 201);
   ASSERT_EQ(put("truncated", "1.0.0", truncated).status, 201);
 
-  fs::remove(blob_file(data_, digest_of(deleted)));
+  fs::remove(blob_file(data_, Digest::of(deleted)));
   {
-    std::fstream file(blob_file(data_, digest_of(flipped)),
+    std::fstream file(blob_file(data_, Digest::of(flipped)),
                       std::ios::in | std::ios::out | std::ios::binary);
     file.seekp(100);
     file.put(static_cast<char>(flipped[100] ^ 0x20));
   }
-  fs::resize_file(blob_file(data_, digest_of(truncated)), truncated.size() / 2);
+  fs::resize_file(blob_file(data_, Digest::of(truncated)), truncated.size() / 2);
 
   // Deleted: a clean error, never a 200.
   auto gone = request(server_->port(), "GET", "/api/v1/blobs/" + digest_of(deleted));

@@ -1,30 +1,22 @@
 #include "client/cache.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "client/file_io.h"
+#include "tests/support/temp_dir.h"
 
 namespace wreg::client {
 namespace {
 
 class CacheTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("wreg-cache-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
-  }
-  void TearDown() override { std::filesystem::remove_all(root_); }
-
-  std::filesystem::path root_;
+  testing::TempDir root_;
 };
 
 TEST_F(CacheTest, StoresBlobUnderItsDigest) {
-  Cache cache(root_);
+  Cache cache(root_.path());
   std::string bytes = "\0asm component bytes";
   auto digest = Digest::of(std::string_view(bytes));
   ASSERT_TRUE(cache.store_blob(digest, bytes).has_value());
@@ -36,7 +28,7 @@ TEST_F(CacheTest, StoresBlobUnderItsDigest) {
 }
 
 TEST_F(CacheTest, DamagedBlobIsDroppedNotReturned) {
-  Cache cache(root_);
+  Cache cache(root_.path());
   std::string bytes = "original";
   auto digest = Digest::of(std::string_view(bytes));
   ASSERT_TRUE(cache.store_blob(digest, bytes).has_value());
@@ -46,12 +38,12 @@ TEST_F(CacheTest, DamagedBlobIsDroppedNotReturned) {
 }
 
 TEST_F(CacheTest, MissingBlobIsAbsent) {
-  Cache cache(root_);
+  Cache cache(root_.path());
   EXPECT_FALSE(cache.blob(Digest::of(std::string_view("never stored"))).has_value());
 }
 
 TEST_F(CacheTest, DocumentsAreKeptPerRegistry) {
-  Cache cache(root_);
+  Cache cache(root_.path());
   auto name = *PackageName::parse("wasi:io");
   ASSERT_TRUE(cache.store_document("http://a", name, {"\"1-1\"", "{\"a\":1}"}).has_value());
   ASSERT_TRUE(cache.store_document("http://b", name, {"\"2-2\"", "{\"b\":2}"}).has_value());
@@ -66,9 +58,7 @@ TEST_F(CacheTest, DocumentsAreKeptPerRegistry) {
 }
 
 TEST(FileIoTest, AtomicWriteReplacesAndLeavesNoTempFiles) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("wreg-file-io-test-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  testing::TempDir dir;
   auto path = dir / "nested" / "wreg.lock";
   ASSERT_TRUE(write_file_atomically(path, "old").has_value());
   ASSERT_TRUE(write_file_atomically(path, "new").has_value());
@@ -82,7 +72,6 @@ TEST(FileIoTest, AtomicWriteReplacesAndLeavesNoTempFiles) {
   auto missing = read_file(dir / "absent");
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

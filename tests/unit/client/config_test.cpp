@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "client/file_io.h"
+#include "tests/support/temp_dir.h"
 
 namespace wreg::client {
 namespace {
@@ -14,14 +15,9 @@ namespace {
 class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("wreg-config-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(root_);
     env_.config_dir = root_ / "config" / "wreg";
     env_.cache_dir = root_ / "cache" / "wreg";
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
   void write_config(const std::string& text) {
     ASSERT_TRUE(write_file_atomically(env_.config_dir / "config.toml", text).has_value());
@@ -29,7 +25,7 @@ class ConfigTest : public ::testing::Test {
 
   PackageName name(std::string_view text) { return *PackageName::parse(text); }
 
-  std::filesystem::path root_;
+  testing::TempDir root_;
   Environment env_;
 };
 

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "common/output_path.h"
-#include "tests/unit/server/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace wreg::client {
 namespace {

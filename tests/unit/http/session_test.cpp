@@ -20,8 +20,8 @@
 #include "server/http/router.h"
 #include "server/http/server.h"
 #include "tests/integration/http_client.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/http/patterned_bytes.h"
-#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::http {
 namespace {

@@ -13,8 +13,9 @@
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
+#include "tests/support/registry_tampering.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/server/blob_upload.h"
-#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::admin {
 namespace {
@@ -63,8 +64,7 @@ class AdminTest : public ::testing::Test {
 
   fs::path data() const { return dir_.path() / "data"; }
   fs::path blob_file(std::string_view bytes) {
-    const std::string hex = Digest::of(bytes).hex();
-    return data() / "blobs/sha256" / hex.substr(0, 2) / hex;
+    return testing::blob_file(data(), Digest::of(bytes));
   }
 
   int run_fsck() {
@@ -198,13 +198,12 @@ TEST_F(AdminTest, BackupOntoAnotherFileSystemCopiesTheBlobs) {
       here.st_dev == there.st_dev || ::access("/dev/shm", W_OK) != 0) {
     GTEST_SKIP() << "no writable /dev/shm on another file system than " << dir_.path();
   }
-  const fs::path target = "/dev/shm/wreg-backup-test-" + std::to_string(::getpid());
+  testing::TempDir shm("/dev/shm");
+  const fs::path target = shm / "backup";
   std::ostringstream out, err;
   const int status = backup(data(), target, out, err);
   std::ostringstream fsck_out, fsck_err;
   const int checked = status == 0 ? fsck(target, fsck_out, fsck_err) : -1;
-  std::error_code ignored;
-  fs::remove_all(target, ignored);
   ASSERT_EQ(status, 0) << err.str();
   EXPECT_NE(out.str().find("0 hard-linked, 2 copied, all verified"), std::string::npos)
       << out.str();

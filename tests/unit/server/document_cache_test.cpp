@@ -14,7 +14,7 @@
 #include "server/http/metrics.h"
 #include "server/store/data_dir.h"
 #include "tests/unit/server/store_values.h"
-#include "tests/unit/server/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace wreg::api {
 namespace {

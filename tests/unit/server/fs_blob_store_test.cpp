@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
 #include "tests/unit/server/blob_upload.h"
-#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::store {
 namespace {

@@ -15,10 +15,11 @@
 
 #include "server/store/migrations.h"
 #include "server/store/sqlite_connection.h"
+#include "tests/support/registry_tampering.h"
+#include "tests/support/temp_dir.h"
 #include "tests/unit/server/metadata_store_conformance.h"
 #include "tests/unit/server/sqlite_stores.h"
 #include "tests/unit/server/store_values.h"
-#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::store {
 namespace {
@@ -73,12 +74,6 @@ class SqliteStoreTest : public ::testing::Test {
     stores_ = std::move(*opened);
     store_ = stores_.metadata.get();
     ASSERT_TRUE(store_->create_namespace("demo"));
-  }
-
-  // Runs `sql` on one of the database's connections, behind the stores' back.
-  void run_sql(const std::string& sql) {
-    auto lease = stores_.database->acquire();
-    ASSERT_TRUE(lease->exec(sql, "test"));
   }
 
   std::size_t connections_ = 4;
@@ -206,12 +201,11 @@ TEST_F(SqliteStoreTest, ParametersOutOfOrderAreRefused) {
 TEST_F(SqliteStoreTest, ACorruptRowIsReportedNotServed) {
   ASSERT_TRUE(store_->publish(component("demo:app@1.0.0", "a")));
   ASSERT_TRUE(store_->publish(component("demo:lib@1.0.0", "b")));
-  run_sql(
-      "UPDATE releases SET version = 'one point oh' WHERE version = '1.0.0' AND "
-      "package_id = (SELECT id FROM packages WHERE name = 'demo:app')");
-  run_sql(
-      "UPDATE packages SET latest_kind = 'wit', latest_version = 'x.y' "
-      "WHERE name = 'demo:lib'");
+  auto release =
+      testing::corrupt_release_version(dir_.path(), pv("demo:app@1.0.0"), "one point oh");
+  ASSERT_TRUE(release) << release.error().message;
+  auto latest = testing::corrupt_latest_version(dir_.path(), pn("demo:lib"), "x.y");
+  ASSERT_TRUE(latest) << latest.error().message;
   for (const Error& error :
        {store_->package(pn("demo:app")).error(), store_->release(pv("demo:app@1.0.0")).error(),
         store_->referenced_blobs().error(), store_->search(SearchQuery{}).error()}) {

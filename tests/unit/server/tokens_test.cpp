@@ -7,8 +7,8 @@
 #include <iterator>
 #include <set>
 
+#include "tests/support/temp_dir.h"
 #include "tests/unit/server/sqlite_stores.h"
-#include "tests/unit/server/temp_dir.h"
 
 namespace wreg::auth {
 namespace {

@@ -1,31 +1,25 @@
 #include "common/mapped_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "tests/support/temp_dir.h"
+
 namespace wreg {
 namespace {
 
-class MappedFileTest : public testing::Test {
+class MappedFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("wreg-mapped-file-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& contents) {
     auto path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << contents;
     return path;
   }
-  std::filesystem::path dir_;
+  testing::TempDir dir_;
 };
 
 TEST_F(MappedFileTest, MapsTheWholeFile) {
@@ -51,7 +45,7 @@ TEST_F(MappedFileTest, MissingFileIsNotFoundAndNamesThePath) {
 }
 
 TEST_F(MappedFileTest, DirectoryIsRefused) {
-  auto file = MappedFile::open(dir_.string());
+  auto file = MappedFile::open(dir_.path().string());
   ASSERT_FALSE(file.has_value());
   EXPECT_EQ(file.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(file.error().message.find("not a regular file"), std::string::npos);

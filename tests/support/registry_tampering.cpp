@@ -1,0 +1,115 @@
+#include "tests/support/registry_tampering.h"
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <variant>
+#include <vector>
+
+namespace wreg::testing {
+
+namespace {
+
+using Value = std::variant<std::string, std::int64_t>;
+
+struct CloseDatabase {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+
+// The database of `data`, opened for writing, or kIo naming it.
+Result<std::unique_ptr<sqlite3, CloseDatabase>> open_database(const std::filesystem::path& data) {
+  const std::filesystem::path file = data / "wreg.db";
+  sqlite3* raw = nullptr;
+  const int opened = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, CloseDatabase> db(raw);
+  if (opened != SQLITE_OK) {
+    return fail(ErrorCode::kIo, "cannot open " + file.string() + ": " +
+                                    (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(opened)));
+  }
+  sqlite3_busy_timeout(db.get(), 5000);
+  return db;
+}
+
+// Runs the one statement `sql` with `values` bound to ?1, ?2, ... on the database of `data`.
+// kNotFound naming `what` when it changed no row.
+Result<void> edit(const std::filesystem::path& data, const std::string& what, const char* sql,
+                  const std::vector<Value>& values) {
+  const std::filesystem::path file = data / "wreg.db";
+  auto opened = open_database(data);
+  if (!opened) return std::move(opened).error();
+  auto db = std::move(*opened);
+  auto failed = [&](const std::string& step) {
+    return fail(ErrorCode::kIo,
+                "cannot " + step + " " + file.string() + ": " + sqlite3_errmsg(db.get()));
+  };
+  sqlite3_stmt* prepared = nullptr;
+  if (sqlite3_prepare_v2(db.get(), sql, -1, &prepared, nullptr) != SQLITE_OK) {
+    return failed("prepare an edit of");
+  }
+  std::unique_ptr<sqlite3_stmt, FinalizeStatement> statement(prepared);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&values[i])) {
+      sqlite3_bind_text(statement.get(), index, text->data(), static_cast<int>(text->size()),
+                        SQLITE_TRANSIENT);
+    } else {
+      sqlite3_bind_int64(statement.get(), index, std::get<std::int64_t>(values[i]));
+    }
+  }
+  if (sqlite3_step(statement.get()) != SQLITE_DONE) return failed("edit");
+  if (sqlite3_changes(db.get()) == 0) {
+    return fail(ErrorCode::kNotFound,
+                "nothing to tamper with: no " + what + " in " + file.string());
+  }
+  return {};
+}
+
+// The `WHERE` of one release's row, with its name as ?1 and its version as ?2.
+constexpr const char* kReleaseRow =
+    " WHERE package_id = (SELECT id FROM packages WHERE name = ?1) AND version = ?2";
+
+}  // namespace
+
+std::filesystem::path blob_file(const std::filesystem::path& data, const Digest& digest) {
+  const std::string hex = digest.hex();
+  return data / "blobs" / "sha256" / hex.substr(0, 2) / hex;
+}
+
+Result<void> corrupt_release_version(const std::filesystem::path& data,
+                                     const PackageVersion& release, const std::string& text) {
+  return edit(data, "release " + release.to_string(),
+              (std::string("UPDATE releases SET version = ?3") + kReleaseRow).c_str(),
+              {release.name.to_string(), release.version.to_string(), text});
+}
+
+Result<void> corrupt_latest_version(const std::filesystem::path& data, const PackageName& package,
+                                    const std::string& text) {
+  return edit(data, "package " + package.to_string(),
+              "UPDATE packages SET latest_version = ?2 WHERE name = ?1",
+              {package.to_string(), text});
+}
+
+DatabaseLock::~DatabaseLock() { release(); }
+
+void DatabaseLock::release() {
+  if (db_ == nullptr) return;
+  auto* db = static_cast<sqlite3*>(db_);
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  db_ = nullptr;
+}
+
+Result<std::unique_ptr<DatabaseLock>> lock_database(const std::filesystem::path& data) {
+  auto db = open_database(data);
+  if (!db) return std::move(db).error();
+  if (sqlite3_exec(db->get(), "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return fail(ErrorCode::kIo,
+                "cannot lock " + (data / "wreg.db").string() + ": " + sqlite3_errmsg(db->get()));
+  }
+  return std::unique_ptr<DatabaseLock>(new DatabaseLock(db->release()));
+}
+
+}  // namespace wreg::testing

@@ -1,0 +1,64 @@
+// Changes a registry's data behind its server's back, to show what the server, its admin
+// commands or the client do when what is stored lies: a dishonest or broken registry, a bad
+// restore, a hand edit of the database.
+//
+// Each function is named for what it simulates, and is the only place where a test spells that
+// edit in terms of the data dir's layout (server/store/data_dir.h: `wreg.db`, `blobs/`) and the
+// database's schema (schema/*.sql): a change of either breaks here, once, and not in every test
+// that needs the lie. A new lie (a release's bytes and digest swapped, a log entry rewritten) is
+// one more function here, taking the release or package it is about as a typed value; its SQL
+// stays in registry_tampering.cpp.
+//
+// `data` is a registry's data dir. Its database may be open meanwhile, in a wreg-server or in a
+// store of this process: each edit is one SQLite transaction, which their next read sees. A
+// running server may go on serving a package document it has cached, though: stop it first when
+// its readers must see the lie at once.
+//
+// An edit must change what it names: one that finds nothing to change is kNotFound, so that no
+// test passes against an untouched registry. kIo with SQLite's message when the database cannot
+// be opened or written. Not thread-safe against itself on one data dir.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/digest.h"
+#include "common/package_ref.h"
+#include "common/result.h"
+
+namespace wreg::testing {
+
+// Where the blob store keeps the blob `digest` in `data` (DESIGN.md: blobs/sha256/ab/abcdef...).
+std::filesystem::path blob_file(const std::filesystem::path& data, const Digest& digest);
+
+// A bad restore or a hand edit: `release`'s row holds `text`, which is no version, as its version.
+Result<void> corrupt_release_version(const std::filesystem::path& data,
+                                     const PackageVersion& release, const std::string& text);
+
+// Likewise for the latest version a package's row keeps for listings and search.
+Result<void> corrupt_latest_version(const std::filesystem::path& data, const PackageName& package,
+                                    const std::string& text);
+
+// Another program holding the database's write lock while the registry works (a backup tool, a
+// `sqlite3` shell left in a transaction): BEGIN EXCLUSIVE on a connection of its own, held until
+// release() or the destructor rolls it back. Readers of a WAL database go on reading; writers
+// wait out their busy timeout and fail.
+class DatabaseLock {
+ public:
+  DatabaseLock(const DatabaseLock&) = delete;
+  DatabaseLock& operator=(const DatabaseLock&) = delete;
+  ~DatabaseLock();
+  void release();
+
+ private:
+  friend Result<std::unique_ptr<DatabaseLock>> lock_database(const std::filesystem::path& data);
+  explicit DatabaseLock(void* db) : db_(db) {}
+  void* db_;  // sqlite3*, null once released
+};
+
+// The lock, held when this returns. kIo with SQLite's message when it cannot be taken.
+Result<std::unique_ptr<DatabaseLock>> lock_database(const std::filesystem::path& data);
+
+}  // namespace wreg::testing
