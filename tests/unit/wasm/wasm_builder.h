@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -66,6 +67,17 @@ class Bytes {
 inline Bytes component_preamble() { return Bytes{0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}; }
 // Core spec: magic, version 1.
 inline Bytes module_preamble() { return Bytes{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}; }
+
+// `wasm` (a component, WIT package or module) with the custom section `name` holding `payload`
+// appended: still valid, as custom sections may stand anywhere, but other bytes, so another
+// digest. Tests make distinct releases of one fixture this way.
+inline std::string with_custom_section(std::string_view wasm, std::string_view section_name,
+                                       std::string_view payload) {
+  Bytes contents;
+  for (char c : payload) contents.u8(static_cast<std::uint8_t>(c));
+  Bytes section = Bytes().custom(section_name, contents);
+  return std::string(wasm) + std::string(section.data().begin(), section.data().end());
+}
 
 // `nameattributes` 0x00: a plain encoded name.
 inline Bytes extern_name(std::string_view text) { return Bytes().u8(0x00).name(text); }
