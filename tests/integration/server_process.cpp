@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/unit/wasm/wasm_builder.h"
+
 extern char** environ;
 
 namespace wreg::testing {
@@ -50,19 +52,7 @@ int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) 
 }  // namespace
 
 std::string with_custom_section(const std::string& wasm, const std::string& tag) {
-  auto leb128 = [](std::size_t value) {
-    std::string out;
-    do {
-      auto byte = static_cast<unsigned char>(value & 0x7f);
-      value >>= 7;
-      if (value != 0) byte |= 0x80;
-      out += static_cast<char>(byte);
-    } while (value != 0);
-    return out;
-  };
-  const std::string name = "wreg-test";
-  std::string payload = leb128(name.size()) + name + tag;
-  return wasm + std::string(1, '\0') + leb128(payload.size()) + payload;
+  return wasm::testing::with_custom_section(wasm, "wreg-test", tag);
 }
 
 std::string create_token(const std::filesystem::path& data, const std::vector<std::string>& scope) {

@@ -19,6 +19,7 @@ namespace {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 using wasm::testing::Bytes;
+using wasm::testing::with_custom_section;
 
 const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
 
@@ -29,52 +30,9 @@ std::string fixture(const std::string& path) {
   return out.str();
 }
 
-// `wasm` with the custom section `name` holding `payload` appended.
-std::string with_section(const std::string& wasm, const std::string& name,
-                         const std::string& payload) {
-  Bytes contents = Bytes().name(name);
-  for (char c : payload) contents.u8(static_cast<std::uint8_t>(c));
-  Bytes section = Bytes().section(0, contents);
-  return wasm + std::string(section.data().begin(), section.data().end());
-}
-
-// A component importing `log: func(msg: string)`, `pick: func(a: u32, b: bool) -> string` and
-// `send` (a function whose type is behind an index), as in the reader's tests.
+// wasm::testing::typed_component(), whose imports have WIT signatures, as bytes to publish.
 std::string typed_component() {
-  constexpr std::uint8_t kType = 7;
-  constexpr std::uint8_t kImport = 10;
-  auto types = Bytes()
-                   .u32(4)
-                   .u8(0x40)
-                   .u32(1)
-                   .name("msg")
-                   .u8(0x73)
-                   .raw({0x01, 0x00})
-                   .u8(0x40)
-                   .u32(2)
-                   .name("a")
-                   .u8(0x79)
-                   .name("b")
-                   .u8(0x7f)
-                   .raw({0x00, 0x73})
-                   .raw({0x70, 0x7d})
-                   .u8(0x43)
-                   .u32(1)
-                   .name("data")
-                   .u8(0x02)
-                   .raw({0x01, 0x00});
-  auto imports = Bytes()
-                     .u32(3)
-                     .u8(0x00)
-                     .name("log")
-                     .raw({0x01, 0x00})
-                     .u8(0x00)
-                     .name("pick")
-                     .raw({0x01, 0x01})
-                     .u8(0x00)
-                     .name("send")
-                     .raw({0x01, 0x03});
-  auto bytes = wasm::testing::component_preamble().section(kType, types).section(kImport, imports);
+  auto bytes = wasm::testing::typed_component();
   return std::string(bytes.data().begin(), bytes.data().end());
 }
 
@@ -132,10 +90,10 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
   // Everything is published here, in this order (twice for a retry); the cases below read it.
   std::vector<std::string> published;
   std::string proxy = fixture("components/http-proxy.wasm");
-  proxy = with_section(proxy, "description", "An HTTP proxy \"with\" quotes");
-  proxy = with_section(proxy, "authors", "Ada");
-  proxy = with_section(proxy, "component-name", std::string("\x00\x06\x05proxy", 8));
-  proxy = with_section(proxy, "package-docs", std::string("\x00{}", 3));
+  proxy = with_custom_section(proxy, "description", "An HTTP proxy \"with\" quotes");
+  proxy = with_custom_section(proxy, "authors", "Ada");
+  proxy = with_custom_section(proxy, "component-name", std::string("\x00\x06\x05proxy", 8));
+  proxy = with_custom_section(proxy, "package-docs", std::string("\x00{}", 3));
   for (auto [target, bytes] : std::initializer_list<std::pair<const char*, std::string>>{
            {"/api/v1/packages/wasi/io/0.2.8", fixture("packages/wasi-io@0.2.8.wasm")},
            {"/api/v1/packages/wasi/io/0.2.8", fixture("packages/wasi-io@0.2.8.wasm")},

@@ -9,12 +9,8 @@
 #include <string>
 
 #include "common/api/release_document.h"
-#include "server/api/handlers.h"
-#include "server/auth/tokens.h"
-#include "server/http/metrics.h"
-#include "server/store/data_dir.h"
+#include "tests/unit/server/api_test.h"
 #include "tests/unit/server/store_values.h"
-#include "tests/support/temp_dir.h"
 
 namespace wreg::api {
 namespace {
@@ -24,19 +20,12 @@ using testing::pv;
 // A component whose bytes are its name.
 store::NewRelease component(std::string_view id) { return testing::component(id, id); }
 
-class DocumentCacheTest : public ::testing::Test {
+class DocumentCacheTest : public ApiTest {
  protected:
   void SetUp() override {
-    store::DataDirOptions options;
-    options.sqlite.log = [](std::string_view) {};
-    auto dir = store::open_data_dir(dir_.path(), std::move(options));
-    ASSERT_TRUE(dir) << dir.error().message;
-    data_ = std::move(*dir);
-    ASSERT_TRUE(data_.metadata->create_namespace("demo"));
+    ApiTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(data_.metadata->publish(component("demo:app@1.0.0")));
-    authorizer_ = std::make_unique<auth::Authorizer>(*data_.tokens);
-    context_.reset(
-        new ApiContext{*data_.metadata, *data_.blobs, *authorizer_, metrics_, counters_});
   }
 
   // GET /api/v1/packages/demo/app through the handler, as the router would call it.
@@ -61,13 +50,6 @@ class DocumentCacheTest : public ::testing::Test {
   std::optional<DocumentCache::Hit> served_unchecked() {
     return context_->documents.find_checked("demo:app");
   }
-
-  testing::TempDir dir_;
-  store::DataDir data_;
-  std::unique_ptr<auth::Authorizer> authorizer_;
-  http::HttpMetrics metrics_;
-  ApiCounters counters_;
-  std::unique_ptr<ApiContext> context_;
 };
 
 TEST_F(DocumentCacheTest, APublishThroughTheStoreIsServedAtOnce) {

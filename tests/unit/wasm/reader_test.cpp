@@ -16,6 +16,7 @@ using testing::Bytes;
 using testing::component_preamble;
 using testing::extern_name;
 using testing::module_preamble;
+using testing::typed_component;
 
 constexpr std::uint8_t kCustom = 0, kCoreModule = 1, kCoreInstance = 2, kCoreType = 3,
                        kComponent = 4, kInstance = 5, kAlias = 6, kType = 7, kCanon = 8, kStart = 9,
@@ -96,35 +97,7 @@ TEST(ReaderTest, ImportsAreReadWithTheirKindsInBinaryOrder) {
 }
 
 TEST(ReaderTest, ImportedFunctionsOfPrimitiveTypesGetAWitSignature) {
-  auto types = Bytes()
-                   .u32(4)
-                   .u8(0x40)
-                   .u32(1)
-                   .name("msg")
-                   .u8(0x73)
-                   .raw({0x01, 0x00})  // func(msg: string)
-                   .u8(0x40)
-                   .u32(2)
-                   .name("a")
-                   .u8(0x79)
-                   .name("b")
-                   .u8(0x7f)
-                   .raw({0x00, 0x73})
-                   .raw({0x70, 0x7d})  // type 2: list<u8>
-                   .u8(0x43)
-                   .u32(1)
-                   .name("data")
-                   .u8(0x02)
-                   .raw({0x01, 0x00});  // uses type 2
-  auto imports = Bytes()
-                     .u32(3)
-                     .append(extern_name("log"))
-                     .raw({0x01, 0x00})
-                     .append(extern_name("pick"))
-                     .raw({0x01, 0x01})
-                     .append(extern_name("send"))
-                     .raw({0x01, 0x03});
-  auto info = read_component(component_preamble().section(kType, types).section(kImport, imports));
+  auto info = read_component(typed_component());
   ASSERT_TRUE(info.has_value()) << info.error().message;
   ASSERT_EQ(info->imports.size(), 3u);
   EXPECT_EQ(info->imports[0].type, "func(msg: string)");

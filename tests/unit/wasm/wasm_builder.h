@@ -82,4 +82,40 @@ inline std::string with_custom_section(std::string_view wasm, std::string_view s
 // `nameattributes` 0x00: a plain encoded name.
 inline Bytes extern_name(std::string_view text) { return Bytes().u8(0x00).name(text); }
 
+// A component importing `log: func(msg: string)`, `pick: func(a: u32, b: bool) -> string` and
+// `send`, a function whose type (a list<u8> parameter) is behind an index: the reader gives the
+// first two a WIT signature and the third none.
+inline Bytes typed_component() {
+  constexpr std::uint8_t kTypeSection = 7, kImportSection = 10;
+  auto types = Bytes()
+                   .u32(4)
+                   .u8(0x40)
+                   .u32(1)
+                   .name("msg")
+                   .u8(0x73)
+                   .raw({0x01, 0x00})  // func(msg: string)
+                   .u8(0x40)
+                   .u32(2)
+                   .name("a")
+                   .u8(0x79)
+                   .name("b")
+                   .u8(0x7f)
+                   .raw({0x00, 0x73})
+                   .raw({0x70, 0x7d})  // type 2: list<u8>
+                   .u8(0x43)
+                   .u32(1)
+                   .name("data")
+                   .u8(0x02)
+                   .raw({0x01, 0x00});  // uses type 2
+  auto imports = Bytes()
+                     .u32(3)
+                     .append(extern_name("log"))
+                     .raw({0x01, 0x00})
+                     .append(extern_name("pick"))
+                     .raw({0x01, 0x01})
+                     .append(extern_name("send"))
+                     .raw({0x01, 0x03});
+  return component_preamble().section(kTypeSection, types).section(kImportSection, imports);
+}
+
 }  // namespace wreg::wasm::testing
