@@ -2,10 +2,10 @@
 // case_test.cpp): a registry of their own, a server stopped half-way, file modes, HTTPS with a
 // certificate made at test time, and a check after the command.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -16,6 +16,7 @@
 #include "tests/cli/cli_harness.h"
 #include "tests/cli/cutting_proxy.h"
 #include "tests/integration/http_client.h"
+#include "tests/support/registry_tampering.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -212,27 +213,20 @@ TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   EXPECT_EQ(proxy.accepted() - accepted_before, 1u + 3u);
 }
 
-// Runs `sql` on the stopped registry's database and starts it again: what a lying or broken
-// registry serves.
-::testing::AssertionResult tamper(Registry& registry, const std::string& sql) {
+// Makes the stopped registry lie with `lie` (one of tests/support/registry_tampering.h) and
+// starts it again: what a lying or broken registry serves.
+::testing::AssertionResult tamper(Registry& registry,
+                                  const std::function<Result<void>(const fs::path& data)>& lie) {
   registry.stop();
-  sqlite3* db = nullptr;
-  if (sqlite3_open((registry.data_dir() / "wreg.db").c_str(), &db) != SQLITE_OK) {
-    sqlite3_close(db);
-    return ::testing::AssertionFailure() << "cannot open the registry's database";
+  if (auto told = lie(registry.data_dir()); !told) {
+    return ::testing::AssertionFailure() << told.error().message;
   }
-  const int changed = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  if (changed != SQLITE_OK) return ::testing::AssertionFailure() << "cannot run " << sql;
   if (!registry.start()) return ::testing::AssertionFailure() << registry.error();
   return ::testing::AssertionSuccess();
 }
 
-// The release row of `ns:name` `version`, in SQL.
-std::string release_row(const std::string& name, const std::string& version) {
-  return "(SELECT r.id FROM releases r JOIN packages p ON p.id = r.package_id WHERE p.name = '" +
-         name + "' AND r.version = '" + version + "')";
-}
+// `ns:name@version`, spelled in a test.
+PackageVersion release(std::string_view text) { return *PackageVersion::parse(text); }
 
 // A registry whose document lists fewer bytes than the blob it sends (a lying or broken one) is
 // cut off at the listed size: the bytes are never all held in memory, and nothing is written.
@@ -242,7 +236,9 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
   const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
   auto published = registry.setup_once({"publish", file});
   ASSERT_EQ(published.exit_status, 0) << describe(published);
-  ASSERT_TRUE(tamper(registry, "UPDATE releases SET size = size - 1"));
+  ASSERT_TRUE(tamper(registry, [](const fs::path& data) {
+    return wreg::testing::understate_blob_size(data, release("wasi:io@0.2.8"), 1);
+  }));
 
   const std::string listed = std::to_string(fs::file_size(file) - 1);
   const std::string digest = Digest::of(std::string_view(read_bytes(file))).to_string();
@@ -278,15 +274,14 @@ TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
   ASSERT_EQ(got.exit_status, 0) << describe(got);
 
   // wasi:random 0.2.8 is served as wasi:io 0.2.8's bytes, wasi:io 0.2.8 as 0.2.3's.
-  const std::string io_028 = release_row("wasi:io", "0.2.8");
-  const std::string io_023 = release_row("wasi:io", "0.2.3");
-  ASSERT_TRUE(tamper(registry,
-                     "UPDATE releases SET (digest, size) = (SELECT digest, size FROM releases "
-                     "WHERE id = " +
-                         io_028 + ") WHERE id = " + release_row("wasi:random", "0.2.8") +
-                         "; UPDATE releases SET (digest, size) = (SELECT digest, size FROM "
-                         "releases WHERE id = " +
-                         io_023 + ") WHERE id = " + io_028 + ";"));
+  ASSERT_TRUE(tamper(registry, [](const fs::path& data) -> Result<void> {
+    using wreg::testing::serve_bytes_of;
+    if (auto lied = serve_bytes_of(data, release("wasi:random@0.2.8"), release("wasi:io@0.2.8"));
+        !lied) {
+      return lied;
+    }
+    return serve_bytes_of(data, release("wasi:io@0.2.8"), release("wasi:io@0.2.3"));
+  }));
   auto digest_of = [](const char* file) {
     return Digest::of(std::string_view(read_bytes(fixture(std::string("packages/") + file))));
   };
@@ -377,14 +372,13 @@ TEST(CliTest, AMissingDependencyStopsTheResolutionNamingWhoNeedsIt) {
         {"publish", fixture("components/empty-component.wasm"), "--package", name});
     ASSERT_EQ(published.exit_status, 0) << describe(published);
   }
-  auto dependencies = [](const std::string& name, int count) {
-    return "INSERT INTO dependencies (release_id, position, name, requirement) WITH RECURSIVE "
-           "n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < " +
-           std::to_string(count) + ") SELECT " + release_row(name, "1.0.0") +
-           ", i, 'd' || i || ':p', '^1.0.0' FROM n;";
-  };
-  ASSERT_TRUE(
-      tamper(registry, dependencies("evil:bigger", 40) + dependencies("evil:biggest", 150)));
+  ASSERT_TRUE(tamper(registry, [](const fs::path& data) -> Result<void> {
+    using wreg::testing::add_missing_dependencies;
+    if (auto lied = add_missing_dependencies(data, release("evil:bigger@1.0.0"), 40); !lied) {
+      return lied;
+    }
+    return add_missing_dependencies(data, release("evil:biggest@1.0.0"), 150);
+  }));
 
   User user(registry.url());
   TempDir project;

@@ -92,6 +92,39 @@ Result<void> corrupt_latest_version(const std::filesystem::path& data, const Pac
               {package.to_string(), text});
 }
 
+Result<void> understate_blob_size(const std::filesystem::path& data, const PackageVersion& release,
+                                  std::uint64_t bytes) {
+  return edit(
+      data, "release " + release.to_string(),
+      (std::string("UPDATE releases SET size = size - ?3") + kReleaseRow).c_str(),
+      {release.name.to_string(), release.version.to_string(), static_cast<std::int64_t>(bytes)});
+}
+
+Result<void> serve_bytes_of(const std::filesystem::path& data, const PackageVersion& release,
+                            const PackageVersion& other) {
+  return edit(data, "release " + release.to_string() + " or " + other.to_string(),
+              (std::string("UPDATE releases SET (digest, size) = (SELECT digest, size FROM "
+                           "releases WHERE package_id = (SELECT id FROM packages WHERE name = ?3) "
+                           "AND version = ?4)") +
+               kReleaseRow +
+               " AND EXISTS (SELECT 1 FROM releases WHERE package_id = (SELECT id "
+               "FROM packages WHERE name = ?3) AND version = ?4)")
+                  .c_str(),
+              {release.name.to_string(), release.version.to_string(), other.name.to_string(),
+               other.version.to_string()});
+}
+
+Result<void> add_missing_dependencies(const std::filesystem::path& data,
+                                      const PackageVersion& release, int count) {
+  return edit(
+      data, "release " + release.to_string(),
+      "INSERT INTO dependencies (release_id, position, name, requirement) "
+      "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?3) "
+      "SELECT r.id, n.i, 'd' || n.i || ':p', '^1.0.0' FROM n, releases r "
+      "WHERE r.package_id = (SELECT id FROM packages WHERE name = ?1) AND r.version = ?2",
+      {release.name.to_string(), release.version.to_string(), static_cast<std::int64_t>(count)});
+}
+
 DatabaseLock::~DatabaseLock() { release(); }
 
 void DatabaseLock::release() {

@@ -41,6 +41,23 @@ Result<void> corrupt_release_version(const std::filesystem::path& data,
 Result<void> corrupt_latest_version(const std::filesystem::path& data, const PackageName& package,
                                     const std::string& text);
 
+// A registry whose package document lists fewer bytes than the blob it sends: `release`'s row
+// says it is `bytes` shorter than it is.
+Result<void> understate_blob_size(const std::filesystem::path& data, const PackageVersion& release,
+                                  std::uint64_t bytes);
+
+// A registry that serves one release's bytes as another's: `release`'s row names the digest and
+// size of `other`, so the document and the blob it sends agree with each other, not with what
+// `release` is.
+Result<void> serve_bytes_of(const std::filesystem::path& data, const PackageVersion& release,
+                            const PackageVersion& other);
+
+// A hostile registry's package document: `release` lists `count` dependencies `d0:p` ...
+// `d<count - 1>:p`, each `^1.0.0`, that the registry does not have (a publish could not put them
+// there: the reader refuses more than 100, and the names are never published).
+Result<void> add_missing_dependencies(const std::filesystem::path& data,
+                                      const PackageVersion& release, int count);
+
 // Another program holding the database's write lock while the registry works (a backup tool, a
 // `sqlite3` shell left in a transaction): BEGIN EXCLUSIVE on a connection of its own, held until
 // release() or the destructor rolls it back. Readers of a WAL database go on reading; writers
