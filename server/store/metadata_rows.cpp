@@ -183,4 +183,15 @@ Result<api::Dependency> DependencyDecoder::decode(const std::string& name,
   return found->second;
 }
 
+Result<ManifestStep> manifest_step(const PackageVersion& id, const OciManifest& pushed,
+                                   const std::optional<OciManifest>& stored) {
+  if (!stored) return ManifestStep::kRecord;
+  if (!(stored->digest == pushed.digest)) {
+    return fail(ErrorCode::kConflict, id.to_string() + " already has the manifest " +
+                                          stored->digest.to_string() +
+                                          "; tags are immutable, push a new version");
+  }
+  return ManifestStep::kAlreadyPresent;
+}
+
 }  // namespace wreg::store

@@ -148,6 +148,24 @@ Result<ReleaseRow> decode_release(const Row& row, const LogSink& log) {
   return release;
 }
 
+// The manifest columns of metadata_sql.h's manifest statements, from column `first` on: digest,
+// media_type, content, config_digest, config_size.
+template <typename Row>
+Result<OciManifest> decode_manifest(const Row& row, int first, const LogSink& log) {
+  auto digest = decode_digest(row.text(first), log);
+  if (!digest) return std::move(digest).error();
+  auto config = decode_digest(row.text(first + 3), log);
+  if (!config) return std::move(config).error();
+  return OciManifest{*digest, row.text(first + 1), row.text(first + 2), *config,
+                     static_cast<std::uint64_t>(row.integer(first + 4))};
+}
+
+// What an OCI publish of `id`, a release that already holds its bytes, does with the `pushed`
+// manifest, given the one stored (nullopt: none). kConflict when another manifest is stored.
+enum class ManifestStep { kRecord, kAlreadyPresent };
+Result<ManifestStep> manifest_step(const PackageVersion& id, const OciManifest& pushed,
+                                   const std::optional<OciManifest>& stored);
+
 // A row of search_statement(): name, latest version, latest kind, description.
 template <typename Row>
 Result<PackageSummary> decode_summary(const Row& row, const LogSink& log) {

@@ -46,9 +46,9 @@ inline constexpr std::string_view kUpdatePackageHead =
     "revision = revision + 1 WHERE id = $4 RETURNING revision";
 
 // --- Releases.
-// version, digest of the release of a package with a version key.
+// version, digest, id of the release of a package with a version key.
 inline constexpr std::string_view kFindReleaseByKey =
-    "SELECT version, digest FROM releases WHERE package_id = $1 AND version_key = $2";
+    "SELECT version, digest, id FROM releases WHERE package_id = $1 AND version_key = $2";
 // Returns the new release's id.
 inline constexpr std::string_view kInsertRelease =
     "INSERT INTO releases (package_id, version, version_key, digest, size, kind, published, "
@@ -91,12 +91,47 @@ inline constexpr std::string_view kCounts =
     "SELECT (SELECT count(*) FROM namespaces), (SELECT count(*) FROM packages), "
     "(SELECT count(*) FROM releases), (SELECT coalesce(sum(size), 0) FROM "
     "(SELECT max(size) AS size FROM releases GROUP BY digest) AS sizes)";
-// digest, size, package name, version; sorted by digest
+// digest, size, package name, version; sorted by digest. Releases' bytes and manifests' configs.
 inline constexpr std::string_view kReferencedBlobs =
-    "SELECT r.digest, r.size, p.name, r.version FROM releases r "
-    "JOIN packages p ON p.id = r.package_id ORDER BY r.digest";
+    "SELECT b.digest, b.size, b.name, b.version FROM ("
+    "SELECT r.digest AS digest, r.size AS size, p.name AS name, r.version AS version "
+    "FROM releases r JOIN packages p ON p.id = r.package_id UNION ALL "
+    "SELECT m.config_digest, m.config_size, p.name, r.version FROM oci_manifests m "
+    "JOIN releases r ON r.id = m.release_id JOIN packages p ON p.id = r.package_id) AS b "
+    "ORDER BY b.digest";
 inline constexpr std::string_view kIsReferenced =
-    "SELECT 1 FROM releases WHERE digest = $1 LIMIT 1";
+    "SELECT 1 FROM releases WHERE digest = $1 UNION ALL "
+    "SELECT 1 FROM oci_manifests WHERE config_digest = $1 LIMIT 1";
+// name; package names after $1, at most $2
+inline constexpr std::string_view kPackageNames =
+    "SELECT name FROM packages WHERE name > $1 ORDER BY name LIMIT $2";
+
+// --- OCI manifests.
+// The manifest columns (decode_manifest): digest, media_type, content, config_digest,
+// config_size.
+#define WREG_MANIFEST_COLUMNS "m.digest, m.media_type, m.content, m.config_digest, m.config_size"
+// release id, version, then the manifest columns (NULL when the release has none)
+inline constexpr std::string_view kManifestOfRelease =
+    "SELECT r.id, r.version, " WREG_MANIFEST_COLUMNS
+    " FROM releases r JOIN packages p ON p.id = r.package_id "
+    "LEFT JOIN oci_manifests m ON m.release_id = r.id WHERE p.name = $1 AND r.version_key = $2";
+// the manifest columns
+inline constexpr std::string_view kManifestOfReleaseId =
+    "SELECT " WREG_MANIFEST_COLUMNS " FROM oci_manifests m WHERE m.release_id = $1";
+inline constexpr std::string_view kInsertManifest =
+    "INSERT INTO oci_manifests (release_id, digest, media_type, content, config_digest, "
+    "config_size, created) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+// version, then the manifest columns
+inline constexpr std::string_view kManifestByDigest =
+    "SELECT r.version, " WREG_MANIFEST_COLUMNS
+    " FROM oci_manifests m JOIN releases r ON r.id = m.release_id "
+    "JOIN packages p ON p.id = r.package_id WHERE p.name = $1 AND m.digest = $2 LIMIT 1";
+// package name, version, release digest, then the manifest columns
+inline constexpr std::string_view kAllManifests =
+    "SELECT p.name, r.version, r.digest, " WREG_MANIFEST_COLUMNS
+    " FROM oci_manifests m JOIN releases r ON r.id = m.release_id "
+    "JOIN packages p ON p.id = r.package_id ORDER BY p.name, r.version";
+#undef WREG_MANIFEST_COLUMNS
 
 // --- Tokens.
 // Returns the new token's id.

@@ -4,8 +4,9 @@
 
 namespace wreg::store {
 
-Result<PublishOutcome> MetadataStore::publish(const NewRelease& release) {
-  auto outcome = do_publish(release);
+Result<PublishOutcome> MetadataStore::publish(const NewRelease& release,
+                                              const std::optional<OciManifest>& manifest) {
+  auto outcome = do_publish(release, manifest);
   announce_change(release.id.name);
   return outcome;
 }

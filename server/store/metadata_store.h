@@ -45,6 +45,16 @@
 
 namespace wreg::store {
 
+// A release's OCI manifest (common/oci/artifact.h): the exact bytes served for its tag, and the
+// config blob it names (kept from gc while the manifest is stored).
+struct OciManifest {
+  Digest digest;  // of `content`
+  std::string media_type;
+  std::string content;
+  Digest config;
+  std::uint64_t config_size = 0;
+};
+
 // What a handler learned from a publish request and the wasm reader.
 struct NewRelease {
   PackageVersion id;  // from the URL, validated
@@ -135,7 +145,20 @@ struct StoreCounts {
   std::uint64_t blob_bytes = 0;  // sum of the sizes of the distinct digests releases name
 };
 
-// A digest some release names, for fsck and gc.
+// A manifest stored for a release, for fsck.
+struct StoredManifest {
+  PackageVersion release;
+  Digest release_digest;  // the release's bytes: the manifest's one layer
+  OciManifest manifest;
+};
+
+// A stored manifest found by its digest.
+struct ManifestMatch {
+  Version version;  // the release (tag) it belongs to
+  OciManifest manifest;
+};
+
+// A digest some release or stored manifest names, for fsck and gc.
 struct ReferencedBlob {
   Digest digest;
   std::uint64_t size = 0;      // as recorded at publish
@@ -176,8 +199,14 @@ class MetadataStore {
   //   kConflict when a version of equal precedence exists with other build metadata;
   //   kNotFound when the namespace was not created; kInvalidArgument when details_json is not a
   //   JSON object. Concurrent publishes of one version: exactly one creates it.
+  // With a `manifest` (an OCI push, a manifest PUT by tag): a new release is recorded with it in
+  // the same transaction; a release already holding
+  // these bytes is kAlreadyPresent when it has this manifest, gets it when it has none yet, and
+  // is kConflict ("... already has the manifest sha256:...; tags are immutable") when it has
+  // another.
   // Then tells the listeners (see ChangeListener).
-  Result<PublishOutcome> publish(const NewRelease& release);
+  Result<PublishOutcome> publish(const NewRelease& release,
+                                 const std::optional<OciManifest>& manifest = std::nullopt);
 
   // The package document. kNotFound when the package has no release.
   virtual Result<PackageRecord> package(const PackageName& name) = 0;
@@ -197,12 +226,32 @@ class MetadataStore {
   // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor.
   virtual Result<SearchPage> search(const SearchQuery& query) = 0;
 
+  // Package names after `after` (`ns:name`; empty: from the first), sorted, at most `limit`
+  // (the OCI catalog).
+  virtual Result<std::vector<PackageName>> package_names(const std::string& after,
+                                                         std::size_t limit) = 0;
+
+  // --- OCI manifests (server/oci/).
+
+  // The manifest stored for a release; nullopt when it has none yet (published natively and
+  // not yet asked for over OCI). kNotFound when there is no such release (as release()).
+  virtual Result<std::optional<OciManifest>> manifest_of(const PackageVersion& id) = 0;
+  // Stores `manifest` for a release that has none; when it already has one, keeps that one.
+  // Returns the stored manifest either way, so that concurrent callers agree. kNotFound.
+  virtual Result<OciManifest> record_manifest(const PackageVersion& id,
+                                              const OciManifest& manifest) = 0;
+  // The manifest of `name` whose digest is `digest`; nullopt when none.
+  virtual Result<std::optional<ManifestMatch>> manifest_by_digest(const PackageName& name,
+                                                                  const Digest& digest) = 0;
+  // Every stored manifest, for fsck.
+  virtual Result<std::vector<StoredManifest>> manifests() = 0;
+
   // --- Operations.
 
   virtual Result<StoreCounts> counts() = 0;
-  // Every distinct digest a release names, sorted by digest.
+  // Every distinct digest a release or a stored manifest (its config) names, sorted by digest.
   virtual Result<std::vector<ReferencedBlob>> referenced_blobs() = 0;
-  // Whether any release names `digest` (gc re-checks before deleting).
+  // Whether any release or stored manifest names `digest` (gc re-checks before deleting).
   virtual Result<bool> is_referenced(const Digest& digest) = 0;
 
   // --- Change listeners. `listener` must stay alive until it is removed.
@@ -213,7 +262,8 @@ class MetadataStore {
  protected:
   // The engine's part of publish() and set_yanked(), with the same contract; the listeners are
   // told by the caller, never by these.
-  virtual Result<PublishOutcome> do_publish(const NewRelease& release) = 0;
+  virtual Result<PublishOutcome> do_publish(const NewRelease& release,
+                                            const std::optional<OciManifest>& manifest) = 0;
   virtual Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) = 0;
 
   // Tells every listener that `name` may have changed: publish() and set_yanked() call it, and

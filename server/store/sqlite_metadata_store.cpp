@@ -107,15 +107,41 @@ Result<std::optional<PackageKey>> find_package(Connection& db, const std::string
   return std::optional<PackageKey>(PackageKey{query->integer(0), query->integer(1)});
 }
 
-// Whether the package already holds this release (a retry). kConflict when it holds a release of
-// equal precedence that is not this one (check_same_release).
-Result<bool> holds_release(Connection& db, std::int64_t package_id, const NewRelease& release) {
+// The id of the release when the package already holds it (a retry); nullopt when not.
+// kConflict when it holds a release of equal precedence that is not this one
+// (check_same_release).
+Result<std::optional<std::int64_t>> holds_release(Connection& db, std::int64_t package_id,
+                                                  const NewRelease& release) {
   WREG_TRY(query, Query::make(db, sql::kFindReleaseByKey));
   query->bind(1, package_id).bind(2, version_key(release.id.version));
   WREG_TRY(row, query->step("look up a release"));
-  if (!*row) return false;
+  if (!*row) return std::optional<std::int64_t>();
   WREG_CHECK(check_same_release(release, query->text(0), query->text(1)));
-  return true;
+  return std::optional<std::int64_t>(query->integer(2));
+}
+
+// The manifest stored for a release; nullopt when none.
+Result<std::optional<OciManifest>> load_manifest(Connection& db, std::int64_t release_id) {
+  WREG_TRY(query, Query::make(db, sql::kManifestOfReleaseId));
+  query->bind(1, release_id);
+  WREG_TRY(row, query->step("look up a manifest"));
+  if (!*row) return std::optional<OciManifest>();
+  WREG_TRY(manifest, decode_manifest(*query, 0, db.log()));
+  return std::optional<OciManifest>(std::move(*manifest));
+}
+
+// Stores a release's manifest unless it has one already.
+Result<void> insert_manifest(Connection& db, std::int64_t release_id, const OciManifest& manifest,
+                             const std::string& now) {
+  WREG_TRY(insert, Query::make(db, sql::kInsertManifest));
+  insert->bind(1, release_id)
+      .bind(2, manifest.digest.to_string())
+      .bind(3, manifest.media_type)
+      .bind(4, manifest.content)
+      .bind(5, manifest.config.to_string())
+      .bind(6, static_cast<std::int64_t>(manifest.config_size))
+      .bind(7, now);
+  return insert->run("store a manifest");
 }
 
 Result<std::int64_t> insert_package(Connection& db, std::int64_t namespace_id,
@@ -239,7 +265,8 @@ Result<std::vector<std::string>> SqliteMetadataStore::list_namespaces() {
 
 // --- Releases --------------------------------------------------------------------------------
 
-Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release) {
+Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release,
+                                                       const std::optional<OciManifest>& manifest) {
   WREG_CHECK(check_details(release.details_json));
   const std::string name = release.id.name.to_string();
   const std::string now = rfc3339(database_.options().now());
@@ -252,7 +279,16 @@ Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release
   std::int64_t package_id = 0;
   if (*package) {
     WREG_TRY(held, holds_release(db, (*package)->id, release));
-    if (*held) return PublishOutcome{PublishStatus::kAlreadyPresent, (*package)->revision};
+    if (*held) {
+      const PublishOutcome present{PublishStatus::kAlreadyPresent, (*package)->revision};
+      if (!manifest) return present;
+      WREG_TRY(stored, load_manifest(db, **held));
+      WREG_TRY(step, manifest_step(release.id, *manifest, *stored));
+      if (*step == ManifestStep::kAlreadyPresent) return present;
+      WREG_CHECK(insert_manifest(db, **held, *manifest, now));
+      WREG_CHECK(tx->commit());
+      return present;
+    }
     package_id = (*package)->id;
   } else {
     WREG_TRY(created, insert_package(db, *namespace_id, release, now));
@@ -261,6 +297,7 @@ Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release
   WREG_TRY(release_id, insert_release(db, package_id, release, now));
   WREG_CHECK(insert_dependencies(db, *release_id, release.dependencies));
   WREG_CHECK(insert_interfaces(db, *release_id, release));
+  if (manifest) WREG_CHECK(insert_manifest(db, *release_id, *manifest, now));
   WREG_TRY(revision, refresh_package(db, package_id, name));
   WREG_CHECK(tx->commit());
   return PublishOutcome{PublishStatus::kCreated, *revision};
@@ -419,6 +456,95 @@ Result<bool> SqliteMetadataStore::is_referenced(const Digest& digest) {
   WREG_TRY(query, Query::make(*lease, sql::kIsReferenced));
   query->bind(1, digest.to_string());
   return query->step("look up a digest");
+}
+
+Result<std::vector<PackageName>> SqliteMetadataStore::package_names(const std::string& after,
+                                                                    std::size_t limit) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kPackageNames));
+  query->bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<PackageName> names;
+  for (;;) {
+    WREG_TRY(row, query->step("list packages"));
+    if (!*row) break;
+    WREG_TRY(name, decode_package_name(query->text(0), database_.log()));
+    names.push_back(std::move(*name));
+  }
+  return names;
+}
+
+// --- OCI manifests ---------------------------------------------------------------------------
+
+namespace {
+
+struct ReleaseManifest {
+  std::int64_t release_id = 0;
+  std::optional<OciManifest> manifest;
+};
+
+// The release `id` names and its manifest. kNotFound when there is no such release.
+Result<ReleaseManifest> find_release_manifest(Connection& db, const PackageVersion& id) {
+  WREG_TRY(query, Query::make(db, sql::kManifestOfRelease));
+  query->bind(1, id.name.to_string()).bind(2, version_key(id.version));
+  WREG_TRY(row, query->step("look up a manifest"));
+  if (!*row || !names_release(id.version, query->text(1))) {
+    return fail(ErrorCode::kNotFound, "no release " + id.to_string() + " is published");
+  }
+  ReleaseManifest out{query->integer(0), std::nullopt};
+  if (!query->is_null(2)) {
+    WREG_TRY(manifest, decode_manifest(*query, 2, db.log()));
+    out.manifest = std::move(*manifest);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<OciManifest>> SqliteMetadataStore::manifest_of(const PackageVersion& id) {
+  auto lease = database_.acquire();
+  WREG_TRY(found, find_release_manifest(*lease, id));
+  return std::move(found->manifest);
+}
+
+Result<OciManifest> SqliteMetadataStore::record_manifest(const PackageVersion& id,
+                                                         const OciManifest& manifest) {
+  auto lease = database_.acquire_for_write();
+  Connection& db = *lease;
+  WREG_TRY(tx, Transaction::write(db));
+  WREG_TRY(found, find_release_manifest(db, id));
+  if (found->manifest) return std::move(*found->manifest);
+  WREG_CHECK(insert_manifest(db, found->release_id, manifest, rfc3339(database_.options().now())));
+  WREG_CHECK(tx->commit());
+  return manifest;
+}
+
+Result<std::optional<ManifestMatch>> SqliteMetadataStore::manifest_by_digest(
+    const PackageName& name, const Digest& digest) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kManifestByDigest));
+  query->bind(1, name.to_string()).bind(2, digest.to_string());
+  WREG_TRY(row, query->step("look up a manifest"));
+  if (!*row) return std::optional<ManifestMatch>();
+  WREG_TRY(version, decode_version(query->text(0), database_.log()));
+  WREG_TRY(manifest, decode_manifest(*query, 1, database_.log()));
+  return std::optional<ManifestMatch>(ManifestMatch{std::move(*version), std::move(*manifest)});
+}
+
+Result<std::vector<StoredManifest>> SqliteMetadataStore::manifests() {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kAllManifests));
+  std::vector<StoredManifest> out;
+  for (;;) {
+    WREG_TRY(row, query->step("list manifests"));
+    if (!*row) break;
+    WREG_TRY(name, decode_package_name(query->text(0), database_.log()));
+    WREG_TRY(version, decode_version(query->text(1), database_.log()));
+    WREG_TRY(digest, decode_digest(query->text(2), database_.log()));
+    WREG_TRY(manifest, decode_manifest(*query, 3, database_.log()));
+    out.push_back(StoredManifest{PackageVersion{std::move(*name), std::move(*version)}, *digest,
+                                 std::move(*manifest)});
+  }
+  return out;
 }
 
 }  // namespace wreg::store

@@ -26,12 +26,21 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::string> package_etag(const PackageName& name) override;
   Result<ReleaseRecord> release(const PackageVersion& id) override;
   Result<SearchPage> search(const SearchQuery& query) override;
+  Result<std::vector<PackageName>> package_names(const std::string& after,
+                                                 std::size_t limit) override;
+  Result<std::optional<OciManifest>> manifest_of(const PackageVersion& id) override;
+  Result<OciManifest> record_manifest(const PackageVersion& id,
+                                      const OciManifest& manifest) override;
+  Result<std::optional<ManifestMatch>> manifest_by_digest(const PackageName& name,
+                                                          const Digest& digest) override;
+  Result<std::vector<StoredManifest>> manifests() override;
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;
 
  private:
-  Result<PublishOutcome> do_publish(const NewRelease& release) override;
+  Result<PublishOutcome> do_publish(const NewRelease& release,
+                                    const std::optional<OciManifest>& manifest) override;
   Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) override;
 
   SqliteDatabase& database_;

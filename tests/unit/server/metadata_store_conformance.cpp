@@ -505,5 +505,121 @@ TEST_P(MetadataStoreConformance, TheSameHashTwiceIsAlreadyExists) {
   EXPECT_EQ(tokens_->list_tokens()->size(), 1u);
 }
 
+// --- OCI manifests ----------------------------------------------------------------------------
+
+// A manifest whose bytes are `content` and whose config blob is `config`.
+OciManifest manifest(std::string content, std::string_view config) {
+  return OciManifest{Digest::of(content), "application/vnd.oci.image.manifest.v1+json",
+                     std::move(content), Digest::of(config), config.size()};
+}
+
+void expect_same_manifest(const OciManifest& actual, const OciManifest& expected) {
+  EXPECT_EQ(actual.digest.to_string(), expected.digest.to_string());
+  EXPECT_EQ(actual.media_type, expected.media_type);
+  EXPECT_EQ(actual.content, expected.content);
+  EXPECT_EQ(actual.config.to_string(), expected.config.to_string());
+  EXPECT_EQ(actual.config_size, expected.config_size);
+}
+
+TEST_P(MetadataStoreConformance, ANativeReleaseHasNoManifestUntilOneIsRecordedThenKeepsTheFirst) {
+  ASSERT_TRUE(store_->publish(component("demo:app@1.0.0", "bytes-1")));
+  auto none = store_->manifest_of(pv("demo:app@1.0.0"));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(*none);
+
+  const OciManifest first = manifest("{\"first\": 1}", "config-1");
+  const OciManifest second = manifest("{\"second\": 2}", "config-2");
+  auto recorded = store_->record_manifest(pv("demo:app@1.0.0"), first);
+  ASSERT_TRUE(recorded) << recorded.error().message;
+  expect_same_manifest(*recorded, first);
+  // A second synthesis (another server version, a race) never replaces what was served.
+  auto kept = store_->record_manifest(pv("demo:app@1.0.0"), second);
+  ASSERT_TRUE(kept) << kept.error().message;
+  expect_same_manifest(*kept, first);
+  auto stored = store_->manifest_of(pv("demo:app@1.0.0"));
+  ASSERT_TRUE(stored && *stored);
+  expect_same_manifest(**stored, first);
+
+  auto found = store_->manifest_by_digest(pn("demo:app"), first.digest);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->version.to_string(), "1.0.0");
+  expect_same_manifest((*found)->manifest, first);
+  EXPECT_FALSE(*store_->manifest_by_digest(pn("demo:app"), second.digest));
+  EXPECT_FALSE(*store_->manifest_by_digest(pn("demo:other"), first.digest))
+      << "a digest is found only in its own repository";
+}
+
+TEST_P(MetadataStoreConformance, ManifestOfAMissingReleaseIsNotFound) {
+  EXPECT_EQ(store_->manifest_of(pv("demo:app@1.0.0")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->record_manifest(pv("demo:app@1.0.0"), manifest("{}", "c")).error().code,
+            ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->publish(component("demo:app@1.0.0+build.1", "bytes-1")));
+  EXPECT_EQ(store_->manifest_of(pv("demo:app@1.0.0+build.2")).error().code, ErrorCode::kNotFound)
+      << "a version with build metadata names only itself";
+  EXPECT_TRUE(store_->manifest_of(pv("demo:app@1.0.0")))
+      << "a version without build metadata names the release of equal precedence, as release()";
+}
+
+TEST_P(MetadataStoreConformance, APublishWithAManifestKeepsItAndRefusesAnotherForTheSameTag) {
+  const NewRelease pushed = component("demo:app@1.0.0", "bytes-1");
+  const OciManifest first = manifest("{\"pushed\": true}", "config-1");
+  auto created = store_->publish(pushed, first);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->status, PublishStatus::kCreated);
+  auto again = store_->publish(pushed, first);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->status, PublishStatus::kAlreadyPresent);
+
+  auto refused = store_->publish(pushed, manifest("{\"pushed\": false}", "config-1"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find(first.digest.to_string()), std::string::npos)
+      << refused.error().message;
+  expect_same_manifest(**store_->manifest_of(pv("demo:app@1.0.0")), first);
+}
+
+TEST_P(MetadataStoreConformance, PushingTheBytesOfANativeReleaseGivesItTheManifest) {
+  ASSERT_TRUE(store_->publish(component("demo:app@1.0.0", "bytes-1")));
+  const std::string etag = *store_->package_etag(pn("demo:app"));
+  const OciManifest pushed = manifest("{\"pushed\": true}", "config-1");
+  auto outcome = store_->publish(component("demo:app@1.0.0", "bytes-1"), pushed);
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  EXPECT_EQ(outcome->status, PublishStatus::kAlreadyPresent);
+  expect_same_manifest(**store_->manifest_of(pv("demo:app@1.0.0")), pushed);
+  EXPECT_EQ(*store_->package_etag(pn("demo:app")), etag) << "the package document is unchanged";
+}
+
+TEST_P(MetadataStoreConformance, AManifestsConfigIsAReferencedBlob) {
+  const OciManifest pushed = manifest("{}", "the config");
+  ASSERT_TRUE(store_->publish(component("demo:app@1.0.0", "bytes-1"), pushed));
+  EXPECT_TRUE(*store_->is_referenced(digest_of("the config")));
+  auto blobs = store_->referenced_blobs();
+  ASSERT_TRUE(blobs);
+  ASSERT_EQ(blobs->size(), 2u);
+  EXPECT_TRUE(std::any_of(blobs->begin(), blobs->end(), [](const ReferencedBlob& blob) {
+    return blob.digest == digest_of("the config") && blob.size == 10;
+  }));
+  auto all = store_->manifests();
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].release.to_string(), "demo:app@1.0.0");
+  EXPECT_EQ((*all)[0].release_digest.to_string(), digest_of("bytes-1").to_string());
+  expect_same_manifest((*all)[0].manifest, pushed);
+}
+
+TEST_P(MetadataStoreConformance, PackageNamesPageInOrder) {
+  publish_search_packages();
+  auto first = store_->package_names("", 3);
+  ASSERT_TRUE(first) << first.error().message;
+  std::vector<std::string> seen;
+  for (const auto& name : *first) seen.push_back(name.to_string());
+  EXPECT_EQ(seen, (std::vector<std::string>{"demo:cli", "demo:hello", "demo:proxy"}));
+  auto rest = store_->package_names("demo:proxy", 10);
+  ASSERT_TRUE(rest);
+  seen.clear();
+  for (const auto& name : *rest) seen.push_back(name.to_string());
+  EXPECT_EQ(seen, (std::vector<std::string>{"toolsku:analytics", "toolsku:math-tools"}));
+}
+
 }  // namespace
 }  // namespace wreg::store
