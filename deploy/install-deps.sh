@@ -16,6 +16,7 @@ if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
   packages+=(libyaml-dev)  # tests/unit/common/openapi_test.cpp reads schema/openapi.yaml
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
+  packages+=(skopeo)   # tests/integration/oci_skopeo_test.cpp: an independent OCI client
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)                           # load generator for both

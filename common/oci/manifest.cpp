@@ -316,6 +316,8 @@ const char* code_name(Code code) {
       return "UNSUPPORTED";
     case Code::kTooManyRequests:
       return "TOOMANYREQUESTS";
+    case Code::kUnknown:
+      return "UNKNOWN";
   }
   return "UNSUPPORTED";
 }

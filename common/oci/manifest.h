@@ -120,6 +120,7 @@ enum class Code {
   kDenied,
   kUnsupported,
   kTooManyRequests,
+  kUnknown,  // distribution's UNKNOWN: a failure of the registry itself (a 5xx)
 };
 const char* code_name(Code code);  // "BLOB_UNKNOWN", ...
 

@@ -1,6 +1,7 @@
 // GET/HEAD /api/v1/blobs/{digest}: the published bytes.
 #include <charconv>
 
+#include "server/api/blob_response.h"
 #include "server/api/handlers.h"
 #include "server/api/request_values.h"
 
@@ -61,26 +62,14 @@ std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size
 
 }  // namespace
 
-http::Response get_blob(const http::Request& request, ApiContext& context) {
-  if (auto access = check_read_access(request, context); !access) return error_of(access.error());
-  auto digest = digest_of(request);
-  if (!digest) return error_of(digest.error());
-  std::string etag = "\"" + digest->to_string() + "\"";
-
+http::Response blob_response(const http::Request& request, const Digest& digest,
+                             const store::BlobFile& blob, std::string_view content_type) {
+  std::string etag = "\"" + digest.to_string() + "\"";
   auto set_cache_headers = [&etag](http::Response& response) {
     response.set("ETag", etag);
     response.set("Cache-Control", "public, max-age=31536000, immutable");
     response.set("Accept-Ranges", "bytes");
   };
-  auto blob = context.blobs.locate(*digest);
-  if (!blob) {
-    if (blob.error().code == ErrorCode::kNotFound) {
-      return error_of(fail(ErrorCode::kNotFound, "no blob " + digest->to_string() +
-                                                     " is stored here; take digests from a "
-                                                     "package document"));
-    }
-    return error_of(blob.error());
-  }
   if (const std::string* tags = request.header("if-none-match");
       tags && if_none_match(*tags, etag)) {
     http::Response response;
@@ -90,18 +79,18 @@ http::Response get_blob(const http::Request& request, ApiContext& context) {
   }
   http::Response response;
   set_cache_headers(response);
-  response.set("Content-Type", "application/wasm");
-  response.file = http::Response::File{blob->path.string(), 0, blob->size};
+  response.set("Content-Type", std::string(content_type));
+  response.file = http::Response::File{blob.path.string(), 0, blob.size};
   if (const std::string* range = request.header("range")) {
     bool unsatisfiable = false;
-    auto wanted = parse_range(*range, blob->size, unsatisfiable);
+    auto wanted = parse_range(*range, blob.size, unsatisfiable);
     if (unsatisfiable) {
-      http::Response refused = http::error_response(
-          416, "range_not_satisfiable",
-          "the range " + *range + " is outside the blob's " + std::to_string(blob->size) +
-              " bytes; ask for bytes=0-" + std::to_string(blob->size == 0 ? 0 : blob->size - 1) +
-              " or less");
-      refused.set("Content-Range", "bytes */" + std::to_string(blob->size));
+      http::Response refused =
+          http::error_response(416, "range_not_satisfiable",
+                               "the range " + *range + " is outside the blob's " +
+                                   std::to_string(blob.size) + " bytes; ask for bytes=0-" +
+                                   std::to_string(blob.size == 0 ? 0 : blob.size - 1) + " or less");
+      refused.set("Content-Range", "bytes */" + std::to_string(blob.size));
       return refused;
     }
     if (wanted) {
@@ -110,10 +99,26 @@ http::Response get_blob(const http::Request& request, ApiContext& context) {
       response.file->length = wanted->length;
       response.set("Content-Range", "bytes " + std::to_string(wanted->first) + "-" +
                                         std::to_string(wanted->first + wanted->length - 1) + "/" +
-                                        std::to_string(blob->size));
+                                        std::to_string(blob.size));
     }
   }
   return response;
+}
+
+http::Response get_blob(const http::Request& request, ApiContext& context) {
+  if (auto access = check_read_access(request, context); !access) return error_of(access.error());
+  auto digest = digest_of(request);
+  if (!digest) return error_of(digest.error());
+  auto blob = context.blobs.locate(*digest);
+  if (!blob) {
+    if (blob.error().code == ErrorCode::kNotFound) {
+      return error_of(fail(ErrorCode::kNotFound, "no blob " + digest->to_string() +
+                                                     " is stored here; take digests from a "
+                                                     "package document"));
+    }
+    return error_of(blob.error());
+  }
+  return blob_response(request, *digest, *blob, "application/wasm");
 }
 
 }  // namespace wreg::api

@@ -15,26 +15,12 @@
 #include "common/wasm/reader.h"
 #include "server/api/handlers.h"
 #include "server/api/heap.h"
+#include "server/api/release_reader.h"
 #include "server/api/request_values.h"
 
 namespace wreg::api {
 
 namespace {
-
-// The release as the store records it. Its digest and size are filled in once the blob is
-// committed.
-store::NewRelease new_release(const Release& release) {
-  store::NewRelease out{release.id,
-                        Digest(),
-                        0,
-                        release.kind,
-                        release.description,
-                        release.dependencies,
-                        release.imports,
-                        release.exports,
-                        api::to_json(release.details)};
-  return out;
-}
 
 http::Response published(const PackageVersion& id, const store::BlobInfo& blob,
                          api::ReleaseKind kind, bool created) {
@@ -134,13 +120,7 @@ class PublishConsumer final : public http::BodyConsumer {
     // the version already holds (409).
     auto bytes = writer_->read_back(context_.max_body_bytes);
     if (!bytes) return error_of(bytes.error());
-    auto info = wasm::read_component(bytes->bytes());
-    if (!info) {
-      return error_of(fail(
-          ErrorCode::kInvalidArgument,
-          "the body is not a valid WebAssembly component or WIT package: " + info.error().message));
-    }
-    auto release = release_of(*info, ClaimedIdentity{id_, "the URL"});
+    auto release = read_release(bytes->bytes(), id_, "the body", "the URL");
     timing_.step("validate");
     if (!release) return error_of(release.error());
     if (existing && !(existing->summary.digest == blob->digest)) {
@@ -150,10 +130,7 @@ class PublishConsumer final : public http::BodyConsumer {
     auto committed = writer_->commit();
     timing_.step("install");
     if (!committed) return error_of(committed.error());
-    store::NewRelease record = new_release(*release);
-    record.digest = committed->digest;
-    record.size = committed->size;
-    auto outcome = context_.metadata.publish(record);
+    auto outcome = context_.metadata.publish(new_release(*release, *committed));
     timing_.step("commit");
     if (!outcome) return error_of(outcome.error());
     bool created = outcome->status == store::PublishStatus::kCreated;
@@ -172,6 +149,23 @@ class PublishConsumer final : public http::BodyConsumer {
 };
 
 }  // namespace
+
+Result<Release> read_release(std::span<const std::uint8_t> bytes, const PackageVersion& id,
+                             std::string_view what, std::string_view claimed_by) {
+  auto info = wasm::read_component(bytes);
+  if (!info) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string(what) + " is not a valid WebAssembly component or WIT package: " +
+                    info.error().message);
+  }
+  return release_of(*info, ClaimedIdentity{id, std::string(claimed_by)});
+}
+
+store::NewRelease new_release(const Release& release, const store::BlobInfo& blob) {
+  return store::NewRelease{release.id,      blob.digest,         blob.size,
+                           release.kind,    release.description, release.dependencies,
+                           release.imports, release.exports,     api::to_json(release.details)};
+}
 
 http::Route::Opened open_publish(const http::Request& request, ApiContext& context) {
   std::int64_t token_id = 0;  // once the token is known, for the access log

@@ -17,6 +17,7 @@
 #include "server/auth/tokens.h"
 #include "server/http/access_log.h"
 #include "server/http/metrics.h"
+#include "server/oci/oci.h"
 #include "server/store/data_dir.h"
 #include "server/store/log_sink.h"
 
@@ -350,6 +351,8 @@ int serve(ServeOptions options) {
   if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
   http::Router router;
   add_routes(router, context);
+  oci::OciContext oci_context{context, options.server.tls_cert ? "https" : "http"};
+  oci::add_routes(router, oci_context);
 
   auto server = http::Server::create(options.server, router, log, metrics);
   if (!server) {

@@ -1,0 +1,36 @@
+// wreg-server as an OCI registry (DESIGN.md, "Other faces of the same registry"): the OCI
+// Distribution API v1.1 and wkg's discovery document, over the same stores as /api/v1.
+//
+// A repository is `<ns>/<name>`, the package `ns:name` (wkg's mapping with an empty namespace
+// prefix), and a tag is one of its versions. Every release is a Wasm OCI artifact
+// (common/oci/artifact.h): a manifest naming a config blob and one application/wasm layer, the
+// release's exact bytes. A release published natively gets its manifest the first time it is
+// asked for over OCI: synthesised deterministically, its config blob committed to the blob store,
+// then the manifest stored with the release (MetadataStore::record_manifest keeps the first one
+// stored), so that GET and HEAD by tag or by digest answer the same bytes forever.
+//
+// Handlers (handlers.h) answer errors in OCI's body (`{"errors":[{"code","message"}]}`) with
+// the distribution spec's codes and statuses (responses.h). Paths reach them through the same
+// Router as the native API, so a repository name has already been percent-decoded and checked
+// for traversal and bad bytes; a handler then reads it as a PackageName.
+#pragma once
+
+#include <string>
+
+#include "server/api/api.h"
+#include "server/http/router.h"
+
+namespace wreg::oci {
+
+// What the OCI handlers use: the API's stores and auth, and how the server is reached.
+struct OciContext {
+  api::ApiContext& api;
+  // The scheme of the token realm in a 401's challenge: "https" when the server serves TLS.
+  std::string scheme = "http";
+};
+
+// Adds /.well-known/wasm-pkg/registry.json and the /v2/ routes to `router`. `context` must
+// outlive it.
+void add_routes(http::Router& router, OciContext& context);
+
+}  // namespace wreg::oci

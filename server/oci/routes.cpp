@@ -1,0 +1,43 @@
+#include "common/oci/manifest.h"
+#include "server/oci/handlers.h"
+#include "server/oci/oci.h"
+
+namespace wreg::oci {
+
+void add_routes(http::Router& router, OciContext& context) {
+  using http::Method;
+  auto simple = [&context](auto handler) {
+    http::Route route;
+    route.handle = [&context, handler](const http::Request& request) {
+      return handler(request, context);
+    };
+    return route;
+  };
+  router.add(Method::kGet, "/.well-known/wasm-pkg/registry.json", simple(get_discovery));
+  router.add(Method::kGet, "/v2", simple(get_base));
+  router.add(Method::kGet, "/v2/_catalog", simple(get_catalog));
+  router.add(Method::kGet, "/v2/{ns}/{name}/blobs/{digest}", simple(get_blob));
+  router.add(Method::kGet, "/v2/{ns}/{name}/manifests/{reference}", simple(get_manifest));
+  router.add(Method::kGet, "/v2/{ns}/{name}/tags/list", simple(get_tags));
+  router.add(Method::kGet, "/v2/{ns}/{name}/referrers/{digest}", simple(get_referrers));
+  router.add(Method::kGet, "/v2/token", simple(get_token));
+
+  auto streamed = [&context](auto opener) {
+    http::Route route;
+    route.body = http::BodyKind::kStream;
+    route.open = [&context, opener](const http::Request& request) {
+      return opener(request, context);
+    };
+    return route;
+  };
+  router.add(Method::kPost, "/v2/{ns}/{name}/blobs/uploads", streamed(open_upload_start));
+  router.add(Method::kPut, "/v2/{ns}/{name}/blobs/uploads/{id}", streamed(open_upload_finish));
+  router.add(Method::kGet, "/v2/{ns}/{name}/blobs/uploads/{id}", simple(get_upload));
+  router.add(Method::kDelete, "/v2/{ns}/{name}/blobs/uploads/{id}", simple(cancel_upload));
+  http::Route manifest = simple(put_manifest);
+  manifest.body = http::BodyKind::kSmall;
+  manifest.body_limit = kMaxManifestBytes;
+  router.add(Method::kPut, "/v2/{ns}/{name}/manifests/{reference}", std::move(manifest));
+}
+
+}  // namespace wreg::oci

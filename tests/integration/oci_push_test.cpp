@@ -1,0 +1,297 @@
+// wreg-server as an OCI registry, push side (server/oci/uploads.cpp, push.cpp, credentials.h):
+// the real server on 127.0.0.1 port 0 with a temp data dir, spoken to in raw HTTP as container
+// clients speak: blob uploads (monolithic, POST then PUT, mount), a manifest PUT by version tag
+// that publishes, the 401 challenge and GET /v2/token, and the pushes wreg refuses, each with
+// its status, OCI code and reason.
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/integration/http_client.h"
+#include "tests/integration/oci_wire.h"
+#include "tests/integration/server_process.h"
+
+namespace wreg::testing {
+namespace {
+
+using Json = nlohmann::json;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
+constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
+constexpr const char* kConfigType = "application/vnd.wasm.config.v0+json";
+
+std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                   reinterpret_cast<const unsigned char*>(bytes.data()),
+                                   static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(size));
+  return out;
+}
+
+// A Wasm config for `layer`, as wkg writes it.
+std::string config_for(const std::string& layer) {
+  return Json{{"created", "2026-01-02T03:04:05Z"},
+              {"architecture", "wasm"},
+              {"os", "wasip2"},
+              {"layerDigests", Json::array({sha256(layer)})}}
+      .dump();
+}
+
+// A Wasm artifact manifest naming `config` and `layers` (each an application/wasm layer).
+std::string manifest_for(const std::string& config, const std::vector<std::string>& layers,
+                         const Json& annotations = Json::object()) {
+  Json manifest = {
+      {"schemaVersion", 2},
+      {"mediaType", kManifestType},
+      {"config", {{"mediaType", kConfigType}, {"digest", sha256(config)}, {"size", config.size()}}},
+      {"layers", Json::array()}};
+  for (const std::string& layer : layers) {
+    manifest["layers"].push_back(
+        {{"mediaType", "application/wasm"}, {"digest", sha256(layer)}, {"size", layer.size()}});
+  }
+  if (!annotations.empty()) manifest["annotations"] = annotations;
+  return manifest.dump();
+}
+
+class OciPushTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* ns : {"toolsku", "demo"}) {
+      auto created = run_server_command({"namespace", "create", "--data", data(), ns});
+      ASSERT_EQ(created.exit_status, 0) << created.err;
+    }
+    toolsku_ = create_token(data(), {"--namespace", "toolsku"});
+    demo_ = create_token(data(), {"--namespace", "demo"});
+    ASSERT_FALSE(toolsku_.empty() || demo_.empty());
+    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
+    ASSERT_TRUE(server_->start()) << server_->log();
+    wit_ = file_bytes(kFixtures / "packages/toolsku-analytics@0.1.0.wasm");
+    core_ = file_bytes(kFixtures / "core/plain.core.wasm");
+    ASSERT_FALSE(wit_.empty() || core_.empty());
+  }
+
+  void TearDown() override {
+    if (server_) {
+      EXPECT_EQ(server_->stop(), 0) << server_->log();
+    }
+  }
+
+  std::string data() const { return (dir_.path() / "data").string(); }
+  std::uint16_t port() const { return server_->port(); }
+  Headers basic(const std::string& token) const {
+    return {{"Authorization", "Basic " + base64("anyone:" + token)}};
+  }
+
+  // POST ...?digest= with the bytes.
+  HttpResponse upload(const std::string& repository, const std::string& bytes,
+                      const Headers& auth) {
+    return request(port(), "POST", "/v2/" + repository + "/blobs/uploads/?digest=" + sha256(bytes),
+                   auth, bytes);
+  }
+  // POST, then PUT the bytes to the session's Location.
+  HttpResponse upload_in_session(const std::string& repository, const std::string& bytes,
+                                 const Headers& auth) {
+    HttpResponse started = request(port(), "POST", "/v2/" + repository + "/blobs/uploads/", auth);
+    EXPECT_EQ(started.status, 202) << started.body;
+    EXPECT_NE(started.header("location"), "");
+    return request(port(), "PUT", started.header("location") + "?digest=" + sha256(bytes), auth,
+                   bytes);
+  }
+  HttpResponse put_manifest(const std::string& repository, const std::string& tag,
+                            const std::string& manifest, const Headers& auth) {
+    Headers headers = auth;
+    headers.emplace_back("Content-Type", kManifestType);
+    return request(port(), "PUT", "/v2/" + repository + "/manifests/" + tag, headers, manifest);
+  }
+
+  // Uploads `layer` and its config to `repository` and puts the manifest under `tag`.
+  HttpResponse push(const std::string& repository, const std::string& tag,
+                    const std::string& layer) {
+    const std::string config = config_for(layer);
+    EXPECT_EQ(upload(repository, config, basic(token_for(repository))).status, 201);
+    EXPECT_EQ(upload_in_session(repository, layer, basic(token_for(repository))).status, 201);
+    return put_manifest(repository, tag, manifest_for(config, {layer}),
+                        basic(token_for(repository)));
+  }
+  std::string token_for(const std::string& repository) const {
+    return repository.rfind("demo/", 0) == 0 ? demo_ : toolsku_;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::string toolsku_, demo_;
+  std::string wit_, core_;
+};
+
+TEST_F(OciPushTest, AManifestPutByVersionTagPublishesTheLayerKeptByteForByte) {
+  const std::string config = config_for(wit_);
+  HttpResponse config_upload = upload("toolsku/analytics", config, basic(toolsku_));
+  ASSERT_EQ(config_upload.status, 201) << config_upload.body;
+  EXPECT_EQ(config_upload.header("docker-content-digest"), sha256(config));
+  EXPECT_EQ(config_upload.header("location"), "/v2/toolsku/analytics/blobs/" + sha256(config));
+  HttpResponse layer_upload = upload_in_session("toolsku/analytics", wit_, basic(toolsku_));
+  ASSERT_EQ(layer_upload.status, 201) << layer_upload.body;
+
+  // Key order and spacing of its own: the registry must keep these exact bytes.
+  const std::string manifest =
+      manifest_for(config, {wit_}, {{"org.opencontainers.image.version", "0.1.0"}}) + "\n";
+  HttpResponse pushed = put_manifest("toolsku/analytics", "0.1.0", manifest, basic(toolsku_));
+  ASSERT_EQ(pushed.status, 201) << pushed.body;
+  EXPECT_EQ(pushed.header("docker-content-digest"), sha256(manifest));
+
+  // Visible natively, as a release with the layer's digest.
+  HttpResponse document = request(port(), "GET", "/api/v1/packages/toolsku/analytics");
+  ASSERT_EQ(document.status, 200) << document.body;
+  EXPECT_EQ(json_of(document)["versions"][0]["version"], "0.1.0");
+  EXPECT_EQ(json_of(document)["versions"][0]["digest"], sha256(wit_));
+  // And over OCI, byte for byte, by tag and by digest.
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/0.1.0").body, manifest);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/" + sha256(manifest)).body,
+            manifest);
+
+  // The same manifest again changes nothing; another for the same tag is refused.
+  EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", manifest, basic(toolsku_)).status, 201);
+  HttpResponse other =
+      put_manifest("toolsku/analytics", "0.1.0", manifest_for(config, {wit_}), basic(toolsku_));
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(oci_code(other), "DENIED");
+  EXPECT_NE(oci_message(other).find("immutable"), std::string::npos) << other.body;
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/0.1.0").body, manifest);
+}
+
+TEST_F(OciPushTest, AnUnauthenticatedPushGetsABearerChallengeThatTheTokenEndpointAnswers) {
+  HttpResponse refused = request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(oci_code(refused), "UNAUTHORIZED");
+  EXPECT_EQ(refused.header("www-authenticate"),
+            "Bearer realm=\"http://127.0.0.1/v2/token\",service=\"127.0.0.1\","
+            "scope=\"repository:toolsku/analytics:push,pull\"");
+
+  HttpResponse token = request(port(), "GET",
+                               "/v2/token?service=127.0.0.1&scope=repository:toolsku/"
+                               "analytics:push,pull",
+                               basic(toolsku_));
+  ASSERT_EQ(token.status, 200) << token.body;
+  const std::string bearer = json_of(token)["token"];
+  EXPECT_EQ(request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/",
+                    {{"Authorization", "Bearer " + bearer}})
+                .status,
+            202);
+
+  EXPECT_EQ(request(port(), "GET", "/v2/token", basic("wreg_" + std::string(64, '0'))).status, 401);
+  EXPECT_EQ(request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/",
+                    {{"Authorization", "Basic !!not-base64!!"}})
+                .status,
+            401);
+  HttpResponse other_namespace =
+      request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/", basic(demo_));
+  EXPECT_EQ(other_namespace.status, 403);
+  EXPECT_EQ(oci_code(other_namespace), "DENIED");
+  EXPECT_EQ(server_->log().find(toolsku_), std::string::npos) << "no token in the log";
+}
+
+TEST_F(OciPushTest, AStoredBlobMountsAndABadDigestStoresNothing) {
+  ASSERT_EQ(upload("toolsku/analytics", wit_, basic(toolsku_)).status, 201);
+  HttpResponse mounted =
+      request(port(), "POST",
+              "/v2/demo/copy/blobs/uploads/?mount=" + sha256(wit_) + "&from=toolsku/analytics",
+              basic(demo_));
+  EXPECT_EQ(mounted.status, 201);
+  EXPECT_EQ(mounted.header("docker-content-digest"), sha256(wit_));
+
+  const std::string bytes = "these are not the bytes the digest names";
+  HttpResponse mismatch =
+      request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/?digest=" + sha256("other"),
+              basic(toolsku_), bytes);
+  EXPECT_EQ(mismatch.status, 400);
+  EXPECT_EQ(oci_code(mismatch), "DIGEST_INVALID");
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256(bytes)).status, 404);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256("other")).status, 404);
+}
+
+TEST_F(OciPushTest, RefusedPushesSayWhyAndPublishNothing) {
+  const std::string config = config_for(wit_);
+  ASSERT_EQ(upload("toolsku/analytics", config, basic(toolsku_)).status, 201);
+  ASSERT_EQ(upload("toolsku/analytics", wit_, basic(toolsku_)).status, 201);
+  ASSERT_EQ(upload("toolsku/analytics", core_, basic(toolsku_)).status, 201);
+  const std::string core_config = config_for(core_);
+  ASSERT_EQ(upload("toolsku/analytics", core_config, basic(toolsku_)).status, 201);
+  const std::string good = manifest_for(config, {wit_});
+
+  struct Row {
+    std::string name;
+    std::string repository;
+    std::string tag;
+    std::string manifest;
+    int status;
+    std::string code;
+    std::string reason;  // a part of the message
+  };
+  const std::vector<Row> rows = {
+      {"a core module layer", "toolsku/analytics", "0.1.0", manifest_for(core_config, {core_}), 400,
+       "MANIFEST_INVALID", "core"},
+      {"a version the binary contradicts", "toolsku/analytics", "0.2.0", good, 400,
+       "MANIFEST_INVALID", "0.1.0"},
+      {"a name the binary contradicts", "toolsku/other", "0.1.0", good, 400, "MANIFEST_INVALID",
+       "toolsku:analytics"},
+      {"a moving tag", "toolsku/analytics", "latest", good, 400, "MANIFEST_INVALID", "version"},
+      {"a push by digest", "toolsku/analytics", sha256(good), good, 405, "UNSUPPORTED", "tag"},
+      {"a missing layer", "toolsku/analytics", "0.1.0", manifest_for(config, {"never uploaded"}),
+       404, "MANIFEST_BLOB_UNKNOWN", "layer"},
+      {"a missing config", "toolsku/analytics", "0.1.0", manifest_for("no config", {wit_}), 404,
+       "MANIFEST_BLOB_UNKNOWN", "config"},
+      {"two layers", "toolsku/analytics", "0.1.0", manifest_for(config, {wit_, wit_}), 400,
+       "MANIFEST_INVALID", "exactly one"},
+      {"not JSON", "toolsku/analytics", "0.1.0", "{\"schemaVersion\": 2,", 400, "MANIFEST_INVALID",
+       ""},
+      {"a namespace never created", "nowhere/analytics", "0.1.0", good, 403, "DENIED", ""},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    HttpResponse response = put_manifest(row.repository, row.tag, row.manifest, basic(toolsku_));
+    EXPECT_EQ(response.status, row.status) << response.body;
+    EXPECT_EQ(oci_code(response), row.code) << response.body;
+    EXPECT_NE(oci_message(response).find(row.reason), std::string::npos) << response.body;
+  }
+
+  // Past the manifest size limit (4 MiB): refused before it is read.
+  const std::string huge = "{\"schemaVersion\":2,\"pad\":\"" + std::string(5 << 20, 'x') + "\"}";
+  EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", huge, basic(toolsku_)).status, 413);
+
+  // Chunked uploads are not taken; a session id that is not one is unknown.
+  EXPECT_EQ(request(port(), "PATCH",
+                    "/v2/toolsku/analytics/blobs/uploads/0123456789abcdef0123456789abcdef",
+                    basic(toolsku_), "chunk")
+                .status,
+            405);
+  HttpResponse unknown =
+      request(port(), "PUT", "/v2/toolsku/analytics/blobs/uploads/..%2f..?digest=" + sha256(wit_),
+              basic(toolsku_), wit_);
+  EXPECT_EQ(unknown.status, 400) << "the router refuses an encoded slash";
+  HttpResponse not_an_id =
+      request(port(), "PUT", "/v2/toolsku/analytics/blobs/uploads/not-an-id?digest=" + sha256(wit_),
+              basic(toolsku_), wit_);
+  EXPECT_EQ(not_an_id.status, 404);
+  EXPECT_EQ(oci_code(not_an_id), "BLOB_UPLOAD_UNKNOWN");
+  HttpResponse sha512 = request(
+      port(), "POST", "/v2/toolsku/analytics/blobs/uploads/?digest=sha512:" + std::string(128, 'a'),
+      basic(toolsku_), wit_);
+  EXPECT_EQ(sha512.status, 400);
+  EXPECT_EQ(oci_code(sha512), "DIGEST_INVALID");
+
+  // Nothing was published.
+  EXPECT_EQ(request(port(), "GET", "/api/v1/packages/toolsku/analytics").status, 404);
+  EXPECT_EQ(json_of(request(port(), "GET", "/v2/_catalog"))["repositories"], Json::array());
+  // And the good push still goes through.
+  EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", good, basic(toolsku_)).status, 201);
+}
+
+}  // namespace
+}  // namespace wreg::testing
