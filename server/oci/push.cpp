@@ -46,13 +46,9 @@ std::variant<MappedFile, http::Response> uploaded(const Digest& digest, std::uin
   return std::move(*mapped);
 }
 
-}  // namespace
-
-http::Response put_manifest(const http::Request& request, OciContext& context) {
-  auto name = api::package_name_of(request);
-  if (!name) return error_of(name.error(), {Code::kNameUnknown, Code::kNameInvalid});
-  auto authorized = authorize(request, context, auth::Action::kPublish, *name);
-  if (authorized.refused) return std::move(*authorized.refused);
+// put_manifest() once its token may publish `name`.
+http::Response publish_manifest(const http::Request& request, OciContext& context,
+                                const PackageName& name) {
   auto refuse = [&context](http::Response response) {
     context.api.counters.publishes_refused.fetch_add(1);
     return response;
@@ -72,7 +68,7 @@ http::Response put_manifest(const http::Request& request, OciContext& context) {
             "); wreg's tags are versions, immutable once pushed, so `latest` and other moving "
             "tags are not taken"));
   }
-  const PackageVersion id{*name, std::move(*version)};
+  const PackageVersion id{name, std::move(*version)};
 
   auto manifest = read_manifest(request.body);
   if (!manifest) return refuse(error_of(manifest.error(), kManifestCodes));
@@ -80,14 +76,14 @@ http::Response put_manifest(const http::Request& request, OciContext& context) {
   auto artifact = wasm_artifact_of(*manifest, content_type ? trim(*content_type) : "");
   if (!artifact) return refuse(error_of(artifact.error(), kManifestCodes));
 
-  auto exists = context.api.metadata.namespace_exists(name->space());
+  auto exists = context.api.metadata.namespace_exists(name.space());
   if (!exists) return error_of(exists.error(), kManifestCodes);
   if (!*exists) {
     return refuse(
-        error_response(Code::kNameUnknown, "namespace \"" + name->space() +
+        error_response(Code::kNameUnknown, "namespace \"" + name.space() +
                                                "\" does not exist; ask an admin to create it with "
                                                "`wreg-server namespace create " +
-                                               name->space() + "`"));
+                                               name.space() + "`"));
   }
 
   auto config = uploaded(artifact->config, artifact->config_size, "config", context);
@@ -128,10 +124,22 @@ http::Response put_manifest(const http::Request& request, OciContext& context) {
       .fetch_add(1);
   http::Response response;
   response.status = 201;
-  response.set("Location", "/v2/" + name->space() + "/" + name->name() + "/manifests/" +
+  response.set("Location", "/v2/" + name.space() + "/" + name.name() + "/manifests/" +
                                record.digest.to_string());
   response.set("Docker-Content-Digest", record.digest.to_string());
   mark_registry_response(response);
+  return response;
+}
+
+}  // namespace
+
+http::Response put_manifest(const http::Request& request, OciContext& context) {
+  auto name = api::package_name_of(request);
+  if (!name) return error_of(name.error(), {Code::kNameUnknown, Code::kNameInvalid});
+  auto authorized = authorize(request, context, auth::Action::kPublish, *name);
+  if (authorized.refused) return std::move(*authorized.refused);
+  http::Response response = publish_manifest(request, context, *name);
+  response.log_token_id = authorized.principal->token_id;  // the access log names the writer
   return response;
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,16 @@ TEST_F(OciPushTest, AManifestPutByVersionTagPublishesTheLayerKeptByteForByte) {
   EXPECT_EQ(oci_code(other), "DENIED");
   EXPECT_NE(oci_message(other).find("immutable"), std::string::npos) << other.body;
   EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/0.1.0").body, manifest);
+
+  // The access log names the id of the token that published, never its secret.
+  ASSERT_EQ(server_->stop(), 0);
+  const std::string log = server_->log();
+  server_.reset();
+  const auto at = log.find("PUT /v2/toolsku/analytics/manifests/0.1.0 201 ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string line = log.substr(at, log.find('\n', at) - at);
+  EXPECT_TRUE(std::regex_search(line, std::regex(" token=[0-9]+ "))) << line;
+  EXPECT_EQ(log.find(toolsku_), std::string::npos) << "no token in the log";
 }
 
 TEST_F(OciPushTest, AnUnauthenticatedPushGetsABearerChallengeThatTheTokenEndpointAnswers) {
