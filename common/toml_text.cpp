@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <vector>
 
-#include "common/hex.h"
 #include "common/resolve/suggest.h"
 #include "common/text.h"
 
@@ -30,19 +29,7 @@ std::string toml_quote(std::string_view text) {
   return out;
 }
 
-std::string toml_error_text(std::string_view description) {
-  std::string out;
-  for (char c : description) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      append_hex(out, byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string toml_error_text(std::string_view description) { return escaped(description); }
 
 std::string unknown_key_hint(std::string_view key, std::span<const std::string_view> allowed) {
   std::string_view closest;

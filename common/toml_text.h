@@ -11,7 +11,7 @@ namespace wreg {
 std::string toml_quote(std::string_view text);
 
 // toml++'s description of a parse error, fit for a one-line message: it quotes the offending
-// character raw (`saw '<newline>'`), so control characters are escaped here.
+// character raw (`saw '<newline>'`), so it is shown through escaped() (common/text.h).
 std::string toml_error_text(std::string_view description);
 
 // What to say after "unknown key K" in a settings file, so that a misspelled key is an error

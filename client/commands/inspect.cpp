@@ -6,36 +6,19 @@
 #include <utility>
 #include <vector>
 
-#include "common/hex.h"
 #include "common/mapped_file.h"
+#include "common/text.h"
 #include "common/wasm/reader.h"
 
 namespace wreg::client {
 namespace {
-
-// Names come from the file: valid UTF-8, but they may hold control characters. Escape those,
-// so that a hostile name cannot move the cursor or clear the terminal.
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      append_hex(out, byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& items) {
   if (items.empty()) return "(none)";
   std::string out;
   for (const std::string& item : items) {
     if (!out.empty()) out += ", ";
-    out += printable(item);
+    out += escaped(item);
   }
   return out;
 }
@@ -69,8 +52,8 @@ void print_externs(std::ostringstream& out, std::string_view key,
   }
   out << key << ":\n";
   for (const wasm::Extern& item : externs) {
-    out << "  " << wasm::to_string(item.kind) << ' ' << printable(item.name);
-    if (!item.type.empty()) out << ": " << item.type;
+    out << "  " << wasm::to_string(item.kind) << ' ' << escaped(item.name);
+    if (!item.type.empty()) out << ": " << escaped(item.type);
     out << '\n';
   }
 }
@@ -88,7 +71,7 @@ Result<Inspection> inspect_file(const std::string& file) {
 std::string render_inspection_text(const Inspection& inspection) {
   const wasm::ComponentInfo& info = inspection.info;
   std::ostringstream out;
-  print_line(out, "file", printable(inspection.file));
+  print_line(out, "file", escaped(inspection.file));
   print_line(out, "kind", wasm::to_string(info.kind));
   print_line(out, "size", std::to_string(inspection.size) + " bytes");
   print_line(out, "digest", inspection.digest.to_string());
@@ -108,17 +91,17 @@ std::string render_inspection_text(const Inspection& inspection) {
       print_line(out, "note", wasm::core_module_error().message);
       break;
   }
-  if (info.component_name) print_line(out, "name", printable(*info.component_name));
+  if (info.component_name) print_line(out, "name", escaped(*info.component_name));
   if (info.has_package_docs) print_line(out, "package docs", "yes");
   for (const auto& [key, value] : metadata_fields(info.metadata)) {
-    if (*value) print_line(out, key, printable(**value));
+    if (*value) print_line(out, key, escaped(**value));
   }
   if (!info.producers.empty()) {
     out << "producers:\n";
     for (const auto& [field, values] : info.producers) {
       for (const wasm::ProducerValue& value : values) {
-        out << "  " << printable(field) << ": " << printable(value.name);
-        if (!value.version.empty()) out << ' ' << printable(value.version);
+        out << "  " << escaped(field) << ": " << escaped(value.name);
+        if (!value.version.empty()) out << ' ' << escaped(value.version);
         out << '\n';
       }
     }

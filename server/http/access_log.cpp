@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "common/hex.h"
+#include "common/text.h"
 
 namespace wreg::http {
 
@@ -26,19 +26,7 @@ std::string utc_now() {
 }  // namespace
 
 std::string log_escape(std::string_view text) {
-  constexpr std::size_t kShown = 512;
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < kShown; ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      append_hex(out, c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (text.size() > kShown) out += "...";
-  return out;
+  return escaped(text, {.ascii = true, .also = " \"\\", .max_bytes = 512});
 }
 
 void AccessLog::write(const AccessRecord& record) {
@@ -54,8 +42,8 @@ void AccessLog::write(const AccessRecord& record) {
   if (!record.via.empty()) line += " via=" + log_escape(record.via);
   if (!record.detail.empty()) {
     line += " - ";
-    // The detail is our own text (a store's log line), but keep it on one line.
-    for (char c : record.detail) line += (c == '\n' || c == '\r') ? ' ' : c;
+    // The detail is our own text (a store's log line), but it may quote outside text.
+    line += escaped(record.detail);
   }
   line += '\n';
   std::lock_guard lock(mutex_);

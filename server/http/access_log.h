@@ -49,8 +49,8 @@ class AccessLog {
   bool requests_;
 };
 
-// `text` with bytes outside printable ASCII, spaces and quotes escaped as \xNN: safe to put in
-// one log line.
+// `text` as one field of a log line (escaped() in common/text.h, ASCII only): bytes outside
+// printable ASCII, spaces, quotes and backslashes as \xNN, cut after 512 bytes.
 std::string log_escape(std::string_view text);
 
 }  // namespace wreg::http
