@@ -1,5 +1,6 @@
 #include "common/release.h"
 
+#include "common/text.h"
 #include "common/wasm/reader.h"
 
 namespace wreg {
@@ -45,6 +46,17 @@ std::vector<wasm::InterfaceName> interface_names(const std::vector<wasm::Extern>
   return names;
 }
 
+// The metadata text as stored (the header's rule): the description may hold paragraphs and
+// lists, so its line feeds and tabs stay; no other field has a reason for any control.
+wasm::Metadata stored_metadata(const wasm::Metadata& metadata) {
+  auto stored = [](const std::optional<std::string>& text, bool prose = false) {
+    return text ? std::optional(without_controls(*text, prose)) : std::nullopt;
+  };
+  return {stored(metadata.authors), stored(metadata.description, true), stored(metadata.licenses),
+          stored(metadata.source),  stored(metadata.homepage),          stored(metadata.revision),
+          stored(metadata.version)};
+}
+
 // What the binary says beyond its identity, as stored with the release.
 api::ReleaseDetails release_details(const wasm::ComponentInfo& info) {
   api::ReleaseDetails details;
@@ -57,9 +69,14 @@ api::ReleaseDetails release_details(const wasm::ComponentInfo& info) {
   details.referenced_packages = info.referenced_packages;
   details.referenced_packages.insert(details.referenced_packages.end(), info.dependencies.begin(),
                                      info.dependencies.end());
-  details.producers = info.producers;
-  details.metadata = info.metadata;
-  details.component_name = info.component_name;
+  for (const auto& [field, values] : info.producers) {
+    auto& stored = details.producers[without_controls(field)];
+    for (const auto& value : values) {
+      stored.push_back({without_controls(value.name), without_controls(value.version)});
+    }
+  }
+  details.metadata = stored_metadata(info.metadata);
+  if (info.component_name) details.component_name = without_controls(*info.component_name);
   details.has_package_docs = info.has_package_docs;
   return details;
 }
@@ -102,8 +119,8 @@ Result<Release> release_of(const wasm::ComponentInfo& info,
   }
   release.imports = interface_names(info.imports);
   release.exports = interface_names(info.exports);
-  release.description = info.metadata.description.value_or("");
   release.details = release_details(info);
+  release.description = release.details.metadata.description.value_or("");
   return release;
 }
 

@@ -12,6 +12,10 @@
 //     its types use at version V becomes the dependency `^V` (one without a version, `*`).
 //   - A component is self-contained (no dependencies) and has no name of its own: it publishes
 //     as the claimed identity.
+// Metadata text (the wasm-metadata fields, producers, the component name) is stored without
+// control characters: each is replaced by U+FFFD (without_controls() in common/text.h), except
+// line feed and tab in the description, which may hold paragraphs and lists. The bytes of the
+// binary are kept as uploaded; only what the registry records and serves as text is changed.
 // Every refusal is kInvalidArgument with one line that says what to do; it does not name the
 // file (the client puts the file name in front of it).
 #pragma once

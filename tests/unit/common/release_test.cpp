@@ -134,5 +134,25 @@ TEST(ReleaseOfTest, TheDetailsAreWhatTheServerStores) {
             R"("referenced_packages":[],"worlds":["imports"]})");
 }
 
+TEST(ReleaseOfTest, MetadataTextIsStoredWithoutControlsButTheDescriptionKeepsItsLines) {
+  auto info = read_fixture("components/empty-component.wasm");
+  info.metadata.description = "line one\n\tline two\x1b[2J\x1b]0;T\x07\r\b";
+  info.metadata.authors = "a\nb";
+  info.producers["language"].push_back({"evil\x1b[31m", "1\r"});
+  info.component_name = "n\xc2\x9b";  // U+009B, a C1 CSI
+  auto release = release_of(info, claim("demo:empty@1.0.0"));
+  ASSERT_TRUE(release.has_value()) << release.error().message;
+  const std::string replacement = "\xef\xbf\xbd";
+  const std::string description = "line one\n\tline two" + replacement + "[2J" + replacement +
+                                  "]0;T" + replacement + replacement + replacement;
+  EXPECT_EQ(release->description, description);
+  EXPECT_EQ(release->details.metadata.description, description);
+  EXPECT_EQ(release->details.metadata.authors, "a" + replacement + "b");
+  ASSERT_EQ(release->details.producers.at("language").size(), 1u);
+  EXPECT_EQ(release->details.producers.at("language")[0].name, "evil" + replacement + "[31m");
+  EXPECT_EQ(release->details.producers.at("language")[0].version, "1" + replacement);
+  EXPECT_EQ(release->details.component_name, "n" + replacement);
+}
+
 }  // namespace
 }  // namespace wreg
