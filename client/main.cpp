@@ -8,8 +8,10 @@
 #include "client/commands/command.h"
 #include "client/commands/inspect.h"
 #include "client/commands/session.h"
+#include "client/commands/usage.h"
 #include "client/registry_client.h"
 #include "common/result.h"
+#include "common/text.h"
 
 namespace {
 
@@ -34,6 +36,14 @@ int exit_status(wreg::ErrorCode code) {
   return 1;
 }
 
+// A failure as the user sees it. The message may quote what a registry or a file said, so it is
+// shown escaped (common/text.h); a message is one line, and only the resolver's explanation
+// (kUnsolvable) is several, every one of them made by wreg from checked names and versions.
+void print_error(const wreg::Error& error) {
+  const bool lines = error.code == wreg::ErrorCode::kUnsolvable;
+  std::cerr << "error: " << wreg::escaped(error.message, {.line_breaks = lines}) << '\n';
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,6 +51,7 @@ int main(int argc, char** argv) {
   CLI::App app{"wreg: publish, add and lock WebAssembly components and WIT packages", "wreg"};
   app.set_version_flag("--version", std::string("wreg ") + WREG_VERSION);
   app.require_subcommand(0, 1);
+  wreg::client::let_global_options_follow_commands(app);
 
   // The command table: one line per command (client/commands/command.h).
   wreg::client::CommandAction action;
@@ -61,7 +72,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "error: " << wreg::client::usage_message(app, e) << '\n';
+    return 2;
   }
   if (!action) {
     std::cout << app.help();
@@ -70,10 +83,10 @@ int main(int argc, char** argv) {
   try {
     wreg::Result<void> result = action();
     if (result) return 0;
-    std::cerr << "error: " << result.error().message << '\n';
+    print_error(result.error());
     return exit_status(result.error().code);
   } catch (const std::exception& e) {  // the last catch (STYLE.md): a bug, reported as one line
-    std::cerr << "error: internal error: " << e.what() << '\n';
+    print_error(wreg::fail(wreg::ErrorCode::kInternal, std::string("internal error: ") + e.what()));
     return 1;
   }
 }

@@ -234,6 +234,13 @@ Result<api::YankState> RegistryClient::set_yanked(const PackageVersion& id, bool
       std::string("answer to the ") + (yanked ? "yank" : "unyank") + " of " + id.to_string());
 }
 
+Result<api::Whoami> RegistryClient::whoami() {
+  auto answer = impl_->send(http::verb::get, "/api/v1/whoami", {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return read_body(registry(), *answer, api::parse_whoami, "whoami answer");
+}
+
 Result<api::SearchPage> RegistryClient::search(const SearchParams& params) {
   std::string query;
   auto add = [&](const char* key, const std::string& value) {

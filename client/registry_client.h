@@ -106,6 +106,8 @@ class RegistryClient {
                                  const Digest& digest, const TransferProgress& progress = {});
   // POST .../yank or .../unyank.
   Result<api::YankState> set_yanked(const PackageVersion& id, bool yanked);
+  // GET /api/v1/whoami: whose the token in Options is (401, kUnauthenticated: not valid here).
+  Result<api::Whoami> whoami();
   // GET /api/v1/packages?...: one page of the listing.
   Result<api::SearchPage> search(const SearchParams& params);
   // GET /api/v1/blobs/sha256:{hex}: the bytes, not yet verified (the caller hashes them).

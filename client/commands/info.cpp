@@ -1,10 +1,12 @@
-// `wreg info ns:name [--json]`: versions, yanked, digests, dependencies, and what the newest
-// release imports and exports.
+// `wreg info ns:name[@VERSION] [--json]`: versions, yanked, digests, dependencies, and what the
+// newest release (or the one named) imports and exports. Every text the registry sent is shown
+// through escaped() (common/text.h): one line each, no control characters.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "client/commands/session.h"
 #include "common/api/json_value.h"
+#include "common/text.h"
 
 namespace wreg::client {
 namespace {
@@ -18,7 +20,7 @@ struct InfoOptions {
 std::vector<std::string> extern_names(const std::vector<wasm::Extern>& externs) {
   std::vector<std::string> names;
   for (const auto& item : externs) {
-    names.push_back(item.type.empty() ? item.name : item.name + ": " + item.type);
+    names.push_back(escaped(item.type.empty() ? item.name : item.name + ": " + item.type));
   }
   return names;
 }
@@ -26,20 +28,40 @@ std::vector<std::string> extern_names(const std::vector<wasm::Extern>& externs) 
 void print_list(const char* title, const std::vector<std::string>& items) {
   if (items.empty()) return;
   std::cout << title << ":\n";
-  for (const auto& item : items) std::cout << "  " << item << "\n";
+  for (const auto& item : items) std::cout << "  " << escaped(item) << "\n";
+}
+
+// `ns:name` or `ns:name@REQ`; a bare version names that release exactly (`info` shows one
+// release, where `add` would take ^VERSION).
+Result<PackageRef> parse_info_argument(const std::string& text) {
+  auto ref = parse_ref_argument(text);
+  if (!ref) return ref;
+  const auto at = text.find('@');
+  if (ref->requirement && at != std::string::npos) {
+    if (auto version = Version::parse(text.substr(at + 1))) {
+      ref->requirement = VersionReq::exactly(*version);
+    }
+  }
+  return ref;
 }
 
 Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
-  auto name = PackageName::parse(options.name);
-  if (!name) return std::move(name).error();
+  auto ref = parse_info_argument(options.name);
+  if (!ref) return std::move(ref).error();
+  const PackageName* name = &ref->name;
   auto session = open_session(global);
   if (!session) return std::move(session).error();
   auto& fetcher = *(*session)->fetcher;
   auto document = fetcher.document(*name);
   if (!document) return std::move(document).error();
 
-  // The newest release that resolution would pick, else the newest at all.
-  const auto* newest = pick_release(*document, std::nullopt);
+  // The release named, else the newest that resolution would pick, else the newest at all.
+  const auto* newest = pick_release(*document, ref->requirement);
+  if (ref->requirement && !newest) {
+    return fail(ErrorCode::kNotFound, "no version of " + name->to_string() + " matches " +
+                                          ref->requirement->to_string() + "; `wreg info " +
+                                          name->to_string() + "` lists its versions");
+  }
   if (!newest && !document->versions.empty()) newest = &document->versions.front();
   std::optional<api::ReleaseDocument> release;
   if (newest) {
@@ -59,13 +81,13 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
   }
 
   std::cout << document->name.to_string() << "\n";
-  if (!document->description.empty()) std::cout << document->description << "\n";
+  if (!document->description.empty()) std::cout << escaped(document->description) << "\n";
   std::cout << "registry: " << (*session)->config.registry_for(*name) << "\n";
   std::cout << "versions:\n";
   for (const auto& version : document->versions) {
     std::cout << "  " << version.version.to_string() << "  " << api::to_string(version.kind) << "  "
               << version.digest.to_string() << "  " << version.size << " bytes";
-    if (!version.published.empty()) std::cout << "  " << version.published;
+    if (!version.published.empty()) std::cout << "  " << escaped(version.published);
     if (version.yanked) std::cout << "  (yanked)";
     std::cout << "\n";
     for (const auto& dependency : version.dependencies) {
@@ -74,7 +96,8 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
     }
   }
   if (release) {
-    std::cout << "newest " << newest->version.to_string() << ":\n";
+    std::cout << (ref->requirement ? "release " : "newest ") << newest->version.to_string()
+              << ":\n";
     print_list("worlds", release->details.worlds);
     print_list("interfaces", release->details.interfaces);
     print_list("imports", extern_names(release->details.imports));
@@ -88,7 +111,8 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
 void add_info_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto options = std::make_shared<InfoOptions>();
   auto* command = app.add_subcommand("info", "Show a package: versions, digests, dependencies");
-  command->add_option("name", options->name, "ns:name")->required();
+  command->add_option("name", options->name, "ns:name, or ns:name@VERSION for one release")
+      ->required();
   command->add_flag("--json", options->json, "Print JSON");
   command->callback([options, &global, &action] {
     action = [options, &global] { return run_info(*options, global); };

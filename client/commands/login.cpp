@@ -1,5 +1,6 @@
-// `wreg login [--registry URL]` reads a token from standard input (no echo on a terminal) and
-// stores it in credentials.toml; `wreg logout` forgets it. The token is never printed.
+// `wreg login [--registry URL]` reads a token from standard input (no echo on a terminal), asks
+// the registry whose it is (GET /api/v1/whoami) and stores it in credentials.toml only when the
+// registry accepts it; `wreg logout` forgets it. The token is never printed.
 #include <termios.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "client/commands/session.h"
+#include "client/registry_client.h"
 #include "common/text.h"
 
 namespace wreg::client {
@@ -52,6 +54,36 @@ Result<std::string> read_token(const std::string& registry) {
   return token;
 }
 
+// Whose `token` is, as `registry` says; the token is not stored when this fails.
+Result<api::Whoami> ask_whoami(const Config& config, const std::string& registry,
+                               const std::string& token) {
+  RegistryClientOptions options;
+  options.registry = registry;
+  options.token = token;
+  options.ca_file = config.ca_file();
+  auto client = RegistryClient::create(std::move(options));
+  if (!client) return std::move(client).error();
+  auto whoami = (*client)->whoami();
+  if (whoami) return whoami;
+  if (whoami.error().code == ErrorCode::kUnauthenticated) {
+    return fail(ErrorCode::kUnauthenticated,
+                "registry " + registry +
+                    " does not accept this token (unknown or revoked), so it was not stored; "
+                    "paste the token `wreg-server token create` printed for this registry");
+  }
+  return fail(whoami.error().code,
+              whoami.error().message + "; the token was not stored, since it could not be checked");
+}
+
+// `token 3 (admin)` or `token 3 (may publish to: pin, demo)`.
+std::string whose(const api::Whoami& whoami) {
+  std::string scope;
+  for (const auto& ns : whoami.namespaces) scope += (scope.empty() ? "" : ", ") + ns;
+  return "token " + std::to_string(whoami.token_id) +
+         (whoami.admin ? " (admin)"
+                       : " (may publish to: " + (scope.empty() ? "no namespace" : scope) + ")");
+}
+
 Result<void> run_login(const LoginOptions& options, const GlobalOptions& global) {
   auto env = Environment::from_process();
   if (!env) return std::move(env).error();
@@ -66,9 +98,11 @@ Result<void> run_login(const LoginOptions& options, const GlobalOptions& global)
   }
   auto token = read_token(registry);
   if (!token) return std::move(token).error();
+  auto whoami = ask_whoami(*config, registry, *token);
+  if (!whoami) return std::move(whoami).error();
   auto stored = store_token(*env, registry, *token);
   if (!stored) return stored;
-  std::cout << "logged in to " << registry << " (token saved in "
+  std::cout << "logged in to " << registry << " as " << whose(*whoami) << " (token saved in "
             << (env->config_dir / "credentials.toml").string() << ")\n";
   return {};
 }

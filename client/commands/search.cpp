@@ -4,6 +4,7 @@
 
 #include "client/commands/session.h"
 #include "common/api/json_value.h"
+#include "common/text.h"
 
 namespace wreg::client {
 namespace {
@@ -40,10 +41,10 @@ Result<void> run_search(const SearchOptions& options, const GlobalOptions& globa
     const auto& package = page->packages[i];
     std::cout << ids[i] << std::string(width + 2 - ids[i].size(), ' ')
               << api::to_string(package.kind);
-    if (!package.description.empty()) std::cout << "  " << package.description;
+    if (!package.description.empty()) std::cout << "  " << escaped(package.description);
     std::cout << "\n";
   }
-  if (page->next_cursor) std::cout << "(more: --cursor " << *page->next_cursor << ")\n";
+  if (page->next_cursor) std::cout << "(more: --cursor " << escaped(*page->next_cursor) << ")\n";
   return {};
 }
 
@@ -56,7 +57,10 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, CommandActio
   command->add_option("--exports", options->params.exports,
                       "An interface the package exports, e.g. wasi:http/incoming-handler");
   command->add_option("--imports", options->params.imports, "An interface the package imports");
-  command->add_option("--limit", options->params.limit, "At most this many (1-100)");
+  // The registry's range (store::SearchQuery::kMaxLimit); 0 would mean "the registry's default"
+  // on the wire, so it is refused here rather than sent as nothing.
+  command->add_option("--limit", options->params.limit, "At most this many (1-100)")
+      ->check(CLI::Range(1, 100));
   command->add_option("--cursor", options->params.cursor, "Continue a previous listing");
   command->add_flag("--json", options->json, "Print JSON");
   command->callback([options, &global, &action] {

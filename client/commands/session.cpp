@@ -11,7 +11,7 @@ void print_report(const SyncReport& report) {
   for (const auto& line : report.manifest_edits) std::cout << line << "\n";
   for (const auto& change : report.changes) std::cout << change.to_string() << "\n";
   for (const auto& line : report.repaired) std::cout << line << "\n";
-  for (const auto& line : report.warnings) std::cerr << "warning: " << line << "\n";
+  for (const auto& line : report.warnings) std::cerr << "warning: " << escaped(line) << "\n";
   if (report.changes.empty() && report.repaired.empty()) {
     std::cout << "wreg.lock is up to date (" << report.locked
               << (report.locked == 1 ? " package" : " packages") << ")\n";

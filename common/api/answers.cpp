@@ -26,6 +26,13 @@ bool is_code_text(const std::string& code) {
   return true;
 }
 
+// Why `ns` is not a namespace name (the part of a package name before ':'), or nothing.
+std::optional<std::string> namespace_problem(std::string_view ns) {
+  auto name = PackageName::parse(std::string(ns) + ":x");
+  if (name && name->space() == ns) return std::nullopt;
+  return "namespace " + wreg::quoted(ns) + " is not a valid namespace name";
+}
+
 }  // namespace
 
 Result<Published> parse_published(std::string_view text) {
@@ -85,6 +92,19 @@ Result<Health> parse_health(std::string_view text) {
                              });
 }
 
+Result<Whoami> parse_whoami(std::string_view text) {
+  return json::read_document(text, "whoami answer", "the answer",
+                             [](const Fields& fields) -> Result<Whoami> {
+                               auto id = fields.unsigned_number("token_id");
+                               if (!id) return std::move(id).error();
+                               auto admin = fields.boolean("admin");
+                               if (!admin) return std::move(admin).error();
+                               auto namespaces = fields.strings("namespaces", namespace_problem);
+                               if (!namespaces) return std::move(namespaces).error();
+                               return Whoami{*id, *admin, std::move(*namespaces)};
+                             });
+}
+
 std::string to_json(const Published& published) {
   json::Writer out;
   json::Members()
@@ -122,6 +142,16 @@ std::string to_json(const ErrorBody& error) {
 std::string to_json(const Health& health) {
   json::Writer out;
   out.begin_object().key("status").string(health.status).end_object();
+  return out.take();
+}
+
+std::string to_json(const Whoami& whoami) {
+  json::Writer out;
+  json::Members()
+      .add("token_id", [&](json::Writer& w) { w.number(whoami.token_id); })
+      .add("admin", [&](json::Writer& w) { w.boolean(whoami.admin); })
+      .add("namespaces", [&](json::Writer& w) { w.strings(whoami.namespaces); })
+      .write(out);
   return out.take();
 }
 

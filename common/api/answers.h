@@ -4,6 +4,7 @@
 //   YankState   POST .../yank and .../unyank: {"name","version","yanked"}
 //   ErrorBody   every error: {"error": {"code": "not_found", "message": "..."}}
 //   Health      GET /healthz, 200: {"status": "ok"}
+//   Whoami      GET /api/v1/whoami, 200: {"token_id", "admin", "namespaces"} (never the secret)
 // Each has one reader (kInvalidArgument naming the bad field; unknown fields ignored) and one
 // writer (compact JSON, keys sorted).
 #pragma once
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/api/package_document.h"
 #include "common/digest.h"
@@ -43,14 +45,24 @@ struct Health {
   std::string status = "ok";  // the only status a 200 carries
 };
 
+// Whose the presented token is: its id (what `wreg-server token list` shows and `token revoke`
+// takes), whether it is an admin token, and the namespaces it may publish to (sorted).
+struct Whoami {
+  std::uint64_t token_id = 0;
+  bool admin = false;
+  std::vector<std::string> namespaces;
+};
+
 Result<Published> parse_published(std::string_view json);
 Result<YankState> parse_yank_state(std::string_view json);
 Result<ErrorBody> parse_error_body(std::string_view json);
 Result<Health> parse_health(std::string_view json);
+Result<Whoami> parse_whoami(std::string_view json);
 
 std::string to_json(const Published& published);
 std::string to_json(const YankState& state);
 std::string to_json(const ErrorBody& error);
 std::string to_json(const Health& health);
+std::string to_json(const Whoami& whoami);
 
 }  // namespace wreg::api

@@ -44,6 +44,12 @@ http::Response search_packages(const http::Request& request, ApiContext& context
 // GET /healthz: 200 when the metadata store answers, else 503.
 http::Response get_health(const http::Request& request, ApiContext& context);
 
+// whoami.cpp
+// GET /api/v1/whoami: whose the bearer token is (Whoami in common/api/answers.h: its id, admin,
+// the namespaces it may publish to; never the secret). 401 for a missing, unknown or revoked
+// token, whatever the read rule.
+http::Response get_whoami(const http::Request& request, ApiContext& context);
+
 // metrics.cpp
 // GET /metrics: Prometheus text (HTTP metrics, publishes, packages, releases, blob bytes).
 http::Response get_metrics(const http::Request& request, ApiContext& context);

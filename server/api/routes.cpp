@@ -17,6 +17,7 @@ void add_routes(http::Router& router, ApiContext& context) {
 
   router.add(Method::kGet, "/healthz", simple(get_health));
   router.add(Method::kGet, "/metrics", simple(get_metrics));
+  router.add(Method::kGet, "/api/v1/whoami", simple(get_whoami));
   router.add(Method::kGet, "/api/v1/packages", simple(search_packages));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}", simple(get_package));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}", simple(get_release));

@@ -133,6 +133,7 @@ const std::map<std::string, Check>& checks() {
       {"YankState", [](const Json& e) { return rewritten(e, api::parse_yank_state); }},
       {"Error", [](const Json& e) { return rewritten(e, api::parse_error_body); }},
       {"Health", [](const Json& e) { return rewritten(e, api::parse_health); }},
+      {"Whoami", [](const Json& e) { return rewritten(e, api::parse_whoami); }},
       {"Dependency.name", [](const Json& e) { return parsed(e, PackageName::parse); }},
       {"Dependency.requirement", [](const Json& e) { return parsed(e, VersionReq::parse); }},
       {"Extern.name",
@@ -324,8 +325,8 @@ TEST(OpenApiTest, EveryExampleReadsWithItsWireTypeAndIsWhatItWrites) {
     EXPECT_EQ(check->second(example.value), "") << example.pointer << ": " << example.value;
   }
   // Every body of the API has at least one example.
-  for (const char* type :
-       {"PackageDocument", "Release", "SearchPage", "Published", "YankState", "Error", "Health"}) {
+  for (const char* type : {"PackageDocument", "Release", "SearchPage", "Published", "YankState",
+                           "Error", "Health", "Whoami"}) {
     EXPECT_TRUE(types_seen.count(type)) << "no example of " << type;
   }
 }

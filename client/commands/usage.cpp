@@ -1,0 +1,73 @@
+#include "client/commands/usage.h"
+
+#include <vector>
+
+#include "common/resolve/suggest.h"
+#include "common/text.h"
+
+namespace wreg::client {
+namespace {
+
+// The subcommand the command line chose, or null.
+const CLI::App* chosen_command(const CLI::App& app) {
+  const auto chosen = app.get_subcommands();
+  return chosen.empty() ? nullptr : chosen.front();
+}
+
+// `wreg` or `wreg info`, as typed to run it.
+std::string command_line_of(const CLI::App& app, const CLI::App* command) {
+  return command == nullptr ? app.get_name() : app.get_name() + " " + command->get_name();
+}
+
+// Every long and short option name of `app`, spelled as typed (`--limit`, `-q`).
+void add_option_names(const CLI::App& app, std::vector<std::string>& names) {
+  for (const CLI::Option* option : app.get_options()) {
+    for (const auto& name : option->get_lnames()) names.push_back("--" + name);
+    for (const auto& name : option->get_snames()) names.push_back("-" + name);
+  }
+}
+
+std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+  auto close = resolve::closest(word, candidates, resolve::typo_bound(word));
+  return close.empty() ? "" : "; " + resolve::did_you_mean(close);
+}
+
+// What to say about arguments nothing took: the first one, with a suggestion.
+std::string unexpected(const CLI::App& app, const CLI::App* command,
+                       const std::vector<std::string>& extras) {
+  const std::string& word = extras.front();
+  std::string where = command == nullptr ? "" : " for `" + command_line_of(app, command) + "`";
+  std::vector<std::string> candidates;
+  if (word.starts_with('-')) {
+    // An option is the chosen command's or a global one (usage.h: they fall through).
+    std::string name = word.substr(0, word.find('='));
+    if (command != nullptr) add_option_names(*command, candidates);
+    add_option_names(app, candidates);
+    return "unknown option " + escaped(name) + where + suggestion(name, candidates);
+  }
+  if (command == nullptr) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      candidates.push_back(sub->get_name());
+    return "unknown command " + escaped(word) + suggestion(word, candidates);
+  }
+  return "unexpected argument " + escaped(word) + where;
+}
+
+}  // namespace
+
+void let_global_options_follow_commands(CLI::App& app) { app.fallthrough(); }
+
+std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
+  const CLI::App* command = chosen_command(app);
+  std::string message;
+  const std::vector<std::string> extras = app.remaining(true);
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty()) {
+    message = unexpected(app, command, extras);
+  } else {
+    // CLI11's own words ("refs is required", "--limit: 0 is out of range ..."), on one line.
+    message = escaped(error.what());
+  }
+  return message + " (see `" + command_line_of(app, command) + " --help`)";
+}
+
+}  // namespace wreg::client
