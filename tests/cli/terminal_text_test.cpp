@@ -34,27 +34,6 @@ bool has_line_starting(const std::string& text, const std::string& start) {
   return text.starts_with(start) || text.find("\n" + start) != std::string::npos;
 }
 
-void append_leb128(std::string& out, std::size_t value) {
-  do {
-    auto byte = static_cast<unsigned char>(value & 0x7f);
-    value >>= 7;
-    if (value != 0) byte |= 0x80;
-    out += static_cast<char>(byte);
-  } while (value != 0);
-}
-
-// `binary` with a custom section `name` holding `payload` appended (as wasm-metadata writes
-// the description).
-std::string with_custom_section(std::string binary, const std::string& name,
-                                const std::string& payload) {
-  std::string content;
-  append_leb128(content, name.size());
-  content += name + payload;
-  binary += '\0';
-  append_leb128(binary, content.size());
-  return binary + content;
-}
-
 const std::string kForged = "published evil:ok@9.9.9";
 const std::string kHostile = "ok\x1b[2J\x1b]0;TITLE\x07\rover\bwrite\n" + kForged;
 
@@ -64,8 +43,9 @@ TEST(TerminalTextTest, ADescriptionWithTerminalControlsIsShownEscapedOnOneLine) 
   ASSERT_TRUE(registry->ensure_namespace("terminal-text")) << registry->error();
   TempDir dir;
   const fs::path file = dir.path() / "evil.wasm";
-  write_bytes(file, with_custom_section(read_bytes(fixtures() / "components/empty-component.wasm"),
-                                        "description", kHostile));
+  write_bytes(
+      file, testing::with_custom_section(read_bytes(fixtures() / "components/empty-component.wasm"),
+                                         kHostile, "description"));
   User user(registry->url());
   auto published = user.wreg({"publish", file.string(), "--package", "terminal-text:evil@1.0.0"},
                              dir.path(), registry->token());

@@ -51,8 +51,9 @@ int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) 
 
 }  // namespace
 
-std::string with_custom_section(const std::string& wasm, const std::string& tag) {
-  return wasm::testing::with_custom_section(wasm, "wreg-test", tag);
+std::string with_custom_section(const std::string& wasm, const std::string& tag,
+                                const std::string& name) {
+  return wasm::testing::with_custom_section(wasm, name, tag);
 }
 
 std::string create_token(const std::filesystem::path& data, const std::vector<std::string>& scope) {

@@ -38,9 +38,11 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
 // run_command() of the wreg-server binary.
 CommandResult run_server_command(const std::vector<std::string>& args);
 
-// `wasm` (a component or WIT package) with a custom section "wreg-test" holding `tag` appended:
-// still valid, and different bytes (so a different digest) for each tag.
-std::string with_custom_section(const std::string& wasm, const std::string& tag);
+// `wasm` (a component or WIT package) with a custom section `name` holding `tag` appended:
+// still valid, and different bytes (so a different digest) for each tag. With a metadata
+// section's name ("description"), `tag` is what the binary says there.
+std::string with_custom_section(const std::string& wasm, const std::string& tag,
+                                const std::string& name = "wreg-test");
 
 // `wreg-server token create --data DATA scope...` (e.g. {"--namespace", "wasi"}): the printed
 // token, or "" when the command failed.
