@@ -1,5 +1,6 @@
 // libFuzzer target for the small answers (common/api/answers.h): the publish and yank answers,
-// the error body every failed request carries, and health. The first byte picks the parser.
+// the error body every failed request carries, health, and whoami. The first byte picks the
+// parser: 0x80 and above whoami, below that its value modulo 4 one of the others.
 #include <cstddef>
 #include <cstdint>
 
@@ -23,6 +24,10 @@ void check(std::string_view text, Parse parse) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const auto text = wreg::fuzz::as_text(data + 1, size - 1);
+  if (data[0] >= 0x80) {
+    check(text, wreg::api::parse_whoami);
+    return 0;
+  }
   switch (data[0] % 4) {
     case 0:
       check(text, wreg::api::parse_published);

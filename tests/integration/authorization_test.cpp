@@ -180,6 +180,28 @@ TEST_F(AuthorizationTest, ARevokedTokenIsRefusedOnTheNextRequestWithoutARestart)
   EXPECT_EQ(yank("alpha:revoked@1.0.0", alpha_, true).status, 200);
 }
 
+TEST_F(AuthorizationTest, WhoamiSaysWhoseATokenIsWithoutItsSecret) {
+  auto alpha = request(port(), "GET", "/api/v1/whoami", bearer(alpha_));
+  ASSERT_EQ(alpha.status, 200) << alpha.body;
+  EXPECT_EQ(alpha.body.find(alpha_), std::string::npos);
+  Json answer = json_of(alpha);
+  ASSERT_TRUE(answer.is_object()) << alpha.body;
+  EXPECT_EQ(answer["admin"], false);
+  EXPECT_EQ(answer["namespaces"], Json::array({"alpha"}));
+  EXPECT_GT(answer["token_id"].get<std::int64_t>(), 0);
+
+  auto admin = request(port(), "GET", "/api/v1/whoami", bearer(admin_));
+  ASSERT_EQ(admin.status, 200) << admin.body;
+  EXPECT_EQ(json_of(admin)["admin"], true);
+  EXPECT_NE(json_of(admin)["token_id"], answer["token_id"]);
+
+  for (const Headers& headers : {Headers{}, bearer("wreg_" + std::string(64, '0'))}) {
+    auto refused = request(port(), "GET", "/api/v1/whoami", headers);
+    EXPECT_EQ(refused.status, 401) << refused.body;
+    EXPECT_EQ(code_of(refused), "unauthenticated");
+  }
+}
+
 TEST_F(AuthorizationTest, AdminOnlyActionsAreNotOpenToPublishTokens) {
   // Namespaces and tokens are managed only with `wreg-server namespace|token` on the data dir.
   // Over HTTP there is no route for them, whatever the token: nothing to escalate to.

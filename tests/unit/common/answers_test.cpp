@@ -49,6 +49,34 @@ TEST(AnswersTest, HealthIsOk) {
   EXPECT_FALSE(parse_health(R"({"status":"meh"})").has_value());
 }
 
+TEST(AnswersTest, WhoamiRoundTripsAndRefusesHostileAnswers) {
+  const Whoami whoami{7, false, {"alpha", "beta"}};
+  const std::string json = to_json(whoami);
+  EXPECT_EQ(json, R"({"admin":false,"namespaces":["alpha","beta"],"token_id":7})");
+  auto parsed = parse_whoami(json);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(parsed->token_id, 7u);
+  EXPECT_FALSE(parsed->admin);
+  EXPECT_EQ(parsed->namespaces, whoami.namespaces);
+  for (auto [text, says] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"[]", "not a JSON object"},
+           {R"({"admin":true,"namespaces":[]})", "\"token_id\""},
+           {R"({"token_id":-1,"admin":true,"namespaces":[]})", "\"token_id\""},
+           {R"({"token_id":1,"admin":"yes","namespaces":[]})", "\"admin\""},
+           {R"({"token_id":1,"admin":false,"namespaces":[1]})", "\"namespaces\""},
+           {"{\"token_id\":1,\"admin\":false,\"namespaces\":[\"a\\u001b[2J\"]}",
+            "not a valid namespace name"},
+           {R"({"token_id":1,"admin":false,"namespaces":["a:b"]})", "not a valid namespace name"},
+       }) {
+    auto refused = parse_whoami(text);
+    ASSERT_FALSE(refused.has_value()) << text;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find(says), std::string::npos)
+        << text << " -> " << refused.error().message;
+    EXPECT_EQ(refused.error().message.find('\x1b'), std::string::npos);
+  }
+}
+
 TEST(AnswersTest, RefuseHostileAnswersNamingTheField) {
   struct Case {
     Result<void> (*parse)(std::string_view);
