@@ -109,7 +109,7 @@ std::vector<Result<api::PackageDocument>> Fetcher::documents(
       if (it != documents_.end()) slots[i].emplace(it->second);
     }
   }
-  if (!options_.offline) revalidate_cached(names, slots);
+  if (!options_.offline) fetch_in_batches(names, slots);
   std::vector<std::size_t> rest;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (!slots[i]) rest.push_back(i);
@@ -199,8 +199,8 @@ Result<api::PackageDocument> Fetcher::document_from_answer(const std::string& re
   return std::move(*parsed);
 }
 
-void Fetcher::revalidate_cached(const std::vector<PackageName>& names,
-                                std::vector<std::optional<Result<api::PackageDocument>>>& slots) {
+void Fetcher::fetch_in_batches(const std::vector<PackageName>& names,
+                               std::vector<std::optional<Result<api::PackageDocument>>>& slots) {
   // One batch per registry; the names of other registries wait for their own turn.
   std::set<std::string> registries;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -214,10 +214,11 @@ void Fetcher::revalidate_cached(const std::vector<PackageName>& names,
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (slots[i] || config_.registry_for(names[i]) != registry) continue;
       if (!queued.insert(names[i]).second) continue;
+      // A package not cached yet is asked for in the same batch, without an ETag: a level of
+      // the resolution costs one round trip, however many packages it names.
       auto copy = cached_copy(registry, names[i]);
-      if (!copy) continue;
       slot_of.push_back(i);
-      requests.push_back({names[i], copy->etag});
+      requests.push_back({names[i], copy ? copy->etag : std::string()});
       copies.push_back(std::move(copy));
     }
     if (requests.empty()) continue;
@@ -226,6 +227,7 @@ void Fetcher::revalidate_cached(const std::vector<PackageName>& names,
     // not fetched yet: the resolver will ask for it next, and asking now saves a round trip
     // each level down (a warm `wreg add wasi:http` went from 3 rounds to 1).
     for (std::size_t next = 0; next < copies.size() && requests.size() < kPrefetchLimit; ++next) {
+      if (!copies[next]) continue;
       for (const auto& release : copies[next]->document.versions) {
         for (const auto& dependency : release.dependencies) {
           if (requests.size() >= kPrefetchLimit) break;

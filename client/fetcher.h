@@ -7,9 +7,10 @@
 //   - blob(): the bytes of a digest from the cache (re-hashed) or else downloaded, verified
 //     against the digest and cached;
 //   - the plural forms run up to `parallelism` fetches at once, which the clients' connection
-//     pools bound again; documents() revalidates cached documents of one registry in one
-//     pipelined batch on one connection instead, and with them the cached documents they
-//     depend on, so that a warm resolution costs one round trip rather than one per level.
+//     pools bound again; documents() asks for the documents of one registry in one pipelined
+//     batch on one connection instead (cached ones revalidated), and with them the cached
+//     documents they depend on, so that a level of a cold resolution costs one round trip and
+//     a warm resolution one in all.
 // Offline, only the cache answers; a miss is kUnavailable naming what is missing.
 //
 // Thread-safe: the plural forms call the singular ones from worker threads.
@@ -51,7 +52,7 @@ struct BlobRequest {
 
 class Fetcher {
  public:
-  // The most documents one batch of revalidate_cached() asks for, prefetched ones included.
+  // The most documents one batch of fetch_in_batches() asks for, prefetched ones included.
   static constexpr std::size_t kPrefetchLimit = 64;
 
   // `config`, `cache` and `progress` must outlive the Fetcher; `progress` may be null.
@@ -106,13 +107,14 @@ class Fetcher {
   Result<api::PackageDocument> remembered_document(const PackageName& name);
   // Whether this command has the document of `name` already.
   bool fetched(const PackageName& name) const;
-  // documents()'s first step: every slot still empty whose package has a cached copy is
-  // revalidated in one pipelined batch per registry (RegistryClient::get_package_documents),
+  // documents()'s first step: every slot still empty is asked for in one pipelined batch per
+  // registry (RegistryClient::get_package_documents), a cached copy revalidated by its ETag,
   // together with the cached copies of what those depend on, transitively (up to
-  // kPrefetchLimit requests), which are kept for the resolver's next question. Slots it cannot
-  // fill stay empty.
-  void revalidate_cached(const std::vector<PackageName>& names,
-                         std::vector<std::optional<Result<api::PackageDocument>>>& slots);
+  // kPrefetchLimit requests), which are kept for the resolver's next question. A batch of one
+  // is left to document()'s usual way (retries, "did you mean"). Slots it cannot fill stay
+  // empty.
+  void fetch_in_batches(const std::vector<PackageName>& names,
+                        std::vector<std::optional<Result<api::PackageDocument>>>& slots);
   // blob() past the cache: downloads, verifies and caches the bytes.
   Result<std::string> download_blob(const BlobRequest& request);
   // `bytes` (of the cache or the registry, digest already checked) when they read as

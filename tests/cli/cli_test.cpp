@@ -141,6 +141,29 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
             (std::set<std::string>{"wasi-clocks-0.2.0.wasm", "wasi-io-0.2.8.wasm"}));
 }
 
+// A cold level costs one round trip too: the documents a command asks for together, none of them
+// cached, go in one pipelined batch (client/fetcher.h) rather than one request per connection.
+TEST(CliTest, AColdLevelIsAskedInOneBatch) {
+  Registry registry;
+  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  for (const char* file : {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}) {
+    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+    ASSERT_EQ(published.exit_status, 0) << describe(published);
+  }
+  const std::string url = registry.url();
+  CuttingProxy relay(std::stoi(url.substr(url.rfind(':') + 1)));
+  ASSERT_NE(relay.port(), 0);
+  User user("http://127.0.0.1:" + std::to_string(relay.port()));
+  TempDir project;
+  auto cold = user.wreg({"add", "wasi:io", "wasi:clocks"}, project.path());
+  ASSERT_EQ(cold.exit_status, 0) << describe(cold);
+  const auto batches = relay.requests_before_first_answer();
+  ASSERT_FALSE(batches.empty());
+  EXPECT_EQ(batches.front(), 2u) << "the two documents were not asked in one batch";
+  EXPECT_EQ(deps_files(project.path()),
+            (std::set<std::string>{"wasi-clocks-0.2.0.wasm", "wasi-io-0.2.0.wasm"}));
+}
+
 // A warm resolution costs one round trip: asked for the root, the fetcher revalidates the cached
 // documents of everything it depends on in the same pipelined batch (client/fetcher.h), and the
 // resolver's next questions are answered without asking the registry again.
