@@ -102,13 +102,12 @@ Result<void> understate_blob_size(const std::filesystem::path& data, const Packa
 
 Result<void> serve_bytes_of(const std::filesystem::path& data, const PackageVersion& release,
                             const PackageVersion& other) {
+  // UPDATE ... FROM an empty `other` changes no row, so a missing `other` is kNotFound too.
   return edit(data, "release " + release.to_string() + " or " + other.to_string(),
-              (std::string("UPDATE releases SET (digest, size) = (SELECT digest, size FROM "
-                           "releases WHERE package_id = (SELECT id FROM packages WHERE name = ?3) "
-                           "AND version = ?4)") +
-               kReleaseRow +
-               " AND EXISTS (SELECT 1 FROM releases WHERE package_id = (SELECT id "
-               "FROM packages WHERE name = ?3) AND version = ?4)")
+              (std::string("UPDATE releases SET digest = other.digest, size = other.size FROM "
+                           "(SELECT digest, size FROM releases WHERE package_id = (SELECT id FROM "
+                           "packages WHERE name = ?3) AND version = ?4) AS other") +
+               kReleaseRow)
                   .c_str(),
               {release.name.to_string(), release.version.to_string(), other.name.to_string(),
                other.version.to_string()});
