@@ -28,8 +28,6 @@ std::optional<std::array<std::uint8_t, 16>> address_bytes(std::string_view text)
   return address->to_v6().to_bytes();
 }
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // One hop as a proxy writes it: `"[2001:db8::1]:4711"`, `192.0.2.1:80`, `192.0.2.1`, `::1`;
 // the address without quotes, brackets or port.
 std::string_view hop_address(std::string_view hop) {
@@ -48,14 +46,6 @@ std::string_view hop_address(std::string_view hop) {
   return hop;
 }
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 // The hops a trusted proxy reports, first (the original client) to last.
 std::vector<std::string_view> forwarded_hops(const Request& request) {
   std::vector<std::string_view> hops;
@@ -64,8 +54,7 @@ std::vector<std::string_view> forwarded_hops(const Request& request) {
       for (std::string_view pair : split(element, ';')) {
         pair = trim(pair);
         const auto equals = pair.find('=');
-        if (equals != std::string_view::npos &&
-            equal_ignoring_case(pair.substr(0, equals), "for")) {
+        if (equals != std::string_view::npos && iequals(pair.substr(0, equals), "for")) {
           hops.push_back(pair.substr(equals + 1));
         }
       }

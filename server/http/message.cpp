@@ -13,6 +13,8 @@ const std::string* find_in(const Map& map, std::string_view key) {
   return it == map.end() ? nullptr : &it->second;
 }
 
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -21,8 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
-}  // namespace
 
 const char* to_string(Method method) {
   switch (method) {

@@ -83,6 +83,10 @@ struct Response {
   }
 };
 
+// Whether `a` and `b` are the same but for the case of ASCII letters, as HTTP compares field
+// names and most tokens (RFC 9110 §5.1).
+bool iequals(std::string_view a, std::string_view b);
+
 // A JSON response with `Content-Type: application/json`.
 Response json_response(int status, std::string json);
 

@@ -130,7 +130,7 @@ Response body_too_large(std::uint64_t limit) {
 
 bool expects_continue(const Request& request) {
   const std::string* expect = request.header("expect");
-  return expect && lowercase(*expect) == "100-continue";
+  return expect && iequals(*expect, "100-continue");
 }
 
 }  // namespace wreg::http
