@@ -76,16 +76,13 @@ class PublishConsumer final : public http::BodyConsumer {
         expected_(std::move(expected)),
         writer_(std::move(writer)) {}
 
-  Result<void> write(std::span<const std::uint8_t> chunk) override {
-    received_ += chunk.size();
-    return writer_->write(chunk);
-  }
+  Result<void> write(std::span<const std::uint8_t> chunk) override { return writer_->write(chunk); }
 
   http::Response finish(const http::Request&) override {
     timing_.step("receive");
     auto response = publish();
     // The body, the reader's view of it and the release built from it are freed by now.
-    return_free_memory(received_);
+    return_free_memory(writer_->size());
     if (response.status >= 400) context_.counters.publishes_refused.fetch_add(1);
     response.set("Server-Timing", timing_.text());
     response.log_token_id = token_id_;
@@ -144,8 +141,7 @@ class PublishConsumer final : public http::BodyConsumer {
   std::int64_t token_id_;  // the publishing token's, for the access log
   std::optional<Digest> expected_;
   std::unique_ptr<store::BlobWriter> writer_;
-  PublishTiming timing_;      // from the accepted header on
-  std::size_t received_ = 0;  // bytes of the body so far
+  PublishTiming timing_;  // from the accepted header on
 };
 
 }  // namespace
