@@ -47,7 +47,7 @@ bool is_basic_scheme(std::string_view authorization) {
 }
 
 std::string repository_scope(const PackageName& name, std::string_view actions) {
-  return "repository:" + name.space() + "/" + name.name() + ":" + std::string(actions);
+  return "repository:" + repository_of(name) + ":" + std::string(actions);
 }
 
 http::Response unauthorized(const Error& error, const http::Request& request,

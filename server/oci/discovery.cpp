@@ -36,7 +36,6 @@ http::Response get_base(const http::Request& request, OciContext& context) {
 }
 
 http::Response get_catalog(const http::Request& request, OciContext& context) {
-  const ErrorCodes codes{Code::kNameUnknown, Code::kNameInvalid};
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto n = api::number_param(request, "n", 0, kMaxCatalogPage);
   if (!n) return error_response(Code::kUnsupported, n.error().message, 400);
@@ -52,20 +51,17 @@ http::Response get_catalog(const http::Request& request, OciContext& context) {
   bool more = false;
   if (limit > 0) {
     auto names = context.api.metadata.package_names(after, limit + 1);
-    if (!names) return error_of(names.error(), codes);
+    if (!names) return error_of(names.error(), kNameCodes);
     more = names->size() > limit;
     for (std::size_t i = 0; i < names->size() && i < limit; ++i) {
-      last_shown = (*names)[i].space() + "/" + (*names)[i].name();
+      last_shown = repository_of((*names)[i]);
       body += (i == 0 ? "\"" : ",\"") + last_shown + "\"";
     }
   }
   body += "]}";
   http::Response response = http::json_response(200, std::move(body));
   mark_registry_response(response);
-  if (more) {
-    response.set("Link", "</v2/_catalog?n=" + std::to_string(limit) + "&last=" + last_shown +
-                             ">; rel=\"next\"");
-  }
+  if (more) response.set("Link", next_link("/v2/_catalog", limit, last_shown));
   return response;
 }
 

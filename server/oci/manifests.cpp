@@ -65,18 +65,13 @@ bool accepts(const std::string* header, std::string_view media_type) {
   return false;
 }
 
-// `Link: </v2/...?n=N&last=L>; rel="next"` (distribution-spec, "Listing Tags").
-std::string next_link(std::string_view path, std::size_t n, std::string_view last) {
-  return "<" + std::string(path) + "?n=" + std::to_string(n) + "&last=" + std::string(last) +
-         ">; rel=\"next\"";
-}
-
 }  // namespace
 
 http::Response get_manifest(const http::Request& request, OciContext& context) {
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto name = api::package_name_of(request);
-  if (!name) return error_of(name.error(), {Code::kNameUnknown, Code::kNameInvalid});
+  if (!name) return error_of(name.error(), kNameCodes);
+  const std::string repository = repository_of(*name);
   const std::string* reference = request.param("reference");
   const std::string text = reference ? *reference : std::string();
 
@@ -88,25 +83,24 @@ http::Response get_manifest(const http::Request& request, OciContext& context) {
     if (!found) return error_of(found.error(), kManifestCodes);
     if (!*found) {
       return error_response(Code::kManifestUnknown,
-                            "no manifest " + digest->to_string() + " in " + name->space() + "/" +
-                                name->name() + "; list its tags with GET /v2/" + name->space() +
-                                "/" + name->name() + "/tags/list");
+                            "no manifest " + digest->to_string() + " in " + repository +
+                                "; list its tags with GET /v2/" + repository + "/tags/list");
     }
     manifest = std::move((*found)->manifest);
   } else {
     auto version = Version::parse(text);
     if (!version) {
       return error_response(Code::kManifestUnknown,
-                            "no tag " + wreg::quoted(text) + " in " + name->space() + "/" +
-                                name->name() + ": wreg's tags are the package's versions " +
+                            "no tag " + wreg::quoted(text) + " in " + repository +
+                                ": wreg's tags are the package's versions " +
                                 "(strict semver, e.g. 1.2.0)");
     }
     auto found = manifest_of_release(PackageVersion{*name, std::move(*version)}, context);
     if (!found) {
       if (found.error().code == ErrorCode::kNotFound) {
-        return error_response(Code::kManifestUnknown, "no tag " + wreg::quoted(text) + " in " +
-                                                          name->space() + "/" + name->name() +
-                                                          ": " + found.error().message);
+        return error_response(
+            Code::kManifestUnknown,
+            "no tag " + wreg::quoted(text) + " in " + repository + ": " + found.error().message);
       }
       return error_of(found.error(), kManifestCodes);
     }
@@ -128,21 +122,19 @@ http::Response get_manifest(const http::Request& request, OciContext& context) {
 }
 
 http::Response get_tags(const http::Request& request, OciContext& context) {
-  const ErrorCodes codes{Code::kNameUnknown, Code::kNameInvalid};
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto name = api::package_name_of(request);
-  if (!name) return error_of(name.error(), codes);
+  if (!name) return error_of(name.error(), kNameCodes);
+  const std::string repository = repository_of(*name);
   auto n = api::number_param(request, "n", 0, kMaxTagsPage);
   if (!n) return error_response(Code::kUnsupported, n.error().message, 400);
   auto record = context.api.metadata.package(*name);
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) {
-      return error_response(Code::kNameUnknown, "no repository " + name->space() + "/" +
-                                                    name->name() +
-                                                    " here; list them with GET "
-                                                    "/v2/_catalog");
+      return error_response(Code::kNameUnknown, "no repository " + repository +
+                                                    " here; list them with GET /v2/_catalog");
     }
-    return error_of(record.error(), codes);
+    return error_of(record.error(), kNameCodes);
   }
   // A version with build metadata has a `+`, which no tag may hold.
   std::vector<std::string> tags;
@@ -157,7 +149,6 @@ http::Response get_tags(const http::Request& request, OciContext& context) {
   const std::size_t limit = n->value_or(kMaxTagsPage);
   const auto end =
       static_cast<std::size_t>(tags.end() - first) > limit ? first + limit : tags.end();
-  const std::string repository = name->space() + "/" + name->name();
   std::string body = "{\"name\":\"" + repository + "\",\"tags\":[";
   for (auto tag = first; tag != end; ++tag) body += (tag == first ? "\"" : ",\"") + *tag + "\"";
   body += "]}";

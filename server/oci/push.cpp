@@ -78,13 +78,7 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
 
   auto exists = context.api.metadata.namespace_exists(name.space());
   if (!exists) return error_of(exists.error(), kManifestCodes);
-  if (!*exists) {
-    return refuse(
-        error_response(Code::kNameUnknown, "namespace \"" + name.space() +
-                                               "\" does not exist; ask an admin to create it with "
-                                               "`wreg-server namespace create " +
-                                               name.space() + "`"));
-  }
+  if (!*exists) return refuse(namespace_unknown(name));
 
   auto config = uploaded(artifact->config, artifact->config_size, "config", context);
   if (auto* refused = std::get_if<http::Response>(&config)) return refuse(std::move(*refused));
@@ -124,8 +118,8 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
       .fetch_add(1);
   http::Response response;
   response.status = 201;
-  response.set("Location", "/v2/" + name.space() + "/" + name.name() + "/manifests/" +
-                               record.digest.to_string());
+  response.set("Location",
+               "/v2/" + repository_of(name) + "/manifests/" + record.digest.to_string());
   response.set("Docker-Content-Digest", record.digest.to_string());
   mark_registry_response(response);
   return response;
@@ -135,7 +129,7 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
 
 http::Response put_manifest(const http::Request& request, OciContext& context) {
   auto name = api::package_name_of(request);
-  if (!name) return error_of(name.error(), {Code::kNameUnknown, Code::kNameInvalid});
+  if (!name) return error_of(name.error(), kNameCodes);
   auto authorized = authorize(request, context, auth::Action::kPublish, *name);
   if (authorized.refused) return std::move(*authorized.refused);
   http::Response response = publish_manifest(request, context, *name);
@@ -148,15 +142,15 @@ http::Response get_token(const http::Request& request, OciContext& context) {
   std::string token(kAnonymousToken);
   if (header) {
     auto presented = presented_token(*header);
-    if (!presented) return error_of(presented.error(), {Code::kNameUnknown, Code::kNameInvalid});
+    if (!presented) return error_of(presented.error(), kNameCodes);
     auto principal = context.api.authorizer.authenticate(*presented);
-    if (!principal) return error_of(principal.error(), {Code::kNameUnknown, Code::kNameInvalid});
+    if (!principal) return error_of(principal.error(), kNameCodes);
     token = std::move(*presented);
   } else if (context.api.private_reads) {
     return error_of(fail(ErrorCode::kUnauthenticated,
                          "reads need a token here; log in with any user name and a wreg token "
                          "as the password"),
-                    {Code::kNameUnknown, Code::kNameInvalid});
+                    kNameCodes);
   }
   // The bearer token is the wreg token itself (checked above), scoped as that token is; an
   // anonymous one reads only while reads are open.

@@ -32,6 +32,20 @@ int status_of(Code code) {
   return 500;
 }
 
+http::Response namespace_unknown(const PackageName& name) {
+  return error_response(Code::kNameUnknown, "namespace \"" + name.space() +
+                                                "\" does not exist; ask an admin to create it with "
+                                                "`wreg-server namespace create " +
+                                                name.space() + "`");
+}
+
+std::string repository_of(const PackageName& name) { return name.space() + "/" + name.name(); }
+
+std::string next_link(std::string_view path, std::size_t n, std::string_view last) {
+  return "<" + std::string(path) + "?n=" + std::to_string(n) + "&last=" + std::string(last) +
+         ">; rel=\"next\"";
+}
+
 void mark_registry_response(http::Response& response) {
   response.set("Docker-Distribution-API-Version", "registry/2.0");
 }

@@ -24,8 +24,6 @@ namespace {
 
 constexpr std::size_t kSessionIdBytes = 16;
 
-std::string repository_of(const PackageName& name) { return name.space() + "/" + name.name(); }
-
 http::Response blob_created(const PackageName& name, const Digest& digest) {
   http::Response response;
   response.status = 201;
@@ -88,18 +86,12 @@ class UploadConsumer final : public http::BodyConsumer {
 std::variant<PackageName, http::Response> open_upload(const http::Request& request,
                                                       OciContext& context) {
   auto name = api::package_name_of(request);
-  if (!name) return error_of(name.error(), {Code::kNameUnknown, Code::kNameInvalid});
+  if (!name) return error_of(name.error(), kNameCodes);
   auto authorized = authorize(request, context, auth::Action::kPublish, *name);
   if (authorized.refused) return std::move(*authorized.refused);
   auto exists = context.api.metadata.namespace_exists(name->space());
-  if (!exists) return error_of(exists.error(), {Code::kNameUnknown, Code::kNameInvalid});
-  if (!*exists) {
-    return error_response(Code::kNameUnknown,
-                          "namespace \"" + name->space() +
-                              "\" does not exist; ask an admin to create it with `wreg-server "
-                              "namespace create " +
-                              name->space() + "`");
-  }
+  if (!exists) return error_of(exists.error(), kNameCodes);
+  if (!*exists) return namespace_unknown(*name);
   return std::move(*name);
 }
 
