@@ -50,8 +50,17 @@ std::string repository_scope(const PackageName& name, std::string_view actions) 
   return "repository:" + repository_of(name) + ":" + std::string(actions);
 }
 
-http::Response unauthorized(const Error& error, const http::Request& request,
-                            const OciContext& context, std::string_view scope) {
+// The token the request's Authorization header presents (presented_token()).
+Result<std::string> request_token(const http::Request& request) {
+  const std::string* header = request.header("authorization");
+  return presented_token(header ? std::string_view(*header) : std::string_view());
+}
+
+// `error`, from reading or checking the request's token, as the response: UNAUTHORIZED with a
+// challenge for `scope` when it is kUnauthenticated, otherwise error_of() (DENIED, a store error).
+http::Response refusal(const Error& error, const http::Request& request, const OciContext& context,
+                       std::string_view scope) {
+  if (error.code != ErrorCode::kUnauthenticated) return error_of(error, kNameCodes);
   http::Response response = error_response(Code::kUnauthorized, error.message);
   response.set("WWW-Authenticate", challenge(request, context, scope));
   return response;
@@ -104,46 +113,28 @@ std::string challenge(const http::Request& request, const OciContext& context,
 Authorized authorize(const http::Request& request, const OciContext& context, auth::Action action,
                      const PackageName& name) {
   const std::string scope = repository_scope(name, "push,pull");
-  const std::string* header = request.header("authorization");
-  auto token = presented_token(header ? std::string_view(*header) : std::string_view());
-  if (!token) return {std::nullopt, unauthorized(token.error(), request, context, scope)};
+  auto token = request_token(request);
+  if (!token) return {std::nullopt, refusal(token.error(), request, context, scope)};
   auto principal = context.api.authorizer.authorize(*token, action, name.space());
-  if (!principal) {
-    if (principal.error().code == ErrorCode::kUnauthenticated) {
-      return {std::nullopt, unauthorized(principal.error(), request, context, scope)};
-    }
-    return {std::nullopt, error_of(principal.error(), {Code::kNameUnknown, Code::kNameInvalid})};
-  }
+  if (!principal) return {std::nullopt, refusal(principal.error(), request, context, scope)};
   return {std::move(*principal), std::nullopt};
 }
 
 std::optional<http::Response> check_read(const http::Request& request, const OciContext& context) {
   if (!context.api.private_reads) return std::nullopt;
-  const std::string* header = request.header("authorization");
-  auto token = presented_token(header ? std::string_view(*header) : std::string_view());
-  if (!token) return unauthorized(token.error(), request, context, "");
+  auto token = request_token(request);
+  if (!token) return refusal(token.error(), request, context, "");
   auto principal = context.api.authorizer.authorize(*token, auth::Action::kRead, "");
-  if (!principal) {
-    if (principal.error().code == ErrorCode::kUnauthenticated) {
-      return unauthorized(principal.error(), request, context, "");
-    }
-    return error_of(principal.error(), {Code::kNameUnknown, Code::kNameInvalid});
-  }
+  if (!principal) return refusal(principal.error(), request, context, "");
   return std::nullopt;
 }
 
 std::optional<http::Response> check_login(const http::Request& request, const OciContext& context) {
-  const std::string* header = request.header("authorization");
-  auto token = presented_token(header ? std::string_view(*header) : std::string_view());
-  if (!token) return unauthorized(token.error(), request, context, "");
+  auto token = request_token(request);
+  if (!token) return refusal(token.error(), request, context, "");
   if (*token == kAnonymousToken && !context.api.private_reads) return std::nullopt;
   auto principal = context.api.authorizer.authenticate(*token);
-  if (!principal) {
-    if (principal.error().code == ErrorCode::kUnauthenticated) {
-      return unauthorized(principal.error(), request, context, "");
-    }
-    return error_of(principal.error(), {Code::kNameUnknown, Code::kNameInvalid});
-  }
+  if (!principal) return refusal(principal.error(), request, context, "");
   return std::nullopt;
 }
 
