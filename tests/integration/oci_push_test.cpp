@@ -21,10 +21,7 @@ namespace wreg::testing {
 namespace {
 
 using Json = nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
-const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
-constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
 constexpr const char* kConfigType = "application/vnd.wasm.config.v0+json";
 
 std::string base64(const std::string& bytes) {
@@ -61,31 +58,19 @@ std::string manifest_for(const std::string& config, const std::vector<std::strin
   return manifest.dump();
 }
 
-class OciPushTest : public ::testing::Test {
+class OciPushTest : public OciServerTest {
  protected:
   void SetUp() override {
-    for (const char* ns : {"toolsku", "demo"}) {
-      auto created = run_server_command({"namespace", "create", "--data", data(), ns});
-      ASSERT_EQ(created.exit_status, 0) << created.err;
-    }
+    ASSERT_NO_FATAL_FAILURE(create_namespaces({"toolsku", "demo"}));
     toolsku_ = create_token(data(), {"--namespace", "toolsku"});
     demo_ = create_token(data(), {"--namespace", "demo"});
     ASSERT_FALSE(toolsku_.empty() || demo_.empty());
-    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
-    ASSERT_TRUE(server_->start()) << server_->log();
+    ASSERT_NO_FATAL_FAILURE(start());
     wit_ = file_bytes(kFixtures / "packages/toolsku-analytics@0.1.0.wasm");
     core_ = file_bytes(kFixtures / "core/plain.core.wasm");
     ASSERT_FALSE(wit_.empty() || core_.empty());
   }
 
-  void TearDown() override {
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
-    }
-  }
-
-  std::string data() const { return (dir_.path() / "data").string(); }
-  std::uint16_t port() const { return server_->port(); }
   Headers basic(const std::string& token) const {
     return {{"Authorization", "Basic " + base64("anyone:" + token)}};
   }
@@ -125,8 +110,6 @@ class OciPushTest : public ::testing::Test {
     return repository.rfind("demo/", 0) == 0 ? demo_ : toolsku_;
   }
 
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
   std::string toolsku_, demo_;
   std::string wit_, core_;
 };

@@ -19,44 +19,22 @@ namespace wreg::testing {
 namespace {
 
 using Json = nlohmann::json;
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
-const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
-constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
-
-class OciReadTest : public ::testing::Test {
+class OciReadTest : public OciServerTest {
  protected:
   void SetUp() override {
-    for (const char* ns : {"toolsku", "demo"}) {
-      auto created = run_server_command({"namespace", "create", "--data", data(), ns});
-      ASSERT_EQ(created.exit_status, 0) << created.err;
-    }
+    ASSERT_NO_FATAL_FAILURE(create_namespaces({"toolsku", "demo"}));
     token_ = create_token(data(), {"--admin"});
     ASSERT_FALSE(token_.empty());
-    start();
+    ASSERT_NO_FATAL_FAILURE(start());
     wit_ = file_bytes(kFixtures / "packages/toolsku-analytics@0.1.0.wasm");
     component_ = file_bytes(kFixtures / "components/analytics-engine.wasm");
     ASSERT_FALSE(wit_.empty() || component_.empty());
     ASSERT_EQ(publish("toolsku/analytics/0.1.0", wit_).status, 201);
   }
 
-  void TearDown() override {
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
-    }
-  }
-
-  void start() {
-    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
-    ASSERT_TRUE(server_->start()) << server_->log();
-  }
-
-  std::string data() const { return (dir_.path() / "data").string(); }
-  std::uint16_t port() const { return server_->port(); }
-
   HttpResponse publish(const std::string& path, const std::string& bytes) {
-    return request(port(), "PUT", "/api/v1/packages/" + path,
-                   {{"Authorization", "Bearer " + token_}}, bytes);
+    return publish_natively(token_, path, bytes);
   }
   HttpResponse get(const std::string& target, const Headers& headers = {}) {
     return request(port(), "GET", target, headers);
@@ -70,8 +48,6 @@ class OciReadTest : public ::testing::Test {
     return connection->read_response(/*head=*/true);
   }
 
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
   std::string token_;
   std::string wit_;
   std::string component_;

@@ -20,8 +20,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
-
 std::string skopeo_binary() {
   for (const char* path : {"/usr/bin/skopeo", "/usr/local/bin/skopeo"}) {
     if (std::filesystem::exists(path)) return path;
@@ -29,7 +27,7 @@ std::string skopeo_binary() {
   return "";
 }
 
-class OciSkopeoTest : public ::testing::Test {
+class OciSkopeoTest : public OciServerTest {
  protected:
   void SetUp() override {
     skopeo_ = skopeo_binary();
@@ -39,27 +37,15 @@ class OciSkopeoTest : public ::testing::Test {
         FAIL() << "skopeo is missing; run deploy/install-deps.sh --test";
       GTEST_SKIP() << "skopeo is not installed (deploy/install-deps.sh --test)";
     }
-    auto created = run_server_command({"namespace", "create", "--data", data(), "toolsku"});
-    ASSERT_EQ(created.exit_status, 0) << created.err;
+    ASSERT_NO_FATAL_FAILURE(create_namespaces({"toolsku"}));
     token_ = create_token(data(), {"--namespace", "toolsku"});
     ASSERT_FALSE(token_.empty());
-    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
-    ASSERT_TRUE(server_->start()) << server_->log();
+    ASSERT_NO_FATAL_FAILURE(start());
     wit_ = file_bytes(kFixtures / "packages/toolsku-analytics@0.1.0.wasm");
     ASSERT_FALSE(wit_.empty());
-    ASSERT_EQ(request(server_->port(), "PUT", "/api/v1/packages/toolsku/analytics/0.1.0",
-                      {{"Authorization", "Bearer " + token_}}, wit_)
-                  .status,
-              201);
+    ASSERT_EQ(publish_natively(token_, "toolsku/analytics/0.1.0", wit_).status, 201);
   }
 
-  void TearDown() override {
-    if (server_) {
-      EXPECT_EQ(server_->stop(), 0) << server_->log();
-    }
-  }
-
-  std::string data() const { return (dir_.path() / "data").string(); }
   std::string reference(const std::string& tail) const {
     return "docker://127.0.0.1:" + std::to_string(server_->port()) + "/toolsku/analytics" + tail;
   }
@@ -71,8 +57,6 @@ class OciSkopeoTest : public ::testing::Test {
     return run_command(skopeo_, args, options);
   }
 
-  TempDir dir_;
-  std::unique_ptr<ServerProcess> server_;
   std::string skopeo_;
   std::string token_;
   std::string wit_;

@@ -1,17 +1,69 @@
-// What the OCI integration tests read off the wire: digests of bytes, JSON bodies and OCI error
-// bodies (`{"errors":[{"code":...,"message":...}]}`), computed independently of the server's
-// code (OpenSSL for the digest, nlohmann_json for the bodies).
+// What the OCI integration tests share: the real server they run (OciServerTest), and what they
+// read off the wire: digests of bytes, JSON bodies and OCI error bodies
+// (`{"errors":[{"code":...,"message":...}]}`), computed independently of the server's code
+// (OpenSSL for the digest, nlohmann_json for the bodies).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/integration/http_client.h"
+#include "tests/integration/server_process.h"
 
 namespace wreg::testing {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+inline const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
+inline constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
+
+// The real wreg-server on 127.0.0.1 port 0 over a temp data dir. A test's SetUp creates its
+// namespaces and tokens in the data dir, then start()s the server; TearDown stops it and expects
+// a clean exit.
+class OciServerTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (server_) {
+      EXPECT_EQ(server_->stop(), 0) << server_->log();
+    }
+  }
+
+  // `wreg-server namespace create` for each of `namespaces`.
+  void create_namespaces(std::initializer_list<const char*> namespaces) {
+    for (const char* ns : namespaces) {
+      auto created = run_server_command({"namespace", "create", "--data", data(), ns});
+      ASSERT_EQ(created.exit_status, 0) << created.err;
+    }
+  }
+
+  // Starts the server on the data dir (again, after a stop).
+  void start() {
+    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
+    ASSERT_TRUE(server_->start()) << server_->log();
+  }
+
+  std::string data() const { return (dir_.path() / "data").string(); }
+  std::uint16_t port() const { return server_->port(); }
+
+  // A native publish: PUT /api/v1/packages/<path> with `token`.
+  HttpResponse publish_natively(const std::string& token, const std::string& path,
+                                const std::string& bytes) {
+    return request(port(), "PUT", "/api/v1/packages/" + path,
+                   {{"Authorization", "Bearer " + token}}, bytes);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+};
 
 // `sha256:<lowercase hex>` of `bytes`.
 inline std::string sha256(const std::string& bytes) {
