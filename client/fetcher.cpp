@@ -242,8 +242,8 @@ void Fetcher::fetch_in_batches(const std::vector<PackageName>& names,
         }
       }
     }
-    // A single request goes the usual way, with its retries and its "did you mean".
-    if (requests.size() < 2) continue;
+    // A batch of one goes out as a plain request, with its retries (get_package_documents);
+    // the cached copy read above is the one its answer is checked against.
     auto client_or = client(registry);
     if (!client_or) continue;
     auto answers = (*client_or)->get_package_documents(requests);

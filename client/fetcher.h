@@ -110,9 +110,9 @@ class Fetcher {
   // documents()'s first step: every slot still empty is asked for in one pipelined batch per
   // registry (RegistryClient::get_package_documents), a cached copy revalidated by its ETag,
   // together with the cached copies of what those depend on, transitively (up to
-  // kPrefetchLimit requests), which are kept for the resolver's next question. A batch of one
-  // is left to document()'s usual way (retries, "did you mean"). Slots it cannot fill stay
-  // empty.
+  // kPrefetchLimit requests), which are kept for the resolver's next question. Each cached
+  // copy is read and parsed here once, whether the registry answers 304 or a new document.
+  // Slots it cannot fill stay empty.
   void fetch_in_batches(const std::vector<PackageName>& names,
                         std::vector<std::optional<Result<api::PackageDocument>>>& slots);
   // blob() past the cache: downloads, verifies and caches the bytes.
