@@ -274,10 +274,9 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
     if (!page) continue;
     for (const auto& package : page->packages) candidates.push_back(package.name.to_string());
   }
-  const std::string wanted = name.to_string();
-  auto close = resolve::closest(wanted, candidates, resolve::typo_bound(wanted));
-  if (close.empty()) return "; check the name with `wreg search`";
-  return "; " + resolve::did_you_mean(close);
+  auto suggestion = resolve::suggest(name.to_string(), candidates);
+  if (suggestion.empty()) return "; check the name with `wreg search`";
+  return "; " + suggestion;
 }
 
 Result<std::string> Fetcher::blob(const BlobRequest& request) {

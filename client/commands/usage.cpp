@@ -28,8 +28,8 @@ void add_option_names(const CLI::App& app, std::vector<std::string>& names) {
 }
 
 std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
-  auto close = resolve::closest(word, candidates, resolve::typo_bound(word));
-  return close.empty() ? "" : "; " + resolve::did_you_mean(close);
+  auto suggestion = resolve::suggest(word, candidates);
+  return suggestion.empty() ? "" : "; " + suggestion;
 }
 
 // What to say about arguments nothing took: the first one, with a suggestion.

@@ -63,4 +63,8 @@ std::string did_you_mean(const std::vector<std::string>& names) {
   return text + "?";
 }
 
+std::string suggest(std::string_view wanted, const std::vector<std::string>& candidates) {
+  return did_you_mean(closest(wanted, candidates, typo_bound(wanted)));
+}
+
 }  // namespace wreg::resolve

@@ -33,4 +33,8 @@ std::vector<std::string> closest(std::string_view wanted,
 // `did you mean a?`, `did you mean a or b?`, `did you mean a, b or c?`; "" for no names.
 std::string did_you_mean(const std::vector<std::string>& names);
 
+// The one suggestion rule of every "did you mean": did_you_mean() of the candidates within
+// typo_bound(wanted) edits of `wanted` (closest()); "" when none is close.
+std::string suggest(std::string_view wanted, const std::vector<std::string>& candidates);
+
 }  // namespace wreg::resolve

@@ -123,5 +123,13 @@ TEST(DidYouMeanTest, JoinsOneTwoOrThreeNames) {
   EXPECT_EQ(did_you_mean({"a", "b", "c"}), "did you mean a, b or c?");
 }
 
+TEST(SuggestTest, OffersOnlyWhatATypoOfTheNameCouldBe) {
+  const std::vector<std::string> names = {"wasi:http", "wasi:io", "wasi:cli", "tools:math"};
+  EXPECT_EQ(suggest("wasi:htpp", names), "did you mean wasi:http?");
+  EXPECT_EQ(suggest("wasi:oi", names), "did you mean wasi:io or wasi:cli?");
+  EXPECT_EQ(suggest("completely:different", names), "");
+  EXPECT_EQ(suggest("wasi:http", {"wasi:http"}), "");
+}
+
 }  // namespace
 }  // namespace wreg::resolve
