@@ -16,11 +16,12 @@ struct InfoOptions {
   bool json = false;
 };
 
-// An import's or export's name, with its signature when the binary gave one.
+// An import's or export's name, with its signature when the binary gave one (print_list()
+// escapes it).
 std::vector<std::string> extern_names(const std::vector<wasm::Extern>& externs) {
   std::vector<std::string> names;
   for (const auto& item : externs) {
-    names.push_back(escaped(item.type.empty() ? item.name : item.name + ": " + item.type));
+    names.push_back(item.type.empty() ? item.name : item.name + ": " + item.type);
   }
   return names;
 }
