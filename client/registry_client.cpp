@@ -3,7 +3,6 @@
 // here, through client/transport/message.h.
 #include "client/registry_client.h"
 
-#include <algorithm>
 #include <cctype>
 #include <vector>
 

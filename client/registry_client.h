@@ -26,9 +26,7 @@
 // Thread-safe: any method may be called from many threads at once (connections are pooled).
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
