@@ -5,6 +5,7 @@
 // never lets one case see another's packages).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -44,6 +45,7 @@ class Registry {
   CommandResult setup_once(const std::vector<std::string>& args);
 
   std::string url() const;
+  std::uint16_t port() const { return server_.port(); }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
   const std::string& token() const { return token_; }
   const std::string& error() const { return error_; }

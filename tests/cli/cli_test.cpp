@@ -35,23 +35,31 @@ std::set<std::string> deps_files(const fs::path& project) {
 
 std::string fixture(const std::string& relative) { return (fixtures() / relative).string(); }
 
-// The WASI closure of wasi:http 0.2.8.
-const char* const kWasiHttpClosure[] = {
-    "wasi-io@0.2.8.wasm",         "wasi-clocks@0.2.8.wasm",  "wasi-random@0.2.8.wasm",
-    "wasi-filesystem@0.2.8.wasm", "wasi-sockets@0.2.8.wasm", "wasi-cli@0.2.8.wasm",
-    "wasi-http@0.2.8.wasm",
-};
-
-// Starts `registry` and publishes kWasiHttpClosure to it.
-::testing::AssertionResult start_with_wasi_http_closure(Registry& registry) {
+// Starts `registry` with the namespace wasi and publishes the WIT packages `files` (names in
+// tests/fixtures/packages) to it.
+::testing::AssertionResult start_with_packages(Registry& registry,
+                                               const std::vector<std::string>& files) {
   if (!registry.start() || !registry.ensure_namespace("wasi")) {
     return ::testing::AssertionFailure() << registry.error();
   }
-  for (const char* file : kWasiHttpClosure) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
+  for (const std::string& file : files) {
+    auto published = registry.setup_once({"publish", fixture("packages/" + file)});
     if (published.exit_status != 0) return ::testing::AssertionFailure() << describe(published);
   }
   return ::testing::AssertionSuccess();
+}
+
+// Starts `registry` with the WASI closure of wasi:http 0.2.8.
+::testing::AssertionResult start_with_wasi_http_closure(Registry& registry) {
+  return start_with_packages(
+      registry, {"wasi-io@0.2.8.wasm", "wasi-clocks@0.2.8.wasm", "wasi-random@0.2.8.wasm",
+                 "wasi-filesystem@0.2.8.wasm", "wasi-sockets@0.2.8.wasm", "wasi-cli@0.2.8.wasm",
+                 "wasi-http@0.2.8.wasm"});
+}
+
+// The registry URL of a user who reaches the registry through `relay`.
+std::string url_through(const CuttingProxy& relay) {
+  return "http://127.0.0.1:" + std::to_string(relay.port());
 }
 
 // Publishing a WIT package takes its name from the binary, so this needs a registry that has
@@ -109,15 +117,10 @@ TEST(CliTest, OfflineWorksFromAWarmCacheWithTheServerStopped) {
 // registry sees both requests arrive before the first answer leaves.
 TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
-  const std::string url = registry.url();
-  CuttingProxy relay(std::stoi(url.substr(url.rfind(':') + 1)));
+  ASSERT_TRUE(start_with_packages(registry, {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}));
+  CuttingProxy relay(registry.port());
   ASSERT_NE(relay.port(), 0);
-  User user("http://127.0.0.1:" + std::to_string(relay.port()));
+  User user(url_through(relay));
   TempDir first;
   auto cold = user.wreg({"add", "wasi:io", "wasi:clocks"}, first.path());
   ASSERT_EQ(cold.exit_status, 0) << describe(cold);
@@ -145,15 +148,10 @@ TEST(CliTest, AWarmCacheIsRevalidatedInOneBatchAndSeesNewReleases) {
 // cached, go in one pipelined batch (client/fetcher.h) rather than one request per connection.
 TEST(CliTest, AColdLevelIsAskedInOneBatch) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
-  const std::string url = registry.url();
-  CuttingProxy relay(std::stoi(url.substr(url.rfind(':') + 1)));
+  ASSERT_TRUE(start_with_packages(registry, {"wasi-io@0.2.0.wasm", "wasi-clocks@0.2.0.wasm"}));
+  CuttingProxy relay(registry.port());
   ASSERT_NE(relay.port(), 0);
-  User user("http://127.0.0.1:" + std::to_string(relay.port()));
+  User user(url_through(relay));
   TempDir project;
   auto cold = user.wreg({"add", "wasi:io", "wasi:clocks"}, project.path());
   ASSERT_EQ(cold.exit_status, 0) << describe(cold);
@@ -204,10 +202,9 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
 TEST(CliTest, ABatchCutOffPartWayIsAskedAgainOnANewConnection) {
   Registry registry;
   ASSERT_TRUE(start_with_wasi_http_closure(registry));
-  const std::string url = registry.url();
-  CuttingProxy proxy(std::stoi(url.substr(url.rfind(':') + 1)));
+  CuttingProxy proxy(registry.port());
   ASSERT_NE(proxy.port(), 0);
-  const std::string user_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  const std::string user_url = url_through(proxy);
   User user(user_url);
   TempDir cold;
   auto first = user.wreg({"add", "wasi:http@0.2.8"}, cold.path());
@@ -255,10 +252,8 @@ PackageVersion release(std::string_view text) { return *PackageVersion::parse(te
 // cut off at the listed size: the bytes are never all held in memory, and nothing is written.
 TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
+  ASSERT_TRUE(start_with_packages(registry, {"wasi-io@0.2.8.wasm"}));
   const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
-  auto published = registry.setup_once({"publish", file});
-  ASSERT_EQ(published.exit_status, 0) << describe(published);
   ASSERT_TRUE(tamper(registry, [](const fs::path& data) {
     return wreg::testing::understate_blob_size(data, release("wasi:io@0.2.8"), 1);
   }));
@@ -286,11 +281,8 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
 // wreg.toml or wreg.lock; bytes already in the cache (by digest) are checked the same way.
 TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
   Registry registry;
-  ASSERT_TRUE(registry.start() && registry.ensure_namespace("wasi")) << registry.error();
-  for (const char* file : {"wasi-io@0.2.3.wasm", "wasi-io@0.2.8.wasm", "wasi-random@0.2.8.wasm"}) {
-    auto published = registry.setup_once({"publish", fixture(std::string("packages/") + file)});
-    ASSERT_EQ(published.exit_status, 0) << describe(published);
-  }
+  ASSERT_TRUE(start_with_packages(
+      registry, {"wasi-io@0.2.3.wasm", "wasi-io@0.2.8.wasm", "wasi-random@0.2.8.wasm"}));
   User early(registry.url());
   TempDir early_project;
   auto got = early.wreg({"get", "wasi:io@=0.2.8", "-o", "io.wasm"}, early_project.path());
@@ -343,10 +335,9 @@ TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
   EXPECT_FALSE(fs::exists(early_project.path() / "wreg.lock"));
 }
 
-// Requests the registry at `url` has answered with `method`, by its /metrics.
-std::uint64_t requests_answered(const std::string& url, const std::string& method) {
-  const auto port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-  auto metrics = testing::request(port, "GET", "/metrics");
+// Requests `registry` has answered with `method`, by its /metrics.
+std::uint64_t requests_answered(const Registry& registry, const std::string& method) {
+  auto metrics = testing::request(registry.port(), "GET", "/metrics");
   std::uint64_t total = 0;
   std::istringstream lines(metrics.body);
   for (std::string line; std::getline(lines, line);) {
@@ -379,7 +370,7 @@ TEST(CliTest, ARefusedLargeUploadPrintsTheRegistrysMessageAfterOneRequest) {
             "error: this token may not publish to namespace \"theirs\"; ask an admin for a token "
             "scoped to it (registry " +
                 registry.url() + ": the token does not allow this)\n");
-  EXPECT_EQ(requests_answered(registry.url(), "PUT"), 1u);
+  EXPECT_EQ(requests_answered(registry, "PUT"), 1u);
 }
 
 // Package documents that list dependencies the registry does not have (tampered rows: a WIT
@@ -405,23 +396,23 @@ TEST(CliTest, AMissingDependencyStopsTheResolutionNamingWhoNeedsIt) {
 
   User user(registry.url());
   TempDir project;
-  const std::uint64_t before = requests_answered(registry.url(), "GET");
+  const std::uint64_t before = requests_answered(registry, "GET");
   auto bigger = user.wreg({"add", "evil:bigger"}, project.path());
   EXPECT_EQ(bigger.exit_status, 1) << describe(bigger);
   EXPECT_EQ(bigger.err, "error: evil:bigger 1.0.0 needs d0:p ^1.0.0, which the registry " +
                             registry.url() + " does not have; nothing was changed\n");
   // evil:bigger, its 40 dependencies, and one "did you mean" (2 searches); not 40 of those.
-  EXPECT_LE(requests_answered(registry.url(), "GET") - before, 1u + 40u + 2u + 1u);
+  EXPECT_LE(requests_answered(registry, "GET") - before, 1u + 40u + 2u + 1u);
   EXPECT_FALSE(fs::exists(project.path() / "wreg.toml"));
 
-  const std::uint64_t between = requests_answered(registry.url(), "GET");
+  const std::uint64_t between = requests_answered(registry, "GET");
   auto biggest = user.wreg({"add", "evil:biggest"}, project.path());
   EXPECT_EQ(biggest.exit_status, 1) << describe(biggest);
   EXPECT_EQ(biggest.err, "error: registry " + registry.url() +
                              " sent the document of evil:biggest: the number of dependencies of "
                              "its release 1.0.0 (150) is past wreg's limit of 100 (README.md, "
                              "\"Limits\"); nothing was changed\n");
-  EXPECT_EQ(requests_answered(registry.url(), "GET") - between, 1u + 1u);  // and /metrics
+  EXPECT_EQ(requests_answered(registry, "GET") - between, 1u + 1u);  // and /metrics
   EXPECT_FALSE(fs::exists(project.path() / "wreg.toml"));
 }
 
