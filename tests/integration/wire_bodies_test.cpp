@@ -4,11 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <regex>
 #include <span>
-#include <sstream>
 
 #include "tests/integration/http_client.h"
 #include "tests/integration/server_process.h"
@@ -20,15 +18,6 @@ namespace {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 using wasm::testing::Bytes;
 using wasm::testing::with_custom_section;
-
-const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
-
-std::string fixture(const std::string& path) {
-  std::ifstream in(kFixtures / path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // wasm::testing::typed_component(), whose imports have WIT signatures, as bytes to publish.
 std::string typed_component() {
@@ -89,15 +78,15 @@ std::string WireBodiesTest::token_;
 TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
   // Everything is published here, in this order (twice for a retry); the cases below read it.
   std::vector<std::string> published;
-  std::string proxy = fixture("components/http-proxy.wasm");
+  std::string proxy = fixture_bytes("components/http-proxy.wasm");
   proxy = with_custom_section(proxy, "description", "An HTTP proxy \"with\" quotes");
   proxy = with_custom_section(proxy, "authors", "Ada");
   proxy = with_custom_section(proxy, "component-name", std::string("\x00\x06\x05proxy", 8));
   proxy = with_custom_section(proxy, "package-docs", std::string("\x00{}", 3));
   for (auto [target, bytes] : std::initializer_list<std::pair<const char*, std::string>>{
-           {"/api/v1/packages/wasi/io/0.2.8", fixture("packages/wasi-io@0.2.8.wasm")},
-           {"/api/v1/packages/wasi/io/0.2.8", fixture("packages/wasi-io@0.2.8.wasm")},
-           {"/api/v1/packages/wasi/clocks/0.2.8", fixture("packages/wasi-clocks@0.2.8.wasm")},
+           {"/api/v1/packages/wasi/io/0.2.8", fixture_bytes("packages/wasi-io@0.2.8.wasm")},
+           {"/api/v1/packages/wasi/io/0.2.8", fixture_bytes("packages/wasi-io@0.2.8.wasm")},
+           {"/api/v1/packages/wasi/clocks/0.2.8", fixture_bytes("packages/wasi-clocks@0.2.8.wasm")},
            {"/api/v1/packages/pin/proxy/1.0.0", proxy},
            {"/api/v1/packages/pin/typed/0.1.0-rc.1", typed_component()},
        }) {
@@ -242,16 +231,19 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("message":"missing bearer token; send `Authorization: Bearer <token>`"}})js"},
       {"other bytes for a version",
        [] {
-         return put("/api/v1/packages/pin/typed/0.1.0-rc.1", fixture("components/http-proxy.wasm"));
+         return put("/api/v1/packages/pin/typed/0.1.0-rc.1",
+                    fixture_bytes("components/http-proxy.wasm"));
        },
        R"js(409 {"error":{"code":"conflict",)js"
        R"js("message":"pin:typed@0.1.0-rc.1 is already published with sha256:f20bba580816e225d86c2a5accf45fff5e28d6e8888a330f8be2f81d89c0083b; versions are immutable, publish a new version"}})js"},
       {"a WIT package under another name",
-       [] { return put("/api/v1/packages/wasi/io/0.2.3", fixture("packages/wasi-io@0.2.8.wasm")); },
+       [] {
+         return put("/api/v1/packages/wasi/io/0.2.3", fixture_bytes("packages/wasi-io@0.2.8.wasm"));
+       },
        R"js(400 {"error":{"code":"invalid_argument",)js"
        R"js("message":"this is the WIT package wasi:io@0.2.8, but the URL says wasi:io@0.2.3; publish it as wasi:io@0.2.8 or encode the WIT with `package wasi:io@0.2.3;`"}})js"},
       {"a core module",
-       [] { return put("/api/v1/packages/pin/core/1.0.0", fixture("core/plain.core.wasm")); },
+       [] { return put("/api/v1/packages/pin/core/1.0.0", fixture_bytes("core/plain.core.wasm")); },
        R"js(400 {"error":{"code":"invalid_argument",)js"
        R"js("message":"this is a core WebAssembly module, not a component: make a component of it with `wasm-tools component new MODULE.wasm -o COMPONENT.wasm` (a module without WIT bindings needs `wasm-tools component embed` first)"}})js"},
       {"not wasm", [] { return put("/api/v1/packages/pin/junk/1.0.0", "junk"); },

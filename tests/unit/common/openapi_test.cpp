@@ -10,13 +10,11 @@
 #include <gtest/gtest.h>
 #include <yaml.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "common/api/answers.h"
 #include "common/api/package_document.h"
@@ -27,6 +25,7 @@
 #include "common/version.h"
 #include "common/version_req.h"
 #include "common/wasm/extern_name.h"
+#include "tests/support/fixtures.h"
 
 namespace wreg {
 namespace {
@@ -78,10 +77,7 @@ Json to_json(yaml_document_t& document, yaml_node_t* node) {
 
 // The whole file as JSON values; a parse error fails the test.
 Json load_openapi() {
-  std::ifstream in(WREG_OPENAPI, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string bytes = text.str();
+  const std::string bytes = testing::file_bytes(WREG_OPENAPI);
   EXPECT_FALSE(bytes.empty()) << "cannot read " << WREG_OPENAPI;
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);

@@ -2,22 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "common/api/release_document.h"
 #include "common/wasm/reader.h"
+#include "tests/support/fixtures.h"
 
 namespace wreg {
 namespace {
 
-const std::string kFixtures = WREG_TEST_FIXTURES;
-
 wasm::ComponentInfo read_fixture(const std::string& path) {
-  std::ifstream in(kFixtures + "/" + path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  const std::string bytes = out.str();
+  const std::string bytes = testing::fixture_bytes(path);
   auto info = wasm::read_component(
       std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
   EXPECT_TRUE(info.has_value()) << path << ": " << info.error().message;
