@@ -107,17 +107,11 @@ std::string with_segment(const std::string& path, std::size_t index, const std::
 class HostileRequestTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    for (const char* ns : {"wasi", "demo"}) {
-      auto created = run_server_command({"namespace", "create", "--data", data_dir(), ns});
-      ASSERT_EQ(created.exit_status, 0) << created.err;
-    }
+    server_ = new SuiteServer({"--header-timeout", "2s", "--body-timeout", "2s", "--max-body-size",
+                               "4MiB", "--max-header-size", "8KiB", "--threads", "2"});
+    ASSERT_TRUE(server_->start({"wasi", "demo"})) << server_->error();
     token_ = create_token(data_dir(), {"--namespace", "wasi"});
     ASSERT_FALSE(token_.empty());
-    server_ = new ServerProcess(
-        data_dir(), {"--header-timeout", "2s", "--body-timeout", "2s", "--max-body-size", "4MiB",
-                     "--max-header-size", "8KiB", "--threads", "2"});
-    ASSERT_TRUE(server_->start()) << server_->log();
     // What the table aims at: a WIT package and a component with a blob.
     auto wit = request(port(), "PUT", "/api/v1/packages/wasi/io/0.2.8", auth(),
                        file_bytes(kFixtures / "packages/wasi-io@0.2.8.wasm"));
@@ -132,10 +126,9 @@ class HostileRequestTest : public ::testing::Test {
   static void TearDownTestSuite() {
     EXPECT_EQ(server_->stop(), 0) << server_->log();
     delete server_;
-    delete dir_;
   }
 
-  static std::string data_dir() { return (dir_->path() / "data").string(); }
+  static std::string data_dir() { return server_->data_dir().string(); }
   static std::uint16_t port() { return server_->port(); }
   static std::vector<std::pair<std::string, std::string>> auth() {
     return {{"Authorization", "Bearer " + token_}};
@@ -152,9 +145,9 @@ class HostileRequestTest : public ::testing::Test {
     }
     std::map<std::string, std::uintmax_t> files;
     for (const auto& entry :
-         std::filesystem::recursive_directory_iterator(dir_->path() / "data" / "blobs")) {
+         std::filesystem::recursive_directory_iterator(server_->data_dir() / "blobs")) {
       if (entry.is_regular_file()) {
-        files[entry.path().lexically_relative(dir_->path()).string()] = entry.file_size();
+        files[entry.path().lexically_relative(server_->dir()).string()] = entry.file_size();
       }
     }
     for (const auto& [path, size] : files) out += path + " " + std::to_string(size) + "\n";
@@ -165,16 +158,14 @@ class HostileRequestTest : public ::testing::Test {
   // each row), so that a request the server wrongly let through would store something.
   static std::vector<HostileRequest> table();
 
-  static TempDir* dir_;
-  static ServerProcess* server_;
+  static SuiteServer* server_;
   static std::string token_;
   static std::string blob_;
   static std::string digest_;
   static std::string component_;
 };
 
-TempDir* HostileRequestTest::dir_ = nullptr;
-ServerProcess* HostileRequestTest::server_ = nullptr;
+SuiteServer* HostileRequestTest::server_ = nullptr;
 std::string HostileRequestTest::token_;
 std::string HostileRequestTest::blob_;
 std::string HostileRequestTest::digest_;
@@ -757,7 +748,7 @@ TEST_F(HostileRequestTest, EveryHostileRequestGetsItsStatusAndNothingIsStored) {
   EXPECT_EQ(fsck.exit_status, 0) << fsck.out << fsck.err;
   // Nothing was written beside the data dir either (a traversal that reached the disk).
   std::vector<std::string> beside;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_->path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(server_->dir())) {
     beside.push_back(entry.path().filename().string());
   }
   EXPECT_EQ(beside, std::vector<std::string>{"data"});

@@ -165,4 +165,22 @@ void ServerProcess::kill_hard() {
 
 std::string ServerProcess::log() const { return file_bytes(run_dir_.path() / "stderr"); }
 
+SuiteServer::SuiteServer(std::vector<std::string> extra_args)
+    : server_(dir_ / "data", std::move(extra_args)) {}
+
+bool SuiteServer::start(const std::vector<std::string>& namespaces) {
+  for (const std::string& ns : namespaces) {
+    auto created = run_server_command({"namespace", "create", "--data", data_dir().string(), ns});
+    if (created.exit_status != 0) {
+      error_ = "cannot create namespace " + ns + ": " + created.err;
+      return false;
+    }
+  }
+  if (!server_.start()) {
+    error_ = "wreg-server did not start:\n" + server_.log();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace wreg::testing

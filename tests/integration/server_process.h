@@ -79,4 +79,31 @@ class ServerProcess {
   std::uint16_t port_ = 0;
 };
 
+// The wreg-server the tests of one suite share, on a data dir of its own (dir() / "data", the
+// only thing in dir()): made in the suite's SetUpTestSuite, started with its namespaces, and
+// stopped and deleted in its TearDownTestSuite.
+class SuiteServer {
+ public:
+  // `extra_args` are added to `serve` (ServerProcess).
+  explicit SuiteServer(std::vector<std::string> extra_args = {});
+
+  // Creates `namespaces` (wreg-server namespace create), then starts the server. False, with the
+  // reason in error(), when a namespace cannot be made or the server does not start.
+  bool start(const std::vector<std::string>& namespaces);
+  // ServerProcess::stop(): the exit status, 0 for a clean stop.
+  int stop() { return server_.stop(); }
+
+  ServerProcess& process() { return server_; }
+  std::uint16_t port() const { return server_.port(); }
+  std::string log() const { return server_.log(); }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
+  const std::string& error() const { return error_; }
+
+ private:
+  TempDir dir_;
+  ServerProcess server_;
+  std::string error_;
+};
+
 }  // namespace wreg::testing

@@ -72,27 +72,19 @@ std::string variant_of(const std::string& component, const std::string& tag) {
 class RegistryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    for (const char* ns : {"wasi", "toolsku", "demo"}) {
-      auto created = run_server_command({"namespace", "create", "--data", data_dir(), ns});
-      ASSERT_EQ(created.exit_status, 0) << created.err;
-    }
+    server_ = new SuiteServer({"--header-timeout", "1s", "--body-timeout", "1s", "--max-body-size",
+                               "20MiB", "--max-header-size", "8KiB", "--threads", "4"});
+    ASSERT_TRUE(server_->start({"wasi", "toolsku", "demo"})) << server_->error();
     token_ = new_token({"--namespace", "wasi", "--namespace", "toolsku"});
     demo_token_ = new_token({"--namespace", "demo"});
-    server_ =
-        new ServerProcess(data_->path() / "data",
-                          {"--header-timeout", "1s", "--body-timeout", "1s", "--max-body-size",
-                           "20MiB", "--max-header-size", "8KiB", "--threads", "4"});
-    ASSERT_TRUE(server_->start()) << server_->log();
   }
 
   static void TearDownTestSuite() {
     EXPECT_EQ(server_->stop(), 0) << server_->log();
     delete server_;
-    delete data_;
   }
 
-  static std::string data_dir() { return (data_->path() / "data").string(); }
+  static std::string data_dir() { return server_->data_dir().string(); }
 
   static std::string new_token(std::vector<std::string> scope) {
     std::vector<std::string> args{"token", "create", "--data", data_dir()};
@@ -117,14 +109,12 @@ class RegistryTest : public ::testing::Test {
     return request(port(), "GET", target, headers);
   }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
+  static SuiteServer* server_;
   static std::string token_;
   static std::string demo_token_;
 };
 
-TempDir* RegistryTest::data_ = nullptr;
-ServerProcess* RegistryTest::server_ = nullptr;
+SuiteServer* RegistryTest::server_ = nullptr;
 std::string RegistryTest::token_;
 std::string RegistryTest::demo_token_;
 
@@ -532,7 +522,7 @@ TEST_F(RegistryTest, BlobHeadersHeldForTheirBodiesStillArriveWithEveryAnswer) {
 // client has closed: the server must ignore it (it died with exit status 141 after a wrk run on
 // a 1 MiB blob) and go on serving.
 TEST_F(RegistryTest, ClientsHangingUpMidDownloadDoNotStopTheServer) {
-  std::ifstream status("/proc/" + std::to_string(server_->pid()) + "/status");
+  std::ifstream status("/proc/" + std::to_string(server_->process().pid()) + "/status");
   std::string line;
   std::uint64_t ignored = 0;
   while (std::getline(status, line)) {
@@ -757,7 +747,7 @@ TEST_F(RegistryTest, HostilePathsAreRefusedBeforeAnyStore) {
     EXPECT_TRUE(write.status == 400 || write.status == 405) << write.status << write.body;
   }
   // Nothing outside the data dir was created or touched.
-  EXPECT_FALSE(std::filesystem::exists(data_->path() / "etc"));
+  EXPECT_FALSE(std::filesystem::exists(server_->dir() / "etc"));
 }
 
 TEST_F(RegistryTest, SlowDripHeaderIsDroppedAfterTheHeaderTimeout) {

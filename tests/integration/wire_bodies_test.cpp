@@ -34,24 +34,16 @@ std::string pinned(const HttpResponse& response) {
 class WireBodiesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    data_ = new TempDir();
-    for (const char* ns : {"wasi", "pin"}) {
-      auto created = run_server_command({"namespace", "create", "--data", data_dir(), ns});
-      ASSERT_EQ(created.exit_status, 0) << created.err;
-    }
-    token_ = create_token(data_->path() / "data", {"--namespace", "wasi", "--namespace", "pin"});
+    server_ = new SuiteServer();
+    ASSERT_TRUE(server_->start({"wasi", "pin"})) << server_->error();
+    token_ = create_token(server_->data_dir(), {"--namespace", "wasi", "--namespace", "pin"});
     ASSERT_FALSE(token_.empty());
-    server_ = new ServerProcess(data_->path() / "data");
-    ASSERT_TRUE(server_->start()) << server_->log();
   }
 
   static void TearDownTestSuite() {
     EXPECT_EQ(server_->stop(), 0) << server_->log();
     delete server_;
-    delete data_;
   }
-
-  static std::string data_dir() { return (data_->path() / "data").string(); }
 
   static HttpResponse put(const std::string& target, const std::string& bytes,
                           const std::string& token = token_) {
@@ -66,13 +58,11 @@ class WireBodiesTest : public ::testing::Test {
     return request(server_->port(), "GET", target);
   }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
+  static SuiteServer* server_;
   static std::string token_;
 };
 
-TempDir* WireBodiesTest::data_ = nullptr;
-ServerProcess* WireBodiesTest::server_ = nullptr;
+SuiteServer* WireBodiesTest::server_ = nullptr;
 std::string WireBodiesTest::token_;
 
 TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
