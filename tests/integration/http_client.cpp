@@ -171,6 +171,16 @@ HttpResponse Connection::read_response(bool head, bool interim) {
   return response;
 }
 
+std::string Connection::read_until_closed() {
+  std::string received = std::move(pending_);
+  pending_.clear();
+  char buffer[65536];
+  for (long n; (n = read_some(buffer, sizeof buffer)) > 0;) {
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  return received;
+}
+
 bool Connection::closed_by_peer(std::chrono::milliseconds wait) {
   pollfd descriptor{fd_, POLLIN, 0};
   if (::poll(&descriptor, 1, static_cast<int>(wait.count())) <= 0) return false;

@@ -39,6 +39,9 @@ class Connection {
   // Reads one response (status line, headers, Content-Length body; no body for HEAD/304/204).
   // A `100 Continue` is skipped unless `interim` is true.
   HttpResponse read_response(bool head = false, bool interim = false);
+  // Everything the server sends from here on, until it closes the connection (or a read fails,
+  // or `timeout` passes without a byte).
+  std::string read_until_closed();
   // True when the server closed the connection (read returns 0 or an error) within `wait`.
   bool closed_by_peer(std::chrono::milliseconds wait);
   // Half-closes a plain connection: the server sees the end of the stream, and the answer can

@@ -3,11 +3,8 @@
 // streamed to a consumer) answered in order, HEAD, 204 and 304, pieces of files, a slow reader
 // of large answers, and HTTP/1.0.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -267,24 +264,9 @@ TEST_F(SessionTest, AResponseFieldThatWouldBreakTheHeadBecomesA500) {
 // Reads everything the server sends on a new connection after `request`, until it closes (or
 // 10 s pass without a byte: a connection the server wrongly kept open).
 std::string exchange(std::uint16_t port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  timeval timeout{};
-  timeout.tv_sec = 10;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string received;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size())) {
-    char buffer[4096];
-    ssize_t got;
-    while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) received.append(buffer, got);
-  }
-  ::close(fd);
-  return received;
+  auto connection = Connection::open(port, false, std::chrono::seconds(10));
+  if (!connection || !connection->send(request)) return "";
+  return connection->read_until_closed();
 }
 
 TEST_F(SessionTest, Http10IsAnsweredInKindAndClosedUnlessKeptAlive) {
