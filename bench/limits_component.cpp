@@ -30,7 +30,7 @@ using namespace wreg::wasm;
 
 using wreg::wasm::testing::Bytes;
 
-constexpr std::uint8_t kCustom = 0, kType = 7, kImport = 10, kExport = 11;
+constexpr std::uint8_t kType = 7, kImport = 10, kExport = 11;
 constexpr std::uint8_t kString = 0x73;
 
 // `func(p0: string, p1: string, ...)` with labels long enough for the signature text to be
@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     std::string name = "bench:p" + std::to_string(i) + "/i";
     if (name.size() + 8 < name_bytes) name += std::string(name_bytes - name.size() - 8, 'a');
     name += "@1.0.0";
-    imports.u8(0x00).name(name).u8(0x01).u32(0);  // func of type 0
+    imports.append(testing::extern_name(name)).u8(0x01).u32(0);  // func of type 0
   }
 
   Bytes exports;
@@ -93,13 +93,11 @@ int main(int argc, char** argv) {
   }
 
   Bytes description;
-  description.name("description");
   for (std::size_t i = 0; i < kMaxMetadataText; ++i) description.u8('d');
 
-  Bytes out;
-  for (std::uint8_t byte : {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00}) out.u8(byte);
+  Bytes out = testing::component_preamble();
   out.section(kType, types).section(kImport, imports).section(kExport, exports);
-  out.section(kCustom, description);
+  out.custom("description", description);
 
   std::FILE* file = argc > 2 ? std::fopen(argv[2], "wb") : stdout;
   if (file == nullptr) {
