@@ -1,5 +1,6 @@
 #include "common/text.h"
 
+#include <charconv>
 #include <cstdio>
 
 #include "common/hex.h"
@@ -144,6 +145,12 @@ bool is_valid_utf8(std::span<const std::uint8_t> bytes) {
     at += point.length;
   }
   return true;
+}
+
+bool parse_decimal(std::string_view text, std::uint64_t& out) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
 }
 
 }  // namespace wreg

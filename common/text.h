@@ -66,6 +66,10 @@ std::string_view trim(std::string_view text);
 // The parts of `text` between `separator`s; empty parts kept ("a..b" -> "a", "", "b").
 std::vector<std::string_view> split(std::string_view text, char separator);
 
+// `text` as a decimal number of ASCII digits only (no sign, no spaces), into `out`; false when
+// it is empty, holds anything else, or overflows.
+bool parse_decimal(std::string_view text, std::uint64_t& out);
+
 // True when `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
 // past U+10FFFF). Used wherever outside text becomes a name: wasm names, request paths.
 bool is_valid_utf8(std::span<const std::uint8_t> bytes);

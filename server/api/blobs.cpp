@@ -1,6 +1,5 @@
 // GET/HEAD /api/v1/blobs/{digest}: the published bytes.
-#include <charconv>
-
+#include "common/text.h"
 #include "server/api/blob_response.h"
 #include "server/api/handlers.h"
 #include "server/api/request_values.h"
@@ -13,12 +12,6 @@ struct ByteRange {
   std::uint64_t first = 0;
   std::uint64_t length = 0;
 };
-
-bool parse_number(std::string_view text, std::uint64_t& out) {
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 // One range of RFC 9110 §14.1.2 (`bytes=0-99`, `bytes=100-`, `bytes=-100`) against a blob of
 // `size` bytes. nullopt: ignore the header and send everything (a multi-range or another unit,
@@ -38,7 +31,7 @@ std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size
   std::uint64_t last = 0;
   if (first_text.empty()) {
     std::uint64_t suffix = 0;
-    if (!parse_number(last_text, suffix)) return std::nullopt;
+    if (!parse_decimal(last_text, suffix)) return std::nullopt;
     if (suffix == 0 || size == 0) {
       unsatisfiable = true;
       return std::nullopt;
@@ -46,10 +39,10 @@ std::optional<ByteRange> parse_range(std::string_view header, std::uint64_t size
     suffix = std::min(suffix, size);
     return ByteRange{size - suffix, suffix};
   }
-  if (!parse_number(first_text, first)) return std::nullopt;
+  if (!parse_decimal(first_text, first)) return std::nullopt;
   if (last_text.empty()) {
     last = size == 0 ? 0 : size - 1;
-  } else if (!parse_number(last_text, last) || last < first) {
+  } else if (!parse_decimal(last_text, last) || last < first) {
     return std::nullopt;
   }
   if (first >= size) {
