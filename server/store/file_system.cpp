@@ -11,11 +11,11 @@
 #include <thread>
 
 namespace wreg::store {
-namespace {
-
 SysError sys_error(int error, const char* call, const std::filesystem::path& path) {
   return SysError{error, std::string(call) + " " + path.string() + ": " + std::strerror(error)};
 }
+
+namespace {
 
 // Uploads make their bytes durable while they arrive, in two steps behind the writes: every
 // kWritebackStep bytes the kernel is asked to start writing them (sync_file_range, no wait), and
@@ -165,6 +165,22 @@ class PosixFileSystem final : public FileSystem {
 FileSystem& FileSystem::real() {
   static PosixFileSystem* const instance = new PosixFileSystem();
   return *instance;
+}
+
+Error disk_error(const LogSink& log, const SysError& error, std::string_view action) {
+  const std::string what(action);
+  log("could not " + what + ": " + error.detail);
+  if (error.error == ENOSPC || error.error == EDQUOT) {
+    return fail(ErrorCode::kIo, "disk full: could not " + what +
+                                    "; free space on the registry's data volume and retry");
+  }
+  if (error.error == EFBIG) {
+    // A file size limit (RLIMIT_FSIZE, or the file system's own): to the client it is the
+    // same as a full disk, except that freeing space does not help.
+    return fail(ErrorCode::kIo, "file too large for the registry's data volume: could not " + what +
+                                    "; ask the operator to raise the file size limit");
+  }
+  return fail(ErrorCode::kIo, "could not " + what + "; see the server log");
 }
 
 }  // namespace wreg::store

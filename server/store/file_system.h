@@ -14,6 +14,10 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "server/store/log_sink.h"
 
 namespace wreg::store {
 
@@ -23,6 +27,14 @@ struct SysError {
   std::string detail;  // e.g. "write /data/tmp/upload-1a2b: No space left on device"
   explicit operator bool() const { return error != 0; }
 };
+
+// The SysError of a failed `call` (e.g. "open") on `path`, from its errno `error`.
+SysError sys_error(int error, const char* call, const std::filesystem::path& path);
+
+// `error`, met while trying to `action` (e.g. "store the upload"), as a client-safe kIo Error; its
+// detail goes to `log` (log_sink.h's convention). A full disk and a file size limit say so and
+// what to do; anything else points at the server log.
+Error disk_error(const LogSink& log, const SysError& error, std::string_view action);
 
 // A file open for appending. Not thread-safe. The destructor closes it without syncing.
 class WritableFile {

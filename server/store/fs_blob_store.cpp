@@ -221,19 +221,7 @@ void FsBlobStore::put_back_set_aside_blobs() {
 }
 
 Error FsBlobStore::io_error(const SysError& error, const char* action) const {
-  log_(std::string("could not ") + action + ": " + error.detail);
-  if (error.error == ENOSPC || error.error == EDQUOT) {
-    return fail(ErrorCode::kIo, std::string("disk full: could not ") + action +
-                                    "; free space on the registry's data volume and retry");
-  }
-  if (error.error == EFBIG) {
-    // A file size limit (RLIMIT_FSIZE, or the file system's own): to the client it is the
-    // same as a full disk, except that freeing space does not help.
-    return fail(ErrorCode::kIo, std::string("file too large for the registry's data volume: "
-                                            "could not ") +
-                                    action + "; ask the operator to raise the file size limit");
-  }
-  return fail(ErrorCode::kIo, std::string("could not ") + action + "; see the server log");
+  return disk_error(log_, error, action);
 }
 
 fs::path FsBlobStore::blob_path(const Digest& digest) const {
