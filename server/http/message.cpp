@@ -34,6 +34,8 @@ const char* to_string(Method method) {
       return "PUT";
     case Method::kPost:
       return "POST";
+    case Method::kPatch:
+      return "PATCH";
     case Method::kDelete:
       return "DELETE";
     case Method::kOptions:

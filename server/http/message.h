@@ -20,7 +20,7 @@
 
 namespace wreg::http {
 
-enum class Method { kGet, kHead, kPut, kPost, kDelete, kOptions, kOther };
+enum class Method { kGet, kHead, kPut, kPost, kPatch, kDelete, kOptions, kOther };
 
 const char* to_string(Method method);  // "GET", "HEAD", ...
 

@@ -26,6 +26,8 @@ Method method_of(bhttp::verb verb) {
       return Method::kPut;
     case bhttp::verb::post:
       return Method::kPost;
+    case bhttp::verb::patch:
+      return Method::kPatch;
     case bhttp::verb::delete_:
       return Method::kDelete;
     case bhttp::verb::options:

@@ -70,7 +70,7 @@ TEST(RequestHeaderTest, MethodsWregDoesNotRouteAreOtherWithTheirText) {
   for (const Case& c :
        {Case{"GET", Method::kGet}, Case{"HEAD", Method::kHead}, Case{"POST", Method::kPost},
         Case{"DELETE", Method::kDelete}, Case{"OPTIONS", Method::kOptions},
-        Case{"PATCH", Method::kOther}, Case{"BREW", Method::kOther}}) {
+        Case{"PATCH", Method::kPatch}, Case{"BREW", Method::kOther}}) {
     Parsed parsed = parse(c.sent + " / HTTP/1.1\r\nHost: h\r\n\r\n");
     ASSERT_EQ(refusal_status(parsed), 0) << c.sent;
     EXPECT_EQ(parsed.request.method, c.method) << c.sent;
