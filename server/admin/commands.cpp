@@ -269,8 +269,11 @@ int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std:
     }
     auto temps = dir->blobs->remove_stale_temp_files(grace);
     if (!temps) return report(err, temps.error());
-    out << "removed " << removed << " orphaned blobs (" << bytes << " bytes) and " << *temps
-        << " abandoned uploads; kept " << kept << " orphans younger than the grace period\n";
+    auto sessions = dir->uploads->remove_stale(grace);
+    if (!sessions) return report(err, sessions.error());
+    out << "removed " << removed << " orphaned blobs (" << bytes << " bytes) and "
+        << *temps + *sessions << " abandoned uploads; kept " << kept
+        << " orphans younger than the grace period\n";
     return 0;
   });
 }

@@ -58,8 +58,8 @@ int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostrea
 // orphans and stray files. 1 on any inconsistency (an orphan alone is reported but is not an
 // inconsistency: it is what a crash between blob and release leaves behind).
 int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
-// Removes orphaned blobs (and abandoned temp files) older than `grace`. `now` is injected by
-// tests.
+// Removes orphaned blobs, abandoned temp files and abandoned OCI upload sessions older than
+// `grace`. `now` is injected by tests (for blobs).
 int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostream& out,
        std::ostream& err,
        std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());

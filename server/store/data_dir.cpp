@@ -33,6 +33,9 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
   auto blobs = FsBlobStore::open(dir, options.sqlite.log);
   if (!blobs) return std::move(blobs).error();
   data.blobs = std::move(*blobs);
+  auto uploads = UploadSessions::open(dir, options.sqlite.log);
+  if (!uploads) return std::move(uploads).error();
+  data.uploads = std::move(*uploads);
   auto database = SqliteDatabase::open(database_path(dir), std::move(options.sqlite));
   if (!database) return std::move(database).error();
   data.database = std::move(*database);

@@ -2,6 +2,7 @@
 //
 //   <dir>/wreg.db (+ -wal, -shm)   SqliteDatabase: namespaces, packages, releases, tokens
 //   <dir>/blobs/                   FsBlobStore: the published bytes (fs_blob_store.h)
+//   <dir>/uploads/                 UploadSessions: OCI uploads in progress (upload_sessions.h)
 //
 // `wreg-server serve` and every admin command open a data dir through this one function, so
 // they agree on the layout. The blob files are immutable: `backup --to` copies the database
@@ -17,6 +18,7 @@
 #include "server/store/sqlite_database.h"
 #include "server/store/sqlite_metadata_store.h"
 #include "server/store/sqlite_token_store.h"
+#include "server/store/upload_sessions.h"
 
 namespace wreg::store {
 
@@ -28,6 +30,7 @@ struct DataDir {
   std::unique_ptr<SqliteMetadataStore> metadata;
   std::unique_ptr<SqliteTokenStore> tokens;
   std::unique_ptr<FsBlobStore> blobs;
+  std::unique_ptr<UploadSessions> uploads;
 };
 
 // What open_data_dir() does when the directory is missing.
