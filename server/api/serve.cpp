@@ -351,7 +351,7 @@ int serve(ServeOptions options) {
   if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
   http::Router router;
   add_routes(router, context);
-  oci::OciContext oci_context{context, options.server.tls_cert ? "https" : "http"};
+  oci::OciContext oci_context{context, *data->uploads, options.server.tls_cert ? "https" : "http"};
   oci::add_routes(router, oci_context);
 
   auto server = http::Server::create(options.server, router, log, metrics);

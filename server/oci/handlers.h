@@ -45,16 +45,24 @@ http::Response get_referrers(const http::Request& request, OciContext& context);
 // uploads.cpp (see its header comment for how sessions work)
 // POST /v2/{ns}/{name}/blobs/uploads/: with ?digest=, the body is the blob (201 with Location and
 // Docker-Content-Digest; 400 DIGEST_INVALID when the bytes do not match); with ?mount=<digest>
-// of a stored blob, 201 without a body; otherwise 202 with the session's Location. Needs a push
-// token for the namespace (401 with a challenge, 403 DENIED); 404 NAME_UNKNOWN for a namespace
-// that was not created.
+// of a stored blob, 201 without a body; otherwise 202 with a new session's Location, Range 0-0
+// and Docker-Upload-UUID. Needs a push token for the namespace (401 with a challenge, 403
+// DENIED); 404 NAME_UNKNOWN for a namespace that was not created.
 http::Route::Opened open_upload_start(const http::Request& request, OciContext& context);
-// PUT /v2/{ns}/{name}/blobs/uploads/{id}?digest=: the session's whole blob, as above. 404
-// BLOB_UPLOAD_UNKNOWN for an id that is not a session id.
+// PATCH /v2/{ns}/{name}/blobs/uploads/{id}: appends the body to the session, at the offset its
+// Content-Range (`<first>-<last>`) says or, without one, at its end; 202 with the session's
+// Range. 416 BLOB_UPLOAD_INVALID (with the session's Range) for a chunk that does not start where
+// the session ends, whose length is not its range's, or while another request writes the
+// session; 413 SIZE_INVALID past the body limit; 404 BLOB_UPLOAD_UNKNOWN for an id that is not a
+// session of this repository. A refused or cut-short chunk leaves the session as it was.
+http::Route::Opened open_upload_chunk(const http::Request& request, OciContext& context);
+// PUT /v2/{ns}/{name}/blobs/uploads/{id}?digest=: the body, if any, is the last chunk (as PATCH);
+// then the session's bytes are the blob: 201 as above and the session is gone. 400
+// DIGEST_INVALID when they do not match ?digest= (the session is discarded too).
 http::Route::Opened open_upload_finish(const http::Request& request, OciContext& context);
-// GET /v2/{ns}/{name}/blobs/uploads/{id}: 204 with Range 0-0 (a session holds nothing yet).
+// GET /v2/{ns}/{name}/blobs/uploads/{id}: 204 with the session's Location and Range.
 http::Response get_upload(const http::Request& request, OciContext& context);
-// DELETE /v2/{ns}/{name}/blobs/uploads/{id}: 204.
+// DELETE /v2/{ns}/{name}/blobs/uploads/{id}: removes the session; 204.
 http::Response cancel_upload(const http::Request& request, OciContext& context);
 
 // push.cpp

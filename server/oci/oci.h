@@ -19,12 +19,14 @@
 
 #include "server/api/api.h"
 #include "server/http/router.h"
+#include "server/store/upload_sessions.h"
 
 namespace wreg::oci {
 
 // What the OCI handlers use: the API's stores and auth, and how the server is reached.
 struct OciContext {
   api::ApiContext& api;
+  store::UploadSessions& uploads;  // chunked blob uploads in progress (uploads.cpp)
   // The scheme of the token realm in a 401's challenge: "https" when the server serves TLS.
   std::string scheme = "http";
 };

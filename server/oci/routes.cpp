@@ -31,6 +31,7 @@ void add_routes(http::Router& router, OciContext& context) {
     return route;
   };
   router.add(Method::kPost, "/v2/{ns}/{name}/blobs/uploads", streamed(open_upload_start));
+  router.add(Method::kPatch, "/v2/{ns}/{name}/blobs/uploads/{id}", streamed(open_upload_chunk));
   router.add(Method::kPut, "/v2/{ns}/{name}/blobs/uploads/{id}", streamed(open_upload_finish));
   router.add(Method::kGet, "/v2/{ns}/{name}/blobs/uploads/{id}", simple(get_upload));
   router.add(Method::kDelete, "/v2/{ns}/{name}/blobs/uploads/{id}", simple(cancel_upload));

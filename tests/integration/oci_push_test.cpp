@@ -1,6 +1,7 @@
 // wreg-server as an OCI registry, push side (server/oci/uploads.cpp, push.cpp, credentials.h):
 // the real server on 127.0.0.1 port 0 with a temp data dir, spoken to in raw HTTP as container
-// clients speak: blob uploads (monolithic, POST then PUT, mount), a manifest PUT by version tag
+// clients speak: blob uploads (monolithic, POST then PUT, mount, chunked sessions of PATCHes
+// that survive a restart), a manifest PUT by version tag
 // that publishes, the 401 challenge and GET /v2/token, and the pushes wreg refuses, each with
 // its status, OCI code and reason.
 #include <gtest/gtest.h>
@@ -259,12 +260,7 @@ TEST_F(OciPushTest, RefusedPushesSayWhyAndPublishNothing) {
   const std::string huge = "{\"schemaVersion\":2,\"pad\":\"" + std::string(5 << 20, 'x') + "\"}";
   EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", huge, basic(toolsku_)).status, 413);
 
-  // Chunked uploads are not taken; a session id that is not one is unknown.
-  EXPECT_EQ(request(port(), "PATCH",
-                    "/v2/toolsku/analytics/blobs/uploads/0123456789abcdef0123456789abcdef",
-                    basic(toolsku_), "chunk")
-                .status,
-            405);
+  // A session id that is not one is unknown.
   HttpResponse unknown =
       request(port(), "PUT", "/v2/toolsku/analytics/blobs/uploads/..%2f..?digest=" + sha256(wit_),
               basic(toolsku_), wit_);
@@ -285,6 +281,197 @@ TEST_F(OciPushTest, RefusedPushesSayWhyAndPublishNothing) {
   EXPECT_EQ(json_of(request(port(), "GET", "/v2/_catalog"))["repositories"], Json::array());
   // And the good push still goes through.
   EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", good, basic(toolsku_)).status, 201);
+}
+
+// A chunked session: POST, PATCHes, PUT, with the session's Range after each step.
+class OciChunkedUploadTest : public OciPushTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(OciPushTest::SetUp());
+    // A blob of 64 KiB whose every chunk differs, so that a chunk in the wrong place shows.
+    for (std::uint32_t i = 0; bytes_.size() < (64u << 10); ++i) bytes_ += std::to_string(i * 7919u);
+  }
+
+  std::string start_session(const std::string& repository = "toolsku/analytics") {
+    HttpResponse started =
+        request(port(), "POST", "/v2/" + repository + "/blobs/uploads/", basic(toolsku_));
+    EXPECT_EQ(started.status, 202) << started.body;
+    EXPECT_EQ(started.header("range"), "0-0");
+    EXPECT_NE(started.header("docker-upload-uuid"), "");
+    return started.header("location");
+  }
+  // PATCH `chunk` to `location`, with `Content-Range: <range>` unless `range` is empty.
+  HttpResponse patch(const std::string& location, const std::string& chunk,
+                     const std::string& range, const std::string& token) {
+    Headers headers = basic(token);
+    if (!range.empty()) headers.emplace_back("Content-Range", range);
+    headers.emplace_back("Content-Type", "application/octet-stream");
+    return request(port(), "PATCH", location, headers, chunk);
+  }
+  HttpResponse patch(const std::string& location, const std::string& chunk,
+                     const std::string& range = "") {
+    return patch(location, chunk, range, toolsku_);
+  }
+  HttpResponse status_of(const std::string& location, const std::string& token) {
+    return request(port(), "GET", location, basic(token));
+  }
+  HttpResponse status_of(const std::string& location) { return status_of(location, toolsku_); }
+  HttpResponse finish(const std::string& location, const std::string& digest,
+                      const std::string& last_chunk = "") {
+    return request(port(), "PUT", location + "?digest=" + digest, basic(toolsku_), last_chunk);
+  }
+  std::string blob(const std::string& digest) {
+    HttpResponse got = request(port(), "GET", "/v2/toolsku/analytics/blobs/" + digest);
+    EXPECT_EQ(got.status, 200) << got.body;
+    return got.body;
+  }
+  static std::string range(std::size_t first, std::size_t size) {
+    return std::to_string(first) + "-" + std::to_string(first + size - 1);
+  }
+
+  std::string bytes_;
+};
+
+TEST_F(OciChunkedUploadTest, PatchesInOrderThenAPutWithTheLastChunkMakeTheBlob) {
+  const std::string location = start_session();
+  const std::string first = bytes_.substr(0, 1000);
+  const std::string second = bytes_.substr(1000, 2000);
+  const std::string rest = bytes_.substr(3000);
+
+  HttpResponse patched = patch(location, first, range(0, first.size()));
+  EXPECT_EQ(patched.status, 202) << patched.body;
+  EXPECT_EQ(patched.header("range"), "0-999");
+  EXPECT_EQ(patched.header("location"), location);
+  HttpResponse status = status_of(location);
+  EXPECT_EQ(status.status, 204);
+  EXPECT_EQ(status.header("range"), "0-999");
+  // Without Content-Range the chunk goes at the end, as containers/image streams a blob.
+  patched = patch(location, second);
+  EXPECT_EQ(patched.status, 202) << patched.body;
+  EXPECT_EQ(patched.header("range"), "0-2999");
+
+  HttpResponse finished = finish(location, sha256(bytes_), rest);
+  EXPECT_EQ(finished.status, 201) << finished.body;
+  EXPECT_EQ(finished.header("docker-content-digest"), sha256(bytes_));
+  EXPECT_EQ(blob(sha256(bytes_)), bytes_);
+  HttpResponse gone = status_of(location);
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(oci_code(gone), "BLOB_UPLOAD_UNKNOWN");
+}
+
+TEST_F(OciChunkedUploadTest, APutWithoutABodyEndsTheSessionItsPatchesFilled) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, bytes_, range(0, bytes_.size())).status, 202);
+  HttpResponse finished = finish(location, sha256(bytes_));
+  EXPECT_EQ(finished.status, 201) << finished.body;
+  EXPECT_EQ(blob(sha256(bytes_)), bytes_);
+}
+
+TEST_F(OciChunkedUploadTest, ChunksOutOfOrderOverlappingOrMislabelledLeaveTheSessionAsItWas) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, bytes_.substr(0, 100), "0-99").status, 202);
+  struct Row {
+    const char* name;
+    std::string chunk;
+    std::string range;
+  };
+  const std::vector<Row> rows = {
+      {"overlapping", bytes_.substr(50, 100), "50-149"},
+      {"past a gap", bytes_.substr(200, 100), "200-299"},
+      {"from the start again", bytes_.substr(0, 100), "0-99"},
+      {"longer than its range", bytes_.substr(100, 100), "100-149"},
+      {"last before first", bytes_.substr(100, 100), "199-100"},
+      {"absurd offsets", bytes_.substr(100, 100), "100-99999999999999999999999"},
+      {"not a range", bytes_.substr(100, 100), "bytes 100-199/*"},
+      {"negative", bytes_.substr(100, 100), "-100-199"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    HttpResponse refused = patch(location, row.chunk, row.range);
+    EXPECT_EQ(refused.status, 416) << refused.body;
+    EXPECT_EQ(oci_code(refused), "BLOB_UPLOAD_INVALID");
+    EXPECT_NE(oci_message(refused), "");
+    HttpResponse status = status_of(location);
+    EXPECT_EQ(status.header("range"), "0-99") << "the session is as it was";
+  }
+  ASSERT_EQ(patch(location, bytes_.substr(100), range(100, bytes_.size() - 100)).status, 202);
+  EXPECT_EQ(finish(location, sha256(bytes_)).status, 201);
+  EXPECT_EQ(blob(sha256(bytes_)), bytes_);
+}
+
+TEST_F(OciChunkedUploadTest, ASessionIsUnknownToEveryOtherRepository) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, "some bytes").status, 202);
+  const std::string id = location.substr(location.rfind('/') + 1);
+  struct Other {
+    std::string repository;
+    std::string token;
+  };
+  for (const Other& other : {Other{"demo/copy", demo_}, Other{"toolsku/other", toolsku_}}) {
+    SCOPED_TRACE(other.repository);
+    const std::string elsewhere = "/v2/" + other.repository + "/blobs/uploads/" + id;
+    for (const HttpResponse& response :
+         {status_of(elsewhere, other.token), patch(elsewhere, "more", "", other.token),
+          request(port(), "PUT", elsewhere + "?digest=" + sha256("some bytes"), basic(other.token)),
+          request(port(), "DELETE", elsewhere, basic(other.token))}) {
+      EXPECT_EQ(response.status, 404) << response.body;
+      EXPECT_EQ(oci_code(response), "BLOB_UPLOAD_UNKNOWN");
+    }
+  }
+  EXPECT_EQ(status_of(location).header("range"), "0-9") << "the session is untouched";
+}
+
+TEST_F(OciChunkedUploadTest, ASessionSurvivesARestart) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, bytes_.substr(0, 500), "0-499").status, 202);
+  ASSERT_EQ(server_->stop(), 0) << server_->log();
+  ASSERT_NO_FATAL_FAILURE(start());
+  HttpResponse status = status_of(location);
+  EXPECT_EQ(status.status, 204) << status.body;
+  EXPECT_EQ(status.header("range"), "0-499");
+  ASSERT_EQ(patch(location, bytes_.substr(500), range(500, bytes_.size() - 500)).status, 202);
+  EXPECT_EQ(finish(location, sha256(bytes_)).status, 201);
+  EXPECT_EQ(blob(sha256(bytes_)), bytes_);
+}
+
+TEST_F(OciChunkedUploadTest, ADigestThatDoesNotMatchDiscardsTheSessionAndStoresNothing) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, "these bytes").status, 202);
+  HttpResponse finished = finish(location, sha256("other bytes"), " and more");
+  EXPECT_EQ(finished.status, 400) << finished.body;
+  EXPECT_EQ(oci_code(finished), "DIGEST_INVALID");
+  EXPECT_EQ(status_of(location).status, 404);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256("these bytes and more"))
+                .status,
+            404);
+}
+
+TEST_F(OciChunkedUploadTest, ACancelledSessionIsGone) {
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, "bytes").status, 202);
+  EXPECT_EQ(request(port(), "DELETE", location, basic(toolsku_)).status, 204);
+  EXPECT_EQ(status_of(location).status, 404);
+  EXPECT_EQ(request(port(), "DELETE", location, basic(toolsku_)).status, 404);
+  EXPECT_EQ(patch(location, "more").status, 404);
+}
+
+TEST_F(OciChunkedUploadTest, ASessionStopsAtTheBodyLimitAcrossItsChunks) {
+  ASSERT_EQ(server_->stop(), 0) << server_->log();
+  ASSERT_NO_FATAL_FAILURE(start({"--max-body-size", "1KiB"}));
+  const std::string location = start_session();
+  ASSERT_EQ(patch(location, std::string(600, 'a'), "0-599").status, 202);
+  HttpResponse refused = patch(location, std::string(600, 'b'), "600-1199");
+  EXPECT_EQ(refused.status, 413) << refused.body;
+  EXPECT_EQ(status_of(location).header("range"), "0-599");
+}
+
+TEST_F(OciChunkedUploadTest, GcRemovesAnAbandonedSession) {
+  const std::string abandoned = start_session();
+  ASSERT_EQ(patch(abandoned, "left behind").status, 202);
+  auto collected = run_server_command({"gc", "--data", data(), "--grace", "0s"});
+  ASSERT_EQ(collected.exit_status, 0) << collected.err;
+  EXPECT_NE(collected.out.find("and 1 abandoned uploads"), std::string::npos) << collected.out;
+  EXPECT_EQ(status_of(abandoned).status, 404);
 }
 
 }  // namespace

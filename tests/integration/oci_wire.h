@@ -45,9 +45,10 @@ class OciServerTest : public ::testing::Test {
     }
   }
 
-  // Starts the server on the data dir (again, after a stop).
-  void start() {
-    server_ = std::make_unique<ServerProcess>(data(), std::vector<std::string>{"--threads", "2"});
+  // Starts the server on the data dir (again, after a stop), with `extra_args` for `serve`.
+  void start(std::vector<std::string> extra_args = {}) {
+    extra_args.insert(extra_args.begin(), {"--threads", "2"});
+    server_ = std::make_unique<ServerProcess>(data(), std::move(extra_args));
     ASSERT_TRUE(server_->start()) << server_->log();
   }
 
