@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,7 +44,6 @@ class OciSkopeoTest : public OciServerTest {
     ASSERT_NO_FATAL_FAILURE(start());
     wit_ = file_bytes(kFixtures / "packages/toolsku-analytics@0.1.0.wasm");
     ASSERT_FALSE(wit_.empty());
-    ASSERT_EQ(publish_natively(token_, "toolsku/analytics/0.1.0", wit_).status, 201);
   }
 
   std::string reference(const std::string& tail) const {
@@ -57,12 +57,50 @@ class OciSkopeoTest : public OciServerTest {
     return run_command(skopeo_, args, options);
   }
 
+  // An OCI image layout (image-spec "image-layout.md") under `layout` holding `layer` as a Wasm
+  // artifact tagged `tag`, as wkg or oras would leave one. Returns the manifest.
+  std::string write_layout(const std::filesystem::path& layout, const std::string& layer,
+                           const std::string& tag) {
+    std::filesystem::create_directories(layout / "blobs/sha256");
+    auto put = [&](const std::string& bytes) {
+      const std::string digest = sha256(bytes);
+      std::ofstream(layout / "blobs/sha256" / digest.substr(7), std::ios::binary) << bytes;
+      return digest;
+    };
+    const std::string config = Json{{"created", "2026-01-02T03:04:05Z"},
+                                    {"architecture", "wasm"},
+                                    {"os", "wasip2"},
+                                    {"layerDigests", Json::array({sha256(layer)})}}
+                                   .dump();
+    const std::string manifest = Json{{"schemaVersion", 2},
+                                      {"mediaType", kManifestType},
+                                      {"config",
+                                       {{"mediaType", "application/vnd.wasm.config.v0+json"},
+                                        {"digest", put(config)},
+                                        {"size", config.size()}}},
+                                      {"layers", Json::array({{{"mediaType", "application/wasm"},
+                                                               {"digest", put(layer)},
+                                                               {"size", layer.size()}}})}}
+                                     .dump();
+    std::ofstream(layout / "oci-layout") << R"({"imageLayoutVersion":"1.0.0"})";
+    std::ofstream(layout / "index.json")
+        << Json{{"schemaVersion", 2},
+                {"manifests",
+                 Json::array({{{"mediaType", kManifestType},
+                               {"digest", put(manifest)},
+                               {"size", manifest.size()},
+                               {"annotations", {{"org.opencontainers.image.ref.name", tag}}}}})}}
+               .dump();
+    return manifest;
+  }
+
   std::string skopeo_;
   std::string token_;
   std::string wit_;
 };
 
 TEST_F(OciSkopeoTest, ListsTagsInspectsAndCopiesOutANativeRelease) {
+  ASSERT_EQ(publish_natively(token_, "toolsku/analytics/0.1.0", wit_).status, 201);
   CommandResult tags = skopeo({"list-tags", "--tls-verify=false", reference("")});
   ASSERT_EQ(tags.exit_status, 0) << tags.err;
   EXPECT_EQ(Json::parse(tags.out, nullptr, false)["Tags"], Json::array({"0.1.0"})) << tags.out;
@@ -97,6 +135,40 @@ TEST_F(OciSkopeoTest, ListsTagsInspectsAndCopiesOutANativeRelease) {
   EXPECT_NE(refused.exit_status, 0);
   EXPECT_NE(refused.err.find("0.1.0"), std::string::npos) << refused.err;
   EXPECT_EQ(server_->log().find(token_), std::string::npos) << "no token in the log";
+}
+
+// skopeo pushes a blob as POST, one PATCH with the whole body, then PUT: a chunked session.
+TEST_F(OciSkopeoTest, CopiesInAWasmArtifactThatIsThenAReleaseAndCopiesItBackOut) {
+  const std::filesystem::path layout = dir_.path() / "in";
+  const std::string manifest = write_layout(layout, wit_, "0.1.0");
+  const std::string creds = "anyone:" + token_;
+  CommandResult pushed = skopeo({"copy", "--dest-tls-verify=false", "--dest-creds", creds,
+                                 "oci:" + layout.string() + ":0.1.0", reference(":0.1.0")});
+  ASSERT_EQ(pushed.exit_status, 0) << pushed.err << server_->log();
+  EXPECT_NE(server_->log().find("PATCH /v2/toolsku/analytics/blobs/uploads/"), std::string::npos)
+      << "skopeo sent its blobs in chunked sessions";
+
+  CommandResult raw = skopeo({"inspect", "--raw", "--tls-verify=false", reference(":0.1.0")});
+  ASSERT_EQ(raw.exit_status, 0) << raw.err;
+  EXPECT_EQ(raw.out, manifest) << "the pushed manifest is kept byte for byte";
+  HttpResponse release =
+      request(server_->port(), "GET", "/api/v1/packages/toolsku/analytics/0.1.0");
+  EXPECT_EQ(release.status, 200);
+  EXPECT_EQ(json_of(release)["digest"], sha256(wit_)) << "the artifact is a native release";
+
+  const std::filesystem::path out = dir_.path() / "out";
+  CommandResult copied = skopeo(
+      {"copy", "--src-tls-verify=false", reference(":0.1.0"), "oci:" + out.string() + ":0.1.0"});
+  ASSERT_EQ(copied.exit_status, 0) << copied.err;
+  EXPECT_EQ(file_bytes(out / "blobs/sha256" / sha256(wit_).substr(7)), wit_);
+
+  // A core module is not a component or WIT package: refused, with the reader's reason.
+  const std::filesystem::path core_layout = dir_.path() / "core";
+  write_layout(core_layout, file_bytes(kFixtures / "core/plain.core.wasm"), "0.2.0");
+  CommandResult refused = skopeo({"copy", "--dest-tls-verify=false", "--dest-creds", creds,
+                                  "oci:" + core_layout.string() + ":0.2.0", reference(":0.2.0")});
+  EXPECT_NE(refused.exit_status, 0);
+  EXPECT_NE(refused.err.find("core"), std::string::npos) << refused.err;
 }
 
 }  // namespace
