@@ -1,8 +1,11 @@
 #include "tests/integration/server_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/file_descriptor.h"
 #include "tests/unit/wasm/wasm_builder.h"
 
 extern char** environ;
@@ -48,6 +52,26 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args,
 }
 
 int exit_status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+// SIGTERM to `pid`, then waits for its exit and sets `pid` to -1. Its exit status, -1 when it
+// died by a signal or was not running.
+int stop_process(pid_t& pid) {
+  if (pid < 0) return -1;
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  // A graceful stop is quick; a server that hangs is killed so the test run ends.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  pid = -1;
+  return exit_status_of(status);
+}
 
 }  // namespace
 
@@ -137,23 +161,7 @@ bool ServerProcess::start() {
   return false;
 }
 
-int ServerProcess::stop() {
-  if (pid_ < 0) return -1;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  // A graceful stop is quick; a server that hangs is killed so the test run ends.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  pid_ = -1;
-  return exit_status_of(status);
-}
+int ServerProcess::stop() { return stop_process(pid_); }
 
 void ServerProcess::kill_hard() {
   if (pid_ < 0) return;
@@ -181,6 +189,35 @@ bool SuiteServer::start(const std::vector<std::string>& namespaces) {
     return false;
   }
   return true;
+}
+
+PeerProcess::PeerProcess(std::string program, std::vector<std::string> args)
+    : program_(std::move(program)), args_(std::move(args)) {}
+
+PeerProcess::~PeerProcess() { stop(); }
+
+bool PeerProcess::start() {
+  pid_ = spawn(program_, args_, run_dir_.path() / "stdout", run_dir_.path() / "stderr");
+  return pid_ >= 0;
+}
+
+int PeerProcess::stop() { return stop_process(pid_); }
+
+std::string PeerProcess::log() const {
+  return file_bytes(run_dir_.path() / "stdout") + file_bytes(run_dir_.path() / "stderr");
+}
+
+std::uint16_t free_port() {
+  FileDescriptor fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (fd.get() < 0 || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    return 0;
+  }
+  return ntohs(address.sin_port);
 }
 
 }  // namespace wreg::testing

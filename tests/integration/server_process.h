@@ -106,4 +106,32 @@ class SuiteServer {
   std::string error_;
 };
 
+// Another server a test runs beside wreg-server (Debian's docker-registry, say): `program args...`
+// spawned by start(), its output kept in a temp dir, stopped by stop() or the destructor (SIGTERM,
+// then SIGKILL after 30 s).
+class PeerProcess {
+ public:
+  PeerProcess(std::string program, std::vector<std::string> args);
+  ~PeerProcess();
+  PeerProcess(const PeerProcess&) = delete;
+  PeerProcess& operator=(const PeerProcess&) = delete;
+
+  // False when it cannot be spawned.
+  bool start();
+  // The exit status, -1 when it died by a signal or was not running.
+  int stop();
+  // What it wrote to stdout, then stderr.
+  std::string log() const;
+
+ private:
+  std::string program_;
+  std::vector<std::string> args_;
+  TempDir run_dir_;
+  pid_t pid_ = -1;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago (0 when none could be had), for a peer that
+// cannot be told to listen on port 0 and say which port it got.
+std::uint16_t free_port();
+
 }  // namespace wreg::testing
