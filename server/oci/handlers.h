@@ -69,7 +69,7 @@ http::Response cancel_upload(const http::Request& request, OciContext& context);
 // PUT /v2/{ns}/{name}/manifests/{tag}: publishes the release the Wasm artifact manifest names
 // (push.cpp's header comment). 201 with Location and Docker-Content-Digest, also for the same
 // manifest again; 400 MANIFEST_INVALID (not a Wasm artifact, a tag that is not a version, a
-// layer the reader refuses: its message), 404 MANIFEST_BLOB_UNKNOWN, 409 DENIED for a version
+// layer the reader refuses: its message), 400 MANIFEST_BLOB_UNKNOWN, 409 DENIED for a version
 // already published with other bytes or another manifest, 405 UNSUPPORTED by digest.
 http::Response put_manifest(const http::Request& request, OciContext& context);
 // GET /v2/token: Docker's token endpoint. With Basic (any user, a wreg token as password) or

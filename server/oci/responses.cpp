@@ -8,10 +8,12 @@ int status_of(Code code) {
   switch (code) {
     case Code::kBlobUnknown:
     case Code::kBlobUploadUnknown:
-    case Code::kManifestBlobUnknown:
     case Code::kManifestUnknown:
     case Code::kNameUnknown:
       return 404;
+    // A manifest naming a blob that is not there is a bad request, not a missing resource:
+    // distribution answers 400, and clients expect it.
+    case Code::kManifestBlobUnknown:
     case Code::kBlobUploadInvalid:
     case Code::kDigestInvalid:
     case Code::kManifestInvalid:

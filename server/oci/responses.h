@@ -13,8 +13,8 @@
 
 namespace wreg::oci {
 
-// The status the distribution spec gives `code`: 404 for the *_UNKNOWN codes, 400 for the
-// *_INVALID ones, 401 UNAUTHORIZED, 403 DENIED, 405 UNSUPPORTED, 429 TOOMANYREQUESTS, 500
+// The status the distribution spec gives `code`: 404 for the *_UNKNOWN codes but
+// MANIFEST_BLOB_UNKNOWN, 400 for that and the *_INVALID ones, 401 UNAUTHORIZED, 403 DENIED, 405 UNSUPPORTED, 429 TOOMANYREQUESTS, 500
 // UNKNOWN.
 int status_of(Code code);
 
