@@ -154,16 +154,30 @@ std::variant<Router::Match, Response> Router::match(Request& request) const {
     allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
-    Response response =
-        error_response(405, "method_not_allowed",
-                       std::string(to_string(request.method)) + " is not allowed on " +
-                           wreg::quoted(path) + "; use " + allow);
+    Response response = refusal(request, 405, "method_not_allowed",
+                                std::string(to_string(request.method)) + " is not allowed on " +
+                                    wreg::quoted(path) + "; use " + allow);
     response.set("Allow", allow);
     return response;
   }
-  return error_response(404, "not_found",
-                        "no API route matches " + wreg::quoted(path) +
-                            "; routes are under /api/v1 (packages, blobs), /healthz and /metrics");
+  return refusal(request, 404, "not_found",
+                 "no API route matches " + wreg::quoted(path) +
+                     "; routes are under /api/v1 (packages, blobs), /healthz and /metrics");
+}
+
+void Router::word_refusals(std::string first_segment, RefusalWriter write) {
+  refusal_writers_[std::move(first_segment)] = std::move(write);
+}
+
+Response Router::refusal(const Request& request, int status, std::string_view code,
+                         std::string_view message) const {
+  if (!request.segments.empty()) {
+    if (auto writer = refusal_writers_.find(request.segments.front());
+        writer != refusal_writers_.end()) {
+      return writer->second(status, code, message);
+    }
+  }
+  return error_response(status, code, message);
 }
 
 }  // namespace wreg::http

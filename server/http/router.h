@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,13 @@ class Router {
   // take other methods.
   std::variant<Match, Response> match(Request& request) const;
 
+  // How match() words its 404 and 405 for paths whose first segment is `first_segment` (an API
+  // with its own error body, such as OCI's under /v2): `write` gets the status, the native error
+  // code and the message and returns the response; match() then adds a 405's Allow.
+  using RefusalWriter =
+      std::function<Response(int status, std::string_view code, std::string_view message)>;
+  void word_refusals(std::string first_segment, RefusalWriter write);
+
  private:
   struct Entry {
     Method method;
@@ -71,7 +79,13 @@ class Router {
     std::vector<std::string> parts;  // literal segments, or `{name}`
     Route route;
   };
+  // Refuses with `write` when a writer was given for the request's first segment, else with the
+  // native error body.
+  Response refusal(const Request& request, int status, std::string_view code,
+                   std::string_view message) const;
+
   std::vector<Entry> entries_;
+  std::map<std::string, RefusalWriter, std::less<>> refusal_writers_;
 };
 
 // Decodes `%XX` escapes (and, when `plus_is_space`, `+` as a space). kInvalidArgument for a

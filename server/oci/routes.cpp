@@ -1,6 +1,7 @@
 #include "common/oci/manifest.h"
 #include "server/oci/handlers.h"
 #include "server/oci/oci.h"
+#include "server/oci/responses.h"
 
 namespace wreg::oci {
 
@@ -39,6 +40,13 @@ void add_routes(http::Router& router, OciContext& context) {
   manifest.body = http::BodyKind::kSmall;
   manifest.body_limit = kMaxManifestBytes;
   router.add(Method::kPut, "/v2/{ns}/{name}/manifests/{reference}", std::move(manifest));
+
+  // A method /v2 does not take is OCI's UNSUPPORTED, in OCI's error body, as container clients
+  // read it; other refusals keep the native body (the spec has no code for a path it lacks).
+  router.word_refusals("v2", [](int status, std::string_view code, std::string_view message) {
+    if (status == 405) return error_response(Code::kUnsupported, message);
+    return http::error_response(status, code, message);
+  });
 }
 
 }  // namespace wreg::oci

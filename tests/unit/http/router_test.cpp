@@ -105,6 +105,33 @@ TEST(RouterTest, UnknownPathIs404AndOtherMethodIs405WithAllow) {
   EXPECT_EQ(*response.find("Allow"), "GET, HEAD, PUT");
 }
 
+TEST(RouterTest, AnAreaWithItsOwnErrorBodyWordsItsRefusalsAndKeepsAllow) {
+  Router router = make_router();
+  router.add(Method::kGet, "/v2/{ns}/{name}/tags/list", Route{});
+  router.word_refusals("v2", [](int status, std::string_view code, std::string_view message) {
+    return json_response(status, "own " + std::string(code) + ": " + std::string(message));
+  });
+  Request request;
+  request.method = Method::kDelete;
+  request.target = "/v2/wasi/io/tags/list";
+  auto matched = router.match(request);
+  ASSERT_TRUE(std::holds_alternative<Response>(matched));
+  const Response& refused = std::get<Response>(matched);
+  EXPECT_EQ(refused.status, 405);
+  EXPECT_TRUE(refused.body.starts_with("own method_not_allowed: ")) << refused.body;
+  ASSERT_NE(refused.find("Allow"), nullptr);
+  EXPECT_EQ(*refused.find("Allow"), "GET, HEAD");
+
+  request.target = "/api/v1/packages/wasi/io/1.0.0";
+  matched = router.match(request);
+  EXPECT_FALSE(std::get<Response>(matched).body.starts_with("own ")) << "other paths keep theirs";
+  request.method = Method::kGet;
+  request.target = "/v2/nothing";
+  matched = router.match(request);
+  EXPECT_EQ(std::get<Response>(matched).status, 404);
+  EXPECT_TRUE(std::get<Response>(matched).body.starts_with("own not_found: "));
+}
+
 TEST(StatusTableTest, EveryErrorCodeHasOneStatus) {
   EXPECT_EQ(http_status(ErrorCode::kInvalidArgument), 400);
   EXPECT_EQ(http_status(ErrorCode::kUnauthenticated), 401);
