@@ -1,12 +1,15 @@
 #include "server/admin/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <ostream>
 #include <set>
 
+#include "common/mapped_file.h"
+#include "common/oci/artifact.h"
 #include "common/text.h"
 #include "server/admin/backup.h"
 #include "server/api/serve.h"
@@ -39,6 +42,70 @@ int guarded(std::ostream& err, Body&& body) {
   } catch (const std::exception& e) {
     err << "wreg-server: unexpected failure: " << e.what() << "\n";
     return 1;
+  }
+}
+
+// fsck's checks of the stored OCI manifests (schema/0002_oci.sql), reading only: each manifest's
+// bytes hash to its recorded digest and read as a Wasm artifact manifest (common/oci/artifact.h)
+// whose layer is its release's blob, with the size that blob has, and whose config is the blob
+// the row records, holding a Wasm config. `stored` holds the blobs on disk and their sizes;
+// `damaged` the ones already reported corrupt or unreadable, and a missing blob is reported by
+// the check of referenced blobs, so neither is reported again here. A row whose release is gone
+// is a foreign key violation, which the database check reports. Calls `problem` once a problem.
+void check_manifests(store::BlobStore& blobs, const std::vector<store::StoredManifest>& manifests,
+                     const std::map<Digest, std::uint64_t>& stored, const std::set<Digest>& damaged,
+                     const std::function<void(const std::string&)>& problem) {
+  constexpr std::string_view kRestore = "; restore the database from a backup";
+  for (const store::StoredManifest& row : manifests) {
+    const store::OciManifest& manifest = row.manifest;
+    const std::string subject =
+        "OCI manifest " + manifest.digest.to_string() + " of " + row.release.to_string();
+    if (const Digest actual = Digest::of(manifest.content); !(actual == manifest.digest)) {
+      problem("corrupt " + subject + ": its bytes hash to " + actual.to_string() +
+              std::string(kRestore));
+      continue;
+    }
+    auto read = oci::read_manifest(manifest.content);
+    auto artifact = read ? oci::wasm_artifact_of(*read, manifest.media_type)
+                         : Result<oci::WasmArtifact>(read.error());
+    if (!artifact) {
+      problem(subject + " is not a Wasm artifact manifest: " + artifact.error().message +
+              std::string(kRestore));
+      continue;
+    }
+    if (!(artifact->layer == row.release_digest)) {
+      problem(subject + " names the layer " + artifact->layer.to_string() +
+              ", but the release's bytes are " + row.release_digest.to_string() +
+              std::string(kRestore));
+    } else if (const auto blob = stored.find(artifact->layer);
+               blob != stored.end() && blob->second != artifact->layer_size) {
+      problem(subject + " gives its layer a size of " + std::to_string(artifact->layer_size) +
+              " bytes, but the blob " + artifact->layer.to_string() + " has " +
+              std::to_string(blob->second) + std::string(kRestore));
+    }
+    if (!(artifact->config == manifest.config) || artifact->config_size != manifest.config_size) {
+      problem(subject + " names the config " + artifact->config.to_string() + " (" +
+              std::to_string(artifact->config_size) + " bytes), but the database records " +
+              manifest.config.to_string() + " (" + std::to_string(manifest.config_size) +
+              " bytes)" + std::string(kRestore));
+      continue;
+    }
+    if (!stored.contains(manifest.config) || damaged.contains(manifest.config)) continue;
+    auto file = blobs.locate(manifest.config);
+    auto mapped = file ? MappedFile::open(file->path.string()) : Result<MappedFile>(file.error());
+    if (!mapped) {
+      problem("unreadable config blob " + manifest.config.to_string() + " of the " + subject +
+              ": " + mapped.error().message);
+      continue;
+    }
+    const auto bytes = mapped->bytes();
+    if (auto config = oci::read_wasm_config(
+            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        !config) {
+      problem("config blob " + manifest.config.to_string() + " of the " + subject +
+              " is not a Wasm config: " + config.error().message +
+              "; restore the blob from a backup");
+    }
   }
 }
 
@@ -191,20 +258,28 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       return found == named.end() ? std::string(" (no release names it)")
                                   : " of " + found->second->first_named.to_string();
     };
+    std::set<Digest> damaged;
     for (const store::StoredBlob& blob : listing->blobs) {
       auto actual = dir->blobs->rehash(blob.digest);
       if (!actual) {
+        damaged.insert(blob.digest);
         problem("unreadable blob " + blob.digest.to_string() + named_by(blob.digest) + ": " +
                 actual.error().message);
       } else if (!(*actual == blob.digest)) {
+        damaged.insert(blob.digest);
         problem("corrupt blob " + blob.digest.to_string() + named_by(blob.digest) +
                 ": its bytes hash to " + actual->to_string() + "; restore it from a backup");
       }
     }
+    auto manifests = dir->metadata->manifests();
+    if (!manifests) return report(err, manifests.error());
+    std::set<Digest> configs;
+    for (const store::StoredManifest& row : *manifests) configs.insert(row.manifest.config);
     for (const store::ReferencedBlob& blob : *referenced) {
       const auto found = stored.find(blob.digest);
       if (found == stored.end()) {
         problem("missing blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
+                (configs.contains(blob.digest) ? " (its OCI manifest's config)" : "") +
                 "; restore it from a backup");
       } else if (found->second != blob.size) {
         problem("blob " + blob.digest.to_string() + " of " + blob.first_named.to_string() +
@@ -212,6 +287,7 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
                 std::to_string(blob.size) + "; restore it from a backup");
       }
     }
+    check_manifests(*dir->blobs, *manifests, stored, damaged, problem);
     std::size_t orphans = 0;
     for (const store::StoredBlob& blob : listing->blobs) {
       if (named.contains(blob.digest)) continue;

@@ -54,8 +54,11 @@ int token_create(const std::filesystem::path& data, const auth::TokenScopes& sco
 int token_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostream& out,
                  std::ostream& err);
-// Re-hashes every blob, checks every release's blob is present with its recorded size, lists
-// orphans and stray files. 1 on any inconsistency (an orphan alone is reported but is not an
+// Re-hashes every blob, checks every release's blob is present with its recorded size, checks
+// every stored OCI manifest (its bytes hash to its digest; it is a Wasm artifact manifest whose
+// layer is its release's blob and whose config is the stored blob its row records, holding a
+// Wasm config), lists orphans and stray files. Changes nothing: a release without a manifest
+// gets none synthesised here. 1 on any inconsistency (an orphan alone is reported but is not an
 // inconsistency: it is what a crash between blob and release leaves behind).
 int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 // Removes orphaned blobs, abandoned temp files and abandoned OCI upload sessions older than

@@ -100,6 +100,24 @@ Result<void> understate_blob_size(const std::filesystem::path& data, const Packa
       {release.name.to_string(), release.version.to_string(), static_cast<std::int64_t>(bytes)});
 }
 
+Result<void> rewrite_manifest(const std::filesystem::path& data, const PackageVersion& release,
+                              const std::string& content) {
+  return edit(data, "OCI manifest of " + release.to_string(),
+              (std::string("UPDATE oci_manifests SET content = ?3 WHERE release_id = (SELECT id "
+                           "FROM releases") +
+               kReleaseRow + ")")
+                  .c_str(),
+              {release.name.to_string(), release.version.to_string(), content});
+}
+
+Result<void> delete_release_leaving_its_rows(const std::filesystem::path& data,
+                                             const PackageVersion& release) {
+  // A connection of its own starts with foreign keys off (SQLite's default), so nothing cascades.
+  return edit(data, "release " + release.to_string(),
+              (std::string("DELETE FROM releases") + kReleaseRow).c_str(),
+              {release.name.to_string(), release.version.to_string()});
+}
+
 Result<void> serve_bytes_of(const std::filesystem::path& data, const PackageVersion& release,
                             const PackageVersion& other) {
   // UPDATE ... FROM an empty `other` changes no row, so a missing `other` is kNotFound too.

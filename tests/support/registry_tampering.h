@@ -58,6 +58,16 @@ Result<void> serve_bytes_of(const std::filesystem::path& data, const PackageVers
 Result<void> add_missing_dependencies(const std::filesystem::path& data,
                                       const PackageVersion& release, int count);
 
+// A hand edit or a bad restore of an OCI manifest (schema/0002_oci.sql): `release`'s stored
+// manifest holds `content`, with its recorded digest, media type and config left as they were.
+Result<void> rewrite_manifest(const std::filesystem::path& data, const PackageVersion& release,
+                              const std::string& content);
+
+// A release deleted by hand with foreign keys off: `release`'s row is gone, and the rows that
+// named it (its OCI manifest, its dependencies) stay behind.
+Result<void> delete_release_leaving_its_rows(const std::filesystem::path& data,
+                                             const PackageVersion& release);
+
 // Another program holding the database's write lock while the registry works (a backup tool, a
 // `sqlite3` shell left in a transaction): BEGIN EXCLUSIVE on a connection of its own, held until
 // release() or the destructor rolls it back. Readers of a WAL database go on reading; writers

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/oci/manifest.h"
 #include "common/text.h"
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
@@ -117,6 +118,145 @@ TEST_F(AdminTest, FsckReportsAStrayFile) {
   std::ofstream(data() / "blobs/sha256/notes.txt") << "hello";
   EXPECT_EQ(run_fsck(), 1);
   EXPECT_NE(err_.str().find("stray file"), std::string::npos);
+}
+
+// A Wasm config naming `layer`, as wkg writes one.
+std::string wasm_config(std::string_view layer) {
+  oci::WasmConfig config;
+  config.created = "2026-01-02T03:04:05Z";
+  config.layer_digests = {Digest::of(layer).to_string()};
+  return oci::write_wasm_config(config);
+}
+
+// A Wasm artifact manifest naming `config` and one application/wasm layer of `layer_size` bytes.
+std::string wasm_manifest(std::string_view config, std::string_view layer,
+                          std::uint64_t layer_size) {
+  oci::ImageManifest manifest;
+  manifest.media_type = oci::kImageManifestType;
+  auto descriptor = [](std::string_view media_type, const Digest& digest, std::uint64_t size) {
+    oci::Descriptor out;
+    out.media_type = media_type;
+    out.digest_text = digest.to_string();
+    out.digest = digest;
+    out.size = size;
+    return out;
+  };
+  manifest.config = descriptor(oci::kWasmConfigType, Digest::of(config), config.size());
+  manifest.layers.push_back(descriptor(oci::kWasmLayerType, Digest::of(layer), layer_size));
+  return oci::write_manifest(manifest);
+}
+
+// The data dir of AdminTest with OCI manifests stored as a push stores them: the config blob
+// uploaded, then the manifest recorded with its release.
+class AdminManifestTest : public AdminTest {
+ protected:
+  // Uploads `config` and records `content` as the manifest of `id`, naming that config.
+  void record(const char* id, const std::string& content, const std::string& config) {
+    auto dir = open();
+    auto blob = testing::upload(*dir.blobs, config, 1 << 20);
+    ASSERT_TRUE(blob) << blob.error().message;
+    auto recorded = dir.metadata->record_manifest(
+        *PackageVersion::parse(id),
+        store::OciManifest{Digest::of(content), std::string(oci::kImageManifestType), content,
+                           blob->digest, blob->size});
+    ASSERT_TRUE(recorded) << recorded.error().message;
+  }
+  // The manifest a push of the release `id` (whose bytes are `id`) stores.
+  void record_pushed(const char* id) {
+    const std::string id_text = id;
+    const std::string config = wasm_config(id_text);
+    record(id, wasm_manifest(config, id_text, id_text.size()), config);
+  }
+
+  // fsck fails with exactly one problem, which holds `part`.
+  void expect_one_problem(const std::string& part) {
+    EXPECT_EQ(run_fsck(), 1) << out_.str();
+    EXPECT_EQ(count_lines(err_.str()), 1u) << err_.str();
+    EXPECT_NE(err_.str().find(part), std::string::npos) << err_.str();
+  }
+};
+
+TEST_F(AdminManifestTest, FsckAcceptsStoredManifestsAndChangesNothing) {
+  record_pushed("demo:app@1.0.0");
+  EXPECT_EQ(run_fsck(), 0) << err_.str();
+  EXPECT_EQ(err_.str(), "");
+  // The config is named, not an orphan; the release without a manifest gets none from fsck.
+  EXPECT_NE(out_.str().find("checked 3 blobs and 3 referenced digests: 0 problems, 0 orphans"),
+            std::string::npos)
+      << out_.str();
+  auto none = open().metadata->manifest_of(*PackageVersion::parse("demo:app@1.1.0"));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(*none);
+}
+
+TEST_F(AdminManifestTest, FsckReportsAManifestWhoseBytesNoLongerHashToItsDigest) {
+  record_pushed("demo:app@1.0.0");
+  const std::string config = wasm_config("demo:app@1.0.0");
+  const std::string other = wasm_manifest(config, "demo:app@1.0.0", 14) + "\n";
+  ASSERT_TRUE(testing::rewrite_manifest(data(), *PackageVersion::parse("demo:app@1.0.0"), other));
+  expect_one_problem("corrupt OCI manifest " +
+                     Digest::of(wasm_manifest(config, "demo:app@1.0.0", 14)).to_string() +
+                     " of demo:app@1.0.0: its bytes hash to " + Digest::of(other).to_string());
+}
+
+TEST_F(AdminManifestTest, FsckReportsAManifestThatIsNotAWasmArtifact) {
+  const std::string config = wasm_config("demo:app@1.0.0");
+  oci::ImageManifest image = *oci::read_manifest(wasm_manifest(config, "demo:app@1.0.0", 14));
+  image.layers[0].media_type = "application/vnd.oci.image.layer.v1.tar+gzip";
+  record("demo:app@1.0.0", oci::write_manifest(image), config);
+  expect_one_problem("is not a Wasm artifact manifest: ");
+  record("demo:app@1.1.0", "{\"schemaVersion\": 2", config);
+  EXPECT_EQ(run_fsck(), 1);
+  EXPECT_EQ(count_lines(err_.str()), 2u) << err_.str();
+}
+
+TEST_F(AdminManifestTest, FsckReportsAManifestWhoseLayerIsNotItsRelease) {
+  const std::string config = wasm_config("demo:app@1.1.0");
+  record("demo:app@1.0.0", wasm_manifest(config, "demo:app@1.1.0", 14), config);
+  expect_one_problem(" of demo:app@1.0.0 names the layer " +
+                     Digest::of(std::string_view("demo:app@1.1.0")).to_string() +
+                     ", but the release's bytes are " +
+                     Digest::of(std::string_view("demo:app@1.0.0")).to_string());
+}
+
+TEST_F(AdminManifestTest, FsckReportsALayerSizeThatIsNotTheBlobs) {
+  const std::string config = wasm_config("demo:app@1.0.0");
+  record("demo:app@1.0.0", wasm_manifest(config, "demo:app@1.0.0", 15), config);
+  expect_one_problem("gives its layer a size of 15 bytes, but the blob");
+}
+
+TEST_F(AdminManifestTest, FsckReportsAConfigThatIsNotTheOneRecorded) {
+  const std::string config = wasm_config("demo:app@1.0.0");
+  const std::string other = wasm_config("something else");
+  record("demo:app@1.0.0", wasm_manifest(other, "demo:app@1.0.0", 14), config);
+  expect_one_problem("names the config " + Digest::of(other).to_string() + " (" +
+                     std::to_string(other.size()) + " bytes), but the database records " +
+                     Digest::of(config).to_string());
+}
+
+TEST_F(AdminManifestTest, FsckReportsAMissingConfigBlobOnce) {
+  record_pushed("demo:app@1.0.0");
+  const std::string config = wasm_config("demo:app@1.0.0");
+  fs::remove(blob_file(config));
+  expect_one_problem("missing blob " + Digest::of(config).to_string() +
+                     " of demo:app@1.0.0 (its OCI manifest's config)");
+}
+
+TEST_F(AdminManifestTest, FsckReportsAConfigBlobThatIsNotAWasmConfig) {
+  const std::string config = "{\"created\": 7}";
+  record("demo:app@1.0.0", wasm_manifest(config, "demo:app@1.0.0", 14), config);
+  expect_one_problem("config blob " + Digest::of(config).to_string() + " of the OCI manifest ");
+  EXPECT_NE(err_.str().find("is not a Wasm config"), std::string::npos) << err_.str();
+}
+
+TEST_F(AdminManifestTest, FsckReportsAManifestWhoseReleaseIsGone) {
+  record_pushed("demo:app@1.0.0");
+  ASSERT_TRUE(
+      testing::delete_release_leaving_its_rows(data(), *PackageVersion::parse("demo:app@1.0.0")));
+  EXPECT_EQ(run_fsck(), 1) << out_.str();
+  EXPECT_NE(err_.str().find("of table oci_manifests refers to a missing row of releases"),
+            std::string::npos)
+      << err_.str();
 }
 
 TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
