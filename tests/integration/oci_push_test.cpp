@@ -474,5 +474,44 @@ TEST_F(OciChunkedUploadTest, GcRemovesAnAbandonedSession) {
   EXPECT_EQ(status_of(abandoned).status, 404);
 }
 
+// gc keeps every blob a stored manifest names: a pushed release's config and layer, and the
+// config the server synthesised for a native release, however young the grace period; only the
+// blob no manifest names goes.
+TEST_F(OciPushTest, GcWithNoGraceKeepsEveryBlobAStoredManifestNames) {
+  const std::string config = config_for(wit_);
+  const std::string manifest = manifest_for(config, {wit_});
+  ASSERT_EQ(upload("toolsku/analytics", config, basic(toolsku_)).status, 201);
+  ASSERT_EQ(upload("toolsku/analytics", wit_, basic(toolsku_)).status, 201);
+  ASSERT_EQ(put_manifest("toolsku/analytics", "0.1.0", manifest, basic(toolsku_)).status, 201);
+  const std::string component = file_bytes(kFixtures / "components/http-proxy.wasm");
+  ASSERT_EQ(publish_natively(demo_, "demo/proxy/1.0.0", component).status, 201);
+  const HttpResponse synthesised = request(port(), "GET", "/v2/demo/proxy/manifests/1.0.0");
+  ASSERT_EQ(synthesised.status, 200) << synthesised.body;
+  const std::string synthesised_config = json_of(synthesised)["config"]["digest"];
+  const HttpResponse synthesised_config_blob =
+      request(port(), "GET", "/v2/demo/proxy/blobs/" + synthesised_config);
+  ASSERT_EQ(synthesised_config_blob.status, 200);
+  const std::string orphan = "a blob no manifest names";
+  ASSERT_EQ(upload("toolsku/analytics", orphan, basic(toolsku_)).status, 201);
+
+  ASSERT_EQ(server_->stop(), 0) << server_->log();
+  const CommandResult gc = run_server_command({"gc", "--data", data(), "--grace", "0s"});
+  ASSERT_EQ(gc.exit_status, 0) << gc.err;
+  EXPECT_NE(gc.out.find("removed 1 orphaned blobs"), std::string::npos) << gc.out;
+  ASSERT_NO_FATAL_FAILURE(start());
+
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/0.1.0").body, manifest);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256(config)).body, config);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256(wit_)).body, wit_);
+  EXPECT_EQ(request(port(), "GET", "/v2/demo/proxy/manifests/1.0.0").body, synthesised.body);
+  EXPECT_EQ(request(port(), "GET", "/v2/demo/proxy/blobs/" + synthesised_config).body,
+            synthesised_config_blob.body);
+  EXPECT_EQ(request(port(), "GET", "/v2/demo/proxy/blobs/" + sha256(component)).body, component);
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/blobs/" + sha256(orphan)).status, 404);
+  const CommandResult fsck = run_server_command({"fsck", "--data", data()});
+  EXPECT_EQ(fsck.exit_status, 0) << fsck.out << fsck.err;
+  EXPECT_NE(fsck.out.find(": 0 problems, 0 orphans"), std::string::npos) << fsck.out;
+}
+
 }  // namespace
 }  // namespace wreg::testing
