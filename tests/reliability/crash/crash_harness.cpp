@@ -10,6 +10,16 @@
 // fsck re-hashes every blob (so none is partial) and checks that every release's blob is there
 // with the recorded size.
 //
+// Half the releases are pushed over OCI instead, as container clients push (the config blob and
+// the component as monolithic uploads, POST .../blobs/uploads/?digest=, then the manifest PUT by
+// the version tag); an interrupted push is killed in one of its three requests, and afterwards:
+//   - every blob upload and manifest PUT answered 201 is served byte for byte (the manifest by
+//     tag and by digest, the blobs over /v2/), and a manifest PUT that landed unanswered kept
+//     the exact bytes sent;
+//   - a release exists only once its manifest was sent; retrying the whole push answers 201 to
+//     each request;
+//   - at the end, after `gc --grace 0s`, every acknowledged manifest, config and layer still is.
+//
 // Kill moments: each round first publishes 0-2 releases to the end (acknowledged), then starts
 // one more and kills the server while (a) nothing or part of the header is sent, (b) part of the
 // body is sent, or (c) the whole body is sent, after a random delay of up to 1.2 times the time the
@@ -65,7 +75,24 @@ struct Attempt {
   std::string version;
   std::string body;
   std::string digest;
+  bool oci = false;      // pushed over OCI: `artifact` names `body` as its layer
+  OciArtifact artifact;  // set when `oci`
 };
+
+// The three requests of an OCI push, in order.
+enum class PushStep { kConfig, kLayer, kManifest };
+const char* to_string(PushStep step) {
+  switch (step) {
+    case PushStep::kConfig:
+      return "config upload";
+    case PushStep::kLayer:
+      return "layer upload";
+    case PushStep::kManifest:
+      return "manifest PUT";
+  }
+  return "?";
+}
+constexpr PushStep kPushSteps[] = {PushStep::kConfig, PushStep::kLayer, PushStep::kManifest};
 
 // Where the client stood when the kill came.
 enum class ClientPhase { kNothingSent, kBodyPartlySent, kBodySentNoAnswer, kAnswered };
@@ -187,7 +214,7 @@ class Harness {
     // in phase (c) are spread over.
     std::vector<double> samples;
     for (int i = 0; i < 5; ++i) {
-      Attempt attempt = next_attempt();
+      Attempt attempt = next_attempt(false);
       auto connection = Connection::open(server_.port());
       if (!connection) throw Failure("cannot connect for calibration");
       connection->send(
@@ -216,13 +243,15 @@ class Harness {
     ++restarts_;
   }
 
-  Attempt next_attempt() {
+  Attempt next_attempt(bool oci) {
     Attempt attempt;
+    attempt.oci = oci;
     attempt.name = package_name(static_cast<int>(random_() % kPackages));
     attempt.version = "1." + std::to_string(serial_ / 100) + "." + std::to_string(serial_ % 100);
     std::size_t padding = static_cast<std::size_t>(random_() % (options_.max_padding + 1));
     attempt.body = component_variant(base_, "attempt " + std::to_string(serial_), padding, random_);
     attempt.digest = digest_of(attempt.body);
+    if (oci) attempt.artifact = oci_artifact_of(attempt.body);
     ++serial_;
     attempts_[key(attempt)] = attempt;
     return attempt;
@@ -245,10 +274,106 @@ class Harness {
     acknowledged_[key(attempt)] = attempt.digest;
   }
 
+  // The request of `step` of pushing `attempt`: its head and the body to send after it.
+  std::pair<std::string, const std::string*> push_request(const Attempt& attempt,
+                                                          PushStep step) const {
+    switch (step) {
+      case PushStep::kConfig:
+        return {oci_upload_head(kNamespace, attempt.name, token_, attempt.artifact.config),
+                &attempt.artifact.config};
+      case PushStep::kLayer:
+        return {oci_upload_head(kNamespace, attempt.name, token_, attempt.body), &attempt.body};
+      case PushStep::kManifest:
+        break;
+    }
+    return {oci_manifest_head(kNamespace, attempt.name, attempt.version, token_,
+                              attempt.artifact.manifest),
+            &attempt.artifact.manifest};
+  }
+
+  // Records what a 201 to `step` of pushing `attempt` promises: the blob, or the release and its
+  // manifest. A push step is answered 201 with the Docker-Content-Digest of what was sent, also
+  // when it was stored before.
+  void acknowledge_step(const Attempt& attempt, PushStep step, const HttpResponse& response) {
+    const std::string& body = *push_request(attempt, step).second;
+    if (response.status != 201 || response.header("docker-content-digest") != digest_of(body)) {
+      throw Failure("the " + std::string(to_string(step)) + " of " + key(attempt) + " answered " +
+                    std::to_string(response.status) + " with Docker-Content-Digest \"" +
+                    response.header("docker-content-digest") + "\", not 201 with " +
+                    digest_of(body) + ": " + response.body + response.error);
+    }
+    if (step == PushStep::kManifest) {
+      acknowledged_[key(attempt)] = attempt.digest;
+      acknowledged_manifests_.insert(key(attempt));
+    } else {
+      acknowledged_blobs_[digest_of(body)] = {key(attempt), step};
+    }
+  }
+
+  // A whole OCI push of `attempt`, every request answered 201.
+  void push(const Attempt& attempt) {
+    for (PushStep step : kPushSteps) {
+      auto [head, body] = push_request(attempt, step);
+      acknowledge_step(attempt, step, exchange(server_.port(), head + *body));
+    }
+  }
+
+  // Sends `head` and `body`, or part of them, on a new connection and SIGKILLs the server at a
+  // random moment. `response` is the answer when one left the server before it died (the phase
+  // is then kAnswered).
+  ClientPhase send_and_kill(const std::string& head, const std::string& body,
+                            HttpResponse& response) {
+    auto connection = Connection::open(server_.port(), false, std::chrono::seconds(5));
+    if (!connection) throw Failure("cannot connect to the server");
+    ClientPhase phase;
+    int choice = static_cast<int>(random_() % 100);
+    if (choice < 15) {
+      phase = ClientPhase::kNothingSent;
+      connection->send(head.substr(0, random_() % head.size()));
+      server_.kill_hard();
+    } else if (choice < 45) {
+      phase = ClientPhase::kBodyPartlySent;
+      std::size_t part = 1 + random_() % (body.size() - 1);
+      connection->send(head + body.substr(0, part));
+      pause_micros(random_() % 2000);
+      server_.kill_hard();
+    } else {
+      phase = ClientPhase::kBodySentNoAnswer;
+      connection->send(head + body);
+      pause_micros(random_() % static_cast<std::uint64_t>(1.2 * answer_micros_ + 1));
+      server_.kill_hard();
+    }
+    // An answer that left the server before it died still arrives.
+    if (phase == ClientPhase::kBodySentNoAnswer) response = connection->read_response();
+    if (response.status != 0) phase = ClientPhase::kAnswered;
+    return phase;
+  }
+
+  // An OCI push killed in one of its requests (the ones before it answered), then checked.
+  void interrupted_push(const Attempt& attempt) {
+    const PushStep killed_in = kPushSteps[random_() % std::size(kPushSteps)];
+    for (PushStep step : kPushSteps) {
+      if (step == killed_in) break;
+      auto [head, body] = push_request(attempt, step);
+      acknowledge_step(attempt, step, exchange(server_.port(), head + *body));
+    }
+    auto [head, body] = push_request(attempt, killed_in);
+    HttpResponse response;
+    const ClientPhase phase = send_and_kill(head, *body, response);
+    if (phase == ClientPhase::kAnswered) acknowledge_step(attempt, killed_in, response);
+    ++push_phases_[killed_in][phase];
+    start_server();
+    verify_push(attempt, killed_in, phase);
+  }
+
   void one_round() {
     int complete = static_cast<int>(random_() % 3);
     for (int i = 0; i < complete; ++i) {
-      Attempt attempt = next_attempt();
+      Attempt attempt = next_attempt(random_() % 2 == 0);
+      if (attempt.oci) {
+        push(attempt);
+        continue;
+      }
       auto response =
           publish(server_.port(), kNamespace, attempt.name, attempt.version, token_, attempt.body);
       if (response.status != 201) {
@@ -258,37 +383,17 @@ class Harness {
       acknowledge(attempt, response);
     }
 
-    Attempt attempt = next_attempt();
+    Attempt attempt = next_attempt(random_() % 2 == 0);
+    if (attempt.oci) {
+      interrupted_push(attempt);
+      return;
+    }
     auto temps_before = temp_files(data_dir());
     std::string head = publish_head(kNamespace, attempt.name, attempt.version, token_, attempt.body,
                                     random_() % 2 == 0);
-    auto connection = Connection::open(server_.port(), false, std::chrono::seconds(5));
-    if (!connection) throw Failure("cannot connect to the server");
-
-    ClientPhase phase;
-    int choice = static_cast<int>(random_() % 100);
-    if (choice < 15) {
-      phase = ClientPhase::kNothingSent;
-      connection->send(head.substr(0, random_() % head.size()));
-      server_.kill_hard();
-    } else if (choice < 45) {
-      phase = ClientPhase::kBodyPartlySent;
-      std::size_t part = 1 + random_() % (attempt.body.size() - 1);
-      connection->send(head + attempt.body.substr(0, part));
-      pause_micros(random_() % 2000);
-      server_.kill_hard();
-    } else {
-      phase = ClientPhase::kBodySentNoAnswer;
-      connection->send(head + attempt.body);
-      pause_micros(random_() % static_cast<std::uint64_t>(1.2 * answer_micros_ + 1));
-      server_.kill_hard();
-    }
-    // An answer that left the server before it died still arrives.
     HttpResponse response;
-    if (phase == ClientPhase::kBodySentNoAnswer) response = connection->read_response();
-    connection.reset();
-    if (response.status != 0) {
-      phase = ClientPhase::kAnswered;
+    const ClientPhase phase = send_and_kill(head, attempt.body, response);
+    if (phase == ClientPhase::kAnswered) {
       if (response.status != 201) {
         throw Failure("the interrupted publish of " + key(attempt) + " answered " +
                       std::to_string(response.status) + ": " + response.body);
@@ -352,7 +457,9 @@ class Harness {
     }
   }
 
-  void verify(const Attempt& in_flight, ClientPhase phase, ServerPhase evidence) {
+  // After a restart: fsck is clean, every acknowledged release is there with its digest, and no
+  // release is there that was not sent. Returns the releases present (name@version -> digest).
+  std::map<std::string, std::string> check_store() {
     auto fsck = run_server_command({"fsck", "--data", data_dir().string()});
     if (fsck.exit_status != 0) {
       throw Failure("fsck exited " + std::to_string(fsck.exit_status) + ":\n" + fsck.out +
@@ -382,7 +489,11 @@ class Harness {
                       " was sent");
       }
     }
+    return present;
+  }
 
+  void verify(const Attempt& in_flight, ClientPhase phase, ServerPhase evidence) {
+    auto present = check_store();
     bool landed = present.contains(key(in_flight));
     if (landed) {
       evidence = ServerPhase::kReleaseCommitted;
@@ -404,12 +515,84 @@ class Harness {
       acknowledge(in_flight, retry);
       ++retries_[expected];
     }
-    // A few acknowledged blobs, byte for byte (fsck has re-hashed all of them).
+    check_some_acknowledged();
+  }
+
+  // A few acknowledged releases' blobs, pushed blobs and manifests, byte for byte (fsck has
+  // re-hashed every blob and every manifest).
+  void check_some_acknowledged() {
     for (int i = 0; i < 2 && !acknowledged_.empty(); ++i) {
       auto it = acknowledged_.begin();
       std::advance(it, static_cast<long>(random_() % acknowledged_.size()));
       check_blob(attempts_.at(it->first));
     }
+    for (int i = 0; i < 2 && !acknowledged_blobs_.empty(); ++i) {
+      auto it = acknowledged_blobs_.begin();
+      std::advance(it, static_cast<long>(random_() % acknowledged_blobs_.size()));
+      check_pushed_blob(it->first);
+    }
+    for (int i = 0; i < 2 && !acknowledged_manifests_.empty(); ++i) {
+      auto it = acknowledged_manifests_.begin();
+      std::advance(it, static_cast<long>(random_() % acknowledged_manifests_.size()));
+      check_manifest(attempts_.at(*it));
+    }
+  }
+
+  // The blob `digest`, acknowledged by a push, serves the bytes pushed, over /v2/.
+  void check_pushed_blob(const std::string& digest) {
+    const auto& [id, step] = acknowledged_blobs_.at(digest);
+    const Attempt& attempt = attempts_.at(id);
+    const std::string& bytes = *push_request(attempt, step).second;
+    auto response =
+        request(server_.port(), "GET",
+                std::string("/v2/") + kNamespace + "/" + attempt.name + "/blobs/" + digest);
+    if (response.status != 200 || response.body != bytes) {
+      throw Failure("the pushed " + std::string(to_string(step)) + " blob " + digest + " of " + id +
+                    " answered " + std::to_string(response.status) + " with " +
+                    std::to_string(response.body.size()) + " bytes, not the " +
+                    std::to_string(bytes.size()) + " bytes pushed");
+    }
+  }
+
+  // The manifest pushed for `attempt` is served byte for byte, by tag and by digest.
+  void check_manifest(const Attempt& attempt) {
+    const std::string repository = std::string("/v2/") + kNamespace + "/" + attempt.name;
+    for (const std::string& reference : {attempt.version, digest_of(attempt.artifact.manifest)}) {
+      auto response = request(server_.port(), "GET", repository + "/manifests/" + reference,
+                              {{"Accept", "application/vnd.oci.image.manifest.v1+json"}});
+      if (response.status != 200 || response.body != attempt.artifact.manifest) {
+        throw Failure("the manifest of " + key(attempt) + " by " + reference + " answered " +
+                      std::to_string(response.status) + " with " + response.body +
+                      ", not the manifest pushed: " + attempt.artifact.manifest);
+      }
+    }
+  }
+
+  // After an OCI push killed in `killed_in` and a restart: the store is consistent, the release
+  // exists only if the manifest was sent (and then with the manifest sent), and retrying the
+  // whole push succeeds.
+  void verify_push(const Attempt& in_flight, PushStep killed_in, ClientPhase phase) {
+    auto present = check_store();
+    const bool landed = present.contains(key(in_flight));
+    if (landed) {
+      if (killed_in != PushStep::kManifest) {
+        throw Failure(key(in_flight) + " is a release, but its manifest was never sent (the " +
+                      "push was killed in its " + to_string(killed_in) + ")");
+      }
+      check_manifest(in_flight);
+      check_blob(in_flight);
+      if (phase != ClientPhase::kAnswered) ++unanswered_manifests_landed_;
+    } else if (killed_in == PushStep::kManifest && phase == ClientPhase::kAnswered) {
+      throw Failure(key(in_flight) + " was answered but is not present");
+    }
+    if (killed_in != PushStep::kManifest || phase != ClientPhase::kAnswered) {
+      // The push did not finish, or the client never heard back: it pushes again, as skopeo
+      // would, so that every blob acknowledged is named by a manifest in the end.
+      push(in_flight);
+      ++push_retries_;
+      check_manifest(in_flight);
+    }
+    check_some_acknowledged();
   }
 
   void finish() {
@@ -425,6 +608,12 @@ class Harness {
       throw Failure("fsck after gc is not clean: " + after.out + after.err);
     }
     final_after_gc_ = after.out;
+    // gc keeps whatever a stored manifest names: every pushed blob was named by the end (an
+    // interrupted push was retried), so every one of them is still served, as every manifest.
+    start_server();
+    for (const auto& [digest, pushed] : acknowledged_blobs_) check_pushed_blob(digest);
+    for (const std::string& id : acknowledged_manifests_) check_manifest(attempts_.at(id));
+    server_.stop();
   }
 
   void report(double seconds) {
@@ -440,6 +629,22 @@ class Harness {
     for (const auto& [phase, count] : server_phases_) {
       std::cout << "  " << count << "  " << to_string(phase) << "\n";
     }
+    std::cout << "OCI pushes killed in a request, by where the client stood (nothing sent / "
+                 "body partly sent / body sent, no answer / answered):\n";
+    for (PushStep step : kPushSteps) {
+      std::cout << "  " << to_string(step) << ":";
+      for (ClientPhase phase : {ClientPhase::kNothingSent, ClientPhase::kBodyPartlySent,
+                                ClientPhase::kBodySentNoAnswer, ClientPhase::kAnswered}) {
+        std::cout << (phase == ClientPhase::kNothingSent ? " " : " / ")
+                  << push_phases_[step][phase];
+      }
+      std::cout << "\n";
+    }
+    std::cout << "unanswered manifest PUTs that had landed: " << unanswered_manifests_landed_
+              << "; interrupted pushes retried whole: " << push_retries_ << "\n";
+    std::cout << "acknowledged over OCI: " << acknowledged_manifests_.size() << " manifests, "
+              << acknowledged_blobs_.size()
+              << " blobs; every one served byte for byte after gc --grace 0s\n";
     std::cout << "retries of unanswered publishes: " << retries_[201] << " answered 201 (had not "
               << "landed), " << retries_[200] << " answered 200 (had landed)\n";
     std::cout << "most orphan blobs fsck listed after a restart: " << max_orphans_ << "\n";
@@ -468,7 +673,13 @@ class Harness {
   double restart_seconds_ = 0;
   std::size_t max_orphans_ = 0;
   std::map<std::string, Attempt> attempts_;
-  std::map<std::string, std::string> acknowledged_;
+  std::map<std::string, std::string> acknowledged_;  // releases: name@version -> digest
+  // Blobs a push step was answered 201 for: digest -> the attempt (name@version) and the step.
+  std::map<std::string, std::pair<std::string, PushStep>> acknowledged_blobs_;
+  std::set<std::string> acknowledged_manifests_;  // name@version whose manifest PUT was answered
+  std::map<PushStep, std::map<ClientPhase, int>> push_phases_;
+  int unanswered_manifests_landed_ = 0;
+  int push_retries_ = 0;
   std::map<ClientPhase, int> client_phases_;
   std::map<ServerPhase, int> server_phases_;
   std::map<int, int> retries_;

@@ -1,5 +1,6 @@
 // What the crash and fault tests share: a registry on a temp data dir with one namespace and a
-// token for it, distinct valid components to publish, and a publish over real HTTP.
+// token for it, distinct valid components to publish, and a publish over real HTTP, natively or
+// as an OCI push.
 #pragma once
 
 #include <cstdint>
@@ -38,5 +39,27 @@ std::string publish_head(const std::string& ns, const std::string& name, const s
 // A whole publish on a new connection.
 HttpResponse publish(std::uint16_t port, const std::string& ns, const std::string& name,
                      const std::string& version, const std::string& token, const std::string& body);
+
+// A component as a Wasm OCI artifact, as wkg pushes it (common/oci/artifact.h): the config blob
+// naming it, and the manifest naming the config and the component as its one application/wasm
+// layer.
+struct OciArtifact {
+  std::string config;
+  std::string manifest;
+};
+OciArtifact oci_artifact_of(const std::string& component);
+
+// The request line and headers of one step of an OCI push to repository `ns`/`name` (with
+// `token` as Bearer and `Connection: close`), ending with the blank line; the caller sends
+// `body` (or part of it) after it. A monolithic blob upload: POST .../blobs/uploads/?digest=.
+std::string oci_upload_head(const std::string& ns, const std::string& name,
+                            const std::string& token, const std::string& body);
+// The manifest PUT by the version tag, which publishes.
+std::string oci_manifest_head(const std::string& ns, const std::string& name,
+                              const std::string& version, const std::string& token,
+                              const std::string& manifest);
+
+// Sends `message` (a whole request) on a new connection and reads the answer.
+HttpResponse exchange(std::uint16_t port, const std::string& message);
 
 }  // namespace wreg::testing
