@@ -113,18 +113,30 @@ Result<Principal> Authorizer::authenticate(std::string_view token) const {
   return Principal{(*record)->id, (*record)->admin, std::move((*record)->namespaces)};
 }
 
+Result<void> check_allowed(const Principal& principal, Action action, std::string_view ns) {
+  if (allows(principal, action, ns)) return {};
+  if (action == Action::kAdmin) {
+    return fail(ErrorCode::kPermissionDenied,
+                "this token is not an admin token; ask an admin for one");
+  }
+  return fail(ErrorCode::kPermissionDenied, std::string("this token may not ") + verb(action) +
+                                                " namespace " + wreg::quoted(ns) +
+                                                "; ask an admin for a token scoped to it");
+}
+
+Result<Principal> Authorizer::principal_of(std::int64_t token_id) const {
+  auto record = tokens_.find_live_token(token_id);
+  if (!record) return std::move(record).error();
+  if (!*record) return fail(ErrorCode::kUnauthenticated, kInvalidToken);
+  return Principal{(*record)->id, (*record)->admin, std::move((*record)->namespaces)};
+}
+
 Result<Principal> Authorizer::authorize(std::string_view token, Action action,
                                         std::string_view ns) const {
   auto principal = authenticate(token);
   if (!principal) return principal;
-  if (!allows(*principal, action, ns)) {
-    if (action == Action::kAdmin) {
-      return fail(ErrorCode::kPermissionDenied,
-                  "this token is not an admin token; ask an admin for one");
-    }
-    return fail(ErrorCode::kPermissionDenied, std::string("this token may not ") + verb(action) +
-                                                  " namespace " + wreg::quoted(ns) +
-                                                  "; ask an admin for a token scoped to it");
+  if (auto allowed = check_allowed(*principal, action, ns); !allowed) {
+    return std::move(allowed).error();
   }
   return principal;
 }

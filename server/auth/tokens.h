@@ -78,6 +78,12 @@ class Authorizer {
   // an admin for a new one with `wreg-server token create`"); the store's errors otherwise.
   Result<Principal> authenticate(std::string_view token) const;
 
+  // The principal of the live token with id `token_id`, for a credential that names its token
+  // by id (a bearer token, bearer_tokens.h): so revoking a token refuses its bearer tokens at
+  // their next request. kUnauthenticated with authenticate()'s message when it is unknown or
+  // revoked; the store's errors otherwise.
+  Result<Principal> principal_of(std::int64_t token_id) const;
+
   // authenticate(), then checks `action` on namespace `ns` (ignored for kRead and kAdmin).
   // kUnauthenticated as above; kPermissionDenied "this token may not publish to namespace
   // \"demo\"; ask an admin for a token scoped to it" when the scope does not cover it.
@@ -90,5 +96,7 @@ class Authorizer {
 // Whether `principal` may do `action` in `ns` (no I/O). Exposed for tests and handlers that
 // already authenticated.
 bool allows(const Principal& principal, Action action, std::string_view ns);
+// allows() as an Error: kPermissionDenied with Authorizer::authorize()'s message when it does not.
+Result<void> check_allowed(const Principal& principal, Action action, std::string_view ns);
 
 }  // namespace wreg::auth

@@ -144,6 +144,8 @@ inline constexpr std::string_view kInsertTokenScope =
 inline constexpr std::string_view kFindLiveToken =
     "SELECT id, hash, admin, note, created FROM tokens WHERE hash = $1 AND revoked IS NULL";
 // id, admin, note, created, revoked (NULL while live)
+inline constexpr std::string_view kFindLiveTokenById =
+    "SELECT id, hash, admin, note, created FROM tokens WHERE id = $1 AND revoked IS NULL";
 inline constexpr std::string_view kListTokens =
     "SELECT id, admin, note, created, revoked FROM tokens ORDER BY id";
 // namespace name

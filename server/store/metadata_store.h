@@ -300,6 +300,10 @@ class TokenStore {
   // is then compared with `hash` in constant time. nullopt when none.
   virtual Result<std::optional<TokenRecord>> find_token(const Digest& hash) = 0;
 
+  // The live (not revoked) token with this id, for a credential that names its token by id (a
+  // bearer token GET /v2/token issued, server/auth/bearer_tokens.h). nullopt when none.
+  virtual Result<std::optional<TokenRecord>> find_live_token(std::int64_t id) = 0;
+
   // All tokens, revoked ones included, by id.
   virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
 

@@ -18,6 +18,18 @@ Result<std::vector<std::string>> token_namespaces(Connection& db, std::int64_t t
   return query->first_column_texts("read token scopes");
 }
 
+// The token in the current row of kFindLiveToken or kFindLiveTokenById, with its scopes.
+Result<std::optional<TokenRecord>> live_token_of(Connection& db, Query& query) {
+  TokenRecord record;
+  record.id = query.integer(0);
+  record.admin = query.integer(2) != 0;
+  record.note = query.text(3);
+  record.created = query.text(4);
+  WREG_TRY(names, token_namespaces(db, record.id));
+  record.namespaces = std::move(*names);
+  return std::optional<TokenRecord>(std::move(record));
+}
+
 }  // namespace
 
 Result<std::int64_t> SqliteTokenStore::add_token(const Digest& hash, bool admin,
@@ -68,14 +80,18 @@ Result<std::optional<TokenRecord>> SqliteTokenStore::find_token(const Digest& ha
   if (!*row) return std::optional<TokenRecord>();
   // The index found the row; the comparison that decides is constant-time.
   if (!constant_time_equal(query->blob(1), hash.bytes())) return std::optional<TokenRecord>();
-  TokenRecord record;
-  record.id = query->integer(0);
-  record.admin = query->integer(2) != 0;
-  record.note = query->text(3);
-  record.created = query->text(4);
-  WREG_TRY(names, token_namespaces(db, record.id));
-  record.namespaces = std::move(*names);
-  return std::optional<TokenRecord>(std::move(record));
+  return live_token_of(db, *query);
+}
+
+Result<std::optional<TokenRecord>> SqliteTokenStore::find_live_token(std::int64_t id) {
+  auto lease = database_.acquire();
+  Connection& db = *lease;
+  WREG_TRY(tx, Transaction::read(db));
+  WREG_TRY(query, Query::make(db, sql::kFindLiveTokenById));
+  query->bind(1, id);
+  WREG_TRY(row, query->step("look up a token"));
+  if (!*row) return std::optional<TokenRecord>();
+  return live_token_of(db, *query);
 }
 
 Result<std::vector<TokenRecord>> SqliteTokenStore::list_tokens() {

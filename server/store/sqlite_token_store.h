@@ -17,6 +17,7 @@ class SqliteTokenStore final : public TokenStore {
                                  const std::vector<std::string>& namespaces,
                                  const std::string& note) override;
   Result<std::optional<TokenRecord>> find_token(const Digest& hash) override;
+  Result<std::optional<TokenRecord>> find_live_token(std::int64_t id) override;
   Result<std::vector<TokenRecord>> list_tokens() override;
   Result<void> revoke_token(std::int64_t id) override;
 

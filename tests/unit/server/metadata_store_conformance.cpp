@@ -489,6 +489,20 @@ TEST_P(MetadataStoreConformance, RevokedTokenIsNotFoundButListed) {
   EXPECT_EQ((*listed)[0].revoked, "2027-01-15T08:00:00Z");
 }
 
+TEST_P(MetadataStoreConformance, LiveTokenIsFoundByItsIdUntilRevoked) {
+  auto id = tokens_->add_token(digest_of("token"), false, {"wasi", "demo"}, "ci");
+  ASSERT_TRUE(id);
+  auto found = tokens_->find_live_token(*id);
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_FALSE((*found)->admin);
+  EXPECT_EQ((*found)->namespaces, (std::vector<std::string>{"demo", "wasi"}));
+  EXPECT_FALSE(*tokens_->find_live_token(*id + 9999));
+  ASSERT_TRUE(tokens_->revoke_token(*id));
+  EXPECT_FALSE(*tokens_->find_live_token(*id));
+}
+
 TEST_P(MetadataStoreConformance, TokenScopeMustNameExistingNamespaces) {
   auto refused = tokens_->add_token(digest_of("token"), false, {"demo", "missing"}, "");
   ASSERT_FALSE(refused);
