@@ -17,6 +17,7 @@ struct ServeFlags {
   std::optional<std::string> header_timeout, body_timeout, keep_alive_timeout;
   std::optional<std::string> metrics_token;
   std::optional<std::string> trusted_proxies;
+  std::optional<std::string> public_url;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -56,6 +57,10 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
   serve.add_option("--trusted-proxies", flags.trusted_proxies,
                    "Addresses and ranges (127.0.0.1,10.0.0.0/8) of proxies whose Forwarded or "
                    "X-Forwarded-For names the client in the access log");
+  serve.add_option("--public-url", flags.public_url,
+                   "http(s)://HOST[:PORT] as clients reach the registry (e.g. behind a proxy): "
+                   "wkg's discovery document and the OCI token challenges name it instead of "
+                   "the request's Host; no path");
 }
 
 // Config file first, then the flags given on the command line.
@@ -81,6 +86,7 @@ int run_serve(const ServeFlags& flags) {
   if (flags.private_reads) options.private_reads = true;
   if (flags.no_access_log) options.access_log = false;
   if (flags.metrics_token) options.metrics_token = *flags.metrics_token;
+  if (flags.public_url) options.public_url = *flags.public_url;
   if (flags.trusted_proxies) {
     auto ranges = wreg::http::parse_address_ranges(*flags.trusted_proxies);
     if (!ranges) return report(ranges.error());

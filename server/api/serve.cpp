@@ -205,7 +205,8 @@ constexpr std::string_view kSettings[] = {"data",
                                           "body-timeout",
                                           "keep-alive-timeout",
                                           "metrics-token",
-                                          "trusted-proxies"};
+                                          "trusted-proxies",
+                                          "public-url"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -241,8 +242,9 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       return wrong(key, "a duration like \"10s\"");
     };
     if (key == "data" || key == "listen" || key == "port-file" || key == "tls-cert" ||
-        key == "tls-key" || key == "metrics-token") {
+        key == "tls-key" || key == "metrics-token" || key == "public-url") {
       if (!value.is_string()) return wrong(key, "a string");
+      if (key == "public-url") options.public_url = *text;
       if (key == "metrics-token") options.metrics_token = *text;
       if (key == "data") options.data = *text;
       if (key == "listen") options.listen = *text;
@@ -322,6 +324,15 @@ int serve(ServeOptions options) {
       return 1;
     }
   }
+  std::optional<oci::PublicUrl> public_url;
+  if (options.public_url) {
+    auto parsed = oci::parse_public_url(*options.public_url);
+    if (!parsed) {
+      std::cerr << "wreg-server: " << parsed.error().message << "\n";
+      return 1;
+    }
+    public_url = std::move(*parsed);
+  }
   store::DataDirOptions data_options;
   data_options.sqlite.log = store::stderr_log_sink();
   auto data = store::open_data_dir(options.data, data_options);
@@ -332,6 +343,12 @@ int serve(ServeOptions options) {
   auto serve_lock = store::ServeLock::acquire(options.data);
   if (!serve_lock) {
     std::cerr << "wreg-server: " << serve_lock.error().message << "\n";
+    return 1;
+  }
+
+  auto signing_key = auth::SigningKey::load_or_create(options.data);
+  if (!signing_key) {
+    std::cerr << "wreg-server: " << signing_key.error().message << "\n";
     return 1;
   }
 
@@ -351,7 +368,8 @@ int serve(ServeOptions options) {
   if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
   http::Router router;
   add_routes(router, context);
-  oci::OciContext oci_context{context, *data->uploads, options.server.tls_cert ? "https" : "http"};
+  oci::OciContext oci_context{context, *data->uploads, options.server.tls_cert ? "https" : "http",
+                              *signing_key, std::move(public_url)};
   oci::add_routes(router, oci_context);
 
   auto server = http::Server::create(options.server, router, log, metrics);

@@ -27,6 +27,9 @@ struct ServeOptions {
   // read rule; unset, /metrics follows the read rule. 16 to 1024 visible ASCII characters.
   std::optional<std::string> metrics_token;
   bool access_log = true;
+  // http(s)://HOST[:PORT] as clients reach the registry (behind a proxy, say): the OCI discovery
+  // document and the token challenges name it instead of the request's Host. Checked at start.
+  std::optional<std::string> public_url;
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
 

@@ -2,8 +2,14 @@
 
 #include <openssl/evp.h>
 
+#include <chrono>
+
 #include "common/text.h"
+#include "server/api/request_values.h"
+#include "server/http/router.h"
+#include "server/oci/handlers.h"
 #include "server/oci/responses.h"
+#include "server/store/metadata_rows.h"
 
 namespace wreg::oci {
 
@@ -66,6 +72,119 @@ http::Response refusal(const Error& error, const http::Request& request, const O
   return response;
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr const char* kLogIn = "log in with any user name and a wreg token as the password";
+
+// Who presented a token: a wreg token's principal, or a bearer token's claims and, unless it is
+// anonymous, the principal of the wreg token it was issued for.
+struct Caller {
+  std::optional<auth::Principal> principal;  // nullopt: anonymous
+  std::optional<auth::BearerClaims> claims;  // set for a bearer token
+};
+
+// kUnauthenticated for a wreg token that is not valid, a bearer token that is not one of ours,
+// has expired or whose wreg token was revoked, and an anonymous bearer token while reads are
+// closed.
+Result<Caller> identify(std::string_view token, const OciContext& context) {
+  if (!auth::is_bearer_token(token)) {
+    auto principal = context.api.authorizer.authenticate(token);
+    if (!principal) return std::move(principal).error();
+    return Caller{std::move(*principal), std::nullopt};
+  }
+  auto claims = auth::verify_bearer_token(token, context.signing_key, unix_now());
+  if (!claims) return std::move(claims).error();
+  if (claims->token_id == 0) {
+    if (context.api.private_reads) {
+      return fail(ErrorCode::kUnauthenticated,
+                  std::string("reads need a wreg token here, and this bearer token was issued "
+                              "without one; ") +
+                      kLogIn);
+    }
+    return Caller{std::nullopt, std::move(*claims)};
+  }
+  auto principal = context.api.authorizer.principal_of(claims->token_id);
+  if (!principal) return std::move(principal).error();
+  return Caller{std::move(*principal), std::move(*claims)};
+}
+
+// Nothing when `caller` is not a bearer token or its grant on `name` has `action`; otherwise the
+// kUnauthenticated that makes a client fetch a token for `scope`.
+Result<void> check_grant(const Caller& caller, const PackageName& name, auth::Action action,
+                         std::string_view scope) {
+  if (!caller.claims) return {};
+  const auth::Grant* grant = caller.claims->grant_of(name);
+  const bool push = action != auth::Action::kRead;
+  if (grant && (push ? grant->push : grant->pull)) return {};
+  return fail(ErrorCode::kUnauthenticated, std::string("this bearer token does not grant ") +
+                                               (push ? "push" : "pull") + " on " +
+                                               repository_of(name) + "; fetch one for scope \"" +
+                                               std::string(scope) + "\" from GET /v2/token");
+}
+
+// The package of a scope's repository `ns/name`. kInvalidArgument when it is not one.
+Result<PackageName> package_of_repository(std::string_view repository) {
+  const auto slash = repository.find('/');
+  if (slash == std::string_view::npos ||
+      repository.find('/', slash + 1) != std::string_view::npos) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the scope's repository " + wreg::quoted(repository) +
+                    " is not <namespace>/<name>; ask for repository:<ns>/<name>:push,pull");
+  }
+  return PackageName::parse(std::string(repository.substr(0, slash)) + ":" +
+                            std::string(repository.substr(slash + 1)));
+}
+
+// The repositories and actions a token request asks for: every `scope` parameter of the query
+// (Docker clients repeat it), each a space-separated list of
+// `repository:<ns>/<name>:<action>[,<action>]...`. Other resource types and actions are not
+// granted, so they are skipped. kInvalidArgument for a repository that is not a package's, or
+// more than kMaxGrants repositories.
+Result<std::vector<auth::Grant>> requested_scopes(const http::Request& request) {
+  std::vector<auth::Grant> grants;
+  const auto question = request.target.find('?');
+  if (question == std::string::npos) return grants;
+  for (const std::string_view pair :
+       split(std::string_view(request.target).substr(question + 1), '&')) {
+    if (!pair.starts_with("scope=")) continue;
+    auto value = http::percent_decode(pair.substr(6), /*plus_is_space=*/true);
+    if (!value) return std::move(value).error();
+    for (const std::string_view scope : split(*value, ' ')) {
+      const auto first = scope.find(':');
+      const auto last = scope.rfind(':');
+      if (first == std::string_view::npos || first == last ||
+          scope.substr(0, first) != "repository") {
+        continue;
+      }
+      auto package = package_of_repository(scope.substr(first + 1, last - first - 1));
+      if (!package) return std::move(package).error();
+      auth::Grant asked{std::move(*package)};
+      for (const std::string_view action : split(scope.substr(last + 1), ',')) {
+        asked.pull = asked.pull || action == "pull";
+        asked.push = asked.push || action == "push";
+      }
+      auto same = std::find_if(grants.begin(), grants.end(), [&asked](const auth::Grant& grant) {
+        return grant.package == asked.package;
+      });
+      if (same != grants.end()) {
+        same->pull = same->pull || asked.pull;
+        same->push = same->push || asked.push;
+      } else if (grants.size() == auth::kMaxGrants) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "a token grants at most " + std::to_string(auth::kMaxGrants) +
+                        " repositories; ask for fewer scopes at a time");
+      } else {
+        grants.push_back(std::move(asked));
+      }
+    }
+  }
+  return grants;
+}
+
 }  // namespace
 
 bool is_plain_host(std::string_view host) {
@@ -100,12 +219,20 @@ Result<std::string> presented_token(std::string_view authorization) {
   return std::string(*bearer);
 }
 
+std::optional<std::string> registry_host(const http::Request& request, const OciContext& context) {
+  if (context.public_url) return context.public_url->host;
+  const std::string* host = request.header("host");
+  if (!host || !is_plain_host(*host)) return std::nullopt;
+  return *host;
+}
+
 std::string challenge(const http::Request& request, const OciContext& context,
                       std::string_view scope) {
-  const std::string* host = request.header("host");
-  if (!host || !is_plain_host(*host)) return "Bearer realm=\"wreg\"";
+  auto host = registry_host(request, context);
+  if (!host) return "Bearer realm=\"wreg\"";
+  const std::string& scheme = context.public_url ? context.public_url->scheme : context.scheme;
   std::string out =
-      "Bearer realm=\"" + context.scheme + "://" + *host + "/v2/token\",service=\"" + *host + "\"";
+      "Bearer realm=\"" + scheme + "://" + *host + "/v2/token\",service=\"" + *host + "\"";
   if (!scope.empty()) out += ",scope=\"" + std::string(scope) + "\"";
   return out;
 }
@@ -115,27 +242,95 @@ Authorized authorize(const http::Request& request, const OciContext& context, au
   const std::string scope = repository_scope(name, "push,pull");
   auto token = request_token(request);
   if (!token) return {std::nullopt, refusal(token.error(), request, context, scope)};
-  auto principal = context.api.authorizer.authorize(*token, action, name.space());
-  if (!principal) return {std::nullopt, refusal(principal.error(), request, context, scope)};
-  return {std::move(*principal), std::nullopt};
+  auto caller = identify(*token, context);
+  if (!caller) return {std::nullopt, refusal(caller.error(), request, context, scope)};
+  if (caller->principal) {
+    // The wreg token's own scope first: a 403 says no token for this scope would help.
+    auto allowed = auth::check_allowed(*caller->principal, action, name.space());
+    if (!allowed) return {std::nullopt, refusal(allowed.error(), request, context, scope)};
+  }
+  if (auto granted = check_grant(*caller, name, action, scope); !granted) {
+    return {std::nullopt, refusal(granted.error(), request, context, scope)};
+  }
+  if (!caller->principal) {
+    return {std::nullopt, refusal(fail(ErrorCode::kUnauthenticated,
+                                       std::string("an anonymous token only reads; ") + kLogIn),
+                                  request, context, scope)};
+  }
+  return {std::move(caller->principal), std::nullopt};
 }
 
 std::optional<http::Response> check_read(const http::Request& request, const OciContext& context) {
   if (!context.api.private_reads) return std::nullopt;
+  std::optional<PackageName> repository;
+  if (request.param("ns")) {
+    if (auto name = api::package_name_of(request)) repository = std::move(*name);
+  }
+  const std::string scope = repository ? repository_scope(*repository, "pull") : "";
   auto token = request_token(request);
-  if (!token) return refusal(token.error(), request, context, "");
-  auto principal = context.api.authorizer.authorize(*token, auth::Action::kRead, "");
-  if (!principal) return refusal(principal.error(), request, context, "");
+  if (!token) return refusal(token.error(), request, context, scope);
+  auto caller = identify(*token, context);
+  if (!caller) return refusal(caller.error(), request, context, scope);
+  if (repository) {
+    if (auto granted = check_grant(*caller, *repository, auth::Action::kRead, scope); !granted) {
+      return refusal(granted.error(), request, context, scope);
+    }
+  }
   return std::nullopt;
 }
 
 std::optional<http::Response> check_login(const http::Request& request, const OciContext& context) {
   auto token = request_token(request);
   if (!token) return refusal(token.error(), request, context, "");
-  if (*token == kAnonymousToken && !context.api.private_reads) return std::nullopt;
-  auto principal = context.api.authorizer.authenticate(*token);
-  if (!principal) return refusal(principal.error(), request, context, "");
+  auto caller = identify(*token, context);
+  if (!caller) return refusal(caller.error(), request, context, "");
   return std::nullopt;
+}
+
+http::Response get_token(const http::Request& request, OciContext& context) {
+  std::optional<auth::Principal> principal;
+  if (const std::string* header = request.header("authorization")) {
+    auto presented = presented_token(*header);
+    if (!presented) return refusal(presented.error(), request, context, "");
+    if (auth::is_bearer_token(*presented)) {
+      return refusal(fail(ErrorCode::kUnauthenticated,
+                          std::string("a bearer token cannot buy another one; ") + kLogIn),
+                     request, context, "");
+    }
+    auto authenticated = context.api.authorizer.authenticate(*presented);
+    if (!authenticated) return refusal(authenticated.error(), request, context, "");
+    principal = std::move(*authenticated);
+  } else if (context.api.private_reads) {
+    return refusal(
+        fail(ErrorCode::kUnauthenticated, std::string("reads need a token here; ") + kLogIn),
+        request, context, "");
+  }
+  auto requested = requested_scopes(request);
+  if (!requested) return error_response(Code::kNameInvalid, requested.error().message);
+
+  // The grant is what was asked for and the wreg token permits: pull for anyone who got this
+  // far (any wreg token reads, and anonymous callers while reads are open), push where the wreg
+  // token may publish.
+  auth::BearerClaims claims;
+  claims.token_id = principal ? principal->token_id : 0;
+  claims.issued_at = unix_now();
+  claims.expires_at = claims.issued_at + auth::kBearerLifetimeSeconds;
+  for (auth::Grant& grant : *requested) {
+    grant.push = grant.push && principal &&
+                 auth::allows(*principal, auth::Action::kPublish, grant.package.space());
+    if (grant.pull || grant.push) claims.grants.push_back(std::move(grant));
+  }
+  const std::string token = auth::issue_bearer_token(claims, context.signing_key);
+  const std::string issued_at =
+      store::rfc3339(std::chrono::system_clock::time_point(std::chrono::seconds(claims.issued_at)));
+  http::Response response = http::json_response(
+      200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token +
+               "\",\"expires_in\":" + std::to_string(auth::kBearerLifetimeSeconds) +
+               ",\"issued_at\":\"" + issued_at + "\"}");
+  response.set("Cache-Control", "no-store");
+  mark_registry_response(response);
+  response.log_token_id = claims.token_id;
+  return response;
 }
 
 }  // namespace wreg::oci

@@ -1,4 +1,7 @@
-// GET /.well-known/wasm-pkg/registry.json, GET /v2/ and GET /v2/_catalog.
+// GET /.well-known/wasm-pkg/registry.json, GET /v2/ and GET /v2/_catalog; --public-url.
+#include <algorithm>
+
+#include "common/text.h"
 #include "server/api/request_values.h"
 #include "server/oci/credentials.h"
 #include "server/oci/handlers.h"
@@ -11,11 +14,67 @@ namespace {
 constexpr std::size_t kDefaultCatalogPage = 100;
 constexpr std::size_t kMaxCatalogPage = 1000;
 
+// A DNS name or IPv4 address (letters, digits, `-` and `.`), or an IPv6 address in brackets.
+bool is_url_host(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    return std::all_of(host.begin() + 1, host.end() - 1, [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+             c == ':' || c == '.';
+    });
+  }
+  if (host.empty() || host.size() > 253 || host.front() == '.' || host.front() == '-') {
+    return false;
+  }
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+  });
+}
+
 }  // namespace
 
-http::Response get_discovery(const http::Request& request, OciContext&) {
-  const std::string* host = request.header("host");
-  if (!host || !is_plain_host(*host)) {
+Result<PublicUrl> parse_public_url(std::string_view text) {
+  auto bad = [&text](std::string_view why) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the public URL " + wreg::quoted(text) + " " + std::string(why) +
+                    "; write http(s)://HOST[:PORT], e.g. https://registry.example.com or "
+                    "http://10.0.0.5:8080");
+  };
+  PublicUrl url;
+  std::string_view rest;
+  if (text.starts_with("https://")) {
+    url.scheme = "https";
+    rest = text.substr(8);
+  } else if (text.starts_with("http://")) {
+    url.scheme = "http";
+    rest = text.substr(7);
+  } else {
+    return bad("does not start with http:// or https://");
+  }
+  if (rest.ends_with("/")) rest.remove_suffix(1);
+  if (rest.find_first_of("/?#") != std::string_view::npos) {
+    return bad("has a path, a query or a fragment; clients add /v2/ to the bare host");
+  }
+  if (rest.find('@') != std::string_view::npos) return bad("has user info");
+  std::string_view host = rest;
+  const auto bracket = rest.rfind(']');
+  const auto colon = rest.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    host = rest.substr(0, colon);
+    const std::string_view port = rest.substr(colon + 1);
+    std::uint64_t value = 0;
+    if (!parse_decimal(port, value) || value == 0 || value > 65535) {
+      return bad("has a port that is not a number from 1 to 65535");
+    }
+  }
+  if (!is_url_host(host)) return bad("has no valid host name or address");
+  url.host = std::string(rest);
+  return url;
+}
+
+http::Response get_discovery(const http::Request& request, OciContext& context) {
+  auto host = registry_host(request, context);
+  if (!host) {
     return http::error_response(
         400, "invalid_argument",
         "the request's Host header is not a host name or address with an optional port; send "

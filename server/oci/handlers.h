@@ -72,9 +72,13 @@ http::Response cancel_upload(const http::Request& request, OciContext& context);
 // layer the reader refuses: its message), 400 MANIFEST_BLOB_UNKNOWN, 409 DENIED for a version
 // already published with other bytes or another manifest, 405 UNSUPPORTED by digest.
 http::Response put_manifest(const http::Request& request, OciContext& context);
-// GET /v2/token: Docker's token endpoint. With Basic (any user, a wreg token as password) or
-// Bearer credentials: `{"token":...}` holding that token once it is checked; without, an
-// anonymous token while reads are open. 401 UNAUTHORIZED for a bad token.
+// credentials.cpp
+// GET /v2/token?service=&scope=...: Docker's token endpoint. With Basic (any user, a wreg token
+// as password) or Bearer credentials, or none while reads are open (anonymous, pull only): a
+// short-lived bearer token (auth/bearer_tokens.h) granting the scopes asked for as far as the
+// wreg token permits, as `token` and `access_token` with `expires_in` and `issued_at`. 401
+// UNAUTHORIZED for bad credentials; 400 NAME_INVALID for a scope's repository that is not
+// <ns>/<name>.
 http::Response get_token(const http::Request& request, OciContext& context);
 
 }  // namespace wreg::oci

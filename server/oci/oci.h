@@ -15,13 +15,28 @@
 // for traversal and bad bytes; a handler then reads it as a PackageName.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "common/result.h"
 #include "server/api/api.h"
+#include "server/auth/bearer_tokens.h"
 #include "server/http/router.h"
 #include "server/store/upload_sessions.h"
 
 namespace wreg::oci {
+
+// The registry's address as clients reach it, from `serve --public-url`: when it runs behind a
+// proxy or a name the requests' Host does not show.
+struct PublicUrl {
+  std::string scheme;  // "http" or "https"
+  std::string host;    // HOST[:PORT]: a DNS name, an IPv4 address or [IPv6], then a port 1-65535
+};
+
+// Reads `http(s)://HOST[:PORT]`, with at most a `/` after it. kInvalidArgument naming the text,
+// what is wrong (a path, a query, user info, a bad host or port) and the form to write.
+Result<PublicUrl> parse_public_url(std::string_view text);
 
 // What the OCI handlers use: the API's stores and auth, and how the server is reached.
 struct OciContext {
@@ -29,6 +44,11 @@ struct OciContext {
   store::UploadSessions& uploads;  // chunked blob uploads in progress (uploads.cpp)
   // The scheme of the token realm in a 401's challenge: "https" when the server serves TLS.
   std::string scheme = "http";
+  // Signs and checks the bearer tokens GET /v2/token issues (credentials.h).
+  const auth::SigningKey& signing_key;
+  // When set, the discovery document and the challenges name this address instead of the
+  // request's Host.
+  std::optional<PublicUrl> public_url;
 };
 
 // Adds /.well-known/wasm-pkg/registry.json and the /v2/ routes to `router`. `context` must

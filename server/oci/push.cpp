@@ -1,4 +1,4 @@
-// PUT /v2/{ns}/{name}/manifests/{tag}: a publish. And GET /v2/token.
+// PUT /v2/{ns}/{name}/manifests/{tag}: a publish.
 //
 // The tag is the version (strict semver). The manifest must be a Wasm artifact
 // (common/oci/artifact.h) whose config and layer are already uploaded; the layer's bytes go
@@ -134,30 +134,6 @@ http::Response put_manifest(const http::Request& request, OciContext& context) {
   if (authorized.refused) return std::move(*authorized.refused);
   http::Response response = publish_manifest(request, context, *name);
   response.log_token_id = authorized.principal->token_id;  // the access log names the writer
-  return response;
-}
-
-http::Response get_token(const http::Request& request, OciContext& context) {
-  const std::string* header = request.header("authorization");
-  std::string token(kAnonymousToken);
-  if (header) {
-    auto presented = presented_token(*header);
-    if (!presented) return error_of(presented.error(), kNameCodes);
-    auto principal = context.api.authorizer.authenticate(*presented);
-    if (!principal) return error_of(principal.error(), kNameCodes);
-    token = std::move(*presented);
-  } else if (context.api.private_reads) {
-    return error_of(fail(ErrorCode::kUnauthenticated,
-                         "reads need a token here; log in with any user name and a wreg token "
-                         "as the password"),
-                    kNameCodes);
-  }
-  // The bearer token is the wreg token itself (checked above), scoped as that token is; an
-  // anonymous one reads only while reads are open.
-  http::Response response = http::json_response(
-      200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token + "\",\"expires_in\":300}");
-  response.set("Cache-Control", "no-store");
-  mark_registry_response(response);
   return response;
 }
 

@@ -1,12 +1,17 @@
 // wreg-server as an OCI registry, push side (server/oci/uploads.cpp, push.cpp, credentials.h):
 // the real server on 127.0.0.1 port 0 with a temp data dir, spoken to in raw HTTP as container
 // clients speak: blob uploads (monolithic, POST then PUT, mount, chunked sessions of PATCHes
-// that survive a restart), a manifest PUT by version tag
-// that publishes, the 401 challenge and GET /v2/token, and the pushes wreg refuses, each with
-// its status, OCI code and reason.
+// that survive a restart), a manifest PUT by version tag that publishes, the 401 challenge and
+// the short-lived bearer tokens of GET /v2/token (their grants, revocation, and forged, expired
+// and damaged ones, made here with OpenSSL's HMAC from the data dir's key as
+// server/auth/bearer_tokens.h documents the format), and the pushes wreg refuses, each with its
+// status, OCI code and reason.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -59,6 +64,48 @@ std::string manifest_for(const std::string& config, const std::vector<std::strin
   return manifest.dump();
 }
 
+std::string hex(const std::string& bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
+
+// The claims text of a bearer token: `<token id> <issued at> <expires at>[ <ns>:<name>=<actions>]`
+// hex-encoded between `wregb1.` and the signature. "" when it is not shaped so.
+std::string claims_of(const std::string& token) {
+  const auto dot = token.rfind('.');
+  if (token.rfind("wregb1.", 0) != 0 || dot <= 7) return "";
+  const std::string encoded = token.substr(7, dot - 7);
+  std::string out;
+  for (std::size_t i = 0; i + 1 < encoded.size(); i += 2) {
+    out += static_cast<char>(std::stoi(encoded.substr(i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+// A bearer token with `claims`, signed with `key` as the server signs: HMAC-SHA256 over
+// `wregb1.<hex of claims>`.
+std::string signed_token(const std::string& claims, const std::string& key) {
+  const std::string text = "wregb1." + hex(claims);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), mac, &size);
+  return text + "." + hex(std::string(reinterpret_cast<const char*>(mac), size));
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
 class OciPushTest : public OciServerTest {
  protected:
   void SetUp() override {
@@ -76,6 +123,10 @@ class OciPushTest : public OciServerTest {
     return {{"Authorization", "Basic " + base64("anyone:" + token)}};
   }
 
+  // POST .../blobs/uploads/ without a body: a session, once `auth` may push.
+  HttpResponse start_upload(const std::string& repository, const Headers& auth) {
+    return request(port(), "POST", "/v2/" + repository + "/blobs/uploads/", auth);
+  }
   // POST ...?digest= with the bytes.
   HttpResponse upload(const std::string& repository, const std::string& bytes,
                       const Headers& auth) {
@@ -85,7 +136,7 @@ class OciPushTest : public OciServerTest {
   // POST, then PUT the bytes to the session's Location.
   HttpResponse upload_in_session(const std::string& repository, const std::string& bytes,
                                  const Headers& auth) {
-    HttpResponse started = request(port(), "POST", "/v2/" + repository + "/blobs/uploads/", auth);
+    HttpResponse started = start_upload(repository, auth);
     EXPECT_EQ(started.status, 202) << started.body;
     EXPECT_NE(started.header("location"), "");
     return request(port(), "PUT", started.header("location") + "?digest=" + sha256(bytes), auth,
@@ -174,22 +225,175 @@ TEST_F(OciPushTest, AnUnauthenticatedPushGetsABearerChallengeThatTheTokenEndpoin
                                "analytics:push,pull",
                                basic(toolsku_));
   ASSERT_EQ(token.status, 200) << token.body;
-  const std::string bearer = json_of(token)["token"];
-  EXPECT_EQ(request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/",
-                    {{"Authorization", "Bearer " + bearer}})
-                .status,
-            202);
+  const std::string issued = json_of(token)["token"];
+  EXPECT_EQ(start_upload("toolsku/analytics", bearer(issued)).status, 202);
 
   EXPECT_EQ(request(port(), "GET", "/v2/token", basic("wreg_" + std::string(64, '0'))).status, 401);
-  EXPECT_EQ(request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/",
-                    {{"Authorization", "Basic !!not-base64!!"}})
-                .status,
+  EXPECT_EQ(start_upload("toolsku/analytics", {{"Authorization", "Basic !!not-base64!!"}}).status,
             401);
-  HttpResponse other_namespace =
-      request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/", basic(demo_));
+  HttpResponse other_namespace = start_upload("toolsku/analytics", basic(demo_));
   EXPECT_EQ(other_namespace.status, 403);
   EXPECT_EQ(oci_code(other_namespace), "DENIED");
   EXPECT_EQ(server_->log().find(toolsku_), std::string::npos) << "no token in the log";
+}
+
+TEST_F(OciPushTest, TheTokenEndpointIssuesAShortLivedTokenForWhatTheWregTokenPermits) {
+  const std::int64_t before = unix_now();
+  HttpResponse response = request(port(), "GET",
+                                  "/v2/token?service=127.0.0.1&scope=repository:toolsku/"
+                                  "analytics:push,pull&scope=repository:demo/lib:pull,push",
+                                  basic(toolsku_));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.header("cache-control"), "no-store");
+  const Json body = json_of(response);
+  const std::string issued = body["token"];
+  EXPECT_EQ(body["access_token"], issued);
+  EXPECT_EQ(body["expires_in"], 300);
+  EXPECT_TRUE(
+      std::regex_match(std::string(body["issued_at"]),
+                       std::regex("20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")))
+      << body;
+  EXPECT_EQ(issued.find(toolsku_), std::string::npos) << "not the long-lived token";
+
+  // Token id 1 (the first created), five minutes, push only where the wreg token may publish.
+  const std::string claims = claims_of(issued);
+  std::smatch parts;
+  ASSERT_TRUE(std::regex_match(claims, parts, std::regex("1 ([0-9]+) ([0-9]+) (.*)"))) << claims;
+  const std::int64_t issued_at = std::stoll(parts[1]);
+  EXPECT_GE(issued_at, before);
+  EXPECT_LE(issued_at, unix_now());
+  EXPECT_EQ(std::stoll(parts[2]), issued_at + 300);
+  EXPECT_EQ(parts[3], "toolsku:analytics=push,pull demo:lib=pull");
+
+  // The grant is the scope: push to its repository, not to another one of the same namespace
+  // (401 naming the scope to fetch), not where the wreg token may not (403).
+  EXPECT_EQ(start_upload("toolsku/analytics", bearer(issued)).status, 202);
+  HttpResponse other_repository = start_upload("toolsku/other", bearer(issued));
+  EXPECT_EQ(other_repository.status, 401);
+  EXPECT_EQ(oci_code(other_repository), "UNAUTHORIZED");
+  EXPECT_EQ(other_repository.header("www-authenticate"),
+            "Bearer realm=\"http://127.0.0.1/v2/token\",service=\"127.0.0.1\","
+            "scope=\"repository:toolsku/other:push,pull\"");
+  EXPECT_NE(oci_message(other_repository).find("GET /v2/token"), std::string::npos)
+      << other_repository.body;
+  EXPECT_EQ(start_upload("demo/lib", bearer(issued)).status, 403);
+
+  // A wreg token as Bearer buys one too; a bearer token does not buy another; no scope, no grant.
+  HttpResponse by_bearer =
+      request(port(), "GET", "/v2/token?scope=repository:demo/lib:push", bearer(demo_));
+  ASSERT_EQ(by_bearer.status, 200) << by_bearer.body;
+  EXPECT_TRUE(std::regex_match(claims_of(json_of(by_bearer)["token"]),
+                               std::regex("2 [0-9]+ [0-9]+ demo:lib=push")));
+  HttpResponse renewed = request(port(), "GET", "/v2/token", bearer(issued));
+  EXPECT_EQ(renewed.status, 401);
+  EXPECT_NE(renewed.header("www-authenticate"), "");
+  HttpResponse bare = request(port(), "GET", "/v2/token", basic(toolsku_));
+  ASSERT_EQ(bare.status, 200);
+  EXPECT_TRUE(std::regex_match(claims_of(json_of(bare)["token"]), std::regex("1 [0-9]+ [0-9]+")));
+  EXPECT_EQ(start_upload("toolsku/analytics", bearer(json_of(bare)["token"])).status, 401);
+
+  // Without credentials: anonymous, pull only.
+  HttpResponse anonymous =
+      request(port(), "GET", "/v2/token?scope=repository:toolsku/analytics:push,pull");
+  ASSERT_EQ(anonymous.status, 200) << anonymous.body;
+  EXPECT_TRUE(std::regex_match(claims_of(json_of(anonymous)["token"]),
+                               std::regex("0 [0-9]+ [0-9]+ toolsku:analytics=pull")));
+  EXPECT_EQ(start_upload("toolsku/analytics", bearer(json_of(anonymous)["token"])).status, 401);
+
+  // A scope whose repository is not a package's.
+  HttpResponse bad_scope =
+      request(port(), "GET", "/v2/token?scope=repository:toolsku/a/b:pull", basic(toolsku_));
+  EXPECT_EQ(bad_scope.status, 400);
+  EXPECT_EQ(oci_code(bad_scope), "NAME_INVALID");
+
+  ASSERT_EQ(server_->stop(), 0);
+  const std::string log = server_->log();
+  server_.reset();
+  EXPECT_EQ(log.find(issued), std::string::npos) << "no bearer token in the log";
+  EXPECT_EQ(log.find(toolsku_), std::string::npos) << "no wreg token in the log";
+}
+
+TEST_F(OciPushTest, RevokingTheWregTokenRefusesItsBearerTokensAtTheNextRequest) {
+  HttpResponse response = request(
+      port(), "GET", "/v2/token?scope=repository:toolsku/analytics:push,pull", basic(toolsku_));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const std::string issued = json_of(response)["token"];
+  ASSERT_NE(issued, toolsku_) << "a token of its own, naming the wreg token by id";
+  ASSERT_EQ(request(port(), "GET", "/v2/", bearer(issued)).status, 200);
+  ASSERT_EQ(start_upload("toolsku/analytics", bearer(issued)).status, 202);
+
+  auto revoked = run_server_command({"token", "revoke", "--data", data(), "1"});
+  ASSERT_EQ(revoked.exit_status, 0) << revoked.err;
+  HttpResponse refused = start_upload("toolsku/analytics", bearer(issued));
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_NE(oci_message(refused).find("revoked"), std::string::npos) << refused.body;
+  EXPECT_EQ(request(port(), "GET", "/v2/", bearer(issued)).status, 401);
+}
+
+TEST_F(OciPushTest, ForgedExpiredAndDamagedBearerTokensGetAChallengeAndWhatToDo) {
+  const std::filesystem::path key_file = std::filesystem::path(data()) / "token-signing.key";
+  struct stat info {};
+  ASSERT_EQ(::stat(key_file.c_str(), &info), 0) << "the server made its key at start";
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  const std::string key = file_bytes(key_file);
+  ASSERT_EQ(key.size(), 32u);
+
+  const std::int64_t now = unix_now();
+  const std::string grant = " toolsku:analytics=push,pull";
+  const std::string good =
+      signed_token("1 " + std::to_string(now) + " " + std::to_string(now + 300) + grant, key);
+  ASSERT_EQ(start_upload("toolsku/analytics", bearer(good)).status, 202)
+      << "the format as documented";
+
+  struct Row {
+    std::string name;
+    std::string token;
+    std::string reason;  // a part of the message
+  };
+  const std::vector<Row> rows = {
+      {"expired",
+       signed_token("1 " + std::to_string(now - 600) + " " + std::to_string(now - 300) + grant,
+                    key),
+       "expired"},
+      {"another key",
+       signed_token("1 " + std::to_string(now) + " " + std::to_string(now + 300) + grant,
+                    std::string(32, 'k')),
+       "GET /v2/token"},
+      {"truncated", good.substr(0, good.size() - 1), "GET /v2/token"},
+      {"truncated claims", good.substr(0, 20), "GET /v2/token"},
+      {"garbage", "wregb1.not-hex.zz", "GET /v2/token"},
+      {"huge", "wregb1." + std::string(8000, 'a') + "." + std::string(64, 'a'), "GET /v2/token"},
+      {"claims malformed under a valid signature",
+       signed_token("01 " + std::to_string(now) + " " + std::to_string(now + 300) + grant, key),
+       "GET /v2/token"},
+      {"other scope",
+       signed_token("1 " + std::to_string(now) + " " + std::to_string(now + 300) +
+                        " toolsku:other=push,pull",
+                    key),
+       "does not grant push on toolsku/analytics"},
+      {"an unknown token id",
+       signed_token("99 " + std::to_string(now) + " " + std::to_string(now + 300) + grant, key),
+       "revoked"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    HttpResponse refused = start_upload("toolsku/analytics", bearer(row.token));
+    EXPECT_EQ(refused.status, 401) << refused.body;
+    EXPECT_EQ(oci_code(refused), "UNAUTHORIZED");
+    EXPECT_EQ(refused.header("www-authenticate"),
+              "Bearer realm=\"http://127.0.0.1/v2/token\",service=\"127.0.0.1\","
+              "scope=\"repository:toolsku/analytics:push,pull\"");
+    const std::string message = oci_message(refused);
+    EXPECT_NE(message.find(row.reason), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+    EXPECT_EQ(request(port(), "GET", "/v2/", bearer(row.token)).status,
+              row.name == "other scope" ? 200 : 401)
+        << "the version check takes any valid token, whatever its scope";
+  }
+  ASSERT_EQ(server_->stop(), 0);
+  const std::string log = server_->log();
+  server_.reset();
+  EXPECT_EQ(log.find(good.substr(7, 40)), std::string::npos) << "no bearer token in the log";
 }
 
 TEST_F(OciPushTest, AStoredBlobMountsAndABadDigestStoresNothing) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -91,6 +92,73 @@ TEST_F(OciReadTest, BaseAsksForALoginThatAnAnonymousTokenAnswersWhileReadsAreOpe
   EXPECT_EQ(get("/v2/", {{"Authorization", "Bearer wreg_" + std::string(64, '0')}}).status, 401);
   // Reads themselves need no token while reads are open.
   EXPECT_EQ(get("/v2/toolsku/analytics/tags/list").status, 200);
+}
+
+TEST_F(OciReadTest, PrivateReadsNeedABearerTokenThatGrantsPullOnTheRepository) {
+  HttpResponse open_anonymous = get("/v2/token?scope=repository:toolsku/analytics:pull");
+  ASSERT_EQ(open_anonymous.status, 200);
+  const std::string anonymous = json_of(open_anonymous)["token"];
+  ASSERT_EQ(server_->stop(), 0);
+  ASSERT_NO_FATAL_FAILURE(start({"--private"}));
+
+  HttpResponse refused = get("/v2/token?scope=repository:toolsku/analytics:pull");
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(oci_code(refused), "UNAUTHORIZED");
+  HttpResponse stale =
+      get("/v2/toolsku/analytics/manifests/0.1.0", {{"Authorization", "Bearer " + anonymous}});
+  EXPECT_EQ(stale.status, 401) << "an anonymous token opens nothing once reads are closed";
+  EXPECT_EQ(get("/v2/", {{"Authorization", "Bearer " + anonymous}}).status, 401);
+
+  HttpResponse issued = get("/v2/token?scope=repository:toolsku/analytics:pull",
+                            {{"Authorization", "Bearer " + token_}});
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const Headers auth = {{"Authorization", "Bearer " + std::string(json_of(issued)["token"])}};
+  EXPECT_EQ(get("/v2/toolsku/analytics/manifests/0.1.0", auth).status, 200);
+  EXPECT_EQ(get("/v2/toolsku/analytics/tags/list", auth).status, 200);
+  EXPECT_EQ(get("/v2/_catalog", auth).status, 200);
+  HttpResponse elsewhere = get("/v2/demo/lib/tags/list", auth);
+  EXPECT_EQ(elsewhere.status, 401);
+  EXPECT_EQ(elsewhere.header("www-authenticate"),
+            "Bearer realm=\"http://127.0.0.1/v2/token\",service=\"127.0.0.1\","
+            "scope=\"repository:demo/lib:pull\"");
+  // The wreg token itself still reads everything.
+  EXPECT_EQ(get("/v2/demo/lib/tags/list", {{"Authorization", "Bearer " + token_}}).status, 404);
+}
+
+TEST_F(OciReadTest, APublicUrlNamesTheRegistryInDiscoveryAndChallenges) {
+  ASSERT_EQ(server_->stop(), 0);
+  ASSERT_NO_FATAL_FAILURE(start({"--public-url", "https://registry.example.com:8443/"}));
+  EXPECT_EQ(json_of(get("/.well-known/wasm-pkg/registry.json"))["oci"]["registry"],
+            "registry.example.com:8443");
+  EXPECT_EQ(get("/v2/").header("www-authenticate"),
+            "Bearer realm=\"https://registry.example.com:8443/v2/token\","
+            "service=\"registry.example.com:8443\"");
+  HttpResponse push = request(port(), "POST", "/v2/toolsku/analytics/blobs/uploads/");
+  EXPECT_EQ(
+      push.header("www-authenticate"),
+      "Bearer realm=\"https://registry.example.com:8443/v2/token\","
+      "service=\"registry.example.com:8443\",scope=\"repository:toolsku/analytics:push,pull\"");
+
+  // The config file's key, the same.
+  ASSERT_EQ(server_->stop(), 0);
+  const std::filesystem::path config = dir_.path() / "serve.toml";
+  std::ofstream(config) << "public-url = \"http://[::1]:5000\"\n";
+  ASSERT_NO_FATAL_FAILURE(start({"--config", config.string()}));
+  EXPECT_EQ(json_of(get("/.well-known/wasm-pkg/registry.json"))["oci"]["registry"], "[::1]:5000");
+
+  // Anything but http(s)://HOST[:PORT] is refused at start, in one line.
+  for (const char* url :
+       {"registry.example.com", "ftp://registry.example.com", "https://registry.example.com/v2",
+        "https://registry.example.com?a=b", "https://user@registry.example.com",
+        "https://registry.example.com:0", "https://registry.example.com:99999", "https://",
+        "http://bad host", "https://registry.example.com#top", "http://[::1"}) {
+    SCOPED_TRACE(url);
+    auto refused = run_server_command(
+        {"serve", "--data", data(), "--listen", "127.0.0.1:0", "--public-url", url});
+    EXPECT_EQ(refused.exit_status, 1);
+    EXPECT_NE(refused.err.find("the public URL"), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find('\n'), refused.err.size() - 1) << refused.err;
+  }
 }
 
 TEST_F(OciReadTest, ANativeReleaseIsAWasmArtifactByTagAndByDigestThatNeverChanges) {
