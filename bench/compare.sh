@@ -220,31 +220,43 @@ EOF
   wait_http "$oci_url/v2/" 200
 }
 
+# The same OCI push goes to docker-registry and to wreg-server's /v2 (which needs a token):
+# oci_target URL [AUTH_HEADER] sets where oci_blob and oci_push send it.
+oci_target() {
+  push_url=$1
+  push_auth=()
+  [[ -n ${2:-} ]] && push_auth=(-H "$2")
+  return 0
+}
+
 # oci_blob REPO FILE DIGEST: one monolithic blob upload (POST, then PUT with the digest); adds
 # curl's time_total of both to oci_ms.
 oci_blob() {
   local repo=$1 file=$2 digest=$3 location code ms
-  location=$(curl -s -m 60 -o /dev/null -D - -w 'TIME %{time_total}\n' -X POST \
-    "$oci_url/v2/$repo/blobs/uploads/" | tr -d '\r')
+  location=$(curl -s -m 60 -o /dev/null -D - -w 'TIME %{time_total}\n' -X POST "${push_auth[@]}" \
+    "$push_url/v2/$repo/blobs/uploads/" | tr -d '\r')
   oci_ms=$(awk -v a="$oci_ms" -v b="$(awk '$1 == "TIME" { print $2 }' <<<"$location")" \
     'BEGIN { printf "%.1f", a + b * 1000 }')
   location=$(awk 'tolower($1) == "location:" { print $2 }' <<<"$location")
-  [[ -n $location ]] || die "docker-registry gave no upload location for $repo"
-  [[ $location == http* ]] || location="$oci_url$location"
+  [[ -n $location ]] || die "$push_url gave no upload location for $repo"
+  [[ $location == http* ]] || location="$push_url$location"
   [[ $location == *\?* ]] && location+="&" || location+="?"
-  read -r code ms <<<"$(curl_ms /dev/null -m 120 -X PUT -T "$file" \
+  read -r code ms <<<"$(curl_ms /dev/null -m 120 -X PUT -T "$file" "${push_auth[@]}" \
     -H 'Content-Type: application/octet-stream' "${location}digest=$digest")"
-  [[ $code == 201 ]] || die "docker-registry answered $code to a blob upload to $repo"
+  [[ $code == 201 ]] || die "$push_url answered $code to a blob upload to $repo"
   oci_ms=$(awk -v a="$oci_ms" -v b="$ms" 'BEGIN { printf "%.1f", a + b }')
 }
 
 # oci_push REPO TAG FILE DIGEST: a Wasm OCI artifact (config application/vnd.wasm.config.v0+json,
-# one application/wasm layer); prints the milliseconds it took and the wall-clock milliseconds. DIGEST is the layer's, computed
-# by the caller before the clock starts (wreg's publish gets it the same way).
+# one application/wasm layer) to oci_target's registry; prints the milliseconds it took and the
+# wall-clock milliseconds. DIGEST is the layer's, computed by the caller before the clock starts
+# (wreg's publish gets it the same way).
 oci_push() {
   local repo=$1 tag=$2 file=$3 digest=$4 size config_digest config_size code ms start
   size=$(stat -c %s "$file")
-  printf '{"architecture":"wasm","os":"wasip2","layerDigests":["%s"]}' "$digest" >"$tmp/oci/config.json"
+  # As wkg writes it (rust-oci-wasm's WasmConfig, whose `created` is required).
+  printf '{"created":"2026-01-02T03:04:05Z","architecture":"wasm","os":"wasip2","layerDigests":["%s"]}' \
+    "$digest" >"$tmp/oci/config.json"
   config_digest="sha256:$(sha256sum "$tmp/oci/config.json" | cut -d' ' -f1)"
   config_size=$(stat -c %s "$tmp/oci/config.json")
   cat >"$tmp/oci/manifest.json" <<EOF
@@ -254,9 +266,10 @@ EOF
   start=$(now_ns)
   oci_blob "$repo" "$file" "$digest"
   oci_blob "$repo" "$tmp/oci/config.json" "$config_digest"
-  read -r code ms <<<"$(curl_ms /dev/null -m 60 -X PUT --data-binary @"$tmp/oci/manifest.json" \
-    -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' "$oci_url/v2/$repo/manifests/$tag")"
-  [[ $code == 201 ]] || die "docker-registry answered $code to the manifest of $repo:$tag"
+  read -r code ms <<<"$(curl_ms "$tmp/oci/answer" -m 60 -X PUT --data-binary @"$tmp/oci/manifest.json" \
+    "${push_auth[@]}" -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+    "$push_url/v2/$repo/manifests/$tag")"
+  [[ $code == 201 ]] || die "$push_url answered $code to the manifest of $repo:$tag: $(head -c 300 "$tmp/oci/answer")"
   echo "$(awk -v a="$oci_ms" -v b="$ms" 'BEGIN { printf "%.1f", a + b }') $(wall_ms "$start")"
 }
 
@@ -318,6 +331,7 @@ for payload in c1m c20m; do
   [[ $code == 201 ]] || die "wreg-server answered $code to the publish of $payload: $(cat "$tmp/publish.json")"
   digest="sha256:$(sha256sum "$tmp/$payload.wasm" | cut -d' ' -f1)"
   declare "digest_$payload=$digest"
+  oci_target "$oci_url"
   oci_push "$payload" 1.0.0 "$tmp/$payload.wasm" "$digest" >/dev/null
   cp "$tmp/$payload.wasm" "$tmp/nginx/www/$payload.wasm"
 done
@@ -340,6 +354,18 @@ for connections in 32 128; do
   row "req/s, $connections conn | $w_rps | $o_rps | $n_rps | $(ratio "$w_rps" "$o_rps")x | $(ratio "$w_rps" "$n_rps")"
   row "p50 / p99 ms, $connections conn | $w_p50 / $w_p99 | $o_p50 / $o_p99 | $n_p50 / $n_p99 | | "
 done
+# The same OCI request to both registries: wreg's /v2 serves the manifest of the release
+# published natively above (made on the first ask, then stored), docker-registry the one pushed
+# to it.
+row "**OCI manifest GET by tag** | wreg /v2 | OCI registry | | wreg/OCI | "
+for connections in 32 128; do
+  run_wrk "$connections" "$wreg_url/v2/bench/c1m/manifests/1.0.0" "$accept"
+  w_rps=$wrk_rps w_p50=$wrk_p50_ms w_p99=$wrk_p99_ms
+  run_wrk "$connections" "$oci_url/v2/c1m/manifests/1.0.0" "$accept"
+  o_rps=$wrk_rps o_p50=$wrk_p50_ms o_p99=$wrk_p99_ms
+  row "req/s, $connections conn | $w_rps | $o_rps | | **$(ratio "$w_rps" "$o_rps")x** | "
+  row "p50 / p99 ms, $connections conn | $w_p50 / $w_p99 | $o_p50 / $o_p99 | | | "
+done
 
 # Blob rows: wreg and nginx in interleaved rounds (wreg, nginx, wreg, nginx, ...) with the same
 # wrk settings, so that a swing of this shared machine's speed between two wrk runs (nginx alone
@@ -351,22 +377,28 @@ for payload in c1m c20m; do
   digest_var="digest_$payload"
   run_wrk 16 "$oci_url/v2/$payload/blobs/${!digest_var}"
   o=$wrk_mbps
-  w_all=() n_all=() r_all=()
+  w_all=() n_all=() r_all=() v_all=() vr_all=()
   for ((round = 1; round <= blob_rounds; round++)); do
     run_wrk 16 "$wreg_url/api/v1/blobs/${!digest_var}"
     w=$wrk_mbps
     run_wrk 16 "$nginx_url/$payload.wasm"
     n=$wrk_mbps
+    # The same bytes through wreg's OCI route, against the same nginx run.
+    run_wrk 16 "$wreg_url/v2/bench/$payload/blobs/${!digest_var}"
+    v=$wrk_mbps
     w_all+=("$w") n_all+=("$n") r_all+=("$(ratio "$w" "$n")")
-    row "${payload#c} MB/s, round $round | $w | | $n | | $(ratio "$w" "$n")"
+    v_all+=("$v") vr_all+=("$(ratio "$v" "$n")")
+    row "${payload#c} MB/s, round $round | $w (/v2: $v) | | $n | | $(ratio "$w" "$n") (/v2: $(ratio "$v" "$n"))"
   done
   w=$(printf '%s\n' "${w_all[@]}" | median)
   n=$(printf '%s\n' "${n_all[@]}" | median)
-  row "**${payload#c} MB/s**, medians (of the per-round ratios for wreg/nginx) | $w | $o | $n | $(ratio "$w" "$o")x | **$(printf '%s\n' "${r_all[@]}" | median2)**"
+  v=$(printf '%s\n' "${v_all[@]}" | median)
+  row "**${payload#c} MB/s**, medians (of the per-round ratios for wreg/nginx) | $w (/v2: $v) | $o | $n | $(ratio "$w" "$o")x | **$(printf '%s\n' "${r_all[@]}" | median2)** (/v2: **$(printf '%s\n' "${vr_all[@]}" | median2)**)"
 done
 
 log "publish 20 MiB x5 (distinct bytes) against an OCI push and the floor"
 wreg_times=() oci_times=() floor_times=() wreg_walls=() oci_walls=() wreg_steps=() floor_steps=()
+wreg_oci_times=()
 mkdir -p "$tmp/floor"
 for run in 1 2 3 4 5; do
   make_component $((20 << 20)) "$tmp/p.wasm"
@@ -378,8 +410,19 @@ for run in 1 2 3 4 5; do
   read -r code ms wall <<<"$(wreg_publish bench/publish 1.0.$run "$tmp/p.wasm")"
   [[ $code == 201 ]] || die "wreg-server answered $code to publish run $run: $(cat "$tmp/publish.json")"
   wreg_times+=("$ms") wreg_walls+=("$wall") wreg_steps+=("$(publish_steps)")
+  oci_target "$oci_url"
   read -r ms wall <<<"$(oci_push publish "1.0.$run" "$tmp/p.wasm" "$digest")"
+  [[ -n $ms ]] || die "the OCI push to docker-registry failed (above)"
   oci_times+=("$ms") oci_walls+=("$wall")
+  # Other bytes of the same size pushed to wreg's /v2 the way wkg and oras push (the first are
+  # stored already, and a push of stored bytes would skip their upload).
+  make_component $((20 << 20)) "$tmp/q.wasm"
+  sync
+  oci_target "$wreg_url" "Authorization: Bearer $token"
+  read -r ms wall <<<"$(oci_push bench/ocipush "1.0.$run" "$tmp/q.wasm" \
+    "sha256:$(sha256sum "$tmp/q.wasm" | cut -d' ' -f1)")"
+  [[ -n $ms ]] || die "the OCI push to wreg-server failed (above)"
+  wreg_oci_times+=("$ms")
   # The floor: the same bytes made durable on the same file system by the least work
   # (bench/publish_floor.cpp), right after wreg's publish of them.
   floor_line=$("$floor" "$tmp/floor" "$tmp/p.wasm" 1 | awk '$1 == "FLOOR"')
@@ -392,6 +435,8 @@ o_pub=$(printf '%s\n' "${oci_times[@]}" | median)
 f_pub=$(printf '%s\n' "${floor_times[@]}" | median)
 row "**publish 20 MiB**, median of 5 | wreg (one PUT) | OCI push (2 uploads + manifest) | floor (hash, write, fsync, rename, dir fsync, SQLite commit) | wreg/OCI | wreg/floor"
 row "ms (curl time_total) | $w_pub (${wreg_times[*]}) | $o_pub (${oci_times[*]}) | $f_pub (${floor_times[*]}) | $(ratio "$w_pub" "$o_pub") | $(ratio "$w_pub" "$f_pub")"
+v_pub=$(printf '%s\n' "${wreg_oci_times[@]}" | median)
+row "OCI push to wreg's /v2 instead, ms | $v_pub (${wreg_oci_times[*]}) | $o_pub | | **$(ratio "$v_pub" "$o_pub")** | "
 w_wall=$(printf '%s\n' "${wreg_walls[@]}" | median)
 o_wall=$(printf '%s\n' "${oci_walls[@]}" | median)
 row "ms wall clock, with curl's process starts (1 / 5) | $w_wall (${wreg_walls[*]}) | $o_wall (${oci_walls[*]}) | | $(ratio "$w_wall" "$o_wall") | "
