@@ -18,6 +18,7 @@ struct ServeFlags {
   std::optional<std::string> metrics_token;
   std::optional<std::string> trusted_proxies;
   std::optional<std::string> public_url;
+  std::optional<std::string> oci_namespace_prefix;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -61,6 +62,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
                    "http(s)://HOST[:PORT] as clients reach the registry (e.g. behind a proxy): "
                    "wkg's discovery document and the OCI token challenges name it instead of "
                    "the request's Host; no path");
+  serve.add_option("--oci-namespace-prefix", flags.oci_namespace_prefix,
+                   "Path segments ending in / under which the OCI repositories live "
+                   "(/v2/<prefix><ns>/<name>, wkg's namespacePrefix), e.g. wasm/; default none");
 }
 
 // Config file first, then the flags given on the command line.
@@ -87,6 +91,7 @@ int run_serve(const ServeFlags& flags) {
   if (flags.no_access_log) options.access_log = false;
   if (flags.metrics_token) options.metrics_token = *flags.metrics_token;
   if (flags.public_url) options.public_url = *flags.public_url;
+  if (flags.oci_namespace_prefix) options.oci_namespace_prefix = *flags.oci_namespace_prefix;
   if (flags.trusted_proxies) {
     auto ranges = wreg::http::parse_address_ranges(*flags.trusted_proxies);
     if (!ranges) return report(ranges.error());

@@ -206,7 +206,8 @@ constexpr std::string_view kSettings[] = {"data",
                                           "keep-alive-timeout",
                                           "metrics-token",
                                           "trusted-proxies",
-                                          "public-url"};
+                                          "public-url",
+                                          "oci-namespace-prefix"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -242,9 +243,11 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       return wrong(key, "a duration like \"10s\"");
     };
     if (key == "data" || key == "listen" || key == "port-file" || key == "tls-cert" ||
-        key == "tls-key" || key == "metrics-token" || key == "public-url") {
+        key == "tls-key" || key == "metrics-token" || key == "public-url" ||
+        key == "oci-namespace-prefix") {
       if (!value.is_string()) return wrong(key, "a string");
       if (key == "public-url") options.public_url = *text;
+      if (key == "oci-namespace-prefix") options.oci_namespace_prefix = *text;
       if (key == "metrics-token") options.metrics_token = *text;
       if (key == "data") options.data = *text;
       if (key == "listen") options.listen = *text;
@@ -333,6 +336,11 @@ int serve(ServeOptions options) {
     }
     public_url = std::move(*parsed);
   }
+  auto namespace_prefix = oci::parse_namespace_prefix(options.oci_namespace_prefix);
+  if (!namespace_prefix) {
+    std::cerr << "wreg-server: " << namespace_prefix.error().message << "\n";
+    return 1;
+  }
   store::DataDirOptions data_options;
   data_options.sqlite.log = store::stderr_log_sink();
   auto data = store::open_data_dir(options.data, data_options);
@@ -368,8 +376,9 @@ int serve(ServeOptions options) {
   if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
   http::Router router;
   add_routes(router, context);
-  oci::OciContext oci_context{context, *data->uploads, options.server.tls_cert ? "https" : "http",
-                              *signing_key, std::move(public_url)};
+  oci::OciContext oci_context{
+      context,      *data->uploads,        options.server.tls_cert ? "https" : "http",
+      *signing_key, std::move(public_url), std::move(*namespace_prefix)};
   oci::add_routes(router, oci_context);
 
   auto server = http::Server::create(options.server, router, log, metrics);

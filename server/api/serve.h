@@ -30,6 +30,9 @@ struct ServeOptions {
   // http(s)://HOST[:PORT] as clients reach the registry (behind a proxy, say): the OCI discovery
   // document and the token challenges name it instead of the request's Host. Checked at start.
   std::optional<std::string> public_url;
+  // wkg's namespacePrefix: path segments ending in `/` under which the OCI repositories live
+  // (`/v2/<prefix><ns>/<name>`), e.g. "wasm/"; empty for none. Checked at start.
+  std::string oci_namespace_prefix;
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
 

@@ -52,8 +52,9 @@ bool is_basic_scheme(std::string_view authorization) {
   return true;
 }
 
-std::string repository_scope(const PackageName& name, std::string_view actions) {
-  return "repository:" + repository_of(name) + ":" + std::string(actions);
+std::string repository_scope(const OciContext& context, const PackageName& name,
+                             std::string_view actions) {
+  return "repository:" + context.repository(name) + ":" + std::string(actions);
 }
 
 // The token the request's Authorization header presents (presented_token()).
@@ -114,20 +115,29 @@ Result<Caller> identify(std::string_view token, const OciContext& context) {
 
 // Nothing when `caller` is not a bearer token or its grant on `name` has `action`; otherwise the
 // kUnauthenticated that makes a client fetch a token for `scope`.
-Result<void> check_grant(const Caller& caller, const PackageName& name, auth::Action action,
-                         std::string_view scope) {
+Result<void> check_grant(const OciContext& context, const Caller& caller, const PackageName& name,
+                         auth::Action action, std::string_view scope) {
   if (!caller.claims) return {};
   const auth::Grant* grant = caller.claims->grant_of(name);
   const bool push = action != auth::Action::kRead;
   if (grant && (push ? grant->push : grant->pull)) return {};
-  return fail(ErrorCode::kUnauthenticated, std::string("this bearer token does not grant ") +
-                                               (push ? "push" : "pull") + " on " +
-                                               repository_of(name) + "; fetch one for scope \"" +
-                                               std::string(scope) + "\" from GET /v2/token");
+  return fail(ErrorCode::kUnauthenticated,
+              std::string("this bearer token does not grant ") + (push ? "push" : "pull") + " on " +
+                  context.repository(name) + "; fetch one for scope \"" + std::string(scope) +
+                  "\" from GET /v2/token");
 }
 
-// The package of a scope's repository `ns/name`. kInvalidArgument when it is not one.
-Result<PackageName> package_of_repository(std::string_view repository) {
+// The package of a scope's repository `<namespace prefix>ns/name`. kInvalidArgument when it is
+// not one.
+Result<PackageName> package_of_repository(const OciContext& context, std::string_view repository) {
+  if (!repository.starts_with(context.namespace_prefix)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the scope's repository " + wreg::quoted(repository) + " is not under " +
+                    wreg::quoted(context.namespace_prefix) +
+                    ", this registry's namespace prefix; ask for repository:" +
+                    context.namespace_prefix + "<ns>/<name>:push,pull");
+  }
+  repository.remove_prefix(context.namespace_prefix.size());
   const auto slash = repository.find('/');
   if (slash == std::string_view::npos ||
       repository.find('/', slash + 1) != std::string_view::npos) {
@@ -144,7 +154,8 @@ Result<PackageName> package_of_repository(std::string_view repository) {
 // `repository:<ns>/<name>:<action>[,<action>]...`. Other resource types and actions are not
 // granted, so they are skipped. kInvalidArgument for a repository that is not a package's, or
 // more than kMaxGrants repositories.
-Result<std::vector<auth::Grant>> requested_scopes(const http::Request& request) {
+Result<std::vector<auth::Grant>> requested_scopes(const http::Request& request,
+                                                  const OciContext& context) {
   std::vector<auth::Grant> grants;
   const auto question = request.target.find('?');
   if (question == std::string::npos) return grants;
@@ -160,7 +171,7 @@ Result<std::vector<auth::Grant>> requested_scopes(const http::Request& request) 
           scope.substr(0, first) != "repository") {
         continue;
       }
-      auto package = package_of_repository(scope.substr(first + 1, last - first - 1));
+      auto package = package_of_repository(context, scope.substr(first + 1, last - first - 1));
       if (!package) return std::move(package).error();
       auth::Grant asked{std::move(*package)};
       for (const std::string_view action : split(scope.substr(last + 1), ',')) {
@@ -239,7 +250,7 @@ std::string challenge(const http::Request& request, const OciContext& context,
 
 Authorized authorize(const http::Request& request, const OciContext& context, auth::Action action,
                      const PackageName& name) {
-  const std::string scope = repository_scope(name, "push,pull");
+  const std::string scope = repository_scope(context, name, "push,pull");
   auto token = request_token(request);
   if (!token) return {std::nullopt, refusal(token.error(), request, context, scope)};
   auto caller = identify(*token, context);
@@ -249,7 +260,7 @@ Authorized authorize(const http::Request& request, const OciContext& context, au
     auto allowed = auth::check_allowed(*caller->principal, action, name.space());
     if (!allowed) return {std::nullopt, refusal(allowed.error(), request, context, scope)};
   }
-  if (auto granted = check_grant(*caller, name, action, scope); !granted) {
+  if (auto granted = check_grant(context, *caller, name, action, scope); !granted) {
     return {std::nullopt, refusal(granted.error(), request, context, scope)};
   }
   if (!caller->principal) {
@@ -266,13 +277,14 @@ std::optional<http::Response> check_read(const http::Request& request, const Oci
   if (request.param("ns")) {
     if (auto name = api::package_name_of(request)) repository = std::move(*name);
   }
-  const std::string scope = repository ? repository_scope(*repository, "pull") : "";
+  const std::string scope = repository ? repository_scope(context, *repository, "pull") : "";
   auto token = request_token(request);
   if (!token) return refusal(token.error(), request, context, scope);
   auto caller = identify(*token, context);
   if (!caller) return refusal(caller.error(), request, context, scope);
   if (repository) {
-    if (auto granted = check_grant(*caller, *repository, auth::Action::kRead, scope); !granted) {
+    if (auto granted = check_grant(context, *caller, *repository, auth::Action::kRead, scope);
+        !granted) {
       return refusal(granted.error(), request, context, scope);
     }
   }
@@ -305,7 +317,7 @@ http::Response get_token(const http::Request& request, OciContext& context) {
         fail(ErrorCode::kUnauthenticated, std::string("reads need a token here; ") + kLogIn),
         request, context, "");
   }
-  auto requested = requested_scopes(request);
+  auto requested = requested_scopes(request, context);
   if (!requested) return error_response(Code::kNameInvalid, requested.error().message);
 
   // The grant is what was asked for and the wreg token permits: pull for anyone who got this

@@ -72,6 +72,31 @@ Result<PublicUrl> parse_public_url(std::string_view text) {
   return url;
 }
 
+Result<std::string> parse_namespace_prefix(std::string_view text) {
+  constexpr std::size_t kMaxBytes = 64;
+  constexpr std::size_t kMaxSegments = 4;
+  auto bad = [&text](std::string_view why) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the OCI namespace prefix " + wreg::quoted(text) + " " + std::string(why) +
+                    "; write path segments of a-z, 0-9 and -, each ending in /, e.g. wasm/ "
+                    "(repositories are then <prefix><ns>/<name>), or nothing for none");
+  };
+  if (text.empty()) return std::string();
+  if (text.size() > kMaxBytes) return bad("is longer than 64 bytes");
+  if (!text.ends_with("/")) return bad("does not end in /");
+  const std::vector<std::string_view> segments = split(text.substr(0, text.size() - 1), '/');
+  if (segments.size() > kMaxSegments) return bad("has more than 4 segments");
+  for (const std::string_view segment : segments) {
+    if (segment.empty()) return bad("has an empty segment");
+    for (const char c : segment) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return bad("has a character other than a-z, 0-9, - and /");
+      }
+    }
+  }
+  return std::string(text);
+}
+
 http::Response get_discovery(const http::Request& request, OciContext& context) {
   auto host = registry_host(request, context);
   if (!host) {
@@ -82,7 +107,8 @@ http::Response get_discovery(const http::Request& request, OciContext& context) 
   }
   http::Response response =
       http::json_response(200, "{\"preferredProtocol\":\"oci\",\"oci\":{\"registry\":\"" + *host +
-                                   "\",\"namespacePrefix\":\"\"},\"wreg\":{\"api\":\"/api/v1\"}}");
+                                   "\",\"namespacePrefix\":\"" + context.namespace_prefix +
+                                   "\"},\"wreg\":{\"api\":\"/api/v1\"}}");
   response.set("Cache-Control", "public, max-age=300");
   return response;
 }
@@ -99,10 +125,12 @@ http::Response get_catalog(const http::Request& request, OciContext& context) {
   auto n = api::number_param(request, "n", 0, kMaxCatalogPage);
   if (!n) return error_response(Code::kUnsupported, n.error().message, 400);
   const std::size_t limit = n->value_or(kDefaultCatalogPage);
-  // The store's names are `ns:name`; a repository is `ns/name`.
+  // The store's names are `ns:name`; a repository is `<namespace prefix>ns/name`.
   std::string after;
   if (const std::string* last = request.query_param("last")) {
-    after = *last;
+    after = std::string_view(*last).starts_with(context.namespace_prefix)
+                ? last->substr(context.namespace_prefix.size())
+                : *last;
     if (auto slash = after.find('/'); slash != std::string::npos) after[slash] = ':';
   }
   std::string body = "{\"repositories\":[";
@@ -113,7 +141,7 @@ http::Response get_catalog(const http::Request& request, OciContext& context) {
     if (!names) return error_of(names.error(), kNameCodes);
     more = names->size() > limit;
     for (std::size_t i = 0; i < names->size() && i < limit; ++i) {
-      last_shown = repository_of((*names)[i]);
+      last_shown = context.repository((*names)[i]);
       body += (i == 0 ? "\"" : ",\"") + last_shown + "\"";
     }
   }

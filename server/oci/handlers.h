@@ -11,14 +11,15 @@ namespace wreg::oci {
 
 // discovery.cpp
 // GET /.well-known/wasm-pkg/registry.json: wkg's discovery document, naming this server (as the
-// request's Host reached it) as an OCI registry with an empty namespace prefix, and the native
-// API in a `wreg` block. 400 when the Host is not a host name or address with an optional port.
+// request's Host reached it, or --public-url) as an OCI registry with its namespace prefix, and the
+// native API in a `wreg` block. 400 when the Host is not a host name or address with an optional
+// port.
 http::Response get_discovery(const http::Request& request, OciContext& context);
 // GET /v2/: the API version check, as check_login() (credentials.h) decides: 200 `{}` with a
 // valid token, or the anonymous one while reads are open; otherwise 401 UNAUTHORIZED with a
 // challenge.
 http::Response get_base(const http::Request& request, OciContext& context);
-// GET /v2/_catalog?n=&last=: repositories `ns/name` in the store's name order, at most `n`
+// GET /v2/_catalog?n=&last=: repositories `<prefix>ns/name` in the store's name order, at most `n`
 // (default 100, at most 1000), after `last`; a `Link: <...>; rel="next"` header when more follow.
 http::Response get_catalog(const http::Request& request, OciContext& context);
 
@@ -78,7 +79,7 @@ http::Response put_manifest(const http::Request& request, OciContext& context);
 // short-lived bearer token (auth/bearer_tokens.h) granting the scopes asked for as far as the
 // wreg token permits, as `token` and `access_token` with `expires_in` and `issued_at`. 401
 // UNAUTHORIZED for bad credentials; 400 NAME_INVALID for a scope's repository that is not
-// <ns>/<name>.
+// <prefix><ns>/<name>.
 http::Response get_token(const http::Request& request, OciContext& context);
 
 }  // namespace wreg::oci

@@ -71,7 +71,7 @@ http::Response get_manifest(const http::Request& request, OciContext& context) {
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto name = api::package_name_of(request);
   if (!name) return error_of(name.error(), kNameCodes);
-  const std::string repository = repository_of(*name);
+  const std::string repository = context.repository(*name);
   const std::string* reference = request.param("reference");
   const std::string text = reference ? *reference : std::string();
 
@@ -125,7 +125,7 @@ http::Response get_tags(const http::Request& request, OciContext& context) {
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto name = api::package_name_of(request);
   if (!name) return error_of(name.error(), kNameCodes);
-  const std::string repository = repository_of(*name);
+  const std::string repository = context.repository(*name);
   auto n = api::number_param(request, "n", 0, kMaxTagsPage);
   if (!n) return error_response(Code::kUnsupported, n.error().message, 400);
   auto record = context.api.metadata.package(*name);

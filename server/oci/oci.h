@@ -1,8 +1,9 @@
 // wreg-server as an OCI registry (DESIGN.md, "Other faces of the same registry"): the OCI
 // Distribution API v1.1 and wkg's discovery document, over the same stores as /api/v1.
 //
-// A repository is `<ns>/<name>`, the package `ns:name` (wkg's mapping with an empty namespace
-// prefix), and a tag is one of its versions. Every release is a Wasm OCI artifact
+// A repository is `<prefix><ns>/<name>`, the package `ns:name` (wkg's mapping, with the
+// namespace prefix `serve --oci-namespace-prefix` sets, empty by default), and a tag is one of
+// its versions. Every release is a Wasm OCI artifact
 // (common/oci/artifact.h): a manifest naming a config blob and one application/wasm layer, the
 // release's exact bytes. A release published natively gets its manifest the first time it is
 // asked for over OCI: synthesised deterministically, its config blob committed to the blob store,
@@ -38,6 +39,11 @@ struct PublicUrl {
 // what is wrong (a path, a query, user info, a bad host or port) and the form to write.
 Result<PublicUrl> parse_public_url(std::string_view text);
 
+// Reads `serve --oci-namespace-prefix`: one or more path segments, each ending in `/` (e.g.
+// `wasm/`, `acme/wasm/`), of lowercase letters, digits and `-`, at most 64 bytes in all; "" is
+// no prefix. kInvalidArgument naming the text and the form to write.
+Result<std::string> parse_namespace_prefix(std::string_view text);
+
 // What the OCI handlers use: the API's stores and auth, and how the server is reached.
 struct OciContext {
   api::ApiContext& api;
@@ -49,6 +55,14 @@ struct OciContext {
   // When set, the discovery document and the challenges name this address instead of the
   // request's Host.
   std::optional<PublicUrl> public_url;
+  // Where the repositories live under /v2/ (wkg's namespacePrefix, parse_namespace_prefix()):
+  // package `ns:name` is the repository `<namespace_prefix>ns/name`.
+  std::string namespace_prefix{};
+
+  // The repository of package `name`, as clients name it.
+  std::string repository(const PackageName& name) const {
+    return namespace_prefix + name.space() + "/" + name.name();
+  }
 };
 
 // Adds /.well-known/wasm-pkg/registry.json and the /v2/ routes to `router`. `context` must

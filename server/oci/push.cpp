@@ -119,7 +119,7 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
   http::Response response;
   response.status = 201;
   response.set("Location",
-               "/v2/" + repository_of(name) + "/manifests/" + record.digest.to_string());
+               "/v2/" + context.repository(name) + "/manifests/" + record.digest.to_string());
   response.set("Docker-Content-Digest", record.digest.to_string());
   mark_registry_response(response);
   return response;

@@ -41,8 +41,6 @@ http::Response namespace_unknown(const PackageName& name) {
                                                 name.space() + "`");
 }
 
-std::string repository_of(const PackageName& name) { return name.space() + "/" + name.name(); }
-
 std::string next_link(std::string_view path, std::size_t n, std::string_view last) {
   return "<" + std::string(path) + "?n=" + std::to_string(n) + "&last=" + std::string(last) +
          ">; rel=\"next\"";

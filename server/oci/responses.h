@@ -14,8 +14,8 @@
 namespace wreg::oci {
 
 // The status the distribution spec gives `code`: 404 for the *_UNKNOWN codes but
-// MANIFEST_BLOB_UNKNOWN, 400 for that and the *_INVALID ones, 401 UNAUTHORIZED, 403 DENIED, 405 UNSUPPORTED, 429 TOOMANYREQUESTS, 500
-// UNKNOWN.
+// MANIFEST_BLOB_UNKNOWN, 400 for that and the *_INVALID ones, 401 UNAUTHORIZED, 403 DENIED, 405
+// UNSUPPORTED, 429 TOOMANYREQUESTS, 500 UNKNOWN.
 int status_of(Code code);
 
 // `{"errors":[{"code":...,"message":...}]}` with status_of(code), or with `status`.
@@ -40,9 +40,6 @@ http::Response error_of(const Error& error, ErrorCodes codes);
 
 // NAME_UNKNOWN for a push to `name` whose namespace was not created, saying how to create it.
 http::Response namespace_unknown(const PackageName& name);
-
-// The repository of package `name` (`ns:name`): `ns/name`.
-std::string repository_of(const PackageName& name);
 
 // `<path?n=N&last=L>; rel="next"`, the Link header of a page that more follow
 // (distribution-spec, "Listing Tags").

@@ -29,10 +29,10 @@ namespace {
 
 constexpr std::size_t kSessionIdBytes = 16;
 
-http::Response blob_created(const PackageName& name, const Digest& digest) {
+http::Response blob_created(const std::string& repository, const Digest& digest) {
   http::Response response;
   response.status = 201;
-  response.set("Location", "/v2/" + repository_of(name) + "/blobs/" + digest.to_string());
+  response.set("Location", "/v2/" + repository + "/blobs/" + digest.to_string());
   response.set("Docker-Content-Digest", digest.to_string());
   mark_registry_response(response);
   return response;
@@ -55,33 +55,33 @@ Result<std::string> new_session_id() {
   return hex_encode(std::span<const std::uint8_t>(bytes, sizeof bytes));
 }
 
-std::string session_location(const PackageName& name, std::string_view id) {
-  return "/v2/" + repository_of(name) + "/blobs/uploads/" + std::string(id);
+std::string session_location(const std::string& repository, std::string_view id) {
+  return "/v2/" + repository + "/blobs/uploads/" + std::string(id);
 }
 
 // Where a session stands: its Location, id and the Range of the bytes it holds (distribution's
 // `0-<last byte>`, which is also `0-0` for an empty session).
-void describe_session(http::Response& response, const PackageName& name, std::string_view id,
+void describe_session(http::Response& response, const std::string& repository, std::string_view id,
                       std::uint64_t size) {
-  response.set("Location", session_location(name, id));
+  response.set("Location", session_location(repository, id));
   response.set("Docker-Upload-UUID", std::string(id));
   response.set("Range", "0-" + std::to_string(size > 0 ? size - 1 : 0));
   mark_registry_response(response);
 }
 
-http::Response session_response(int status, const PackageName& name, std::string_view id,
+http::Response session_response(int status, const std::string& repository, std::string_view id,
                                 std::uint64_t size) {
   http::Response response;
   response.status = status;
-  describe_session(response, name, id, size);
+  describe_session(response, repository, id, size);
   return response;
 }
 
 // 416 BLOB_UPLOAD_INVALID with the session's state, so that the client can go on from there.
-http::Response out_of_range(const PackageName& name, std::string_view id, std::uint64_t size,
+http::Response out_of_range(const std::string& repository, std::string_view id, std::uint64_t size,
                             std::string_view message) {
   http::Response response = error_response(Code::kBlobUploadInvalid, message, 416);
-  describe_session(response, name, id, size);
+  describe_session(response, repository, id, size);
   return response;
 }
 
@@ -113,7 +113,7 @@ std::optional<ChunkRange> parse_chunk_range(std::string_view text) {
 
 // Finishes `writer` and commits its bytes when they have `expected`'s digest: 201, else the
 // refusal. `discard` runs when the bytes are not the blob the client says, before the answer.
-http::Response commit_upload(store::BlobWriter& writer, const PackageName& name,
+http::Response commit_upload(store::BlobWriter& writer, const std::string& repository,
                              const Digest& expected, const std::function<void()>& discard) {
   auto finished = writer.finish();
   if (!finished) return error_of(finished.error(), {Code::kBlobUnknown, Code::kBlobUploadInvalid});
@@ -128,17 +128,17 @@ http::Response commit_upload(store::BlobWriter& writer, const PackageName& name,
   if (!committed) {
     return error_of(committed.error(), {Code::kBlobUnknown, Code::kBlobUploadInvalid});
   }
-  return blob_created(name, committed->digest);
+  return blob_created(repository, committed->digest);
 }
 
 // Streams an upload into the blob store and commits it when its bytes have `expected`'s digest;
 // then removes the session it finished, if any (an empty one: the POST-then-PUT flow).
 class UploadConsumer final : public http::BodyConsumer {
  public:
-  UploadConsumer(PackageName name, Digest expected, std::unique_ptr<store::BlobWriter> writer,
+  UploadConsumer(std::string repository, Digest expected, std::unique_ptr<store::BlobWriter> writer,
                  store::UploadSessions* sessions,
                  std::unique_ptr<store::UploadSessions::Writer> session)
-      : name_(std::move(name)),
+      : repository_(std::move(repository)),
         expected_(std::move(expected)),
         writer_(std::move(writer)),
         sessions_(sessions),
@@ -147,7 +147,8 @@ class UploadConsumer final : public http::BodyConsumer {
   Result<void> write(std::span<const std::uint8_t> chunk) override { return writer_->write(chunk); }
 
   http::Response finish(const http::Request&) override {
-    http::Response response = commit_upload(*writer_, name_, expected_, [this] { end_session(); });
+    http::Response response =
+        commit_upload(*writer_, repository_, expected_, [this] { end_session(); });
     if (response.status == 201) end_session();
     session_.reset();
     return response;
@@ -159,7 +160,7 @@ class UploadConsumer final : public http::BodyConsumer {
     if (session_) (void)sessions_->remove(std::move(session_));
   }
 
-  PackageName name_;
+  std::string repository_;
   Digest expected_;
   std::unique_ptr<store::BlobWriter> writer_;
   store::UploadSessions* sessions_;
@@ -170,10 +171,10 @@ class UploadConsumer final : public http::BodyConsumer {
 // nothing: unless finish() accepts it, the session is cut back to where it was.
 class ChunkConsumer : public http::BodyConsumer {
  public:
-  ChunkConsumer(PackageName name, std::string id,
+  ChunkConsumer(std::string repository, std::string id,
                 std::unique_ptr<store::UploadSessions::Writer> session,
                 std::optional<std::uint64_t> expected_length)
-      : name_(std::move(name)),
+      : repository_(std::move(repository)),
         id_(std::move(id)),
         session_(std::move(session)),
         start_(session_->size()),
@@ -199,7 +200,7 @@ class ChunkConsumer : public http::BodyConsumer {
   http::Response take_chunk() {
     const std::uint64_t received = session_->size() - start_;
     if (expected_length_ && received != *expected_length_) {
-      return out_of_range(name_, id_, start_,
+      return out_of_range(repository_, id_, start_,
                           "the chunk has " + std::to_string(received) +
                               " bytes but its Content-Range says " +
                               std::to_string(*expected_length_) + "; send the chunk again");
@@ -212,9 +213,11 @@ class ChunkConsumer : public http::BodyConsumer {
   }
 
   // The answer once the chunk is in and synced: PATCH's 202 with the session's state.
-  virtual http::Response accepted() { return session_response(202, name_, id_, session_->size()); }
+  virtual http::Response accepted() {
+    return session_response(202, repository_, id_, session_->size());
+  }
 
-  PackageName name_;
+  std::string repository_;
   std::string id_;
   std::unique_ptr<store::UploadSessions::Writer> session_;
   std::uint64_t start_;
@@ -226,10 +229,10 @@ class ChunkConsumer : public http::BodyConsumer {
 // streams into a BlobWriter, is checked against ?digest= and committed, and the session removed.
 class FinishConsumer final : public ChunkConsumer {
  public:
-  FinishConsumer(PackageName name, std::string id,
+  FinishConsumer(std::string repository, std::string id,
                  std::unique_ptr<store::UploadSessions::Writer> session,
                  std::optional<std::uint64_t> expected_length, Digest expected, OciContext& context)
-      : ChunkConsumer(std::move(name), std::move(id), std::move(session), expected_length),
+      : ChunkConsumer(std::move(repository), std::move(id), std::move(session), expected_length),
         expected_(std::move(expected)),
         context_(context) {}
 
@@ -242,7 +245,8 @@ class FinishConsumer final : public ChunkConsumer {
     if (!copied) {
       return error_of(copied.error(), {Code::kBlobUploadUnknown, Code::kBlobUploadInvalid});
     }
-    http::Response response = commit_upload(**writer, name_, expected_, [this] { end_session(); });
+    http::Response response =
+        commit_upload(**writer, repository_, expected_, [this] { end_session(); });
     if (response.status == 201) end_session();
     return response;
   }
@@ -256,8 +260,8 @@ class FinishConsumer final : public ChunkConsumer {
 };
 
 // The checks an upload makes before its body: the repository name, a push token for its
-// namespace, the namespace itself. The name, or the response that refuses the request.
-std::variant<PackageName, http::Response> open_upload(const http::Request& request,
+// namespace, the namespace itself. The repository, or the response that refuses the request.
+std::variant<std::string, http::Response> open_upload(const http::Request& request,
                                                       OciContext& context) {
   auto name = api::package_name_of(request);
   if (!name) return error_of(name.error(), kNameCodes);
@@ -266,7 +270,7 @@ std::variant<PackageName, http::Response> open_upload(const http::Request& reque
   auto exists = context.api.metadata.namespace_exists(name->space());
   if (!exists) return error_of(exists.error(), kNameCodes);
   if (!*exists) return namespace_unknown(*name);
-  return std::move(*name);
+  return context.repository(*name);
 }
 
 Result<Digest> digest_to_finish(const std::string* digest_text) {
@@ -277,17 +281,17 @@ Result<Digest> digest_to_finish(const std::string* digest_text) {
   return parse_digest(*digest_text);
 }
 
-http::Route::Opened stream_to(const PackageName& name, Digest digest, OciContext& context,
+http::Route::Opened stream_to(const std::string& repository, Digest digest, OciContext& context,
                               std::unique_ptr<store::UploadSessions::Writer> session = nullptr) {
   auto writer = context.api.blobs.begin(context.api.max_body_bytes);
   if (!writer) return error_of(writer.error(), {Code::kBlobUnknown, Code::kBlobUploadInvalid});
   return std::unique_ptr<http::BodyConsumer>(std::make_unique<UploadConsumer>(
-      name, std::move(digest), std::move(*writer), &context.uploads, std::move(session)));
+      repository, std::move(digest), std::move(*writer), &context.uploads, std::move(session)));
 }
 
 // open_upload() for a request naming a session `{id}`: BLOB_UPLOAD_UNKNOWN first when the id is
 // not one new_session_id() makes.
-std::variant<PackageName, http::Response> open_session(const http::Request& request,
+std::variant<std::string, http::Response> open_session(const http::Request& request,
                                                        OciContext& context) {
   const std::string* id = request.param("id");
   if (!id || !is_session_id(*id)) {
@@ -302,7 +306,7 @@ std::variant<PackageName, http::Response> open_session(const http::Request& requ
 // request's Content-Length; nullopt when it has no Content-Range (the rest of the body is the
 // chunk). The refusal otherwise.
 std::variant<std::optional<std::uint64_t>, http::Response> chunk_length(
-    const http::Request& request, const PackageName& name, std::string_view id,
+    const http::Request& request, const std::string& repository, std::string_view id,
     std::uint64_t size) {
   const std::string* range_text = request.header("content-range");
   if (!range_text) return std::optional<std::uint64_t>();
@@ -314,7 +318,7 @@ std::variant<std::optional<std::uint64_t>, http::Response> chunk_length(
                           416);
   }
   if (range->first != size) {
-    return out_of_range(name, id, size,
+    return out_of_range(repository, id, size,
                         "the chunk starts at byte " + std::to_string(range->first) +
                             " but the upload holds " + std::to_string(size) +
                             " bytes; send the chunk that starts there");
@@ -322,7 +326,7 @@ std::variant<std::optional<std::uint64_t>, http::Response> chunk_length(
   const std::uint64_t length = range->last - range->first + 1;
   if (request.content_length && *request.content_length != length) {
     return out_of_range(
-        name, id, size,
+        repository, id, size,
         "Content-Range covers " + std::to_string(length) + " bytes but Content-Length says " +
             std::to_string(*request.content_length) + "; send the chunk with matching headers");
   }
@@ -334,73 +338,73 @@ std::variant<std::optional<std::uint64_t>, http::Response> chunk_length(
 http::Route::Opened open_upload_start(const http::Request& request, OciContext& context) {
   auto opened = open_upload(request, context);
   if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
-  const PackageName name = std::move(std::get<PackageName>(opened));
+  const std::string repository = std::move(std::get<std::string>(opened));
   if (const std::string* digest_text = request.query_param("digest")) {
     auto digest = digest_to_finish(digest_text);
     if (!digest) return error_response(Code::kDigestInvalid, digest.error().message);
-    return stream_to(name, std::move(*digest), context);
+    return stream_to(repository, std::move(*digest), context);
   }
   // A mount of a blob already stored (the store is shared by every repository) is a plain
   // 201; otherwise, as the spec allows, the mount falls back to a new session.
   if (const std::string* mount = request.query_param("mount")) {
     auto digest = parse_digest(*mount);
     if (!digest) return error_response(Code::kDigestInvalid, digest.error().message);
-    if (context.api.blobs.locate(*digest)) return blob_created(name, *digest);
+    if (context.api.blobs.locate(*digest)) return blob_created(repository, *digest);
   }
   auto id = new_session_id();
   if (!id) return error_of(id.error(), {Code::kBlobUploadUnknown, Code::kBlobUploadInvalid});
-  if (auto created = context.uploads.create(*id, repository_of(name)); !created) {
+  if (auto created = context.uploads.create(*id, repository); !created) {
     return session_error(created.error());
   }
-  return session_response(202, name, *id, 0);
+  return session_response(202, repository, *id, 0);
 }
 
 http::Route::Opened open_upload_chunk(const http::Request& request, OciContext& context) {
   auto opened = open_session(request, context);
   if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
-  const PackageName& name = std::get<PackageName>(opened);
+  const std::string& repository = std::get<std::string>(opened);
   const std::string& id = *request.param("id");
-  auto session = context.uploads.hold(id, repository_of(name), context.api.max_body_bytes);
+  auto session = context.uploads.hold(id, repository, context.api.max_body_bytes);
   if (!session) return session_error(session.error());
-  auto length = chunk_length(request, name, id, (*session)->size());
+  auto length = chunk_length(request, repository, id, (*session)->size());
   if (auto* refused = std::get_if<http::Response>(&length)) return std::move(*refused);
   return std::unique_ptr<http::BodyConsumer>(std::make_unique<ChunkConsumer>(
-      name, id, std::move(*session), std::get<std::optional<std::uint64_t>>(length)));
+      repository, id, std::move(*session), std::get<std::optional<std::uint64_t>>(length)));
 }
 
 http::Route::Opened open_upload_finish(const http::Request& request, OciContext& context) {
   auto opened = open_session(request, context);
   if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
-  const PackageName& name = std::get<PackageName>(opened);
+  const std::string& repository = std::get<std::string>(opened);
   const std::string& id = *request.param("id");
   auto digest = digest_to_finish(request.query_param("digest"));
   if (!digest) return error_response(Code::kDigestInvalid, digest.error().message);
-  auto session = context.uploads.hold(id, repository_of(name), context.api.max_body_bytes);
+  auto session = context.uploads.hold(id, repository, context.api.max_body_bytes);
   if (!session) return session_error(session.error());
-  auto length = chunk_length(request, name, id, (*session)->size());
+  auto length = chunk_length(request, repository, id, (*session)->size());
   if (auto* refused = std::get_if<http::Response>(&length)) return std::move(*refused);
   if ((*session)->size() == 0)
-    return stream_to(name, std::move(*digest), context, std::move(*session));
+    return stream_to(repository, std::move(*digest), context, std::move(*session));
   return std::unique_ptr<http::BodyConsumer>(std::make_unique<FinishConsumer>(
-      name, id, std::move(*session), std::get<std::optional<std::uint64_t>>(length),
+      repository, id, std::move(*session), std::get<std::optional<std::uint64_t>>(length),
       std::move(*digest), context));
 }
 
 http::Response get_upload(const http::Request& request, OciContext& context) {
   auto opened = open_session(request, context);
   if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
-  const PackageName& name = std::get<PackageName>(opened);
+  const std::string& repository = std::get<std::string>(opened);
   const std::string& id = *request.param("id");
-  auto size = context.uploads.size(id, repository_of(name));
+  auto size = context.uploads.size(id, repository);
   if (!size) return session_error(size.error());
-  return session_response(204, name, id, *size);
+  return session_response(204, repository, id, *size);
 }
 
 http::Response cancel_upload(const http::Request& request, OciContext& context) {
   auto opened = open_session(request, context);
   if (auto* refused = std::get_if<http::Response>(&opened)) return std::move(*refused);
-  const PackageName& name = std::get<PackageName>(opened);
-  auto session = context.uploads.hold(*request.param("id"), repository_of(name), 0);
+  const std::string& repository = std::get<std::string>(opened);
+  auto session = context.uploads.hold(*request.param("id"), repository, 0);
   if (!session) return session_error(session.error());
   if (auto removed = context.uploads.remove(std::move(*session)); !removed) {
     return session_error(removed.error());

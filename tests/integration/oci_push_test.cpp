@@ -487,6 +487,59 @@ TEST_F(OciPushTest, RefusedPushesSayWhyAndPublishNothing) {
   EXPECT_EQ(put_manifest("toolsku/analytics", "0.1.0", good, basic(toolsku_)).status, 201);
 }
 
+// With --oci-namespace-prefix, every repository is <prefix><ns>/<name>, as wkg maps it: pushes,
+// pulls, Locations, tags, the catalog and token scopes; the bare paths are not routes.
+TEST_F(OciPushTest, ANamespacePrefixPutsEveryRepositoryUnderIt) {
+  ASSERT_EQ(server_->stop(), 0);
+  ASSERT_NO_FATAL_FAILURE(start({"--oci-namespace-prefix", "wasm/"}));
+  EXPECT_EQ(json_of(request(port(), "GET",
+                            "/.well-known/wasm-pkg/registry.json"))["oci"]["namespacePrefix"],
+            "wasm/");
+
+  const std::string repository = "wasm/toolsku/analytics";
+  HttpResponse started =
+      request(port(), "POST", "/v2/" + repository + "/blobs/uploads/", basic(toolsku_));
+  EXPECT_EQ(started.status, 202);
+  EXPECT_TRUE(started.header("location").starts_with("/v2/wasm/toolsku/analytics/blobs/uploads/"))
+      << started.header("location");
+  HttpResponse pushed = push(repository, "0.1.0", wit_);
+  ASSERT_EQ(pushed.status, 201) << pushed.body;
+  EXPECT_TRUE(pushed.header("location").starts_with("/v2/wasm/toolsku/analytics/manifests/"));
+  EXPECT_EQ(request(port(), "GET", "/v2/" + repository + "/manifests/0.1.0").status, 200);
+  EXPECT_EQ(json_of(request(port(), "GET", "/v2/" + repository + "/tags/list"))["name"],
+            repository);
+  EXPECT_EQ(json_of(request(port(), "GET", "/v2/_catalog"))["repositories"],
+            Json::array({repository}));
+  EXPECT_EQ(request(port(), "GET", "/v2/_catalog?n=1&last=" + repository).body,
+            "{\"repositories\":[]}");
+  EXPECT_EQ(request(port(), "GET", "/v2/toolsku/analytics/manifests/0.1.0").status, 404);
+
+  HttpResponse challenge = request(port(), "POST", "/v2/" + repository + "/blobs/uploads/");
+  EXPECT_NE(challenge.header("www-authenticate")
+                .find("scope=\"repository:wasm/toolsku/analytics:push,pull\""),
+            std::string::npos)
+      << challenge.header("www-authenticate");
+  EXPECT_EQ(request(port(), "GET", "/v2/token?scope=repository:" + repository + ":push,pull",
+                    basic(toolsku_))
+                .status,
+            200);
+  HttpResponse unprefixed = request(
+      port(), "GET", "/v2/token?scope=repository:toolsku/analytics:push,pull", basic(toolsku_));
+  EXPECT_EQ(unprefixed.status, 400);
+  EXPECT_NE(oci_message(unprefixed).find("namespace prefix"), std::string::npos) << unprefixed.body;
+
+  // Anything but path segments of a-z, 0-9 and - ending in / is refused at start, in one line.
+  for (const char* prefix :
+       {"wasm", "/wasm/", "Wasm/", "a//", "../", "w a/", "a/b/c/d/e/", "wasm/%2e%2e/", "x\n/"}) {
+    SCOPED_TRACE(prefix);
+    auto refused = run_server_command(
+        {"serve", "--data", data(), "--listen", "127.0.0.1:0", "--oci-namespace-prefix", prefix});
+    EXPECT_EQ(refused.exit_status, 1);
+    EXPECT_NE(refused.err.find("the OCI namespace prefix"), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find('\n'), refused.err.size() - 1) << refused.err;
+  }
+}
+
 // A chunked session: POST, PATCHes, PUT, with the session's Range after each step.
 class OciChunkedUploadTest : public OciPushTest {
  protected:
