@@ -15,6 +15,18 @@ SysError sys_error(int error, const char* call, const std::filesystem::path& pat
   return SysError{error, std::string(call) + " " + path.string() + ": " + std::strerror(error)};
 }
 
+SysError write_all(int fd, std::span<const std::uint8_t> bytes, const std::filesystem::path& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return sys_error(errno, "write", path);
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
 namespace {
 
 // Uploads make their bytes durable while they arrive, in two steps behind the writes: every
@@ -37,15 +49,8 @@ class PosixWritableFile final : public WritableFile {
   PosixWritableFile& operator=(const PosixWritableFile&) = delete;
 
   SysError append(std::span<const std::uint8_t> bytes) override {
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return sys_error(errno, "write", path_);
-      }
-      bytes = bytes.subspan(static_cast<std::size_t>(n));
-      written_ += static_cast<std::uint64_t>(n);
-    }
+    if (SysError error = write_all(fd_, bytes, path_)) return error;
+    written_ += bytes.size();
     // Only hints: their errors are the final fsync's to report.
     if (written_ - kicked_ >= kWritebackStep) {
       ::sync_file_range(fd_, static_cast<off_t>(kicked_), static_cast<off_t>(written_ - kicked_),

@@ -31,6 +31,10 @@ struct SysError {
 // The SysError of a failed `call` (e.g. "open") on `path`, from its errno `error`.
 SysError sys_error(int error, const char* call, const std::filesystem::path& path);
 
+// write(2) of all of `bytes` to `fd` (the file at `path`, for the message), through short writes
+// and EINTR.
+SysError write_all(int fd, std::span<const std::uint8_t> bytes, const std::filesystem::path& path);
+
 // `error`, met while trying to `action` (e.g. "store the upload"), as a client-safe kIo Error; its
 // detail goes to `log` (log_sink.h's convention). A full disk and a file size limit say so and
 // what to do; anything else points at the server log.

@@ -51,18 +51,6 @@ std::optional<std::string> read_owner(const fs::path& dir) {
   return std::string(buffer.data(), static_cast<std::size_t>(got));
 }
 
-SysError write_all(int fd, std::span<const std::uint8_t> bytes, const fs::path& path) {
-  while (!bytes.empty()) {
-    const ssize_t wrote = ::write(fd, bytes.data(), bytes.size());
-    if (wrote < 0) {
-      if (errno == EINTR) continue;
-      return sys_error(errno, "write", path);
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(wrote));
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<UploadSessions>> UploadSessions::open(const fs::path& data_dir,
