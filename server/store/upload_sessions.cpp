@@ -89,17 +89,14 @@ Result<void> UploadSessions::create(std::string_view id, std::string_view owner)
   if (SysError error = write_all(owner_file.get(), {bytes, owner.size()}, owner_path)) {
     return abandon(error);
   }
-  if (::fsync(owner_file.get()) != 0) return abandon(sys_error(errno, "fsync", owner_path));
   const fs::path data_path = building / "data";
   FileDescriptor data(::open(data_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (data.get() < 0) return abandon(sys_error(errno, "open", data_path));
-  if (SysError error = FileSystem::real().sync_dir(building)) return abandon(error);
   // rename(2) of a directory onto a missing name is atomic; onto an existing one it fails
-  // (ENOTEMPTY), so a taken id is never overwritten.
+  // (ENOTEMPTY), so a taken id is never overwritten. Nothing is synced yet: an empty session a
+  // crash loses is refused afterwards like any unknown one, and the POST-then-PUT flow (most
+  // uploads) never pays for it. The first chunk's sync() makes the session durable.
   if (SysError error = FileSystem::real().rename(building, target)) return abandon(error);
-  if (SysError error = FileSystem::real().sync_dir(root_)) {
-    return disk_error(log_, error, "start an upload session");
-  }
   return {};
 }
 
@@ -137,8 +134,10 @@ Result<std::unique_ptr<UploadSessions::Writer>> UploadSessions::hold(std::string
       held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
     return no_session();
   }
-  return std::unique_ptr<Writer>(new Writer(*this, std::string(id), std::move(data),
-                                            static_cast<std::uint64_t>(held.st_size), limit));
+  // A session that holds bytes was synced by the request that wrote them.
+  const auto size = static_cast<std::uint64_t>(held.st_size);
+  return std::unique_ptr<Writer>(
+      new Writer(*this, std::string(id), std::move(data), size, limit, /*durable=*/size > 0));
 }
 
 Result<void> UploadSessions::Writer::append(std::span<const std::uint8_t> chunk) {
@@ -169,10 +168,22 @@ Result<void> UploadSessions::Writer::truncate(std::uint64_t size) {
 }
 
 Result<void> UploadSessions::Writer::sync() {
+  const fs::path dir = sessions_.root_ / id_;
   if (::fsync(data_.get()) != 0) {
-    return disk_error(sessions_.log_, sys_error(errno, "fsync", sessions_.root_ / id_ / "data"),
-                      "store the upload");
+    return disk_error(sessions_.log_, sys_error(errno, "fsync", dir / "data"), "store the upload");
   }
+  if (durable_) return {};
+  // The first bytes of a session: what create() left unsynced goes to disk with them.
+  FileDescriptor owner(::open((dir / "owner").c_str(), O_RDONLY | O_CLOEXEC));
+  if (owner.get() < 0 || ::fsync(owner.get()) != 0) {
+    return disk_error(sessions_.log_, sys_error(errno, "fsync", dir / "owner"), "store the upload");
+  }
+  for (const fs::path& each : {dir, sessions_.root_}) {
+    if (SysError error = FileSystem::real().sync_dir(each)) {
+      return disk_error(sessions_.log_, error, "store the upload");
+    }
+  }
+  durable_ = true;
   return {};
 }
 
@@ -226,17 +237,17 @@ Result<std::size_t> UploadSessions::remove_stale(std::chrono::seconds grace) {
       if (!time_ec && modified < cutoff) stale.push_back(entry->path());
       continue;
     }
-    const fs::path data_path = entry->path() / "data";
-    FileDescriptor data(::open(data_path.c_str(), O_RDONLY | O_CLOEXEC));
-    const auto modified = fs::last_write_time(data_path, time_ec);
-    if (data.get() < 0 || time_ec) {
-      // Not a session as create() makes them: something else put it here, or a disk error.
+    if (!is_session_id(name)) {
       log_("uploads/ holds " + entry->path().string() + ", which is not an upload session");
       continue;
     }
-    if (modified >= cutoff) continue;
+    const fs::path data_path = entry->path() / "data";
+    FileDescriptor data(::open(data_path.c_str(), O_RDONLY | O_CLOEXEC));
+    // A session a crash left without its data is judged by its directory's age.
+    const auto modified = fs::last_write_time(data.get() < 0 ? entry->path() : data_path, time_ec);
+    if (time_ec || modified >= cutoff) continue;
     // A session a request holds is in use, however old its last byte.
-    if (::flock(data.get(), LOCK_EX | LOCK_NB) != 0) continue;
+    if (data.get() >= 0 && ::flock(data.get(), LOCK_EX | LOCK_NB) != 0) continue;
     if (auto gone = remove_dir(entry->path()); !gone) return gone.error();
     ++removed;
   }

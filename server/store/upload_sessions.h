@@ -6,9 +6,11 @@
 //
 // A session appears whole: its directory is filled under a hidden temp name, then renamed into
 // place. It goes the same way: renamed aside, then deleted. So a crash leaves a whole session or
-// none, plus hidden leftovers that remove_stale() collects. Writing to a session holds an
-// exclusive flock(2) on its `data` for as long as the request lasts, so two requests never
-// write one session at once, and gc never removes one in use.
+// none, plus hidden leftovers that remove_stale() collects. Creating one syncs nothing (most
+// sessions end in one PUT and never hold bytes); the first chunk's sync() makes it durable, so a
+// session a crash loses before its first chunk is refused afterwards like any unknown id. Writing
+// to a session holds an exclusive flock(2) on its `data` for as long as the request lasts, so two
+// requests never write one session at once, and gc never removes one in use.
 //
 // A session's bytes are not a blob: finishing one streams them into a BlobWriter, which hashes,
 // checks and commits them like any other upload, and then removes the session.
@@ -55,7 +57,9 @@ class UploadSessions {
     Result<void> append(std::span<const std::uint8_t> chunk);
     // Cuts the session back to its first `size` bytes (a chunk that failed half-way).
     Result<void> truncate(std::uint64_t size);
-    // fsync(2), so that the bytes acknowledged to the client survive a crash.
+    // fsync(2), so that the bytes acknowledged to the client survive a crash; the first time a
+    // session's bytes are synced, its owner file and directory entries too (create() leaves them
+    // to this).
     Result<void> sync();
     // Hands the session's bytes to `sink` from the start, in order, in chunks; stops at the
     // first error `sink` returns.
@@ -65,18 +69,20 @@ class UploadSessions {
    private:
     friend class UploadSessions;
     Writer(const UploadSessions& sessions, std::string id, FileDescriptor data, std::uint64_t size,
-           std::uint64_t limit)
+           std::uint64_t limit, bool durable)
         : sessions_(sessions),
           id_(std::move(id)),
           data_(std::move(data)),
           size_(size),
-          limit_(limit) {}
+          limit_(limit),
+          durable_(durable) {}
 
     const UploadSessions& sessions_;
     std::string id_;
     FileDescriptor data_;
     std::uint64_t size_;
     std::uint64_t limit_;
+    bool durable_;  // the session's files and directory entries are on disk (sync())
   };
 
   // Holds session `id` of `owner` for writing, at most `limit` bytes in all. kNotFound as size();

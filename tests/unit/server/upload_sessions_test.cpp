@@ -103,18 +103,25 @@ TEST_F(UploadSessionsTest, RemovedAndStaleSessionsAreGoneButAHeldOneStays) {
   ASSERT_TRUE(sessions_->create(kId, "ns/name"));
   const std::string other = "ffffffffffffffffffffffffffffffff";
   ASSERT_TRUE(sessions_->create(other, "ns/name"));
-  fs::create_directory(dir_ / "uploads" / ".gone-abc");  // what a crash mid-removal leaves
+  fs::create_directory(dir_ / "uploads" / ".gone-abc");   // what a crash mid-removal leaves
+  fs::create_directory(dir_ / "uploads" / "abcdef");      // a session a crash left without files
+  fs::create_directory(dir_ / "uploads" / "lost+found");  // not wreg's: logged, kept
   {
     auto held = sessions_->hold(other, "ns/name", 10);
     ASSERT_TRUE(held);
     auto removed = sessions_->remove_stale(std::chrono::seconds(-1));
     ASSERT_TRUE(removed) << removed.error().message;
-    EXPECT_EQ(*removed, 1u) << "the held session is in use";
+    EXPECT_EQ(*removed, 2u) << "the held session is in use";
+    EXPECT_FALSE(fs::exists(dir_ / "uploads" / "abcdef"));
+    EXPECT_TRUE(fs::exists(dir_ / "uploads" / "lost+found"));
+    ASSERT_EQ(log_.size(), 1u);
+    EXPECT_NE(log_[0].find("lost+found"), std::string::npos) << log_[0];
     EXPECT_EQ(sessions_->size(kId, "ns/name").error().code, ErrorCode::kNotFound);
     EXPECT_FALSE(fs::exists(dir_ / "uploads" / ".gone-abc"));
     ASSERT_TRUE(sessions_->remove(std::move(*held)));
   }
   EXPECT_EQ(sessions_->size(other, "ns/name").error().code, ErrorCode::kNotFound);
+  fs::remove(dir_ / "uploads" / "lost+found");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "uploads"), fs::directory_iterator()), 0);
   ASSERT_TRUE(sessions_->create(kId, "ns/name"));
   EXPECT_EQ(*sessions_->remove_stale(std::chrono::hours(1)), 0u) << "a fresh session stays";
