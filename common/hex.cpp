@@ -27,6 +27,13 @@ int hex_digit_value(char digit, HexInput accepted) {
   return -1;
 }
 
+bool is_lower_hex(std::string_view text) {
+  for (const char c : text) {
+    if (hex_digit_value(c) < 0) return false;
+  }
+  return true;
+}
+
 std::optional<std::string> hex_decode(std::string_view text, HexInput accepted) {
   if (text.size() % 2 != 0) return std::nullopt;
   std::string out;

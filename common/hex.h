@@ -28,6 +28,10 @@ enum class HexInput { kLowercaseOnly, kEitherCase };
 // The value (0-15) of one hex digit, or -1 when `digit` is not one.
 int hex_digit_value(char digit, HexInput accepted = HexInput::kLowercaseOnly);
 
+// Whether every character of `text` is a lowercase hex digit (wreg's own spelling: digests,
+// shard folders, upload ids). True for "".
+bool is_lower_hex(std::string_view text);
+
 // The bytes that `text` spells, two digits each. nullopt for an odd length or a character that
 // is not an accepted digit.
 std::optional<std::string> hex_decode(std::string_view text,

@@ -40,11 +40,7 @@ http::Response blob_created(const std::string& repository, const Digest& digest)
 
 // A session id as new_session_id() makes them: 32 lowercase hex digits.
 bool is_session_id(std::string_view id) {
-  if (id.size() != kSessionIdBytes * 2) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return id.size() == kSessionIdBytes * 2 && is_lower_hex(id);
 }
 
 Result<std::string> new_session_id() {

@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kChunk = 1 << 20;
 
-bool is_lower_hex(std::string_view text) {
-  for (const char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // The two kinds of file in blobs/tmp/: an upload in progress, and a blob gc has set aside while
 // it decides (remove_orphan). Only the first may ever be deleted as stale.
 constexpr std::string_view kUploadPrefix = "upload-";

@@ -12,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include "common/hex.h"
 #include "server/store/file_system.h"
 
 namespace wreg::store {
@@ -28,11 +29,7 @@ constexpr std::string_view kCreatingPrefix = ".new-";
 constexpr std::string_view kRemovingPrefix = ".gone-";
 
 bool is_session_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (const char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
+  return !id.empty() && id.size() <= kMaxIdLength && is_lower_hex(id);
 }
 
 Error no_session() {
