@@ -42,16 +42,6 @@ std::optional<std::string> decode_base64(std::string_view text) {
   return out;
 }
 
-// Whether `authorization` starts with `Basic ` (the scheme is case-insensitive, RFC 9110 §11.1).
-bool is_basic_scheme(std::string_view authorization) {
-  constexpr std::string_view kBasic = "basic ";
-  for (std::size_t i = 0; i < kBasic.size(); ++i) {
-    const char c = authorization[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != kBasic[i]) return false;
-  }
-  return true;
-}
-
 std::string repository_scope(const OciContext& context, const PackageName& name,
                              std::string_view actions) {
   return "repository:" + context.repository(name) + ":" + std::string(actions);
@@ -211,7 +201,9 @@ bool is_plain_host(std::string_view host) {
 Result<std::string> presented_token(std::string_view authorization) {
   authorization = trim(authorization);
   constexpr std::string_view kBasic = "basic ";
-  if (authorization.size() > kBasic.size() && is_basic_scheme(authorization)) {
+  // The scheme is case-insensitive (RFC 9110 §11.1).
+  if (authorization.size() > kBasic.size() &&
+      http::iequals(authorization.substr(0, kBasic.size()), kBasic)) {
     auto decoded = decode_base64(trim(authorization.substr(kBasic.size())));
     const std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
