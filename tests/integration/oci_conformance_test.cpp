@@ -26,7 +26,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kRegistryBinary = "/usr/bin/docker-registry";
 constexpr const char* kConfigType = "application/vnd.wasm.config.v0+json";
 
 // One request of a sequence. `target` may start with "{location}": the Location the registry
@@ -92,12 +91,8 @@ std::string describe(const Registry& registry, const Answer& answer) {
 class OciConformanceTest : public OciServerTest {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kRegistryBinary)) {
-      if (std::getenv("CI") != nullptr) {
-        FAIL() << "docker-registry is missing; run deploy/install-deps.sh --test";
-      }
-      GTEST_SKIP() << "docker-registry is not installed (deploy/install-deps.sh --test)";
-    }
+    ASSERT_NO_FATAL_FAILURE(find_peer("docker-registry", registry_binary_));
+    if (IsSkipped()) return;
     ASSERT_NO_FATAL_FAILURE(create_namespaces({"toolsku"}));
     token_ = create_token(data(), {"--namespace", "toolsku"});
     ASSERT_FALSE(token_.empty());
@@ -125,7 +120,7 @@ class OciConformanceTest : public OciServerTest {
            "storage:\n  filesystem:\n    rootdirectory: "
         << (root / "storage").string() << "\nhttp:\n  addr: 127.0.0.1:" << port << "\n";
     reference_ = std::make_unique<PeerProcess>(
-        kRegistryBinary, std::vector<std::string>{"serve", (root / "config.yml").string()});
+        registry_binary_, std::vector<std::string>{"serve", (root / "config.yml").string()});
     ASSERT_TRUE(reference_->start());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (request(port, "GET", "/v2/").status != 200) {
@@ -165,6 +160,7 @@ class OciConformanceTest : public OciServerTest {
              {"docker-content-digest"}}};
   }
 
+  std::string registry_binary_;
   std::string token_;
   std::string wit_;
   std::string config_;

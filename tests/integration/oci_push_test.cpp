@@ -532,11 +532,7 @@ TEST_F(OciPushTest, ANamespacePrefixPutsEveryRepositoryUnderIt) {
   for (const char* prefix :
        {"wasm", "/wasm/", "Wasm/", "a//", "../", "w a/", "a/b/c/d/e/", "wasm/%2e%2e/", "x\n/"}) {
     SCOPED_TRACE(prefix);
-    auto refused = run_server_command(
-        {"serve", "--data", data(), "--listen", "127.0.0.1:0", "--oci-namespace-prefix", prefix});
-    EXPECT_EQ(refused.exit_status, 1);
-    EXPECT_NE(refused.err.find("the OCI namespace prefix"), std::string::npos) << refused.err;
-    EXPECT_EQ(refused.err.find('\n'), refused.err.size() - 1) << refused.err;
+    expect_refused_at_start({"--oci-namespace-prefix", prefix}, "the OCI namespace prefix");
   }
 }
 

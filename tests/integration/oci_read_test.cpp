@@ -153,11 +153,7 @@ TEST_F(OciReadTest, APublicUrlNamesTheRegistryInDiscoveryAndChallenges) {
         "https://registry.example.com:0", "https://registry.example.com:99999", "https://",
         "http://bad host", "https://registry.example.com#top", "http://[::1"}) {
     SCOPED_TRACE(url);
-    auto refused = run_server_command(
-        {"serve", "--data", data(), "--listen", "127.0.0.1:0", "--public-url", url});
-    EXPECT_EQ(refused.exit_status, 1);
-    EXPECT_NE(refused.err.find("the public URL"), std::string::npos) << refused.err;
-    EXPECT_EQ(refused.err.find('\n'), refused.err.size() - 1) << refused.err;
+    expect_refused_at_start({"--public-url", url}, "the public URL");
   }
 }
 

@@ -21,23 +21,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string skopeo_binary() {
-  for (const char* path : {"/usr/bin/skopeo", "/usr/local/bin/skopeo"}) {
-    if (std::filesystem::exists(path)) return path;
-  }
-  return "";
-}
-
 class OciSkopeoTest : public OciServerTest {
  protected:
   void SetUp() override {
-    skopeo_ = skopeo_binary();
-    if (skopeo_.empty()) {
-      // The README's test command installs skopeo, so CI must never pass without running this.
-      if (std::getenv("CI") != nullptr)
-        FAIL() << "skopeo is missing; run deploy/install-deps.sh --test";
-      GTEST_SKIP() << "skopeo is not installed (deploy/install-deps.sh --test)";
-    }
+    ASSERT_NO_FATAL_FAILURE(find_peer("skopeo", skopeo_));
+    if (IsSkipped()) return;
     ASSERT_NO_FATAL_FAILURE(create_namespaces({"toolsku"}));
     token_ = create_token(data(), {"--namespace", "toolsku"});
     ASSERT_FALSE(token_.empty());

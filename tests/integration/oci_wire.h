@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -53,6 +54,32 @@ class OciServerTest : public ::testing::Test {
   }
 
   std::string data() const { return (dir_.path() / "data").string(); }
+
+  // Sets `path` to the installed peer program `name` (an independent client or registry that
+  // `deploy/install-deps.sh --test` installs, under /usr/bin or /usr/local/bin). When it is
+  // missing the test is skipped, except under CI (CI set), which must never pass without it.
+  void find_peer(const std::string& name, std::string& path) {
+    for (const char* folder : {"/usr/bin/", "/usr/local/bin/"}) {
+      if (std::filesystem::exists(folder + name)) {
+        path = folder + name;
+        return;
+      }
+    }
+    if (std::getenv("CI") != nullptr)
+      FAIL() << name << " is missing; run deploy/install-deps.sh --test";
+    GTEST_SKIP() << name << " is not installed (deploy/install-deps.sh --test)";
+  }
+
+  // `wreg-server serve` on the data dir with `args` added must stop at start with one line on
+  // stderr that holds `reason`.
+  void expect_refused_at_start(const std::vector<std::string>& args, const std::string& reason) {
+    std::vector<std::string> serve = {"serve", "--data", data(), "--listen", "127.0.0.1:0"};
+    serve.insert(serve.end(), args.begin(), args.end());
+    auto refused = run_server_command(serve);
+    EXPECT_EQ(refused.exit_status, 1);
+    EXPECT_NE(refused.err.find(reason), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find('\n'), refused.err.size() - 1) << refused.err;
+  }
   std::uint16_t port() const { return server_->port(); }
 
   // A native publish: PUT /api/v1/packages/<path> with `token`.
