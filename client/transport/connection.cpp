@@ -19,6 +19,8 @@
 #include <sstream>
 #include <vector>
 
+#include "client/transport/options.h"
+
 namespace wreg::client::transport {
 
 namespace asio = boost::asio;
@@ -290,6 +292,17 @@ struct Connection::Impl {
                                          std::to_string(limit) + " bytes"),
           false};
     };
+    auto too_slow = [&] {
+      auto seconds = std::chrono::duration_cast<std::chrono::seconds>(settings.stall_timeout);
+      return Failure{
+          Failure::Kind::kTooSlow,
+          fail(ErrorCode::kUnavailable,
+               "registry " + settings.registry + " sent fewer than " + std::to_string(kStallBytes) +
+                   " bytes in " + std::to_string(seconds.count()) +
+                   " s and was given up; try again later, or raise stall_seconds in "
+                   "config.toml for a slow link"),
+          false};
+    };
     auto ec = run(ioc, [&](auto handler) {
       http::async_read_header(stream, buffer, parser,
                               [handler](beast::error_code e, std::size_t) { handler(e); });
@@ -297,6 +310,8 @@ struct Connection::Impl {
     if (ec == http::error::body_limit) return too_large();
     if (ec) return broken(ec, true);
     std::uint64_t total = parser.content_length().value_or(0);
+    auto window_start = std::chrono::steady_clock::now();
+    std::size_t window_bytes = 0;  // the body's size when the window started
     while (!parser.is_done()) {
       lowest().expires_after(settings.io_timeout);
       ec = run(ioc, [&](auto handler) {
@@ -305,13 +320,26 @@ struct Connection::Impl {
       });
       if (ec == http::error::body_limit) return too_large();
       if (ec) return broken(ec, false);
-      if (download) download(parser.get().body().size(), total);
+      const std::size_t received = parser.get().body().size();
+      if (download) download(received, total);
+      if (auto now = std::chrono::steady_clock::now();
+          now - window_start >= settings.stall_timeout) {
+        if (received - window_bytes < kStallBytes) return too_slow();
+        window_start = now;
+        window_bytes = received;
+      }
     }
     auto& response = parser.get();
     Answer answer;
     answer.status = static_cast<int>(response.result_int());
     if (auto it = response.find(http::field::etag); it != response.end()) {
       answer.etag = std::string(it->value());
+    }
+    for (const auto& field : response) {
+      if (field.name() == http::field::etag) continue;
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      answer.fields.emplace_back(std::move(name), std::string(field.value()));
     }
     answer.body = std::move(response.body());
     answer.keep_alive = response.keep_alive();

@@ -49,7 +49,8 @@ struct ConnectionSettings {
   Endpoint endpoint;
   std::shared_ptr<TlsContext> tls;  // for https; null for http
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds io_timeout{60'000};  // per read or write step
+  std::chrono::milliseconds io_timeout{60'000};     // per read or write step
+  std::chrono::milliseconds stall_timeout{30'000};  // TransportOptions::stall_timeout
   // Counts every request written (every attempt), when set; shared by all connections.
   std::atomic<std::uint64_t>* requests_sent = nullptr;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,17 @@ struct Answer {
   std::string etag;  // as sent, quotes included
   std::string body;
   bool keep_alive = false;  // the server will take another request on this connection
+  // Every field but ETag (OCI registries answer with Link, Location, WWW-Authenticate...), in
+  // the order sent, names in lower case.
+  std::vector<std::pair<std::string, std::string>> fields;
+
+  // The first field named `name` (lower case), or "" when there is none.
+  std::string field(std::string_view name) const {
+    for (const auto& [key, value] : fields) {
+      if (key == name) return value;
+    }
+    return {};
+  }
 };
 
 // Why an attempt got no answer. Whether another attempt may help is the retry policy's call
@@ -44,6 +56,7 @@ struct Failure {
     kSetup,        // the connection could not be set up (the TLS server name)
     kBroken,       // the connection failed or closed during the exchange: reset, timeout, EOF
     kTooLarge,     // the answer is longer than the caller's limit
+    kTooSlow,      // the answer's body stalled (TransportOptions::stall_timeout)
   };
   Kind kind = Kind::kUnreachable;
   Error error;                // the one line for the user

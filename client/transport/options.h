@@ -9,10 +9,15 @@
 
 namespace wreg::client::transport {
 
+inline constexpr std::size_t kStallBytes = 1024;
+
 struct TransportOptions {
   std::filesystem::path ca_file;  // PEM certificates trusted besides the system store
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds io_timeout{60'000};  // per read or write step
+  // An answer whose body brings fewer than kStallBytes in this long is given up (kTooSlow): a
+  // registry dripping a byte at a time would otherwise hold a command for as long as it likes.
+  std::chrono::milliseconds stall_timeout{30'000};
   int max_attempts = 3;
   std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
   std::size_t max_connections = 4;

@@ -15,6 +15,7 @@ bool RetryPolicy::retryable(const Failure& failure) {
     case Failure::Kind::kTlsRefused:
     case Failure::Kind::kSetup:
     case Failure::Kind::kTooLarge:
+    case Failure::Kind::kTooSlow:
       return false;
   }
   return false;

@@ -21,6 +21,7 @@ Result<std::unique_ptr<Transport>> Transport::create(const std::string& registry
   settings.endpoint = endpoint_of(registry);
   settings.connect_timeout = transport->options_.connect_timeout;
   settings.io_timeout = transport->options_.io_timeout;
+  settings.stall_timeout = transport->options_.stall_timeout;
   settings.requests_sent = &transport->requests_sent_;
   if (settings.endpoint.tls) {
     auto tls = make_tls_context(transport->options_.ca_file);
