@@ -44,6 +44,9 @@ struct ReleaseSummary {
   bool yanked = false;
   std::string published;  // RFC 3339 UTC, e.g. 2026-11-26T01:02:03Z
   std::vector<Dependency> dependencies;
+  // Known to exist (an OCI registry's tag) but not read yet: digest, size, kind, published and
+  // dependencies are empty until the client reads the release. Never on the wire.
+  bool unread = false;
 };
 
 struct PackageDocument {

@@ -126,7 +126,7 @@ class Solver {
     for (;;) {
       int terminal = propagate(next);
       if (terminal != kNone) {
-        if (!unfetched_.empty()) return needs();
+        if (!unfetched_.empty() || !unread_.empty()) return needs();
         return SolveOutcome{build_conflict(
             DerivationGraph{incompatibilities_, slots_, edges_, packages_, root_}, terminal)};
       }
@@ -134,7 +134,7 @@ class Solver {
       if (next == kNone) break;
       next = decide(next);
     }
-    if (!unfetched_.empty()) return needs();
+    if (!unfetched_.empty() || !unread_.empty()) return needs();
     return SolveOutcome{build_resolution()};
   }
 
@@ -588,6 +588,11 @@ class Solver {
       return slot_id;
     }
     std::size_t version = choose(slot_id, candidates);
+    if (slot.kind == SlotKind::kTrack && slot.releases[version]->unread) {
+      // Its dependencies are not known yet: decided as if it had none, and read before the
+      // next run. Leaving them out only removes facts, so a conflict found is still real.
+      unread_.insert(PackageVersion{*slot.name, slot.releases[version]->version});
+    }
     // As pub does: when the version's own dependencies already contradict the partial solution,
     // do not decide it; propagation will rule it out without a conflict and a backjump.
     // The project is always decided: its failures are the terminal ones.
@@ -643,7 +648,8 @@ class Solver {
 
   SolveOutcome needs() const {
     return SolveOutcome{
-        NeedsDocuments{std::vector<PackageName>(unfetched_.begin(), unfetched_.end())}};
+        NeedsDocuments{std::vector<PackageName>(unfetched_.begin(), unfetched_.end()),
+                       std::vector<PackageVersion>(unread_.begin(), unread_.end())}};
   }
 
   // The slot an edge of a decided version was satisfied by.
@@ -703,6 +709,7 @@ class Solver {
   std::set<PackageName> updating_;                      // `update` names (not with update_all)
   std::map<PackageName, PackageInfo> packages_;
   std::set<PackageName> unfetched_;
+  std::set<PackageVersion> unread_;  // decided releases whose dependencies are not known yet
   std::unordered_map<EdgeKey, int, EdgeKeyHash> edge_ids_;
   std::vector<Edge> edges_;
   std::vector<Slot> slots_;

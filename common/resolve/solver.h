@@ -146,10 +146,15 @@ struct Conflict {
   std::vector<Clash> clashes;
 };
 
-// The solver met packages whose documents are not in memory (Absence::kNotFetched). Fetch them
-// and solve again; the run's other findings are not trustworthy without them.
+// The solver met packages whose documents are not in memory (Absence::kNotFetched), or decided
+// releases that their document lists without dependencies yet (ReleaseSummary::unread: an OCI
+// registry's tags say which versions exist, and each release's dependencies are in its bytes).
+// Fetch the documents, read the releases, and solve again; the run's other findings are not
+// trustworthy without them. Only releases the run decided are named, so a resolution reads the
+// candidates it chose, not every version a tag list shows.
 struct NeedsDocuments {
-  std::vector<PackageName> names;  // sorted, unique
+  std::vector<PackageName> names;        // sorted, unique
+  std::vector<PackageVersion> releases;  // sorted, unique
 };
 
 struct SolveOutcome {
