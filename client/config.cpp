@@ -1,9 +1,12 @@
 #include "client/config.h"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <sstream>
 
@@ -60,14 +63,14 @@ Result<void> check_keys(const std::filesystem::path& path, const toml::table& ta
   return {};
 }
 
-constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "[namespaces]"};
+constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "stall_seconds", "[namespaces]"};
 constexpr std::string_view kCredentialsKeys[] = {"[registries]"};
-constexpr std::string_view kRegistryKeys[] = {"token"};
+constexpr std::string_view kRegistryKeys[] = {"token", "username"};
 
-Result<std::map<std::string, std::string>> read_tokens(const std::filesystem::path& path) {
+Result<std::map<std::string, Credential>> read_tokens(const std::filesystem::path& path) {
   auto table = read_toml_file(path);
   if (!table) return std::move(table).error();
-  std::map<std::string, std::string> tokens;
+  std::map<std::string, Credential> tokens;
   if (auto checked = check_keys(path, *table, "", kCredentialsKeys); !checked) {
     return std::move(checked).error();
   }
@@ -88,15 +91,22 @@ Result<std::map<std::string, std::string>> read_tokens(const std::filesystem::pa
     }
     auto token = fields ? (*fields)["token"].value<std::string>() : std::nullopt;
     if (!token) return config_error(path, "registry " + quoted(key.str()) + " has no string token");
-    tokens[*url] = *token;
+    auto username = (*fields)["username"];
+    if (username && !username.is_string()) {
+      return config_error(path, "registry " + quoted(key.str()) + ": username must be a string");
+    }
+    tokens[*url] = Credential{*token, username.value_or(std::string())};
   }
   return tokens;
 }
 
-std::string credentials_text(const std::map<std::string, std::string>& tokens) {
+std::string credentials_text(const std::map<std::string, Credential>& tokens) {
   std::string text = "# Written by `wreg login`; keep this file private (mode 0600).\n";
-  for (const auto& [url, token] : tokens) {
-    text += "\n[registries." + toml_quote(url) + "]\ntoken = " + toml_quote(token) + "\n";
+  for (const auto& [url, credential] : tokens) {
+    text += "\n[registries." + toml_quote(url) + "]\n";
+    if (!credential.username.empty())
+      text += "username = " + toml_quote(credential.username) + "\n";
+    text += "token = " + toml_quote(credential.token) + "\n";
   }
   return text;
 }
@@ -123,26 +133,81 @@ Result<Environment> Environment::from_process() {
   }
   env.registry = getenv_nonempty("WREG_REGISTRY");
   env.token = getenv_nonempty("WREG_TOKEN");
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view variable(*entry);
+    auto equals = variable.find('=');
+    if (equals == std::string_view::npos) continue;
+    std::string_view name = variable.substr(0, equals);
+    constexpr std::string_view kPrefix = "WKG_REGISTRY_", kSuffix = "_AUTH_BEARER";
+    if (name.size() <= kPrefix.size() + kSuffix.size() || !name.starts_with(kPrefix) ||
+        !name.ends_with(kSuffix) || equals + 1 == variable.size()) {
+      continue;
+    }
+    std::string host(name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size()));
+    env.wkg_bearer_tokens[host] = std::string(variable.substr(equals + 1));
+  }
   return env;
+}
+
+RegistryProtocol protocol_of(std::string_view url) {
+  if (url.starts_with("oci://") || url.starts_with("oci+http://")) return RegistryProtocol::kOci;
+  if (url.find("://") == std::string_view::npos) return RegistryProtocol::kDiscovered;
+  return RegistryProtocol::kWreg;
 }
 
 Result<std::string> normalize_registry_url(std::string_view url) {
   std::string text(trim(url));
   auto bad = [&](const std::string& why) {
-    return fail(ErrorCode::kInvalidArgument, "invalid registry URL " + quoted(url) + ": " + why +
-                                                 " (expected http://host[:port] or https://...)");
+    return fail(ErrorCode::kInvalidArgument,
+                "invalid registry URL " + quoted(url) + ": " + why +
+                    " (expected http(s)://HOST[:PORT] for wreg, oci://HOST[:PORT]/PREFIX or "
+                    "oci+http://... for an OCI registry, or a bare HOST to discover)");
   };
   std::string_view rest;
+  bool oci = false;
   if (text.starts_with("http://")) {
     rest = std::string_view(text).substr(7);
   } else if (text.starts_with("https://")) {
     rest = std::string_view(text).substr(8);
+  } else if (text.starts_with("oci://")) {
+    rest = std::string_view(text).substr(6);
+    oci = true;
+  } else if (text.starts_with("oci+http://")) {
+    rest = std::string_view(text).substr(11);
+    oci = true;
+  } else if (text.find("://") != std::string::npos) {
+    return bad("its scheme is not one of http, https, oci and oci+http");
+  } else if (text.find('/') != std::string::npos) {
+    return bad("a bare host (for wkg's discovery) has no path");
   } else {
-    return bad("it must start with http:// or https://");
+    // A bare HOST[:PORT]: wkg's discovery finds the registry (fetcher.h). It also names a cache
+    // file, so it is held to a host's characters.
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text.starts_with('.') ||
+        text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-:") != std::string::npos) {
+      return bad("a bare host may hold only letters, digits, '.', '-' and a :port");
+    }
+    rest = text;
   }
   auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (authority.empty()) return bad("it has no host");
+  if (oci && slash != std::string_view::npos) {
+    // OCI repository names are lower case: path segments of a-z, 0-9 and . _ - (the
+    // distribution spec's rule, which the prefix becomes part of).
+    auto prefix = rest.substr(slash + 1);
+    while (prefix.ends_with('/')) prefix.remove_suffix(1);
+    for (std::string_view segment : split(prefix, '/')) {
+      if (prefix.empty()) break;
+      if (segment.empty()) return bad("its repository prefix has an empty path segment");
+      for (char c : segment) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-')) {
+          return bad("its repository prefix may hold only a-z, 0-9, '.', '_', '-' and '/'");
+        }
+      }
+    }
+  }
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte >= 0x7f || c == '?' || c == '#') {
@@ -199,6 +264,13 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
                                            ": it holds no PEM certificate");
     }
   }
+  if (auto* node = table->get("stall_seconds")) {
+    auto seconds = node->value<std::int64_t>();
+    if (!seconds || *seconds < 1 || *seconds > 3600) {
+      return config_error(config_path, "stall_seconds must be a whole number from 1 to 3600");
+    }
+    config.stall_timeout_ = std::chrono::seconds(*seconds);
+  }
   if (auto* section = table->get("namespaces")) {
     auto* namespaces = section->as_table();
     if (namespaces == nullptr) {
@@ -235,7 +307,8 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
   auto tokens = read_tokens(env.config_dir / "credentials.toml");
   if (!tokens) return std::move(tokens).error();
   config.tokens_ = std::move(*tokens);
-  if (env.token) config.tokens_[config.registry_] = *env.token;
+  if (env.token) config.tokens_[config.registry_] = Credential{*env.token, {}};
+  config.wkg_bearer_tokens_ = env.wkg_bearer_tokens;
   return config;
 }
 
@@ -247,10 +320,76 @@ const std::string& Config::registry_for(const PackageName& name) const {
   return registry_;
 }
 
+std::string wkg_host_key(std::string_view host) {
+  std::string key;
+  for (char c : host) {
+    auto byte = static_cast<unsigned char>(c);
+    key += std::isalnum(byte) ? static_cast<char>(std::toupper(byte)) : '_';
+  }
+  return key;
+}
+
+std::optional<Credential> Config::credential_for(const std::string& registry) const {
+  if (auto it = tokens_.find(registry); it != tokens_.end()) return it->second;
+  if (protocol_of(registry) != RegistryProtocol::kOci) return std::nullopt;
+  const std::string host = registry_host(registry);
+  if (auto it = tokens_.find(host); it != tokens_.end()) return it->second;
+  if (auto it = wkg_bearer_tokens_.find(wkg_host_key(host)); it != wkg_bearer_tokens_.end()) {
+    return Credential{it->second, {}};
+  }
+  return std::nullopt;
+}
+
+Result<std::string> registry_from_discovery(std::string_view host, std::string_view body) {
+  auto bad = [&](const std::string& why) {
+    return fail(ErrorCode::kUnavailable,
+                "https://" + std::string(host) + "/.well-known/wasm-pkg/registry.json " + why);
+  };
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) return bad("is not a JSON object");
+  auto text = [&](const nlohmann::json& object, const char* key) -> std::optional<std::string> {
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  std::optional<std::string> oci_registry;
+  std::string prefix;
+  if (auto it = json.find("wreg"); it != json.end() && it->is_object()) {
+    // wreg's own API on the same host: the fastest path, and what the document offers first.
+    return normalize_registry_url("https://" + std::string(host));
+  }
+  if (auto it = json.find("oci"); it != json.end() && it->is_object()) {
+    oci_registry = text(*it, "registry");
+    prefix = text(*it, "namespacePrefix").value_or("");
+  } else if (auto legacy = text(json, "ociRegistry")) {
+    oci_registry = legacy;
+    prefix = text(json, "ociNamespacePrefix").value_or("");
+  }
+  if (!oci_registry || oci_registry->empty()) {
+    if (json.contains("warg") || json.contains("wargUrl")) {
+      return bad("names only a warg registry, which wreg does not read");
+    }
+    return bad("names no OCI registry (expected \"oci\": {\"registry\": …})");
+  }
+  if (!prefix.empty() && !prefix.ends_with('/')) {
+    return bad("gives the namespace prefix " + wreg::quoted(prefix) +
+               ", which wreg reads only as path segments ending in /");
+  }
+  auto url = normalize_registry_url("oci://" + *oci_registry + "/" + prefix);
+  if (!url) return bad("names a registry wreg cannot use: " + url.error().message);
+  return url;
+}
+
+std::string registry_host(std::string_view url) {
+  auto scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  return std::string(rest.substr(0, rest.find('/')));
+}
+
 std::optional<std::string> Config::token_for(const std::string& registry) const {
   auto it = tokens_.find(registry);
   if (it == tokens_.end()) return std::nullopt;
-  return it->second;
+  return it->second.token;
 }
 
 Result<void> store_token(const Environment& env, const std::string& registry,
@@ -258,7 +397,7 @@ Result<void> store_token(const Environment& env, const std::string& registry,
   auto path = env.config_dir / "credentials.toml";
   auto tokens = read_tokens(path);
   if (!tokens) return std::move(tokens).error();
-  (*tokens)[registry] = token;
+  (*tokens)[registry] = Credential{token, {}};
   return write_file_atomically(path, credentials_text(*tokens), 0600);
 }
 

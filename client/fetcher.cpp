@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "client/file_io.h"
 #include "client/parallel.h"
+#include "client/transport/transport.h"
 #include "common/release.h"
 #include "common/resolve/suggest.h"
+#include "common/text.h"
 #include "common/wasm/limits.h"
 #include "common/wasm/reader.h"
 
@@ -43,6 +46,12 @@ Fetcher::Fetcher(const Config& config, const Cache& cache, FetcherOptions option
 Fetcher::~Fetcher() = default;
 
 Result<RegistryClient*> Fetcher::client(const std::string& registry) {
+  if (protocol_of(registry) == RegistryProtocol::kOci) {
+    return fail(ErrorCode::kInvalidArgument,
+                "registry " + registry +
+                    " is an OCI registry: wreg reads packages from it (add, fetch, update, get, "
+                    "info), but this needs a wreg registry (http:// or https://)");
+  }
   std::lock_guard lock(mutex_);
   auto it = clients_.find(registry);
   if (it != clients_.end()) return it->second.get();
@@ -50,12 +59,50 @@ Result<RegistryClient*> Fetcher::client(const std::string& registry) {
   client_options.registry = registry;
   client_options.token = config_.token_for(registry);
   client_options.ca_file = config_.ca_file();
+  client_options.stall_timeout = config_.stall_timeout();
   client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
   auto made = RegistryClient::create(std::move(client_options));
   if (!made) return std::move(made).error();
   auto* raw = made->get();
   clients_.emplace(registry, std::move(*made));
   return raw;
+}
+
+Result<OciClient*> Fetcher::oci_client(const std::string& registry) {
+  std::lock_guard lock(mutex_);
+  auto it = oci_clients_.find(registry);
+  if (it != oci_clients_.end()) return it->second.get();
+  OciClientOptions client_options;
+  static_cast<transport::TransportOptions&>(client_options) = options_.client_template;
+  client_options.registry = registry;
+  client_options.credential = config_.credential_for(registry);
+  client_options.ca_file = config_.ca_file();
+  client_options.stall_timeout = config_.stall_timeout();
+  client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
+  auto made = OciClient::create(std::move(client_options));
+  if (!made) return std::move(made).error();
+  auto* raw = made->get();
+  oci_clients_.emplace(registry, std::move(*made));
+  return raw;
+}
+
+Result<std::string> Fetcher::registry_for(const PackageName& name) {
+  const std::string& configured = config_.registry_for(name);
+  if (protocol_of(configured) != RegistryProtocol::kDiscovered) return configured;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = discovered_.find(configured); it != discovered_.end()) return it->second;
+  }
+  auto url = discover(configured);
+  if (!url) {
+    return fail(ErrorCode::kUnavailable,
+                "cannot discover the registry of namespace " + name.space() + " at " + configured +
+                    ": " + url.error().message + "; name it in config.toml instead ([namespaces] " +
+                    name.space() + " = \"oci://HOST/PREFIX\" or \"https://HOST\")");
+  }
+  std::lock_guard lock(mutex_);
+  discovered_[configured] = *url;
+  return url;
 }
 
 std::uint64_t Fetcher::listed_size(const PackageName& name, const Version& version) const {
@@ -70,6 +117,7 @@ std::uint64_t Fetcher::requests_made() const {
   std::lock_guard lock(mutex_);
   std::uint64_t total = 0;
   for (const auto& [url, client] : clients_) total += client->requests_made();
+  for (const auto& [url, client] : oci_clients_) total += client->requests_made();
   return total;
 }
 
@@ -142,7 +190,10 @@ std::optional<Fetcher::CachedCopy> Fetcher::cached_copy(const std::string& regis
 }
 
 Result<api::PackageDocument> Fetcher::fetch_document(const PackageName& name) {
-  const std::string& registry = config_.registry_for(name);
+  auto registry_or = registry_for(name);
+  if (!registry_or) return std::move(registry_or).error();
+  const std::string& registry = *registry_or;
+  if (protocol_of(registry) == RegistryProtocol::kOci) return oci_document(registry, name);
   auto cached = cached_copy(registry, name);
   if (options_.offline) {
     if (cached) return std::move(cached->document);
@@ -201,10 +252,16 @@ Result<api::PackageDocument> Fetcher::document_from_answer(const std::string& re
 
 void Fetcher::fetch_in_batches(const std::vector<PackageName>& names,
                                std::vector<std::optional<Result<api::PackageDocument>>>& slots) {
-  // One batch per registry; the names of other registries wait for their own turn.
+  // One batch per wreg registry; the names of other registries wait for their own turn. OCI
+  // registries have no documents to batch: their slots are left to document().
+  std::vector<std::string> registry_of(names.size());
   std::set<std::string> registries;
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!slots[i]) registries.insert(config_.registry_for(names[i]));
+    if (slots[i]) continue;
+    auto registry = registry_for(names[i]);
+    if (!registry || protocol_of(*registry) != RegistryProtocol::kWreg) continue;
+    registry_of[i] = *registry;
+    registries.insert(*registry);
   }
   for (const auto& registry : registries) {
     std::vector<std::size_t> slot_of;  // for each request that answers a slot, which one
@@ -212,7 +269,7 @@ void Fetcher::fetch_in_batches(const std::vector<PackageName>& names,
     std::vector<std::optional<CachedCopy>> copies;
     std::set<PackageName> queued;
     for (std::size_t i = 0; i < names.size(); ++i) {
-      if (slots[i] || config_.registry_for(names[i]) != registry) continue;
+      if (slots[i] || registry_of[i] != registry) continue;
       if (!queued.insert(names[i]).second) continue;
       // A package not cached yet is asked for in the same batch, without an ETag: a level of
       // the resolution costs one round trip, however many packages it names.
@@ -263,7 +320,9 @@ void Fetcher::fetch_in_batches(const std::vector<PackageName>& names,
 }
 
 std::string Fetcher::suggestions_for(const PackageName& name) {
-  auto client_or = client(config_.registry_for(name));
+  auto registry = registry_for(name);
+  if (!registry || protocol_of(*registry) != RegistryProtocol::kWreg) return "";
+  auto client_or = client(*registry);
   if (!client_or) return "";
   std::vector<std::string> candidates;
   for (const std::string& text : {name.space(), std::string()}) {
@@ -312,11 +371,18 @@ Result<std::string> Fetcher::download_blob(const BlobRequest& request) {
                                              ") is not in the cache, and --offline forbids "
                                              "downloading it; run once without --offline");
   }
-  auto client_or = client(request.registry);
-  if (!client_or) return std::move(client_or).error();
   TransferProgress progress =
       progress_ ? progress_->transfer(request.release.to_string()) : TransferProgress{};
-  auto bytes = (*client_or)->get_blob(request.digest, progress, request.size);
+  Result<std::string> bytes = fail(ErrorCode::kInternal, "no registry asked");
+  if (protocol_of(request.registry) == RegistryProtocol::kOci) {
+    auto client_or = oci_client(request.registry);
+    if (!client_or) return std::move(client_or).error();
+    bytes = (*client_or)->layer(request.release.name, request.digest, request.size, progress);
+  } else {
+    auto client_or = client(request.registry);
+    if (!client_or) return std::move(client_or).error();
+    bytes = (*client_or)->get_blob(request.digest, progress, request.size);
+  }
   if (!bytes) {
     auto error = std::move(bytes).error();
     if (error.code == ErrorCode::kNotFound) {
@@ -341,6 +407,209 @@ Result<std::string> Fetcher::download_blob(const BlobRequest& request) {
   auto release = as_release(request, std::move(bytes));
   if (release) (void)cache_.store_blob(request.digest, *release);
   return release;
+}
+
+namespace {
+
+// What the document cache holds for an OCI package: its read releases only (ETag unused).
+constexpr std::string_view kOciCacheTag = "\"oci-read-releases\"";
+
+}  // namespace
+
+Result<api::PackageDocument> Fetcher::oci_document(const std::string& registry,
+                                                   const PackageName& name) {
+  auto cached = cached_copy(registry, name);
+  if (options_.offline) {
+    if (cached) return std::move(cached->document);
+    return fail(ErrorCode::kUnavailable, name.to_string() +
+                                             " is not in the cache, and --offline forbids asking "
+                                             "the registry; run once without --offline");
+  }
+  auto client_or = oci_client(registry);
+  if (!client_or) return std::move(client_or).error();
+  auto versions = (*client_or)->versions(name);
+  if (!versions) return std::move(versions).error();
+  api::PackageDocument document{name, {}, {}};
+  std::set<Version> seen;
+  for (const auto& version : *versions) {
+    if (!seen.insert(version).second) continue;
+    const api::ReleaseSummary* read = cached ? cached->document.find(version) : nullptr;
+    if (read != nullptr) {
+      document.versions.push_back(*read);
+    } else {
+      api::ReleaseSummary unread;
+      unread.version = version;
+      unread.unread = true;
+      document.versions.push_back(std::move(unread));
+    }
+  }
+  std::sort(document.versions.begin(), document.versions.end(),
+            [](const auto& a, const auto& b) { return a.version > b.version; });
+  return document;
+}
+
+Result<api::ReleaseSummary> Fetcher::read_release(const PackageVersion& id) {
+  auto registry = registry_for(id.name);
+  if (!registry) return std::move(registry).error();
+  if (protocol_of(*registry) != RegistryProtocol::kOci) {
+    return fail(ErrorCode::kInternal, "wreg asked to read " + id.to_string() + " from " +
+                                          *registry +
+                                          ", which is not an OCI registry; this is a "
+                                          "bug in wreg");
+  }
+  if (options_.offline) {
+    return fail(ErrorCode::kUnavailable, id.to_string() +
+                                             " is not in the cache, and --offline forbids asking "
+                                             "the registry; run once without --offline");
+  }
+  auto client_or = oci_client(*registry);
+  if (!client_or) return std::move(client_or).error();
+  auto manifest = (*client_or)->release(id);
+  if (!manifest) return std::move(manifest).error();
+  auto bytes = blob(BlobRequest{*registry, manifest->layer, id, manifest->size});
+  if (!bytes) return std::move(bytes).error();
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
+  auto info = wasm::read_component({data, bytes->size()});
+  if (!info) return std::move(info).error();  // blob() read the same bytes without complaint
+  auto release = release_of(*info, ClaimedIdentity{id, "the registry"});
+  if (!release) {
+    return fail(ErrorCode::kCorrupt,
+                "registry " + *registry + " holds " + id.to_string() +
+                    " as bytes that are no release of it: " + release.error().message);
+  }
+  api::ReleaseSummary summary;
+  summary.version = id.version;
+  summary.digest = manifest->layer;
+  summary.size = manifest->size;
+  summary.kind = release->kind;
+  summary.published = without_controls(manifest->created);
+  summary.dependencies = std::move(release->dependencies);
+  return summary;
+}
+
+std::vector<Result<api::ReleaseSummary>> Fetcher::read_releases(
+    const std::vector<PackageVersion>& ids) {
+  std::vector<std::optional<Result<api::ReleaseSummary>>> slots(ids.size());
+  parallel_for(ids.size(), options_.parallelism,
+               [&](std::size_t i) { slots[i].emplace(read_release(ids[i])); });
+  std::vector<Result<api::ReleaseSummary>> results;
+  std::set<PackageName> learned;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    results.push_back(std::move(*slots[i]));
+    if (!results.back()) continue;
+    std::lock_guard lock(mutex_);
+    auto it = documents_.find(ids[i].name);
+    if (it == documents_.end()) continue;
+    for (auto& release : it->second.versions) {
+      if (release.version == ids[i].version) release = *results.back();
+    }
+    learned.insert(ids[i].name);
+  }
+  for (const auto& name : learned) {
+    if (auto registry = registry_for(name)) cache_read_releases(*registry, name);
+  }
+  return results;
+}
+
+Result<api::ReleaseDocument> Fetcher::release_document(const PackageVersion& id) {
+  auto registry = registry_for(id.name);
+  if (!registry) return std::move(registry).error();
+  if (protocol_of(*registry) != RegistryProtocol::kOci) {
+    auto client_or = client(*registry);
+    if (!client_or) return std::move(client_or).error();
+    return (*client_or)->get_release(id);
+  }
+  auto document = remembered_document(id.name);
+  if (!document) return std::move(document).error();
+  const api::ReleaseSummary* listed = document->find(id.version);
+  if (listed == nullptr) {
+    return fail(ErrorCode::kNotFound, "the registry " + *registry + " has no " + id.to_string());
+  }
+  api::ReleaseSummary summary = *listed;
+  if (summary.unread) {
+    auto read = read_releases({id});
+    if (!read[0]) return std::move(read[0]).error();
+    summary = std::move(*read[0]);
+  }
+  auto bytes = blob(BlobRequest{*registry, summary.digest, id, summary.size});
+  if (!bytes) return std::move(bytes).error();
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
+  auto info = wasm::read_component({data, bytes->size()});
+  if (!info) return std::move(info).error();
+  auto release = release_of(*info, ClaimedIdentity{id, "the registry"});
+  if (!release) return std::move(release).error();
+  api::ReleaseDocument out{id.name, release->description,       std::move(summary), {},
+                           {},      std::move(release->details)};
+  for (const auto& name : release->imports) out.import_interfaces.push_back(name.to_string());
+  for (const auto& name : release->exports) out.export_interfaces.push_back(name.to_string());
+  return out;
+}
+
+void Fetcher::cache_read_releases(const std::string& registry, const PackageName& name) {
+  api::PackageDocument read{name, {}, {}};
+  {
+    std::lock_guard lock(mutex_);
+    auto it = documents_.find(name);
+    if (it == documents_.end()) return;
+    for (const auto& release : it->second.versions) {
+      if (!release.unread) read.versions.push_back(release);
+    }
+  }
+  // Releases read by an earlier command whose tags this one did not list stay cached too: the
+  // lock may still name them.
+  if (auto cached = cached_copy(registry, name)) {
+    for (auto& release : cached->document.versions) {
+      if (read.find(release.version) == nullptr) read.versions.push_back(std::move(release));
+    }
+  }
+  std::sort(read.versions.begin(), read.versions.end(),
+            [](const auto& a, const auto& b) { return a.version > b.version; });
+  // A cache that cannot be written only costs reading the releases again.
+  (void)cache_.store_document(registry, name,
+                              CachedDocument{std::string(kOciCacheTag), api::to_json(read)});
+}
+
+Result<std::string> Fetcher::discover(const std::string& host) {
+  const auto path = cache_.root() / "discovery" / (host + ".json");
+  auto cached = read_file(path);
+  std::error_code ec;
+  auto age =
+      std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(path, ec);
+  const bool fresh = cached && !ec && age < kDiscoveryTtl;
+  std::string body;
+  if (cached && (fresh || options_.offline)) {
+    body = std::move(*cached);
+  } else if (options_.offline) {
+    return fail(ErrorCode::kUnavailable,
+                "it is not in the cache, and --offline forbids asking; run once without --offline");
+  } else {
+    transport::TransportOptions transport_options = options_.client_template;
+    transport_options.ca_file = config_.ca_file();
+    transport_options.stall_timeout = config_.stall_timeout();
+    auto sender = transport::Transport::create("https://" + host, transport_options);
+    if (!sender) return std::move(sender).error();
+    transport::Request request{
+        boost::beast::http::verb::get,
+        "/.well-known/wasm-pkg/registry.json",
+        {{"User-Agent", std::string("wreg/") + WREG_VERSION}, {"Accept", "application/json"}},
+        {}};
+    auto answer = (*sender)->send(request, 64 * 1024);
+    if (!answer) return std::move(answer).error();
+    if (answer->status != 200) {
+      return fail(ErrorCode::kUnavailable,
+                  "https://" + host + "/.well-known/wasm-pkg/registry.json answered HTTP " +
+                      std::to_string(answer->status));
+    }
+    body = std::move(answer->body);
+  }
+  auto url = registry_from_discovery(host, body);
+  if (!url) return url;
+  if (!fresh) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    // A cache that cannot be written only costs asking again next time.
+    (void)write_file_atomically(path, body, 0644, Durability::kNoFsync);
+  }
+  return url;
 }
 
 std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& requests) {

@@ -13,9 +13,19 @@
 //     a warm resolution one in all.
 // Offline, only the cache answers; a miss is kUnavailable naming what is missing.
 //
+// An OCI registry (client/oci_client.h) has no package document: document() makes one from the
+// repository's tags, each version `unread` (ReleaseSummary::unread) until read_releases() reads
+// its manifest and its bytes (verified, cached like any blob) for digest, size, kind and
+// dependencies, which is what the resolver asks for of the candidates it chooses
+// (resolve::NeedsDocuments::releases). What was read is kept in the document cache, so a warm or
+// offline resolution reads nothing twice: versions are immutable here as everywhere in wreg, so a
+// tag that later points at other bytes does not change what this client locked (its digest).
+// A namespace whose registry is a bare host is discovered first (registry_for()).
+//
 // Thread-safe: the plural forms call the singular ones from worker threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,6 +36,7 @@
 
 #include "client/cache.h"
 #include "client/config.h"
+#include "client/oci_client.h"
 #include "client/progress.h"
 #include "client/registry_client.h"
 #include "common/api/package_document.h"
@@ -61,8 +72,21 @@ class Fetcher {
 
   const Config& config() const { return config_; }
 
-  // The client for `registry` (a normalized URL). kInvalidArgument for a bad URL.
+  // The client for `registry` (a normalized wreg URL). kInvalidArgument for a bad URL, or for an
+  // OCI registry, which has no wreg API (publish, yank, search, whoami).
   Result<RegistryClient*> client(const std::string& registry);
+  // The client for `registry` (a normalized oci:// or oci+http:// URL).
+  Result<OciClient*> oci_client(const std::string& registry);
+
+  // The registry that serves `name` (Config::registry_for()); a bare host is looked up through
+  // wkg's discovery document, https://HOST/.well-known/wasm-pkg/registry.json, in either shape
+  // wkg reads ({"preferredProtocol":"oci","oci":{"registry","namespacePrefix"}} or the older
+  // {"ociRegistry","ociNamespacePrefix"}; a "wreg" member means wreg's own API on that host). The
+  // answer is cached for kDiscoveryTtl (offline, for as long as it is cached). kUnavailable,
+  // saying what failed and how to name the registry instead, when it cannot be discovered: never
+  // a guess.
+  Result<std::string> registry_for(const PackageName& name);
+  static constexpr std::chrono::seconds kDiscoveryTtl{3600};
 
   // The document of `name` from its registry. kNotFound (with "did you mean" suggestions from
   // the registry's list when there are close names) when the registry has no such package;
@@ -73,6 +97,16 @@ class Fetcher {
   // document() of each of `names`, answers in the same order; only the first kNotFound carries
   // suggestions (each costs requests).
   std::vector<Result<api::PackageDocument>> documents(const std::vector<PackageName>& names);
+
+  // Reads each release (unread in its document) from its OCI registry, in parallel: its manifest
+  // and its bytes, verified like blob()'s, give the summary the resolver needs. The documents of
+  // this command and the cache learn it. Answers in the same order; kNotFound when the tag is
+  // gone, kCorrupt for a manifest or bytes that are not that release.
+  std::vector<Result<api::ReleaseSummary>> read_releases(const std::vector<PackageVersion>& ids);
+
+  // One release in full (`wreg info`): a wreg registry's release document; for an OCI registry
+  // the same document made from the release's verified bytes, as the registry would record them.
+  Result<api::ReleaseDocument> release_document(const PackageVersion& id);
 
   // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes, or
   // bytes that are not `request.release`: a WIT package must name that package (and that
@@ -115,6 +149,12 @@ class Fetcher {
   // Slots it cannot fill stay empty.
   void fetch_in_batches(const std::vector<PackageName>& names,
                         std::vector<std::optional<Result<api::PackageDocument>>>& slots);
+  // document() of a package in an OCI registry: its tags, with what the cache has read of them.
+  Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name);
+  Result<api::ReleaseSummary> read_release(const PackageVersion& id);
+  // Stores the read releases of `name`'s document in the cache, for oci_document().
+  void cache_read_releases(const std::string& registry, const PackageName& name);
+  Result<std::string> discover(const std::string& host);
   // blob() past the cache: downloads, verifies and caches the bytes.
   Result<std::string> download_blob(const BlobRequest& request);
   // `bytes` (of the cache or the registry, digest already checked) when they read as
@@ -129,6 +169,8 @@ class Fetcher {
 
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RegistryClient>> clients_;  // guarded by mutex_
+  std::map<std::string, std::unique_ptr<OciClient>> oci_clients_;   // guarded by mutex_
+  std::map<std::string, std::string> discovered_;                   // host -> URL; mutex_
   std::map<PackageName, api::PackageDocument> documents_;           // guarded by mutex_
 };
 

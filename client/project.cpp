@@ -80,7 +80,9 @@ Error conflict_error(const resolve::Conflict& conflict) {
 Error missing_dependency_error(const resolve::ResolveRequest& request,
                                const resolve::InMemorySource& source, const PackageName& missing,
                                Fetcher& fetcher) {
-  const std::string tail = ", which the registry " + fetcher.config().registry_for(missing) +
+  auto registry = fetcher.registry_for(missing);
+  const std::string tail = ", which the registry " +
+                           (registry ? *registry : fetcher.config().registry_for(missing)) +
                            " does not have; nothing was changed";
   for (const auto& name : source.names()) {
     const auto* document = source.find(name);
@@ -125,6 +127,19 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
         break;
       }
       names = solved.needs()->names;
+      // Releases an OCI registry listed by tag only: read the ones the solver chose (in
+      // parallel), then fetch what they depend on in the same round.
+      const auto& unread = solved.needs()->releases;
+      auto read = fetcher.read_releases(unread);
+      for (std::size_t i = 0; i < unread.size(); ++i) {
+        if (!read[i]) return std::move(read[i]).error();
+        auto* document = source.document(unread[i].name);
+        if (document == nullptr) continue;
+        for (auto& release : document->versions) {
+          if (release.version == unread[i].version) release = *read[i];
+        }
+      }
+      if (!unread.empty()) continue;
     }
     std::erase_if(names, [&](const PackageName& name) { return asked.count(name) != 0; });
     if (names.empty()) {
@@ -150,11 +165,9 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
 
   Lockfile lock;
   for (const auto& package : outcome->resolution()->packages) {
-    LockedPackage locked{package.name,
-                         package.version,
-                         fetcher.config().registry_for(package.name),
-                         package.digest,
-                         {}};
+    auto registry = fetcher.registry_for(package.name);
+    if (!registry) return std::move(registry).error();
+    LockedPackage locked{package.name, package.version, *registry, package.digest, {}};
     for (const auto& requirer : package.required_by) {
       locked.requirements.push_back(requirer.requirement.to_string());
     }

@@ -117,6 +117,13 @@ Result<std::unique_ptr<RegistryClient>> RegistryClient::create(RegistryClientOpt
   auto normalized = normalize_registry_url(options.registry);
   if (!normalized) return std::move(normalized).error();
   options.registry = *normalized;
+  if (protocol_of(options.registry) != RegistryProtocol::kWreg) {
+    return fail(ErrorCode::kInvalidArgument,
+                "registry " + options.registry +
+                    " is not a wreg registry (http:// or https://); wreg reads packages from OCI "
+                    "registries (add, fetch, update, get, info) but logs in, publishes, yanks and "
+                    "searches only in wreg registries");
+  }
   auto transport = transport::Transport::create(
       options.registry, static_cast<const transport::TransportOptions&>(options));
   if (!transport) return std::move(transport).error();

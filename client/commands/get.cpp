@@ -34,8 +34,15 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
     return fail(ErrorCode::kNotFound, message);
   }
   PackageVersion id{ref->name, release->version};
-  auto bytes = fetcher.blob(
-      {(*session)->config.registry_for(ref->name), release->digest, id, release->size});
+  auto registry = fetcher.registry_for(ref->name);
+  if (!registry) return std::move(registry).error();
+  std::vector<Result<api::ReleaseSummary>> read;
+  if (release->unread) {  // listed by an OCI registry's tag: its manifest names the bytes
+    read = fetcher.read_releases({id});
+    if (!read[0]) return std::move(read[0]).error();
+    release = &*read[0];
+  }
+  auto bytes = fetcher.blob({*registry, release->digest, id, release->size});
   (*session)->progress->finish();
   if (!bytes) return std::move(bytes).error();
 

@@ -66,16 +66,29 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
   if (!newest && !document->versions.empty()) newest = &document->versions.front();
   std::optional<api::ReleaseDocument> release;
   if (newest) {
-    auto client = fetcher.client((*session)->config.registry_for(*name));
-    if (!client) return std::move(client).error();
-    auto got = (*client)->get_release({*name, newest->version});
+    auto got = fetcher.release_document({*name, newest->version});
     if (!got) return std::move(got).error();
     release = std::move(*got);
   }
+  // An OCI registry lists versions by tag: each one's manifest and bytes give its digest,
+  // size and dependencies.
+  std::vector<PackageVersion> unread;
+  for (const auto& version : document->versions) {
+    if (version.unread) unread.push_back({*name, version.version});
+  }
+  auto read = fetcher.read_releases(unread);
+  for (std::size_t i = 0; i < unread.size(); ++i) {
+    if (!read[i]) return std::move(read[i]).error();
+    for (auto& version : document->versions) {
+      if (version.version == unread[i].version) version = *read[i];
+    }
+  }
+  auto registry = fetcher.registry_for(*name);
+  if (!registry) return std::move(registry).error();
 
   if (options.json) {
     nlohmann::json out = api::json_value(*document);
-    out["registry"] = (*session)->config.registry_for(*name);
+    out["registry"] = *registry;
     out["release"] = release ? api::json_value(*release) : nlohmann::json();
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return {};
@@ -83,7 +96,7 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
 
   std::cout << document->name.to_string() << "\n";
   if (!document->description.empty()) std::cout << escaped(document->description) << "\n";
-  std::cout << "registry: " << (*session)->config.registry_for(*name) << "\n";
+  std::cout << "registry: " << *registry << "\n";
   std::cout << "versions:\n";
   for (const auto& version : document->versions) {
     std::cout << "  " << version.version.to_string() << "  " << api::to_string(version.kind) << "  "

@@ -17,7 +17,14 @@ struct SearchOptions {
 Result<void> run_search(const SearchOptions& options, const GlobalOptions& global) {
   auto session = open_session(global);
   if (!session) return std::move(session).error();
-  auto client = (*session)->fetcher->client((*session)->config.default_registry());
+  const std::string& registry = (*session)->config.default_registry();
+  if (protocol_of(registry) != RegistryProtocol::kWreg) {
+    return fail(ErrorCode::kInvalidArgument,
+                "registry " + registry +
+                    " is not a wreg registry, and OCI registries have no search; name a wreg "
+                    "registry with --registry, or look the package up with `wreg info ns:name`");
+  }
+  auto client = (*session)->fetcher->client(registry);
   if (!client) return std::move(client).error();
   auto page = (*client)->search(options.params);
   if (!page) return std::move(page).error();

@@ -60,7 +60,15 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool 
 }
 
 Result<RegistryClient*> writing_client(Session& session, const PackageName& name) {
-  const auto& registry = session.config.registry_for(name);
+  auto resolved = session.fetcher->registry_for(name);
+  if (!resolved) return std::move(resolved).error();
+  const std::string& registry = *resolved;
+  if (protocol_of(registry) != RegistryProtocol::kWreg) {
+    return fail(ErrorCode::kInvalidArgument,
+                "registry " + registry + " (for " + name.to_string() +
+                    ") is an OCI registry; wreg publishes and yanks only in a wreg registry, "
+                    "which serves its packages over OCI as well");
+  }
   if (!session.config.token_for(registry)) {
     return fail(ErrorCode::kUnauthenticated, "no token for registry " + registry +
                                                  "; run `wreg login --registry " + registry +
