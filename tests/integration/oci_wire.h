@@ -27,6 +27,21 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 inline const std::filesystem::path kFixtures = WREG_TEST_FIXTURES;
 inline constexpr const char* kManifestType = "application/vnd.oci.image.manifest.v1+json";
 
+// Sets `path` to the installed peer program `name` (an independent client or registry that
+// `deploy/install-deps.sh --test` installs, under /usr/bin or /usr/local/bin). When it is
+// missing the test is skipped, except under CI (CI set), which must never pass without it.
+inline void find_peer(const std::string& name, std::string& path) {
+  for (const char* folder : {"/usr/bin/", "/usr/local/bin/"}) {
+    if (std::filesystem::exists(folder + name)) {
+      path = folder + name;
+      return;
+    }
+  }
+  if (std::getenv("CI") != nullptr)
+    FAIL() << name << " is missing; run deploy/install-deps.sh --test";
+  GTEST_SKIP() << name << " is not installed (deploy/install-deps.sh --test)";
+}
+
 // The real wreg-server on 127.0.0.1 port 0 over a temp data dir. A test's SetUp creates its
 // namespaces and tokens in the data dir, then start()s the server; TearDown stops it and expects
 // a clean exit.
@@ -54,21 +69,6 @@ class OciServerTest : public ::testing::Test {
   }
 
   std::string data() const { return (dir_.path() / "data").string(); }
-
-  // Sets `path` to the installed peer program `name` (an independent client or registry that
-  // `deploy/install-deps.sh --test` installs, under /usr/bin or /usr/local/bin). When it is
-  // missing the test is skipped, except under CI (CI set), which must never pass without it.
-  void find_peer(const std::string& name, std::string& path) {
-    for (const char* folder : {"/usr/bin/", "/usr/local/bin/"}) {
-      if (std::filesystem::exists(folder + name)) {
-        path = folder + name;
-        return;
-      }
-    }
-    if (std::getenv("CI") != nullptr)
-      FAIL() << name << " is missing; run deploy/install-deps.sh --test";
-    GTEST_SKIP() << name << " is not installed (deploy/install-deps.sh --test)";
-  }
 
   // `wreg-server serve` on the data dir with `args` added must stop at start with one line on
   // stderr that holds `reason`.
