@@ -138,16 +138,17 @@ TEST_F(ConfigTest, UnknownKeysAreRefusedNamingKeyFileAndAllowedKeys) {
   const Case cases[] = {
       {"registy = \"https://wreg.example.com\"\n",
        "unknown key \"registy\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "[namespaces])"},
+       "stall_seconds, [namespaces])"},
       {"[namespace]\ntoolsku = \"https://internal.example.com\"\n",
        "unknown key \"namespace\"; did you mean \"[namespaces]\"? (allowed: registry, ca_file, "
-       "[namespaces])"},
-      {"colour = \"blue\"\n", "unknown key \"colour\" (allowed: registry, ca_file, [namespaces])"},
+       "stall_seconds, [namespaces])"},
+      {"colour = \"blue\"\n",
+       "unknown key \"colour\" (allowed: registry, ca_file, stall_seconds, [namespaces])"},
       {"CA_FILE = \"ca.pem\"\n",
-       "unknown key \"CA_FILE\" (allowed: registry, ca_file, [namespaces])"},
+       "unknown key \"CA_FILE\" (allowed: registry, ca_file, stall_seconds, [namespaces])"},
       {"\"reg\\u001bistry\" = 1\n",
        "unknown key \"reg\\x1bistry\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "[namespaces])"},
+       "stall_seconds, [namespaces])"},
       {"namespaces = \"https://x.example.com\"\n",
        "namespaces must be a table: [namespaces] ns = \"URL\""},
   };
@@ -170,7 +171,7 @@ TEST_F(ConfigTest, UnknownKeysInCredentialsAreRefused) {
        "unknown key \"registry\"; did you mean \"[registries]\"? (allowed: [registries])"},
       {"[registries.\"http://127.0.0.1:8080\"]\ntokne = \"t\"\n",
        "unknown key \"tokne\" in [registries.\"http://127.0.0.1:8080\"]; did you mean "
-       "\"token\"? (allowed: token)"},
+       "\"token\"? (allowed: token, username)"},
       {"registries = 1\n", "registries must be a table of [registries.\"URL\"] entries"},
   };
   for (const auto& c : cases) {
@@ -220,8 +221,18 @@ TEST(RegistryUrlTest, NormalizesAndRefuses) {
       {"https://wreg.example.com/", "https://wreg.example.com"},
       {"https://wreg.example.com/registry/", "https://wreg.example.com/registry"},
       {"http://[::1]:8080", "http://[::1]:8080"},
+      {"oci://ghcr.io/webassembly/", "oci://ghcr.io/webassembly"},
+      {"oci+http://127.0.0.1:5000", "oci+http://127.0.0.1:5000"},
+      {"oci+http://127.0.0.1:5000/a/b-c/", "oci+http://127.0.0.1:5000/a/b-c"},
+      {"WA.dev", "wa.dev"},  // a bare host, found through wkg's discovery
+      {"127.0.0.1:8080", "127.0.0.1:8080"},
       {"ftp://example.com", nullptr},
-      {"127.0.0.1:8080", nullptr},
+      {"oci://ghcr.io/WebAssembly", nullptr},  // OCI repository names are lower case
+      {"oci://ghcr.io/a//b", nullptr},
+      {"oci://", nullptr},
+      {"wa.dev/path", nullptr},
+      {"../etc", nullptr},
+      {"wa.dev?x", nullptr},
       {"http://", nullptr},
       {"http://host:port", nullptr},
       {"http://user:pw@host", nullptr},
