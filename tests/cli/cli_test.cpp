@@ -173,8 +173,8 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
   auto added = user.wreg({"add", "wasi:http@0.2.8"}, project.path());  // fills the cache
   ASSERT_EQ(added.exit_status, 0) << describe(added);
 
-  client::Environment env{user.config_dir() / "wreg", user.cache_dir() / "wreg", registry.url(),
-                          std::nullopt, {}};
+  client::Environment env{
+      user.config_dir() / "wreg", user.cache_dir() / "wreg", registry.url(), std::nullopt, {}};
   auto config = client::Config::load(env, std::nullopt);
   ASSERT_TRUE(config.has_value()) << config.error().message;
   client::Cache cache(env.cache_dir);
@@ -526,6 +526,43 @@ TEST_F(CliHttpsTest, PublishAndAddWorkWithTheCaInConfig) {
             (std::set<std::string>{"wasi-clocks-0.2.8.wasm", "wasi-io-0.2.8.wasm"}));
   EXPECT_NE(read_bytes(project.path() / "wreg.lock").find("registry = \"" + registry_->url()),
             std::string::npos);
+}
+
+// A namespace named by a bare host: wkg's discovery document says where its registry is (here
+// wreg's own API on that host), and the answer is cached. A host without one is named in one line
+// that says how to name the registry instead.
+TEST_F(CliHttpsTest, ABareHostIsDiscoveredThroughWkgsDocument) {
+  User publisher(registry_->url());
+  auto published =
+      publisher.wreg({"publish", fixture("packages/wasi-io@0.2.8.wasm")}, publisher.home(),
+                     registry_->token(), "", {{"SSL_CERT_FILE", cert_}});
+  ASSERT_EQ(published.exit_status, 0) << describe(published);
+
+  const std::string host = "localhost:" + std::to_string(registry_->port());
+  User user("");
+  write_bytes(user.config_dir() / "wreg" / "config.toml",
+              "ca_file = \"" + cert_ + "\"\n[namespaces]\nwasi = \"" + host + "\"\n");
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added);
+  EXPECT_NE(
+      read_bytes(project.path() / "wreg.lock").find("registry = \"" + registry_->url() + "\""),
+      std::string::npos);
+  EXPECT_TRUE(fs::exists(user.cache_dir() / "wreg" / "discovery" / (host + ".json")));
+
+  write_bytes(user.config_dir() / "wreg" / "config.toml",
+              "ca_file = \"" + cert_ + "\"\n[namespaces]\nwasi = \"127.0.0.1:9\"\n");
+  TempDir other;
+  auto refused = user.wreg({"add", "wasi:io@0.2.8"}, other.path());
+  EXPECT_EQ(refused.exit_status, 1) << describe(refused);
+  EXPECT_TRUE(refused.err.starts_with(
+      "error: cannot discover the registry of namespace wasi at 127.0.0.1:9: "))
+      << refused.err;
+  EXPECT_TRUE(refused.err.ends_with(
+      "; name it in config.toml instead ([namespaces] wasi = \"oci://HOST/PREFIX\" or "
+      "\"https://HOST\")\n"))
+      << refused.err;
+  EXPECT_FALSE(fs::exists(other.path() / "wreg.lock"));
 }
 
 TEST_F(CliHttpsTest, OpenSslsCertFileVariableIsHonoured) {

@@ -211,6 +211,71 @@ TEST_F(ConfigTest, CaFileIsTakenFromTheConfigFolderAndChecked) {
   EXPECT_EQ(loaded->ca_file(), env_.config_dir / "ca.pem");
 }
 
+// An OCI registry's credential: its own entry, else its host's, else wkg's variable; a wreg
+// registry only ever gets its own.
+TEST_F(ConfigTest, OciCredentialsComeFromTheUrlTheHostOrWkgsVariable) {
+  ASSERT_TRUE(
+      write_file_atomically(env_.config_dir / "credentials.toml",
+                            "[registries.\"oci://ghcr.io/team\"]\ntoken = \"team-token\"\n"
+                            "[registries.\"ghcr.io\"]\nusername = \"me\"\ntoken = \"pat\"\n",
+                            0600));
+  env_.wkg_bearer_tokens["REGISTRY_EXAMPLE_COM_5000"] = "wkg-token";
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  auto own = config->credential_for("oci://ghcr.io/team");
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(own->token, "team-token");
+  EXPECT_EQ(own->username, "");
+  auto host = config->credential_for("oci://ghcr.io/webassembly");
+  ASSERT_TRUE(host.has_value());
+  EXPECT_EQ(host->token, "pat");
+  EXPECT_EQ(host->username, "me");
+  auto wkg = config->credential_for("oci+http://registry.example.com:5000/x");
+  ASSERT_TRUE(wkg.has_value());
+  EXPECT_EQ(wkg->token, "wkg-token");
+  EXPECT_FALSE(config->credential_for("oci://other.example.com").has_value());
+  EXPECT_FALSE(config->credential_for("https://ghcr.io").has_value());
+  EXPECT_EQ(wkg_host_key("registry.example.com:5000"), "REGISTRY_EXAMPLE_COM_5000");
+}
+
+TEST(DiscoveryTest, ReadsBothShapesWkgReadsAndRefusesTheRest) {
+  struct Case {
+    const char* body;
+    const char* expected;  // the registry, or the end of the error message
+  };
+  const Case cases[] = {
+      {R"({"preferredProtocol":"oci","oci":{"registry":"ghcr.io","namespacePrefix":"webassembly/"}})",
+       "oci://ghcr.io/webassembly"},
+      {R"({"ociRegistry":"ghcr.io","ociNamespacePrefix":"bytecodealliance/"})",
+       "oci://ghcr.io/bytecodealliance"},
+      {R"({"oci":{"registry":"registry.example.com:5000"}})", "oci://registry.example.com:5000"},
+      {R"({"preferredProtocol":"oci","oci":{"registry":"h:1","namespacePrefix":""},"wreg":{"api":"/api/v1"}})",
+       "https://wasi.dev"},
+      {R"({"warg":{"url":"https://warg.example.com"}})",
+       "names only a warg registry, which wreg does not read"},
+      {R"({"oci":{"registry":"ghcr.io","namespacePrefix":"wasm-"}})",
+       "gives the namespace prefix \"wasm-\", which wreg reads only as path segments ending in /"},
+      {R"({"oci":{"registry":"ghcr.io/x y"}})", "names a registry wreg cannot use"},
+      {"[]", "is not a JSON object"},
+      {"{}", "names no OCI registry (expected \"oci\": {\"registry\": …})"},
+  };
+  for (const auto& c : cases) {
+    auto url = registry_from_discovery("wasi.dev", c.body);
+    if (std::string_view(c.expected).find("://") != std::string_view::npos &&
+        std::string_view(c.expected).find(' ') == std::string_view::npos) {
+      ASSERT_TRUE(url.has_value()) << c.body << ": " << url.error().message;
+      EXPECT_EQ(*url, c.expected);
+    } else {
+      ASSERT_FALSE(url.has_value()) << c.body;
+      EXPECT_EQ(url.error().code, ErrorCode::kUnavailable);
+      EXPECT_TRUE(
+          url.error().message.starts_with("https://wasi.dev/.well-known/wasm-pkg/registry.json "))
+          << url.error().message;
+      EXPECT_NE(url.error().message.find(c.expected), std::string::npos) << url.error().message;
+    }
+  }
+}
+
 TEST(RegistryUrlTest, NormalizesAndRefuses) {
   struct Case {
     const char* input;

@@ -10,10 +10,12 @@
 namespace wreg::resolve {
 namespace {
 
+using testing::must;
 using testing::name;
 using testing::picks;
 using testing::Registry;
 using testing::root;
+using testing::version;
 
 TEST(SolveTest, PicksTheNewestMatchingVersionOfOnePackage) {
   Registry source;
@@ -428,6 +430,57 @@ TEST(SolveTest, ThousandDeepChainSolvesWithoutStackOverflow) {
   EXPECT_EQ(describe(facts.front()), "demo:p0 1.0.0, 1.1.0 (you asked for ^1) needs demo:p1 ^1");
   EXPECT_EQ(describe(facts.back()),
             "demo:p999 1.0.0 needs demo:gone ^1, but the registry has no package demo:gone");
+}
+
+// ---- Releases listed without their dependencies (an OCI registry's tags: ReleaseSummary::unread).
+
+// Marks `release` as listed by tag only: its dependencies are not known yet.
+void mark_unread(Registry& source, std::string_view release) {
+  auto id = must(PackageVersion::parse(release), release);
+  for (auto& r : source.document(id.name)->versions) {
+    if (r.version == id.version) {
+      r.unread = true;
+      r.dependencies.clear();
+    }
+  }
+}
+
+// The unread releases NeedsDocuments names, as "ns:name@version, ...".
+std::string unread_needed(const SolveOutcome& outcome) {
+  std::string text;
+  if (const auto* needs = outcome.needs()) {
+    for (const auto& id : needs->releases) text += (text.empty() ? "" : ", ") + id.to_string();
+  }
+  return text;
+}
+
+TEST(SolveTest, AnUnreadCandidateIsNamedNotEveryVersion) {
+  Registry source;
+  for (auto v : {"0.2.0", "0.2.3", "0.2.8", "0.3.0"}) {
+    source.add(std::string("wasi:io@") + v);
+    mark_unread(source, std::string("wasi:io@") + v);
+  }
+  // Only the newest matching version is asked for, not the four the tags list.
+  EXPECT_EQ(unread_needed(solve(root({"wasi:io@^0.2"}), source)), "wasi:io@0.2.8");
+  // Once read, it resolves.
+  for (auto& r : source.document(name("wasi:io"))->versions) {
+    if (r.version == version("0.2.8")) r.unread = false;
+  }
+  EXPECT_EQ(picks(solve(root({"wasi:io@^0.2"}), source)), "wasi:io 0.2.8");
+}
+
+// Reading a release can reveal a dependency that rules it out: the next run then moves to
+// another candidate and asks for that one.
+TEST(SolveTest, AReadReleaseWhoseDependenciesConflictMovesToTheNextCandidate) {
+  Registry source;
+  source.add("wasi:http@0.2.8", {"wasi:io@^0.2.8"});
+  source.add("wasi:http@0.2.3", {"wasi:io@^0.2.3"});
+  mark_unread(source, "wasi:http@0.2.3");
+  source.add("wasi:io@0.2.3");
+  source.add("wasi:io@0.2.8");
+  EXPECT_EQ(picks(solve(root({"wasi:http@^0.2", "wasi:io@=0.2.3"}), source)), "needs:");
+  EXPECT_EQ(unread_needed(solve(root({"wasi:http@^0.2", "wasi:io@=0.2.3"}), source)),
+            "wasi:http@0.2.3");
 }
 
 }  // namespace
