@@ -8,6 +8,11 @@
 #   bench/client_add.sh [BUILD_DIR] [RUNS]     # defaults: build, 10
 #
 # Targets on the reference machine: cold under 150 ms, warm under 30 ms. Not a timed test.
+#
+# Then the same add from OCI registries (issue 18), `[namespaces] wasi = "oci+http://…"`: from
+# wreg-server's own /v2/, and, when Debian's docker-registry and skopeo are installed
+# (deploy/install-deps.sh --test), from a docker-registry the packages are copied into with
+# skopeo. Requests are counted for wreg-server only (docker-registry's access log is off).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,6 +57,7 @@ run_once() {
   before=$(wc -l <"$work/access.log")
   times=$(cd "$project" && XDG_CACHE_HOME=$1 timed "$wreg" --quiet add wasi:http@0.2.8)
   after=$(wc -l <"$work/access.log")
+  [[ -f $project/wreg.lock ]] || { echo "$(basename "$0"): wreg add failed in $project" >&2; exit 1; }
   read -r wall cpu <<<"$times"
   echo "$wall $((after - before)) $cpu"
 }
@@ -78,6 +84,61 @@ reference=$(for _ in $(seq "$runs"); do timed "$wreg" --version | awk '{ print $
 
 echo "wreg add wasi:http@0.2.8 against $WREG_REGISTRY (7 packages in the closure)"
 echo "reference: wreg --version median $reference ms"
-for i in $(seq "$runs"); do run_once "$work/cold-cache-$i"; done | summary "cold cache:"
+for i in $(seq "$runs"); do run_once "$work/cold-cache-$i"; done | summary "native cold cache:"
 run_once "$work/warm-cache" >/dev/null
-for _ in $(seq "$runs"); do run_once "$work/warm-cache"; done | summary "warm cache:"
+for _ in $(seq "$runs"); do run_once "$work/warm-cache"; done | summary "native warm cache:"
+
+# cold_and_warm LABEL: the cold and warm rows above, for the registry the environment names.
+cold_and_warm() {
+  local key=$1
+  for i in $(seq "$runs"); do run_once "$work/$key-cold-cache-$i"; done | summary "$key cold cache:"
+  run_once "$work/$key-warm-cache" >/dev/null
+  for _ in $(seq "$runs"); do run_once "$work/$key-warm-cache"; done | summary "$key warm cache:"
+}
+
+# The OCI rows: config.toml sends wasi to an OCI registry; WREG_REGISTRY would override it.
+unset WREG_REGISTRY
+mkdir -p "$XDG_CONFIG_HOME/wreg"
+echo "[namespaces]" >"$XDG_CONFIG_HOME/wreg/config.toml"
+echo "wasi = \"oci+http://127.0.0.1:$server_port\"" >>"$XDG_CONFIG_HOME/wreg/config.toml"
+echo "from wreg-server's /v2/ (oci+http://127.0.0.1:$server_port):"
+cold_and_warm oci-wreg
+
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+  registry_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$work/registry"
+  cat >"$work/registry/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/registry/storage
+http:
+  addr: 127.0.0.1:$registry_port
+EOF
+  docker-registry serve "$work/registry/config.yml" >>"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  trap 'kill "$registry_pid" 2>/dev/null || true; stop_wreg_server; rm -rf "$work"' EXIT
+  for _ in $(seq 200); do
+    curl -fs "http://127.0.0.1:$registry_port/v2/" >/dev/null 2>&1 && break
+    sleep 0.05
+  done
+  for file in "$fixtures"/wasi-*.wasm; do
+    [[ $file == *.upstream.wasm ]] && continue
+    base=$(basename "$file" .wasm)      # wasi-http@0.2.8
+    name=${base%@*}; name=${name#wasi-}  # http
+    version=${base#*@}                   # 0.2.8
+    HOME=$work/skopeo-home skopeo copy --quiet --src-tls-verify=false --dest-tls-verify=false \
+      "docker://127.0.0.1:$server_port/wasi/$name:$version" \
+      "docker://127.0.0.1:$registry_port/webassembly/wasi/$name:$version" >/dev/null
+  done
+  echo "wasi = \"oci+http://127.0.0.1:$registry_port/webassembly/\"" >"$XDG_CONFIG_HOME/wreg/config.toml.new"
+  { echo "[namespaces]"; cat "$XDG_CONFIG_HOME/wreg/config.toml.new"; } >"$XDG_CONFIG_HOME/wreg/config.toml"
+  echo "from docker-registry (oci+http://127.0.0.1:$registry_port/webassembly/), requests not counted:"
+  cold_and_warm oci-docker
+else
+  echo "docker-registry or skopeo not installed: no docker-registry rows (deploy/install-deps.sh --test)"
+fi

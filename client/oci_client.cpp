@@ -349,7 +349,13 @@ Result<std::vector<Version>> OciClient::versions(const PackageName& name) {
   std::vector<Version> versions;
   std::size_t tags_seen = 0;
   std::string target = impl_->tag_path(repo) + "?n=1000";
-  for (;;) {
+  for (std::size_t page = 1;; ++page) {
+    if (page > kMaxTagPages) {
+      return fail(ErrorCode::kCorrupt, "registry " + registry + " links more than " +
+                                           std::to_string(kMaxTagPages) + " pages of tags for " +
+                                           repo + "; wreg reads at most " +
+                                           std::to_string(kMaxTagPages));
+    }
     Request request{http::verb::get, target, {{"Accept", "application/json"}}, {}};
     auto answer = impl_->send(std::move(request), scope, kTagPageLimit);
     if (!answer) {
@@ -417,13 +423,8 @@ Result<std::vector<Version>> OciClient::versions(const PackageName& name) {
 Result<OciRelease> OciClient::release(const PackageVersion& id) {
   const std::string repo = repository(id.name);
   const std::string& registry = impl_->options.registry;
-  const std::string tag = id.version.to_string();
-  // A tag cannot hold '+' (distribution's tag grammar): SemVer build metadata becomes '_', as
-  // wkg and helm spell it.
-  std::string reference = tag;
-  for (char& c : reference) {
-    if (c == '+') c = '_';
-  }
+  // Versions come from tags, and a tag cannot hold SemVer's '+', so no build metadata here.
+  const std::string reference = id.version.to_string();
   Request request{http::verb::get,
                   "/v2/" + repo + "/manifests/" + reference,
                   {{"Accept", std::string(oci::kImageManifestType) + ", " +

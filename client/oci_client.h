@@ -55,6 +55,9 @@ class OciClient {
   // The most tags read for one repository, over all pages: a Wasm package has far fewer
   // versions, and a list past it is refused rather than held in memory.
   static constexpr std::size_t kMaxTags = 10'000;
+  // The most pages of a tag list followed: a registry that links page after empty page forever
+  // must not hold a command forever either.
+  static constexpr std::size_t kMaxTagPages = 100;
   static constexpr int kMaxRedirects = 5;
 
   // kInvalidArgument for a URL that is not oci:// or oci+http://; kIo if TLS cannot be set up.

@@ -294,6 +294,28 @@ TEST_F(OciHostileTest, ATagListOfAHundredThousandIsRefused) {
                  " lists more than 10000 tags for wasi/io; wreg reads at most 10000");
 }
 
+// A tag list in pages (distribution's Link header): every page is read; one that links to itself
+// forever is given up.
+TEST_F(OciHostileTest, TagPagesAreFollowedButNotForever) {
+  auto artifact = testing::wasm_artifact(io_, "0.2.8");
+  upstream_.serve_artifact("wasi/io", "0.2.8", artifact.manifest,
+                           {artifact.config, artifact.layer});
+  upstream_.answer(
+      "/v2/wasi/io/tags/list?n=1000",
+      testing::tags_answer("wasi/io", {"latest"}, "/v2/wasi/io/tags/list?last=0.2.0&n=1000"));
+  upstream_.answer("/v2/wasi/io/tags/list?last=0.2.0&n=1000",
+                   testing::tags_answer("wasi/io", {"0.2.8"}));
+  User user(registry());
+  auto info = user.wreg({"info", "wasi:io", "--json"}, user.home());
+  ASSERT_EQ(info.exit_status, 0) << describe(info);
+  EXPECT_NE(info.out.find("\"0.2.8\""), std::string::npos) << info.out;
+
+  upstream_.answer("/v2/wasi/io/tags/list?last=0.2.0&n=1000",
+                   testing::tags_answer("wasi/io", {}, "/v2/wasi/io/tags/list?last=0.2.0&n=1000"));
+  expect_refused("registry " + registry() +
+                 " links more than 100 pages of tags for wasi/io; wreg reads at most 100");
+}
+
 TEST_F(OciHostileTest, ASlowDripIsGivenUp) {
   auto artifact = testing::wasm_artifact(io_, "0.2.8");
   testing::FakeAnswer drip = testing::content_answer(io_, "application/wasm");
