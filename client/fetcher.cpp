@@ -45,22 +45,22 @@ Fetcher::Fetcher(const Config& config, const Cache& cache, FetcherOptions option
 
 Fetcher::~Fetcher() = default;
 
+transport::TransportOptions Fetcher::transport_options() const {
+  transport::TransportOptions options = options_.client_template;
+  options.ca_file = config_.ca_file();
+  options.stall_timeout = config_.stall_timeout();
+  options.max_connections = std::max<std::size_t>(1, options_.parallelism);
+  return options;
+}
+
 Result<RegistryClient*> Fetcher::client(const std::string& registry) {
-  if (protocol_of(registry) == RegistryProtocol::kOci) {
-    return fail(ErrorCode::kInvalidArgument,
-                "registry " + registry +
-                    " is an OCI registry: wreg reads packages from it (add, fetch, update, get, "
-                    "info), but this needs a wreg registry (http:// or https://)");
-  }
   std::lock_guard lock(mutex_);
   auto it = clients_.find(registry);
   if (it != clients_.end()) return it->second.get();
-  RegistryClientOptions client_options = options_.client_template;
+  RegistryClientOptions client_options;
+  static_cast<transport::TransportOptions&>(client_options) = transport_options();
   client_options.registry = registry;
   client_options.token = config_.token_for(registry);
-  client_options.ca_file = config_.ca_file();
-  client_options.stall_timeout = config_.stall_timeout();
-  client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
   auto made = RegistryClient::create(std::move(client_options));
   if (!made) return std::move(made).error();
   auto* raw = made->get();
@@ -73,12 +73,9 @@ Result<OciClient*> Fetcher::oci_client(const std::string& registry) {
   auto it = oci_clients_.find(registry);
   if (it != oci_clients_.end()) return it->second.get();
   OciClientOptions client_options;
-  static_cast<transport::TransportOptions&>(client_options) = options_.client_template;
+  static_cast<transport::TransportOptions&>(client_options) = transport_options();
   client_options.registry = registry;
   client_options.credential = config_.credential_for(registry);
-  client_options.ca_file = config_.ca_file();
-  client_options.stall_timeout = config_.stall_timeout();
-  client_options.max_connections = std::max<std::size_t>(1, options_.parallelism);
   auto made = OciClient::create(std::move(client_options));
   if (!made) return std::move(made).error();
   auto* raw = made->get();
@@ -583,10 +580,7 @@ Result<std::string> Fetcher::discover(const std::string& host) {
     return fail(ErrorCode::kUnavailable,
                 "it is not in the cache, and --offline forbids asking; run once without --offline");
   } else {
-    transport::TransportOptions transport_options = options_.client_template;
-    transport_options.ca_file = config_.ca_file();
-    transport_options.stall_timeout = config_.stall_timeout();
-    auto sender = transport::Transport::create("https://" + host, transport_options);
+    auto sender = transport::Transport::create("https://" + host, transport_options());
     if (!sender) return std::move(sender).error();
     transport::Request request{
         boost::beast::http::verb::get,

@@ -149,6 +149,9 @@ class Fetcher {
   // Slots it cannot fill stay empty.
   void fetch_in_batches(const std::vector<PackageName>& names,
                         std::vector<std::optional<Result<api::PackageDocument>>>& slots);
+  // The options of every client made: the template with the config's CA file and stall timeout,
+  // and a pool as wide as `parallelism`.
+  transport::TransportOptions transport_options() const;
   // document() of a package in an OCI registry: its tags, with what the cache has read of them.
   Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name);
   Result<api::ReleaseSummary> read_release(const PackageVersion& id);

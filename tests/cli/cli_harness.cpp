@@ -14,6 +14,15 @@ void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
   out << bytes;
 }
 
+std::set<std::string> deps_files(const std::filesystem::path& project) {
+  std::set<std::string> names;
+  if (!std::filesystem::exists(project / "wit" / "deps")) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(project / "wit" / "deps")) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
 std::string describe(const CommandResult& result) {
   return "exit " + std::to_string(result.exit_status) + "\nstdout:\n" + result.out + "stderr:\n" +
          result.err;

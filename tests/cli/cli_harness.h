@@ -25,6 +25,9 @@ using testing::TempDir;
 std::string read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 
+// The names in `project`/wit/deps/, sorted.
+std::set<std::string> deps_files(const std::filesystem::path& project);
+
 // "exit N", stdout and stderr, for failure messages.
 std::string describe(const CommandResult& result);
 

@@ -23,16 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The names in wit/deps/, sorted.
-std::set<std::string> deps_files(const fs::path& project) {
-  std::set<std::string> names;
-  if (!fs::exists(project / "wit" / "deps")) return names;
-  for (const auto& entry : fs::directory_iterator(project / "wit" / "deps")) {
-    names.insert(entry.path().filename().string());
-  }
-  return names;
-}
-
 std::string fixture(const std::string& relative) { return (fixtures() / relative).string(); }
 
 // Starts `registry` with the namespace wasi and publishes the WIT packages `files` (names in

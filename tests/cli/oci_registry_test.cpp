@@ -20,15 +20,6 @@ namespace fs = std::filesystem;
 using testing::DockerRegistry;
 using testing::FakeOciRegistry;
 
-std::set<std::string> deps_files(const fs::path& project) {
-  std::set<std::string> names;
-  if (!fs::exists(project / "wit" / "deps")) return names;
-  for (const auto& entry : fs::directory_iterator(project / "wit" / "deps")) {
-    names.insert(entry.path().filename().string());
-  }
-  return names;
-}
-
 // The blobs in `user`'s cache (their file names, the hex of their digests).
 std::set<std::string> cached_blobs(const User& user) {
   std::set<std::string> names;
