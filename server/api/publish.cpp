@@ -158,9 +158,16 @@ Result<Release> read_release(std::span<const std::uint8_t> bytes, const PackageV
 }
 
 store::NewRelease new_release(const Release& release, const store::BlobInfo& blob) {
-  return store::NewRelease{release.id,      blob.digest,         blob.size,
-                           release.kind,    release.description, release.dependencies,
-                           release.imports, release.exports,     api::to_json(release.details)};
+  return store::NewRelease{release.id,
+                           blob.digest,
+                           blob.size,
+                           release.kind,
+                           release.description,
+                           release.dependencies,
+                           release.imports,
+                           release.exports,
+                           api::to_json(release.details),
+                           ""};
 }
 
 http::Route::Opened open_publish(const http::Request& request, ApiContext& context) {

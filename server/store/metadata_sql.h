@@ -52,7 +52,7 @@ inline constexpr std::string_view kFindReleaseByKey =
 // Returns the new release's id.
 inline constexpr std::string_view kInsertRelease =
     "INSERT INTO releases (package_id, version, version_key, digest, size, kind, published, "
-    "description, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+    "description, details, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 inline constexpr std::string_view kInsertDependency =
     "INSERT INTO dependencies (release_id, position, name, requirement) VALUES ($1, $2, $3, $4)";
 inline constexpr std::string_view kInsertInterface =

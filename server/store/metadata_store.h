@@ -74,6 +74,9 @@ struct NewRelease {
   // The rest of the full release document as one JSON object (imports and exports with kinds,
   // worlds, interfaces, producers, metadata), built by the handler; stored and returned as is.
   std::string details_json = "{}";
+  // Where it came from: "" when published here, else the upstream registry a mirror fetched it
+  // from (server/mirror/mirror.h). Recorded in the same transaction as the release.
+  std::string origin;
 };
 
 enum class PublishStatus {

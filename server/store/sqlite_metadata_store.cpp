@@ -167,7 +167,8 @@ Result<std::int64_t> insert_release(Connection& db, std::int64_t package_id,
       .bind(6, kind_text(release.kind))
       .bind(7, now)
       .bind(8, release.description)
-      .bind(9, release.details_json);
+      .bind(9, release.details_json)
+      .bind(10, release.origin);
   WREG_CHECK(insert->run_for_row("insert a release"));
   return insert->integer(0);
 }

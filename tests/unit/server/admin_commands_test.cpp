@@ -50,7 +50,8 @@ class AdminTest : public ::testing::Test {
                                 {},
                                 {},
                                 {},
-                                "{}"};
+                                "{}",
+                                ""};
       ASSERT_TRUE(dir.metadata->publish(release));
     }
   }

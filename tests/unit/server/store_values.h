@@ -19,7 +19,8 @@ inline wasm::InterfaceName iface(std::string_view text) {
 // A component release of `id` whose bytes are `bytes` (only their digest and size are stored).
 inline store::NewRelease component(std::string_view id, std::string_view bytes) {
   return store::NewRelease{
-      pv(id), Digest::of(bytes), bytes.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}"};
+      pv(id), Digest::of(bytes), bytes.size(), api::ReleaseKind::kComponent, "", {}, {}, {}, "{}",
+      ""};
 }
 
 // The versions of a package document, in its order.
