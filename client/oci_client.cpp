@@ -420,6 +420,51 @@ Result<std::vector<Version>> OciClient::versions(const PackageName& name) {
   }
 }
 
+Result<std::vector<PackageName>> OciClient::packages(const std::string& space) {
+  const std::string& registry = impl_->options.registry;
+  const std::string lead = (impl_->prefix.empty() ? "" : impl_->prefix + "/") + space + "/";
+  std::vector<PackageName> names;
+  std::size_t seen = 0;
+  std::string target = "/v2/_catalog?n=1000";
+  for (std::size_t page = 1; page <= kMaxTagPages; ++page) {
+    Request request{http::verb::get, target, {{"Accept", "application/json"}}, {}};
+    auto answer = impl_->send(std::move(request), "registry:catalog:*", kTagPageLimit);
+    if (!answer) return std::move(answer).error();
+    if (answer->status != 200) {
+      return fail(ErrorCode::kUnavailable, "registry " + registry + " offers no catalog (" +
+                                               answer_text(*answer) + "); name the packages");
+    }
+    auto json = nlohmann::json::parse(answer->body, nullptr, false);
+    auto repositories = json.is_object() ? json.find("repositories") : json.end();
+    if (repositories == json.end() || !repositories->is_array()) {
+      return fail(ErrorCode::kCorrupt,
+                  "registry " + registry + " sent a catalog that is not {\"repositories\":[…]}");
+    }
+    seen += repositories->size();
+    if (seen > kMaxTags) {
+      return fail(ErrorCode::kCorrupt, "registry " + registry + " lists more than " +
+                                           std::to_string(kMaxTags) + " repositories");
+    }
+    for (const auto& repository : *repositories) {
+      if (!repository.is_string()) continue;
+      const std::string text = repository.get<std::string>();
+      if (!text.starts_with(lead)) continue;
+      if (auto name = PackageName::parse(space + ":" + text.substr(lead.size()))) {
+        names.push_back(*name);
+      }
+    }
+    const std::string link = answer->field("link");
+    auto close = link.find('>');
+    if (!link.starts_with("</v2/_catalog?") || close == std::string::npos ||
+        link.find("rel=\"next\"") == std::string::npos) {
+      return names;
+    }
+    target = link.substr(1, close - 1);
+  }
+  return fail(ErrorCode::kCorrupt, "registry " + registry + " links more than " +
+                                       std::to_string(kMaxTagPages) + " pages of its catalog");
+}
+
 Result<OciRelease> OciClient::release(const PackageVersion& id) {
   const std::string repo = repository(id.name);
   const std::string& registry = impl_->options.registry;

@@ -75,6 +75,10 @@ class OciClient {
   // registry's order. kNotFound when the registry has no such repository; kCorrupt past
   // kMaxTags or for an answer that does not read.
   Result<std::vector<Version>> versions(const PackageName& name);
+  // The packages of namespace `space` the registry's catalog lists (GET /v2/_catalog, every
+  // page, up to kMaxTags repositories in all): repositories PREFIX/space/<name> whose name is a
+  // package name. kUnavailable when the registry offers no catalog (many hosted ones do not).
+  Result<std::vector<PackageName>> packages(const std::string& space);
   // The manifest tagged `id.version`, read as a Wasm artifact. kNotFound when there is no such
   // tag; kCorrupt for a manifest that is not one Wasm layer or does not match its digest.
   Result<OciRelease> release(const PackageVersion& id);

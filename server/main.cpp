@@ -7,6 +7,7 @@
 
 #include "server/admin/commands.h"
 #include "server/api/serve.h"
+#include "server/mirror/mirror.h"
 
 namespace {
 
@@ -19,6 +20,8 @@ struct ServeFlags {
   std::optional<std::string> trusted_proxies;
   std::optional<std::string> public_url;
   std::optional<std::string> oci_namespace_prefix;
+  std::vector<std::string> upstreams;
+  std::optional<std::string> upstream_refresh;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -65,6 +68,14 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
   serve.add_option("--oci-namespace-prefix", flags.oci_namespace_prefix,
                    "Path segments ending in / under which the OCI repositories live "
                    "(/v2/<prefix><ns>/<name>, wkg's namespacePrefix), e.g. wasm/; default none");
+  serve
+      .add_option("--upstream", flags.upstreams,
+                  "NS=URL: namespace NS mirrors the OCI (oci://HOST/PREFIX, oci+http://...) or "
+                  "wreg (https://...) registry URL (repeatable)")
+      ->allow_extra_args(false);
+  serve.add_option("--upstream-refresh", flags.upstream_refresh,
+                   "How long a mirrored package's upstream versions are trusted before a read "
+                   "lists them again (default 60s)");
 }
 
 // Config file first, then the flags given on the command line.
@@ -92,6 +103,13 @@ int run_serve(const ServeFlags& flags) {
   if (flags.metrics_token) options.metrics_token = *flags.metrics_token;
   if (flags.public_url) options.public_url = *flags.public_url;
   if (flags.oci_namespace_prefix) options.oci_namespace_prefix = *flags.oci_namespace_prefix;
+  for (const auto& text : flags.upstreams) {
+    auto upstream = wreg::mirror::parse_upstream(text);
+    if (!upstream) return report(upstream.error());
+    std::erase_if(options.upstreams,
+                  [&](const auto& given) { return given.space == upstream->space; });
+    options.upstreams.push_back(std::move(*upstream));
+  }
   if (flags.trusted_proxies) {
     auto ranges = wreg::http::parse_address_ranges(*flags.trusted_proxies);
     if (!ranges) return report(ranges.error());
@@ -112,10 +130,10 @@ int run_serve(const ServeFlags& flags) {
     const std::optional<std::string>& flag;
     std::chrono::milliseconds& target;
   };
-  for (auto [flag, target] :
-       {Timeout{flags.header_timeout, options.server.header_timeout},
-        Timeout{flags.body_timeout, options.server.body_idle_timeout},
-        Timeout{flags.keep_alive_timeout, options.server.keep_alive_timeout}}) {
+  for (auto [flag, target] : {Timeout{flags.header_timeout, options.server.header_timeout},
+                              Timeout{flags.body_timeout, options.server.body_idle_timeout},
+                              Timeout{flags.keep_alive_timeout, options.server.keep_alive_timeout},
+                              Timeout{flags.upstream_refresh, options.upstream_refresh}}) {
     if (!flag) continue;
     auto timeout = wreg::api::parse_timeout(*flag);
     if (!timeout) return report(timeout.error());

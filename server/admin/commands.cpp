@@ -11,9 +11,11 @@
 #include "common/mapped_file.h"
 #include "common/oci/artifact.h"
 #include "common/text.h"
+#include "common/version_req.h"
 #include "server/admin/backup.h"
 #include "server/api/serve.h"
 #include "server/auth/tokens.h"
+#include "server/mirror/mirror.h"
 #include "server/store/data_dir.h"
 
 namespace wreg::admin {
@@ -369,6 +371,75 @@ int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ost
   });
 }
 
+int mirror_sync(const fs::path& data, const std::vector<std::string>& upstreams,
+                const std::optional<fs::path>& config, const std::string& ns,
+                const std::vector<std::string>& packages,
+                const std::optional<std::string>& versions, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    api::ServeOptions settings;
+    if (config) {
+      if (auto loaded = api::load_config(*config, settings); !loaded) {
+        return report(err, loaded.error());
+      }
+    }
+    for (const auto& text : upstreams) {
+      auto upstream = mirror::parse_upstream(text);
+      if (!upstream) return report(err, upstream.error());
+      std::erase_if(settings.upstreams,
+                    [&](const auto& given) { return given.space == upstream->space; });
+      settings.upstreams.push_back(std::move(*upstream));
+    }
+    std::optional<VersionReq> requirement;
+    if (versions) {
+      auto parsed = VersionReq::parse(*versions);
+      if (!parsed) {
+        return report(err,
+                      fail(ErrorCode::kInvalidArgument,
+                           "--versions: " + parsed.error().message + " (e.g. ^0.2 or >=0.2.3)"));
+      }
+      requirement = std::move(*parsed);
+    }
+    auto dir = open_dir(data, store::MissingDir::kCreate);
+    if (!dir) return report(err, dir.error());
+    auto mirrors = mirror::Mirrors::create(*dir->metadata, *dir->blobs, settings.upstreams,
+                                           mirror::Mirrors::kRefreshInterval,
+                                           [&out](std::string_view line) { out << line << "\n"; });
+    if (!mirrors) return report(err, mirrors.error());
+    if ((*mirrors)->upstream_of(ns) == nullptr) {
+      return report(
+          err, fail(ErrorCode::kInvalidArgument, "namespace " + wreg::quoted(ns) +
+                                                     " is not mirrored; give --upstream " + ns +
+                                                     "=URL or [upstreams] in the settings file"));
+    }
+    std::vector<PackageName> names;
+    for (const auto& text : packages) {
+      auto name = PackageName::parse(text.find(':') == std::string::npos ? ns + ":" + text : text);
+      if (!name || name->space() != ns) {
+        return report(err, fail(ErrorCode::kInvalidArgument,
+                                "--package " + wreg::quoted(text) + " is not a package of " + ns));
+      }
+      names.push_back(*name);
+    }
+    if (names.empty()) {
+      auto listed = (*mirrors)->upstream_packages(ns);
+      if (!listed) return report(err, listed.error());
+      names = std::move(*listed);
+    }
+    int status = 0;
+    for (const auto& name : names) {
+      for (const auto& failure : (*mirrors)->sync(name, requirement)) {
+        err << "wreg-server: " << name.to_string() << ": " << failure << "\n";
+        status = 1;
+      }
+      auto held = dir->metadata->package(name);
+      const std::size_t count = held ? held->document.versions.size() : 0;
+      out << name.to_string() << ": " << count << (count == 1 ? " version" : " versions")
+          << " held\n";
+    }
+    return status;
+  });
+}
+
 void add_admin_commands(CLI::App& app, int& exit_status) {
   struct Options {
     std::optional<std::string> data;
@@ -380,6 +451,9 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
     std::int64_t id = 0;
     std::string grace = "24h";
     std::string to;
+    std::vector<std::string> upstreams;
+    std::vector<std::string> packages;
+    std::optional<std::string> versions;
   };
   // Shared by the callbacks, which CLI11 keeps as long as `app`.
   auto options = std::make_shared<Options>();
@@ -465,6 +539,29 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   save->add_option("--to", options->to, "the new folder to create: a data directory")->required();
   save->callback(on_data(
       [options](const fs::path& data) { return backup(data, options->to, std::cout, std::cerr); }));
+
+  CLI::App* mirror = app.add_subcommand("mirror", "work on mirrored namespaces");
+  mirror->require_subcommand(1);
+  CLI::App* sync = mirror->add_subcommand(
+      "sync", "fetch a mirrored namespace's packages from its upstream now, for offline use");
+  add_data(sync);
+  // One value per flag, so that a repeated flag does not swallow the positional NS.
+  sync->add_option("--upstream", options->upstreams,
+                   "NS=URL, as for serve (else the settings file's [upstreams])")
+      ->allow_extra_args(false);
+  sync->add_option("NS", options->ns, "the mirrored namespace")->required();
+  sync->add_option("--package", options->packages,
+                   "a package to fetch, NAME or NS:NAME (repeatable; default: every one the "
+                   "upstream lists)")
+      ->allow_extra_args(false);
+  sync->add_option("--versions", options->versions,
+                   "only the versions matching this requirement, e.g. ^0.2 (default: all)");
+  sync->callback(on_data([options](const fs::path& data) {
+    std::optional<fs::path> config;
+    if (options->config) config = *options->config;
+    return mirror_sync(data, options->upstreams, config, options->ns, options->packages,
+                       options->versions, std::cout, std::cerr);
+  }));
 }
 
 }  // namespace wreg::admin

@@ -8,6 +8,8 @@
 //   wreg-server fsck             [--data DIR]
 //   wreg-server gc               [--data DIR] [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
 //   wreg-server backup           [--data DIR] --to DEST
+//   wreg-server mirror sync      [--data DIR] [--upstream NS=URL] NS [--package NAME]...
+//                                [--versions REQ]
 //
 // Each also takes `--config FILE`, the settings file of `serve` (deploy/wreg-server.toml), and
 // then works on its `data` directory, so that with the systemd layout an admin command needs
@@ -68,6 +70,16 @@ int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostre
        std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());
 // Copies the data dir into the new folder `to` (server/admin/backup.h) and reports what it
 // copied on `out`.
+// `mirror sync`: imports into the mirrored namespace `ns` (server/mirror/mirror.h) every version
+// of `packages` (empty: every package the upstream lists) that matches `versions` and is not
+// held yet, so that the registry has them before anyone asks, and offline. `upstreams` come from
+// --upstream or the settings file's [upstreams]. One line per package on `out`; each failure on
+// `err` and exit status 1.
+int mirror_sync(const std::filesystem::path& data, const std::vector<std::string>& upstreams,
+                const std::optional<std::filesystem::path>& config, const std::string& ns,
+                const std::vector<std::string>& packages,
+                const std::optional<std::string>& versions, std::ostream& out, std::ostream& err);
+
 int backup(const std::filesystem::path& data, const std::filesystem::path& to, std::ostream& out,
            std::ostream& err);
 

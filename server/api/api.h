@@ -12,12 +12,18 @@
 #include <optional>
 
 #include "common/digest.h"
+#include "common/package_name.h"
+#include "common/result.h"
 #include "server/api/document_cache.h"
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
 #include "server/http/router.h"
 #include "server/store/blob_store.h"
 #include "server/store/metadata_store.h"
+
+namespace wreg::mirror {
+class Mirrors;
+}
 
 namespace wreg::api {
 
@@ -46,7 +52,21 @@ struct ApiContext {
   // (bench/release_memory.sh), so that no GET of one renders it again.
   DocumentCache release_documents{metadata, 64u << 20};
   std::mutex release_rendering{};  // held while a release document is rendered (packages.cpp)
+  // The mirrored namespaces (`--upstream`, server/mirror/mirror.h); null when there are none.
+  mirror::Mirrors* mirrors = nullptr;
 };
+
+// For a read of `name`: brings it up to date with its upstream when its namespace is mirrored
+// and due (mirror::Mirrors::refresh()). "" when all is well; else the line the Wreg-Upstream
+// header carries.
+std::string refresh_mirrored(ApiContext& context, const PackageName& name);
+// The error for a read that found nothing of `name` while its upstream failed (`upstream_line`
+// from refresh_mirrored()): kUnavailable naming the upstream and why. nullopt when the upstream
+// did not fail.
+std::optional<Error> mirror_unavailable(ApiContext& context, const PackageName& name,
+                                        const std::string& upstream_line);
+// kPermissionDenied when `space` is mirrored: nobody publishes into it.
+std::optional<Error> refuse_mirrored_publish(ApiContext& context, const std::string& space);
 
 // Adds every API route, /healthz and /metrics to `router`. `context` must outlive it.
 void add_routes(http::Router& router, ApiContext& context);

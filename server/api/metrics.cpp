@@ -4,6 +4,7 @@
 #include "server/api/handlers.h"
 #include "server/api/process_metrics.h"
 #include "server/api/request_values.h"
+#include "server/mirror/mirror.h"
 
 namespace wreg::api {
 
@@ -48,6 +49,18 @@ http::Response get_metrics(const http::Request& request, ApiContext& context) {
          std::to_string(context.counters.publishes_unchanged.load()) + "\n";
   out += "wreg_publishes_total{outcome=\"refused\"} " +
          std::to_string(context.counters.publishes_refused.load()) + "\n";
+  if (context.mirrors != nullptr) {
+    const auto& mirrored = context.mirrors->counters();
+    add_metric_count(out, "wreg_mirror_imports_total", "counter",
+                     "Releases a mirror fetched from its upstream, verified and stored.",
+                     mirrored.imports.load());
+    add_metric_count(out, "wreg_mirror_conflicts_total", "counter",
+                     "Held releases an upstream later showed with other bytes (kept, refused).",
+                     mirrored.conflicts.load());
+    add_metric_count(out, "wreg_mirror_upstream_failures_total", "counter",
+                     "Upstream listings and imports that failed (unreachable, bad answers).",
+                     mirrored.upstream_failures.load());
+  }
   auto counts = context.metadata.counts();
   if (counts) {
     add_metric_count(out, "wreg_namespaces", "gauge", "Namespaces created.", counts->namespaces);

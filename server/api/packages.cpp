@@ -72,10 +72,42 @@ http::Response document_response(std::shared_ptr<const std::string> body, std::s
 
 }  // namespace
 
+namespace {
+
+// The document, or the release, as held (get_package() and get_release() once the mirror is up
+// to date).
+http::Response held_package(const http::Request& request, ApiContext& context,
+                            const PackageName& name);
+http::Response held_release(const http::Request& request, ApiContext& context,
+                            const PackageVersion& id);
+
+// A mirrored package's answer says when the upstream failed (mirror.h); a package of which
+// nothing is held is then the upstream's failure, not a 404.
+http::Response with_upstream(ApiContext& context, const PackageName& name,
+                             const std::string& upstream, http::Response response) {
+  if (upstream.empty()) return response;
+  if (response.status == 404) {
+    if (auto error = mirror_unavailable(context, name, upstream)) response = error_of(*error);
+  }
+  response.set("Wreg-Upstream", upstream);
+  return response;
+}
+
+}  // namespace
+
 http::Response get_package(const http::Request& request, ApiContext& context) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
   auto name = package_name_of(request);
   if (!name) return error_of(name.error());
+  const std::string upstream = refresh_mirrored(context, *name);
+  return with_upstream(context, *name, upstream, held_package(request, context, *name));
+}
+
+namespace {
+
+http::Response held_package(const http::Request& request, ApiContext& context,
+                            const PackageName& name_value) {
+  const PackageName* name = &name_value;
 
   // The document as last served, when no package changed since its ETag was found current
   // (document_cache.h); otherwise the ETag first (one indexed lookup): it answers a
@@ -105,11 +137,21 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
   return document_response(std::move(body), std::move(etag));
 }
 
+}  // namespace
+
 http::Response get_release(const http::Request& request, ApiContext& context) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
   auto id = package_version_of(request);
   if (!id) return error_of(id.error());
+  const std::string upstream = refresh_mirrored(context, id->name);
+  return with_upstream(context, id->name, upstream, held_release(request, context, *id));
+}
 
+namespace {
+
+http::Response held_release(const http::Request& request, ApiContext& context,
+                            const PackageVersion& id_value) {
+  const PackageVersion* id = &id_value;
   // As get_package, with an ETag made of the package's and the version: every change of a
   // release's document (its yank or unyank) bumps its package's revision. The ETag is read before
   // the release, so the document kept is never older than the ETag it is kept at. A 304 is given
@@ -143,5 +185,7 @@ http::Response get_release(const http::Request& request, ApiContext& context) {
   if (auto answer = not_modified(request, etag)) return std::move(*answer);
   return document_response(std::move(body), std::move(etag));
 }
+
+}  // namespace
 
 }  // namespace wreg::api

@@ -183,6 +183,7 @@ http::Route::Opened open_publish(const http::Request& request, ApiContext& conte
   auto principal = authorize(request, context, auth::Action::kPublish, id->name.space());
   if (!principal) return refuse(principal.error());
   token_id = principal->token_id;
+  if (auto mirrored = refuse_mirrored_publish(context, id->name.space())) return refuse(*mirrored);
   auto exists = context.metadata.namespace_exists(id->name.space());
   if (!exists) return refuse(exists.error());
   if (!*exists) {

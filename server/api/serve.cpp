@@ -207,7 +207,9 @@ constexpr std::string_view kSettings[] = {"data",
                                           "metrics-token",
                                           "trusted-proxies",
                                           "public-url",
-                                          "oci-namespace-prefix"};
+                                          "oci-namespace-prefix",
+                                          "upstream-refresh",
+                                          "[upstreams]"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -274,6 +276,21 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
                     "in " + wreg::quoted(file.string()) + ", " + ranges.error().message);
       }
       options.server.trusted_proxies = std::move(*ranges);
+    } else if (key == "upstreams") {
+      const auto* upstreams = value.as_table();
+      if (upstreams == nullptr) return wrong(key, "a table: [upstreams] NS = \"URL\"");
+      for (const auto& [space, url] : *upstreams) {
+        auto url_text = url.value<std::string>();
+        if (!url_text) {
+          return wrong("[upstreams] " + std::string(space.str()), "a registry URL string");
+        }
+        auto upstream = mirror::parse_upstream(std::string(space.str()) + "=" + *url_text);
+        if (!upstream) {
+          return fail(ErrorCode::kInvalidArgument,
+                      "in " + wreg::quoted(file.string()) + ", " + upstream.error().message);
+        }
+        options.upstreams.push_back(std::move(*upstream));
+      }
     } else if (key == "private" || key == "access-log") {
       if (!value.is_boolean()) return wrong(key, "true or false");
       (key == "private" ? options.private_reads : options.access_log) = *boolean;
@@ -289,9 +306,11 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       if (!size) return std::move(size).error();
       (key == "max-body-size" ? options.server.max_body_bytes : options.server.max_header_bytes) =
           *size;
-    } else if (key == "header-timeout" || key == "body-timeout" || key == "keep-alive-timeout") {
+    } else if (key == "header-timeout" || key == "body-timeout" || key == "keep-alive-timeout" ||
+               key == "upstream-refresh") {
       auto duration = timeout();
       if (!duration) return std::move(duration).error();
+      if (key == "upstream-refresh") options.upstream_refresh = *duration;
       if (key == "header-timeout") options.server.header_timeout = *duration;
       if (key == "body-timeout") options.server.body_idle_timeout = *duration;
       if (key == "keep-alive-timeout") options.server.keep_alive_timeout = *duration;
@@ -374,6 +393,14 @@ int serve(ServeOptions options) {
                      options.private_reads,
                      options.server.max_body_bytes};
   if (options.metrics_token) context.metrics_token_hash = auth::hash_token(*options.metrics_token);
+  auto mirrors = mirror::Mirrors::create(*data->metadata, *data->blobs, options.upstreams,
+                                         options.upstream_refresh,
+                                         [&log](std::string_view line) { log.note(line); });
+  if (!mirrors) {
+    std::cerr << "wreg-server: " << mirrors.error().message << "\n";
+    return 1;
+  }
+  if (!(*mirrors)->empty()) context.mirrors = mirrors->get();
   http::Router router;
   add_routes(router, context);
   oci::OciContext oci_context{

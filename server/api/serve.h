@@ -12,9 +12,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "server/http/server.h"
+#include "server/mirror/mirror.h"
 
 namespace wreg::api {
 
@@ -33,6 +35,9 @@ struct ServeOptions {
   // wkg's namespacePrefix: path segments ending in `/` under which the OCI repositories live
   // (`/v2/<prefix><ns>/<name>`), e.g. "wasm/"; empty for none. Checked at start.
   std::string oci_namespace_prefix;
+  // The mirrored namespaces (server/mirror/mirror.h): `--upstream NS=URL` or `[upstreams]`.
+  std::vector<mirror::UpstreamSpec> upstreams;
+  std::chrono::milliseconds upstream_refresh{mirror::Mirrors::kRefreshInterval};
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
 

@@ -71,6 +71,8 @@ http::Response get_manifest(const http::Request& request, OciContext& context) {
   if (auto refused = check_read(request, context)) return std::move(*refused);
   auto name = api::package_name_of(request);
   if (!name) return error_of(name.error(), kNameCodes);
+  // A tag not held yet may be one the upstream has (mirror.h).
+  (void)api::refresh_mirrored(context.api, *name);
   const std::string repository = context.repository(*name);
   const std::string* reference = request.param("reference");
   const std::string text = reference ? *reference : std::string();
@@ -128,8 +130,12 @@ http::Response get_tags(const http::Request& request, OciContext& context) {
   const std::string repository = context.repository(*name);
   auto n = api::number_param(request, "n", 0, kMaxTagsPage);
   if (!n) return error_response(Code::kUnsupported, n.error().message, 400);
+  const std::string upstream = api::refresh_mirrored(context.api, *name);
   auto record = context.api.metadata.package(*name);
   if (!record) {
+    if (auto unavailable = api::mirror_unavailable(context.api, *name, upstream)) {
+      return error_of(*unavailable, kNameCodes);
+    }
     if (record.error().code == ErrorCode::kNotFound) {
       return error_response(Code::kNameUnknown, "no repository " + repository +
                                                     " here; list them with GET /v2/_catalog");
@@ -154,6 +160,7 @@ http::Response get_tags(const http::Request& request, OciContext& context) {
   body += "]}";
   http::Response response = http::json_response(200, std::move(body));
   mark_registry_response(response);
+  if (!upstream.empty()) response.set("Wreg-Upstream", upstream);
   if (end != tags.end() && end != first) {
     response.set("Link", next_link("/v2/" + repository + "/tags/list", limit, *(end - 1)));
   }

@@ -76,6 +76,9 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
   auto artifact = wasm_artifact_of(*manifest, content_type ? trim(*content_type) : "");
   if (!artifact) return refuse(error_of(artifact.error(), kManifestCodes));
 
+  if (auto mirrored = api::refuse_mirrored_publish(context.api, name.space())) {
+    return refuse(error_of(*mirrored, kManifestCodes));
+  }
   auto exists = context.api.metadata.namespace_exists(name.space());
   if (!exists) return error_of(exists.error(), kManifestCodes);
   if (!*exists) return refuse(namespace_unknown(name));

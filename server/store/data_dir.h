@@ -35,7 +35,7 @@ struct DataDir {
 
 // What open_data_dir() does when the directory is missing.
 enum class MissingDir {
-  kCreate,  // serve, namespace create
+  kCreate,  // serve, namespace create, mirror sync
   kRefuse,  // admin commands that only inspect or change what is there (fsck, gc, backup, token)
 };
 
