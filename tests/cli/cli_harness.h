@@ -41,6 +41,8 @@ class Registry {
   // Starts the server and makes the admin token. False with the reason in `error()`.
   bool start();
   void stop() { server_.stop(); }
+  // What the server wrote to stderr so far (access log and notes).
+  std::string log() const { return server_.log(); }
   // Creates `ns` once (later calls do nothing). False with the reason in `error()`.
   bool ensure_namespace(const std::string& ns);
   // Runs `wreg args...` with the admin token once per distinct `args` (later calls return the

@@ -5,12 +5,14 @@
 // no wreg.lock, no wit/deps/, no blob in the cache.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "common/digest.h"
 #include "tests/cli/cli_harness.h"
 #include "tests/integration/fake_oci_registry.h"
+#include "tests/integration/http_client.h"
 #include "tests/integration/oci_upstream.h"
 
 namespace wreg::cli_test {
@@ -188,6 +190,137 @@ TEST_F(OciDockerRegistryTest, InfoAndGetReadTagsAndManifests) {
                              "webassembly/wasi/nope)\n");
 }
 
+// `mirror sync` fetches ahead of time: then a mirror whose upstream is gone still has them.
+TEST_F(OciDockerRegistryTest, MirrorSyncFetchesAheadForOfflineUse) {
+  if (IsSkipped()) return;
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  auto synced = testing::run_server_command({"mirror", "sync", "--data", data, "--upstream",
+                                             "wasi=" + oci_url_, "wasi", "--package", "io",
+                                             "--versions", "^0.2"});
+  ASSERT_EQ(synced.exit_status, 0) << describe(synced);
+  EXPECT_NE(synced.out.find("wasi:io: 3 versions held\n"), std::string::npos) << synced.out;
+  // Without names: every package of the namespace the upstream's catalog lists.
+  auto all = testing::run_server_command(
+      {"mirror", "sync", "--data", data, "--upstream", "wasi=" + oci_url_, "wasi"});
+  ASSERT_EQ(all.exit_status, 0) << describe(all);
+  EXPECT_NE(all.out.find("wasi:http: 2 versions held\n"), std::string::npos) << all.out;
+  auto unmirrored = testing::run_server_command({"mirror", "sync", "--data", data, "toolsku"});
+  EXPECT_EQ(unmirrored.exit_status, 1) << describe(unmirrored);
+  EXPECT_EQ(unmirrored.err,
+            "wreg-server: namespace \"toolsku\" is not mirrored; give --upstream toolsku=URL or "
+            "[upstreams] in the settings file\n");
+
+  upstream_->stop();
+  testing::ServerProcess mirror(data, {"--upstream", "wasi=" + oci_url_});
+  ASSERT_TRUE(mirror.start()) << mirror.log();
+  User user("http://127.0.0.1:" + std::to_string(mirror.port()));
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:io@=0.2.3"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added) << mirror.log();
+  EXPECT_EQ(deps_files(project.path()), (std::set<std::string>{"wasi-io-0.2.3.wasm"}));
+}
+
+// ---- wreg-server as a mirror of docker-registry (`serve --upstream wasi=oci+http://…`).
+
+class MirrorTest : public OciDockerRegistryTest {
+ protected:
+  void SetUp() override {
+    OciDockerRegistryTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    // A refresh on nearly every read, so that an upstream change shows at once.
+    mirror_ = std::make_unique<Registry>(
+        std::vector<std::string>{"--upstream", "wasi=" + oci_url_, "--upstream-refresh", "1ms"});
+    ASSERT_TRUE(mirror_->start()) << mirror_->error();
+  }
+
+  std::string metric(const std::string& name) {
+    auto answer = testing::request(mirror_->port(), "GET", "/metrics", {});
+    auto at = answer.body.find("\n" + name + " ");
+    if (at == std::string::npos) return "";
+    at += name.size() + 2;
+    return answer.body.substr(at, answer.body.find('\n', at) - at);
+  }
+
+  std::unique_ptr<Registry> mirror_;
+};
+
+// What the mirror fetched once, it serves with the upstream gone; what it never fetched is one
+// line naming the upstream.
+TEST_F(MirrorTest, ServesWhatItHoldsWhenTheUpstreamIsDown) {
+  if (IsSkipped()) return;
+  User user(mirror_->url());
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:http@0.2.8"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added) << mirror_->log();
+  EXPECT_EQ(deps_files(project.path()).size(), 7u);
+  EXPECT_NE(mirror_->log().find("mirror: imported wasi:http@0.2.8 sha256:"), std::string::npos);
+  EXPECT_EQ(metric("wreg_mirror_upstream_failures_total"), "0");
+
+  upstream_->stop();
+  User fresh(mirror_->url());
+  TempDir second;
+  auto again = fresh.wreg({"add", "wasi:http@0.2.8"}, second.path());
+  ASSERT_EQ(again.exit_status, 0) << describe(again);
+  EXPECT_EQ(read_bytes(second.path() / "wreg.lock"), read_bytes(project.path() / "wreg.lock"));
+  auto header = testing::request(mirror_->port(), "GET", "/api/v1/packages/wasi/io", {});
+  EXPECT_EQ(header.status, 200);
+  EXPECT_NE(header.header("wreg-upstream").find("cannot reach registry"), std::string::npos);
+
+  TempDir third;
+  auto never = fresh.wreg({"add", "wasi:nn"}, third.path());
+  EXPECT_EQ(never.exit_status, 1) << describe(never);
+  EXPECT_NE(never.err.find("wasi:nn is not held by this mirror of " +
+                           oci_url_.substr(0, oci_url_.size() - 1) +
+                           ", and the upstream cannot give it now: cannot reach registry"),
+            std::string::npos)
+      << never.err;
+  EXPECT_EQ(std::count(never.err.begin(), never.err.end(), '\n'), 1) << never.err;
+}
+
+// The upstream rewrites a release the mirror holds: the mirror keeps its bytes, says so in its
+// log and counts it.
+TEST_F(MirrorTest, KeepsItsCopyWhenTheUpstreamRewritesARelease) {
+  if (IsSkipped()) return;
+  User user(mirror_->url());
+  auto first = user.wreg({"info", "wasi:io@0.2.8", "--json"}, user.home());
+  ASSERT_EQ(first.exit_status, 0) << describe(first) << mirror_->log();
+  const std::string io = read_bytes(fixtures() / "packages" / "wasi-io@0.2.8.wasm");
+  const std::string held = Digest::of(std::string_view(io)).to_string();
+  EXPECT_NE(first.out.find(held), std::string::npos);
+
+  const std::string rewritten = testing::with_custom_section(io, "rewritten upstream");
+  auto pushed =
+      testing::push_wasm_artifact(upstream_->port(), "webassembly/wasi/io", "0.2.8", rewritten);
+  ASSERT_EQ(pushed.error, "");
+  auto after = user.wreg({"info", "wasi:io@0.2.8", "--json"}, user.home());
+  ASSERT_EQ(after.exit_status, 0) << describe(after);
+  EXPECT_NE(after.out.find(held), std::string::npos);
+  EXPECT_EQ(after.out.find(Digest::of(std::string_view(rewritten)).to_string()), std::string::npos);
+  EXPECT_EQ(metric("wreg_mirror_conflicts_total"), "1");
+  EXPECT_NE(mirror_->log().find("now shows wasi:io@0.2.8 as " +
+                                Digest::of(std::string_view(rewritten)).to_string() +
+                                ", but this registry holds " + held),
+            std::string::npos)
+      << mirror_->log();
+  // Read again: the same conflict is counted once.
+  ASSERT_EQ(user.wreg({"info", "wasi:io"}, user.home()).exit_status, 0);
+  EXPECT_EQ(metric("wreg_mirror_conflicts_total"), "1");
+}
+
+TEST_F(MirrorTest, NobodyPublishesIntoAMirroredNamespace) {
+  if (IsSkipped()) return;
+  User user(mirror_->url());
+  auto published = user.wreg({"publish", (fixtures() / "packages" / "wasi-io@0.2.3.wasm").string()},
+                             user.home(), mirror_->token());
+  EXPECT_EQ(published.exit_status, 1) << describe(published);
+  EXPECT_NE(published.err.find("namespace wasi mirrors " + oci_url_.substr(0, oci_url_.size() - 1) +
+                               ": its packages come from there, and nobody publishes into it "
+                               "here"),
+            std::string::npos)
+      << published.err;
+}
+
 // ---- wreg-server's own /v2/, reads closed: the bearer challenge flow with Basic credentials.
 
 TEST(OciAuthTest, BearerChallengeWithCredentialsFromTheHostEntry) {
@@ -335,6 +468,34 @@ TEST_F(OciHostileTest, ARedirectToAnotherHostGetsNoToken) {
   const auto seen = storage.requests();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].header("Authorization"), std::nullopt);
+}
+
+// A mirror in front of an upstream whose layer is not its digest: nothing is stored, and the
+// read says why.
+TEST_F(OciHostileTest, AMirrorStoresNothingOfALyingUpstream) {
+  std::string other = io_;
+  other.back() ^= 1;
+  serve_io(testing::wasm_artifact(io_, "0.2.8"),
+           testing::content_answer(other, "application/wasm"));
+  Registry mirror({"--upstream", "wasi=" + registry()});
+  ASSERT_TRUE(mirror.start()) << mirror.error();
+  User user(mirror.url());
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
+  EXPECT_EQ(added.exit_status, 1) << describe(added);
+  EXPECT_NE(
+      added.err.find("wasi:io is not held by this mirror of " + registry() +
+                     ", and the upstream cannot give it now: upstream " + registry() + " sent " +
+                     Digest::of(std::string_view(other)).to_string() +
+                     " for wasi:io@0.2.8, which should be " + io_digest_ + "; nothing was stored"),
+      std::string::npos)
+      << added.err;
+  EXPECT_FALSE(fs::exists(project.path() / "wreg.lock"));
+  auto blobs = testing::request(mirror.port(), "GET", "/api/v1/blobs/" + io_digest_, {});
+  EXPECT_EQ(blobs.status, 404);
+  auto other_blob = testing::request(
+      mirror.port(), "GET", "/api/v1/blobs/" + Digest::of(std::string_view(other)).to_string(), {});
+  EXPECT_EQ(other_blob.status, 404);
 }
 
 // wkg's variable: its token is sent as it is, without a trip to the token endpoint.
