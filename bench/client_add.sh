@@ -12,7 +12,9 @@
 # Then the same add from OCI registries (issue 18), `[namespaces] wasi = "oci+http://…"`: from
 # wreg-server's own /v2/, and, when Debian's docker-registry and skopeo are installed
 # (deploy/install-deps.sh --test), from a docker-registry the packages are copied into with
-# skopeo. Requests are counted for wreg-server only (docker-registry's access log is off).
+# skopeo, and through a second wreg-server mirroring that docker-registry (`--upstream`): the
+# first add, whose reads import from the upstream, and then the same add against the mirror,
+# which must cost what the native add costs. Requests are counted for the first wreg-server only.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -139,6 +141,31 @@ EOF
   { echo "[namespaces]"; cat "$XDG_CONFIG_HOME/wreg/config.toml.new"; } >"$XDG_CONFIG_HOME/wreg/config.toml"
   echo "from docker-registry (oci+http://127.0.0.1:$registry_port/webassembly/), requests not counted:"
   cold_and_warm oci-docker
+
+  # A mirror of it: the first add imports (timed once, on a fresh mirror each run), then the
+  # mirror's cold and warm adds against what it holds, as native.
+  rm -f "$XDG_CONFIG_HOME/wreg/config.toml"
+  mirror_pids=()
+  trap 'kill "$registry_pid" "${mirror_pids[@]}" 2>/dev/null || true; stop_wreg_server; rm -rf "$work"' EXIT
+  # start_mirror NAME: a wreg-server mirroring wasi from the docker-registry; sets mirror_port.
+  start_mirror() {
+    local port_file=$work/mirror-$1.port
+    "$server" serve --data "$work/mirror-$1" --listen 127.0.0.1:0 --port-file "$port_file" \
+      --no-access-log --upstream "wasi=oci+http://127.0.0.1:$registry_port/webassembly/" \
+      >>"$work/mirror.log" 2>&1 &
+    mirror_pids+=($!)
+    for _ in $(seq 200); do [[ -s $port_file ]] && break; sleep 0.05; done
+    mirror_port=$(cat "$port_file")
+  }
+  for i in $(seq "$runs"); do
+    start_mirror "first-$i"
+    WREG_REGISTRY=http://127.0.0.1:$mirror_port run_once "$work/mirror-first-cache-$i"
+  done | summary "mirror first add (imports):"
+  start_mirror held
+  export WREG_REGISTRY=http://127.0.0.1:$mirror_port
+  run_once "$work/mirror-prime-cache" >/dev/null
+  echo "through the mirror (http://127.0.0.1:$mirror_port) once it holds them:"
+  cold_and_warm mirror
 else
   echo "docker-registry or skopeo not installed: no docker-registry rows (deploy/install-deps.sh --test)"
 fi
