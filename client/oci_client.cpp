@@ -25,7 +25,11 @@ using transport::Request;
 
 constexpr std::uint64_t kTagPageLimit = 16ull << 20;
 constexpr std::uint64_t kTokenAnswerLimit = 1ull << 20;
+// An error page may be longer than a small layer: below this, a layer's answer may run to it (and
+// is then refused by its size).
 constexpr std::uint64_t kErrorLimit = 1ull << 20;
+// A layer whose size nobody listed (`fetch --locked` without the document): as the wreg API's.
+constexpr std::uint64_t kUnlistedLayerLimit = 4ull << 30;
 
 // An absolute http(s) URL split into what a Transport dials and what a request asks for.
 struct Target {
@@ -530,8 +534,9 @@ Result<std::string> OciClient::layer(const PackageName& name, const Digest& dige
   const std::string repo = repository(name);
   const std::string& registry = impl_->options.registry;
   Request request{http::verb::get, "/v2/" + repo + "/blobs/" + digest.to_string(), {}, {}};
-  auto answer = impl_->send(std::move(request), "repository:" + repo + ":pull",
-                            size == 0 ? kErrorLimit : std::max(size, kErrorLimit), progress);
+  auto answer =
+      impl_->send(std::move(request), "repository:" + repo + ":pull",
+                  size == 0 ? kUnlistedLayerLimit : std::max(size, kErrorLimit), progress);
   if (!answer) {
     auto error = std::move(answer).error();
     if (error.code == ErrorCode::kTooLarge) {

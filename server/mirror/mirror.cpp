@@ -263,6 +263,8 @@ struct Mirrors::Impl {
                                             const std::optional<VersionReq>& versions) {
     std::vector<std::string> failures;
     auto listed = upstream.list(name);
+    // A package the upstream does not have is not a failure: the read finds nothing, a 404.
+    if (!listed && listed.error().code == ErrorCode::kNotFound) return failures;
     if (!listed) {
       counters.upstream_failures.fetch_add(1);
       failures.push_back(listed.error().message);

@@ -321,6 +321,23 @@ TEST_F(MirrorTest, NobodyPublishesIntoAMirroredNamespace) {
       << published.err;
 }
 
+// A mirror of a wreg registry (its native API): the same, and a package neither has is a 404.
+TEST(MirrorOfWregTest, ImportsFromAWregUpstream) {
+  ASSERT_TRUE(publish_shared_fixtures()) << shared_registry_error();
+  Registry mirror({"--upstream", "wasi=" + shared_registry()->url()});
+  ASSERT_TRUE(mirror.start()) << mirror.error();
+  User user(mirror.url());
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:clocks@0.2.8"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added) << mirror.log();
+  EXPECT_EQ(deps_files(project.path()),
+            (std::set<std::string>{"wasi-clocks-0.2.8.wasm", "wasi-io-0.2.8.wasm"}));
+  EXPECT_NE(mirror.log().find("mirror: imported wasi:clocks@0.2.8 sha256:"), std::string::npos);
+  auto missing = testing::request(mirror.port(), "GET", "/api/v1/packages/wasi/nope", {});
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_EQ(missing.header("wreg-upstream"), "");
+}
+
 // ---- wreg-server's own /v2/, reads closed: the bearer challenge flow with Basic credentials.
 
 TEST(OciAuthTest, BearerChallengeWithCredentialsFromTheHostEntry) {
