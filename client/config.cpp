@@ -133,6 +133,12 @@ Result<Environment> Environment::from_process() {
   }
   env.registry = getenv_nonempty("WREG_REGISTRY");
   env.token = getenv_nonempty("WREG_TOKEN");
+  env.wkg_bearer_tokens = wkg_bearer_tokens_from_environment();
+  return env;
+}
+
+std::map<std::string, std::string> wkg_bearer_tokens_from_environment() {
+  std::map<std::string, std::string> tokens;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string_view variable(*entry);
     auto equals = variable.find('=');
@@ -144,9 +150,9 @@ Result<Environment> Environment::from_process() {
       continue;
     }
     std::string host(name.substr(kPrefix.size(), name.size() - kPrefix.size() - kSuffix.size()));
-    env.wkg_bearer_tokens[host] = std::string(variable.substr(equals + 1));
+    tokens[host] = std::string(variable.substr(equals + 1));
   }
-  return env;
+  return tokens;
 }
 
 RegistryProtocol protocol_of(std::string_view url) {

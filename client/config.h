@@ -84,6 +84,10 @@ std::string registry_host(std::string_view url);
 // `host` as WKG_REGISTRY_<HOST>_AUTH_BEARER spells it: upper case, every other character `_`.
 std::string wkg_host_key(std::string_view host);
 
+// The WKG_REGISTRY_<HOST>_AUTH_BEARER variables of this process, by <HOST> as spelled (for
+// Environment, and for wreg-server's mirrors, which have no credentials.toml).
+std::map<std::string, std::string> wkg_bearer_tokens_from_environment();
+
 struct Credential {
   std::string token;
   std::string username;  // OCI only: with it, the token is a password (see the header comment)

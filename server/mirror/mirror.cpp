@@ -43,6 +43,13 @@ class Upstream {
       client::OciClientOptions options;
       options.registry = url;
       set_upstream_limits(options);
+      // A private upstream: the token wkg's variable gives for its host, sent as a Bearer token
+      // (anonymous otherwise, through the registry's token challenge).
+      const auto tokens = client::wkg_bearer_tokens_from_environment();
+      if (auto it = tokens.find(client::wkg_host_key(client::registry_host(url)));
+          it != tokens.end()) {
+        options.credential = client::Credential{it->second, {}};
+      }
       auto made = client::OciClient::create(std::move(options));
       if (!made) return std::move(made).error();
       upstream->oci_ = std::move(*made);

@@ -3,9 +3,10 @@
 // repeatable, or `[upstreams]` `NS = "URL"` in the settings file).
 //
 // The upstream is an OCI registry (`oci://HOST/PREFIX`, `oci+http://…`, read as wreg's CLI reads
-// one: client/oci_client.h) or a wreg registry (`http(s)://…`). What it sends is untrusted:
-// every release is fetched, verified against the digest its manifest or document names, read
-// with the same reader and rules as a publish (server/api/release_reader.h), and only then
+// one: client/oci_client.h, anonymously or with the token of WKG_REGISTRY_<HOST>_AUTH_BEARER in
+// the server's environment) or a wreg registry (`http(s)://…`, anonymously). What it sends is
+// untrusted: every release is fetched, verified against the digest its manifest or document names,
+// read with the same reader and rules as a publish (server/api/release_reader.h), and only then
 // stored as a release like any other, its origin recorded (schema/0003_origin.sql).
 //
 // When reads happen:

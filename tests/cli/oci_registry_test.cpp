@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -513,6 +514,27 @@ TEST_F(OciHostileTest, AMirrorStoresNothingOfALyingUpstream) {
   auto other_blob = testing::request(
       mirror.port(), "GET", "/api/v1/blobs/" + Digest::of(std::string_view(other)).to_string(), {});
   EXPECT_EQ(other_blob.status, 404);
+}
+
+// A private upstream: the mirror sends the token of wkg's variable in its own environment.
+TEST_F(OciHostileTest, AMirrorReadsAPrivateUpstreamWithWkgsVariable) {
+  upstream_.require_bearer("upstream-token");
+  serve_io(testing::wasm_artifact(io_, "0.2.8"), testing::content_answer(io_, "application/wasm"));
+  const std::string variable =
+      "WKG_REGISTRY_127_0_0_1_" + std::to_string(upstream_.port()) + "_AUTH_BEARER";
+  ::setenv(variable.c_str(), "upstream-token", 1);
+  Registry mirror({"--upstream", "wasi=" + registry()});
+  const bool started = mirror.start();
+  ::unsetenv(variable.c_str());
+  ASSERT_TRUE(started) << mirror.error();
+  User user(mirror.url());
+  TempDir project;
+  auto added = user.wreg({"add", "wasi:io@0.2.8"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added) << mirror.log();
+  for (const auto& request : upstream_.requests()) {
+    EXPECT_NE(request.path(), "/token");
+    EXPECT_EQ(request.header("Authorization"), "Bearer upstream-token") << request.target;
+  }
 }
 
 // wkg's variable: its token is sent as it is, without a trip to the token endpoint.
