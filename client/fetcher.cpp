@@ -14,6 +14,17 @@
 
 namespace wreg::client {
 
+namespace {
+
+// What a cache miss is offline, for `what` (a package or a release).
+Error offline_miss(const std::string& what) {
+  return fail(ErrorCode::kUnavailable, what +
+                                           " is not in the cache, and --offline forbids asking "
+                                           "the registry; run once without --offline");
+}
+
+}  // namespace
+
 const api::ReleaseSummary* pick_release(const api::PackageDocument& document,
                                         const std::optional<VersionReq>& requirement) {
   const api::ReleaseSummary* best = nullptr;
@@ -190,13 +201,13 @@ Result<api::PackageDocument> Fetcher::fetch_document(const PackageName& name) {
   auto registry_or = registry_for(name);
   if (!registry_or) return std::move(registry_or).error();
   const std::string& registry = *registry_or;
-  if (protocol_of(registry) == RegistryProtocol::kOci) return oci_document(registry, name);
   auto cached = cached_copy(registry, name);
   if (options_.offline) {
     if (cached) return std::move(cached->document);
-    return fail(ErrorCode::kUnavailable, name.to_string() +
-                                             " is not in the cache, and --offline forbids asking "
-                                             "the registry; run once without --offline");
+    return offline_miss(name.to_string());
+  }
+  if (protocol_of(registry) == RegistryProtocol::kOci) {
+    return oci_document(registry, name, std::move(cached));
   }
   auto client_or = client(registry);
   if (!client_or) return std::move(client_or).error();
@@ -414,14 +425,8 @@ constexpr std::string_view kOciCacheTag = "\"oci-read-releases\"";
 }  // namespace
 
 Result<api::PackageDocument> Fetcher::oci_document(const std::string& registry,
-                                                   const PackageName& name) {
-  auto cached = cached_copy(registry, name);
-  if (options_.offline) {
-    if (cached) return std::move(cached->document);
-    return fail(ErrorCode::kUnavailable, name.to_string() +
-                                             " is not in the cache, and --offline forbids asking "
-                                             "the registry; run once without --offline");
-  }
+                                                   const PackageName& name,
+                                                   std::optional<CachedCopy> cached) {
   auto client_or = oci_client(registry);
   if (!client_or) return std::move(client_or).error();
   auto versions = (*client_or)->versions(name);
@@ -454,11 +459,7 @@ Result<api::ReleaseSummary> Fetcher::read_release(const PackageVersion& id) {
                                           ", which is not an OCI registry; this is a "
                                           "bug in wreg");
   }
-  if (options_.offline) {
-    return fail(ErrorCode::kUnavailable, id.to_string() +
-                                             " is not in the cache, and --offline forbids asking "
-                                             "the registry; run once without --offline");
-  }
+  if (options_.offline) return offline_miss(id.to_string());
   auto client_or = oci_client(*registry);
   if (!client_or) return std::move(client_or).error();
   auto manifest = (*client_or)->release(id);
@@ -574,6 +575,7 @@ Result<std::string> Fetcher::discover(const std::string& host) {
       std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(path, ec);
   const bool fresh = cached && !ec && age < kDiscoveryTtl;
   std::string body;
+  bool fetched_now = false;
   if (cached && (fresh || options_.offline)) {
     body = std::move(*cached);
   } else if (options_.offline) {
@@ -595,10 +597,12 @@ Result<std::string> Fetcher::discover(const std::string& host) {
                       std::to_string(answer->status));
     }
     body = std::move(answer->body);
+    fetched_now = true;
   }
   auto url = registry_from_discovery(host, body);
   if (!url) return url;
-  if (!fresh) {
+  // Only an answer fetched now is stored: rewriting a stale copy read offline would reset its age.
+  if (fetched_now) {
     std::filesystem::create_directories(path.parent_path(), ec);
     // A cache that cannot be written only costs asking again next time.
     (void)write_file_atomically(path, body, 0644, Durability::kNoFsync);

@@ -152,8 +152,10 @@ class Fetcher {
   // The options of every client made: the template with the config's CA file and stall timeout,
   // and a pool as wide as `parallelism`.
   transport::TransportOptions transport_options() const;
-  // document() of a package in an OCI registry: its tags, with what the cache has read of them.
-  Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name);
+  // document() of a package in an OCI registry, online: its tags, with what `cached` (the cache's
+  // copy) has read of them.
+  Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name,
+                                            std::optional<CachedCopy> cached);
   Result<api::ReleaseSummary> read_release(const PackageVersion& id);
   // Stores the read releases of `name`'s document in the cache, for oci_document().
   void cache_read_releases(const std::string& registry, const PackageName& name);

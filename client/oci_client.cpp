@@ -118,6 +118,10 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
+// An answer that is neither what was asked nor a 404: the registry's failure (5xx, worth trying
+// again later) or an answer wreg cannot use.
+Error unexpected_answer(const std::string& registry, const std::string& what, const Answer& answer);
+
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -130,6 +134,12 @@ std::string answer_text(const Answer& answer) {
            std::to_string(answer.status) + ")";
   }
   return "HTTP " + std::to_string(answer.status);
+}
+
+Error unexpected_answer(const std::string& registry, const std::string& what,
+                        const Answer& answer) {
+  return fail(answer.status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kCorrupt,
+              "registry " + registry + " answered " + what + " with " + answer_text(answer));
 }
 
 }  // namespace
@@ -377,9 +387,7 @@ Result<std::vector<Version>> OciClient::versions(const PackageName& name) {
                                             name.to_string() + " (no repository " + repo + ")");
     }
     if (answer->status != 200) {
-      return fail(answer->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kCorrupt,
-                  "registry " + registry + " answered the tag list of " + repo + " with " +
-                      answer_text(*answer));
+      return unexpected_answer(registry, "the tag list of " + repo, *answer);
     }
     auto json = nlohmann::json::parse(answer->body, nullptr, false);
     auto tags = json.is_object() ? json.find("tags") : json.end();
@@ -495,9 +503,7 @@ Result<OciRelease> OciClient::release(const PackageVersion& id) {
     return fail(ErrorCode::kNotFound, "the registry " + registry + " has no " + what);
   }
   if (answer->status != 200) {
-    return fail(answer->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kCorrupt,
-                "registry " + registry + " answered the manifest of " + what + " with " +
-                    answer_text(*answer));
+    return unexpected_answer(registry, "the manifest of " + what, *answer);
   }
   OciRelease release;
   release.manifest = Digest::of(std::string_view(answer->body));
@@ -552,9 +558,7 @@ Result<std::string> OciClient::layer(const PackageName& name, const Digest& dige
                 "registry " + registry + " has no blob " + digest.to_string() + " in " + repo);
   }
   if (answer->status != 200) {
-    return fail(answer->status >= 500 ? ErrorCode::kUnavailable : ErrorCode::kCorrupt,
-                "registry " + registry + " answered the blob " + digest.to_string() + " of " +
-                    repo + " with " + answer_text(*answer));
+    return unexpected_answer(registry, "the blob " + digest.to_string() + " of " + repo, *answer);
   }
   if (size != 0 && answer->body.size() != size) {
     return fail(ErrorCode::kCorrupt, "registry " + registry + " sent " +

@@ -106,13 +106,11 @@ http::Response get_package(const http::Request& request, ApiContext& context) {
 namespace {
 
 http::Response held_package(const http::Request& request, ApiContext& context,
-                            const PackageName& name_value) {
-  const PackageName* name = &name_value;
-
+                            const PackageName& name) {
   // The document as last served, when no package changed since its ETag was found current
   // (document_cache.h); otherwise the ETag first (one indexed lookup): it answers a
   // revalidation, and finds the document already rendered at that revision.
-  const std::string key = name->to_string();
+  const std::string key = name.to_string();
   std::shared_ptr<const std::string> body;
   std::string etag;
   std::uint64_t generation = 0;
@@ -121,14 +119,14 @@ http::Response held_package(const http::Request& request, ApiContext& context,
     etag = std::move(hit->etag);
   } else {
     generation = context.documents.generation();
-    auto current = context.metadata.package_etag(*name);
+    auto current = context.metadata.package_etag(name);
     if (!current) return error_of(current.error());
     etag = std::move(*current);
   }
   if (auto answer = not_modified(request, etag)) return std::move(*answer);
   if (!body) body = context.documents.find(key, etag, generation);
   if (!body) {
-    auto record = context.metadata.package(*name);
+    auto record = context.metadata.package(name);
     if (!record) return error_of(record.error());
     body = std::make_shared<const std::string>(to_json(record->document));
     context.documents.put(key, record->etag, body, generation);
@@ -150,14 +148,13 @@ http::Response get_release(const http::Request& request, ApiContext& context) {
 namespace {
 
 http::Response held_release(const http::Request& request, ApiContext& context,
-                            const PackageVersion& id_value) {
-  const PackageVersion* id = &id_value;
+                            const PackageVersion& id) {
   // As get_package, with an ETag made of the package's and the version: every change of a
   // release's document (its yank or unyank) bumps its package's revision. The ETag is read before
   // the release, so the document kept is never older than the ETag it is kept at. A 304 is given
   // only for a release known to exist (a cached one), so `If-None-Match: *` on a missing version is
   // still a 404.
-  const std::string key = id->name.to_string() + "@" + id->version.to_string();
+  const std::string key = id.name.to_string() + "@" + id.version.to_string();
   std::shared_ptr<const std::string> body;
   std::string etag;
   if (auto hit = context.release_documents.find_checked(key)) {
@@ -165,9 +162,9 @@ http::Response held_release(const http::Request& request, ApiContext& context,
     etag = std::move(hit->etag);
   } else {
     const std::uint64_t generation = context.release_documents.generation();
-    auto current = context.metadata.package_etag(id->name);
+    auto current = context.metadata.package_etag(id.name);
     if (!current) return error_of(current.error());
-    etag = release_etag(*current, id->version);
+    etag = release_etag(*current, id.version);
     body = context.release_documents.find(key, etag, generation);
     if (!body) {
       // One rendering at a time, so that concurrent first GETs of a large release render it
@@ -175,7 +172,7 @@ http::Response held_release(const http::Request& request, ApiContext& context,
       std::lock_guard rendering(context.release_rendering);
       body = context.release_documents.find(key, etag, generation);
       if (!body) {
-        auto rendered = render_release(context, *id);
+        auto rendered = render_release(context, id);
         if (!rendered) return error_of(rendered.error());
         body = std::move(*rendered);
         context.release_documents.put(key, etag, body, generation);
