@@ -396,6 +396,152 @@ Sort TypeReader::read_alias() {
   return sort;
 }
 
+// Binary.md `opts`.
+void TypeReader::read_canon_options() {
+  ByteReader& in = in_;
+  const std::uint32_t count = in.read_count("canon option count");
+  for (std::uint32_t i = 0; i < count && in.ok(); ++i) {
+    const std::size_t start = in.offset();
+    const std::uint8_t option = in.read_u8("a canon option");
+    switch (option) {
+      case 0x00:  // string-encoding=utf8
+      case 0x01:  // utf16
+      case 0x02:  // latin1+utf16
+      case 0x06:  // async
+        break;
+      case 0x03:  // memory
+      case 0x04:  // realloc
+      case 0x05:  // post-return
+      case 0x07:  // callback
+        in.read_u32("canon option index");
+        break;
+      default:
+        if (in.ok())
+          in.fail_at(start, "expected a canon option (0x00 to 0x07), found " + hex_byte(option));
+    }
+  }
+}
+
+// Binary.md `canon`: every built-in it lists, with its immediates.
+std::optional<std::uint32_t> TypeReader::read_canon() {
+  ByteReader& in = in_;
+  const std::size_t start = in.offset();
+  const std::uint8_t code = in.read_u8("a canon definition");
+  auto expect_func_sort = [&] {
+    const std::size_t at = in.offset();
+    const std::uint8_t sort = in.read_u8("0x00 (func)");
+    if (in.ok() && sort != 0x00) {
+      in.fail_at(
+          at, "expected 0x00 (func) after canon " + hex_byte(code) + ", found " + hex_byte(sort));
+    }
+  };
+  auto read_flag = [&](std::string_view what) {
+    const std::size_t at = in.offset();
+    const std::uint8_t flag = in.read_u8(what);
+    if (in.ok() && flag > 0x01) {
+      in.fail_at(at, "expected " + std::string(what) + " (0x00 or 0x01), found " + hex_byte(flag));
+    }
+  };
+  switch (code) {
+    case 0x00:  // lift
+      expect_func_sort();
+      in.read_u32("core function index");
+      read_canon_options();
+      return in.read_u32("type index");
+    case 0x01:  // lower
+      expect_func_sort();
+      in.read_u32("function index");
+      read_canon_options();
+      return std::nullopt;
+    case 0x02:
+    case 0x03:
+    case 0x04:  // resource.new, .drop, .rep
+    case 0x07:  // resource.drop async (earlier drafts)
+    case 0x0e:
+    case 0x13:
+    case 0x14:  // stream.new, .drop-readable, .drop-writable
+    case 0x15:
+    case 0x1a:
+    case 0x1b:  // future.new, .drop-readable, .drop-writable
+      in.read_u32("type index");
+      return std::nullopt;
+    case 0x05:
+    case 0x08:
+    case 0x0d:
+    case 0x1e:
+    case 0x1f:  // no immediates
+    case 0x22:
+    case 0x23:
+    case 0x24:
+    case 0x25:
+    case 0x26:
+    case 0x28:
+      return std::nullopt;
+    case 0x09:  // task.return
+      read_result_list();
+      read_canon_options();
+      return std::nullopt;
+    case 0x0a:
+    case 0x0b:  // context.get, context.set
+      read_core_value_type();
+      in.read_u32("context slot");
+      return std::nullopt;
+    case 0x06:  // subtask.cancel
+      read_flag("async?");
+      return std::nullopt;
+    case 0x0f:
+    case 0x10:
+    case 0x16:
+    case 0x17:  // stream/future read, write
+      in.read_u32("type index");
+      read_canon_options();
+      return std::nullopt;
+    case 0x11:
+    case 0x12:
+    case 0x18:
+    case 0x19:  // stream/future cancel-read, cancel-write
+      in.read_u32("type index");
+      read_flag("async?");
+      return std::nullopt;
+    case 0x1c:
+    case 0x1d:  // error-context.new, .debug-message
+      read_canon_options();
+      return std::nullopt;
+    case 0x20:
+    case 0x21:  // waitable-set.wait, .poll
+      read_flag("cancel?");
+      in.read_u32("memory index");
+      return std::nullopt;
+    case 0x27:  // thread.new-indirect
+      in.read_u32("core type index");
+      in.read_u32("table index");
+      return std::nullopt;
+    case 0x0c:
+    case 0x29:
+    case 0x2a:
+    case 0x2b:
+    case 0x2c:
+    case 0x2d:  // thread.yield & co
+      read_flag("cancel?");
+      return std::nullopt;
+    case 0x40:  // thread.spawn-ref
+      read_flag("shared?");
+      in.read_u32("core type index");
+      return std::nullopt;
+    case 0x41:  // thread.spawn-indirect
+      read_flag("shared?");
+      in.read_u32("core type index");
+      in.read_u32("table index");
+      return std::nullopt;
+    case 0x42:  // thread.available-parallelism
+      read_flag("shared?");
+      return std::nullopt;
+    default:
+      if (in.ok()) in.fail_at(start, "expected a canon definition, found " + hex_byte(code));
+      return std::nullopt;
+  }
+}
+
 // Core types. Binary.md `core:type` extends the core spec's `rectype` with module types.
 
 void TypeReader::read_core_type(int depth) {

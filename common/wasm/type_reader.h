@@ -95,9 +95,13 @@ class TypeReader {
   std::optional<std::string> read_result_list();
   // Core `valtype`, including the reference types of WebAssembly 3.0.
   void read_core_value_type();
+  // Binary.md `canon`, every built-in it lists with its immediates: the type index of a `lift`
+  // (the one kind that defines a component function), else nullopt.
+  std::optional<std::uint32_t> read_canon();
 
  private:
   void check_depth(int depth);
+  void read_canon_options();
   void read_defined_value_type(std::uint8_t code);
   // `name: type, ...` when every type is primitive, else nullopt.
   std::optional<std::string> read_label_value_types(std::string_view what);

@@ -1,0 +1,207 @@
+#include "common/wit/package_docs.h"
+
+#include <nlohmann/json.hpp>
+
+namespace wreg::wit {
+namespace {
+
+using nlohmann::json;
+
+struct DocsFailure {
+  std::string message;
+};
+
+[[noreturn]] void fail_docs(std::string message) { throw DocsFailure{std::move(message)}; }
+
+const json* member(const json& object, const char* key) {
+  if (!object.is_object()) fail_docs("expected an object");
+  const auto found = object.find(key);
+  return found == object.end() || found->is_null() ? nullptr : &*found;
+}
+
+std::optional<std::string> text_of(const json* value) {
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_string()) fail_docs("expected a string");
+  return value->get<std::string>();
+}
+
+// serde's encoding of wit-parser's Stability: "unknown", {"stable": {"since", "deprecated"?}} or
+// {"unstable": {"feature", "deprecated"?}}.
+Stability stability_of(const json* value) {
+  Stability stability;
+  if (value == nullptr || (value->is_string() && *value == "unknown")) return stability;
+  if (const json* stable = member(*value, "stable")) {
+    stability.kind = Stability::Kind::kStable;
+    stability.since_or_feature = text_of(member(*stable, "since")).value_or("");
+    stability.deprecated = text_of(member(*stable, "deprecated")).value_or("");
+  } else if (const json* unstable = member(*value, "unstable")) {
+    stability.kind = Stability::Kind::kUnstable;
+    stability.since_or_feature = text_of(member(*unstable, "feature")).value_or("");
+    stability.deprecated = text_of(member(*unstable, "deprecated")).value_or("");
+  } else {
+    fail_docs("expected a stability");
+  }
+  return stability;
+}
+
+template <typename Each>
+void for_each_entry(const json* map, Each each) {
+  if (map == nullptr) return;
+  if (!map->is_object()) fail_docs("expected an object");
+  for (const auto& [name, value] : map->items()) each(name, value);
+}
+
+void inject_type(const json& data, TypeDef& type) {
+  std::size_t unused = 0;
+  for_each_entry(member(data, "items"), [&](const std::string& name, const json& docs) {
+    ++unused;
+    for (NamedItem& item : type.items) {
+      if (item.name == name) {
+        item.docs.contents = text_of(&docs);
+        --unused;
+      }
+    }
+  });
+  if (unused != 0) fail_docs("docs for items type " + type.name.value_or("") + " does not have");
+  if (auto docs = text_of(member(data, "docs"))) type.docs.contents = std::move(docs);
+  type.stability = stability_of(member(data, "stability"));
+}
+
+void inject_function(const json& data, Function& function) {
+  if (data.is_string() || data.is_null()) {  // the first format: docs alone
+    function.docs.contents = text_of(data.is_null() ? nullptr : &data);
+    return;
+  }
+  function.docs.contents = text_of(member(data, "docs"));
+  function.stability = stability_of(member(data, "stability"));
+}
+
+void inject_interface(const json& data, std::uint32_t id, Resolve& resolve) {
+  for_each_entry(member(data, "types"), [&](const std::string& name, const json& type) {
+    const std::uint32_t found = resolve.interfaces[id].type_named(name);
+    if (found == kNone) fail_docs("missing type " + name);
+    inject_type(type, resolve.types[found]);
+  });
+  Interface& interface = resolve.interfaces[id];
+  for_each_entry(member(data, "funcs"), [&](const std::string& name, const json& function) {
+    auto found = std::find_if(interface.functions.begin(), interface.functions.end(),
+                              [&](const Function& f) { return f.name == name; });
+    if (found == interface.functions.end()) fail_docs("missing function " + name);
+    inject_function(function, *found);
+  });
+  if (auto docs = text_of(member(data, "docs"))) interface.docs.contents = std::move(docs);
+  interface.stability = stability_of(member(data, "stability"));
+}
+
+// wit-parser's name_world_key: the plain name, or `ns:pkg/item@version` for an interface.
+std::string world_key_name(const WorldItem& item, const Resolve& resolve) {
+  if (!item.keyed_by_interface) return item.name;
+  const Interface& interface = resolve.interfaces[item.id];
+  const PackageName& package = resolve.packages[interface.package].name;
+  std::string name = package.space + ":" + package.name + "/" + interface.name.value_or("");
+  if (!package.version.empty()) name += "@" + package.version;
+  return name;
+}
+
+WorldItem* named_item(std::vector<WorldItem>& items, const std::string& name) {
+  for (WorldItem& item : items) {
+    if (!item.keyed_by_interface && item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+void inject_world(const json& data, std::uint32_t id, Resolve& resolve) {
+  auto interfaces = [&](const char* key, bool only_exports) {
+    for_each_entry(member(data, key), [&](const std::string& name, const json& interface) {
+      World& world = resolve.worlds[id];
+      WorldItem* item = only_exports ? nullptr : named_item(world.imports, name);
+      if (item == nullptr) item = named_item(world.exports, name);
+      if (item == nullptr || item->kind != WorldItem::Kind::kInterface) {
+        fail_docs("missing interface " + name);
+      }
+      item->stability = stability_of(member(interface, "stability"));
+      inject_interface(interface, item->id, resolve);
+    });
+  };
+  interfaces("interfaces", false);
+  interfaces("interface_exports", true);
+  for_each_entry(member(data, "types"), [&](const std::string& name, const json& type) {
+    WorldItem* item = named_item(resolve.worlds[id].imports, name);
+    if (item == nullptr || item->kind != WorldItem::Kind::kType) fail_docs("missing type " + name);
+    inject_type(type, resolve.types[item->id]);
+  });
+  auto by_key = [&](const char* key, bool imports, auto apply) {
+    for_each_entry(member(data, key), [&](const std::string& name, const json& value) {
+      World& world = resolve.worlds[id];
+      for (WorldItem& item : imports ? world.imports : world.exports) {
+        if (item.kind == WorldItem::Kind::kInterface && world_key_name(item, resolve) == name) {
+          apply(item, value);
+          return;
+        }
+      }
+      fail_docs("missing interface " + name);
+    });
+  };
+  auto set_stability = [](WorldItem& item, const json& value) {
+    item.stability = stability_of(&value);
+  };
+  auto set_docs = [](WorldItem& item, const json& value) { item.docs.contents = text_of(&value); };
+  by_key("interface_import_stability", true, set_stability);
+  by_key("interface_export_stability", false, set_stability);
+  by_key("interface_import_docs", true, set_docs);
+  by_key("interface_export_docs", false, set_docs);
+  auto functions = [&](const char* key, bool only_exports) {
+    for_each_entry(member(data, key), [&](const std::string& name, const json& function) {
+      World& world = resolve.worlds[id];
+      WorldItem* item = only_exports ? nullptr : named_item(world.imports, name);
+      if (item == nullptr) item = named_item(world.exports, name);
+      if (item == nullptr || item->kind != WorldItem::Kind::kFunction) {
+        fail_docs("missing function " + name);
+      }
+      inject_function(function, item->function);
+    });
+  };
+  functions("funcs", false);
+  functions("func_exports", true);
+  World& world = resolve.worlds[id];
+  if (auto docs = text_of(member(data, "docs"))) world.docs.contents = std::move(docs);
+  world.stability = stability_of(member(data, "stability"));
+}
+
+}  // namespace
+
+Result<void> inject_package_docs(std::span<const std::uint8_t> section, std::uint32_t package,
+                                 Resolve& resolve) {
+  auto refuse = [](const std::string& why) {
+    return fail(ErrorCode::kInvalidArgument, "the package-docs section is not valid: " + why);
+  };
+  if (section.empty() || section[0] > 1) {
+    return refuse("expected version 0 or 1 first, found " +
+                  (section.empty() ? std::string("nothing") : std::to_string(section[0])));
+  }
+  try {
+    const json data = json::parse(section.begin() + 1, section.end());
+    for_each_entry(member(data, "worlds"), [&](const std::string& name, const json& world) {
+      for (const auto& [world_name, id] : resolve.packages[package].worlds) {
+        if (world_name == name) return inject_world(world, id, resolve);
+      }
+      fail_docs("missing world " + name);
+    });
+    for_each_entry(member(data, "interfaces"), [&](const std::string& name, const json& value) {
+      for (const auto& [interface_name, id] : resolve.packages[package].interfaces) {
+        if (interface_name == name) return inject_interface(value, id, resolve);
+      }
+      fail_docs("missing interface " + name);
+    });
+    if (auto docs = text_of(member(data, "docs"))) {
+      resolve.packages[package].docs.contents = std::move(docs);
+    }
+  } catch (const DocsFailure& failure) {
+    return refuse(failure.message);
+  } catch (const json::exception&) {
+    return refuse("it is not JSON");
+  }
+  return {};
+}
+
+}  // namespace wreg::wit
