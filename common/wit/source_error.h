@@ -1,0 +1,24 @@
+// Messages that point into WIT text, laid out as wasm-tools lays them out: what was wrong, then
+// the file, line and column, the line itself, and a caret under the span.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/wit/ast.h"
+
+namespace wreg::wit {
+
+// For `span` of `text` in file `path`:
+//   MESSAGE
+//        --> PATH:LINE:COLUMN
+//         |
+//    LINE | the line
+//         |   ^---
+// (lines and columns from 1; columns count characters; the caret line covers the span, at
+// least one character, at most to the end of its line). Text from the file is escaped
+// (common/text.h) since it may hold anything.
+std::string format_error(std::string_view message, std::string_view path, std::string_view text,
+                         ast::Span span);
+
+}  // namespace wreg::wit
