@@ -50,7 +50,19 @@ struct PackageName {
 // A type expression: a primitive, a name, or a generic type with its arguments.
 struct TypeExpr {
   enum class Kind : std::uint8_t {
-    kBool, kU8, kU16, kU32, kU64, kS8, kS16, kS32, kS64, kF32, kF64, kChar, kString,
+    kBool,
+    kU8,
+    kU16,
+    kU32,
+    kU64,
+    kS8,
+    kS16,
+    kS32,
+    kS64,
+    kF32,
+    kF64,
+    kChar,
+    kString,
     kErrorContext,
     kName,       // a type by name: `pollable`
     kList,       // args[0]
@@ -112,10 +124,10 @@ struct TypeDef {
   Docs docs;
   Gate gate;
   Id name;
-  std::vector<Field> fields;               // kRecord
-  std::vector<Case> cases;                 // kVariant, kEnum, kFlags
-  std::vector<ResourceFunc> functions;     // kResource (`resource r;` has none)
-  std::optional<TypeExpr> alias;           // kAlias: `type name = T;`
+  std::vector<Field> fields;            // kRecord
+  std::vector<Case> cases;              // kVariant, kEnum, kFlags
+  std::vector<ResourceFunc> functions;  // kResource (`resource r;` has none)
+  std::optional<TypeExpr> alias;        // kAlias: `type name = T;`
 };
 
 // What a `use`, `include` or world import/export names: an interface or world of this package
@@ -181,8 +193,8 @@ struct Include {
 struct WorldItem {
   enum class Kind : std::uint8_t { kImport, kExport, kType, kUse, kInclude };
   Kind kind = Kind::kImport;
-  Docs docs;  // kImport, kExport
-  Gate gate;  // kImport, kExport
+  Docs docs;           // kImport, kExport
+  Gate gate;           // kImport, kExport
   Extern extern_item;  // kImport, kExport
   TypeDef type;        // kType
   Use use;             // kUse

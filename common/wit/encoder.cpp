@@ -7,6 +7,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/wit/package_docs.h"
+
 namespace wreg::wit {
 namespace {
 
@@ -706,6 +708,7 @@ Result<std::vector<std::uint8_t>> encode_package(const Resolve& resolve, std::ui
       put_exported_type(out, index, world_wrapper(resolve, world), name);
       index += 2;
     }
+    put_custom_section(out, "package-docs", package_docs_section(resolve, package));
     put_bytes(out, producers_section());
     return out;
   } catch (const EncodeFailure& failure) {

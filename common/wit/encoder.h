@@ -18,8 +18,8 @@ namespace wreg::wit {
 Result<std::vector<std::uint8_t>> encode_world(const Resolve& resolve, std::uint32_t world);
 
 // A whole package in WIT.md's package format, as `wasm-tools component wit --wasm` writes it:
-// one exported component type per interface and per world, then `package-docs` when the
-// package has docs or stability to keep, and `producers`.
+// one exported component type per interface and per world, then `package-docs` (the docs and
+// stability the binary format has no place for) and `producers`.
 Result<std::vector<std::uint8_t>> encode_package(const Resolve& resolve, std::uint32_t package);
 
 }  // namespace wreg::wit

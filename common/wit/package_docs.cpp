@@ -168,7 +168,132 @@ void inject_world(const json& data, std::uint32_t id, Resolve& resolve) {
   world.stability = stability_of(member(data, "stability"));
 }
 
+// Extraction: nlohmann's ordered_json keeps serde's field order.
+using ordered = nlohmann::ordered_json;
+
+bool is_unknown(const Stability& stability) { return stability.kind == Stability::Kind::kUnknown; }
+
+ordered stability_json(const Stability& stability) {
+  ordered inner = ordered::object();
+  if (stability.kind == Stability::Kind::kStable) {
+    inner["since"] = stability.since_or_feature;
+  } else {
+    inner["feature"] = stability.since_or_feature;
+  }
+  if (!stability.deprecated.empty()) inner["deprecated"] = stability.deprecated;
+  ordered out = ordered::object();
+  out[stability.kind == Stability::Kind::kStable ? "stable" : "unstable"] = std::move(inner);
+  return out;
+}
+
+// docs and stability, the first members of every metadata object.
+ordered docs_and_stability(const Docs& docs, const Stability& stability) {
+  ordered out = ordered::object();
+  if (docs.contents) out["docs"] = *docs.contents;
+  if (!is_unknown(stability)) out["stability"] = stability_json(stability);
+  return out;
+}
+
+ordered type_metadata(const TypeDef& type) {
+  ordered out = docs_and_stability(type.docs, type.stability);
+  ordered items = ordered::object();
+  for (const NamedItem& item : type.items) {
+    if (item.docs.contents) items[item.name] = *item.docs.contents;
+  }
+  if (!items.empty()) out["items"] = std::move(items);
+  return out;
+}
+
+ordered interface_metadata(const Resolve& resolve, std::uint32_t id) {
+  const Interface& interface = resolve.interfaces[id];
+  ordered out = docs_and_stability(interface.docs, interface.stability);
+  ordered funcs = ordered::object();
+  for (const Function& function : interface.functions) {
+    ordered data = docs_and_stability(function.docs, function.stability);
+    if (!data.empty()) funcs[function.name] = std::move(data);
+  }
+  if (!funcs.empty()) out["funcs"] = std::move(funcs);
+  ordered types = ordered::object();
+  for (const auto& [name, type] : interface.types) {
+    ordered data = type_metadata(resolve.types[type]);
+    if (!data.empty()) types[name] = std::move(data);
+  }
+  if (!types.empty()) out["types"] = std::move(types);
+  return out;
+}
+
+ordered world_metadata(const Resolve& resolve, std::uint32_t id) {
+  const World& world = resolve.worlds[id];
+  ordered out = docs_and_stability(world.docs, world.stability);
+  ordered interfaces = ordered::object(), types = ordered::object(), funcs = ordered::object(),
+          interface_exports = ordered::object(), func_exports = ordered::object(),
+          import_stability = ordered::object(), export_stability = ordered::object(),
+          import_docs = ordered::object(), export_docs = ordered::object();
+  auto record = [&](const WorldItem& item, bool import) {
+    const std::string name = world_key_name(item, resolve);
+    if (!is_unknown(item.stability)) {
+      (import ? import_stability : export_stability)[name] = stability_json(item.stability);
+    }
+    if (item.docs.contents) (import ? import_docs : export_docs)[name] = *item.docs.contents;
+  };
+  for (const bool import : {true, false}) {
+    for (const WorldItem& item : import ? world.imports : world.exports) {
+      if (item.keyed_by_interface ||
+          (item.kind == WorldItem::Kind::kInterface && resolve.interfaces[item.id].name)) {
+        if (item.kind == WorldItem::Kind::kInterface) record(item, import);
+        continue;
+      }
+      if (item.kind == WorldItem::Kind::kInterface) {
+        ordered data = interface_metadata(resolve, item.id);
+        if (!data.empty()) (import ? interfaces : interface_exports)[item.name] = std::move(data);
+      } else if (item.kind == WorldItem::Kind::kType) {
+        ordered data = type_metadata(resolve.types[item.id]);
+        if (!data.empty()) types[item.name] = std::move(data);
+      } else {
+        ordered data = docs_and_stability(item.function.docs, item.function.stability);
+        if (!data.empty()) (import ? funcs : func_exports)[item.name] = std::move(data);
+      }
+    }
+  }
+  auto put = [&](const char* key, ordered& value) {
+    if (!value.empty()) out[key] = std::move(value);
+  };
+  put("interfaces", interfaces);
+  put("types", types);
+  put("funcs", funcs);
+  put("interface_exports", interface_exports);
+  put("func_exports", func_exports);
+  put("interface_import_stability", import_stability);
+  put("interface_export_stability", export_stability);
+  put("interface_import_docs", import_docs);
+  put("interface_export_docs", export_docs);
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> package_docs_section(const Resolve& resolve, std::uint32_t package) {
+  const Package& pkg = resolve.packages[package];
+  ordered data = ordered::object();
+  if (pkg.docs.contents) data["docs"] = *pkg.docs.contents;
+  ordered worlds = ordered::object();
+  for (const auto& [name, id] : pkg.worlds) {
+    ordered world = world_metadata(resolve, id);
+    if (!world.empty()) worlds[name] = std::move(world);
+  }
+  if (!worlds.empty()) data["worlds"] = std::move(worlds);
+  ordered interfaces = ordered::object();
+  for (const auto& [name, id] : pkg.interfaces) {
+    ordered interface = interface_metadata(resolve, id);
+    if (!interface.empty()) interfaces[name] = std::move(interface);
+  }
+  if (!interfaces.empty()) data["interfaces"] = std::move(interfaces);
+  const std::string text = data.dump();
+  std::vector<std::uint8_t> out(text.size() + 1);
+  out[0] = 1;  // the format's version
+  std::copy(text.begin(), text.end(), out.begin() + 1);
+  return out;
+}
 
 Result<void> inject_package_docs(std::span<const std::uint8_t> section, std::uint32_t package,
                                  Resolve& resolve) {

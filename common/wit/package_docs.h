@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "common/result.h"
 #include "common/wit/model.h"
@@ -15,5 +16,9 @@ namespace wreg::wit {
 // section is not what wit-parser writes or names an item the package does not have.
 Result<void> inject_package_docs(std::span<const std::uint8_t> section, std::uint32_t package,
                                  Resolve& resolve);
+
+// The section's bytes for `package` of `resolve`, as wit-parser's PackageMetadata::extract and
+// encode write them (version 1, then compact JSON in its field order).
+std::vector<std::uint8_t> package_docs_section(const Resolve& resolve, std::uint32_t package);
 
 }  // namespace wreg::wit

@@ -3,10 +3,12 @@
 // encoded again, is the same bytes but for the producers section, which names wreg.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/wit/decoder.h"
 #include "common/wit/encoder.h"
+#include "common/wit/package_docs.h"
 #include "tests/support/fixtures.h"
 
 namespace wreg::wit {
@@ -93,6 +95,24 @@ TEST_P(EncodePackage, gives_the_types_of_the_real_encoder) {
   ASSERT_TRUE(encoded) << encoded.error().message;
   EXPECT_TRUE(type_and_export_sections(std::string(encoded->begin(), encoded->end())) ==
               type_and_export_sections(fixture));
+}
+
+// Decoded, a package's functions come in the binary's order (resource functions first), not in
+// the source's, so the decoded docs are compared as JSON values; the bytes are compared where the
+// package is built from its source.
+TEST(PackageDocs, say_what_wit_parser_wrote) {
+  const std::string fixture = testing::fixture_bytes("packages/wasi-http@0.2.0-rc-2023-12-05.wasm");
+  auto decoded = decode(bytes_of(fixture));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  const auto section = package_docs_section(decoded->resolve, decoded->package);
+  const std::string name = std::string("\x0cpackage-docs", 13);
+  const std::size_t at = fixture.find(name);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(section.size(), 22386u - name.size());
+  const std::string expected = fixture.substr(at + name.size(), section.size());
+  ASSERT_EQ(section.front(), 1);
+  EXPECT_EQ(nlohmann::json::parse(section.begin() + 1, section.end()),
+            nlohmann::json::parse(expected.begin() + 1, expected.end()));
 }
 
 // The oracle of the full format is wasm-tools' own test expectation for this package; the
