@@ -6,17 +6,6 @@
 #include "common/hex.h"
 
 namespace wreg {
-namespace {
-
-constexpr std::uint32_t kNotUtf8 = 0xffffffff;
-
-// The code point that starts at `bytes[at]` and its length in bytes (RFC 3629: no overlong
-// forms, no surrogates, nothing past U+10FFFF); {kNotUtf8, 1} when no well-formed one starts
-// there.
-struct CodePoint {
-  std::uint32_t value;
-  std::size_t length;
-};
 
 CodePoint code_point_at(std::span<const std::uint8_t> bytes, std::size_t at) {
   const std::uint8_t lead = bytes[at];
@@ -42,6 +31,8 @@ CodePoint code_point_at(std::span<const std::uint8_t> bytes, std::size_t at) {
   if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return {kNotUtf8, 1};
   return {code, length};
 }
+
+namespace {
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};

@@ -70,6 +70,16 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 // it is empty, holds anything else, or overflows.
 bool parse_decimal(std::string_view text, std::uint64_t& out);
 
+// One UTF-8 character of outside text: the code point that starts at `bytes[at]` (at < size)
+// and its length in bytes (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF);
+// {kNotUtf8, 1} when no well-formed character starts there.
+inline constexpr std::uint32_t kNotUtf8 = 0xffffffff;
+struct CodePoint {
+  std::uint32_t value;
+  std::size_t length;
+};
+CodePoint code_point_at(std::span<const std::uint8_t> bytes, std::size_t at);
+
 // True when `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
 // past U+10FFFF). Used wherever outside text becomes a name: wasm names, request paths.
 bool is_valid_utf8(std::span<const std::uint8_t> bytes);
