@@ -2,7 +2,9 @@
 // (parser.h) reads one file. Names and paths are kept as written (a `%` escape removed); nothing
 // here is resolved: which interface a `use` names, which types exist, is the resolver's work.
 //
-// Every node that a message may point at has a Span: byte offsets into its file's text.
+// Every node that a message may point at has a Span: byte offsets into its file's text. The
+// span of a whole item (Interface, World, WorldItem, Use, Include, TopLevelUse, NestedPackage)
+// runs from its keyword to its closing `;` or `}`, docs and gates left out.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +26,10 @@ struct Id {
   Span span;
 };
 
-// The doc comments before an item, each as written (`/// text`, `/** text */`), in order.
+// The doc comments before an item, each as written (`/// text`, `/** text */`), in order. Every
+// comment counts, `// text` and `/* text */` too: WIT.md since component-model#281, and
+// wit-parser since 2023 (its resolver strips the leading `/`s, or `/**` and `*/`, then trims).
+// A line comment is kept without its line ending.
 struct Docs {
   std::vector<std::string> comments;
 };
@@ -34,17 +39,18 @@ struct Docs {
 struct Gate {
   enum class Kind : std::uint8_t { kNone, kSince, kUnstable };
   Kind kind = Kind::kNone;
-  std::string version_or_feature;  // the text after `=`, as written
-  std::string deprecated;          // empty unless @deprecated
-  Span span;
+  std::string version_or_feature;          // the text after `=`, as written
+  std::string deprecated;                  // empty unless @deprecated
+  std::optional<std::string> external_id;  // `@external-id("...")`, its escapes decoded
+  Span span;                               // from the first `@` to the last `)`
 };
 
 // `ns:pkg@1.0.0` (the version optional), as in `package` and in `use` paths.
 struct PackageName {
   std::string space;
   std::string name;
-  std::string version;  // as written; empty when none
-  Span span;
+  std::string version;  // as written (valid SemVer); empty when none
+  Span span;            // `ns:pkg@1.0.0`; in a use path `ns:pkg` only, as wit-parser has it
 };
 
 // A type expression: a primitive, a name, or a generic type with its arguments.
@@ -77,7 +83,7 @@ struct TypeExpr {
     kStream,     // args[0] when there is a payload
   };
   Kind kind = Kind::kBool;
-  Span span;
+  Span span;                   // where wit-parser points: the keyword (`list`), or the name
   Id name;                     // kName, kOwn, kBorrow
   std::vector<TypeExpr> args;  // in the order written (result: ok first when present)
   bool has_ok = false;         // kResult
@@ -212,7 +218,7 @@ struct World {
 
 // A top-level `use wasi:io/poll@0.2.8 as p;`: a name for an interface in this file.
 struct TopLevelUse {
-  Gate gate;
+  Gate gate;  // always none: the parser refuses attributes here, as wit-parser does
   UsePath item;
   std::optional<Id> as;
   Span span;

@@ -17,7 +17,8 @@ namespace wreg::wit {
 //      12 |   }
 //         |   ^
 // (format_error() in source_error.h makes it). Bounded: nesting deeper than 100 levels of
-// generic types, and files over 16 MiB, are refused rather than read.
+// generic types or of nested packages, and a tree past 64 MiB, are refused likewise; a file
+// over 16 MiB is refused unread (kTooLarge). Thread-safe: shares nothing between calls.
 Result<ast::File> parse_file(std::string path, std::string text);
 
 }  // namespace wreg::wit
