@@ -72,6 +72,7 @@ dict_of() {
     lockfile | manifest) echo toml.dict ;;
     package_document | release_document | search_page | answers) echo json.dict ;;
     router) echo http.dict ;;
+    wit_parser) echo wit.dict ;;
     *) echo semver.dict ;;
   esac
 }
@@ -91,6 +92,7 @@ run_one() {
     seeds+=("$top/tests/fixtures/packages" "$top/tests/fixtures/core" "$top/tests/fixtures/bad"
             "$top/tests/fixtures/components")
   fi
+  if [[ $target == wit_parser ]]; then seeds+=("$top/tests/fixtures/wit"); fi
   for seed in "${seeds[@]}"; do
     [[ -d $seed ]] && find "$seed" -type f -size -1000k -exec cp {} "$corpus" \;
   done
