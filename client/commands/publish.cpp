@@ -1,9 +1,12 @@
 #include "client/commands/publish.h"
 
+#include <filesystem>
 #include <iostream>
 #include <span>
+#include <system_error>
 
 #include "client/file_io.h"
+#include "client/wit_folder.h"
 #include "common/manifest.h"
 #include "common/release.h"
 #include "common/wasm/reader.h"
@@ -29,9 +32,19 @@ Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& byt
     }
     file = *manifest_package->file;
   }
-  auto read = read_file(file);
-  if (!read) return std::move(read).error();
-  bytes = std::move(*read);
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    // A WIT folder: the package it builds to, in the full package format.
+    auto sources = read_wit_folder(file);
+    if (!sources) return std::move(sources).error();
+    auto built = wit::build(sources->groups, {});
+    if (!built) return std::move(built).error();
+    bytes.assign(built->bytes.begin(), built->bytes.end());
+  } else {
+    auto read = read_file(file);
+    if (!read) return std::move(read).error();
+    bytes = std::move(*read);
+  }
 
   std::optional<ClaimedIdentity> claimed;
   if (!options.package.empty()) {
@@ -89,8 +102,10 @@ Result<void> run_publish(const PublishOptions& options, const GlobalOptions& glo
 
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto options = std::make_shared<PublishOptions>();
-  auto* command = app.add_subcommand("publish", "Publish a component or WIT package (.wasm)");
-  command->add_option("file", options->file, "The .wasm file (default: [package] file)");
+  auto* command = app.add_subcommand(
+      "publish", "Publish a component or WIT package (.wasm, or a WIT folder built first)");
+  command->add_option("file", options->file,
+                      "The .wasm file, or a WIT folder to build (default: [package] file)");
   command->add_option("--package", options->package,
                       "ns:name@version (a component's identity; a WIT package names itself)");
   command->add_flag("--dry-run", options->dry_run, "Check everything, upload nothing");

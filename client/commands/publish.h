@@ -1,4 +1,5 @@
-// `wreg publish [FILE] [--package ns:name@version] [--dry-run]`
+// `wreg publish [FILE|DIR] [--package ns:name@version] [--dry-run]`: a DIR is a WIT folder,
+// built first (wreg build) into the whole package.
 #pragma once
 
 #include <optional>
@@ -12,7 +13,7 @@
 namespace wreg::client {
 
 struct PublishOptions {
-  std::string file;     // empty: [package] file from wreg.toml
+  std::string file;     // a .wasm or a WIT folder; empty: [package] file from wreg.toml
   std::string package;  // --package ns:name@version; empty when not given
   bool dry_run = false;
 };

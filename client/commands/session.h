@@ -44,6 +44,7 @@ Result<RegistryClient*> writing_client(Session& session, const PackageName& name
 
 // Each registers one subcommand (see the header comment).
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_build_command(CLI::App& app, CommandAction& action);
 void add_add_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_update_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);

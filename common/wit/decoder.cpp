@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/text.h"
 #include "common/wasm/byte_reader.h"
 #include "common/wasm/extern_name.h"
 #include "common/wasm/reader.h"
@@ -391,7 +392,7 @@ class WitPackageDecoder {
                       name);
         }
         const std::uint32_t id = register_type_export(exported, owner);
-        resolve.interfaces[interface].types.emplace_back(exported.name, id);
+        resolve.interfaces[interface].add_type(exported.name, id);
       } else if (exported.entity.kind == Entity::Kind::kFunc) {
         if (resolve.interfaces[interface].function_named(exported.name) != nullptr) continue;
         if (is_local) {
@@ -399,7 +400,7 @@ class WitPackageDecoder {
                       "` is not defined in interface " + name);
         }
         Function function = convert_function(exported, owner);
-        resolve.interfaces[interface].functions.push_back(std::move(function));
+        resolve.interfaces[interface].add_function(std::move(function));
       } else {
         fail_decode("instance export `" + exported.name + "` of " + name + " is not a type");
       }
@@ -456,12 +457,11 @@ class WitPackageDecoder {
         if (interface.type_named(exported.name) != kNone) {
           fail_decode("interface " + name + " exports type `" + exported.name + "` twice");
         }
-        interface.types.emplace_back(exported.name, register_type_export(exported, owner));
+        interface.add_type(exported.name, register_type_export(exported, owner));
       } else if (exported.entity.kind == Entity::Kind::kFunc) {
-        if (interface.function_named(exported.name) != nullptr) {
+        if (!interface.add_function(convert_function(exported, owner))) {
           fail_decode("interface " + name + " exports function `" + exported.name + "` twice");
         }
-        interface.functions.push_back(convert_function(exported, owner));
       } else {
         fail_decode("instance export `" + exported.name + "` of " + name +
                     " is not a type or a function");
@@ -621,6 +621,15 @@ class WitPackageDecoder {
     if (auto found = type_map_.find(type.id); found != type_map_.end()) {
       return Type::of(found->second);
     }
+    // Anonymous types nest by recursion here, in the printer and in the encoder: bound it.
+    if (nesting_ >= kMaxNesting) {
+      fail_decode("types nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    }
+    ++nesting_;
+    struct Leave {
+      int& nesting;
+      ~Leave() { --nesting; }
+    } leave{nesting_};
     TypeDef def = convert_defined(space_.content(type.id));
     switch (def.kind) {
       case TypeDef::Kind::kRecord:
@@ -778,7 +787,10 @@ class WitPackageDecoder {
     return id;
   }
 
+  static constexpr int kMaxNesting = 500;
+
   const TypeSpace& space_;
+  int nesting_ = 0;
   Package* component_package_ = nullptr;
   std::vector<Package> foreign_packages_;
   std::map<std::string, std::size_t> foreign_package_index_;
@@ -892,7 +904,9 @@ Result<Decoded> decode(std::span<const std::uint8_t> bytes) {
     }
     return decoded;
   } catch (const DecodeFailure& failure) {
-    return fail(ErrorCode::kInvalidArgument, "cannot show this binary as WIT: " + failure.message);
+    // Names in the message come from the binary.
+    return fail(ErrorCode::kInvalidArgument,
+                "cannot show this binary as WIT: " + escaped(failure.message));
   }
 }
 

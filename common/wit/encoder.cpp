@@ -262,18 +262,17 @@ class InterfaceEncoder {
   std::uint32_t encode_instance(std::uint32_t id) {
     push_instance();
     const Interface& iface = resolve_.interfaces[id];
-    std::vector<std::uint32_t> type_order;
+    std::unordered_map<std::uint32_t, std::size_t> type_order;
     for (const auto& [name, type] : iface.types) {
       encode_valtype(Type::of(type));
-      type_order.push_back(type);
+      type_order.emplace(type, type_order.size());
     }
     // Resource functions first, in the order of their resources, then the others.
     std::vector<const Function*> functions;
     for (const Function& function : iface.functions) functions.push_back(&function);
     auto rank = [&](const Function* function) {
-      if (function->resource == kNone) return type_order.size();
-      return static_cast<std::size_t>(
-          std::find(type_order.begin(), type_order.end(), function->resource) - type_order.begin());
+      const auto found = type_order.find(function->resource);
+      return found == type_order.end() ? type_order.size() : found->second;
     };
     std::stable_sort(functions.begin(), functions.end(),
                      [&](const Function* a, const Function* b) { return rank(a) < rank(b); });

@@ -15,18 +15,31 @@ std::string Function::item_name() const {
   return name;
 }
 
+bool Interface::add_type(std::string type_name, std::uint32_t type) {
+  if (!type_index_.emplace(type_name, type).second) return false;
+  types.emplace_back(std::move(type_name), type);
+  return true;
+}
+
+bool Interface::add_function(Function function) {
+  if (!function_index_.emplace(function.name, functions.size()).second) return false;
+  functions.push_back(std::move(function));
+  return true;
+}
+
 std::uint32_t Interface::type_named(std::string_view wanted) const {
-  for (const auto& [type_name, id] : types) {
-    if (type_name == wanted) return id;
-  }
-  return kNone;
+  const auto found = type_index_.find(std::string(wanted));
+  return found == type_index_.end() ? kNone : found->second;
+}
+
+Function* Interface::function_named(std::string_view wanted) {
+  const auto found = function_index_.find(std::string(wanted));
+  return found == function_index_.end() ? nullptr : &functions[found->second];
 }
 
 const Function* Interface::function_named(std::string_view wanted) const {
-  for (const Function& function : functions) {
-    if (function.name == wanted) return &function;
-  }
-  return nullptr;
+  const auto found = function_index_.find(std::string(wanted));
+  return found == function_index_.end() ? nullptr : &functions[found->second];
 }
 
 bool WorldItem::same_key(const WorldItem& other) const {

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -128,14 +130,23 @@ struct Function {
 
 struct Interface {
   std::optional<std::string> name;  // none for `import x: interface { ... }` in a world
-  std::vector<std::pair<std::string, std::uint32_t>> types;  // name -> TypeDef
-  std::vector<Function> functions;
+  std::vector<std::pair<std::string, std::uint32_t>> types;  // name -> TypeDef; add_type()
+  std::vector<Function> functions;                           // add_function()
   std::uint32_t package = kNone;
   Docs docs;
   Stability stability;
 
-  std::uint32_t type_named(std::string_view name) const;        // kNone when absent
-  const Function* function_named(std::string_view name) const;  // null when absent
+  // Appends, keeping the index by name (an interface may hold tens of thousands of items, so
+  // lookups must not scan). False, and nothing added, when the name is there already.
+  bool add_type(std::string name, std::uint32_t type);
+  bool add_function(Function function);
+  std::uint32_t type_named(std::string_view name) const;  // kNone when absent
+  Function* function_named(std::string_view name);        // null when absent
+  const Function* function_named(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> type_index_;    // name -> TypeDef
+  std::unordered_map<std::string, std::size_t> function_index_;  // name -> position
 };
 
 // A world's import or export: an interface (named by its id, or by a plain name), a function

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
+
 namespace wreg::wit {
 namespace {
 
@@ -84,9 +86,8 @@ void inject_interface(const json& data, std::uint32_t id, Resolve& resolve) {
   });
   Interface& interface = resolve.interfaces[id];
   for_each_entry(member(data, "funcs"), [&](const std::string& name, const json& function) {
-    auto found = std::find_if(interface.functions.begin(), interface.functions.end(),
-                              [&](const Function& f) { return f.name == name; });
-    if (found == interface.functions.end()) fail_docs("missing function " + name);
+    Function* found = interface.function_named(name);
+    if (found == nullptr) fail_docs("missing function " + name);
     inject_function(function, *found);
   });
   if (auto docs = text_of(member(data, "docs"))) interface.docs.contents = std::move(docs);
@@ -298,7 +299,8 @@ std::vector<std::uint8_t> package_docs_section(const Resolve& resolve, std::uint
 Result<void> inject_package_docs(std::span<const std::uint8_t> section, std::uint32_t package,
                                  Resolve& resolve) {
   auto refuse = [](const std::string& why) {
-    return fail(ErrorCode::kInvalidArgument, "the package-docs section is not valid: " + why);
+    return fail(ErrorCode::kInvalidArgument,
+                "the package-docs section is not valid: " + escaped(why));
   };
   if (section.empty() || section[0] > 1) {
     return refuse("expected version 0 or 1 first, found " +

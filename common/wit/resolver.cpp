@@ -72,6 +72,29 @@ struct ScopeEntry {
   std::string what;            // otherwise: "function"
 };
 
+// The names of one interface or world, in the order they were defined, indexed.
+class NameScope {
+ public:
+  bool add(const std::string& name, ScopeEntry entry) {
+    if (!index_.emplace(name, entries_.size()).second) return false;
+    entries_.emplace_back(name, std::move(entry));
+    return true;
+  }
+  const ScopeEntry* find(const std::string& name) const {
+    const auto found = index_.find(name);
+    return found == index_.end() ? nullptr : &entries_[found->second].second;
+  }
+  const std::vector<std::pair<std::string, ScopeEntry>>& entries() const { return entries_; }
+  void clear() {
+    entries_.clear();
+    index_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, ScopeEntry>> entries_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
 class UnitResolver {
  public:
   UnitResolver(Resolve& resolve, const ResolveOptions& options) : r_(resolve), options_(options) {}
@@ -154,8 +177,8 @@ class UnitResolver {
   std::map<std::string, LocalItem> package_items_;
   // Per file of the unit: its top-level names (items, and `use`d interfaces).
   std::map<const ast::File*, std::map<std::string, LocalItem>> file_items_;
-  std::vector<std::pair<std::string, ScopeEntry>> scope_;  // the interface or world being read
-  std::map<std::uint32_t, std::vector<std::pair<std::string, ScopeEntry>>> interface_scopes_;
+  NameScope scope_;  // the interface or world being read
+  std::map<std::uint32_t, NameScope> interface_scopes_;
   std::map<std::string, std::uint32_t> anonymous_;
   std::map<std::uint32_t, std::uint32_t> own_handles_;
   std::map<std::uint32_t, std::uint32_t> borrow_handles_;
@@ -223,10 +246,14 @@ std::uint32_t UnitResolver::foreign_package(const ast::PackageName& name) const 
       known += (known.empty() ? "" : ", ") + r_.packages[i].name.to_string();
     }
   }
-  fail_at(name.span, "package '" + wanted.to_string() + "' not found" +
-                         (known.empty() ? "; fetch it into wit/deps/ (wreg add " + wanted.space +
-                                              ":" + wanted.name + ")"
-                                        : "; the versions at hand: " + known));
+  const std::string add = "wreg add " + wanted.to_string();
+  if (known.empty()) {
+    fail_at(name.span, "package '" + wanted.to_string() + "' not found; fetch it into wit/deps/ (" +
+                           add + ")");
+  }
+  fail_at(name.span, "package '" + wanted.to_string() + "' not found, but " + known +
+                         " is at hand; use that version in the WIT, or fetch this one (" + add +
+                         ")");
 }
 
 UnitResolver::LocalItem UnitResolver::local_item(const ast::Id& name) const {
@@ -273,18 +300,15 @@ std::uint32_t UnitResolver::world_of(const ast::UsePath& path) {
 }
 
 void UnitResolver::define(const ast::Id& name, ScopeEntry entry) {
-  for (const auto& [existing, ignored] : scope_) {
-    if (existing == name.name)
-      fail_at(name.span, "name `" + name.name + "` is defined more than once");
+  if (!scope_.add(name.name, std::move(entry))) {
+    fail_at(name.span, "name `" + name.name + "` is defined more than once");
   }
-  scope_.emplace_back(name.name, std::move(entry));
 }
 
 std::uint32_t UnitResolver::type_named(const ast::Id& name) const {
-  for (const auto& [existing, entry] : scope_) {
-    if (existing != name.name) continue;
-    if (!entry.is_type) fail_at(name.span, "type `" + name.name + "` does not exist");
-    return entry.type;
+  if (const ScopeEntry* entry = scope_.find(name.name)) {
+    if (!entry->is_type) fail_at(name.span, "type `" + name.name + "` does not exist");
+    return entry->type;
   }
   std::string message = "type `" + name.name + "` does not exist";
   if (name.name == "float32" || name.name == "float64") {
@@ -487,11 +511,11 @@ void UnitResolver::resolve_use(Owner owner, const ast::Use& use) {
     std::uint32_t target = kNone;
     bool found_other = false;
     if (auto scope = interface_scopes_.find(from); scope != interface_scopes_.end()) {
-      for (const auto& [existing, entry] : scope->second) {
-        if (existing != name.name) continue;
-        if (!entry.is_type)
-          fail_at(name.span, "cannot import " + entry.what + " `" + name.name + "`");
-        target = entry.type;
+      if (const ScopeEntry* entry = scope->second.find(name.name)) {
+        if (!entry->is_type) {
+          fail_at(name.span, "cannot import " + entry->what + " `" + name.name + "`");
+        }
+        target = entry->type;
       }
     } else {
       target = r_.interfaces[from].type_named(name.name);
@@ -520,23 +544,24 @@ void UnitResolver::resolve_types(Owner owner, const std::vector<const ast::Use*>
   // Dependencies between the definitions (and the names `use` brought, which have none).
   std::vector<std::string> names;
   std::vector<const ast::TypeDef*> by_index;
-  for (const auto& [name, entry] : scope_) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (const auto& [name, entry] : scope_.entries()) {
+    index.emplace(name, names.size());
     names.push_back(name);
     by_index.push_back(nullptr);
   }
   for (const ast::TypeDef* def : defs) {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == def->name.name && by_index[i] != nullptr) {
-        fail_at(def->name.span, "name `" + def->name.name + "` is defined more than once");
-      }
+    if (auto [found, added] = index.emplace(def->name.name, names.size());
+        !added && by_index[found->second] != nullptr) {
+      fail_at(def->name.span, "name `" + def->name.name + "` is defined more than once");
+    } else if (!added) {
+      found->second = names.size();
     }
     names.push_back(def->name.name);
     by_index.push_back(def);
   }
   auto index_of = [&](const ast::Id& id) -> std::size_t {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == id.name) return i;
-    }
+    if (auto found = index.find(id.name); found != index.end()) return found->second;
     fail_at(id.span, "type `" + id.name + "` does not exist");
   };
   std::vector<std::vector<std::size_t>> deps(names.size());
@@ -567,8 +592,8 @@ void UnitResolver::resolve_types(Owner owner, const std::vector<const ast::Use*>
     const ast::Id& at = *dep_ids[*cycle].front();
     fail_at(at.span, "type `" + at.name + "` depends on itself");
   }
-  for (std::size_t index : order) {
-    const ast::TypeDef* def = by_index[index];
+  for (std::size_t position : order) {
+    const ast::TypeDef* def = by_index[position];
     if (def == nullptr) continue;
     TypeDef made;
     switch (def->kind) {
@@ -683,7 +708,7 @@ void UnitResolver::resolve_interface_items(std::uint32_t id,
   scope_.clear();
   const Owner owner{Owner::Kind::kInterface, id};
   resolve_types(owner, uses, defs);
-  for (const auto& [name, entry] : scope_) r_.interfaces[id].types.emplace_back(name, entry.type);
+  for (const auto& [name, entry] : scope_.entries()) r_.interfaces[id].add_type(name, entry.type);
   std::vector<Function> functions;
   for (const ast::InterfaceItem& item : items) {
     if (item.kind == ast::InterfaceItem::Kind::kFunc) {
@@ -699,10 +724,10 @@ void UnitResolver::resolve_interface_items(std::uint32_t id,
     }
   }
   for (Function& function : functions) {
-    if (r_.interfaces[id].function_named(function.name) != nullptr) {
-      fail_at(ast::Span{}, "function `" + function.name + "` is defined more than once");
+    const std::string name = function.name;
+    if (!r_.interfaces[id].add_function(std::move(function))) {
+      fail_at(ast::Span{}, "function `" + name + "` is defined more than once");
     }
-    r_.interfaces[id].functions.push_back(std::move(function));
   }
   interface_scopes_[id] = std::move(scope_);
   scope_.clear();
@@ -770,7 +795,7 @@ void UnitResolver::resolve_world(std::uint32_t id, const ast::World& ast) {
   scope_.clear();
   resolve_types(Owner{Owner::Kind::kWorld, id}, uses, defs);
   world_includes_[id] = includes;
-  for (const auto& [name, entry] : scope_) {
+  for (const auto& [name, entry] : scope_.entries()) {
     WorldItem type;
     type.kind = WorldItem::Kind::kType;
     type.name = name;
@@ -1075,7 +1100,9 @@ std::uint32_t UnitResolver::resolve_unit(const Unit& unit) {
   std::function<void(std::size_t, const std::vector<ast::InterfaceItem>&)> interface_paths =
       [&](std::size_t from, const std::vector<ast::InterfaceItem>& body) {
         for (const ast::InterfaceItem& item : body) {
-          if (item.kind == ast::InterfaceItem::Kind::kUse) add_dep(from, item.use.from);
+          if (item.kind == ast::InterfaceItem::Kind::kUse && active(item.use.gate)) {
+            add_dep(from, item.use.from);
+          }
         }
       };
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -1086,13 +1113,14 @@ std::uint32_t UnitResolver::resolve_unit(const Unit& unit) {
     for (const ast::WorldItem& item : static_cast<const ast::World*>(items[i].ast)->items) {
       switch (item.kind) {
         case ast::WorldItem::Kind::kUse:
-          add_dep(i, item.use.from);
+          if (active(item.use.gate)) add_dep(i, item.use.from);
           break;
         case ast::WorldItem::Kind::kInclude:
-          add_dep(i, item.include.from);
+          if (active(item.include.gate)) add_dep(i, item.include.from);
           break;
         case ast::WorldItem::Kind::kImport:
         case ast::WorldItem::Kind::kExport:
+          if (!active(item.gate)) break;
           if (item.extern_item.kind == ast::Extern::Kind::kPath ||
               item.extern_item.kind == ast::Extern::Kind::kNamedPath) {
             add_dep(i, item.extern_item.path);

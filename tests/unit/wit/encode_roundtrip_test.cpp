@@ -10,21 +10,15 @@
 #include "common/wit/encoder.h"
 #include "common/wit/package_docs.h"
 #include "tests/support/fixtures.h"
+#include "tests/unit/wit/wit_test_support.h"
 
 namespace wreg::wit {
 namespace {
 
+using testing_support::without_producers;
+
 std::span<const std::uint8_t> bytes_of(const std::string& text) {
   return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
-}
-
-// `bytes` without its last section when that is the producers custom section.
-std::string without_producers(std::string bytes) {
-  const std::string marker = std::string("\x09", 1) + "producers";
-  const std::size_t at = bytes.rfind(marker);
-  if (at == std::string::npos || at < 2) return bytes;
-  // The section starts with id 0 and a one-byte size just before the name's length byte.
-  return bytes.substr(0, at - 2);
 }
 
 class EncodeWorld : public ::testing::TestWithParam<std::string> {};
@@ -51,11 +45,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, EncodeWorld,
                                            "wasi-io@0.2.8.wasm", "wasi-io@0.3.0-rc.1.wasm",
                                            "wasi-random@0.2.8.wasm", "wasi-sockets@0.2.8.wasm"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
-                           std::string name = param.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return testing_support::test_name_of(param.param);
                          });
 
 }  // namespace
@@ -120,11 +110,7 @@ TEST(PackageDocs, say_what_wit_parser_wrote) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, EncodePackage,
                          ::testing::Values("wasi-http@0.2.0-rc-2023-12-05.wasm"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
-                           std::string name = param.param;
-                           for (char& c : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           }
-                           return name;
+                           return testing_support::test_name_of(param.param);
                          });
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/fixtures.h"
+#include "tests/unit/wit/wit_test_support.h"
 
 namespace wreg::wit {
 namespace {
@@ -50,11 +51,7 @@ std::vector<std::string> wit_fixtures() {
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& param) {
-  std::string name = param.param;
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
+  return testing_support::test_name_of(param.param);
 }
 
 class ParseFixture : public ::testing::TestWithParam<std::string> {};

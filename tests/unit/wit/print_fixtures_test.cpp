@@ -8,6 +8,7 @@
 
 #include "common/wit/wit_text.h"
 #include "tests/support/fixtures.h"
+#include "tests/unit/wit/wit_test_support.h"
 
 namespace wreg::wit {
 namespace {
@@ -31,11 +32,7 @@ std::vector<std::string> fixtures_in(const std::string& folder) {
 
 // `packages/wasi-io@0.2.8.wasm` as a test name: `wasi_io_0_2_8_wasm`.
 std::string test_name(const ::testing::TestParamInfo<std::string>& param) {
-  std::string name = param.param.substr(param.param.find('/') + 1);
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
+  return testing_support::test_name_of(param.param.substr(param.param.find('/') + 1));
 }
 
 class PrintFixture : public ::testing::TestWithParam<std::string> {};

@@ -1,0 +1,27 @@
+// Reading a WIT folder for `wreg build` and `wreg publish DIR`: the folder's `*.wit` files are
+// the package, and each entry of its `deps/` one dependency, as wit-parser reads a folder: a
+// folder of `.wit` files, a single `.wit` file, or a binary `.wasm` WIT package (read through the
+// printer: its own package's text, since every dependency has its own entry).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "common/result.h"
+#include "common/wit/ast.h"
+#include "common/wit/build.h"
+
+namespace wreg::client {
+
+struct WitSources {
+  std::vector<std::unique_ptr<wit::ast::File>> files;  // owned here; groups point into them
+  std::vector<wit::SourceGroup> groups;                // the folder's package, then its deps
+};
+
+// Reads and parses `folder` and `folder/deps/`. kNotFound when the folder does not exist;
+// kInvalidArgument (with the file, line and a caret) for a file that does not parse, or a
+// `.wasm` in deps/ that is not a WIT package.
+Result<WitSources> read_wit_folder(const std::filesystem::path& folder);
+
+}  // namespace wreg::client

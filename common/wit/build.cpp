@@ -1,0 +1,36 @@
+#include "common/wit/build.h"
+
+#include "common/wit/encoder.h"
+
+namespace wreg::wit {
+
+Result<Built> build(const std::vector<SourceGroup>& groups, const BuildOptions& options) {
+  auto resolved = resolve_groups(groups, options.resolve);
+  if (!resolved) return std::move(resolved).error();
+  const Package& package = resolved->resolve.packages[resolved->package];
+  Built built;
+  built.package = package.name;
+  if (options.world.empty()) {
+    auto bytes = encode_package(resolved->resolve, resolved->package);
+    if (!bytes) return std::move(bytes).error();
+    built.bytes = std::move(*bytes);
+    return built;
+  }
+  std::string known;
+  for (const auto& [name, id] : package.worlds) {
+    if (name != options.world) {
+      known += (known.empty() ? "" : ", ") + name;
+      continue;
+    }
+    auto bytes = encode_world(resolved->resolve, id);
+    if (!bytes) return std::move(bytes).error();
+    built.world = name;
+    built.bytes = std::move(*bytes);
+    return built;
+  }
+  return fail(ErrorCode::kInvalidArgument,
+              "world " + options.world + " not found in package " + package.name.to_string() +
+                  (known.empty() ? "; it has no worlds" : "; it has: " + known));
+}
+
+}  // namespace wreg::wit
