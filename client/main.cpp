@@ -38,9 +38,10 @@ int exit_status(wreg::ErrorCode code) {
 
 // A failure as the user sees it. The message may quote what a registry or a file said, so it is
 // shown escaped (common/text.h); a message is one line, and only the resolver's explanation
-// (kUnsolvable) is several, every one of them made by wreg from checked names and versions.
+// (kUnsolvable) and a WIT source error (Error::several_lines: the location, the line and a caret,
+// escaped where the text came from the file) are several, every one of them made by wreg.
 void print_error(const wreg::Error& error) {
-  const bool lines = error.code == wreg::ErrorCode::kUnsolvable;
+  const bool lines = error.code == wreg::ErrorCode::kUnsolvable || error.several_lines;
   std::cerr << "error: " << wreg::escaped(error.message, {.line_breaks = lines}) << '\n';
 }
 

@@ -34,6 +34,9 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // The message is laid out on several lines on purpose, each made safe to show by wreg (a
+  // WIT source error: the location, the line, a caret); otherwise it is one line.
+  bool several_lines = false;
 };
 
 // The name of an ErrorCode as it appears on the wire ("invalid_argument").

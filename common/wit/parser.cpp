@@ -967,14 +967,12 @@ Result<ast::File> parse_file(std::string path, std::string text) {
   file.path = std::move(path);
   file.text = std::move(text);
   if (auto error = check_text(file.text)) {
-    return fail(ErrorCode::kInvalidArgument, format_error(error->message, file.path, file.text,
-                                                          character_at(file.text, error->at)));
+    return source_error(error->message, file.path, file.text, character_at(file.text, error->at));
   }
   Parser parser(file.text);
   if (!parser.parse(file)) {
     const auto& failure = parser.failure();
-    return fail(ErrorCode::kInvalidArgument,
-                format_error(failure.message, file.path, file.text, failure.span));
+    return source_error(failure.message, file.path, file.text, failure.span);
   }
   return file;
 }

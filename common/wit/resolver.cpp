@@ -7,13 +7,14 @@
 #include <queue>
 #include <unordered_map>
 
+#include "common/text.h"
 #include "common/wit/source_error.h"
 
 namespace wreg::wit {
 namespace {
 
 struct ResolveFailure {
-  std::string message;
+  Error error;
 };
 
 // A package to resolve: the top-level declarations of a group's files, or one nested block.
@@ -31,9 +32,15 @@ PackageName package_name_of(const ast::PackageName& name) {
 }
 
 // wit-parser's toposort: Kahn's algorithm that always takes the ready node written first.
-// `deps[i]` lists the nodes i depends on. Returns the order, or the node of a cycle.
+// `deps[i]` lists the nodes i depends on. Returns the order; when there is a cycle, `cycle` is a
+// node on it and the position in its deps of the next one.
+struct Cycle {
+  std::size_t node = 0;
+  std::size_t dep = 0;
+};
+
 std::vector<std::size_t> toposort(const std::vector<std::vector<std::size_t>>& deps,
-                                  std::optional<std::size_t>& cycle) {
+                                  std::optional<Cycle>& cycle) {
   const std::size_t count = deps.size();
   std::vector<std::size_t> remaining(count);
   std::vector<std::vector<std::size_t>> reverse(count);
@@ -54,14 +61,22 @@ std::vector<std::size_t> toposort(const std::vector<std::vector<std::size_t>>& d
       if (--remaining[next] == 0) ready.push(next);
     }
   }
-  if (order.size() != count) {
-    for (std::size_t i = 0; i < count; ++i) {
-      if (remaining[i] != 0) {
-        cycle = i;
-        break;
-      }
-    }
+  if (order.size() == count) return order;
+  // A node left over depends on another left over; walking those links must repeat a node, and
+  // the one it repeats is on the cycle.
+  auto stuck_dep = [&](std::size_t node) {
+    std::size_t k = 0;
+    while (remaining[deps[node][k]] == 0) ++k;
+    return k;
+  };
+  std::size_t node = 0;
+  while (remaining[node] == 0) ++node;
+  std::vector<bool> seen(count, false);
+  while (!seen[node]) {
+    seen[node] = true;
+    node = deps[node][stuck_dep(node)];
   }
+  cycle = Cycle{node, stuck_dep(node)};
   return order;
 }
 
@@ -111,8 +126,8 @@ class UnitResolver {
   };
 
   [[noreturn]] void fail_at(ast::Span span, const std::string& message) const {
-    if (file_ == nullptr) throw ResolveFailure{message};
-    throw ResolveFailure{format_error(message, file_->path, file_->text, span)};
+    if (file_ == nullptr) throw ResolveFailure{Error{ErrorCode::kInvalidArgument, message}};
+    throw ResolveFailure{source_error(message, file_->path, file_->text, span)};
   }
 
   bool active(const ast::Gate& gate) const {
@@ -586,10 +601,10 @@ void UnitResolver::resolve_types(Owner owner, const std::vector<const ast::Use*>
       for (const ast::TypeExpr& inner : expr->args) pending.push_back(&inner);
     }
   }
-  std::optional<std::size_t> cycle;
+  std::optional<Cycle> cycle;
   const std::vector<std::size_t> order = toposort(deps, cycle);
   if (cycle) {
-    const ast::Id& at = *dep_ids[*cycle].front();
+    const ast::Id& at = *dep_ids[cycle->node][cycle->dep];
     fail_at(at.span, "type `" + at.name + "` depends on itself");
   }
   for (std::size_t position : order) {
@@ -1133,11 +1148,11 @@ std::uint32_t UnitResolver::resolve_unit(const Unit& unit) {
       }
     }
   }
-  std::optional<std::size_t> cycle;
+  std::optional<Cycle> cycle;
   const std::vector<std::size_t> order = toposort(deps, cycle);
   if (cycle) {
-    file_ = items[*cycle].file;
-    const ast::Id& at = *dep_names[*cycle].front();
+    file_ = items[cycle->node].file;
+    const ast::Id& at = *dep_names[cycle->node][cycle->dep];
     fail_at(at.span, "interface or world `" + at.name + "` depends on itself");
   }
   // Allocate in that order, then read each.
@@ -1205,7 +1220,7 @@ std::vector<Unit> units_of(const SourceGroup& group) {
     if (file->package) {
       const PackageName name = package_name_of(*file->package);
       if (top.name_file != nullptr && !(top.name == name)) {
-        throw ResolveFailure{format_error("package identifier `" + name.to_string() +
+        throw ResolveFailure{source_error("package identifier `" + name.to_string() +
                                               "` does not match previous package name of `" +
                                               top.name.to_string() + "`",
                                           file->path, file->text, file->package->span)};
@@ -1221,9 +1236,10 @@ std::vector<Unit> units_of(const SourceGroup& group) {
   }
   if (top.name_file == nullptr) {
     const std::string path = group.empty() ? std::string("the WIT folder") : group.front()->path;
-    throw ResolveFailure{path +
-                         ": no `package` header was found in any WIT file for this "
-                         "package; add one, e.g. `package my:pkg@0.1.0;`"};
+    throw ResolveFailure{Error{ErrorCode::kInvalidArgument,
+                               escaped(path) +
+                                   ": no `package` header was found in any WIT file for this "
+                                   "package; add one, e.g. `package my:pkg@0.1.0;`"}};
   }
   units.push_back(std::move(top));
   for (const ast::File* file : group) {
@@ -1275,10 +1291,15 @@ std::vector<PackageName> packages_used(const Unit& unit) {
 Result<Resolved> resolve_groups(const std::vector<SourceGroup>& groups,
                                 const ResolveOptions& options) {
   try {
+    // Dependencies first, the package being built last, as wit-parser pushes a folder's deps/
+    // before the folder: a package the others need is at hand when they are resolved, and the
+    // order among packages that need nothing of each other is the one they were given in.
     std::vector<Unit> units;
-    for (const SourceGroup& group : groups) {
-      for (Unit& unit : units_of(group)) units.push_back(std::move(unit));
+    for (std::size_t g = 1; g <= groups.size(); ++g) {
+      for (Unit& unit : units_of(groups[g % groups.size()])) units.push_back(std::move(unit));
     }
+    std::size_t main_unit = 0;
+    for (std::size_t g = 1; g < groups.size(); ++g) main_unit += units_of(groups[g]).size();
     if (units.empty()) return fail(ErrorCode::kInvalidArgument, "no WIT files to build");
     std::vector<std::vector<std::size_t>> deps(units.size());
     for (std::size_t i = 0; i < units.size(); ++i) {
@@ -1288,25 +1309,24 @@ Result<Resolved> resolve_groups(const std::vector<SourceGroup>& groups,
         }
       }
     }
-    std::optional<std::size_t> cycle;
+    std::optional<Cycle> cycle;
     const std::vector<std::size_t> order = toposort(deps, cycle);
     if (cycle) {
-      const Unit& unit = units[*cycle];
-      return fail(ErrorCode::kInvalidArgument,
-                  format_error("package `" + unit.name.to_string() +
-                                   "` creates a dependency cycle; move the interfaces both "
-                                   "packages use into a package of their own",
-                               unit.name_file->path, unit.name_file->text, unit.name_span));
+      const Unit& unit = units[cycle->node];
+      return source_error("package `" + unit.name.to_string() +
+                              "` creates a dependency cycle; move the interfaces both packages "
+                              "use into a package of their own",
+                          unit.name_file->path, unit.name_file->text, unit.name_span);
     }
     Resolved resolved;
     for (std::size_t index : order) {
       UnitResolver resolver(resolved.resolve, options);
       const std::uint32_t id = resolver.resolve_unit(units[index]);
-      if (index == 0) resolved.package = id;
+      if (index == main_unit) resolved.package = id;
     }
     return resolved;
   } catch (const ResolveFailure& failure) {
-    return fail(ErrorCode::kInvalidArgument, failure.message);
+    return failure.error;
   }
 }
 

@@ -78,4 +78,11 @@ std::string format_error(std::string_view message, std::string_view path, std::s
   return out;
 }
 
+Error source_error(std::string_view message, std::string_view path, std::string_view text,
+                   ast::Span span) {
+  Error error{ErrorCode::kInvalidArgument, format_error(message, path, text, span)};
+  error.several_lines = true;
+  return error;
+}
+
 }  // namespace wreg::wit

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
 #include "common/wit/ast.h"
 
 namespace wreg::wit {
@@ -20,5 +21,10 @@ namespace wreg::wit {
 // (common/text.h) since it may hold anything.
 std::string format_error(std::string_view message, std::string_view path, std::string_view text,
                          ast::Span span);
+
+// format_error()'s text as an Error: kInvalidArgument, marked several_lines so that the CLI shows
+// its line breaks.
+Error source_error(std::string_view message, std::string_view path, std::string_view text,
+                   ast::Span span);
 
 }  // namespace wreg::wit
