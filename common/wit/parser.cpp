@@ -43,6 +43,74 @@ struct Attribute {
 
 bool is_id(Token token) { return token == Token::kId || token == Token::kExplicitId; }
 
+// Why `text` is not a version, in the words of the semver crate that wit-parser reads versions
+// with (its parse.rs and error.rs); nullopt when it is one.
+std::optional<std::string> semver_error(std::string_view text) {
+  enum Position { kMajor, kMinor, kPatch, kPre, kBuild };
+  static constexpr const char* kNames[] = {"major version number", "minor version number",
+                                           "patch version number", "pre-release identifier",
+                                           "build metadata"};
+  auto quoted_char = [&](std::string_view rest) {
+    const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(rest.data()), rest.size());
+    return rest.front() == '\0' ? std::string("'\\0'") : debug_char(code_point_at(bytes, 0).value);
+  };
+  auto unexpected = [&](std::string_view rest, Position at, const char* where) {
+    if (rest.empty()) return "unexpected end of input while parsing " + std::string(kNames[at]);
+    return "unexpected character " + quoted_char(rest) + where + kNames[at];
+  };
+  if (text.empty()) return "empty string, expected a semver version";
+  std::string_view rest = text;
+  for (Position at : {kMajor, kMinor, kPatch}) {
+    std::size_t length = 0;
+    std::uint64_t value = 0;
+    for (; length < rest.size() && rest[length] >= '0' && rest[length] <= '9'; ++length) {
+      if (value == 0 && length > 0) return "invalid leading zero in " + std::string(kNames[at]);
+      const auto digit = static_cast<std::uint64_t>(rest[length] - '0');
+      if (value > (UINT64_MAX - digit) / 10) {
+        return "value of " + std::string(kNames[at]) + " exceeds u64::MAX";
+      }
+      value = value * 10 + digit;
+    }
+    if (length == 0) return unexpected(rest, at, " while parsing ");
+    rest.remove_prefix(length);
+    if (at == kPatch) break;
+    if (!rest.starts_with('.')) return unexpected(rest, at, " after ");
+    rest.remove_prefix(1);
+  }
+  Position at = kPatch;
+  // parse.rs identifier(): dot-separated runs of [0-9A-Za-z-].
+  for (auto [prefix, position] : {std::pair{'-', kPre}, std::pair{'+', kBuild}}) {
+    if (!rest.starts_with(prefix)) continue;
+    rest.remove_prefix(1);
+    at = position;
+    std::size_t taken = 0;
+    while (true) {
+      std::size_t segment = 0;
+      bool has_nondigit = false;
+      for (; taken + segment < rest.size(); ++segment) {
+        const char c = rest[taken + segment];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-') {
+          has_nondigit = true;
+        } else if (c < '0' || c > '9') {
+          break;
+        }
+      }
+      const bool dot = taken + segment < rest.size() && rest[taken + segment] == '.';
+      if (segment == 0) {
+        return "empty identifier segment in " + std::string(kNames[at]);
+      }
+      if (at == kPre && segment > 1 && !has_nondigit && rest[taken] == '0') {
+        return "invalid leading zero in " + std::string(kNames[at]);
+      }
+      taken += segment + (dot ? 1 : 0);
+      if (!dot) break;
+    }
+    rest.remove_prefix(taken);
+  }
+  if (!rest.empty()) return unexpected(rest, at, " after ");
+  return std::nullopt;
+}
+
 // The character of `text` at `at`, for a message about it: wit-parser points at one byte, but a
 // caret under half a character would underline its escape wrongly. Empty at the end.
 ast::Span character_at(std::string_view text, std::uint32_t at) {
@@ -237,6 +305,8 @@ class Parser {
       return false;
     }
     const std::string_view written = text_of(span);
+    if (auto error = semver_error(written)) return fail(span, std::move(*error));
+    // What the semver crate accepts, Version does too, but for its length limit.
     auto version = Version::parse(written);
     if (!version) return fail(span, version.error().message);
     out = std::string(written);
