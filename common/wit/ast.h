@@ -49,7 +49,7 @@ struct Gate {
 struct PackageName {
   std::string space;
   std::string name;
-  std::string version;  // as written (valid SemVer); empty when none
+  std::string version;  // as written, SemVer as wit-parser takes it; empty when none
   Span span;            // `ns:pkg@1.0.0`; in a use path `ns:pkg` only, as wit-parser has it
 };
 

@@ -68,10 +68,29 @@ std::uint32_t hex_value(std::uint32_t c) {
   return c - '0';
 }
 
-// lex.rs is_keylike_start / is_keylike_continue, with every non-ASCII character taken for an
-// identifier character (the header says why).
-bool is_keylike_start(std::uint32_t c) { return is_ascii_letter(c) || c == '_' || c >= 0x80; }
-bool is_keylike_continue(std::uint32_t c) { return is_keylike_start(c) || is_digit(c) || c == '-'; }
+struct CodeRange {
+  std::uint32_t first;
+  std::uint32_t last;
+};
+
+#include "common/wit/unicode_tables.inc"
+
+bool in_table(std::span<const CodeRange> table, std::uint32_t c) {
+  auto after =
+      std::upper_bound(table.begin(), table.end(), c,
+                       [](std::uint32_t code, const CodeRange& r) { return code < r.first; });
+  return after != table.begin() && c <= (after - 1)->last;
+}
+
+// lex.rs is_keylike_start / is_keylike_continue: Unicode's identifier characters, `_` and `-`
+// (a `-` never starts a token: it is read as `-` or `->` first).
+bool is_keylike_start(std::uint32_t c) {
+  return is_ascii_letter(c) || c == '_' || (c >= 0x80 && in_table(kXidStart, c));
+}
+bool is_keylike_continue(std::uint32_t c) {
+  if (c >= 0x80) return in_table(kXidContinue, c);
+  return is_ascii_letter(c) || is_digit(c) || c == '_' || c == '-';
+}
 
 // lex.rs: the keywords, sorted for a binary search.
 constexpr std::array<std::pair<std::string_view, Token>, 44> kKeywords = {{
@@ -440,7 +459,8 @@ std::string debug_char(std::uint32_t code) {
     default:
       break;
   }
-  if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code > 0x10ffff) {
+  if (code < 0x20 || code == 0x7f || code > 0x10ffff ||
+      (code >= 0x80 && in_table(kDebugEscaped, code))) {
     return "'\\u{" + hex_lower(code) + "}'";
   }
   return "'" + utf8_of(code) + "'";
@@ -629,14 +649,9 @@ bool Lexer::next_raw(Lexed& out, LexError& error) {
 
 void Lexer::skip_keylike() {
   while (position_ < text_.size()) {
-    const auto byte = static_cast<unsigned char>(text_[position_]);
-    if (byte >= 0x80) {
-      position_ += char_at(text_, position_).length;
-    } else if (is_keylike_continue(byte)) {
-      ++position_;
-    } else {
-      return;
-    }
+    const Char c = char_at(text_, position_);
+    if (!is_keylike_continue(c.code)) return;
+    position_ += c.length;
   }
 }
 

@@ -8,15 +8,13 @@
 // What it reads:
 //   - whitespace is space, tab and line feed (a CR LF pair counts as a line feed; a CR alone is
 //     an unexpected character); `//` comments run to the end of the line, `/* */` comments nest;
-//   - identifiers and keywords are runs of letters, digits, `_` and `-` that start with a letter
-//     or `_`; `%name` is an identifier written with a `%` so that it may be a keyword; whether
-//     a name is well formed (kebab-case) is validate_id()'s business, when the parser takes it;
+//   - identifiers and keywords are runs of Unicode identifier characters (XID_Continue), `_`
+//     and `-` that start with an XID_Start character or `_`; `%name` is an identifier written
+//     with a `%` so that it may be a keyword; whether a name is well formed (kebab-case, ASCII)
+//     is validate_id()'s business, when the parser takes it;
 //   - integers are runs of ASCII digits; strings are `"..."` with \t \n \r \" \' \\, \u{hex}
 //     and two-hex-digit byte escapes.
-// Outside ASCII, wit-parser lets Unicode's identifier characters (XID) into an identifier and
-// refuses other characters at once ("unexpected character"). This lexer takes every non-ASCII
-// character into an identifier, so both end in an error, worded "invalid character in
-// identifier" here for a non-ASCII symbol where wit-parser says "unexpected character".
+// The Unicode classes come from unicode_tables.inc (made by unicode_tables.py).
 #pragma once
 
 #include <cstdint>

@@ -9,13 +9,13 @@
 // and reported when the text has no syntax error, as wit-parser would report them.
 #include "common/wit/parser.h"
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "common/text.h"
-#include "common/version.h"
 #include "common/wit/lexer.h"
 #include "common/wit/source_error.h"
 
@@ -306,9 +306,6 @@ class Parser {
     }
     const std::string_view written = text_of(span);
     if (auto error = semver_error(written)) return fail(span, std::move(*error));
-    // What the semver crate accepts, Version does too, but for its length limit.
-    auto version = Version::parse(written);
-    if (!version) return fail(span, version.error().message);
     out = std::string(written);
     return true;
   }
