@@ -17,8 +17,10 @@ namespace wreg::wit {
 //    LINE | the line
 //         |   ^---
 // (lines and columns from 1; columns count characters; the caret line covers the span, at
-// least one character, at most to the end of its line). Text from the file is escaped
-// (common/text.h) since it may hold anything.
+// least one character, at most to the end of its line). A line over 500 bytes is left out:
+// `PATH:LINE:COLUMN: MESSAGE`. The message, the path and the line are escaped (common/text.h),
+// since they may hold anything; tabs in the line are kept, and repeated in the caret line so
+// that the caret stays under its character.
 std::string format_error(std::string_view message, std::string_view path, std::string_view text,
                          ast::Span span);
 
