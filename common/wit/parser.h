@@ -11,7 +11,7 @@ namespace wreg::wit {
 
 // Parses `text`, the content of the file named `path` (used in messages only).
 // kInvalidArgument with the message wasm-tools gives, on several lines:
-//   expected `;`, found `}`
+//   expected ';', found '}'
 //        --> wit/world.wit:12:3
 //         |
 //      12 |   }
