@@ -50,6 +50,28 @@ Result<ManifestPackage> parse_package_table(const toml::table& table) {
   return package;
 }
 
+// `[wit]`: so far only `deps`. Other keys are left alone, as in [package].
+Result<DepsForm> parse_wit_table(const toml::table& table) {
+  const toml::node* node = table.get("deps");
+  if (node == nullptr) return DepsForm::kBinary;
+  auto text = node->value<std::string>();
+  if (text == "binary") return DepsForm::kBinary;
+  if (text == "text") return DepsForm::kText;
+  std::string value;
+  if (text) {
+    value = quoted(*text);
+  } else if (node->is_table()) {
+    value = "a table";
+  } else if (node->is_array()) {
+    value = "an array";
+  } else {
+    std::ostringstream written;  // `7`, `true`, `1979-05-27`: as TOML writes it
+    node->visit([&written](const auto& item) { written << item; });
+    value = escaped(written.str(), {.max_bytes = 80});
+  }
+  return manifest_error("[wit] deps must be \"binary\" or \"text\", not " + value);
+}
+
 // One line of the text, without its line break.
 struct Line {
   std::size_t begin = 0;
@@ -173,6 +195,13 @@ Result<Manifest> parse_manifest(std::string_view text) {
     auto package = parse_package_table(*package_table);
     if (!package) return std::move(package).error();
     manifest.package = std::move(*package);
+  }
+  if (auto node = table->get("wit")) {
+    auto* wit_table = node->as_table();
+    if (!wit_table) return manifest_error("[wit] must be a table");
+    auto form = parse_wit_table(*wit_table);
+    if (!form) return std::move(form).error();
+    manifest.wit_deps = *form;
   }
   if (auto node = table->get("dependencies")) {
     auto* dependencies = node->as_table();

@@ -8,6 +8,10 @@
 //   [dependencies]                  # package name -> requirement (Cargo's language)
 //   "wasi:http" = "^0.2.8"
 //
+//   [wit]                           # optional
+//   deps = "text"                   # how wit/deps/ holds dependencies: "binary" (the default)
+//                                   # or "text" (as wkg writes them)
+//
 // The manifest is the user's file: `wreg add` edits it as text, changing only the line of the
 // dependency it adds (or appending one), so comments, order and formatting survive.
 #pragma once
@@ -35,15 +39,22 @@ struct ManifestPackage {
   std::optional<std::string> file;
 };
 
+// How `wreg fetch`/`add`/`update` write the locked packages into wit/deps/ (client/project.h):
+// each as its binary, `<ns>-<name>-<version>.wasm`, or as WIT text,
+// `<ns>-<name>-<version>/package.wit`. wit-parser reads either.
+enum class DepsForm { kBinary, kText };
+
 struct Manifest {
   std::optional<ManifestPackage> package;
   std::vector<ManifestDependency> dependencies;  // in file order
+  DepsForm wit_deps = DepsForm::kBinary;         // [wit] deps
 
   const ManifestDependency* find(const PackageName& name) const;
 };
 
 // Parses wreg.toml text. kInvalidArgument names the line or key that is wrong, e.g.
-// `wreg.toml: dependency "wasi:io": invalid version requirement ">>1": ...`.
+// `wreg.toml: dependency "wasi:io": invalid version requirement ">>1": ...`, or
+// `wreg.toml: [wit] deps must be "binary" or "text", not "both"`.
 Result<Manifest> parse_manifest(std::string_view text);
 
 // Returns `text` with the dependency `name` set to `requirement`: its existing line rewritten in

@@ -63,6 +63,55 @@ TEST(ManifestTest, RefusesBadContentNamingWhatIsWrong) {
   }
 }
 
+TEST(ManifestTest, WitDepsIsBinaryUnlessTextIsAsked) {
+  struct Case {
+    const char* text;
+    DepsForm form;
+  };
+  for (auto [text, form] : std::initializer_list<Case>{
+           {"", DepsForm::kBinary},
+           {"[wit]\n", DepsForm::kBinary},
+           {"[wit]\ndeps = \"binary\"\n", DepsForm::kBinary},
+           {"[wit]\ndeps = \"text\"\n", DepsForm::kText},
+           {"wit = { deps = \"text\" }\n[dependencies]\n\"wasi:io\" = \"1\"\n", DepsForm::kText},
+       }) {
+    auto manifest = parse_manifest(text);
+    ASSERT_TRUE(manifest.has_value()) << text << manifest.error().message;
+    EXPECT_EQ(manifest->wit_deps, form) << text;
+  }
+}
+
+TEST(ManifestTest, RefusesAnyOtherWitDepsInOneLineNamingTheKeyAndBothValues) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  for (auto [text, message] : std::initializer_list<Case>{
+           {"[wit]\ndeps = \"both\"\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not \"both\""},
+           {"[wit]\ndeps = \"Text\"\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not \"Text\""},
+           {"[wit]\ndeps = \"\"\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not \"\""},
+           {"[wit]\ndeps = 7\n", "wreg.toml: [wit] deps must be \"binary\" or \"text\", not 7"},
+           {"[wit]\ndeps = true\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not true"},
+           {"[wit]\ndeps = [\"text\"]\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not an array"},
+           {"[wit]\ndeps = \"\\u001b[2Jtext\"\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not \"\\x1b[2Jtext\""},
+           {"[wit.deps]\nx = 1\n",
+            "wreg.toml: [wit] deps must be \"binary\" or \"text\", not a table"},
+           {"wit = \"text\"\n", "wreg.toml: [wit] must be a table"},
+       }) {
+    auto manifest = parse_manifest(text);
+    ASSERT_FALSE(manifest.has_value()) << text;
+    EXPECT_EQ(manifest.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(manifest.error().message, message) << text;
+    EXPECT_EQ(manifest.error().message.find('\n'), std::string::npos) << text;
+  }
+}
+
 TEST(ManifestEditTest, CreatesTheTableInAnEmptyFile) {
   auto edited = set_manifest_dependency("", name("wasi:io"), req("^0.2.8"));
   ASSERT_TRUE(edited.has_value()) << edited.error().message;
