@@ -15,6 +15,7 @@
 #include "common/package_name.h"
 #include "common/result.h"
 #include "server/api/document_cache.h"
+#include "server/api/wit_texts.h"
 #include "server/auth/tokens.h"
 #include "server/http/metrics.h"
 #include "server/http/router.h"
@@ -52,6 +53,7 @@ struct ApiContext {
   // (bench/release_memory.sh), so that no GET of one renders it again.
   DocumentCache release_documents{metadata, 64u << 20};
   std::mutex release_rendering{};  // held while a release document is rendered (packages.cpp)
+  WitTexts wit_texts{};            // releases' WIT text, printed once each (packages.cpp)
   // The mirrored namespaces (`--upstream`, server/mirror/mirror.h); null when there are none.
   mirror::Mirrors* mirrors = nullptr;
 };

@@ -19,6 +19,11 @@ http::Response get_package(const http::Request& request, ApiContext& context);
 // GET /api/v1/packages/{ns}/{name}/{version}: one release in full (the document's fields plus
 // imports, exports, worlds, interfaces, producers and metadata read from the binary).
 http::Response get_release(const http::Request& request, ApiContext& context);
+// GET /api/v1/packages/{ns}/{name}/{version}/wit: the release's WIT as text/plain (listing() of
+// common/wit/wit_text.h), printed once per release (wit_texts.h). ETag from the release's digest
+// and Cache-Control as get_release(); 304 when If-None-Match matches; 404 for a missing package or
+// version; 422 `unprintable` for a binary the printer refuses.
+http::Response get_wit(const http::Request& request, ApiContext& context);
 
 // publish.cpp
 // PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,

@@ -1,10 +1,12 @@
-// GET /api/v1/packages/{ns}/{name} and GET /api/v1/packages/{ns}/{name}/{version}.
+// GET /api/v1/packages/{ns}/{name}, GET /api/v1/packages/{ns}/{name}/{version} and its /wit.
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "common/api/release_document.h"
+#include "common/mapped_file.h"
+#include "common/wit/wit_text.h"
 #include "server/api/handlers.h"
 #include "server/api/heap.h"
 #include "server/api/request_values.h"
@@ -80,6 +82,8 @@ http::Response held_package(const http::Request& request, ApiContext& context,
                             const PackageName& name);
 http::Response held_release(const http::Request& request, ApiContext& context,
                             const PackageVersion& id);
+http::Response held_wit(const http::Request& request, ApiContext& context,
+                        const PackageVersion& id);
 
 // A mirrored package's answer says when the upstream failed (mirror.h); a package of which
 // nothing is held is then the upstream's failure, not a 404.
@@ -137,12 +141,23 @@ http::Response held_package(const http::Request& request, ApiContext& context,
 
 }  // namespace
 
-http::Response get_release(const http::Request& request, ApiContext& context) {
+namespace {
+
+// A read of one release (get_release(), get_wit()): the read rule, its name and version, its
+// mirror brought up to date, then `held(request, context, id)` answers from what is held.
+template <typename Held>
+http::Response release_route(const http::Request& request, ApiContext& context, Held held) {
   if (auto access = check_read_access(request, context); !access) return error_of(access.error());
   auto id = package_version_of(request);
   if (!id) return error_of(id.error());
   const std::string upstream = refresh_mirrored(context, id->name);
-  return with_upstream(context, id->name, upstream, held_release(request, context, *id));
+  return with_upstream(context, id->name, upstream, held(request, context, *id));
+}
+
+}  // namespace
+
+http::Response get_release(const http::Request& request, ApiContext& context) {
+  return release_route(request, context, held_release);
 }
 
 namespace {
@@ -181,6 +196,80 @@ http::Response held_release(const http::Request& request, ApiContext& context,
   }
   if (auto answer = not_modified(request, etag)) return std::move(*answer);
   return document_response(std::move(body), std::move(etag));
+}
+
+}  // namespace
+
+http::Response get_wit(const http::Request& request, ApiContext& context) {
+  return release_route(request, context, held_wit);
+}
+
+namespace {
+
+// The WIT of `id` as printed from its stored bytes. kNotFound when there is no such release; an
+// error (kIo, with the detail for the log only) when its bytes cannot be read. A binary the printer
+// refuses is an Entry with its reason.
+Result<WitTexts::Entry> print_wit(ApiContext& context, const PackageVersion& id,
+                                  std::string& log_detail) {
+  auto record = context.metadata.release(id);
+  if (!record) return std::move(record).error();
+  const Digest& digest = record->summary.digest;
+  const std::string release = id.name.to_string() + "@" + record->summary.version.to_string();
+  const Error unreadable{ErrorCode::kIo,
+                         "the stored bytes of " + release +
+                             " cannot be read; the registry's operator can run `wreg-server fsck`"};
+  auto blob = context.blobs.locate(digest);
+  if (!blob) {
+    log_detail = blob.error().message;
+    return unreadable;
+  }
+  auto mapped = MappedFile::open(blob->path.string());
+  if (!mapped) {
+    log_detail = mapped.error().message;
+    return unreadable;
+  }
+  std::shared_ptr<const std::string> listing;
+  {
+    auto text = wit::wit_text(mapped->bytes());
+    if (!text) {
+      return WitTexts::Entry{digest, nullptr,
+                             release + " cannot be shown as WIT: " + text.error().message +
+                                 "; its bytes are at /api/v1/blobs/" + digest.to_string()};
+    }
+    listing = std::make_shared<const std::string>(wit::listing(*text));
+  }
+  // The printer's model of the binary, a few times the text's size, is freed by now.
+  return_free_memory(mapped->size());
+  return WitTexts::Entry{digest, std::move(listing), {}};
+}
+
+// The ETag of a release's WIT: its bytes decide the text, and this server's printer.
+std::string wit_etag(const Digest& digest) {
+  const std::string text = digest.to_string();
+  return "\"wit-" + text.substr(text.find(':') + 1) + "-" + WREG_VERSION + "\"";
+}
+
+http::Response held_wit(const http::Request& request, ApiContext& context,
+                        const PackageVersion& id) {
+  // A release's text never changes (wit_texts.h), so once printed it is answered, and revalidated,
+  // without asking the store; a 304 is given only for a release found, as in held_release().
+  std::string log_detail;
+  auto entry = context.wit_texts.print_once(id.name.to_string() + "@" + id.version.to_string(),
+                                            [&] { return print_wit(context, id, log_detail); });
+  if (!entry) {
+    http::Response response = error_of(entry.error());
+    response.log_detail = std::move(log_detail);
+    return response;
+  }
+  if (!entry->text) return http::error_response(422, "unprintable", entry->unprintable);
+  std::string etag = wit_etag(entry->digest);
+  if (auto answer = not_modified(request, etag)) return std::move(*answer);
+  http::Response response;
+  response.set("Content-Type", "text/plain; charset=utf-8");
+  response.shared_body = std::move(entry->text);
+  response.set("ETag", std::move(etag));
+  response.set("Cache-Control", "no-cache");
+  return response;
 }
 
 }  // namespace

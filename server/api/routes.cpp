@@ -21,6 +21,7 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/api/v1/packages", simple(search_packages));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}", simple(get_package));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}", simple(get_release));
+  router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}/wit", simple(get_wit));
 
   Route publish;
   publish.body = http::BodyKind::kStream;
