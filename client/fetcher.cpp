@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "client/file_io.h"
 #include "client/parallel.h"
@@ -11,6 +12,7 @@
 #include "common/text.h"
 #include "common/wasm/limits.h"
 #include "common/wasm/reader.h"
+#include "common/wit/wit_text.h"
 
 namespace wreg::client {
 
@@ -509,19 +511,13 @@ std::vector<Result<api::ReleaseSummary>> Fetcher::read_releases(
   return results;
 }
 
-Result<api::ReleaseDocument> Fetcher::release_document(const PackageVersion& id) {
-  auto registry = registry_for(id.name);
-  if (!registry) return std::move(registry).error();
-  if (protocol_of(*registry) != RegistryProtocol::kOci) {
-    auto client_or = client(*registry);
-    if (!client_or) return std::move(client_or).error();
-    return (*client_or)->get_release(id);
-  }
+Result<Fetcher::OciRelease> Fetcher::oci_release(const std::string& registry,
+                                                 const PackageVersion& id) {
   auto document = remembered_document(id.name);
   if (!document) return std::move(document).error();
   const api::ReleaseSummary* listed = document->find(id.version);
   if (listed == nullptr) {
-    return fail(ErrorCode::kNotFound, "the registry " + *registry + " has no " + id.to_string());
+    return fail(ErrorCode::kNotFound, "the registry " + registry + " has no " + id.to_string());
   }
   api::ReleaseSummary summary = *listed;
   if (summary.unread) {
@@ -529,18 +525,56 @@ Result<api::ReleaseDocument> Fetcher::release_document(const PackageVersion& id)
     if (!read[0]) return std::move(read[0]).error();
     summary = std::move(*read[0]);
   }
-  auto bytes = blob(BlobRequest{*registry, summary.digest, id, summary.size});
+  auto bytes = blob(BlobRequest{registry, summary.digest, id, summary.size});
   if (!bytes) return std::move(bytes).error();
-  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes->data());
-  auto info = wasm::read_component({data, bytes->size()});
-  if (!info) return std::move(info).error();
-  auto release = release_of(*info, ClaimedIdentity{id, "the registry"});
+  return OciRelease{std::move(summary), std::move(*bytes)};
+}
+
+template <typename T, typename Ask, typename Read>
+Result<T> Fetcher::about_release(const PackageVersion& id, Ask ask, Read read) {
+  auto registry = registry_for(id.name);
+  if (!registry) return std::move(registry).error();
+  if (protocol_of(*registry) != RegistryProtocol::kOci) {
+    auto client_or = client(*registry);
+    if (!client_or) return std::move(client_or).error();
+    return ask(**client_or);
+  }
+  auto release = oci_release(*registry, id);
   if (!release) return std::move(release).error();
-  api::ReleaseDocument out{id.name, release->description,       std::move(summary), {},
-                           {},      std::move(release->details)};
-  for (const auto& name : release->imports) out.import_interfaces.push_back(name.to_string());
-  for (const auto& name : release->exports) out.export_interfaces.push_back(name.to_string());
-  return out;
+  const auto* data = reinterpret_cast<const std::uint8_t*>(release->bytes.data());
+  return read(*registry, std::move(release->summary),
+              std::span<const std::uint8_t>(data, release->bytes.size()));
+}
+
+Result<api::ReleaseDocument> Fetcher::release_document(const PackageVersion& id) {
+  return about_release<api::ReleaseDocument>(
+      id, [&id](RegistryClient& client) { return client.get_release(id); },
+      [&id](const std::string&, api::ReleaseSummary summary,
+            std::span<const std::uint8_t> bytes) -> Result<api::ReleaseDocument> {
+        auto info = wasm::read_component(bytes);
+        if (!info) return std::move(info).error();
+        auto release = release_of(*info, ClaimedIdentity{id, "the registry"});
+        if (!release) return std::move(release).error();
+        api::ReleaseDocument out{id.name, release->description,       std::move(summary), {},
+                                 {},      std::move(release->details)};
+        for (const auto& name : release->imports) out.import_interfaces.push_back(name.to_string());
+        for (const auto& name : release->exports) out.export_interfaces.push_back(name.to_string());
+        return out;
+      });
+}
+
+Result<std::string> Fetcher::release_wit(const PackageVersion& id) {
+  return about_release<std::string>(
+      id, [&id](RegistryClient& client) { return client.get_wit(id); },
+      [&id](const std::string& registry, const api::ReleaseSummary&,
+            std::span<const std::uint8_t> bytes) -> Result<std::string> {
+        auto text = wit::wit_text(bytes);
+        if (!text) {
+          return fail(text.error().code, id.to_string() + " from " + registry +
+                                             " cannot be shown as WIT: " + text.error().message);
+        }
+        return wit::listing(*text);
+      });
 }
 
 void Fetcher::cache_read_releases(const std::string& registry, const PackageName& name) {

@@ -108,6 +108,12 @@ class Fetcher {
   // the same document made from the release's verified bytes, as the registry would record them.
   Result<api::ReleaseDocument> release_document(const PackageVersion& id);
 
+  // The WIT text of one release (`wreg info --wit`), as listing() of common/wit/wit_text.h lays it
+  // out: a wreg registry's GET .../wit; for an OCI registry, printed here from the release's
+  // verified bytes. Not escaped: escape it before showing it. kNotFound for a missing release;
+  // kInvalidArgument for a binary that cannot be shown as WIT.
+  Result<std::string> release_wit(const PackageVersion& id);
+
   // The verified bytes of `request.digest`. kCorrupt when the registry sent other bytes, or
   // bytes that are not `request.release`: a WIT package must name that package (and that
   // version, when it encodes one), and a core module or an unreadable binary is no release. The
@@ -157,6 +163,17 @@ class Fetcher {
   Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name,
                                             std::optional<CachedCopy> cached);
   Result<api::ReleaseSummary> read_release(const PackageVersion& id);
+  // A release of the OCI registry `registry`: its summary (read first when unread) and its
+  // verified bytes (blob()).
+  struct OciRelease {
+    api::ReleaseSummary summary;
+    std::string bytes;
+  };
+  Result<OciRelease> oci_release(const std::string& registry, const PackageVersion& id);
+  // What is known of release `id` where it lives: a wreg registry's answer, `ask(client)`; for an
+  // OCI registry, `read(registry, summary, bytes)` of the release's summary and verified bytes.
+  template <typename T, typename Ask, typename Read>
+  Result<T> about_release(const PackageVersion& id, Ask ask, Read read);
   // Stores the read releases of `name`'s document in the cache, for oci_document().
   void cache_read_releases(const std::string& registry, const PackageName& name);
   Result<std::string> discover(const std::string& host);

@@ -9,6 +9,7 @@
 #include "client/config.h"
 #include "client/transport/transport.h"
 #include "common/hex.h"
+#include "common/text.h"
 
 namespace wreg::client {
 namespace {
@@ -214,6 +215,20 @@ Result<api::ReleaseDocument> RegistryClient::get_release(const PackageVersion& i
   if (answer->status != 200) return answer_error(registry(), *answer);
   return read_body(registry(), *answer, api::parse_release_document,
                    "release document for " + id.to_string());
+}
+
+Result<std::string> RegistryClient::get_wit(const PackageVersion& id) {
+  auto answer = impl_->send(http::verb::get, impl_->release_path(id) + "/wit", {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  const std::string type = answer->field("content-type");
+  if (!type.starts_with("text/plain")) {
+    return fail(ErrorCode::kCorrupt,
+                "registry " + registry() + " sent the WIT of " + id.to_string() + " as " +
+                    (type.empty() ? std::string("no Content-Type") : wreg::quoted(type)) +
+                    ", not text/plain");
+  }
+  return std::move(answer->body);
 }
 
 Result<api::Published> RegistryClient::publish(const PackageVersion& id, std::string_view bytes,

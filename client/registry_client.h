@@ -98,6 +98,10 @@ class RegistryClient {
 
   // GET /api/v1/packages/{ns}/{name}/{version}.
   Result<api::ReleaseDocument> get_release(const PackageVersion& id);
+  // GET /api/v1/packages/{ns}/{name}/{version}/wit: the release's WIT text as the registry printed
+  // it, unchecked: escape it before showing it (common/text.h). kCorrupt for an answer that is not
+  // text/plain; a binary the registry cannot print is its 422 as kInvalidArgument.
+  Result<std::string> get_wit(const PackageVersion& id);
   // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256. `created` is false when these
   // bytes were already that release (200, a safe retry).
   Result<api::Published> publish(const PackageVersion& id, std::string_view bytes,

@@ -1,6 +1,7 @@
-// `wreg info ns:name[@VERSION] [--json]`: versions, yanked, digests, dependencies, and what the
-// newest release (or the one named) imports and exports. Every text the registry sent is shown
-// through escaped() (common/text.h): one line each, no control characters.
+// `wreg info ns:name[@VERSION] [--json | --wit]`: versions, yanked, digests, dependencies, and
+// what the newest release (or the one named) imports and exports; with --wit, that release's WIT
+// text instead. Every text the registry sent is shown through escaped() (common/text.h): one line
+// each, no control characters; the WIT text keeps its line breaks.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@ namespace {
 struct InfoOptions {
   std::string name;
   bool json = false;
+  bool wit = false;
 };
 
 // An import's or export's name, with its signature when the binary gave one (print_list()
@@ -64,6 +66,13 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
                                           name->to_string() + "` lists its versions");
   }
   if (!newest && !document->versions.empty()) newest = &document->versions.front();
+  if (options.wit) {
+    if (!newest) return fail(ErrorCode::kNotFound, name->to_string() + " has no release");
+    auto text = fetcher.release_wit({*name, newest->version});
+    if (!text) return std::move(text).error();
+    std::cout << escaped(*text, {.line_breaks = true});
+    return {};
+  }
   std::optional<api::ReleaseDocument> release;
   if (newest) {
     auto got = fetcher.release_document({*name, newest->version});
@@ -127,7 +136,8 @@ void add_info_command(CLI::App& app, const GlobalOptions& global, CommandAction&
   auto* command = app.add_subcommand("info", "Show a package: versions, digests, dependencies");
   command->add_option("name", options->name, "ns:name, or ns:name@VERSION for one release")
       ->required();
-  command->add_flag("--json", options->json, "Print JSON");
+  auto* json = command->add_flag("--json", options->json, "Print JSON");
+  command->add_flag("--wit", options->wit, "Print the release's WIT text instead")->excludes(json);
   command->callback([options, &global, &action] {
     action = [options, &global] { return run_info(*options, global); };
   });

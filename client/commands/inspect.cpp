@@ -9,6 +9,7 @@
 #include "common/mapped_file.h"
 #include "common/text.h"
 #include "common/wasm/reader.h"
+#include "common/wit/wit_text.h"
 
 namespace wreg::client {
 namespace {
@@ -154,18 +155,34 @@ std::string render_inspection_json(const Inspection& inspection) {
   return out.dump(2, ' ', false, Json::error_handler_t::replace) + '\n';
 }
 
+Result<std::string> render_wit(const std::string& file) {
+  auto mapped = MappedFile::open(file);
+  if (!mapped) return mapped.error();
+  auto text = wit::wit_text(mapped->bytes());
+  if (!text) return fail(text.error().code, file + ": " + text.error().message);
+  return escaped(wit::listing(*text), {.line_breaks = true});
+}
+
 void add_inspect_command(CLI::App& app, CommandAction& action) {
   auto options = std::make_shared<InspectOptions>();
   CLI::App* command = app.add_subcommand(
       "inspect", "Show what a .wasm is: kind, package, worlds, imports, exports, dependencies");
   command->add_option("FILE", options->file, "the .wasm file to read")->required();
-  command->add_flag("--json", options->json, "print one JSON object (shape in README.md)");
+  auto* json =
+      command->add_flag("--json", options->json, "print one JSON object (shape in README.md)");
+  command->add_flag("--wit", options->wit, "print what it means as WIT text")->excludes(json);
   command->callback([options, &action] {
     action = [options]() -> Result<void> {
-      auto inspection = inspect_file(options->file);
-      if (!inspection) return inspection.error();
-      std::cout << (options->json ? render_inspection_json(*inspection)
-                                  : render_inspection_text(*inspection));
+      if (options->wit) {
+        auto text = render_wit(options->file);
+        if (!text) return text.error();
+        std::cout << *text;
+      } else {
+        auto inspection = inspect_file(options->file);
+        if (!inspection) return inspection.error();
+        std::cout << (options->json ? render_inspection_json(*inspection)
+                                    : render_inspection_text(*inspection));
+      }
       std::cout.flush();
       if (!std::cout) return fail(ErrorCode::kIo, "cannot write to standard output");
       return {};

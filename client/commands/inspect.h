@@ -1,6 +1,7 @@
-// `wreg inspect FILE [--json]`: what a .wasm is (kind, package and version, worlds,
+// `wreg inspect FILE [--json | --wit]`: what a .wasm is (kind, package and version, worlds,
 // interfaces, imports, exports, dependencies, producers, size, digest), read locally with the
-// component reader (common/wasm/reader.h). It needs no registry.
+// component reader (common/wasm/reader.h); with --wit, what it means as WIT text
+// (common/wit/wit_text.h). It needs no registry.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@ namespace wreg::client {
 struct InspectOptions {
   std::string file;
   bool json = false;  // --json: the stable shape documented in README.md
+  bool wit = false;   // --wit: the WIT text
 };
 
 // What inspect found in a file.
@@ -38,7 +40,12 @@ std::string render_inspection_text(const Inspection& inspection);
 // a fixed order, ending with a newline. The shape is documented in README.md.
 std::string render_inspection_json(const Inspection& inspection);
 
-// Adds `inspect FILE [--json]` to `app` (see client/commands/command.h).
+// The WIT text of `file`: listing() of common/wit/wit_text.h, escaped for a terminal (line breaks
+// kept). kNotFound or kIo when it cannot be read; kInvalidArgument, naming the file, when it cannot
+// be shown as WIT (not a component or WIT package, or a core module).
+Result<std::string> render_wit(const std::string& file);
+
+// Adds `inspect FILE [--json | --wit]` to `app` (see client/commands/command.h).
 void add_inspect_command(CLI::App& app, CommandAction& action);
 
 }  // namespace wreg::client
