@@ -1,6 +1,7 @@
 #include "client/project.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "common/resolve/solver.h"
 #include "common/resolve/source.h"
 #include "common/toml_text.h"
+#include "common/wit/wit_text.h"
 
 namespace wreg::client {
 namespace {
@@ -241,28 +243,75 @@ std::vector<PackageChange> diff_locks(const Lockfile& before, const Lockfile& af
   return changes;
 }
 
-// Steps 3-5 of project.h.
+namespace fs = std::filesystem;
+
+// Whether `path` is a real folder, not a symbolic link (to one or not) or a file: what wreg makes
+// for a package held as text, `<base>/package.wit`.
+bool is_real_folder(const fs::path& folder) {
+  std::error_code ec;
+  return fs::is_directory(fs::symlink_status(folder, ec));
+}
+
+// Removes what wreg wrote for a package held as text: `folder`/package.wit, then the folder when
+// that left it empty. A symbolic link or a file at `folder` is not wreg's and stays, as do the
+// user's files in the folder (and so the folder).
+Result<void> remove_text_entry(const fs::path& folder) {
+  if (!is_real_folder(folder)) return {};
+  auto removed = remove_file(folder / "package.wit");
+  if (!removed) return removed;
+  std::error_code not_empty;
+  fs::remove(folder, not_empty);
+  return {};
+}
+
+// Removes what wreg wrote for the locked package whose wit/deps/ name is `base`, in either form.
+Result<void> remove_deps_entries(const fs::path& deps, const std::string& base) {
+  auto removed = remove_file(deps / (base + ".wasm"));
+  if (!removed) return removed;
+  return remove_text_entry(deps / base);
+}
+
+// The package.wit that [wit] deps = "text" writes for `package` (whose verified bytes are
+// `bytes`): the `package.wit` file of its wit_text(), without the partial `deps/` files the binary
+// carries (each dependency is locked, and so written, as its own package). nullopt for a component,
+// which is no WIT package and stays a binary. kInvalidArgument when it cannot be printed.
+Result<std::optional<std::string>> package_wit(const LockedPackage& package,
+                                               const std::string& bytes) {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  auto text = wit::wit_text({data, bytes.size()});
+  if (!text) {
+    return fail(text.error().code,
+                "cannot write " + package.name.to_string() + " " + package.version.to_string() +
+                    " as WIT text ([wit] deps = \"text\" in wreg.toml): " + text.error().message +
+                    "; set deps = \"binary\" to keep it as a .wasm");
+  }
+  if (!text->is_package) return std::optional<std::string>();
+  for (auto& file : text->files) {
+    if (file.path == "package.wit") return std::optional<std::string>(std::move(file.text));
+  }
+  return fail(ErrorCode::kInternal, "the WIT printer gave no package.wit for " +
+                                        package.name.to_string() + "; this is a bug in wreg");
+}
+
+// Steps 3-5 of project.h, with wit/deps/ in the form `form` asks for.
 Result<void> install(const ProjectPaths& paths, const ProjectState& state,
-                     const std::string& manifest_text, const Lockfile& lock, Fetcher& fetcher,
-                     SyncReport& report) {
-  struct Pending {
-    std::filesystem::path path;
-    std::size_t request;
-  };
+                     const std::string& manifest_text, const Lockfile& lock, DepsForm form,
+                     Fetcher& fetcher, SyncReport& report) {
+  // The bytes each package needs: as a binary, those wit/deps/ does not hold already; as text, all
+  // of them (what package.wit must say is what they print).
   std::vector<BlobRequest> requests;
-  std::vector<Pending> pending;
-  std::set<std::string> wanted_files;
+  std::vector<const LockedPackage*> requested;
   for (const auto& package : lock.packages) {
-    auto file_name = deps_file_name(package.name, package.version);
-    wanted_files.insert(file_name);
-    auto path = paths.deps() / file_name;
-    auto existing = read_file(path);
-    if (existing && Digest::of(std::string_view(*existing)) == package.digest) continue;
-    if (existing) {
-      report.repaired.push_back("wit/deps/" + file_name +
-                                " did not match the digest in wreg.lock; replaced it");
+    if (form == DepsForm::kBinary) {
+      const auto file_name = deps_file_name(package.name, package.version);
+      auto existing = read_file(paths.deps() / file_name);
+      if (existing && Digest::of(std::string_view(*existing)) == package.digest) continue;
+      if (existing) {
+        report.repaired.push_back("wit/deps/" + file_name +
+                                  " did not match the digest in wreg.lock; replaced it");
+      }
     }
-    pending.push_back({path, requests.size()});
+    requested.push_back(&package);
     requests.push_back({package.registry,
                         package.digest,
                         {package.name, package.version},
@@ -273,15 +322,76 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
     if (!blob) return std::move(blob).error();
   }
   report.downloaded = blobs.size();
+
+  // Every entry decided, and every text printed, before anything is written.
+  struct PendingWrite {
+    fs::path path;
+    std::string_view bytes;
+  };
+  std::vector<PendingWrite> writes;
+  std::deque<std::string> texts;  // what `writes` of package.wit point into
+  std::set<std::string> wanted;
+  for (const auto& package : lock.packages) {
+    wanted.insert(deps_file_name(package.name, package.version));
+  }
+  std::vector<fs::path> replaced_folders;  // a link or a file where a text folder goes
+  for (std::size_t i = 0; i < requested.size(); ++i) {
+    const LockedPackage& package = *requested[i];
+    const std::string& bytes = *blobs[i];
+    const std::string base = deps_folder_name(package.name, package.version);
+    if (form == DepsForm::kBinary) {
+      writes.push_back({paths.deps() / (base + ".wasm"), bytes});
+      continue;
+    }
+    auto text = package_wit(package, bytes);
+    if (!text) return std::move(text).error();
+    if (!*text) {
+      // A component stays a binary, checked as in binary form.
+      auto existing = read_file(paths.deps() / (base + ".wasm"));
+      if (existing && *existing == bytes) continue;
+      if (existing) {
+        report.repaired.push_back("wit/deps/" + base +
+                                  ".wasm did not match the digest in wreg.lock; replaced it");
+      }
+      writes.push_back({paths.deps() / (base + ".wasm"), bytes});
+      continue;
+    }
+    wanted.erase(base + ".wasm");
+    wanted.insert(base);
+    const fs::path folder = paths.deps() / base;
+    std::error_code ec;
+    const auto type = fs::symlink_status(folder, ec).type();
+    const bool occupied = type != fs::file_type::not_found && type != fs::file_type::none;
+    if (occupied && !is_real_folder(folder)) {
+      replaced_folders.push_back(folder);
+      report.repaired.push_back("wit/deps/" + base +
+                                " was not a folder of package.wit; replaced it with one");
+    } else {
+      auto existing = read_file(folder / "package.wit");
+      if (existing && *existing == **text) continue;
+      if (existing) {
+        report.repaired.push_back("wit/deps/" + base + "/package.wit did not match what " +
+                                  package.name.to_string() + " " + package.version.to_string() +
+                                  " in wreg.lock prints; replaced it");
+      }
+    }
+    texts.push_back(std::move(**text));
+    writes.push_back({folder / "package.wit", texts.back()});
+  }
   // wit/deps/ files are not fsynced: each is a temp file renamed into place, so a killed wreg
   // leaves the old file or the new one; after a power loss a file may come back empty or torn,
-  // but every run re-hashes wit/deps/ against wreg.lock (above) and replaces such a file, so the
-  // folder is rebuilt from the lock and the cache by the next `wreg fetch`. Only wreg.lock and
-  // wreg.toml, which cannot be rebuilt, are fsynced (below), and only when their bytes change.
-  // (strace -c of a warm `wreg add wasi:http@0.2.8`: its 9 fsyncs took 3.2 ms, 7 of them here.)
-  for (const auto& item : pending) {
-    auto written =
-        write_file_atomically(item.path, *blobs[item.request], 0644, Durability::kNoFsync);
+  // but every run re-hashes (or, as text, re-prints) wit/deps/ against wreg.lock (above) and
+  // replaces such a file, so the folder is rebuilt from the lock and the cache by the next
+  // `wreg fetch`. Only wreg.lock and wreg.toml, which cannot be rebuilt, are fsynced (below), and
+  // only when their bytes change. (strace -c of a warm `wreg add wasi:http@0.2.8`: its 9 fsyncs
+  // took 3.2 ms, 7 of them here.)
+  for (const auto& folder : replaced_folders) {
+    // Never written through: a link to a folder elsewhere would put package.wit there.
+    auto removed = remove_file(folder);
+    if (!removed) return removed;
+  }
+  for (const auto& item : writes) {
+    auto written = write_file_atomically(item.path, item.bytes, 0644, Durability::kNoFsync);
     if (!written) return written;
   }
 
@@ -299,27 +409,34 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
   auto written = write_files_atomically(durable_writes);
   if (!written) return written;
 
+  std::set<std::string> locked_bases;
+  for (const auto& package : lock.packages) {
+    locked_bases.insert(deps_folder_name(package.name, package.version));
+  }
   for (const auto& package : state.lock.packages) {
-    auto file_name = deps_file_name(package.name, package.version);
-    if (wanted_files.count(file_name) != 0) continue;
-    auto removed = remove_file(paths.deps() / file_name);
+    const std::string base = deps_folder_name(package.name, package.version);
+    if (locked_bases.count(base) != 0) continue;
+    auto removed = remove_deps_entries(paths.deps(), base);
     if (!removed) return removed;
   }
-  // A run killed between writing wreg.lock and the removals above left files that the lock on
-  // disk no longer names: remove those that are wreg's own name for a locked package at another
-  // version (`<ns>-<name>-<version>.wasm`), so running the command again completes the change.
-  // Other files in wit/deps/ are the user's and stay.
+  // What the lock on disk does not name as it is now held: the other form of a locked package
+  // (the setting changed), and, after a run killed between writing wreg.lock and the removals
+  // above, a locked package at another version. Only wreg's own names for a locked package
+  // (`<ns>-<name>-<version>.wasm`, or the folder `<ns>-<name>-<version>/` with its package.wit)
+  // are removed, so running the command again completes the change. Other files in wit/deps/ are
+  // the user's and stay.
   std::error_code listing_error;
-  for (const auto& entry : std::filesystem::directory_iterator(paths.deps(), listing_error)) {
-    const std::string file_name = entry.path().filename().string();
-    if (wanted_files.count(file_name) != 0 || !file_name.ends_with(".wasm")) continue;
+  for (const auto& entry : fs::directory_iterator(paths.deps(), listing_error)) {
+    const std::string entry_name = entry.path().filename().string();
+    if (wanted.count(entry_name) != 0) continue;
+    const bool binary = entry_name.ends_with(".wasm");
+    if (binary && is_real_folder(entry.path())) continue;  // not a file wreg wrote
+    const std::string_view base =
+        std::string_view(entry_name).substr(0, entry_name.size() - (binary ? 5 : 0));
     for (const auto& package : lock.packages) {
       const std::string prefix = package.name.space() + "-" + package.name.name() + "-";
-      if (!file_name.starts_with(prefix)) continue;
-      auto version = Version::parse(std::string_view(file_name).substr(
-          prefix.size(), file_name.size() - prefix.size() - std::string_view(".wasm").size()));
-      if (!version) continue;
-      auto removed = remove_file(entry.path());
+      if (!base.starts_with(prefix) || !Version::parse(base.substr(prefix.size()))) continue;
+      auto removed = binary ? remove_file(entry.path()) : remove_text_entry(entry.path());
       if (!removed) return removed;
       break;
     }
@@ -338,7 +455,7 @@ Result<SyncReport> sync(const ProjectPaths& paths, const ProjectState& state,
   if (!lock) return std::move(lock).error();
   report.warnings = yanked_warnings(*lock, mode, fetcher);
   report.changes = diff_locks(state.lock, *lock);
-  auto installed = install(paths, state, manifest_text, *lock, fetcher, report);
+  auto installed = install(paths, state, manifest_text, *lock, manifest->wit_deps, fetcher, report);
   if (!installed) return std::move(installed).error();
   return report;
 }
@@ -357,8 +474,12 @@ std::string PackageChange::to_string() const {
   return {};
 }
 
+std::string deps_folder_name(const PackageName& name, const Version& version) {
+  return name.space() + "-" + name.name() + "-" + version.to_string();
+}
+
 std::string deps_file_name(const PackageName& name, const Version& version) {
-  return name.space() + "-" + name.name() + "-" + version.to_string() + ".wasm";
+  return deps_folder_name(name, version) + ".wasm";
 }
 
 std::optional<std::string> unlocked_requirement(const Manifest& manifest, const Lockfile& lock) {
@@ -474,7 +595,8 @@ Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fe
   if (!missing && state->lock_exists) {
     SyncReport report;
     report.warnings = yanked_warnings(state->lock, {}, fetcher);
-    auto installed = install(paths, *state, state->manifest_text, state->lock, fetcher, report);
+    auto installed = install(paths, *state, state->manifest_text, state->lock,
+                             state->manifest.wit_deps, fetcher, report);
     if (!installed) return std::move(installed).error();
     return report;
   }

@@ -3,7 +3,10 @@
 //
 //   wreg.toml       the user's requirements; edited as text, everything else kept byte for byte
 //   wreg.lock       what was resolved: exact versions, registries, digests (common/lockfile.h)
-//   wit/deps/<ns>-<name>-<version>.wasm   the locked packages' bytes, verified by digest
+//   wit/deps/<ns>-<name>-<version>.wasm   the locked packages' bytes, verified by digest, or
+//   wit/deps/<ns>-<name>-<version>/package.wit   with [wit] deps = "text" in wreg.toml: each
+//                   locked WIT package as WIT text, the `package.wit` its verified bytes print
+//                   (common/wit/wit_text.h), as wkg writes them; a component stays a .wasm
 //
 // Every operation runs in the same order, so that a failure part-way changes nothing the user
 // relies on:
@@ -12,12 +15,20 @@
 //      parallel and revalidated by ETag, and solve again), keeping every locked version that
 //      still fits unless the package is being updated; a conflict stops here with the
 //      resolver's explanation (kUnsolvable) and nothing written;
-//   3. download and verify every blob that wit/deps/ does not already hold (cache first);
+//   3. download and verify every blob that wit/deps/ does not already hold (cache first; as text,
+//      every blob, to print it), and print each as text when that is the form;
 //   4. write wit/deps/ files, then wreg.lock, then wreg.toml, each to a temp file renamed into
 //      place; a killed `wreg` leaves each file either old or new, never torn;
-//   5. remove files in wit/deps/ that the previous lock named and the new one does not. Files
-//      wreg did not write are never touched.
-// A file in wit/deps/ whose bytes do not match the lock is reported and replaced.
+//   5. remove what wreg wrote in wit/deps/ that the new lock does not name as it is now held:
+//      packages the previous lock named, other versions, and the form not chosen (a .wasm when
+//      the form is text, a folder's package.wit, and the folder once empty, when it is binary).
+//      Files wreg did not write are never touched: the user's files in wit/deps/ and in a
+//      package's folder, and a symbolic link where wreg would not have put one.
+// A file in wit/deps/ whose bytes do not match the lock (as text: whose text is not what the
+// locked bytes print) is reported and replaced.
+//
+// Names in wit/deps/ come from the lock, which holds only validated package names (kebab-case
+// labels) and strict SemVer versions, so each is one path component: no `/`, never `.` or `..`.
 //
 // Not thread-safe: one operation at a time per project folder.
 #pragma once
@@ -65,6 +76,8 @@ struct ProjectPaths {
   std::filesystem::path deps() const { return root / "wit" / "deps"; }
 };
 
+// `<ns>-<name>-<version>`: the folder of a package held as text.
+std::string deps_folder_name(const PackageName& name, const Version& version);
 // `<ns>-<name>-<version>.wasm`
 std::string deps_file_name(const PackageName& name, const Version& version);
 
