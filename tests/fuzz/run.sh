@@ -68,18 +68,18 @@ fi
 
 dict_of() {
   case $1 in
-    wasm_reader | release) echo wasm.dict ;;
+    wasm_reader | release | wit_text) echo wasm.dict ;;
     lockfile | manifest) echo toml.dict ;;
     package_document | release_document | search_page | answers) echo json.dict ;;
     router) echo http.dict ;;
-    wit_parser) echo wit.dict ;;
+    wit_parser | wit_roundtrip) echo wit.dict ;;
     *) echo semver.dict ;;
   esac
 }
 
 # Wasm inputs are large; the others are short texts.
 max_len_of() {
-  if [[ $1 == wasm_reader || $1 == release ]]; then echo 65536; else echo 4096; fi
+  if [[ $1 == wasm_reader || $1 == release || $1 == wit_text ]]; then echo 65536; else echo 4096; fi
 }
 
 run_one() {
@@ -88,11 +88,14 @@ run_one() {
   local corpus=$build/fuzz-corpus/$target artifacts=$build/fuzz-artifacts/$target
   mkdir -p "$corpus" "$artifacts"
   local seeds=("$fuzz/corpus/$target" "$fuzz/regressions/$target")
-  if [[ $target == wasm_reader || $target == release ]]; then
+  if [[ $target == wasm_reader || $target == release || $target == wit_text ]]; then
     seeds+=("$top/tests/fixtures/packages" "$top/tests/fixtures/core" "$top/tests/fixtures/bad"
             "$top/tests/fixtures/components")
   fi
   if [[ $target == wit_parser ]]; then seeds+=("$top/tests/fixtures/wit"); fi
+  if [[ $target == wit_roundtrip ]]; then
+    seeds+=("$fuzz/corpus/wit_parser" "$top/tests/fixtures/wit" "$top/tests/fixtures/packages")
+  fi
   for seed in "${seeds[@]}"; do
     [[ -d $seed ]] && find "$seed" -type f -size -1000k -exec cp {} "$corpus" \;
   done
