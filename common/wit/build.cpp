@@ -8,6 +8,14 @@ Result<Built> build(const std::vector<SourceGroup>& groups, const BuildOptions& 
   auto resolved = resolve_groups(groups, options.resolve);
   if (!resolved) return std::move(resolved).error();
   const Package& package = resolved->resolve.packages[resolved->package];
+  if (package.interfaces.empty() && package.worlds.empty()) {
+    // wit-component would write a component with no exports, which reads back as an empty
+    // component, not as this package.
+    return fail(ErrorCode::kInvalidArgument,
+                "package " + package.name.to_string() +
+                    " has no interfaces or worlds (or only @unstable ones whose feature is off); "
+                    "there is nothing to build");
+  }
   Built built;
   built.package = package.name;
   if (options.world.empty()) {

@@ -24,7 +24,8 @@ struct Built {
 };
 
 // Resolves `groups` (the package first, then its dependencies) and encodes the package or the
-// world. A world that is not there: `world W not found in package P; it has: a, b`.
+// world. A world that is not there: `world W not found in package P; it has: a, b`; a package
+// with no interfaces and no worlds is refused (its binary would read back as an empty component).
 Result<Built> build(const std::vector<SourceGroup>& groups, const BuildOptions& options);
 
 }  // namespace wreg::wit
