@@ -57,9 +57,9 @@ int main(int argc, char** argv) {
   // The command table: one line per command (client/commands/command.h).
   wreg::client::CommandAction action;
   wreg::client::add_inspect_command(app, action);
-  wreg::client::add_build_command(app, action);
   wreg::client::GlobalOptions global;  // --registry, --quiet: for the registry commands below
   wreg::client::add_global_options(app, global);
+  wreg::client::add_build_command(app, global, action);
   wreg::client::add_publish_command(app, global, action);
   wreg::client::add_add_command(app, global, action);
   wreg::client::add_fetch_command(app, global, action);

@@ -22,6 +22,7 @@ struct ProjectState {
   Manifest manifest;
   Lockfile lock;
   bool lock_exists = false;
+  bool keep_manifest = false;  // `wreg build`: wreg.toml is never written
 };
 
 // What an operation makes of a project without wreg.toml: `wreg add` starts one, the others
@@ -403,7 +404,7 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
   if (!old_lock_text || *old_lock_text != lock_text) {
     durable_writes.push_back({paths.lock(), lock_text});
   }
-  if (!state.manifest_exists || manifest_text != state.manifest_text) {
+  if (!state.keep_manifest && (!state.manifest_exists || manifest_text != state.manifest_text)) {
     durable_writes.push_back({paths.manifest(), manifest_text});
   }
   auto written = write_files_atomically(durable_writes);
@@ -446,11 +447,13 @@ Result<void> install(const ProjectPaths& paths, const ProjectState& state,
 }
 
 // Resolves `manifest_text` (already validated) and installs the result.
+// `extra` are requirements beyond the manifest's (fetch_wit_dependencies()).
 Result<SyncReport> sync(const ProjectPaths& paths, const ProjectState& state,
                         const std::string& manifest_text, const ResolveMode& mode, Fetcher& fetcher,
-                        SyncReport report) {
+                        SyncReport report, const std::vector<ManifestDependency>& extra = {}) {
   auto manifest = parse_manifest(manifest_text);
   if (!manifest) return std::move(manifest).error();
+  manifest->dependencies.insert(manifest->dependencies.end(), extra.begin(), extra.end());
   auto lock = resolve_lock(*manifest, state.lock, mode, fetcher);
   if (!lock) return std::move(lock).error();
   report.warnings = yanked_warnings(*lock, mode, fetcher);
@@ -480,6 +483,28 @@ std::string deps_folder_name(const PackageName& name, const Version& version) {
 
 std::string deps_file_name(const PackageName& name, const Version& version) {
   return deps_folder_name(name, version) + ".wasm";
+}
+
+Result<SyncReport> fetch_wit_dependencies(const ProjectPaths& paths,
+                                          const std::vector<ManifestDependency>& missing,
+                                          const std::vector<ManifestDependency>& at_hand,
+                                          Fetcher& fetcher) {
+  auto state = load_state(paths, WithoutManifest::kStartEmpty, BrokenLock::kRefuse);
+  if (!state) return std::move(state).error();
+  state->keep_manifest = true;
+  std::vector<ManifestDependency> extra;
+  const auto add = [&](const ManifestDependency& dependency) {
+    if (state->manifest.find(dependency.name) != nullptr) return;
+    for (const auto& known : extra) {
+      if (known.name == dependency.name) return;
+    }
+    extra.push_back(dependency);
+  };
+  for (const auto& dependency : missing) add(dependency);
+  for (const auto& dependency : at_hand) {
+    if (!state->lock.find(dependency.name).empty()) add(dependency);
+  }
+  return sync(paths, *state, state->manifest_text, {}, fetcher, {}, extra);
 }
 
 std::optional<std::string> unlocked_requirement(const Manifest& manifest, const Lockfile& lock) {

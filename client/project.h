@@ -101,6 +101,19 @@ Result<SyncReport> update_dependencies(const ProjectPaths& paths,
 // `locked`, which instead fails naming the first requirement the lock does not satisfy.
 Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fetcher& fetcher);
 
+// `wreg build` of the project's wit/ when its WIT names packages wit/deps/ does not hold (like
+// `wkg wit fetch`): resolves wreg.toml's requirements together with `named`, the packages the
+// WIT names (each `=VERSION` as written, or `*`; wreg.toml's own requirement for a package wins,
+// which is how it pins or widens one), and installs the result as `wreg fetch` does, transitive
+// dependencies included. Of `named`, the packages in `missing` are always roots; the others only
+// when wreg.lock holds them already (so that a package the user put in wit/deps/ by hand is never
+// asked of the registry, and one fetched before stays locked). Records them in wreg.lock only,
+// never in wreg.toml, which need not exist. Errors as fetch_dependencies().
+Result<SyncReport> fetch_wit_dependencies(const ProjectPaths& paths,
+                                          const std::vector<ManifestDependency>& missing,
+                                          const std::vector<ManifestDependency>& at_hand,
+                                          Fetcher& fetcher);
+
 // The first manifest requirement (as `ns:name req`) that `lock` does not record as satisfied,
 // or nullopt when the lock covers the manifest.
 std::optional<std::string> unlocked_requirement(const Manifest& manifest, const Lockfile& lock);

@@ -74,7 +74,79 @@ Result<void> read_wasm_dependency(WitSources& sources, wit::SourceGroup& group,
                     std::move(text->files.front().text));
 }
 
+wit::PackageName name_of(const wit::ast::PackageName& name) {
+  return wit::PackageName{name.space, name.name, name.version};
+}
+
+// The packages a group's files define: each file's `package`, and its nested blocks.
+void add_defined(const wit::SourceGroup& group, std::vector<wit::PackageName>& defined) {
+  for (const wit::ast::File* file : group) {
+    if (file->package) defined.push_back(name_of(*file->package));
+    for (const auto& nested : file->nested) defined.push_back(name_of(nested.name));
+  }
+}
+
+void add_named(const wit::ast::UsePath& path, std::vector<wit::PackageName>& named) {
+  if (path.package) named.push_back(name_of(*path.package));
+}
+
+void add_named(const std::vector<wit::ast::InterfaceItem>& items,
+               std::vector<wit::PackageName>& named) {
+  for (const auto& item : items) {
+    if (item.kind == wit::ast::InterfaceItem::Kind::kUse) add_named(item.use.from, named);
+  }
+}
+
+void add_named(const std::vector<wit::ast::Decl>& decls, std::vector<wit::PackageName>& named) {
+  for (const auto& decl : decls) {
+    switch (decl.kind) {
+      case wit::ast::Decl::Kind::kInterface:
+        add_named(decl.interface.items, named);
+        break;
+      case wit::ast::Decl::Kind::kUse:
+        add_named(decl.use.item, named);
+        break;
+      case wit::ast::Decl::Kind::kWorld:
+        for (const auto& item : decl.world.items) {
+          using Kind = wit::ast::WorldItem::Kind;
+          if (item.kind == Kind::kUse) add_named(item.use.from, named);
+          if (item.kind == Kind::kInclude) add_named(item.include.from, named);
+          if (item.kind == Kind::kImport || item.kind == Kind::kExport) {
+            add_named(item.extern_item.path, named);
+            add_named(item.extern_item.items, named);
+          }
+        }
+        break;
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<WitDependency> wit_dependencies(const WitSources& sources) {
+  if (sources.groups.empty()) return {};
+  std::vector<wit::PackageName> own;
+  add_defined(sources.groups.front(), own);
+  std::vector<wit::PackageName> at_hand;
+  for (std::size_t i = 1; i < sources.groups.size(); ++i) add_defined(sources.groups[i], at_hand);
+  std::vector<wit::PackageName> named;
+  for (const wit::ast::File* file : sources.groups.front()) {
+    add_named(file->decls, named);
+    for (const auto& nested : file->nested) add_named(nested.decls, named);
+  }
+  std::vector<WitDependency> dependencies;
+  for (auto& name : named) {
+    const auto is_name = [&](const auto& other) { return other == name; };
+    if (std::any_of(own.begin(), own.end(), is_name)) continue;
+    if (std::any_of(dependencies.begin(), dependencies.end(),
+                    [&](const WitDependency& known) { return known.name == name; })) {
+      continue;
+    }
+    const bool found = std::any_of(at_hand.begin(), at_hand.end(), is_name);
+    dependencies.push_back({std::move(name), found});
+  }
+  return dependencies;
+}
 
 Result<WitSources> read_wit_folder(const fs::path& folder) {
   WitSources sources;

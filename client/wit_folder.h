@@ -24,4 +24,15 @@ struct WitSources {
 // `.wasm` in deps/ that is not a WIT package.
 Result<WitSources> read_wit_folder(const std::filesystem::path& folder);
 
+// A package the folder's own files name (in a `use` path, a world's import, export or include,
+// or a top-level `use`) that none of their own packages (the folder's, its nested blocks)
+// defines: a dependency, as the server reads one from a binary's imports.
+struct WitDependency {
+  wit::PackageName name;  // as written: `wasi:io@0.2.8`, or `wasi:io` without a version
+  bool at_hand = false;   // a group of deps/ defines it
+};
+
+// The dependencies of `sources`' first group, each once, in the order first named.
+std::vector<WitDependency> wit_dependencies(const WitSources& sources);
+
 }  // namespace wreg::client

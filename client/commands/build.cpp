@@ -6,6 +6,7 @@
 
 #include "client/commands/session.h"
 #include "client/file_io.h"
+#include "client/project.h"
 #include "client/wit_folder.h"
 #include "common/digest.h"
 #include "common/text.h"
@@ -13,12 +14,15 @@
 namespace wreg::client {
 namespace {
 
+namespace fs = std::filesystem;
+
 struct BuildCommandOptions {
   std::string folder = "wit";
   std::string output;  // empty: <ns>-<name>@<version>.wasm here
   std::string world;
   std::vector<std::string> features;
   bool all_features = false;
+  bool offline = false;
 };
 
 // `wasi-io@0.2.8.wasm`: the package's name as the fixtures and wit/deps/ spell it. The parts are
@@ -29,8 +33,69 @@ std::string default_output(const wit::PackageName& package) {
   return name + ".wasm";
 }
 
-Result<void> run_build(const BuildCommandOptions& options) {
-  auto sources = read_wit_folder(options.folder);
+// `wasi:io@0.2.8` as the requirement `=0.2.8`, `wasi:io` as `*`. nullopt for a name or version
+// the registry cannot hold: the resolver then says it is not found, with a caret.
+std::optional<ManifestDependency> requirement_of(const wit::PackageName& package) {
+  auto name = PackageName::parse(package.space + ":" + package.name);
+  if (!name) return std::nullopt;
+  if (package.version.empty()) return ManifestDependency{std::move(*name), VersionReq()};
+  auto version = Version::parse(package.version);
+  if (!version) return std::nullopt;
+  return ManifestDependency{std::move(*name), VersionReq::exactly(*version)};
+}
+
+// Whether `folder` is the wit/ folder of the project in the current folder.
+bool is_project_wit_folder(const fs::path& folder) {
+  std::error_code error;
+  const fs::path wit = fs::weakly_canonical(fs::current_path(error) / "wit", error);
+  if (error) return false;
+  const fs::path given = fs::weakly_canonical(folder, error);
+  return !error && given == wit;
+}
+
+}  // namespace
+
+Result<WitSources> read_wit_folder_fetching(const fs::path& folder, const GlobalOptions& global,
+                                            bool offline) {
+  auto sources = read_wit_folder(folder);
+  if (!sources) return sources;
+  std::vector<ManifestDependency> missing;
+  std::vector<ManifestDependency> at_hand;
+  for (const auto& dependency : wit_dependencies(*sources)) {
+    auto requirement = requirement_of(dependency.name);
+    if (requirement) (dependency.at_hand ? at_hand : missing).push_back(std::move(*requirement));
+  }
+  if (missing.empty()) return sources;
+  if (!is_project_wit_folder(folder)) {
+    return fail(ErrorCode::kInvalidArgument,
+                escaped(folder.string()) + " needs " + missing.front().name.to_string() +
+                    ", which its deps/ does not hold, and only a project's wit/ folder gets "
+                    "dependencies fetched; build from the project's folder, or put it in " +
+                    escaped((folder / "deps").string()));
+  }
+  auto session = open_session(global, offline);
+  if (!session) return std::move(session).error();
+  std::error_code error;
+  const fs::path root = fs::current_path(error);
+  if (error) return fail(ErrorCode::kIo, "cannot read the current folder: " + error.message());
+  auto report = fetch_wit_dependencies(ProjectPaths{root}, missing, at_hand, *(*session)->fetcher);
+  (*session)->progress->finish();
+  // Offline or unreachable, the build below says which package is missing, and where.
+  if (!report && report.error().code == ErrorCode::kUnavailable) return sources;
+  if (!report) return std::move(report).error();
+  for (const auto& change : report->changes) {
+    if (change.to)
+      std::cout << "fetched " << change.name.to_string() << " " << change.to->to_string() << "\n";
+  }
+  for (const auto& line : report->repaired) std::cout << line << "\n";
+  for (const auto& line : report->warnings) std::cerr << "warning: " << escaped(line) << "\n";
+  return read_wit_folder(folder);
+}
+
+namespace {
+
+Result<void> run_build(const BuildCommandOptions& options, const GlobalOptions& global) {
+  auto sources = read_wit_folder_fetching(options.folder, global, options.offline);
   if (!sources) return std::move(sources).error();
   wit::BuildOptions build_options;
   build_options.world = options.world;
@@ -53,7 +118,7 @@ Result<void> run_build(const BuildCommandOptions& options) {
 
 }  // namespace
 
-void add_build_command(CLI::App& app, CommandAction& action) {
+void add_build_command(CLI::App& app, const GlobalOptions& global, CommandAction& action) {
   auto options = std::make_shared<BuildCommandOptions>();
   auto* command = app.add_subcommand(
       "build", "Build a binary WIT package from a WIT folder (its .wit files and deps/)");
@@ -66,7 +131,11 @@ void add_build_command(CLI::App& app, CommandAction& action) {
       ->delimiter(',')
       ->allow_extra_args(false);
   command->add_flag("--all-features", options->all_features, "Keep every @unstable item");
-  command->callback([options, &action] { action = [options] { return run_build(*options); }; });
+  command->add_flag("--offline", options->offline,
+                    "Fetch what the WIT names and wit/deps/ lacks only from the cache");
+  command->callback([options, &global, &action] {
+    action = [options, &global] { return run_build(*options, global); };
+  });
 }
 
 }  // namespace wreg::client

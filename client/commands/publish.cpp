@@ -13,7 +13,8 @@
 
 namespace wreg::client {
 
-Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& bytes) {
+Result<PublishPlan> plan_publish(const PublishOptions& options, const GlobalOptions& global,
+                                 std::string& bytes) {
   std::optional<ManifestPackage> manifest_package;
   if (auto text = read_file("wreg.toml")) {
     auto manifest = parse_manifest(*text);
@@ -35,7 +36,7 @@ Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& byt
   std::error_code error;
   if (std::filesystem::is_directory(file, error)) {
     // A WIT folder: the package it builds to, in the full package format.
-    auto sources = read_wit_folder(file);
+    auto sources = read_wit_folder_fetching(file, global, false);
     if (!sources) return std::move(sources).error();
     auto built = wit::build(sources->groups, {});
     if (!built) return std::move(built).error();
@@ -77,7 +78,7 @@ namespace {
 
 Result<void> run_publish(const PublishOptions& options, const GlobalOptions& global) {
   std::string bytes;
-  auto plan = plan_publish(options, bytes);
+  auto plan = plan_publish(options, global, bytes);
   if (!plan) return std::move(plan).error();
   if (options.dry_run) {
     std::cout << "would publish " << plan->id.to_string() << " " << plan->digest.to_string() << " ("

@@ -29,7 +29,9 @@ struct PublishPlan {
 // Reads and inspects the file, and works out what it publishes as (common/release.h) under
 // --package or, for a component, wreg.toml's [package]. A core module, a broken file, or a
 // --package that disagrees with the binary is refused here, before any upload, with the file's
-// name in front of the message.
-Result<PublishPlan> plan_publish(const PublishOptions& options, std::string& bytes);
+// name in front of the message. A WIT folder gets what it lacks fetched first (session.h,
+// read_wit_folder_fetching()).
+Result<PublishPlan> plan_publish(const PublishOptions& options, const GlobalOptions& global,
+                                 std::string& bytes);
 
 }  // namespace wreg::client

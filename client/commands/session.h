@@ -15,6 +15,7 @@
 #include "client/fetcher.h"
 #include "client/progress.h"
 #include "client/project.h"
+#include "client/wit_folder.h"
 #include "common/result.h"
 
 namespace wreg::client {
@@ -44,7 +45,7 @@ Result<RegistryClient*> writing_client(Session& session, const PackageName& name
 
 // Each registers one subcommand (see the header comment).
 void add_publish_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
-void add_build_command(CLI::App& app, CommandAction& action);
+void add_build_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_add_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_fetch_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_update_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
@@ -61,6 +62,15 @@ void add_login_commands(CLI::App& app, const GlobalOptions& global, CommandActio
 Result<void> run_project_command(
     const GlobalOptions& global, bool offline,
     const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run);
+
+// read_wit_folder() for `wreg build` and `wreg publish DIR`: when the folder's WIT names packages
+// its deps/ lacks, and it is the project's wit/ (in the current folder, with or without
+// wreg.toml), fetches them first (fetch_wit_dependencies()), prints `fetched ns:name VERSION` for
+// each package it brought, and reads the folder again. For another folder that lacks some, refuses
+// (kInvalidArgument) saying to build in the project or to put them in its deps/. Offline or with
+// the registry out of reach, reads the folder as it is: the build then names what is missing.
+Result<WitSources> read_wit_folder_fetching(const std::filesystem::path& folder,
+                                            const GlobalOptions& global, bool offline);
 
 // Parses a `ns:name[@REQ]` argument; the error names the argument.
 Result<PackageRef> parse_ref_argument(const std::string& text);
