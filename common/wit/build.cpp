@@ -1,12 +1,39 @@
 #include "common/wit/build.h"
 
+#include "common/package_name.h"
+#include "common/text.h"
+#include "common/version.h"
 #include "common/wit/encoder.h"
 
 namespace wreg::wit {
 
+namespace {
+
+// WIT allows names and versions wreg's reader refuses (a name past 128 characters, a version
+// number past 2^64): refuse them here rather than write a binary wreg cannot read back.
+Result<void> check_names(const Resolve& resolve) {
+  for (const Package& package : resolve.packages) {
+    const std::string name = package.name.space + ":" + package.name.name;
+    auto refuse = [&](const Error& why) {
+      return fail(ErrorCode::kInvalidArgument, "package " + quoted(package.name.to_string()) +
+                                                   " cannot be built: " + why.message);
+    };
+    if (auto parsed = wreg::PackageName::parse(name); !parsed) return refuse(parsed.error());
+    if (!package.name.version.empty()) {
+      if (auto parsed = wreg::Version::parse(package.name.version); !parsed) {
+        return refuse(parsed.error());
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Built> build(const std::vector<SourceGroup>& groups, const BuildOptions& options) {
   auto resolved = resolve_groups(groups, options.resolve);
   if (!resolved) return std::move(resolved).error();
+  if (auto checked = check_names(resolved->resolve); !checked) return std::move(checked).error();
   const Package& package = resolved->resolve.packages[resolved->package];
   if (package.interfaces.empty() && package.worlds.empty()) {
     // wit-component would write a component with no exports, which reads back as an empty
