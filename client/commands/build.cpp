@@ -73,13 +73,9 @@ Result<WitSources> read_wit_folder_fetching(const fs::path& folder, const Global
                     "dependencies fetched; build from the project's folder, or put it in " +
                     escaped((folder / "deps").string()));
   }
-  auto session = open_session(global, offline);
-  if (!session) return std::move(session).error();
-  std::error_code error;
-  const fs::path root = fs::current_path(error);
-  if (error) return fail(ErrorCode::kIo, "cannot read the current folder: " + error.message());
-  auto report = fetch_wit_dependencies(ProjectPaths{root}, missing, at_hand, *(*session)->fetcher);
-  (*session)->progress->finish();
+  auto report = run_in_project(global, offline, [&](const ProjectPaths& paths, Fetcher& fetcher) {
+    return fetch_wit_dependencies(paths, missing, at_hand, fetcher);
+  });
   // Offline or unreachable, the build below says which package is missing, and where.
   if (!report && report.error().code == ErrorCode::kUnavailable) return sources;
   if (!report) return std::move(report).error();

@@ -20,7 +20,7 @@ void print_report(const SyncReport& report) {
 
 }  // namespace
 
-Result<void> run_project_command(
+Result<SyncReport> run_in_project(
     const GlobalOptions& global, bool offline,
     const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run) {
   auto session = open_session(global, offline);
@@ -30,6 +30,13 @@ Result<void> run_project_command(
   if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
   auto report = run(ProjectPaths{root}, *(*session)->fetcher);
   (*session)->progress->finish();
+  return report;
+}
+
+Result<void> run_project_command(
+    const GlobalOptions& global, bool offline,
+    const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run) {
+  auto report = run_in_project(global, offline, run);
   if (!report) return std::move(report).error();
   print_report(*report);
   return {};

@@ -56,9 +56,14 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, CommandActio
 void add_yank_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_login_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
-// Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and prints
-// its SyncReport: manifest edits, lock changes and repairs on standard output, warnings on
-// standard error.
+// Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and returns
+// its SyncReport, the progress bar finished.
+Result<SyncReport> run_in_project(
+    const GlobalOptions& global, bool offline,
+    const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run);
+
+// run_in_project(), then prints the SyncReport: manifest edits, lock changes and repairs on
+// standard output, warnings on standard error.
 Result<void> run_project_command(
     const GlobalOptions& global, bool offline,
     const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run);

@@ -722,27 +722,13 @@ class WitPackageDecoder {
     return def;
   }
 
-  // The interface a type of `interface` is a `use` of, when it is one.
-  std::vector<std::uint32_t> interface_direct_deps(std::uint32_t interface) const {
-    std::vector<std::uint32_t> deps;
-    for (const auto& [ignored, id] : resolve.interfaces[interface].types) {
-      const TypeDef& type = resolve.types[id];
-      if (type.kind != TypeDef::Kind::kAlias || !type.first || !type.first->is_id()) continue;
-      const TypeDef& other = resolve.types[type.first->id];
-      if (other.owner != type.owner && other.owner.kind == Owner::Kind::kInterface) {
-        deps.push_back(other.owner.id);
-      }
-    }
-    return deps;
-  }
-
   void visit_package(std::size_t index, std::vector<std::size_t>& order,
                      std::set<std::size_t>& visiting) const {
     // A cycle between foreign packages cannot come from WIT; stop at it rather than recurse.
     if (std::find(order.begin(), order.end(), index) != order.end()) return;
     if (!visiting.insert(index).second) return;
     for (const auto& [ignored, interface] : foreign_packages_[index].interfaces) {
-      for (std::uint32_t dep : interface_direct_deps(interface)) {
+      for (std::uint32_t dep : resolve.interface_direct_deps(interface)) {
         const auto found = interface_package_.find(dep);
         if (found != interface_package_.end() && found->second != index) {
           visit_package(found->second, order, visiting);

@@ -224,31 +224,6 @@ struct TypeEncodingMaps {
   std::map<std::string, std::uint32_t> func_type_map;
 };
 
-// A key equal for equal TypeDefKinds, as Rust's derived Hash/Eq compare them.
-std::string type_key(const Type& type) {
-  return type.is_id() ? "#" + std::to_string(type.id) : std::to_string(static_cast<int>(type.kind));
-}
-
-std::string structure_key(const TypeDef& def) {
-  std::string key = std::to_string(static_cast<int>(def.kind)) + "(";
-  auto optional = [](const std::optional<Type>& type) {
-    return type ? type_key(*type) : std::string("-");
-  };
-  for (const NamedItem& item : def.items) key += item.name + ":" + optional(item.type) + ",";
-  for (const Type& type : def.types) key += type_key(type) + ",";
-  key += optional(def.first) + "," + optional(def.second) + "," + std::to_string(def.resource) +
-         "," + std::to_string(def.length) + ")";
-  return key;
-}
-
-std::string interface_id(const Resolve& resolve, std::uint32_t interface) {
-  const Interface& iface = resolve.interfaces[interface];
-  const PackageName& package = resolve.packages[iface.package].name;
-  std::string id = package.space + ":" + package.name + "/" + iface.name.value_or("");
-  if (!package.version.empty()) id += "@" + package.version;
-  return id;
-}
-
 // The encoder of one component type (a world, or an interface with the interfaces it uses),
 // wit-component's InterfaceEncoder.
 class InterfaceEncoder {
@@ -292,8 +267,8 @@ class InterfaceEncoder {
 
   std::uint32_t encode_func_type(const Function& function) {
     std::string key = function.is_async ? "async(" : "(";
-    for (const Param& param : function.params) key += param.name + ":" + type_key(param.type) + ",";
-    key += ")" + (function.result ? type_key(*function.result) : std::string("-"));
+    for (const Param& param : function.params) key += param.name + ":" + key_of(param.type) + ",";
+    key += ")" + (function.result ? key_of(*function.result) : std::string("-"));
     if (auto found = maps_.func_type_map.find(key); found != maps_.func_type_map.end()) {
       return found->second;
     }
@@ -467,7 +442,7 @@ class InterfaceEncoder {
     }
     const TypeDef& def = resolve_.types[id];
     if (!def.name) {
-      if (auto found = maps_.def_to_index.find(structure_key(def));
+      if (auto found = maps_.def_to_index.find(structural_key(def));
           found != maps_.def_to_index.end()) {
         return found->second;
       }
@@ -478,7 +453,7 @@ class InterfaceEncoder {
   void insert(std::uint32_t id, std::uint32_t index) {
     maps_.id_to_index[id] = index;
     const TypeDef& def = resolve_.types[id];
-    if (!def.name) maps_.def_to_index[structure_key(def)] = index;
+    if (!def.name) maps_.def_to_index[structural_key(def)] = index;
   }
 
   std::optional<std::uint32_t> maybe_import_type(std::uint32_t id) {
@@ -491,7 +466,7 @@ class InterfaceEncoder {
   std::uint32_t import_type(std::uint32_t owner, std::uint32_t id) {
     const auto instance = import_map_.find(owner);
     if (instance == import_map_.end()) {
-      fail_encode("a type of interface " + interface_id(resolve_, owner) +
+      fail_encode("a type of interface " + resolve_.id_of_interface(owner) +
                   " is used before that interface is imported");
     }
     auto [found, inserted] = outer_type_map_.try_emplace(id, outer.type_count());
@@ -555,10 +530,10 @@ class InterfaceEncoder {
 
 // wit-parser's name_world_key and implements_value for one world item.
 ExternName world_item_name(const Resolve& resolve, const WorldItem& item) {
-  if (item.keyed_by_interface) return ExternName{interface_id(resolve, item.id), {}};
+  if (item.keyed_by_interface) return ExternName{resolve.id_of_interface(item.id), {}};
   ExternName name{item.name, {}};
   if (item.kind == WorldItem::Kind::kInterface && resolve.interfaces[item.id].name) {
-    name.implements = interface_id(resolve, item.id);
+    name.implements = resolve.id_of_interface(item.id);
   }
   return name;
 }
@@ -600,18 +575,11 @@ Bytes world_type(const Resolve& resolve, std::uint32_t world_id) {
   return encoder.outer.type_bytes();
 }
 
-std::string world_id(const Resolve& resolve, std::uint32_t world) {
-  const PackageName& package = resolve.packages[resolve.worlds[world].package].name;
-  std::string id = package.space + ":" + package.name + "/" + resolve.worlds[world].name;
-  if (!package.version.empty()) id += "@" + package.version;
-  return id;
-}
-
 // A component type exporting one component type (a world's), under the world's id.
 Bytes world_wrapper(const Resolve& resolve, std::uint32_t world) {
   Declarations wrapper(true);
   wrapper.define(world_type(resolve, world));
-  wrapper.export_item(ExternName{world_id(resolve, world), {}},
+  wrapper.export_item(ExternName{resolve.id_of_world(world), {}},
                       TypeRef{TypeRef::Kind::kComponent, 0});
   return wrapper.type_bytes();
 }
@@ -651,13 +619,8 @@ void add_live_interfaces(const Resolve& resolve, std::vector<std::uint32_t>& liv
                          std::set<std::uint32_t>& visiting) {
   if (std::find(live.begin(), live.end(), id) != live.end()) return;
   if (!visiting.insert(id).second) fail_encode("interfaces that use each other's types");
-  for (const auto& [name, type] : resolve.interfaces[id].types) {
-    const TypeDef& def = resolve.types[type];
-    if (def.kind != TypeDef::Kind::kAlias || !def.first || !def.first->is_id()) continue;
-    const TypeDef& other = resolve.types[def.first->id];
-    if (other.owner != def.owner && other.owner.kind == Owner::Kind::kInterface) {
-      add_live_interfaces(resolve, live, other.owner.id, visiting);
-    }
+  for (std::uint32_t dep : resolve.interface_direct_deps(id)) {
+    add_live_interfaces(resolve, live, dep, visiting);
   }
   live.push_back(id);
 }
@@ -669,7 +632,7 @@ Bytes interface_type(const Resolve& resolve, std::uint32_t id) {
   InterfaceEncoder encoder(resolve);
   for (std::uint32_t interface : live) {
     encoder.interface = interface;
-    const ExternName name{interface_id(resolve, interface), {}};
+    const ExternName name{resolve.id_of_interface(interface), {}};
     if (interface == id) {
       const std::uint32_t index = encoder.encode_instance(interface);
       encoder.outer.export_item(name, TypeRef{TypeRef::Kind::kInstance, index});

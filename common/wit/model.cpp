@@ -47,6 +47,56 @@ bool WorldItem::same_key(const WorldItem& other) const {
   return keyed_by_interface ? id == other.id : name == other.name;
 }
 
+std::uint32_t Resolve::interface_used_by(std::uint32_t type) const {
+  const TypeDef& def = types[type];
+  if (def.kind != TypeDef::Kind::kAlias || !def.first || !def.first->is_id()) return kNone;
+  const TypeDef& other = types[def.first->id];
+  if (other.owner == def.owner || other.owner.kind != Owner::Kind::kInterface) return kNone;
+  return other.owner.id;
+}
+
+std::vector<std::uint32_t> Resolve::interface_direct_deps(std::uint32_t interface) const {
+  std::vector<std::uint32_t> deps;
+  for (const auto& [name, type] : interfaces[interface].types) {
+    if (const std::uint32_t used = interface_used_by(type); used != kNone) deps.push_back(used);
+  }
+  return deps;
+}
+
+namespace {
+
+std::string qualified(const PackageName& package, const std::string& item) {
+  std::string id = package.space + ":" + package.name + "/" + item;
+  if (!package.version.empty()) id += "@" + package.version;
+  return id;
+}
+
+}  // namespace
+
+std::string Resolve::id_of_interface(std::uint32_t interface) const {
+  const Interface& iface = interfaces[interface];
+  return qualified(packages[iface.package].name, iface.name.value_or(""));
+}
+
+std::string Resolve::id_of_world(std::uint32_t world) const {
+  return qualified(packages[worlds[world].package].name, worlds[world].name);
+}
+
+std::string key_of(const Type& type) {
+  return type.is_id() ? "#" + std::to_string(type.id) : std::to_string(static_cast<int>(type.kind));
+}
+
+std::string structural_key(const TypeDef& def) {
+  auto optional = [](const std::optional<Type>& type) {
+    return type ? key_of(*type) : std::string("-");
+  };
+  std::string key = std::to_string(static_cast<int>(def.kind)) + "(";
+  for (const NamedItem& item : def.items) key += item.name + ":" + optional(item.type) + ",";
+  for (const Type& type : def.types) key += key_of(type) + ",";
+  return key + optional(def.first) + "," + optional(def.second) + "," +
+         std::to_string(def.resource) + "," + std::to_string(def.length) + ")";
+}
+
 std::string PackageName::to_string() const {
   std::string text = space + ":" + name;
   if (!version.empty()) text += "@" + version;

@@ -195,6 +195,22 @@ struct Resolve {
   std::vector<Interface> interfaces;
   std::vector<World> worlds;
   std::vector<Package> packages;  // dependencies first, in topological order
+
+  // The interface `type` is a `use` of (an alias of a type another interface owns), or kNone
+  // (wit-parser's type_interface_dep).
+  std::uint32_t interface_used_by(std::uint32_t type) const;
+  // The interfaces whose types `interface` uses, in the order of its types, repeats kept
+  // (wit-parser's interface_direct_deps).
+  std::vector<std::uint32_t> interface_direct_deps(std::uint32_t interface) const;
+  // `ns:pkg/item@version`: how a named interface or a world is named outside its package.
+  std::string id_of_interface(std::uint32_t interface) const;
+  std::string id_of_world(std::uint32_t world) const;
 };
+
+// A key equal for two types exactly when their kinds and parts are equal, as Rust's derived
+// Eq compares wit-parser's Type and TypeDefKind: shares anonymous types (the resolver) and
+// deduplicates them (the encoder).
+std::string key_of(const Type& type);
+std::string structural_key(const TypeDef& def);
 
 }  // namespace wreg::wit

@@ -97,11 +97,7 @@ void inject_interface(const json& data, std::uint32_t id, Resolve& resolve) {
 // wit-parser's name_world_key: the plain name, or `ns:pkg/item@version` for an interface.
 std::string world_key_name(const WorldItem& item, const Resolve& resolve) {
   if (!item.keyed_by_interface) return item.name;
-  const Interface& interface = resolve.interfaces[item.id];
-  const PackageName& package = resolve.packages[interface.package].name;
-  std::string name = package.space + ":" + package.name + "/" + interface.name.value_or("");
-  if (!package.version.empty()) name += "@" + package.version;
-  return name;
+  return resolve.id_of_interface(item.id);
 }
 
 WorldItem* named_item(std::vector<WorldItem>& items, const std::string& name) {

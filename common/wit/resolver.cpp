@@ -182,8 +182,6 @@ class UnitResolver {
   void process_includes(std::uint32_t world, const std::vector<const ast::Include*>& includes);
   void elaborate_world(std::uint32_t world);
 
-  std::vector<std::uint32_t> interface_direct_deps(std::uint32_t interface) const;
-
   Resolve& r_;
   const ResolveOptions& options_;
   const Unit* unit_ = nullptr;
@@ -351,21 +349,8 @@ std::uint32_t UnitResolver::resource_named(const ast::Id& name) const {
   return id;
 }
 
-// The encoder's structural key (equal kinds, equal keys), used to share anonymous types.
-std::string anonymous_key(const TypeDef& def) {
-  auto type = [](const std::optional<Type>& t) {
-    if (!t) return std::string("-");
-    return t->is_id() ? "#" + std::to_string(t->id) : std::to_string(static_cast<int>(t->kind));
-  };
-  std::string key = std::to_string(static_cast<int>(def.kind)) + "(";
-  for (const NamedItem& item : def.items) key += item.name + ":" + type(item.type) + ",";
-  for (const Type& t : def.types) key += type(t) + ",";
-  return key + type(def.first) + "," + type(def.second) + "," + std::to_string(def.resource) + "," +
-         std::to_string(def.length) + ")";
-}
-
 Type UnitResolver::intern(TypeDef def) {
-  const std::string key = anonymous_key(def);
+  const std::string key = structural_key(def);
   if (auto found = anonymous_.find(key); found != anonymous_.end()) return Type::of(found->second);
   const auto id = static_cast<std::uint32_t>(r_.types.size());
   r_.types.push_back(std::move(def));
@@ -863,19 +848,6 @@ void UnitResolver::resolve_world(std::uint32_t id, const ast::World& ast) {
   scope_.clear();
 }
 
-std::vector<std::uint32_t> UnitResolver::interface_direct_deps(std::uint32_t interface) const {
-  std::vector<std::uint32_t> deps;
-  for (const auto& [name, type] : r_.interfaces[interface].types) {
-    const TypeDef& def = r_.types[type];
-    if (def.kind != TypeDef::Kind::kAlias || !def.first || !def.first->is_id()) continue;
-    const TypeDef& other = r_.types[def.first->id];
-    if (other.owner != def.owner && other.owner.kind == Owner::Kind::kInterface) {
-      deps.push_back(other.owner.id);
-    }
-  }
-  return deps;
-}
-
 void UnitResolver::process_includes(std::uint32_t world,
                                     const std::vector<const ast::Include*>& includes) {
   for (const ast::Include* include : includes) {
@@ -972,7 +944,7 @@ void UnitResolver::elaborate_world(std::uint32_t world_id) {
   };
   std::function<void(WorldItem)> import_interface = [&](WorldItem item) {
     if (contains(imports, item)) return;
-    for (std::uint32_t dep : interface_direct_deps(item.id)) {
+    for (std::uint32_t dep : r_.interface_direct_deps(item.id)) {
       import_interface(interface_key(dep, item.stability));
     }
     imports.push_back(std::move(item));
@@ -983,12 +955,8 @@ void UnitResolver::elaborate_world(std::uint32_t world_id) {
     } else if (item.kind == WorldItem::Kind::kFunction) {
       imports.push_back(item);
     } else {
-      const TypeDef& type = r_.types[item.id];
-      if (type.kind == TypeDef::Kind::kAlias && type.first && type.first->is_id()) {
-        const TypeDef& other = r_.types[type.first->id];
-        if (other.owner != type.owner && other.owner.kind == Owner::Kind::kInterface) {
-          import_interface(interface_key(other.owner.id, type.stability));
-        }
+      if (const std::uint32_t used = r_.interface_used_by(item.id); used != kNone) {
+        import_interface(interface_key(used, r_.types[item.id].stability));
       }
       imports.push_back(item);
     }
@@ -1003,7 +971,7 @@ void UnitResolver::elaborate_world(std::uint32_t world_id) {
                                                                bool export_it) -> bool {
     if (contains(exports, item)) return export_it;
     if (!export_it && required_imports.contains(item.id)) return true;
-    for (std::uint32_t dep : interface_direct_deps(item.id)) {
+    for (std::uint32_t dep : r_.interface_direct_deps(item.id)) {
       WorldItem dep_item = interface_key(dep, item.stability);
       if (!add_export(dep_item, export_it && contains(export_interfaces, dep_item))) return false;
     }
