@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -188,7 +187,7 @@ Result<std::string> normalize_registry_url(std::string_view url) {
   } else {
     // A bare HOST[:PORT]: wkg's discovery finds the registry (fetcher.h). It also names a cache
     // file, so it is held to a host's characters.
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    text = ascii_lowercase(text);
     if (text.starts_with('.') ||
         text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-:") != std::string::npos) {
       return bad("a bare host may hold only letters, digits, '.', '-' and a :port");

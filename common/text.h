@@ -60,6 +60,10 @@ std::string quoted(std::string_view text);
 // lists). Bytes that are not UTF-8 are kept; the reader refuses those on its own.
 std::string without_controls(std::string_view text, bool prose = false);
 
+// `text` with A-Z made a-z and every other byte kept: HTTP field names, host names, and kebab
+// names, which the component model compares without regard to case.
+std::string ascii_lowercase(std::string_view text);
+
 // ASCII whitespace trimmed from both ends.
 std::string_view trim(std::string_view text);
 

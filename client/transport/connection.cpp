@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "client/transport/options.h"
+#include "common/text.h"
 
 namespace wreg::client::transport {
 
@@ -337,9 +338,9 @@ struct Connection::Impl {
     }
     for (const auto& field : response) {
       if (field.name() == http::field::etag) continue;
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      answer.fields.emplace_back(std::move(name), std::string(field.value()));
+      answer.fields.emplace_back(
+          ascii_lowercase(std::string_view(field.name_string().data(), field.name_string().size())),
+          std::string(field.value()));
     }
     answer.body = std::move(response.body());
     answer.keep_alive = response.keep_alive();

@@ -1,5 +1,7 @@
 #include "common/wasm/type_reader.h"
 
+#include "common/text.h"
+
 namespace wreg::wasm {
 namespace {
 
@@ -95,8 +97,10 @@ void TypeReader::read_defined_value_type(std::uint8_t code) {
       return;
     case 0x71: {  // variant
       const std::uint32_t count = in_.read_count("variant case count", 3);
+      LabelSet labels;
       for (std::uint32_t i = 0; i < count && in_.ok(); ++i) {
-        in_.read_name("variant case label");
+        const std::size_t label_at = in_.offset();
+        refuse_repeated_label(labels, in_.read_name("variant case label"), label_at);
         read_optional_value_type();
         const std::size_t at = in_.offset();
         const std::uint8_t refines = in_.read_u8("0x00 after a variant case");
@@ -124,7 +128,11 @@ void TypeReader::read_defined_value_type(std::uint8_t code) {
     case 0x6e:    // flags
     case 0x6d: {  // enum
       const std::uint32_t count = in_.read_count("label count");
-      for (std::uint32_t i = 0; i < count && in_.ok(); ++i) in_.read_name("label");
+      LabelSet labels;
+      for (std::uint32_t i = 0; i < count && in_.ok(); ++i) {
+        const std::size_t at = in_.offset();
+        refuse_repeated_label(labels, in_.read_name("label"), at);
+      }
       return;
     }
     case 0x6a:  // result
@@ -148,11 +156,24 @@ void TypeReader::read_defined_value_type(std::uint8_t code) {
   }
 }
 
+// Binary.md: the labels of a record, variant, flags, enum or parameter list are distinct, without
+// regard to case; a repeat would print as two fields or cases of one name.
+void TypeReader::refuse_repeated_label(LabelSet& seen, const std::string& label, std::size_t at) {
+  if (!in_.ok()) return;
+  if (!seen.insert(ascii_lowercase(label)).second) {
+    in_.fail_at(at,
+                "expected a label not used before in this type, found " + quoted(label) + " again");
+  }
+}
+
 std::optional<std::string> TypeReader::read_label_value_types(std::string_view what) {
   const std::uint32_t count = in_.read_count(what, 2);
   std::optional<std::string> text = std::string();
+  LabelSet labels;
   for (std::uint32_t i = 0; i < count && in_.ok(); ++i) {
+    const std::size_t at = in_.offset();
     std::string label = in_.read_name("label");
+    refuse_repeated_label(labels, label, at);
     const char* type = read_value_type();
     if (type == nullptr) {
       text.reset();

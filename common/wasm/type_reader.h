@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/wasm/byte_reader.h"
@@ -103,6 +104,8 @@ class TypeReader {
   void check_depth(int depth);
   void read_canon_options();
   void read_defined_value_type(std::uint8_t code);
+  using LabelSet = std::unordered_set<std::string>;
+  void refuse_repeated_label(LabelSet& seen, const std::string& label, std::size_t at);
   // `name: type, ...` when every type is primitive, else nullopt.
   std::optional<std::string> read_label_value_types(std::string_view what);
   void read_optional_value_type();

@@ -5,7 +5,9 @@
 #include <map>
 #include <optional>
 #include <queue>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/text.h"
 #include "common/wit/source_error.h"
@@ -128,6 +130,20 @@ class UnitResolver {
   [[noreturn]] void fail_at(ast::Span span, const std::string& message) const {
     if (file_ == nullptr) throw ResolveFailure{Error{ErrorCode::kInvalidArgument, message}};
     throw ResolveFailure{source_error(message, file_->path, file_->text, span)};
+  }
+
+  // A record's fields, or a variant's, enum's or flags' cases, each named once (without regard
+  // to case, as the component model compares names): the binary format refuses a repeat, so it
+  // is caught here, at its place in the source.
+  template <typename Named>
+  void refuse_repeated_names(const std::vector<Named>& items, std::string_view what) const {
+    std::unordered_set<std::string> seen;
+    for (const Named& item : items) {
+      if (!seen.insert(ascii_lowercase(item.name.name)).second) {
+        fail_at(item.name.span,
+                std::string(what) + " `" + item.name.name + "` is defined more than once");
+      }
+    }
   }
 
   bool active(const ast::Gate& gate) const {
@@ -599,6 +615,7 @@ void UnitResolver::resolve_types(Owner owner, const std::vector<const ast::Use*>
     switch (def->kind) {
       case ast::TypeDef::Kind::kRecord:
         made.kind = TypeDef::Kind::kRecord;
+        refuse_repeated_names(def->fields, "field");
         for (const ast::Field& field : def->fields) {
           made.items.push_back(
               NamedItem{field.name.name, resolve_type(field.type), docs_of(field.docs)});
@@ -610,6 +627,8 @@ void UnitResolver::resolve_types(Owner owner, const std::vector<const ast::Use*>
         made.kind = def->kind == ast::TypeDef::Kind::kVariant ? TypeDef::Kind::kVariant
                     : def->kind == ast::TypeDef::Kind::kEnum  ? TypeDef::Kind::kEnum
                                                               : TypeDef::Kind::kFlags;
+        refuse_repeated_names(def->cases,
+                              def->kind == ast::TypeDef::Kind::kFlags ? "flag" : "case");
         for (const ast::Case& c : def->cases) {
           std::optional<Type> type;
           if (c.type) type = resolve_type(*c.type);
@@ -644,11 +663,11 @@ Function UnitResolver::resolve_function(const ast::Docs& docs, const ast::Gate& 
   out.docs = docs_of(docs);
   out.stability = stability_of(gate);
   if (kind == Function::Kind::kMethod) out.params.push_back(Param{"self", borrow_handle(resource)});
+  std::unordered_set<std::string> param_names;
+  for (const Param& implicit : out.params) param_names.insert(implicit.name);
   for (const ast::Field& param : func.params) {
-    for (const Param& existing : out.params) {
-      if (existing.name == param.name.name) {
-        fail_at(param.name.span, "param `" + param.name.name + "` is defined more than once");
-      }
+    if (!param_names.insert(ascii_lowercase(param.name.name)).second) {
+      fail_at(param.name.span, "param `" + param.name.name + "` is defined more than once");
     }
     out.params.push_back(Param{param.name.name, resolve_type(param.type)});
   }

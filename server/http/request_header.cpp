@@ -4,7 +4,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
-#include <cctype>
 
 #include "common/text.h"
 #include "server/http/receive_buffer.h"
@@ -35,12 +34,6 @@ Method method_of(bhttp::verb verb) {
     default:
       return Method::kOther;
   }
-}
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -86,7 +79,7 @@ ReadOutcome take_request_header(const HeaderParser& parser, Request& request,
   int hosts = 0;
   for (const auto& field : header) {
     auto name_text = field.name_string();
-    auto name = lowercase(std::string_view(name_text.data(), name_text.size()));
+    auto name = ascii_lowercase(std::string_view(name_text.data(), name_text.size()));
     hosts += name == "host";
     auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
     if (!inserted) it->second += ", " + std::string(field.value());

@@ -412,6 +412,39 @@ TEST(ReaderTest, UnknownTypeCodeIsRefused) {
             "invalid component: expected a type definition, found 0x50 at offset 11");
 }
 
+// Binary.md: a record's fields, a variant's cases, flags, enum cases and parameters are named
+// once each, without regard to case; a repeat would print as two items of one name.
+TEST(ReaderTest, RepeatedLabelsInOneTypeAreRefused) {
+  auto refused = [](Bytes type) { return error_of(component_preamble().section(kType, type)); };
+  const std::string record = refused(
+      Bytes().u32(1).u8(0x72).u32(2).name("x").u8(0x79).name("X").u8(0x79));  // record { x, X }
+  EXPECT_EQ(record,
+            "invalid component: expected a label not used before in this type, found \"X\" "
+            "again at offset 16");
+  EXPECT_NE(refused(Bytes()
+                        .u32(1)
+                        .u8(0x71)
+                        .u32(2)
+                        .name("a")
+                        .raw({0x00, 0x00})
+                        .name("a")
+                        .raw({0x00, 0x00}))  // variant { a, a }
+                .find("found \"a\" again"),
+            std::string::npos);
+  EXPECT_NE(refused(Bytes().u32(1).u8(0x6e).u32(2).name("read").name("read")).find("again"),
+            std::string::npos);  // flags
+  EXPECT_NE(refused(Bytes().u32(1).u8(0x6d).u32(2).name("on").name("ON")).find("again"),
+            std::string::npos);  // enum
+  EXPECT_NE(refused(Bytes().u32(1).u8(0x40).u32(2).name("a").u8(0x79).name("a").u8(0x79).raw(
+                        {0x01, 0x00}))  // func(a: u32, a: u32)
+                .find("again"),
+            std::string::npos);
+  EXPECT_TRUE(read_component(
+                  component_preamble().section(
+                      kType, Bytes().u32(1).u8(0x72).u32(2).name("x").u8(0x79).name("y").u8(0x79)))
+                  .has_value());
+}
+
 // Component type nested `depth` times: (component (type (component ... ))), built front to
 // back since every count is the one byte 0x01.
 Bytes nested_component_types(int depth) {

@@ -114,5 +114,45 @@ TEST(RoundTrip, leaves_out_unstable_items_whose_feature_is_not_enabled) {
   EXPECT_EQ(printed->files.front().text, expected);
 }
 
+// The binary format names each field, case, flag and parameter once (without regard to case), so
+// a repeat is refused at its place in the source rather than built into a package nothing can
+// read back.
+struct RepeatedName {
+  const char* body;
+  const char* message;
+  const char* repeat;  // the source text the caret must point at
+};
+
+class RefusesARepeatedName : public testing::TestWithParam<RepeatedName> {};
+
+TEST_P(RefusesARepeatedName, at_the_second_definition) {
+  const std::string text = std::string("package a:b;\ninterface i {\n") + GetParam().body + "\n}\n";
+  auto printed = build_and_print(text, {});
+  ASSERT_FALSE(printed);
+  const std::string& message = printed.error().message;
+  EXPECT_EQ(message.substr(0, message.find('\n')), GetParam().message);
+  // The last two lines are `    N | source` and `      |   ^--`: the caret's column in the second
+  // is the repeat's column in the first.
+  const std::size_t caret_line_start = message.rfind('\n') + 1;
+  const std::size_t source_line_start = message.rfind('\n', caret_line_start - 2) + 1;
+  const std::size_t column = message.find('^', caret_line_start) - caret_line_start;
+  EXPECT_EQ(message.substr(source_line_start + column, std::string(GetParam().repeat).size()),
+            GetParam().repeat)
+      << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    WitBuild, RefusesARepeatedName,
+    testing::Values(RepeatedName{"  variant v { /// one\n x, /// two\n x, }",
+                                 "case `x` is defined more than once", "x, }"},
+                    RepeatedName{"  record r { a: u8, b: u8, A: u8 }",
+                                 "field `A` is defined more than once", "A: u8"},
+                    RepeatedName{"  enum e { red, green, red }",
+                                 "case `red` is defined more than once", "red }"},
+                    RepeatedName{"  flags f { read, write, READ }",
+                                 "flag `READ` is defined more than once", "READ }"},
+                    RepeatedName{"  f: func(a: u8, A: u8);", "param `A` is defined more than once",
+                                 "A: u8)"}));
+
 }  // namespace
 }  // namespace wreg::wit
