@@ -3,8 +3,6 @@
 // and redirects name.
 #include "client/oci_client.h"
 
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <cctype>
 #include <map>
@@ -12,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/transport/transport.h"
+#include "common/base64.h"
 #include "common/oci/artifact.h"
 #include "common/oci/manifest.h"
 #include "common/text.h"
@@ -109,15 +108,6 @@ std::optional<Challenge> parse_challenge(std::string_view text) {
   return challenge;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                   reinterpret_cast<const unsigned char*>(bytes.data()),
-                                   static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(size));
-  return out;
-}
-
 // An answer that is neither what was asked nor a 404: the registry's failure (5xx, worth trying
 // again later) or an answer wreg cannot use.
 Error unexpected_answer(const std::string& registry, const std::string& what, const Answer& answer);
@@ -193,7 +183,8 @@ struct OciClient::Impl {
         return unauthenticated("asks for a username and password");
       }
       std::lock_guard lock(mutex);
-      authorizations[scope] = "Basic " + base64(credential->username + ":" + credential->token);
+      authorizations[scope] =
+          "Basic " + base64_encode(credential->username + ":" + credential->token);
       return {};
     }
     if (challenge.scheme != "bearer") {
@@ -224,7 +215,8 @@ struct OciClient::Impl {
     const bool may_send_credentials = is_https(realm->origin) || realm->origin == origin;
     if (credential && !credential->username.empty() && may_send_credentials) {
       request.headers.emplace_back(
-          "Authorization", "Basic " + base64(credential->username + ":" + credential->token));
+          "Authorization",
+          "Basic " + base64_encode(credential->username + ":" + credential->token));
     }
     auto realm_transport = transport_for(realm->origin);
     if (!realm_transport) return std::move(realm_transport).error();

@@ -1,9 +1,8 @@
 #include "server/oci/credentials.h"
 
-#include <openssl/evp.h>
-
 #include <chrono>
 
+#include "common/base64.h"
 #include "common/text.h"
 #include "server/api/request_values.h"
 #include "server/http/router.h"
@@ -17,29 +16,11 @@ namespace {
 
 constexpr std::size_t kMaxBasicCredentials = 1024;
 
-bool is_base64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '/' || (c == '=' && i + 2 >= text.size());
-    if (!ok) return false;
-  }
-  return !(text.back() != '=' && text[text.size() - 2] == '=');
-}
-
-// RFC 4648 base64, as RFC 7617 Basic credentials are; nullopt when it is not.
+// RFC 4648 base64, as RFC 7617 Basic credentials are; nullopt when it is not, or is past the
+// size any user:token pair needs.
 std::optional<std::string> decode_base64(std::string_view text) {
-  if (text.size() > kMaxBasicCredentials || !is_base64(text)) return std::nullopt;
-  std::string out(text.size() / 4 * 3, '\0');
-  const int size = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                   reinterpret_cast<const unsigned char*>(text.data()),
-                                   static_cast<int>(text.size()));
-  if (size < 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
-  out.resize(static_cast<std::size_t>(size) - padding);
-  return out;
+  if (text.size() > kMaxBasicCredentials) return std::nullopt;
+  return base64_decode(text);
 }
 
 std::string repository_scope(const OciContext& context, const PackageName& name,
