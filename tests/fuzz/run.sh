@@ -73,6 +73,7 @@ dict_of() {
     package_document | release_document | search_page | answers) echo json.dict ;;
     router) echo http.dict ;;
     wit_parser | wit_roundtrip) echo wit.dict ;;
+    tlog_note | tlog_entry) echo tlog.dict ;;
     *) echo semver.dict ;;
   esac
 }
