@@ -3,12 +3,14 @@
 # wreg-server binaries in one run, interleaved so that the shared machine's drift hits all alike:
 #
 #   bench/server_ab.sh publish ROUNDS SERVER...          20 MiB publishes, one per server a round
+#                                                        (PUBLISH_BYTES=N for another size)
 #   bench/server_ab.sh blob ROUNDS SIZE_MIB SERVER...    wrk -t2 -c16 -d3s on one blob, and nginx
 #
 # Each SERVER is a wreg-server binary (or a wrapper script), started on 127.0.0.1 with a temp
 # data dir of its own. publish: each round makes distinct bytes, writes them back (`sync`,
 # untimed), and publishes them to every server in turn; round 0 is a warm-up, not counted. Prints
-# per server the median curl time_total and the median of each Server-Timing step. blob: every
+# per server the median curl time_total and the median of each Server-Timing step (`log`, the
+# wait for the transparency log's checkpoint, only from servers that keep one). blob: every
 # server holds the same SIZE_MIB component and nginx (tuned as in compare.sh) serves it as a
 # static file; each round runs wrk against every server and then nginx and prints the MB/s and
 # each server's ratio to nginx. Build an old binary from a `git archive` of the old commit.
@@ -56,7 +58,7 @@ publish() {
 
 if [[ $mode == publish ]]; then
   for round in $(seq 0 "$rounds"); do
-    make_component $((20 << 20)) "$t/p.wasm"
+    make_component "${PUBLISH_BYTES:-$((20 << 20))}" "$t/p.wasm"
     sync
     for i in "${!urls[@]}"; do
       read -r code seconds timing <<<"$(publish "$i" p "1.0.$round" "$t/p.wasm")"
@@ -66,7 +68,7 @@ if [[ $mode == publish ]]; then
   done
   for i in "${!urls[@]}"; do
     line="$(awk -v s="$i" '$1 == s { print $2 * 1000 }' "$t/results" | median) ms"
-    for step in receive sync lookup validate install commit; do
+    for step in receive sync lookup validate install commit log; do
       line+=", $step $(awk -v s="$i" '$1 == s' "$t/results" | grep -o "$step;dur=[0-9.]*" |
         cut -d= -f2 | median)"
     done

@@ -555,8 +555,8 @@ Result<api::ReleaseDocument> Fetcher::release_document(const PackageVersion& id)
         if (!info) return std::move(info).error();
         auto release = release_of(*info, ClaimedIdentity{id, "the registry"});
         if (!release) return std::move(release).error();
-        api::ReleaseDocument out{id.name, release->description,       std::move(summary), {},
-                                 {},      std::move(release->details)};
+        api::ReleaseDocument out{id.name, release->description,        std::move(summary), {},
+                                 {},      std::move(release->details), std::nullopt};
         for (const auto& name : release->imports) out.import_interfaces.push_back(name.to_string());
         for (const auto& name : release->exports) out.export_interfaces.push_back(name.to_string());
         return out;

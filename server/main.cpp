@@ -22,6 +22,7 @@ struct ServeFlags {
   std::optional<std::string> oci_namespace_prefix;
   std::vector<std::string> upstreams;
   std::optional<std::string> upstream_refresh;
+  std::optional<std::string> log_interval;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -73,6 +74,9 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
                   "NS=URL: namespace NS mirrors the OCI (oci://HOST/PREFIX, oci+http://...) or "
                   "wreg (https://...) registry URL (repeatable)")
       ->allow_extra_args(false);
+  serve.add_option("--log-interval", flags.log_interval,
+                   "Sign transparency log checkpoints at most this often (default 10ms): the "
+                   "writes of a burst share one signature");
   serve.add_option("--upstream-refresh", flags.upstream_refresh,
                    "How long a mirrored package's upstream versions are trusted before a read "
                    "lists them again (default 60s)");
@@ -133,7 +137,8 @@ int run_serve(const ServeFlags& flags) {
   for (auto [flag, target] : {Timeout{flags.header_timeout, options.server.header_timeout},
                               Timeout{flags.body_timeout, options.server.body_idle_timeout},
                               Timeout{flags.keep_alive_timeout, options.server.keep_alive_timeout},
-                              Timeout{flags.upstream_refresh, options.upstream_refresh}}) {
+                              Timeout{flags.upstream_refresh, options.upstream_refresh},
+                              Timeout{flags.log_interval, options.log_interval}}) {
     if (!flag) continue;
     auto timeout = wreg::api::parse_timeout(*flag);
     if (!timeout) return report(timeout.error());

@@ -1,6 +1,7 @@
 #include "common/api/answers.h"
 
 #include "common/api/json_fields.h"
+#include "common/base64.h"
 #include "common/text.h"
 
 namespace wreg::api {
@@ -49,7 +50,9 @@ Result<Published> parse_published(std::string_view text) {
         if (!kind) return std::move(kind).error();
         auto created = release.boolean("created");
         if (!created) return std::move(created).error();
-        return Published{std::move(*id), *digest, *size, *kind, *created};
+        auto log_index = release.optional_unsigned_number("log_index");
+        if (!log_index) return std::move(log_index).error();
+        return Published{std::move(*id), *digest, *size, *kind, *created, *log_index};
       });
 }
 
@@ -107,14 +110,17 @@ Result<Whoami> parse_whoami(std::string_view text) {
 
 std::string to_json(const Published& published) {
   json::Writer out;
-  json::Members()
-      .add("name", [&](json::Writer& w) { w.string(published.id.name.to_string()); })
+  json::Members members;
+  members.add("name", [&](json::Writer& w) { w.string(published.id.name.to_string()); })
       .add("version", [&](json::Writer& w) { w.string(published.id.version.to_string()); })
       .add("digest", [&](json::Writer& w) { w.string(published.digest.to_string()); })
       .add("size", [&](json::Writer& w) { w.number(published.size); })
       .add("kind", [&](json::Writer& w) { w.string(to_string(published.kind)); })
-      .add("created", [&](json::Writer& w) { w.boolean(published.created); })
-      .write(out);
+      .add("created", [&](json::Writer& w) { w.boolean(published.created); });
+  if (published.log_index) {
+    members.add("log_index", [&](json::Writer& w) { w.number(*published.log_index); });
+  }
+  members.write(out);
   return out.take();
 }
 
@@ -152,6 +158,51 @@ std::string to_json(const Whoami& whoami) {
       .add("admin", [&](json::Writer& w) { w.boolean(whoami.admin); })
       .add("namespaces", [&](json::Writer& w) { w.strings(whoami.namespaces); })
       .write(out);
+  return out.take();
+}
+
+Result<ReleaseProof> parse_release_proof(std::string_view text) {
+  return json::read_document(
+      text, "proof answer", "the answer", [](const Fields& fields) -> Result<ReleaseProof> {
+        auto id = read_id(fields);
+        if (!id) return std::move(id).error();
+        const Fields answer = fields.renamed("the proof of " + id->to_string());
+        auto index = answer.unsigned_number("log_index");
+        if (!index) return std::move(index).error();
+        auto proof = answer.string("proof");
+        if (!proof) return std::move(proof).error();
+        auto from = answer.optional_unsigned_number("consistency_from");
+        if (!from) return std::move(from).error();
+        auto hashes = answer.strings("consistency");
+        if (!hashes) return std::move(hashes).error();
+        if (hashes->size() > 64) return answer.bad("has more than 64 consistency hashes");
+        ReleaseProof out{std::move(*id), *index, std::move(*proof), *from, {}};
+        for (const std::string& encoded : *hashes) {
+          auto bytes = base64_decode(encoded);
+          if (!bytes || bytes->size() != out.consistency.emplace_back().size()) {
+            return answer.bad("has a consistency hash that is not base64 of 32 bytes");
+          }
+          std::copy(bytes->begin(), bytes->end(), out.consistency.back().begin());
+        }
+        return out;
+      });
+}
+
+std::string to_json(const ReleaseProof& proof) {
+  std::vector<std::string> hashes;
+  hashes.reserve(proof.consistency.size());
+  for (const tlog::Hash& hash : proof.consistency) hashes.push_back(base64_encode(hash));
+  json::Writer out;
+  json::Members members;
+  members.add("name", [&](json::Writer& w) { w.string(proof.id.name.to_string()); })
+      .add("version", [&](json::Writer& w) { w.string(proof.id.version.to_string()); })
+      .add("log_index", [&](json::Writer& w) { w.number(proof.log_index); })
+      .add("proof", [&](json::Writer& w) { w.string(proof.proof); })
+      .add("consistency", [&](json::Writer& w) { w.strings(hashes); });
+  if (proof.consistency_from) {
+    members.add("consistency_from", [&](json::Writer& w) { w.number(*proof.consistency_from); });
+  }
+  members.write(out);
   return out.take();
 }
 

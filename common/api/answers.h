@@ -1,6 +1,8 @@
 // The small bodies of the wire API (DESIGN.md, "Wire API"; schema/openapi.yaml names each):
 //   Published   PUT .../{version}, 201 or 200:
-//               {"name","version","digest","size","kind","created"}
+//               {"name","version","digest","size","kind","created","log_index"}
+//   ReleaseProof GET .../{version}/proof: {"name","version","log_index","proof",
+//               "consistency_from","consistency"}
 //   YankState   POST .../yank and .../unyank: {"name","version","yanked"}
 //   ErrorBody   every error: {"error": {"code": "not_found", "message": "..."}}
 //   Health      GET /healthz, 200: {"status": "ok"}
@@ -10,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "common/digest.h"
 #include "common/package_ref.h"
 #include "common/result.h"
+#include "common/tlog/merkle.h"
 
 namespace wreg::api {
 
@@ -27,6 +31,24 @@ struct Published {
   std::uint64_t size = 0;
   ReleaseKind kind = ReleaseKind::kComponent;
   bool created = false;  // 201 a new release; 200 these bytes were already this release
+  // The index of its publish entry in the registry's transparency log; absent from a registry
+  // without one.
+  std::optional<std::uint64_t> log_index;
+};
+
+// That a release is in the registry's transparency log (server/tlog/transparency_log.h), and
+// that the log's newest checkpoint extends the one the client saw before.
+struct ReleaseProof {
+  PackageVersion id;
+  std::uint64_t log_index = 0;  // of the release's publish entry
+  // c2sp.org/tlog-proof@v1 (common/tlog/proof.h): the entry's inclusion proof and the signed
+  // checkpoint it proves it against.
+  std::string proof;
+  // The RFC 6962 consistency proof from the tree size the client gave (`?from=N`) to the
+  // checkpoint's size; absent when none was asked for, or when N is past the checkpoint's size
+  // (the client then sees the log has gone back).
+  std::optional<std::uint64_t> consistency_from;
+  std::vector<tlog::Hash> consistency;
 };
 
 struct YankState {
@@ -58,11 +80,15 @@ Result<YankState> parse_yank_state(std::string_view json);
 Result<ErrorBody> parse_error_body(std::string_view json);
 Result<Health> parse_health(std::string_view json);
 Result<Whoami> parse_whoami(std::string_view json);
+// Checks the shape (canonical base64 hashes, at most 64 of them) but proves nothing:
+// client/log_verifier.h does.
+Result<ReleaseProof> parse_release_proof(std::string_view json);
 
 std::string to_json(const Published& published);
 std::string to_json(const YankState& state);
 std::string to_json(const ErrorBody& error);
 std::string to_json(const Health& health);
 std::string to_json(const Whoami& whoami);
+std::string to_json(const ReleaseProof& proof);
 
 }  // namespace wreg::api

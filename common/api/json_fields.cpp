@@ -62,6 +62,13 @@ Result<std::uint64_t> Fields::unsigned_number(const char* key) const {
   return value->get<std::uint64_t>();
 }
 
+Result<std::optional<std::uint64_t>> Fields::optional_unsigned_number(const char* key) const {
+  const Json* value = find(key);
+  if (value == nullptr) return std::optional<std::uint64_t>();
+  if (!value->is_number_unsigned()) return bad(std::string("has a non-unsigned \"") + key + "\"");
+  return std::optional<std::uint64_t>(value->get<std::uint64_t>());
+}
+
 Result<bool> Fields::boolean(const char* key) const {
   const Json* value = find(key);
   if (value == nullptr || !value->is_boolean()) {

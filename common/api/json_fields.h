@@ -53,6 +53,7 @@ class Fields {
   Result<std::string_view> text(const char* key) const;
   Result<std::optional<std::string>> optional_string(const char* key) const;
   Result<std::uint64_t> unsigned_number(const char* key) const;
+  Result<std::optional<std::uint64_t>> optional_unsigned_number(const char* key) const;
   Result<bool> boolean(const char* key) const;
   // `fallback` when absent.
   Result<bool> boolean(const char* key, bool fallback) const;

@@ -225,6 +225,9 @@ std::string to_json(const ReleaseDocument& document) {
            [&document](Writer& out) { out.strings(document.import_interfaces); })
       .add("export_interfaces",
            [&document](Writer& out) { out.strings(document.export_interfaces); });
+  if (document.log_index) {
+    members.add("log_index", [&document](Writer& out) { out.number(*document.log_index); });
+  }
   json::Writer out;
   members.write(out);
   return out.take();
@@ -252,8 +255,11 @@ Result<ReleaseDocument> parse_release_document(std::string_view text) {
         if (!exports) return std::move(exports).error();
         auto details = read_details(release);
         if (!details) return std::move(details).error();
+        auto log_index = release.optional_unsigned_number("log_index");
+        if (!log_index) return std::move(log_index).error();
         return ReleaseDocument{std::move(*name),    description->value_or(""), std::move(*summary),
-                               std::move(*imports), std::move(*exports),       std::move(*details)};
+                               std::move(*imports), std::move(*exports),       std::move(*details),
+                               *log_index};
       });
 }
 

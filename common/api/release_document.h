@@ -9,7 +9,7 @@
 //    "binary_kind": "wit-package", "imports": [], "exports": [], "worlds": ["imports"],
 //    "interfaces": ["error", "poll", "streams"], "referenced_packages": [],
 //    "producers": {"processed-by": [{"name": "wit-component", "version": "0.259.0"}]},
-//    "metadata": {}, "has_package_docs": false}
+//    "metadata": {}, "has_package_docs": false, "log_index": 7}
 // Keys are written sorted; optional values (an extern's `type`, `component_name`, the metadata
 // fields) only when present. Unknown fields are ignored when reading.
 #pragma once
@@ -56,6 +56,9 @@ struct ReleaseDocument {
   std::vector<std::string> import_interfaces;
   std::vector<std::string> export_interfaces;
   ReleaseDetails details;
+  // The index of its publish entry in the registry's transparency log (GET .../proof proves
+  // it); absent from a registry without one.
+  std::optional<std::uint64_t> log_index;
 };
 
 // Parse the wire JSON. kInvalidArgument naming the field that is missing or malformed: names,

@@ -1,6 +1,7 @@
 #include "server/admin/backup.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include "common/file_descriptor.h"
 #include "common/mapped_file.h"
 #include "common/output_path.h"
+#include "server/store/secret_file.h"
+#include "server/tlog/log_key.h"
 
 namespace wreg::admin {
 namespace {
@@ -141,6 +144,19 @@ Result<bool> copy_blob(store::DataDir& source, store::DataDir& copy,
   return linked;
 }
 
+// The transparency log's signing key, when `data` has one: a restored registry without it could
+// not sign its log on (serve refuses to start a new log over old checkpoints).
+Result<void> copy_log_key(const fs::path& data, const fs::path& copy) {
+  static constexpr std::string_view kWhat = "the log signing key";
+  auto key = store::read_secret_file(data / tlog::kLogKeyFile, kWhat, 4096);
+  if (!key) return std::move(key).error();
+  if (!*key) return {};
+  auto written = store::create_secret_file(copy / tlog::kLogKeyFile, kWhat, **key);
+  OPENSSL_cleanse((*key)->data(), (*key)->size());
+  if (!written) return std::move(written).error();
+  return {};
+}
+
 // Flushes everything under `dir` to disk (one syncfs(2) covers the database, the blobs and the
 // links), so that a backup reported done survives a power loss.
 Result<void> flush(const fs::path& dir) {
@@ -168,6 +184,9 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
   }
 
   if (auto copied = source.database->backup_to(store::database_path(partial.path())); !copied) {
+    return std::move(copied).error();
+  }
+  if (auto copied = copy_log_key(source.root, partial.path()); !copied) {
     return std::move(copied).error();
   }
   BackupReport report;

@@ -17,6 +17,8 @@
 #include "server/auth/tokens.h"
 #include "server/mirror/mirror.h"
 #include "server/store/data_dir.h"
+#include "server/tlog/audit.h"
+#include "server/tlog/log_key.h"
 
 namespace wreg::admin {
 namespace {
@@ -226,6 +228,35 @@ int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::
   });
 }
 
+int log_init(const fs::path& data, const std::optional<std::string>& origin, std::ostream& out,
+             std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, store::MissingDir::kCreate);
+    if (!dir) return report(err, dir.error());
+    auto key = tlog::create_log_key(data, origin ? *origin : tlog::default_log_origin({}));
+    if (!key) return report(err, key.error());
+    out << key->verifier().to_string() << "\n" << std::flush;
+    err << "made the transparency log's signing key "
+        << wreg::quoted((data / tlog::kLogKeyFile).string())
+        << "; back it up, keep it secret, and give clients the verifier key above\n";
+    return 0;
+  });
+}
+
+int log_key(const fs::path& data, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto key = tlog::load_log_key(data);
+    if (!key) return report(err, key.error());
+    if (!*key) {
+      return report(err, fail(ErrorCode::kNotFound,
+                              "no transparency log key in " + wreg::quoted(data.string()) +
+                                  "; `wreg-server log init` or the first `serve` makes one"));
+    }
+    out << (*key)->verifier().to_string() << "\n";
+    return 0;
+  });
+}
+
 int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     auto dir = open_dir(data, store::MissingDir::kRefuse);
@@ -290,6 +321,12 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       }
     }
     check_manifests(*dir->blobs, *manifests, stored, damaged, problem);
+    auto log_key = tlog::load_log_key(data);
+    if (!log_key) problem(log_key.error().message);
+    std::optional<tlog::VerifierKey> verifier;
+    if (log_key && *log_key) verifier = (*log_key)->verifier();
+    auto audit = tlog::audit_log(*dir->metadata, verifier, problem);
+    if (!audit) return report(err, audit.error());
     std::size_t orphans = 0;
     for (const store::StoredBlob& blob : listing->blobs) {
       if (named.contains(blob.digest)) continue;
@@ -297,9 +334,11 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       out << "orphan blob " << blob.digest.to_string() << " (" << blob.size
           << " bytes): no release names it; `wreg-server gc` removes it\n";
     }
-    out << "checked " << listing->blobs.size() << " blobs and " << referenced->size()
-        << " referenced digests: " << problems << (problems == 1 ? " problem, " : " problems, ")
-        << orphans << (orphans == 1 ? " orphan\n" : " orphans\n");
+    out << "checked " << listing->blobs.size() << " blobs, " << referenced->size()
+        << " referenced digests and " << audit->entries << " log entries under "
+        << audit->checkpoints << " checkpoints: " << problems
+        << (problems == 1 ? " problem, " : " problems, ") << orphans
+        << (orphans == 1 ? " orphan\n" : " orphans\n");
     return problems == 0 ? 0 : 1;
   });
 }
@@ -454,6 +493,7 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
     std::vector<std::string> upstreams;
     std::vector<std::string> packages;
     std::optional<std::string> versions;
+    std::optional<std::string> origin;
   };
   // Shared by the callbacks, which CLI11 keeps as long as `app`.
   auto options = std::make_shared<Options>();
@@ -516,6 +556,21 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   token_rm->callback(on_data([options](const fs::path& data) {
     return token_revoke(data, options->id, std::cout, std::cerr);
   }));
+
+  CLI::App* log = app.add_subcommand("log", "the transparency log's signing key");
+  log->require_subcommand(1);
+  CLI::App* log_new = log->add_subcommand("init", "make the log's key and print its verifier key");
+  add_data(log_new);
+  log_new->add_option("--origin", options->origin,
+                      "the log's name, first line of its checkpoints (default HOST/wreg-log), "
+                      "e.g. registry.example.com/log");
+  log_new->callback(on_data([options](const fs::path& data) {
+    return log_init(data, options->origin, std::cout, std::cerr);
+  }));
+  CLI::App* log_show = log->add_subcommand("key", "print the log's verifier key");
+  add_data(log_show);
+  log_show->callback(
+      on_data([](const fs::path& data) { return log_key(data, std::cout, std::cerr); }));
 
   CLI::App* check = app.add_subcommand("fsck", "check every blob and release");
   add_data(check);

@@ -5,6 +5,8 @@
 //   wreg-server token create     [--data DIR] --namespace NS [--namespace NS2] [--admin] [--note T]
 //   wreg-server token list       [--data DIR]
 //   wreg-server token revoke     [--data DIR] ID
+//   wreg-server log init         [--data DIR] [--origin NAME]   (prints the verifier key)
+//   wreg-server log key          [--data DIR]                    (prints it again)
 //   wreg-server fsck             [--data DIR]
 //   wreg-server gc               [--data DIR] [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
 //   wreg-server backup           [--data DIR] --to DEST
@@ -56,10 +58,19 @@ int token_create(const std::filesystem::path& data, const auth::TokenScopes& sco
 int token_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostream& out,
                  std::ostream& err);
+// `log init`: makes the transparency log's signing key (server/tlog/log_key.h) for a log named
+// `origin` (default: default_log_origin()) and prints its verifier key, the one line clients pin,
+// on `out`. 1 when the data dir has a key already (never replaced) or the origin is not a key
+// name. `serve` makes the key itself on a fresh data dir; this is for choosing the origin.
+int log_init(const std::filesystem::path& data, const std::optional<std::string>& origin,
+             std::ostream& out, std::ostream& err);
+// `log key`: prints the verifier key of the data dir's log. 1 when it has none.
+int log_key(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 // Re-hashes every blob, checks every release's blob is present with its recorded size, checks
 // every stored OCI manifest (its bytes hash to its digest; it is a Wasm artifact manifest whose
 // layer is its release's blob and whose config is the stored blob its row records, holding a
-// Wasm config), lists orphans and stray files. Changes nothing: a release without a manifest
+// Wasm config), checks the transparency log (server/tlog/audit.h), lists orphans and stray
+// files. Changes nothing: a release without a manifest
 // gets none synthesised here. 1 on any inconsistency (an orphan alone is reported but is not an
 // inconsistency: it is what a crash between blob and release leaves behind).
 int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err);

@@ -25,6 +25,9 @@
 namespace wreg::mirror {
 class Mirrors;
 }
+namespace wreg::tlog {
+class TransparencyLog;
+}
 
 namespace wreg::api {
 
@@ -56,7 +59,15 @@ struct ApiContext {
   WitTexts wit_texts{};            // releases' WIT text, printed once each (packages.cpp)
   // The mirrored namespaces (`--upstream`, server/mirror/mirror.h); null when there are none.
   mirror::Mirrors* mirrors = nullptr;
+  // The transparency log (server/tlog/transparency_log.h). `serve` always has one; a handler
+  // test may leave it null, and then writes are not awaited and /log answers 404.
+  tlog::TransparencyLog* log = nullptr;
 };
+
+// After a write (a publish, a yank): waits until the transparency log has signed a checkpoint
+// over it. nullopt when it has, or when there is no log; else the error to answer (the write
+// is stored and will be signed, which the message says).
+std::optional<Error> await_log(ApiContext& context);
 
 // For a read of `name`: brings it up to date with its upstream when its namespace is mirrored
 // and due (mirror::Mirrors::refresh()). "" when all is well; else the line the Wreg-Upstream
@@ -70,7 +81,8 @@ std::optional<Error> mirror_unavailable(ApiContext& context, const PackageName& 
 // kPermissionDenied when `space` is mirrored: nobody publishes into it.
 std::optional<Error> refuse_mirrored_publish(ApiContext& context, const std::string& space);
 
-// Adds every API route, /healthz and /metrics to `router`. `context` must outlive it.
+// Adds every API route, the transparency log's (/log), /healthz and /metrics to `router`. `context`
+// must outlive it.
 void add_routes(http::Router& router, ApiContext& context);
 
 }  // namespace wreg::api

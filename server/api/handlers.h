@@ -24,6 +24,10 @@ http::Response get_release(const http::Request& request, ApiContext& context);
 // and Cache-Control as get_release(); 304 when If-None-Match matches; 404 for a missing package or
 // version; 422 `unprintable` for a binary the printer refuses.
 http::Response get_wit(const http::Request& request, ApiContext& context);
+// GET /api/v1/packages/{ns}/{name}/{version}/proof[?from=N]: that the release's publish entry is
+// in the transparency log's newest checkpoint, as api::ReleaseProof (JSON), with a consistency
+// proof from tree size N to that checkpoint when N is at most its size. 404 without a log.
+http::Response get_release_proof(const http::Request& request, ApiContext& context);
 
 // publish.cpp
 // PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,
@@ -40,6 +44,23 @@ http::Response get_blob(const http::Request& request, ApiContext& context);
 // yank.cpp
 // POST /api/v1/packages/{ns}/{name}/{version}/yank and .../unyank.
 http::Response set_yanked(const http::Request& request, ApiContext& context, bool yanked);
+
+// log.cpp: the transparency log (server/tlog/transparency_log.h), as C2SP serves one.
+// GET /log/checkpoint: the newest signed checkpoint (text/plain; not cached).
+http::Response get_checkpoint(const http::Request& request, ApiContext& context);
+// GET /log/key: the log's verifier key, one line (c2sp.org/signed-note's vkey), which a client
+// pins on first use. Cached for a day: it changes only when the operator rotates the key.
+http::Response get_log_key(const http::Request& request, ApiContext& context);
+// GET /log/tile/<L>/<N>[.p/<W>] and /log/tile/entries/<N>[.p/<W>]: c2sp.org/tlog-tiles, cached
+// for good (a tile's bytes never change); 404 for a tile the newest checkpoint does not cover,
+// 400 for a path that is not a tile's.
+http::Response get_tile(const http::Request& request, ApiContext& context);
+// GET /log/consistency?from=N: RFC 6962 consistency proof from size N to the newest checkpoint,
+// as the body a log sends a witness (c2sp.org/tlog-witness add-checkpoint): `old N`, one base64
+// hash per line, a blank line, the signed checkpoint. With `&to=M` (M up to the newest size): the
+// proof from N to M, without a checkpoint (the client has the one of size M); it never changes,
+// so it is cached for good.
+http::Response get_consistency(const http::Request& request, ApiContext& context);
 
 // search.cpp
 // GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=.

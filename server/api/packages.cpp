@@ -4,12 +4,15 @@
 #include <optional>
 #include <string>
 
+#include "common/api/answers.h"
 #include "common/api/release_document.h"
 #include "common/mapped_file.h"
+#include "common/tlog/proof.h"
 #include "common/wit/wit_text.h"
 #include "server/api/handlers.h"
 #include "server/api/heap.h"
 #include "server/api/request_values.h"
+#include "server/tlog/transparency_log.h"
 
 namespace wreg::api {
 
@@ -26,7 +29,8 @@ Result<ReleaseDocument> release_document(store::ReleaseRecord record) {
   }
   return ReleaseDocument{std::move(record.name),    std::move(record.description),
                          std::move(record.summary), std::move(record.imports),
-                         std::move(record.exports), std::move(*details)};
+                         std::move(record.exports), std::move(*details),
+                         record.log_index};
 }
 
 // The release document of `id` as served.
@@ -84,6 +88,8 @@ http::Response held_release(const http::Request& request, ApiContext& context,
                             const PackageVersion& id);
 http::Response held_wit(const http::Request& request, ApiContext& context,
                         const PackageVersion& id);
+http::Response held_proof(const http::Request& request, ApiContext& context,
+                          const PackageVersion& id);
 
 // A mirrored package's answer says when the upstream failed (mirror.h); a package of which
 // nothing is held is then the upstream's failure, not a 404.
@@ -268,6 +274,58 @@ http::Response held_wit(const http::Request& request, ApiContext& context,
   response.set("Content-Type", "text/plain; charset=utf-8");
   response.shared_body = std::move(entry->text);
   response.set("ETag", std::move(etag));
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
+}  // namespace
+
+http::Response get_release_proof(const http::Request& request, ApiContext& context) {
+  return release_route(request, context, held_proof);
+}
+
+namespace {
+
+http::Response held_proof(const http::Request& request, ApiContext& context,
+                          const PackageVersion& id) {
+  if (context.log == nullptr) {
+    return error_of(fail(ErrorCode::kNotFound, "this registry keeps no transparency log"));
+  }
+  auto from = number_param(request, "from", 0, UINT64_MAX);
+  if (!from) return error_of(from.error());
+  auto record = context.metadata.release(id);
+  if (!record) return error_of(record.error());
+  const PackageVersion release{id.name, record->summary.version};
+  if (!record->log_index) {
+    return error_of(fail(ErrorCode::kUnavailable,
+                         release.to_string() +
+                             " has no entry in the transparency log yet; the server logs it "
+                             "when it starts, so ask again after its restart"));
+  }
+  const std::uint64_t index = *record->log_index;
+  auto latest = context.log->latest();
+  if (index >= latest->checkpoint.size) {
+    // Appended by another process (a mirror sync) and not signed yet: wait for its checkpoint.
+    auto awaited = context.log->await_entries();
+    if (!awaited) return error_of(awaited.error());
+    latest = std::move(*awaited);
+  }
+  const std::uint64_t size = latest->checkpoint.size;
+  auto path = context.log->inclusion_proof(index, size);
+  if (!path) return error_of(path.error());
+  ReleaseProof answer{release,
+                      index,
+                      tlog::TlogProof{"", index, std::move(*path), latest->note}.text(),
+                      std::nullopt,
+                      {}};
+  if (*from && **from <= size) {
+    auto consistency = context.log->consistency_proof(**from, size);
+    if (!consistency) return error_of(consistency.error());
+    answer.consistency_from = **from;
+    answer.consistency = std::move(*consistency);
+  }
+  http::Response response = http::json_response(200, to_json(answer));
+  // The proof is against the newest checkpoint, which moves on with every write.
   response.set("Cache-Control", "no-cache");
   return response;
 }

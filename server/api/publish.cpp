@@ -23,9 +23,11 @@ namespace wreg::api {
 namespace {
 
 http::Response published(const PackageVersion& id, const store::BlobInfo& blob,
-                         api::ReleaseKind kind, bool created) {
+                         api::ReleaseKind kind, bool created,
+                         std::optional<std::uint64_t> log_index) {
   http::Response response = http::json_response(
-      created ? 201 : 200, api::to_json(api::Published{id, blob.digest, blob.size, kind, created}));
+      created ? 201 : 200,
+      api::to_json(api::Published{id, blob.digest, blob.size, kind, created, log_index}));
   response.set("Location", "/api/v1/packages/" + id.name.space() + "/" + id.name.name() + "/" +
                                id.version.to_string());
   return response;
@@ -110,7 +112,7 @@ class PublishConsumer final : public http::BodyConsumer {
     if (existing && existing->summary.digest == blob->digest &&
         existing->summary.version.to_string() == id_.version.to_string()) {
       context_.counters.publishes_unchanged.fetch_add(1);
-      return published(id_, *blob, existing->summary.kind, false);
+      return published(id_, *blob, existing->summary.kind, false, existing->log_index);
     }
 
     // A body that is wrong in itself is refused as such (400) before it is compared with what
@@ -133,7 +135,12 @@ class PublishConsumer final : public http::BodyConsumer {
     bool created = outcome->status == store::PublishStatus::kCreated;
     (created ? context_.counters.publishes_created : context_.counters.publishes_unchanged)
         .fetch_add(1);
-    return published(id_, *committed, release->kind, created);
+    // Answered only once a signed checkpoint covers the release, so a client that asks for its
+    // proof next finds it.
+    const std::optional<Error> unsigned_entry = await_log(context_);
+    timing_.step("log");
+    if (unsigned_entry) return error_of(*unsigned_entry);
+    return published(id_, *committed, release->kind, created, outcome->log_index);
   }
 
   ApiContext& context_;

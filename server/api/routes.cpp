@@ -22,6 +22,8 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}", simple(get_package));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}", simple(get_release));
   router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}/wit", simple(get_wit));
+  router.add(Method::kGet, "/api/v1/packages/{ns}/{name}/{version}/proof",
+             simple(get_release_proof));
 
   Route publish;
   publish.body = http::BodyKind::kStream;
@@ -38,6 +40,17 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kPost, "/api/v1/packages/{ns}/{name}/{version}/unyank", std::move(unyank));
 
   router.add(Method::kGet, "/api/v1/blobs/{digest}", simple(get_blob));
+
+  router.add(Method::kGet, "/log/checkpoint", simple(get_checkpoint));
+  router.add(Method::kGet, "/log/key", simple(get_log_key));
+  router.add(Method::kGet, "/log/consistency", simple(get_consistency));
+  // A tile path has 2 to 9 segments after /log/tile: the level (or `entries`), the index in up
+  // to 7 groups of 3 digits, and `<last group>.p` with the width of a partial tile.
+  std::string tile_pattern = "/log/tile/{level}";
+  for (int segment = 1; segment <= 8; ++segment) {
+    tile_pattern += "/{s" + std::to_string(segment) + "}";
+    router.add(Method::kGet, tile_pattern, simple(get_tile));
+  }
 }
 
 }  // namespace wreg::api

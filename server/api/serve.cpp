@@ -20,6 +20,8 @@
 #include "server/oci/oci.h"
 #include "server/store/data_dir.h"
 #include "server/store/log_sink.h"
+#include "server/tlog/log_key.h"
+#include "server/tlog/transparency_log.h"
 
 namespace wreg::api {
 
@@ -209,6 +211,7 @@ constexpr std::string_view kSettings[] = {"data",
                                           "public-url",
                                           "oci-namespace-prefix",
                                           "upstream-refresh",
+                                          "log-interval",
                                           "[upstreams]"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
@@ -307,10 +310,11 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       (key == "max-body-size" ? options.server.max_body_bytes : options.server.max_header_bytes) =
           *size;
     } else if (key == "header-timeout" || key == "body-timeout" || key == "keep-alive-timeout" ||
-               key == "upstream-refresh") {
+               key == "upstream-refresh" || key == "log-interval") {
       auto duration = timeout();
       if (!duration) return std::move(duration).error();
       if (key == "upstream-refresh") options.upstream_refresh = *duration;
+      if (key == "log-interval") options.log_interval = *duration;
       if (key == "header-timeout") options.server.header_timeout = *duration;
       if (key == "body-timeout") options.server.body_idle_timeout = *duration;
       if (key == "keep-alive-timeout") options.server.keep_alive_timeout = *duration;
@@ -333,6 +337,47 @@ Result<void> check_metrics_token(std::string_view token) {
   }
   return {};
 }
+
+namespace {
+
+// The data dir's transparency log, its key made first on a fresh data dir (so that the one
+// command that starts a new registry needs nothing else). A log that has signed checkpoints but
+// lost its key is refused: a new key would start a log no client trusts.
+Result<std::unique_ptr<tlog::TransparencyLog>> open_transparency_log(
+    const ServeOptions& options, store::MetadataStore& metadata,
+    const std::optional<oci::PublicUrl>& public_url, std::function<void(std::string_view)> note) {
+  auto key = tlog::load_log_key(options.data);
+  if (!key) return std::move(key).error();
+  if (!*key) {
+    auto signed_before = metadata.latest_checkpoint();
+    if (!signed_before) return std::move(signed_before).error();
+    if (*signed_before) {
+      return fail(ErrorCode::kNotFound,
+                  "the transparency log has signed checkpoints, but its key " +
+                      wreg::quoted((options.data / tlog::kLogKeyFile).string()) +
+                      " is missing; restore it from a backup (a new key would start a log that "
+                      "no client trusts)");
+    }
+    auto made = tlog::create_log_key(
+        options.data,
+        tlog::default_log_origin(public_url ? std::optional(public_url->host) : std::nullopt));
+    if (!made) return std::move(made).error();
+    note("made the transparency log's signing key; clients pin its verifier key " +
+         made->verifier().to_string());
+    key = std::optional<tlog::NoteSigner>(std::move(*made));
+  }
+  tlog::LogOptions log_options;
+  log_options.interval = options.log_interval;
+  log_options.note = note;
+  auto opened = tlog::TransparencyLog::open(metadata, std::move(**key), std::move(log_options));
+  if (!opened) return std::move(opened).error();
+  const auto latest = (*opened)->latest();
+  note("transparency log " + (*opened)->verifier().to_string() + " at size " +
+       std::to_string(latest->checkpoint.size));
+  return opened;
+}
+
+}  // namespace
 
 int serve(ServeOptions options) {
   auto listen = apply_listen(options);
@@ -382,6 +427,12 @@ int serve(ServeOptions options) {
   auth::Authorizer authorizer(*data->tokens);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
+  auto transparency_log = open_transparency_log(options, *data->metadata, public_url,
+                                                [&log](std::string_view line) { log.note(line); });
+  if (!transparency_log) {
+    std::cerr << "wreg-server: " << transparency_log.error().message << "\n";
+    return 1;
+  }
   clear_abandoned_uploads(*data->blobs, log);
   raise_open_file_limit(options.server.max_connections, log);
   ApiCounters counters;
@@ -401,6 +452,7 @@ int serve(ServeOptions options) {
     return 1;
   }
   if (!(*mirrors)->empty()) context.mirrors = mirrors->get();
+  context.log = transparency_log->get();
   http::Router router;
   add_routes(router, context);
   oci::OciContext oci_context{

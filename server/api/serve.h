@@ -38,6 +38,8 @@ struct ServeOptions {
   // The mirrored namespaces (server/mirror/mirror.h): `--upstream NS=URL` or `[upstreams]`.
   std::vector<mirror::UpstreamSpec> upstreams;
   std::chrono::milliseconds upstream_refresh{mirror::Mirrors::kRefreshInterval};
+  // Checkpoints of the transparency log are signed at most this often (server/tlog/).
+  std::chrono::milliseconds log_interval{10};
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
 

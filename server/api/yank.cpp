@@ -11,8 +11,12 @@ http::Response set_yanked(const http::Request& request, ApiContext& context, boo
   auto principal = authorize(request, context, auth::Action::kYank, id->name.space());
   if (!principal) return error_of(principal.error());
   auto revision = context.metadata.set_yanked(*id, yanked);
-  http::Response response = revision ? http::json_response(200, to_json(YankState{*id, yanked}))
-                                     : error_of(revision.error());
+  std::optional<Error> unsigned_entry;
+  if (revision) unsigned_entry = await_log(context);
+  http::Response response = !revision ? error_of(revision.error())
+                            : unsigned_entry
+                                ? error_of(*unsigned_entry)
+                                : http::json_response(200, to_json(YankState{*id, yanked}));
   response.log_token_id = principal->token_id;
   return response;
 }

@@ -1,22 +1,19 @@
 #include "server/auth/bearer_tokens.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 
 #include "common/digest.h"
-#include "common/file_descriptor.h"
 #include "common/hex.h"
 #include "common/text.h"
+#include "server/store/secret_file.h"
+#include "server/store/try.h"
 
 namespace wreg::auth {
 
@@ -74,101 +71,44 @@ std::optional<BearerClaims> read_claims(std::string_view text) {
   return claims;
 }
 
-std::string key_path_text(const std::filesystem::path& path) { return wreg::quoted(path.string()); }
-
-Result<SigningKey> read_key(const std::filesystem::path& path, int fd) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    return fail(ErrorCode::kIo, "cannot read the token signing key " + key_path_text(path) + ": " +
-                                    std::strerror(errno));
-  }
-  if (!S_ISREG(info.st_mode) || info.st_size != static_cast<off_t>(SigningKey::kBytes)) {
-    return fail(ErrorCode::kInvalidArgument,
-                "the token signing key " + key_path_text(path) + " is not a file of " +
-                    std::to_string(SigningKey::kBytes) +
-                    " bytes; remove it and start the server again to make a new one (bearer "
-                    "tokens in flight end)");
-  }
-  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return fail(ErrorCode::kInvalidArgument, "the token signing key " + key_path_text(path) +
-                                                 " may be read by others; run `chmod 600 " +
-                                                 path.string() + "`");
-  }
-  std::array<std::uint8_t, SigningKey::kBytes> bytes{};
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      return fail(ErrorCode::kIo,
-                  "cannot read the token signing key " + key_path_text(path) + ": " +
-                      (got < 0 ? std::strerror(errno) : "it is shorter than it was"));
-    }
-    done += static_cast<std::size_t>(got);
-  }
-  SigningKey key(bytes);
-  OPENSSL_cleanse(bytes.data(), bytes.size());
-  return key;
-}
-
-// Writes a new key to a temp file, then links it to `path`: link() fails with EEXIST when
-// another server made the key first, and then that key is the one. Either way the file at
-// `path` is whole.
-Result<void> create_key(const std::filesystem::path& path) {
-  std::array<std::uint8_t, SigningKey::kBytes> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    return fail(ErrorCode::kInternal,
-                "the system random generator failed; no token signing key was made");
-  }
-  std::filesystem::path temp = path;
-  temp += "." + std::to_string(::getpid()) + ".tmp";
-  auto failed = [&](std::string_view step) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return fail(ErrorCode::kIo, "cannot " + std::string(step) + " the token signing key " +
-                                    key_path_text(path) + ": " + reason);
-  };
-  {
-    FileDescriptor fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (fd.get() < 0) return failed("write");
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t wrote = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-      if (wrote < 0 && errno == EINTR) continue;
-      if (wrote <= 0) {
-        OPENSSL_cleanse(bytes.data(), bytes.size());
-        return failed("write");
-      }
-      done += static_cast<std::size_t>(wrote);
-    }
-    OPENSSL_cleanse(bytes.data(), bytes.size());
-    if (::fsync(fd.get()) != 0) return failed("write");
-  }
-  if (::link(temp.c_str(), path.c_str()) != 0 && errno != EEXIST) return failed("store");
-  ::unlink(temp.c_str());
-  FileDescriptor dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
-    return fail(ErrorCode::kIo, "cannot store the token signing key " + key_path_text(path) + ": " +
-                                    std::strerror(errno));
-  }
-  return {};
-}
-
 }  // namespace
 
 SigningKey::~SigningKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 Result<SigningKey> SigningKey::load_or_create(const std::filesystem::path& dir) {
+  static constexpr std::string_view kWhat = "the token signing key";
   const std::filesystem::path path = dir / kFileName;
+  // Twice at most: a key made here, or by a server starting at the same moment, is read back.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (fd.get() >= 0) return read_key(path, fd.get());
-    if (errno != ENOENT || attempt > 0) break;
-    if (auto created = create_key(path); !created) return std::move(created).error();
+    WREG_TRY(stored, store::read_secret_file(path, kWhat, kBytes + 1));
+    if (*stored) {
+      std::string& bytes = **stored;
+      if (bytes.size() != kBytes) {
+        OPENSSL_cleanse(bytes.data(), bytes.size());
+        return fail(ErrorCode::kInvalidArgument,
+                    "the token signing key " + wreg::quoted(path.string()) + " is not a file of " +
+                        std::to_string(kBytes) +
+                        " bytes; remove it and start the server again to make a new one (bearer "
+                        "tokens in flight end)");
+      }
+      std::array<std::uint8_t, kBytes> key_bytes{};
+      std::memcpy(key_bytes.data(), bytes.data(), kBytes);
+      OPENSSL_cleanse(bytes.data(), bytes.size());
+      SigningKey key(key_bytes);
+      OPENSSL_cleanse(key_bytes.data(), key_bytes.size());
+      return key;
+    }
+    std::string fresh(kBytes, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), static_cast<int>(kBytes)) != 1) {
+      return fail(ErrorCode::kInternal,
+                  "the system random generator failed; no token signing key was made");
+    }
+    auto created = store::create_secret_file(path, kWhat, fresh);
+    OPENSSL_cleanse(fresh.data(), fresh.size());
+    if (!created) return std::move(created).error();
   }
-  return fail(ErrorCode::kIo, "cannot open the token signing key " + key_path_text(path) + ": " +
-                                  std::strerror(errno) +
-                                  "; it must be a regular file, not a symbolic link");
+  return fail(ErrorCode::kIo, "the token signing key " + wreg::quoted(path.string()) +
+                                  " was made but cannot be read back");
 }
 
 std::array<std::uint8_t, 32> SigningKey::sign(std::string_view text) const {

@@ -162,7 +162,8 @@ std::variant<Router::Match, Response> Router::match(Request& request) const {
   }
   return refusal(request, 404, "not_found",
                  "no API route matches " + wreg::quoted(path) +
-                     "; routes are under /api/v1 (packages, blobs), /healthz and /metrics");
+                     "; routes are under /api/v1 (packages, blobs), /log (the transparency log), "
+                     "/healthz and /metrics");
 }
 
 void Router::word_refusals(std::string first_segment, RefusalWriter write) {

@@ -119,6 +119,9 @@ http::Response publish_manifest(const http::Request& request, OciContext& contex
   (outcome->status == store::PublishStatus::kCreated ? context.api.counters.publishes_created
                                                      : context.api.counters.publishes_unchanged)
       .fetch_add(1);
+  if (auto unsigned_entry = api::await_log(context.api)) {
+    return refuse(error_of(*unsigned_entry, kManifestCodes));
+  }
   http::Response response;
   response.status = 201;
   response.set("Location",

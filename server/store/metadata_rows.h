@@ -23,6 +23,7 @@
 #include "common/digest.h"
 #include "common/package_name.h"
 #include "common/result.h"
+#include "common/tlog/release_entry.h"
 #include "common/version.h"
 #include "common/version_req.h"
 #include "common/wasm/extern_name.h"
@@ -146,6 +147,23 @@ Result<ReleaseRow> decode_release(const Row& row, const LogSink& log) {
   release.summary.published = row.text(6);
   release.description = row.text(7);
   return release;
+}
+
+// The transparency log entry of an `event` on release `name` at `time`, from a row's version
+// column and its digest, size and kind columns from `first` on.
+template <typename Row>
+Result<tlog::ReleaseEntry> decode_log_entry(const Row& row, tlog::ReleaseEvent event,
+                                            const PackageName& name, int version_column, int first,
+                                            std::string time, const LogSink& log) {
+  auto version = decode_version(row.text(version_column), log);
+  if (!version) return std::move(version).error();
+  auto digest = decode_digest(row.text(first), log);
+  if (!digest) return std::move(digest).error();
+  auto kind = decode_kind(row.text(first + 2), log);
+  if (!kind) return std::move(kind).error();
+  return tlog::ReleaseEntry{event,   PackageVersion{name, std::move(*version)},
+                            *digest, static_cast<std::uint64_t>(row.integer(first + 1)),
+                            *kind,   std::move(time)};
 }
 
 // The manifest columns of metadata_sql.h's manifest statements, from column `first` on: digest,

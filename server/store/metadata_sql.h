@@ -46,13 +46,15 @@ inline constexpr std::string_view kUpdatePackageHead =
     "revision = revision + 1 WHERE id = $4 RETURNING revision";
 
 // --- Releases.
-// version, digest, id of the release of a package with a version key.
+// version, digest, id, log_index of the release of a package with a version key.
 inline constexpr std::string_view kFindReleaseByKey =
-    "SELECT version, digest, id FROM releases WHERE package_id = $1 AND version_key = $2";
+    "SELECT version, digest, id, log_index FROM releases WHERE package_id = $1 AND "
+    "version_key = $2";
 // Returns the new release's id.
 inline constexpr std::string_view kInsertRelease =
     "INSERT INTO releases (package_id, version, version_key, digest, size, kind, published, "
-    "description, details, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+    "description, details, origin, log_index) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+    "$11) RETURNING id";
 inline constexpr std::string_view kInsertDependency =
     "INSERT INTO dependencies (release_id, position, name, requirement) VALUES ($1, $2, $3, $4)";
 inline constexpr std::string_view kInsertInterface =
@@ -67,10 +69,11 @@ inline constexpr std::string_view kDependenciesOfPackage =
     "SELECT d.release_id, d.name, d.requirement FROM dependencies d "
     "JOIN releases r ON r.id = d.release_id WHERE r.package_id = $1 "
     "ORDER BY d.release_id, d.position";
-// One release by package name and version key: the release columns (decode_release), details.
+// One release by package name and version key: the release columns (decode_release), details,
+// log_index.
 inline constexpr std::string_view kFindRelease =
     "SELECT r.id, r.version, r.digest, r.size, r.kind, r.yanked, r.published, r.description, "
-    "r.details FROM releases r JOIN packages p ON p.id = r.package_id "
+    "r.details, r.log_index FROM releases r JOIN packages p ON p.id = r.package_id "
     "WHERE p.name = $1 AND r.version_key = $2";
 // name, requirement
 inline constexpr std::string_view kDependenciesOfRelease =
@@ -79,11 +82,34 @@ inline constexpr std::string_view kDependenciesOfRelease =
 inline constexpr std::string_view kInterfacesOfRelease =
     "SELECT direction, interface, version FROM release_interfaces WHERE release_id = $1 "
     "ORDER BY direction, position";
-// release id, version, yanked, package id, package revision
+// release id, version, yanked, package id, package revision, digest, size, kind
 inline constexpr std::string_view kFindReleaseToYank =
-    "SELECT r.id, r.version, r.yanked, p.id, p.revision FROM releases r "
+    "SELECT r.id, r.version, r.yanked, p.id, p.revision, r.digest, r.size, r.kind FROM releases r "
     "JOIN packages p ON p.id = r.package_id WHERE p.name = $1 AND r.version_key = $2";
 inline constexpr std::string_view kSetYanked = "UPDATE releases SET yanked = $1 WHERE id = $2";
+
+// --- The transparency log (schema/0004_log.sql).
+// Appends entry $1 at the end of the log; returns its index. Inside the write transaction of the
+// event, so that two appends cannot take one index.
+inline constexpr std::string_view kAppendLogEntry =
+    "INSERT INTO log_entries (idx, entry) SELECT coalesce(max(idx) + 1, 0), $1 FROM log_entries "
+    "RETURNING idx";
+inline constexpr std::string_view kLogSize = "SELECT coalesce(max(idx) + 1, 0) FROM log_entries";
+// entry; from index $1, at most $2
+inline constexpr std::string_view kLogEntries =
+    "SELECT entry FROM log_entries WHERE idx >= $1 ORDER BY idx LIMIT $2";
+// release id, package name, version, digest, size, kind, published, yanked; oldest first
+inline constexpr std::string_view kReleasesWithoutLogEntry =
+    "SELECT r.id, p.name, r.version, r.digest, r.size, r.kind, r.published, r.yanked "
+    "FROM releases r JOIN packages p ON p.id = r.package_id WHERE r.log_index IS NULL "
+    "ORDER BY r.published, r.id";
+inline constexpr std::string_view kSetLogIndex = "UPDATE releases SET log_index = $1 WHERE id = $2";
+inline constexpr std::string_view kInsertCheckpoint =
+    "INSERT INTO log_checkpoints (size, note, created) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING";
+inline constexpr std::string_view kLatestCheckpoint =
+    "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1";
+inline constexpr std::string_view kCheckpoints = "SELECT note FROM log_checkpoints ORDER BY size";
 
 // --- Operations.
 // namespaces, packages, releases, bytes of distinct digests

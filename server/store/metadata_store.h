@@ -11,6 +11,11 @@
 // equal precedence (`1.0.0+a`, `1.0.0+b`) cannot both exist, so a URL version without build
 // metadata names at most one release.
 //
+// Every publish, yank and unyank also appends its entry to the transparency log
+// (common/tlog/release_entry.h) in the same transaction, so that no release exists without its
+// entry; server/tlog/transparency_log.h reads the entries back, builds the Merkle tree and signs
+// checkpoints over it, which it stores here too.
+//
 // Every change to a package (publish, yank, unyank) bumps its revision; the package document's
 // ETag is derived from it, so a client revalidates a package with one cheap query. The store
 // also announces each such write to its ChangeListeners once the write has returned, from
@@ -87,6 +92,10 @@ enum class PublishStatus {
 struct PublishOutcome {
   PublishStatus status = PublishStatus::kCreated;
   std::int64_t revision = 0;  // the package's revision after the call
+  // The index of the release's publish entry in the transparency log; nullopt only for a
+  // release published before the log existed and not yet given its entry
+  // (log_missing_releases()).
+  std::optional<std::uint64_t> log_index;
 };
 
 // The package document with its revision.
@@ -103,7 +112,8 @@ struct ReleaseRecord {
   std::string description;
   std::vector<std::string> imports;  // InterfaceName::to_string() of those given to publish()
   std::vector<std::string> exports;
-  std::string details_json;  // as given to publish()
+  std::string details_json;                // as given to publish()
+  std::optional<std::uint64_t> log_index;  // as PublishOutcome::log_index
 };
 
 // One row of a listing or search result.
@@ -248,6 +258,25 @@ class MetadataStore {
                                                                   const Digest& digest) = 0;
   // Every stored manifest, for fsck.
   virtual Result<std::vector<StoredManifest>> manifests() = 0;
+
+  // --- The transparency log (server/tlog/transparency_log.h). publish() and set_yanked() append
+  // the entries; these read them and keep the signed checkpoints.
+
+  // How many entries the log holds: the next entry's index.
+  virtual Result<std::uint64_t> log_size() = 0;
+  // The entries [from, from + count) as stored (ReleaseEntry::text()), fewer at the log's end.
+  virtual Result<std::vector<std::string>> log_entries(std::uint64_t from, std::uint64_t count) = 0;
+  // Appends a publish entry (and a yank entry when it is yanked) for every release that has none,
+  // oldest first, in one transaction: releases published before the log existed. Returns how
+  // many releases it logged.
+  virtual Result<std::uint64_t> log_missing_releases() = 0;
+  // Stores a signed checkpoint of the log at `size` entries. A checkpoint is kept per size: when
+  // one is stored for `size` already, this one is not (the signer signs a size once).
+  virtual Result<void> record_checkpoint(std::uint64_t size, const std::string& note) = 0;
+  // The stored checkpoint of the largest size; nullopt when none was signed yet.
+  virtual Result<std::optional<std::string>> latest_checkpoint() = 0;
+  // Every stored checkpoint, by size (fsck proves each one a prefix of the log).
+  virtual Result<std::vector<std::string>> checkpoints() = 0;
 
   // --- Operations.
 

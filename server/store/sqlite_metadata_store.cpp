@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/text.h"
+#include "common/tlog/release_entry.h"
 #include "server/store/metadata_rows.h"
 #include "server/store/metadata_sql.h"
 #include "server/store/try.h"
@@ -110,14 +111,33 @@ Result<std::optional<PackageKey>> find_package(Connection& db, const std::string
 // The id of the release when the package already holds it (a retry); nullopt when not.
 // kConflict when it holds a release of equal precedence that is not this one
 // (check_same_release).
-Result<std::optional<std::int64_t>> holds_release(Connection& db, std::int64_t package_id,
-                                                  const NewRelease& release) {
+// A nullable log_index column.
+std::optional<std::uint64_t> log_index_of(const Query& query, int column) {
+  if (query.is_null(column)) return std::nullopt;
+  return static_cast<std::uint64_t>(query.integer(column));
+}
+
+struct HeldRelease {
+  std::int64_t id = 0;
+  std::optional<std::uint64_t> log_index;
+};
+
+Result<std::optional<HeldRelease>> holds_release(Connection& db, std::int64_t package_id,
+                                                 const NewRelease& release) {
   WREG_TRY(query, Query::make(db, sql::kFindReleaseByKey));
   query->bind(1, package_id).bind(2, version_key(release.id.version));
   WREG_TRY(row, query->step("look up a release"));
-  if (!*row) return std::optional<std::int64_t>();
+  if (!*row) return std::optional<HeldRelease>();
   WREG_CHECK(check_same_release(release, query->text(0), query->text(1)));
-  return std::optional<std::int64_t>(query->integer(2));
+  return std::optional<HeldRelease>(HeldRelease{query->integer(2), log_index_of(*query, 3)});
+}
+
+// Appends `entry` to the transparency log inside the caller's write transaction; its index.
+Result<std::uint64_t> append_log_entry(Connection& db, const tlog::ReleaseEntry& entry) {
+  WREG_TRY(append, Query::make(db, sql::kAppendLogEntry));
+  append->bind(1, entry.text());
+  WREG_CHECK(append->run_for_row("append to the transparency log"));
+  return static_cast<std::uint64_t>(append->integer(0));
 }
 
 // The manifest stored for a release; nullopt when none.
@@ -157,7 +177,8 @@ Result<std::int64_t> insert_package(Connection& db, std::int64_t namespace_id,
 }
 
 Result<std::int64_t> insert_release(Connection& db, std::int64_t package_id,
-                                    const NewRelease& release, const std::string& now) {
+                                    const NewRelease& release, const std::string& now,
+                                    std::uint64_t log_index) {
   WREG_TRY(insert, Query::make(db, sql::kInsertRelease));
   insert->bind(1, package_id)
       .bind(2, release.id.version.to_string())
@@ -168,7 +189,8 @@ Result<std::int64_t> insert_release(Connection& db, std::int64_t package_id,
       .bind(7, now)
       .bind(8, release.description)
       .bind(9, release.details_json)
-      .bind(10, release.origin);
+      .bind(10, release.origin)
+      .bind(11, static_cast<std::int64_t>(log_index));
   WREG_CHECK(insert->run_for_row("insert a release"));
   return insert->integer(0);
 }
@@ -281,12 +303,13 @@ Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release
   if (*package) {
     WREG_TRY(held, holds_release(db, (*package)->id, release));
     if (*held) {
-      const PublishOutcome present{PublishStatus::kAlreadyPresent, (*package)->revision};
+      const PublishOutcome present{PublishStatus::kAlreadyPresent, (*package)->revision,
+                                   (*held)->log_index};
       if (!manifest) return present;
-      WREG_TRY(stored, load_manifest(db, **held));
+      WREG_TRY(stored, load_manifest(db, (*held)->id));
       WREG_TRY(step, manifest_step(release.id, *manifest, *stored));
       if (*step == ManifestStep::kAlreadyPresent) return present;
-      WREG_CHECK(insert_manifest(db, **held, *manifest, now));
+      WREG_CHECK(insert_manifest(db, (*held)->id, *manifest, now));
       WREG_CHECK(tx->commit());
       return present;
     }
@@ -295,13 +318,16 @@ Result<PublishOutcome> SqliteMetadataStore::do_publish(const NewRelease& release
     WREG_TRY(created, insert_package(db, *namespace_id, release, now));
     package_id = *created;
   }
-  WREG_TRY(release_id, insert_release(db, package_id, release, now));
+  WREG_TRY(log_index, append_log_entry(
+                          db, tlog::ReleaseEntry{tlog::ReleaseEvent::kPublish, release.id,
+                                                 release.digest, release.size, release.kind, now}));
+  WREG_TRY(release_id, insert_release(db, package_id, release, now, *log_index));
   WREG_CHECK(insert_dependencies(db, *release_id, release.dependencies));
   WREG_CHECK(insert_interfaces(db, *release_id, release));
   if (manifest) WREG_CHECK(insert_manifest(db, *release_id, *manifest, now));
   WREG_TRY(revision, refresh_package(db, package_id, name));
   WREG_CHECK(tx->commit());
-  return PublishOutcome{PublishStatus::kCreated, *revision};
+  return PublishOutcome{PublishStatus::kCreated, *revision, *log_index};
 }
 
 Result<PackageRecord> SqliteMetadataStore::package(const PackageName& name) {
@@ -352,8 +378,8 @@ Result<ReleaseRecord> SqliteMetadataStore::release(const PackageVersion& id) {
   if (!*row || !names_release(id.version, query->text(1))) return not_found;
   WREG_TRY(release, decode_release(*query, db.log()));
   ReleaseRecord record{
-      id.name,       std::move(release->summary), std::move(release->description), {}, {},
-      query->text(8)};
+      id.name,        std::move(release->summary), std::move(release->description), {}, {},
+      query->text(8), log_index_of(*query, 9)};
 
   WREG_TRY(dependencies, Query::make(db, sql::kDependenciesOfRelease));
   dependencies->bind(1, release->id);
@@ -393,9 +419,13 @@ Result<std::int64_t> SqliteMetadataStore::do_set_yanked(const PackageVersion& id
   const std::int64_t package_id = query->integer(3);
   const std::int64_t revision = query->integer(4);
   if (was_yanked == yanked) return revision;
+  WREG_TRY(entry, decode_log_entry(*query,
+                                   yanked ? tlog::ReleaseEvent::kYank : tlog::ReleaseEvent::kUnyank,
+                                   id.name, 1, 5, rfc3339(database_.options().now()), db.log()));
   WREG_TRY(update, Query::make(db, sql::kSetYanked));
   update->bind(1, std::int64_t{yanked ? 1 : 0}).bind(2, release_id);
   WREG_CHECK(update->run("yank a release"));
+  WREG_CHECK(append_log_entry(db, *entry));
   WREG_TRY(new_revision, refresh_package(db, package_id, name));
   WREG_CHECK(tx->commit());
   return *new_revision;
@@ -422,6 +452,86 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
     page.packages.push_back(std::move(*summary));
   }
   return page;
+}
+
+// --- The transparency log ----------------------------------------------------------------------
+
+Result<std::uint64_t> SqliteMetadataStore::log_size() {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kLogSize));
+  WREG_CHECK(query->run_for_row("count the log's entries"));
+  return static_cast<std::uint64_t>(query->integer(0));
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::log_entries(std::uint64_t from,
+                                                                  std::uint64_t count) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kLogEntries));
+  query->bind(1, static_cast<std::int64_t>(from))
+      .bind(2, static_cast<std::int64_t>(std::min<std::uint64_t>(count, INT64_MAX)));
+  std::vector<std::string> entries;
+  for (;;) {
+    WREG_TRY(row, query->step("read the log's entries"));
+    if (!*row) break;
+    entries.push_back(query->text(0));
+  }
+  return entries;
+}
+
+Result<std::uint64_t> SqliteMetadataStore::log_missing_releases() {
+  auto lease = database_.acquire_for_write();
+  Connection& db = *lease;
+  WREG_TRY(tx, Transaction::write(db));
+  WREG_TRY(missing, Query::make(db, sql::kReleasesWithoutLogEntry));
+  std::uint64_t logged = 0;
+  for (;;) {
+    WREG_TRY(row, missing->step("find releases without a log entry"));
+    if (!*row) break;
+    WREG_TRY(name, decode_package_name(missing->text(1), db.log()));
+    WREG_TRY(published, decode_log_entry(*missing, tlog::ReleaseEvent::kPublish, *name, 2, 3,
+                                         missing->text(6), db.log()));
+    WREG_TRY(index, append_log_entry(db, *published));
+    if (missing->integer(7) != 0) {
+      tlog::ReleaseEntry yanked = *published;
+      yanked.event = tlog::ReleaseEvent::kYank;
+      WREG_CHECK(append_log_entry(db, yanked));
+    }
+    WREG_TRY(update, Query::make(db, sql::kSetLogIndex));
+    update->bind(1, static_cast<std::int64_t>(*index)).bind(2, missing->integer(0));
+    WREG_CHECK(update->run("record a release's log index"));
+    ++logged;
+  }
+  WREG_CHECK(tx->commit());
+  return logged;
+}
+
+Result<void> SqliteMetadataStore::record_checkpoint(std::uint64_t size, const std::string& note) {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(insert, Query::make(*lease, sql::kInsertCheckpoint));
+  insert->bind(1, static_cast<std::int64_t>(size))
+      .bind(2, note)
+      .bind(3, rfc3339(database_.options().now()));
+  return insert->run("store a checkpoint");
+}
+
+Result<std::optional<std::string>> SqliteMetadataStore::latest_checkpoint() {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kLatestCheckpoint));
+  WREG_TRY(row, query->step("read the newest checkpoint"));
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(query->text(0));
+}
+
+Result<std::vector<std::string>> SqliteMetadataStore::checkpoints() {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kCheckpoints));
+  std::vector<std::string> notes;
+  for (;;) {
+    WREG_TRY(row, query->step("read the checkpoints"));
+    if (!*row) break;
+    notes.push_back(query->text(0));
+  }
+  return notes;
 }
 
 // --- Operations ------------------------------------------------------------------------------

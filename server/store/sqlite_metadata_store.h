@@ -34,6 +34,12 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::optional<ManifestMatch>> manifest_by_digest(const PackageName& name,
                                                           const Digest& digest) override;
   Result<std::vector<StoredManifest>> manifests() override;
+  Result<std::uint64_t> log_size() override;
+  Result<std::vector<std::string>> log_entries(std::uint64_t from, std::uint64_t count) override;
+  Result<std::uint64_t> log_missing_releases() override;
+  Result<void> record_checkpoint(std::uint64_t size, const std::string& note) override;
+  Result<std::optional<std::string>> latest_checkpoint() override;
+  Result<std::vector<std::string>> checkpoints() override;
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;

@@ -18,10 +18,11 @@
 //
 // In every file, {registry} stands for the registry URL, {fixtures} for tests/fixtures and
 // {project} for the project folder; in the output, {time} stands for a UTC time stamp
-// (2026-01-31T12:00:00Z), which differs from run to run. Each case publishes into its own
-// namespace, the folder name with '-' for '_' (created for it), so cases share one registry and
-// never see each other's packages; wasi and toolsku hold the fixture packages for the cases that
-// ask for them.
+// (2026-01-31T12:00:00Z), and {index}, {size}, {root} and {log_key} for what the transparency log
+// adds (redact_volatile() says which), which differ from run to run.
+// Each case publishes into its own namespace, the folder name with '-' for '_' (created for it), so
+// cases share one registry and never see each other's packages; wasi and toolsku hold the fixture
+// packages for the cases that ask for them.
 //
 // WREG_CLI_BLESS=1 rewrites a case's expectations from what the run did (for a new case; review
 // the diff before committing it). .wasm files in out/ become symlinks to the fixture with the
@@ -70,10 +71,25 @@ struct Placeholders {
   }
 };
 
-// `text` with every RFC 3339 UTC time stamp replaced by {time}.
-std::string redact_times(const std::string& text) {
-  static const std::regex kTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z)");
-  return std::regex_replace(text, kTime, "{time}");
+// `text` with what differs from run to run written as placeholders: every RFC 3339 UTC time
+// stamp as {time}; and what the transparency log adds, which depends on what the suite's shared
+// registry logged before (the order the cases run in decides): a release's log index as {index},
+// a lock's checkpoint as {size} and {root}, the log's verifier key (made at the registry's
+// start) as {log_key}.
+std::string redact_volatile(const std::string& text) {
+  static const std::vector<std::pair<std::regex, std::string>> kVolatile = {
+      {std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z)"), "{time}"},
+      {std::regex(R"("log_index": \d+)"), "\"log_index\": {index}"},
+      {std::regex(R"(log-index = \d+)"), "log-index = {index}"},
+      {std::regex(R"(\nsize = \d+\nroot = "[A-Za-z0-9+/=]+")"),
+       "\nsize = {size}\nroot = \"{root}\""},
+      {std::regex(R"([^\s"]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44})"), "{log_key}"},
+  };
+  std::string out = text;
+  for (const auto& [pattern, placeholder] : kVolatile) {
+    out = std::regex_replace(out, pattern, placeholder);
+  }
+  return out;
 }
 
 // Words of one command line; "double quotes" keep spaces.
@@ -153,8 +169,8 @@ void write_expectation(const fs::path& path, const std::string& text) {
 void bless(const fs::path& dir, const CommandResult& result,
            const std::map<std::string, std::string>& after,
            const std::map<std::string, std::string>& before, const Placeholders& placeholders) {
-  write_expectation(dir / "stdout.txt", placeholders.unfill(redact_times(result.out)));
-  write_expectation(dir / "stderr.txt", placeholders.unfill(redact_times(result.err)));
+  write_expectation(dir / "stdout.txt", placeholders.unfill(redact_volatile(result.out)));
+  write_expectation(dir / "stderr.txt", placeholders.unfill(redact_volatile(result.err)));
   write_expectation(dir / "status.txt",
                     result.exit_status == 0 ? "" : std::to_string(result.exit_status) + "\n");
   fs::remove_all(dir / "out");
@@ -163,7 +179,7 @@ void bless(const fs::path& dir, const CommandResult& result,
     auto target = dir / "out" / relative;
     fs::create_directories(target.parent_path());
     if (is_text(relative)) {
-      write_bytes(target, placeholders.unfill(bytes));
+      write_bytes(target, placeholders.unfill(redact_volatile(bytes)));
       continue;
     }
     auto fixture = fixture_with(bytes);
@@ -225,8 +241,8 @@ class CliCase : public ::testing::Test {
     std::string status_text = read_bytes(dir_ / "status.txt");
     int status = status_text.empty() ? 0 : std::stoi(status_text);
     EXPECT_EQ(result.exit_status, status) << describe(result);
-    EXPECT_EQ(redact_times(result.out), placeholders.fill(read_bytes(dir_ / "stdout.txt")));
-    EXPECT_EQ(redact_times(result.err), placeholders.fill(read_bytes(dir_ / "stderr.txt")));
+    EXPECT_EQ(redact_volatile(result.out), placeholders.fill(read_bytes(dir_ / "stdout.txt")));
+    EXPECT_EQ(redact_volatile(result.err), placeholders.fill(read_bytes(dir_ / "stderr.txt")));
 
     auto expected = fs::exists(dir_ / "out") ? tree(dir_ / "out") : before;
     std::vector<std::string> expected_names;
@@ -238,7 +254,7 @@ class CliCase : public ::testing::Test {
       auto it = after.find(relative);
       if (it == after.end()) continue;
       if (is_text(relative)) {
-        EXPECT_EQ(it->second, placeholders.fill(bytes)) << relative;
+        EXPECT_EQ(redact_volatile(it->second), placeholders.fill(bytes)) << relative;
       } else {
         EXPECT_TRUE(it->second == bytes) << relative << " differs from " << dir_ / "out" / relative;
       }

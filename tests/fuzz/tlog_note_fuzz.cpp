@@ -1,5 +1,6 @@
 // libFuzzer target for the transparency log's text formats that come from the network
-// (common/tlog): signed notes, checkpoints, verifier keys, tlog proofs and private key text.
+// (common/tlog): signed notes, checkpoints, verifier keys, tlog proofs, consistency proof bodies
+// and private key text.
 // Nothing crashes; every refusal is one line; whatever is read writes back to the same bytes,
 // since each of these formats has one spelling; and verifying a note that was read gives either
 // its known signers or one line. The seeds hold notes signed by the two keys below.
@@ -10,6 +11,7 @@
 
 #include "common/base64.h"
 #include "common/tlog/checkpoint.h"
+#include "common/tlog/consistency.h"
 #include "common/tlog/note.h"
 #include "common/tlog/proof.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -93,6 +95,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     WREG_FUZZ_CHECK(is_one_line(signer.error().message));
   } else {
     WREG_FUZZ_CHECK(signer->private_key_text() == text);
+  }
+
+  auto consistency = tlog::parse_consistency_body(text);
+  if (!consistency) {
+    WREG_FUZZ_CHECK(is_one_line(consistency.error().message));
+  } else {
+    WREG_FUZZ_CHECK(consistency->text() == text);
+    WREG_FUZZ_CHECK(consistency->proof.size() <= 63);
+    if (!consistency->checkpoint.empty()) check_note(consistency->checkpoint);
   }
 
   auto proof = tlog::parse_tlog_proof(text);

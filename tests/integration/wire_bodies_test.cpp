@@ -88,19 +88,19 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
       (std::vector<std::string>{
           R"js(201 {"created":true,)js"
           R"js("digest":"sha256:e085d1459bfb2d1f3209b08cef444d379588fea65736e1bf22c49e991fc21525",)js"
-          R"js("kind":"wit","name":"wasi:io","size":1279,"version":"0.2.8"})js",
+          R"js("kind":"wit","log_index":0,"name":"wasi:io","size":1279,"version":"0.2.8"})js",
           R"js(200 {"created":false,)js"
           R"js("digest":"sha256:e085d1459bfb2d1f3209b08cef444d379588fea65736e1bf22c49e991fc21525",)js"
-          R"js("kind":"wit","name":"wasi:io","size":1279,"version":"0.2.8"})js",
+          R"js("kind":"wit","log_index":0,"name":"wasi:io","size":1279,"version":"0.2.8"})js",
           R"js(201 {"created":true,)js"
           R"js("digest":"sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",)js"
-          R"js("kind":"wit","name":"wasi:clocks","size":590,"version":"0.2.8"})js",
+          R"js("kind":"wit","log_index":1,"name":"wasi:clocks","size":590,"version":"0.2.8"})js",
           R"js(201 {"created":true,)js"
           R"js("digest":"sha256:dba904c003ddfb707392a02caff0db25e667d0edda52c04714f0f17ba92f066a",)js"
-          R"js("kind":"component","name":"pin:proxy","size":36546,"version":"1.0.0"})js",
+          R"js("kind":"component","log_index":2,"name":"pin:proxy","size":36546,"version":"1.0.0"})js",
           R"js(201 {"created":true,)js"
           R"js("digest":"sha256:f20bba580816e225d86c2a5accf45fff5e28d6e8888a330f8be2f81d89c0083b",)js"
-          R"js("kind":"component","name":"pin:typed","size":68,"version":"0.1.0-rc.1"})js",
+          R"js("kind":"component","log_index":3,"name":"pin:typed","size":68,"version":"0.1.0-rc.1"})js",
       }));
   auto answer = [](const HttpResponse& response) {
     return std::to_string(response.status) + " " + pinned(response);
@@ -131,7 +131,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("digest":"sha256:e085d1459bfb2d1f3209b08cef444d379588fea65736e1bf22c49e991fc21525",)js"
        R"js("export_interfaces":[],"exports":[],"has_package_docs":false,)js"
        R"js("import_interfaces":[],"imports":[],"interfaces":["error","poll","streams"],)js"
-       R"js("kind":"wit","metadata":{},"name":"wasi:io",)js"
+       R"js("kind":"wit","log_index":0,"metadata":{},"name":"wasi:io",)js"
        R"js("producers":{"processed-by":[{"name":"wit-component","version":"0.259.0"}]},)js"
        R"js("published":"{time}","referenced_packages":[],"size":1279,"version":"0.2.8",)js"
        R"js("worlds":["imports"],"yanked":false})js"},
@@ -142,7 +142,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("digest":"sha256:051b8e2c5a0d99578c5a5c113892f876c294a937c873f7661e086572c667af6d",)js"
        R"js("export_interfaces":[],"exports":[],"has_package_docs":false,)js"
        R"js("import_interfaces":[],"imports":[],"interfaces":["monotonic-clock",)js"
-       R"js("wall-clock"],"kind":"wit","metadata":{},"name":"wasi:clocks",)js"
+       R"js("wall-clock"],"kind":"wit","log_index":1,"metadata":{},"name":"wasi:clocks",)js"
        R"js("producers":{"processed-by":[{"name":"wit-component","version":"0.259.0"}]},)js"
        R"js("published":"{time}","referenced_packages":["wasi:io@0.2.8"],"size":590,)js"
        R"js("version":"0.2.8","worlds":["imports"],"yanked":false})js"},
@@ -169,7 +169,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("name":"wasi:cli/stdin@0.2.8"},{"kind":"instance",)js"
        R"js("name":"wasi:http/types@0.2.8"},{"kind":"instance",)js"
        R"js("name":"wasi:http/outgoing-handler@0.2.8"}],"interfaces":[],)js"
-       R"js("kind":"component","metadata":{"authors":"Ada",)js"
+       R"js("kind":"component","log_index":2,"metadata":{"authors":"Ada",)js"
        R"js("description":"An HTTP proxy \"with\" quotes"},"name":"pin:proxy",)js"
        R"js("producers":{"processed-by":[{"name":"wit-component","version":"0.259.0"}]},)js"
        R"js("published":"{time}","referenced_packages":["wasi:cli@0.2.8",)js"
@@ -183,7 +183,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("import_interfaces":[],"imports":[{"kind":"func","name":"log",)js"
        R"js("type":"func(msg: string)"},{"kind":"func","name":"pick",)js"
        R"js("type":"func(a: u32, b: bool) -> string"},{"kind":"func","name":"send"}],)js"
-       R"js("interfaces":[],"kind":"component","metadata":{},"name":"pin:typed",)js"
+       R"js("interfaces":[],"kind":"component","log_index":3,"metadata":{},"name":"pin:typed",)js"
        R"js("producers":{},"published":"{time}","referenced_packages":[],"size":68,)js"
        R"js("version":"0.1.0-rc.1","worlds":[],"yanked":false})js"},
       {"first page", [] { return get("/api/v1/packages?limit=2"); },
@@ -241,7 +241,7 @@ TEST_F(WireBodiesTest, EveryEndpointSendsTheSameBytes) {
        R"js("message":"the body is not a valid WebAssembly component or WIT package: not a WebAssembly binary: expected magic \\0asm at offset 0"}})js"},
       {"unknown path", [] { return get("/api/v2/nothing"); },
        R"js(404 {"error":{"code":"not_found",)js"
-       R"js("message":"no API route matches \"/api/v2/nothing\"; routes are under /api/v1 (packages, blobs), /healthz and /metrics"}})js"},
+       R"js("message":"no API route matches \"/api/v2/nothing\"; routes are under /api/v1 (packages, blobs), /log (the transparency log), /healthz and /metrics"}})js"},
       {"wrong method",
        [] { return request(server_->port(), "DELETE", "/api/v1/packages/wasi/io"); },
        R"js(405 {"error":{"code":"method_not_allowed",)js"

@@ -162,4 +162,43 @@ Result<std::unique_ptr<DatabaseLock>> lock_database(const std::filesystem::path&
   return std::unique_ptr<DatabaseLock>(new DatabaseLock(db->release()));
 }
 
+Result<void> forget_transparency_log(const std::filesystem::path& data) {
+  if (auto done = edit(data, "log entry", "DELETE FROM log_entries", {}); !done) return done;
+  if (auto done = edit(data, "logged release",
+                       "UPDATE releases SET log_index = NULL WHERE log_index IS NOT NULL", {});
+      !done) {
+    return done;
+  }
+  // A log may not have signed a checkpoint yet; then there is none to forget.
+  if (auto done = edit(data, "checkpoint", "DELETE FROM log_checkpoints", {});
+      !done && done.error().code != ErrorCode::kNotFound) {
+    return done;
+  }
+  return {};
+}
+
+Result<void> truncate_log_entries(const std::filesystem::path& data, std::uint64_t keep) {
+  return edit(data, "log entry from index " + std::to_string(keep),
+              "DELETE FROM log_entries WHERE idx >= ?1", {static_cast<std::int64_t>(keep)});
+}
+
+Result<void> rewrite_log_history(const std::filesystem::path& data, std::uint64_t keep) {
+  if (auto done = truncate_log_entries(data, keep); !done) return done;
+  if (auto done = edit(data, "release logged from index " + std::to_string(keep),
+                       "UPDATE releases SET log_index = NULL WHERE log_index >= ?1",
+                       {static_cast<std::int64_t>(keep)});
+      !done && done.error().code != ErrorCode::kNotFound) {
+    return done;
+  }
+  return edit(data, "checkpoint larger than " + std::to_string(keep),
+              "DELETE FROM log_checkpoints WHERE size > ?1", {static_cast<std::int64_t>(keep)});
+}
+
+Result<void> rewrite_log_entry(const std::filesystem::path& data, std::uint64_t index,
+                               const std::string& text) {
+  return edit(data, "log entry " + std::to_string(index),
+              "UPDATE log_entries SET entry = ?2 WHERE idx = ?1",
+              {static_cast<std::int64_t>(index), text});
+}
+
 }  // namespace wreg::testing

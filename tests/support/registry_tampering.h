@@ -68,6 +68,23 @@ Result<void> rewrite_manifest(const std::filesystem::path& data, const PackageVe
 Result<void> delete_release_leaving_its_rows(const std::filesystem::path& data,
                                              const PackageVersion& release);
 
+// --- The transparency log (schema/0004_log.sql).
+
+// A data dir from before the log existed: no entries, no checkpoints, no release with an index.
+Result<void> forget_transparency_log(const std::filesystem::path& data);
+
+// Entries lost (a database restored from before them, next to the checkpoints): every entry from
+// index `keep` on is gone; the stored checkpoints stay.
+Result<void> truncate_log_entries(const std::filesystem::path& data, std::uint64_t keep);
+
+// An operator rewriting history and covering the tracks, so that the server starts and signs
+// anew: every entry from `keep` on is gone, and every stored checkpoint larger than `keep`.
+Result<void> rewrite_log_history(const std::filesystem::path& data, std::uint64_t keep);
+
+// Entry `index` holds `text` instead.
+Result<void> rewrite_log_entry(const std::filesystem::path& data, std::uint64_t index,
+                               const std::string& text);
+
 // Another program holding the database's write lock while the registry works (a backup tool, a
 // `sqlite3` shell left in a transaction): BEGIN EXCLUSIVE on a connection of its own, held until
 // release() or the destructor rolls it back. Readers of a WAL database go on reading; writers

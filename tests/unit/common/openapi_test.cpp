@@ -130,6 +130,7 @@ const std::map<std::string, Check>& checks() {
       {"Error", [](const Json& e) { return rewritten(e, api::parse_error_body); }},
       {"Health", [](const Json& e) { return rewritten(e, api::parse_health); }},
       {"Whoami", [](const Json& e) { return rewritten(e, api::parse_whoami); }},
+      {"ReleaseProof", [](const Json& e) { return rewritten(e, api::parse_release_proof); }},
       {"Dependency.name", [](const Json& e) { return parsed(e, PackageName::parse); }},
       {"Dependency.requirement", [](const Json& e) { return parsed(e, VersionReq::parse); }},
       {"Extern.name",
@@ -322,7 +323,7 @@ TEST(OpenApiTest, EveryExampleReadsWithItsWireTypeAndIsWhatItWrites) {
   }
   // Every body of the API has at least one example.
   for (const char* type : {"PackageDocument", "Release", "SearchPage", "Published", "YankState",
-                           "Error", "Health", "Whoami"}) {
+                           "Error", "Health", "Whoami", "ReleaseProof"}) {
     EXPECT_TRUE(types_seen.count(type)) << "no example of " << type;
   }
 }

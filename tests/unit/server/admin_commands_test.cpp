@@ -11,6 +11,7 @@
 
 #include "common/oci/manifest.h"
 #include "common/text.h"
+#include "common/tlog/note.h"
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
 #include "server/store/data_dir.h"
@@ -182,7 +183,8 @@ TEST_F(AdminManifestTest, FsckAcceptsStoredManifestsAndChangesNothing) {
   EXPECT_EQ(run_fsck(), 0) << err_.str();
   EXPECT_EQ(err_.str(), "");
   // The config is named, not an orphan; the release without a manifest gets none from fsck.
-  EXPECT_NE(out_.str().find("checked 3 blobs and 3 referenced digests: 0 problems, 0 orphans"),
+  EXPECT_NE(out_.str().find("checked 3 blobs, 3 referenced digests and 2 log entries under 0 "
+                            "checkpoints: 0 problems, 0 orphans"),
             std::string::npos)
       << out_.str();
   auto none = open().metadata->manifest_of(*PackageVersion::parse("demo:app@1.1.0"));
@@ -297,7 +299,8 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
   std::ostringstream fsck_out, fsck_err;
   EXPECT_EQ(fsck(target, fsck_out, fsck_err), 0) << fsck_err.str();
   EXPECT_EQ(fsck_err.str(), "");
-  EXPECT_NE(fsck_out.str().find("checked 2 blobs and 2 referenced digests: 0 problems, 0 orphans"),
+  EXPECT_NE(fsck_out.str().find("checked 2 blobs, 2 referenced digests and 2 log entries under 0 "
+                                "checkpoints: 0 problems, 0 orphans"),
             std::string::npos)
       << fsck_out.str();
 
@@ -317,6 +320,44 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
         fs::equivalent(copy->blobs->blob_path(Digest::of(std::string_view(id))), blob_file(id)))
         << "not hard-linked: " << id;
   }
+}
+
+// `log init` makes the key once and prints the one line clients pin; `log key` prints it again;
+// a backup carries it (mode 0600), so a restored registry signs the same log on.
+TEST_F(AdminTest, TheLogKeyIsMadeOncePrintedAndBackedUp) {
+  std::ostringstream out, err;
+  ASSERT_EQ(log_init(data(), std::string("registry.example/log"), out, err), 0) << err.str();
+  const std::string vkey = out.str();
+  ASSERT_TRUE(vkey.starts_with("registry.example/log+")) << vkey;
+  ASSERT_TRUE(tlog::parse_verifier_key(vkey.substr(0, vkey.size() - 1))) << vkey;
+  struct stat info {};
+  ASSERT_EQ(::stat((data() / "log-signing.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  std::ostringstream again_out, again_err;
+  EXPECT_EQ(log_init(data(), std::nullopt, again_out, again_err), 1);
+  EXPECT_EQ(again_out.str(), "");
+  EXPECT_NE(again_err.str().find("already has a log key, whose verifier key is " +
+                                 vkey.substr(0, vkey.size() - 1)),
+            std::string::npos)
+      << again_err.str();
+
+  std::ostringstream shown, shown_err;
+  ASSERT_EQ(log_key(data(), shown, shown_err), 0) << shown_err.str();
+  EXPECT_EQ(shown.str(), vkey);
+
+  std::ostringstream bad_out, bad_err;
+  EXPECT_EQ(log_init(dir_.path() / "other", std::string("has space"), bad_out, bad_err), 1);
+  EXPECT_NE(bad_err.str().find("cannot name a key"), std::string::npos) << bad_err.str();
+
+  std::ostringstream backup_out, backup_err;
+  const fs::path target = dir_.path() / "backup";
+  ASSERT_EQ(backup(data(), target, backup_out, backup_err), 0) << backup_err.str();
+  std::ostringstream copied, copied_err;
+  ASSERT_EQ(log_key(target, copied, copied_err), 0) << copied_err.str();
+  EXPECT_EQ(copied.str(), vkey);
+  ASSERT_EQ(::stat((target / "log-signing.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 TEST_F(AdminTest, BackupTargetMayEndWithASlash) {

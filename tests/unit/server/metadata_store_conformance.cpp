@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -633,6 +635,86 @@ TEST_P(MetadataStoreConformance, PackageNamesPageInOrder) {
   seen.clear();
   for (const auto& name : *rest) seen.push_back(name.to_string());
   EXPECT_EQ(seen, (std::vector<std::string>{"toolsku:analytics", "toolsku:math-tools"}));
+}
+
+// --- The transparency log's entries and checkpoints ----------------------------------------------
+
+// Every publish, yank and unyank appends its entry in its own transaction, in order; a publish
+// of the same bytes again, a yank of a yanked release and a refused publish append nothing.
+TEST_P(MetadataStoreConformance, EveryReleaseEventAppendsOneEntryInOrder) {
+  ASSERT_EQ(*store_->log_size(), 0u);
+  auto first = store_->publish(component("demo:app@1.0.0+build.1", "bytes-1"));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->log_index, std::optional<std::uint64_t>(0));
+  auto second = store_->publish(component("wasi:io@0.2.0", "io"));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->log_index, std::optional<std::uint64_t>(1));
+  auto again = store_->publish(component("demo:app@1.0.0+build.1", "bytes-1"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, PublishStatus::kAlreadyPresent);
+  EXPECT_EQ(again->log_index, std::optional<std::uint64_t>(0)) << "the release's own entry";
+  EXPECT_FALSE(store_->publish(component("demo:app@1.0.0+build.1", "other bytes")));
+  ASSERT_TRUE(store_->set_yanked(pv("demo:app@1.0.0"), true));
+  ASSERT_TRUE(store_->set_yanked(pv("demo:app@1.0.0"), true));
+  ASSERT_TRUE(store_->set_yanked(pv("demo:app@1.0.0"), false));
+
+  auto entries = store_->log_entries(0, 100);
+  ASSERT_TRUE(entries) << entries.error().message;
+  const std::string app = " demo:app@1.0.0+build.1 " +
+                          Digest::of(std::string_view("bytes-1")).to_string() +
+                          " 7 component 2027-01-15T08:00:00Z\n";
+  EXPECT_EQ(*entries,
+            (std::vector<std::string>{
+                "wreg/v1 publish" + app,
+                "wreg/v1 publish wasi:io@0.2.0 " + Digest::of(std::string_view("io")).to_string() +
+                    " 2 component 2027-01-15T08:00:00Z\n",
+                "wreg/v1 yank" + app,
+                "wreg/v1 unyank" + app,
+            }));
+  EXPECT_EQ(*store_->log_size(), 4u);
+  EXPECT_EQ(*store_->log_entries(3, 100), (std::vector<std::string>{"wreg/v1 unyank" + app}));
+  EXPECT_TRUE(store_->log_entries(4, 100)->empty());
+  EXPECT_EQ(store_->release(pv("demo:app@1.0.0"))->log_index, std::optional<std::uint64_t>(0));
+  EXPECT_EQ(store_->release(pv("wasi:io@0.2.0"))->log_index, std::optional<std::uint64_t>(1));
+}
+
+TEST_P(MetadataStoreConformance, CheckpointsAreKeptOncePerSizeAndTheLargestIsLatest) {
+  EXPECT_FALSE(*store_->latest_checkpoint());
+  ASSERT_TRUE(store_->record_checkpoint(2, "two"));
+  ASSERT_TRUE(store_->record_checkpoint(5, "five"));
+  ASSERT_TRUE(store_->record_checkpoint(2, "another two"));
+  EXPECT_EQ(*store_->latest_checkpoint(), std::optional<std::string>("five"));
+  EXPECT_EQ(*store_->checkpoints(), (std::vector<std::string>{"two", "five"}));
+}
+
+TEST_P(MetadataStoreConformance, ConcurrentPublishesTakeDistinctIndexesWithoutGaps) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const std::string id = "demo:p" + std::to_string(t) + "@1.0." + std::to_string(i);
+        if (!store_->publish(component(id, id))) ++failed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failed.load(), 0);
+  ASSERT_EQ(*store_->log_size(), 40u);
+  std::set<std::uint64_t> indexes;
+  for (int t = 0; t < 4; ++t) {
+    for (int i = 0; i < 10; ++i) {
+      auto release =
+          store_->release(pv("demo:p" + std::to_string(t) + "@1.0." + std::to_string(i)));
+      ASSERT_TRUE(release && release->log_index);
+      indexes.insert(*release->log_index);
+      auto entry = store_->log_entries(*release->log_index, 1);
+      ASSERT_TRUE(entry && entry->size() == 1);
+      EXPECT_NE(entry->front().find(release->summary.digest.to_string()), std::string::npos);
+    }
+  }
+  EXPECT_EQ(indexes.size(), 40u);
+  EXPECT_EQ(*indexes.rbegin(), 39u);
 }
 
 }  // namespace

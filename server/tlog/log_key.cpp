@@ -1,0 +1,88 @@
+#include "server/tlog/log_key.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <climits>
+
+#include "common/text.h"
+#include "server/store/secret_file.h"
+
+namespace wreg::tlog {
+namespace {
+
+constexpr std::string_view kWhat = "the log signing key";
+constexpr std::size_t kMaxKeyText = 4096;
+
+std::string key_path_text(const std::filesystem::path& data) {
+  return wreg::quoted((data / kLogKeyFile).string());
+}
+
+}  // namespace
+
+Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data) {
+  auto stored = store::read_secret_file(data / kLogKeyFile, kWhat, kMaxKeyText);
+  if (!stored) return std::move(stored).error();
+  if (!*stored) return std::optional<NoteSigner>();
+  std::string& text = **stored;
+  std::string_view line = text;
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  auto signer = NoteSigner::parse(line);
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!signer) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string(kWhat) + " " + key_path_text(data) + " does not hold a key (" +
+                    signer.error().message +
+                    "); restore it from a backup: a new key would start a log no client trusts");
+  }
+  return std::optional<NoteSigner>(std::move(*signer));
+}
+
+Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::string& origin) {
+  if (!is_key_name(origin)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the log's origin " + wreg::quoted(origin) +
+                    " cannot name a key: use a host and path without spaces or '+', e.g. "
+                    "registry.example.com/log");
+  }
+  if (auto existing = load_log_key(data); !existing || *existing) {
+    if (!existing) return std::move(existing).error();
+    return fail(ErrorCode::kAlreadyExists,
+                "the data directory already has a log key, whose verifier key is " +
+                    (*existing)->verifier().to_string() +
+                    "; it is never replaced, since clients pinned it");
+  }
+  Seed seed{};
+  if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1) {
+    return fail(ErrorCode::kInternal, "the system random generator failed; no log key was made");
+  }
+  auto signer = NoteSigner::from_seed(origin, seed);
+  OPENSSL_cleanse(seed.data(), seed.size());
+  if (!signer) return std::move(signer).error();
+  std::string text = signer->private_key_text() + "\n";
+  auto created = store::create_secret_file(data / kLogKeyFile, kWhat, text);
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!created) return std::move(created).error();
+  if (!*created) {
+    // Another process made one at the same moment: that one is the key.
+    auto theirs = load_log_key(data);
+    if (!theirs) return std::move(theirs).error();
+    if (*theirs) return std::move(**theirs);
+    return fail(ErrorCode::kIo, std::string(kWhat) + " " + key_path_text(data) +
+                                    " was made but cannot be read back");
+  }
+  return std::move(*signer);
+}
+
+std::string default_log_origin(const std::optional<std::string>& public_host) {
+  if (public_host && !public_host->empty()) return *public_host + "/wreg-log";
+  char host[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(host, sizeof host) != 0 || host[0] == '\0') return "localhost/wreg-log";
+  host[HOST_NAME_MAX] = '\0';
+  std::string name = host;
+  if (!is_key_name(name + "/wreg-log")) return "localhost/wreg-log";
+  return name + "/wreg-log";
+}
+
+}  // namespace wreg::tlog

@@ -1,0 +1,37 @@
+// The transparency log's signing key: <data>/log-signing.key, mode 0600 (store/secret_file.h),
+// holding the key as the private-key text of Go's sumdb/note, which names the log too:
+//
+//   PRIVATE+KEY+<origin>+<key id>+<base64(0x01 || Ed25519 seed)>
+//
+// The key name is the log's origin (the checkpoints' first line). Clients pin the verifier key
+// (`<origin>+<key id>+<base64(0x01 || public key)>`) that `wreg-server log init` prints; if the
+// key leaks, anyone can sign checkpoints in the log's name, so it is never logged or shown.
+// deploy/README.md says how to rotate it.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/tlog/note.h"
+
+namespace wreg::tlog {
+
+inline constexpr std::string_view kLogKeyFile = "log-signing.key";
+
+// The key of the data dir `data`; nullopt when it has none. The errors of read_secret_file(), and
+// kInvalidArgument when the file does not hold a key (naming the file, never its content).
+Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data);
+
+// Makes a key for a log named `origin`, from the system's random generator. kInvalidArgument for
+// an origin a key name cannot be (is_key_name()); kAlreadyExists "<data> already has a log key
+// (<its verifier key>); ..." when there is one, which is never replaced.
+Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::string& origin);
+
+// The origin a new log gets when none is given: "<host>/wreg-log", with <host> the public URL's
+// host[:port] when one is set, else this machine's host name.
+std::string default_log_origin(const std::optional<std::string>& public_host);
+
+}  // namespace wreg::tlog
