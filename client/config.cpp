@@ -11,6 +11,7 @@
 
 #include "client/file_io.h"
 #include "common/text.h"
+#include "common/tlog/note.h"
 #include "common/toml_text.h"
 
 namespace wreg::client {
@@ -62,7 +63,8 @@ Result<void> check_keys(const std::filesystem::path& path, const toml::table& ta
   return {};
 }
 
-constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "stall_seconds", "[namespaces]"};
+constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "stall_seconds", "[namespaces]",
+                                            "[log_keys]"};
 constexpr std::string_view kCredentialsKeys[] = {"[registries]"};
 constexpr std::string_view kRegistryKeys[] = {"token", "username"};
 
@@ -293,6 +295,27 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
       auto url = normalize_registry_url(*text);
       if (!url) return config_error(config_path, url.error().message);
       config.namespace_registries_[std::string(key.str())] = *url;
+    }
+  }
+
+  if (auto* section = table->get("log_keys")) {
+    auto* keys = section->as_table();
+    if (keys == nullptr) {
+      return config_error(config_path,
+                          "log_keys must be a table: [log_keys] \"URL\" = \"VERIFIER KEY\"");
+    }
+    for (const auto& [key, node] : *keys) {
+      auto url = normalize_registry_url(key.str());
+      if (!url) return config_error(config_path, "[log_keys] " + url.error().message);
+      auto text = node.value<std::string>();
+      auto vkey = text ? tlog::parse_verifier_key(*text) : Result<tlog::VerifierKey>(Error{});
+      if (!vkey) {
+        return config_error(config_path, "[log_keys] " + quoted(key.str()) +
+                                             " must be the registry's log verifier key "
+                                             "(`wreg-server log key` prints it)" +
+                                             (text ? ": " + vkey.error().message : ""));
+      }
+      config.log_keys_.insert_or_assign(*url, *vkey);
     }
   }
 

@@ -17,6 +17,9 @@
 //        toolsku = "https://internal.example.com"   # packages of one namespace live elsewhere
 //        wasi = "oci://ghcr.io/webassembly"         # ... in an OCI registry
 //        ba = "wa.dev"                              # ... where wa.dev's discovery says
+//        [log_keys]                                 # the transparency log key of a registry
+//        "https://wreg.example.com" = "wreg.example.com/log+1a2b3c4d+AZEr..."
+//      (a key set here wins over the one `wreg trust` or first use pinned: client/log_verifier.h)
 //   3. WREG_REGISTRY, then 4. `--registry URL`: either one sends every package to that registry
 //      (per-namespace overrides no longer apply), the flag winning over the variable.
 // Tokens come from $XDG_CONFIG_HOME/wreg/credentials.toml (mode 0600, written by `wreg login`):
@@ -46,6 +49,7 @@
 
 #include "common/package_name.h"
 #include "common/result.h"
+#include "common/tlog/note.h"
 
 namespace wreg::client {
 
@@ -112,6 +116,11 @@ class Config {
   std::chrono::milliseconds stall_timeout() const { return stall_timeout_; }
   // config.toml's ca_file, checked to hold a PEM certificate; empty when not set.
   const std::filesystem::path& ca_file() const { return ca_file_; }
+  // config.toml's [log_keys] entry of `registry` (a normalized URL), if any.
+  const tlog::VerifierKey* log_key_for(const std::string& registry) const {
+    auto found = log_keys_.find(registry);
+    return found == log_keys_.end() ? nullptr : &found->second;
+  }
 
  private:
   std::string registry_;
@@ -120,6 +129,7 @@ class Config {
   std::map<std::string, Credential> tokens_;                 // URL -> token
   std::map<std::string, std::string> wkg_bearer_tokens_;     // Environment::wkg_bearer_tokens
   std::filesystem::path ca_file_;
+  std::map<std::string, tlog::VerifierKey> log_keys_;
   std::chrono::milliseconds stall_timeout_{30'000};
 };
 

@@ -47,6 +47,8 @@
 
 namespace wreg::client {
 
+class LogVerifier;
+
 struct FetcherOptions {
   bool offline = false;
   std::size_t parallelism = 4;
@@ -129,6 +131,14 @@ class Fetcher {
   // Requests sent to registries so far, over all clients.
   std::uint64_t requests_made() const;
 
+  bool offline() const { return options_.offline; }
+
+  // The verifier of registries' transparency logs for this command (client/log_verifier.h), which
+  // the project's commands check what they lock with; null when none was set (library tests), and
+  // then nothing is checked. Not owned.
+  void set_log_verifier(LogVerifier* verifier) { log_verifier_ = verifier; }
+  LogVerifier* log_verifier() const { return log_verifier_; }
+
  private:
   struct CachedCopy {
     std::string etag;
@@ -194,6 +204,7 @@ class Fetcher {
   std::map<std::string, std::unique_ptr<OciClient>> oci_clients_;   // guarded by mutex_
   std::map<std::string, std::string> discovered_;                   // host -> URL; mutex_
   std::map<PackageName, api::PackageDocument> documents_;           // guarded by mutex_
+  LogVerifier* log_verifier_ = nullptr;
 };
 
 // The newest version in `document` that `requirement` allows (nullopt: any) and that is not

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   wreg::client::add_search_command(app, global, action);
   wreg::client::add_yank_commands(app, global, action);
   wreg::client::add_login_commands(app, global, action);
+  wreg::client::add_log_commands(app, global, action);
 
   try {
     app.parse(argc, argv);

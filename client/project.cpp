@@ -6,6 +6,7 @@
 #include <set>
 
 #include "client/file_io.h"
+#include "client/log_verifier.h"
 #include "common/resolve/explain.h"
 #include "common/resolve/solver.h"
 #include "common/resolve/source.h"
@@ -170,7 +171,8 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
   for (const auto& package : outcome->resolution()->packages) {
     auto registry = fetcher.registry_for(package.name);
     if (!registry) return std::move(registry).error();
-    LockedPackage locked{package.name, package.version, *registry, package.digest, {}};
+    LockedPackage locked{package.name, package.version, *registry, package.digest,
+                         {},           std::nullopt};
     for (const auto& requirer : package.required_by) {
       locked.requirements.push_back(requirer.requirement.to_string());
     }
@@ -183,6 +185,88 @@ Result<Lockfile> resolve_lock(const Manifest& manifest, const Lockfile& old_lock
   auto canonical = parse_lockfile(to_toml(lock));
   if (!canonical) return std::move(canonical).error();
   return std::move(*canonical);
+}
+
+// Whether `a` and `b` lock the same releases from the same registries.
+bool same_releases(const Lockfile& a, const Lockfile& b) {
+  auto key = [](const Lockfile& lock) {
+    std::set<std::string> keys;
+    for (const auto& package : lock.packages) {
+      keys.insert(package.name.to_string() + "@" + package.version.to_string() + " " +
+                  package.registry + " " + package.digest.to_string());
+    }
+    return keys;
+  };
+  return key(a) == key(b);
+}
+
+// Step 2 continued: every package of `lock` from a wreg registry is in that registry's
+// transparency log, and every checkpoint `old_lock` recorded is a prefix of its log now
+// (client/log_verifier.h). With `record`, each package's log index and each registry's
+// checkpoint go into `lock`: the newest verified, unless the lock names the same releases as
+// `old_lock`, which then keeps its checkpoints (a lock does not change because others publish).
+// Offline, or without a verifier, what `old_lock` recorded is carried over unchecked.
+Result<void> verify_in_logs(Lockfile& lock, const Lockfile& old_lock, Fetcher& fetcher,
+                            bool record) {
+  LogVerifier* verifier = fetcher.log_verifier();
+  if (verifier == nullptr || fetcher.offline()) {
+    if (!record) return {};
+    for (auto& package : lock.packages) {
+      for (const LockedPackage* before : old_lock.find(package.name)) {
+        if (before->version == package.version && before->digest == package.digest) {
+          package.log_index = before->log_index;
+        }
+      }
+    }
+    lock.logs = old_lock.logs;
+    return {};
+  }
+  // The lock's checkpoints first: a lock from someone shown another history is named as such.
+  for (const LockedLog& locked : old_lock.logs) {
+    if (auto verified = verifier->verify_locked(locked); !verified) return verified;
+  }
+  std::vector<LockedPackage*> logged;
+  std::vector<PackageName> names;
+  for (auto& package : lock.packages) {
+    if (protocol_of(package.registry) != RegistryProtocol::kWreg) continue;
+    logged.push_back(&package);
+    names.push_back(package.name);
+  }
+  // The documents the resolution read are in memory; a fetch of a lock asks for them (together).
+  auto documents = fetcher.documents(names);
+  for (std::size_t i = 0; i < logged.size(); ++i) {
+    LockedPackage& package = *logged[i];
+    const std::string id = package.name.to_string() + "@" + package.version.to_string();
+    if (!documents[i]) return std::move(documents[i]).error();
+    const api::ReleaseSummary* release = documents[i]->find(package.version);
+    if (release == nullptr || !(release->digest == package.digest)) {
+      return fail(ErrorCode::kCorrupt,
+                  "registry " + package.registry + " no longer lists " + id + " with " +
+                      package.digest.to_string() +
+                      ", the digest wreg.lock holds: versions are immutable, so the registry "
+                      "changed a release; nothing was changed here");
+    }
+    auto index = verifier->verify_release(package.registry, package.name, *release);
+    if (!index) return std::move(index).error();
+    if (record) package.log_index = *index;
+  }
+  if (!record) return {};
+  std::set<std::string> registries;
+  for (const LockedPackage* package : logged) registries.insert(package->registry);
+  lock.logs.clear();
+  const bool unchanged = same_releases(lock, old_lock);
+  for (const LockedLog& newest : verifier->verified_logs()) {
+    if (!registries.contains(newest.registry)) continue;
+    const LockedLog* before = old_lock.log_of(newest.registry);
+    lock.logs.push_back(unchanged && before ? *before : newest);
+  }
+  return {};
+}
+
+// After a command wrote what it verified: keep the newest checkpoints for the next one.
+Result<void> remember_logs(Fetcher& fetcher) {
+  if (LogVerifier* verifier = fetcher.log_verifier()) return verifier->save();
+  return {};
 }
 
 // What every command says of the one yanked rule (common/resolve/solver.h, may_choose()): a
@@ -456,10 +540,14 @@ Result<SyncReport> sync(const ProjectPaths& paths, const ProjectState& state,
   manifest->dependencies.insert(manifest->dependencies.end(), extra.begin(), extra.end());
   auto lock = resolve_lock(*manifest, state.lock, mode, fetcher);
   if (!lock) return std::move(lock).error();
+  if (auto verified = verify_in_logs(*lock, state.lock, fetcher, true); !verified) {
+    return std::move(verified).error();
+  }
   report.warnings = yanked_warnings(*lock, mode, fetcher);
   report.changes = diff_locks(state.lock, *lock);
   auto installed = install(paths, state, manifest_text, *lock, manifest->wit_deps, fetcher, report);
   if (!installed) return std::move(installed).error();
+  if (auto remembered = remember_logs(fetcher); !remembered) return std::move(remembered).error();
   return report;
 }
 
@@ -600,6 +688,31 @@ Result<SyncReport> update_dependencies(const ProjectPaths& paths,
   return sync(paths, *state, state->manifest_text, mode, fetcher, {});
 }
 
+Result<VerifyReport> verify_lock(const ProjectPaths& paths, Fetcher& fetcher) {
+  auto state = load_state(paths, WithoutManifest::kStartEmpty, BrokenLock::kRefuse);
+  if (!state) return std::move(state).error();
+  if (!state->lock_exists) {
+    return fail(ErrorCode::kNotFound,
+                "there is no wreg.lock here to verify; run `wreg fetch` first");
+  }
+  if (fetcher.log_verifier() == nullptr || fetcher.offline()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "wreg verify asks the registries; it cannot be offline");
+  }
+  Lockfile lock = state->lock;
+  if (auto verified = verify_in_logs(lock, state->lock, fetcher, false); !verified) {
+    return std::move(verified).error();
+  }
+  if (auto remembered = remember_logs(fetcher); !remembered) return std::move(remembered).error();
+  VerifyReport report;
+  for (const auto& package : lock.packages) {
+    (protocol_of(package.registry) == RegistryProtocol::kWreg ? report.packages
+                                                              : report.unlogged)++;
+  }
+  report.logs = fetcher.log_verifier()->verified_logs();
+  return report;
+}
+
 Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fetcher& fetcher) {
   auto state = load_state(paths, WithoutManifest::kRefuse, BrokenLock::kRefuse);
   if (!state) return std::move(state).error();
@@ -618,11 +731,17 @@ Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fe
     }
   }
   if (!missing && state->lock_exists) {
+    // The lock is installed as it is: verified, never rewritten.
+    Lockfile lock = state->lock;
+    if (auto verified = verify_in_logs(lock, state->lock, fetcher, false); !verified) {
+      return std::move(verified).error();
+    }
     SyncReport report;
     report.warnings = yanked_warnings(state->lock, {}, fetcher);
     auto installed = install(paths, *state, state->manifest_text, state->lock,
                              state->manifest.wit_deps, fetcher, report);
     if (!installed) return std::move(installed).error();
+    if (auto remembered = remember_logs(fetcher); !remembered) return std::move(remembered).error();
     return report;
   }
   return sync(paths, *state, state->manifest_text, {}, fetcher, {});

@@ -114,6 +114,16 @@ Result<SyncReport> fetch_wit_dependencies(const ProjectPaths& paths,
                                           const std::vector<ManifestDependency>& at_hand,
                                           Fetcher& fetcher);
 
+// `wreg verify`: checks every package of wreg.lock against its registry's transparency log now
+// (client/log_verifier.h), and that the log still extends each checkpoint the lock recorded.
+// Writes nothing in the project. kNotFound without a wreg.lock; the verifier's errors.
+struct VerifyReport {
+  std::size_t packages = 0;     // checked in a log
+  std::size_t unlogged = 0;     // from registries without a log (OCI)
+  std::vector<LockedLog> logs;  // the newest checkpoint of each registry, as verified
+};
+Result<VerifyReport> verify_lock(const ProjectPaths& paths, Fetcher& fetcher);
+
 // The first manifest requirement (as `ns:name req`) that `lock` does not record as satisfied,
 // or nullopt when the lock covers the manifest.
 std::optional<std::string> unlocked_requirement(const Manifest& manifest, const Lockfile& lock);

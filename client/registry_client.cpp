@@ -231,6 +231,51 @@ Result<std::string> RegistryClient::get_wit(const PackageVersion& id) {
   return std::move(answer->body);
 }
 
+Result<api::ReleaseProof> RegistryClient::get_release_proof(const PackageVersion& id,
+                                                            std::optional<std::uint64_t> from) {
+  const std::string query = from ? "?from=" + std::to_string(*from) : "";
+  auto answer =
+      impl_->send(http::verb::get, impl_->release_path(id) + "/proof" + query, {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return read_body(registry(), *answer, api::parse_release_proof,
+                   "transparency log proof of " + id.to_string());
+}
+
+Result<tlog::ConsistencyBody> RegistryClient::get_consistency(std::uint64_t from,
+                                                              std::optional<std::uint64_t> to) {
+  std::string target = "/log/consistency?from=" + std::to_string(from);
+  if (to) target += "&to=" + std::to_string(*to);
+  auto answer = impl_->send(http::verb::get, target, {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  auto body = tlog::parse_consistency_body(answer->body);
+  if (!body) {
+    return fail(ErrorCode::kCorrupt, "registry " + registry() +
+                                         " sent a consistency proof that "
+                                         "does not read: " +
+                                         body.error().message);
+  }
+  return std::move(*body);
+}
+
+Result<std::string> RegistryClient::get_tile(const std::string& path) {
+  // A full entry bundle is 256 entries of up to 64 KiB each in the format, a few KiB in practice.
+  auto answer = impl_->send(http::verb::get, "/log/" + path, {}, {}, 256u << 16);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  return std::move(answer->body);
+}
+
+Result<std::string> RegistryClient::get_log_key() {
+  auto answer = impl_->send(http::verb::get, "/log/key", {}, {}, kJsonLimit);
+  if (!answer) return std::move(answer).error();
+  if (answer->status != 200) return answer_error(registry(), *answer);
+  std::string key = std::move(answer->body);
+  if (key.ends_with('\n')) key.pop_back();
+  return key;
+}
+
 Result<api::Published> RegistryClient::publish(const PackageVersion& id, std::string_view bytes,
                                                const Digest& digest,
                                                const TransferProgress& progress) {

@@ -41,6 +41,7 @@
 #include "common/package_name.h"
 #include "common/package_ref.h"
 #include "common/result.h"
+#include "common/tlog/consistency.h"
 
 namespace wreg::client {
 
@@ -102,6 +103,19 @@ class RegistryClient {
   // it, unchecked: escape it before showing it (common/text.h). kCorrupt for an answer that is not
   // text/plain; a binary the registry cannot print is its 422 as kInvalidArgument.
   Result<std::string> get_wit(const PackageVersion& id);
+  // GET .../{version}/proof[?from=N]: the release's inclusion proof in the registry's
+  // transparency log, with a consistency proof from tree size `from` (client/log_verifier.h
+  // checks both). kNotFound from a registry that keeps no log.
+  Result<api::ReleaseProof> get_release_proof(const PackageVersion& id,
+                                              std::optional<std::uint64_t> from);
+  // GET /log/consistency?from=N[&to=M]: the consistency proof from size N to M, or to the newest
+  // checkpoint, which then comes with it. Read, not verified.
+  Result<tlog::ConsistencyBody> get_consistency(std::uint64_t from,
+                                                std::optional<std::uint64_t> to);
+  // GET /log/<tile path> (c2sp.org/tlog-tiles, tlog::TilePath::to_string()): its bytes, unchecked.
+  Result<std::string> get_tile(const std::string& path);
+  // GET /log/key: the log's verifier key line as sent, unchecked (tlog::parse_verifier_key).
+  Result<std::string> get_log_key();
   // PUT /api/v1/packages/{ns}/{name}/{version} with Digest-Sha256. `created` is false when these
   // bytes were already that release (200, a safe retry).
   Result<api::Published> publish(const PackageVersion& id, std::string_view bytes,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/base64.h"
 #include "common/text.h"
 #include "common/toml_text.h"
 
@@ -45,7 +46,15 @@ Result<LockedPackage> parse_entry(const toml::table& entry, std::size_t index) {
   auto digest = Digest::parse(*digest_text);
   if (!digest) return lock_error(where + ": " + digest.error().message);
 
-  LockedPackage locked{std::move(*name), std::move(*version), std::move(*registry), *digest, {}};
+  LockedPackage locked{std::move(*name), std::move(*version), std::move(*registry), *digest, {},
+                       std::nullopt};
+  if (auto node = entry.get("log-index")) {
+    const auto* log_index = node->as_integer();
+    if (!log_index || log_index->get() < 0) {
+      return lock_error(where + " \"log-index\" is not an index");
+    }
+    locked.log_index = static_cast<std::uint64_t>(log_index->get());
+  }
   if (auto node = entry.get("requirements")) {
     auto* list = node->as_array();
     if (!list) return lock_error(where + " \"requirements\" is not a list");
@@ -60,12 +69,37 @@ Result<LockedPackage> parse_entry(const toml::table& entry, std::size_t index) {
   return locked;
 }
 
+Result<LockedLog> parse_log(const toml::table& entry, std::size_t index) {
+  std::string where = "log #" + std::to_string(index + 1);
+  auto registry = required_string(entry, "registry", where);
+  if (!registry) return std::move(registry).error();
+  where = "the log of " + wreg::quoted(*registry);
+  const auto* size = entry["size"].as_integer();
+  if (!size || size->get() < 0) return lock_error(where + " has no tree \"size\"");
+  auto root_text = required_string(entry, "root", where);
+  if (!root_text) return std::move(root_text).error();
+  auto root = base64_decode(*root_text);
+  LockedLog log{std::move(*registry), static_cast<std::uint64_t>(size->get()), {}};
+  if (!root || root->size() != log.root.size()) {
+    return lock_error(where + " \"root\" is not base64 of a 32-byte hash");
+  }
+  std::copy(root->begin(), root->end(), log.root.begin());
+  return log;
+}
+
 bool locked_before(const LockedPackage& a, const LockedPackage& b) {
   if (a.name != b.name) return a.name < b.name;
   return a.version < b.version;
 }
 
 }  // namespace
+
+const LockedLog* Lockfile::log_of(const std::string& registry) const {
+  for (const auto& log : logs) {
+    if (log.registry == registry) return &log;
+  }
+  return nullptr;
+}
 
 std::vector<const LockedPackage*> Lockfile::find(const PackageName& name) const {
   std::vector<const LockedPackage*> found;
@@ -111,6 +145,20 @@ Result<Lockfile> parse_lockfile(std::string_view text) {
       lock.packages.push_back(std::move(*locked));
     }
   }
+  if (auto node = table.get("log")) {
+    auto* entries = node->as_array();
+    if (!entries) return lock_error("\"log\" must be a list of [[log]] tables");
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      auto* entry = (*entries)[i].as_table();
+      if (!entry) return lock_error("log #" + std::to_string(i + 1) + " is not a table");
+      auto log = parse_log(*entry, i);
+      if (!log) return std::move(log).error();
+      if (lock.log_of(log->registry)) {
+        return lock_error("the log of " + wreg::quoted(log->registry) + " is there twice");
+      }
+      lock.logs.push_back(std::move(*log));
+    }
+  }
   return lock;
 }
 
@@ -131,11 +179,22 @@ std::string to_toml(const Lockfile& lock) {
     out += "version = " + toml_quote(package->version.to_string()) + "\n";
     out += "registry = " + toml_quote(package->registry) + "\n";
     out += "digest = " + toml_quote(package->digest.to_string()) + "\n";
+    if (package->log_index) out += "log-index = " + std::to_string(*package->log_index) + "\n";
     out += "requirements = [";
     for (std::size_t i = 0; i < requirements.size(); ++i) {
       out += (i == 0 ? "" : ", ") + toml_quote(requirements[i]);
     }
     out += "]\n";
+  }
+  std::vector<const LockedLog*> logs;
+  for (const auto& log : lock.logs) logs.push_back(&log);
+  std::sort(logs.begin(), logs.end(),
+            [](const auto* a, const auto* b) { return a->registry < b->registry; });
+  for (const auto* log : logs) {
+    out += "\n[[log]]\n";
+    out += "registry = " + toml_quote(log->registry) + "\n";
+    out += "size = " + std::to_string(log->size) + "\n";
+    out += "root = " + toml_quote(base64_encode(log->root)) + "\n";
   }
   return out;
 }

@@ -8,7 +8,19 @@
 //   version = "0.2.8"
 //   registry = "https://registry.example.com"
 //   digest = "sha256:e085d1459bfb2d1f3209b08cef444d379588fea65736e1bf22c49e991fc21525"
+//   log-index = 12
 //   requirements = ["^0.2.8"]
+//
+//   [[log]]
+//   registry = "https://registry.example.com"
+//   size = 40
+//   root = "p1Va+ELyDCCJBtwzQqX1aAlvRn/2tH8PA3cDxRpwMcI="
+//
+// `log-index` is the index of the release's publish entry in its registry's transparency log,
+// and each [[log]] the checkpoint (tree size, root hash) of one registry's log that the lock's
+// packages were verified against (client/log_verifier.h): a teammate's `wreg fetch --locked`
+// proves the registry's log still extends it. A package from a registry without a log (OCI) has
+// no `log-index`, and its registry no [[log]].
 //
 // Packages are sorted by name, then version; requirements are sorted and deduplicated. The
 // writer emits the same bytes for the same content on every machine, so diffs stay small.
@@ -18,6 +30,8 @@
 // would misread the file (new optional keys do not need one: readers ignore unknown keys).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +39,7 @@
 #include "common/digest.h"
 #include "common/package_name.h"
 #include "common/result.h"
+#include "common/tlog/merkle.h"
 #include "common/version.h"
 #include "common/version_req.h"
 
@@ -36,11 +51,23 @@ struct LockedPackage {
   std::string registry;                   // the registry's base URL it was fetched from
   Digest digest;                          // of the exact bytes fetched
   std::vector<std::string> requirements;  // canonical requirement texts it satisfies
+  std::optional<std::uint64_t> log_index;
+};
+
+struct LockedLog {
+  std::string registry;
+  std::uint64_t size = 0;
+  tlog::Hash root{};
+  bool operator==(const LockedLog&) const = default;
 };
 
 struct Lockfile {
   static constexpr int kFormatVersion = 1;
   std::vector<LockedPackage> packages;
+  std::vector<LockedLog> logs;  // one per registry at most
+
+  // The [[log]] of `registry`, or null.
+  const LockedLog* log_of(const std::string& registry) const;
 
   // The locked versions of `name` (one per compatibility track), in version order.
   std::vector<const LockedPackage*> find(const PackageName& name) const;

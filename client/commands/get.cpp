@@ -1,4 +1,5 @@
-// `wreg get REF [-o FILE] [--offline]`: one release's bytes, verified by digest.
+// `wreg get REF [-o FILE] [--offline]`: one release's bytes, verified by digest, and (from a wreg
+// registry, online) in the registry's transparency log (client/log_verifier.h).
 #include <unistd.h>
 
 #include <iostream>
@@ -42,6 +43,10 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
     if (!read[0]) return std::move(read[0]).error();
     release = &*read[0];
   }
+  if (protocol_of(*registry) == RegistryProtocol::kWreg && !options.offline) {
+    auto logged = (*session)->log_verifier->verify_release(*registry, id.name, *release);
+    if (!logged) return std::move(logged).error();
+  }
   auto bytes = fetcher.blob({*registry, release->digest, id, release->size});
   (*session)->progress->finish();
   if (!bytes) return std::move(bytes).error();
@@ -51,6 +56,7 @@ Result<void> run_get(const GetOptions& options, const GlobalOptions& global) {
   std::cout.flush();
   auto written = write_output_file(output, *bytes);
   if (!written) return written;
+  if (auto saved = (*session)->log_verifier->save(); !saved) return saved;
   if (output == "-") return {};
   std::cout << "wrote " << output << " (" << id.to_string() << " " << release->digest.to_string()
             << (release->yanked ? ", yanked" : "") << ")\n";

@@ -55,14 +55,25 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool 
   if (!env) return std::move(env).error();
   auto config = Config::load(*env, global.registry);
   if (!config) return std::move(config).error();
-  auto session = std::unique_ptr<Session>(new Session{
-      std::move(*env), std::move(*config), Cache(std::filesystem::path()), nullptr, nullptr});
+  auto session = std::unique_ptr<Session>(new Session{std::move(*env), std::move(*config),
+                                                      Cache(std::filesystem::path()), nullptr,
+                                                      nullptr, nullptr});
   session->cache = Cache(session->env.cache_dir);
   session->progress = std::make_unique<Progress>(Progress::should_draw(global.quiet));
   FetcherOptions options;
   options.offline = offline;
   session->fetcher =
       std::make_unique<Fetcher>(session->config, session->cache, options, session->progress.get());
+  Fetcher* fetcher = session->fetcher.get();
+  Progress* progress = session->progress.get();
+  session->log_verifier = std::make_unique<LogVerifier>(
+      session->env, session->config,
+      [fetcher](const std::string& registry) { return fetcher->client(registry); },
+      [progress](const std::string& line) {
+        progress->finish();
+        std::cerr << "note: " << escaped(line) << "\n";
+      });
+  fetcher->set_log_verifier(session->log_verifier.get());
   return session;
 }
 

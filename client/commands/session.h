@@ -13,6 +13,7 @@
 #include "client/commands/command.h"
 #include "client/config.h"
 #include "client/fetcher.h"
+#include "client/log_verifier.h"
 #include "client/progress.h"
 #include "client/project.h"
 #include "client/wit_folder.h"
@@ -34,6 +35,7 @@ struct Session {
   Cache cache;
   std::unique_ptr<Progress> progress;
   std::unique_ptr<Fetcher> fetcher;
+  std::unique_ptr<LogVerifier> log_verifier;  // set on `fetcher`
 };
 
 // Reads the environment and the config files. kInvalidArgument for a bad config or URL.
@@ -55,6 +57,7 @@ void add_info_command(CLI::App& app, const GlobalOptions& global, CommandAction&
 void add_search_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_yank_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_login_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_log_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and returns
 // its SyncReport, the progress bar finished.

@@ -23,6 +23,18 @@ std::set<std::string> deps_files(const std::filesystem::path& project) {
   return names;
 }
 
+std::string without_notes(const std::string& err) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < err.size()) {
+    std::size_t end = err.find('\n', at);
+    end = end == std::string::npos ? err.size() : end + 1;
+    if (err.compare(at, 6, "note: ") != 0) out += err.substr(at, end - at);
+    at = end;
+  }
+  return out;
+}
+
 std::string describe(const CommandResult& result) {
   return "exit " + std::to_string(result.exit_status) + "\nstdout:\n" + result.out + "stderr:\n" +
          result.err;

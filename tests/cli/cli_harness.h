@@ -30,6 +30,8 @@ std::set<std::string> deps_files(const std::filesystem::path& project);
 
 // "exit N", stdout and stderr, for failure messages.
 std::string describe(const CommandResult& result);
+// `err` without its `note:` lines (the transparency log key pinned on a first use).
+std::string without_notes(const std::string& err);
 
 // A wreg-server with a temp data dir. `server_args` are added to `serve` (e.g. --tls-cert).
 class Registry {

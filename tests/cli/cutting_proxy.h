@@ -25,6 +25,9 @@ class CuttingProxy {
 
   // 0 when the listening socket could not be made.
   int port() const { return port_; }
+  // Connections accepted from now on go to `port`: another server behind the same URL (a
+  // registry restored from a backup, or one that shows some users another log).
+  void retarget(int upstream_port) { upstream_port_ = upstream_port; }
   // The next connection accepted is closed after `bytes` bytes of answers.
   void cut_next_connection_after(std::size_t bytes);
   // Connections accepted, and of those relayed (the upstream took them).
@@ -39,7 +42,7 @@ class CuttingProxy {
   void accept_loop();
   void relay(int client, int upstream, std::size_t cut_after, std::size_t index);
 
-  int upstream_port_;
+  std::atomic<int> upstream_port_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -34,7 +34,8 @@ std::set<std::string> cached_blobs(const User& user) {
   return names;
 }
 
-// wreg.lock without its `registry = ...` lines: what two resolutions from different registries
+// wreg.lock without what differs by registry (its `registry = ...` lines, and the log indexes and
+// [[log]] checkpoints only a wreg registry has): what two resolutions from different registries
 // must agree on.
 std::string lock_without_registries(const fs::path& project) {
   std::string text = read_bytes(project / "wreg.lock");
@@ -44,9 +45,11 @@ std::string lock_without_registries(const fs::path& project) {
     auto end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     std::string line = text.substr(start, end - start);
-    if (!line.starts_with("registry = ")) out += line + "\n";
+    if (line == "[[log]]") break;
+    if (!line.starts_with("registry = ") && !line.starts_with("log-index = ")) out += line + "\n";
     start = end + 1;
   }
+  while (out.ends_with("\n\n")) out.pop_back();
   return out;
 }
 

@@ -138,17 +138,19 @@ TEST_F(ConfigTest, UnknownKeysAreRefusedNamingKeyFileAndAllowedKeys) {
   const Case cases[] = {
       {"registy = \"https://wreg.example.com\"\n",
        "unknown key \"registy\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces])"},
+       "stall_seconds, [namespaces], [log_keys])"},
       {"[namespace]\ntoolsku = \"https://internal.example.com\"\n",
        "unknown key \"namespace\"; did you mean \"[namespaces]\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces])"},
+       "stall_seconds, [namespaces], [log_keys])"},
       {"colour = \"blue\"\n",
-       "unknown key \"colour\" (allowed: registry, ca_file, stall_seconds, [namespaces])"},
+       "unknown key \"colour\" (allowed: registry, ca_file, stall_seconds, [namespaces], "
+       "[log_keys])"},
       {"CA_FILE = \"ca.pem\"\n",
-       "unknown key \"CA_FILE\" (allowed: registry, ca_file, stall_seconds, [namespaces])"},
+       "unknown key \"CA_FILE\" (allowed: registry, ca_file, stall_seconds, [namespaces], "
+       "[log_keys])"},
       {"\"reg\\u001bistry\" = 1\n",
        "unknown key \"reg\\x1bistry\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces])"},
+       "stall_seconds, [namespaces], [log_keys])"},
       {"namespaces = \"https://x.example.com\"\n",
        "namespaces must be a table: [namespaces] ns = \"URL\""},
   };

@@ -7,8 +7,9 @@ namespace {
 
 LockedPackage locked(std::string_view name, std::string_view version,
                      std::vector<std::string> requirements) {
-  return LockedPackage{*PackageName::parse(name), *Version::parse(version), "http://127.0.0.1:8080",
-                       Digest::of(std::string_view(name)), std::move(requirements)};
+  return LockedPackage{*PackageName::parse(name), *Version::parse(version),
+                       "http://127.0.0.1:8080",   Digest::of(std::string_view(name)),
+                       std::move(requirements),   std::nullopt};
 }
 
 TEST(LockfileTest, WritesSortedStableText) {
@@ -79,6 +80,61 @@ TEST(LockfileTest, RefusesDamagedFilesNamingTheEntry) {
     ASSERT_FALSE(parsed.has_value()) << text;
     EXPECT_NE(parsed.error().message.find(says), std::string::npos)
         << text << " -> " << parsed.error().message;
+  }
+}
+
+// What the transparency log adds: each package's log index and each registry's checkpoint, written
+// in a stable order and read back as they were.
+TEST(LockfileTest, LogIndexesAndCheckpointsRoundTrip) {
+  Lockfile lock;
+  lock.packages.push_back(locked("wasi:io", "0.2.8", {"^0.2.8"}));
+  lock.packages.back().log_index = 12;
+  lock.packages.push_back(locked("wasi:clocks", "0.2.8", {}));
+  tlog::Hash root{};
+  root.fill(0xab);
+  lock.logs.push_back(LockedLog{"https://z.example", 40, root});
+  lock.logs.push_back(LockedLog{"http://127.0.0.1:8080", 13, tlog::Hash{}});
+  const std::string text = to_toml(lock);
+  EXPECT_NE(text.find("digest = \"" + Digest::of(std::string_view("wasi:io")).to_string() +
+                      "\"\nlog-index = 12\nrequirements"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\n[[log]]\nregistry = \"http://127.0.0.1:8080\"\nsize = 13\nroot = "
+                      "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"\n\n[[log]]\nregistry = "
+                      "\"https://z.example\"\nsize = 40\n"),
+            std::string::npos)
+      << text;
+  auto back = parse_lockfile(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->find(*PackageName::parse("wasi:io"))[0]->log_index,
+            std::optional<std::uint64_t>(12));
+  EXPECT_EQ(back->find(*PackageName::parse("wasi:clocks"))[0]->log_index, std::nullopt);
+  ASSERT_NE(back->log_of("https://z.example"), nullptr);
+  EXPECT_EQ(*back->log_of("https://z.example"), lock.logs[0]);
+  EXPECT_EQ(to_toml(*back), text);
+}
+
+TEST(LockfileTest, BadLogFieldsAreRefusedNamingThem) {
+  const std::string head = "version = 1\n";
+  const std::string package =
+      "[[package]]\nname = \"wasi:io\"\nversion = \"0.2.8\"\nregistry = \"r\"\ndigest = \"" +
+      Digest::of(std::string_view("x")).to_string() + "\"\n";
+  const std::string good_root = "root = \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"\n";
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {head + package + "log-index = -1\n", "\"log-index\" is not an index"},
+           {head + package + "log-index = \"7\"\n", "\"log-index\" is not an index"},
+           {head + "[[log]]\nsize = 1\n" + good_root, "log #1 has no string \"registry\""},
+           {head + "[[log]]\nregistry = \"r\"\nsize = -2\n" + good_root, "has no tree \"size\""},
+           {head + "[[log]]\nregistry = \"r\"\nsize = 2\nroot = \"AAAA\"\n",
+            "\"root\" is not base64 of a 32-byte hash"},
+           {head + "[[log]]\nregistry = \"r\"\nsize = 2\n" + good_root +
+                "[[log]]\nregistry = \"r\"\nsize = 3\n" + good_root,
+            "is there twice"},
+           {head + "log = 3\n", "must be a list of [[log]] tables"},
+       }) {
+    auto refused = parse_lockfile(text);
+    ASSERT_FALSE(refused) << text;
+    EXPECT_NE(refused.error().message.find(expected), std::string::npos) << refused.error().message;
   }
 }
 

@@ -1,0 +1,338 @@
+#include "client/log_verifier.h"
+
+#include <toml++/toml.h>
+
+#include <sstream>
+#include <utility>
+
+#include "client/file_io.h"
+#include "common/text.h"
+#include "common/tlog/merkle.h"
+#include "common/tlog/proof.h"
+#include "common/tlog/release_entry.h"
+#include "common/toml_text.h"
+
+namespace wreg::client {
+namespace {
+
+std::filesystem::path known_logs_path(const Environment& env) {
+  return env.config_dir / "logs.toml";
+}
+
+Error known_logs_error(const Environment& env, const std::string& why) {
+  return fail(ErrorCode::kInvalidArgument,
+              known_logs_path(env).string() + ": " + why +
+                  " (wreg writes this file: restore it, or delete it to pin keys anew)");
+}
+
+// The one-line failure of a check of `registry`'s log.
+Error refused(const std::string& registry, const std::string& what) {
+  return fail(ErrorCode::kCorrupt,
+              "registry " + registry + "'s transparency log does not verify: " + what);
+}
+
+std::string size_text(std::uint64_t size) { return std::to_string(size); }
+
+}  // namespace
+
+Result<std::map<std::string, KnownLog>> load_known_logs(const Environment& env) {
+  std::map<std::string, KnownLog> logs;
+  auto text = read_file(known_logs_path(env));
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) return logs;
+    return std::move(text).error();
+  }
+  toml::table table;
+  try {
+    table = toml::parse(*text);
+  } catch (const toml::parse_error& e) {
+    return known_logs_error(env, "line " + std::to_string(e.source().begin.line) + ": " +
+                                     toml_error_text(e.description()));
+  }
+  const auto* entries = table["logs"].as_table();
+  if (entries == nullptr) return logs;
+  for (const auto& [key, node] : *entries) {
+    const auto* entry = node.as_table();
+    auto url = normalize_registry_url(key.str());
+    if (entry == nullptr || !url) {
+      return known_logs_error(env, "the entry " + wreg::quoted(key.str()) + " is not a registry's");
+    }
+    KnownLog known;
+    if (auto key_text = (*entry)["key"].value<std::string>()) {
+      auto parsed = tlog::parse_verifier_key(*key_text);
+      if (!parsed)
+        return known_logs_error(env, "the key of " + *url + ": " + parsed.error().message);
+      known.key = *parsed;
+    }
+    if (auto note = (*entry)["checkpoint"].value<std::string>()) known.checkpoint = *note;
+    logs.emplace(std::move(*url), std::move(known));
+  }
+  return logs;
+}
+
+Result<void> store_known_logs(const Environment& env, const std::map<std::string, KnownLog>& logs) {
+  std::string text =
+      "# What wreg verified of registries' transparency logs: the key it pinned for each, and\n"
+      "# the newest checkpoint it saw. Written by wreg; `wreg trust` changes a key.\n";
+  for (const auto& [registry, known] : logs) {
+    text += "\n[logs." + toml_quote(registry) + "]\n";
+    if (known.key) text += "key = " + toml_quote(known.key->to_string()) + "\n";
+    if (known.checkpoint) text += "checkpoint = " + toml_quote(*known.checkpoint) + "\n";
+  }
+  return write_file_atomically(known_logs_path(env), text, 0644);
+}
+
+Result<void> trust_log_key(const Environment& env, const std::string& registry,
+                           const tlog::VerifierKey& key) {
+  auto logs = load_known_logs(env);
+  if (!logs) return std::move(logs).error();
+  KnownLog& known = (*logs)[registry];
+  if (known.key && known.key->name != key.name) known.checkpoint.reset();
+  known.key = key;
+  return store_known_logs(env, *logs);
+}
+
+LogVerifier::LogVerifier(const Environment& env, const Config& config,
+                         std::function<Result<RegistryClient*>(const std::string&)> client_for,
+                         std::function<void(const std::string&)> note)
+    : env_(env), config_(config), client_for_(std::move(client_for)), note_(std::move(note)) {}
+
+Result<LogVerifier::RegistryState*> LogVerifier::state_of(const std::string& registry) {
+  if (auto found = states_.find(registry); found != states_.end()) return &found->second;
+  if (!known_) {
+    auto loaded = load_known_logs(env_);
+    if (!loaded) return std::move(loaded).error();
+    known_ = std::move(*loaded);
+  }
+  RegistryState state;
+  const KnownLog* known = nullptr;
+  if (auto found = known_->find(registry); found != known_->end()) known = &found->second;
+  if (const tlog::VerifierKey* configured = config_.log_key_for(registry)) {
+    state.key = *configured;
+  } else if (known && known->key) {
+    state.key = *known->key;
+  } else {
+    // First use: pin what the registry says its key is, and say so once.
+    auto client = client_for_(registry);
+    if (!client) return std::move(client).error();
+    auto text = (*client)->get_log_key();
+    if (!text) {
+      if (text.error().code != ErrorCode::kNotFound) return std::move(text).error();
+      state.no_log = true;
+      return &states_.emplace(registry, std::move(state)).first->second;
+    }
+    auto key = tlog::parse_verifier_key(*text);
+    if (!key)
+      return refused(registry, "its key " + wreg::quoted(*text) + ": " + key.error().message);
+    state.key = *key;
+    (*known_)[registry].key = *key;
+    changed_ = true;
+    note_("pinned the transparency log key of " + registry + " on first use: " + key->to_string() +
+          " (compare it with what the registry's operator publishes; "
+          "`wreg trust` sets another)");
+  }
+  // The newest checkpoint seen before, if it is of this key's log (the key may have changed).
+  if (known && known->checkpoint && (!known->key || *known->key == state.key)) {
+    auto note = tlog::parse_note(*known->checkpoint);
+    auto verified = note ? tlog::verify_note(*note, std::span(&state.key, 1))
+                         : Result<std::vector<tlog::NoteSigned>>(note.error());
+    auto checkpoint =
+        note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+    if (!verified || !checkpoint) {
+      return known_logs_error(
+          env_, "the checkpoint kept for " + registry + " does not verify with its key");
+    }
+    state.newest = *checkpoint;
+    state.newest_note = *known->checkpoint;
+  }
+  return &states_.emplace(registry, std::move(state)).first->second;
+}
+
+Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, RegistryState& state,
+                                              const std::string& note_text,
+                                              std::optional<std::uint64_t> from,
+                                              const std::vector<tlog::Hash>& consistency,
+                                              const std::string& what) {
+  auto note = tlog::parse_note(note_text);
+  if (!note) return refused(registry, "the checkpoint of " + what + ": " + note.error().message);
+  if (auto signers = tlog::verify_note(*note, std::span(&state.key, 1)); !signers) {
+    return refused(registry, "the checkpoint of " + what + " is not signed by the pinned key " +
+                                 state.key.to_string() + ": " + signers.error().message);
+  }
+  auto checkpoint = tlog::parse_checkpoint(note->text);
+  if (!checkpoint) {
+    return refused(registry, "the checkpoint of " + what + ": " + checkpoint.error().message);
+  }
+  if (checkpoint->origin != state.key.name) {
+    return refused(registry, "the checkpoint of " + what + " is of the log " +
+                                 wreg::quoted(checkpoint->origin) + ", not " +
+                                 wreg::quoted(state.key.name));
+  }
+  if (state.newest) {
+    const tlog::Checkpoint& newest = *state.newest;
+    if (checkpoint->size < newest.size) {
+      return refused(registry, "it shows its log at " + size_text(checkpoint->size) +
+                                   " entries, fewer than the " + size_text(newest.size) +
+                                   " this machine verified before: the registry went back (a "
+                                   "restored backup, a stale replica, or an old view shown to "
+                                   "you); nothing was changed");
+    }
+    if (checkpoint->size == newest.size && checkpoint->root != newest.root) {
+      return refused(registry, "two checkpoints of " + size_text(newest.size) +
+                                   " entries have different roots: the registry shows different "
+                                   "histories (a fork); nothing was changed");
+    }
+    if (checkpoint->size > newest.size &&
+        (from != newest.size ||
+         !tlog::verify_consistency(newest.size, checkpoint->size, newest.root, checkpoint->root,
+                                   consistency))) {
+      return refused(registry, "its log at " + size_text(checkpoint->size) +
+                                   " entries does not extend the one of " + size_text(newest.size) +
+                                   " this machine verified before: it rewrote its history; "
+                                   "nothing was changed");
+    }
+  }
+  if (!state.newest || checkpoint->size > state.newest->size) {
+    state.newest = *checkpoint;
+    state.newest_note = note_text;
+    changed_ = true;
+  }
+  return std::move(*checkpoint);
+}
+
+Result<std::optional<std::uint64_t>> LogVerifier::verify_release(
+    const std::string& registry, const PackageName& name, const api::ReleaseSummary& release) {
+  auto state = state_of(registry);
+  if (!state) return std::move(state).error();
+  if ((*state)->no_log) return std::optional<std::uint64_t>();
+  const PackageVersion id{name, release.version};
+  const std::string what = id.to_string();
+  auto client = client_for_(registry);
+  if (!client) return std::move(client).error();
+  const std::optional<std::uint64_t> from =
+      (*state)->newest ? std::optional((*state)->newest->size) : std::nullopt;
+  auto answer = (*client)->get_release_proof(id, from);
+  if (!answer) {
+    if (answer.error().code == ErrorCode::kNotFound) {
+      return refused(registry, "it has no log proof of " + what + " (" + answer.error().message +
+                                   "), though its key is pinned");
+    }
+    return std::move(answer).error();
+  }
+  auto proof = tlog::parse_tlog_proof(answer->proof);
+  if (!proof) return refused(registry, "the proof of " + what + ": " + proof.error().message);
+  if (proof->index != answer->log_index) {
+    return refused(registry, "the proof of " + what + " names two entry indexes");
+  }
+  auto checkpoint = advance(registry, **state, proof->checkpoint, answer->consistency_from,
+                            answer->consistency, what);
+  if (!checkpoint) return std::move(checkpoint).error();
+  const tlog::ReleaseEntry entry{tlog::ReleaseEvent::kPublish,
+                                 id,
+                                 release.digest,
+                                 release.size,
+                                 release.kind,
+                                 release.published};
+  if (!tlog::verify_inclusion(tlog::leaf_hash(entry.text()), proof->index, checkpoint->size,
+                              proof->path, checkpoint->root)) {
+    return refused(registry, what + " " + release.digest.to_string() +
+                                 " is not in the log as its package document describes it (entry " +
+                                 size_text(proof->index) + " of " + size_text(checkpoint->size) +
+                                 "): its bytes or record were changed after it was published");
+  }
+  return std::optional<std::uint64_t>(proof->index);
+}
+
+Result<tlog::Checkpoint> LogVerifier::refresh(const std::string& registry) {
+  auto state = state_of(registry);
+  if (!state) return std::move(state).error();
+  if ((*state)->no_log) {
+    return fail(ErrorCode::kNotFound, "registry " + registry + " keeps no transparency log");
+  }
+  auto client = client_for_(registry);
+  if (!client) return std::move(client).error();
+  const std::optional<std::uint64_t> from =
+      (*state)->newest ? std::optional((*state)->newest->size) : std::nullopt;
+  auto latest = (*client)->get_consistency(from.value_or(0), std::nullopt);
+  if (!latest) return std::move(latest).error();
+  if (latest->checkpoint.empty()) {
+    return refused(registry, "it sent a consistency proof without its checkpoint");
+  }
+  return advance(registry, **state, latest->checkpoint, from, latest->proof,
+                 "its newest checkpoint");
+}
+
+Result<void> LogVerifier::verify_locked(const LockedLog& locked) {
+  auto state = state_of(locked.registry);
+  if (!state) return std::move(state).error();
+  if ((*state)->no_log) {
+    return refused(locked.registry,
+                   "wreg.lock holds a checkpoint of its log, but it keeps none now");
+  }
+  auto client = client_for_(locked.registry);
+  if (!client) return std::move(client).error();
+  if (!(*state)->newest || (*state)->newest->size < locked.size) {
+    // The lock's author saw more than this machine: bring the newest up to the registry's.
+    if (auto advanced = refresh(locked.registry); !advanced) return std::move(advanced).error();
+  }
+  const tlog::Checkpoint& newest = *(*state)->newest;
+  if (locked.size > newest.size) {
+    return refused(locked.registry, "wreg.lock was verified against its log at " +
+                                        size_text(locked.size) + " entries, but it now shows " +
+                                        size_text(newest.size) +
+                                        ": the registry went back; nothing was changed");
+  }
+  if (locked.size == newest.size) {
+    if (locked.root == newest.root) return {};
+    return refused(locked.registry, "wreg.lock's checkpoint of " + size_text(locked.size) +
+                                        " entries has another root than the one of that size "
+                                        "verified here: the lock's author and you were shown "
+                                        "different histories");
+  }
+  auto proof = (*client)->get_consistency(locked.size, newest.size);
+  if (!proof) return std::move(proof).error();
+  if (proof->old_size != locked.size ||
+      !tlog::verify_consistency(locked.size, newest.size, locked.root, newest.root, proof->proof)) {
+    return refused(locked.registry, "its log at " + size_text(newest.size) +
+                                        " entries does not extend the one of " +
+                                        size_text(locked.size) +
+                                        " wreg.lock was verified "
+                                        "against: the lock's author and you were shown "
+                                        "different histories");
+  }
+  return {};
+}
+
+std::vector<LockedLog> LogVerifier::verified_logs() const {
+  std::vector<LockedLog> logs;
+  for (const auto& [registry, state] : states_) {
+    if (state.newest) logs.push_back(LockedLog{registry, state.newest->size, state.newest->root});
+  }
+  return logs;
+}
+
+Result<void> LogVerifier::save() {
+  if (!changed_) return {};
+  // Read again, so that what another wreg learned meanwhile is kept unless this run knows more.
+  auto logs = load_known_logs(env_);
+  if (!logs) return std::move(logs).error();
+  for (const auto& [registry, state] : states_) {
+    if (state.no_log) continue;
+    KnownLog& known = (*logs)[registry];
+    if (!config_.log_key_for(registry)) known.key = state.key;
+    if (!state.newest) continue;
+    if (known.checkpoint) {
+      auto note = tlog::parse_note(*known.checkpoint);
+      auto theirs =
+          note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+      if (theirs && theirs->origin == state.newest->origin && theirs->size > state.newest->size) {
+        continue;
+      }
+    }
+    known.checkpoint = state.newest_note;
+  }
+  changed_ = false;
+  return store_known_logs(env_, *logs);
+}
+
+}  // namespace wreg::client
