@@ -144,16 +144,27 @@ Result<bool> copy_blob(store::DataDir& source, store::DataDir& copy,
   return linked;
 }
 
-// The transparency log's signing key, when `data` has one: a restored registry without it could
-// not sign its log on (serve refuses to start a new log over old checkpoints).
-Result<void> copy_log_key(const fs::path& data, const fs::path& copy) {
+// The transparency log's signing key, and the keys rotated out before it, when `data` has them:
+// a restored registry without its key could not sign its log on (serve refuses to start a new log
+// over old checkpoints), and without the retired ones not verify what they signed.
+Result<void> copy_log_keys(const fs::path& data, const fs::path& copy) {
   static constexpr std::string_view kWhat = "the log signing key";
-  auto key = store::read_secret_file(data / tlog::kLogKeyFile, kWhat, 4096);
-  if (!key) return std::move(key).error();
-  if (!*key) return {};
-  auto written = store::create_secret_file(copy / tlog::kLogKeyFile, kWhat, **key);
-  OPENSSL_cleanse((*key)->data(), (*key)->size());
-  if (!written) return std::move(written).error();
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(data, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(tlog::kLogKeyFile) ||
+        (name != tlog::kLogKeyFile &&
+         !name.starts_with(std::string(tlog::kLogKeyFile) + ".retired-"))) {
+      continue;
+    }
+    auto key = store::read_secret_file(entry.path(), kWhat, 4096);
+    if (!key) return std::move(key).error();
+    if (!*key) continue;
+    auto written = store::create_secret_file(copy / name, kWhat, **key);
+    OPENSSL_cleanse((*key)->data(), (*key)->size());
+    if (!written) return std::move(written).error();
+  }
+  if (ec) return io_error("list", data, ec.value());
   return {};
 }
 
@@ -186,7 +197,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
   if (auto copied = source.database->backup_to(store::database_path(partial.path())); !copied) {
     return std::move(copied).error();
   }
-  if (auto copied = copy_log_key(source.root, partial.path()); !copied) {
+  if (auto copied = copy_log_keys(source.root, partial.path()); !copied) {
     return std::move(copied).error();
   }
   BackupReport report;

@@ -14,9 +14,9 @@
 // against mistakes (a dropped table, a wrong gc, a damaged database), not against losing the
 // disk: back up onto another file system for that, and the blobs are copied.
 //
-// The transparency log's signing key is copied with the database (mode 0600): a backup holds a
-// secret, and is to be kept like one. The token signing key is not: a restored server makes a
-// new one, and bearer tokens (minutes long) are fetched again.
+// The transparency log's signing key (and any it retired) is copied with the database (mode 0600):
+// a backup holds a secret, and is to be kept like one. The token signing key is not: a restored
+// server makes a new one, and bearer tokens (minutes long) are fetched again.
 //
 // The copy is built in a hidden folder beside DEST (`.NAME.partial-PID`), flushed to disk, and
 // renamed to DEST only when complete, so DEST never holds half a backup. A failure removes the

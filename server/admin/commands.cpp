@@ -243,6 +243,18 @@ int log_init(const fs::path& data, const std::optional<std::string>& origin, std
   });
 }
 
+int log_rotate(const fs::path& data, const std::optional<std::string>& origin, std::ostream& out,
+               std::ostream& err) {
+  return guarded(err, [&] {
+    auto key = tlog::rotate_log_key(data, origin);
+    if (!key) return report(err, key.error());
+    out << key->verifier().to_string() << "\n" << std::flush;
+    err << "made a new transparency log key and kept the old one beside it as retired; restart "
+           "the server, and give clients the verifier key above (`wreg trust REGISTRY KEY`)\n";
+    return 0;
+  });
+}
+
 int log_key(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     auto key = tlog::load_log_key(data);
@@ -325,7 +337,10 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
     if (!log_key) problem(log_key.error().message);
     std::optional<tlog::VerifierKey> verifier;
     if (log_key && *log_key) verifier = (*log_key)->verifier();
-    auto audit = tlog::audit_log(*dir->metadata, verifier, problem);
+    auto retired = tlog::retired_log_keys(data);
+    if (!retired) problem(retired.error().message);
+    auto audit = tlog::audit_log(*dir->metadata, verifier,
+                                 retired ? *retired : std::vector<tlog::VerifierKey>{}, problem);
     if (!audit) return report(err, audit.error());
     std::size_t orphans = 0;
     for (const store::StoredBlob& blob : listing->blobs) {
@@ -566,6 +581,15 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
                       "e.g. registry.example.com/log");
   log_new->callback(on_data([options](const fs::path& data) {
     return log_init(data, options->origin, std::cout, std::cerr);
+  }));
+  CLI::App* log_turn = log->add_subcommand(
+      "rotate",
+      "replace the log's key (the old one is kept, retired) and print the new verifier key");
+  add_data(log_turn);
+  log_turn->add_option("--origin", options->origin,
+                       "the log's name from now on (default: the same name)");
+  log_turn->callback(on_data([options](const fs::path& data) {
+    return log_rotate(data, options->origin, std::cout, std::cerr);
   }));
   CLI::App* log_show = log->add_subcommand("key", "print the log's verifier key");
   add_data(log_show);

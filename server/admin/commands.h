@@ -6,6 +6,7 @@
 //   wreg-server token list       [--data DIR]
 //   wreg-server token revoke     [--data DIR] ID
 //   wreg-server log init         [--data DIR] [--origin NAME]   (prints the verifier key)
+//   wreg-server log rotate       [--data DIR] [--origin NAME]   (prints the new verifier key)
 //   wreg-server log key          [--data DIR]                    (prints it again)
 //   wreg-server fsck             [--data DIR]
 //   wreg-server gc               [--data DIR] [--grace DURATION]   (e.g. 30s, 15m, 24h, 7d; 24h)
@@ -64,6 +65,11 @@ int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostrea
 // name. `serve` makes the key itself on a fresh data dir; this is for choosing the origin.
 int log_init(const std::filesystem::path& data, const std::optional<std::string>& origin,
              std::ostream& out, std::ostream& err);
+// `log rotate`: replaces the key (tlog::rotate_log_key(): the old one is kept, retired, so what
+// it signed still verifies) and prints the new verifier key. The server signs its newest
+// checkpoint again with the new key when it next starts. 1 when there is no key.
+int log_rotate(const std::filesystem::path& data, const std::optional<std::string>& origin,
+               std::ostream& out, std::ostream& err);
 // `log key`: prints the verifier key of the data dir's log. 1 when it has none.
 int log_key(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
 // Re-hashes every blob, checks every release's blob is present with its recorded size, checks

@@ -366,8 +366,11 @@ Result<std::unique_ptr<tlog::TransparencyLog>> open_transparency_log(
          made->verifier().to_string());
     key = std::optional<tlog::NoteSigner>(std::move(*made));
   }
+  auto retired = tlog::retired_log_keys(options.data);
+  if (!retired) return std::move(retired).error();
   tlog::LogOptions log_options;
   log_options.interval = options.log_interval;
+  log_options.retired_keys = std::move(*retired);
   log_options.note = note;
   auto opened = tlog::TransparencyLog::open(metadata, std::move(**key), std::move(log_options));
   if (!opened) return std::move(opened).error();

@@ -14,6 +14,7 @@ constexpr std::uint64_t kReadBatch = 4096;
 }  // namespace
 
 Result<LogAudit> audit_log(store::MetadataStore& store, const std::optional<VerifierKey>& key,
+                           const std::vector<VerifierKey>& retired,
                            const std::function<void(const std::string&)>& problem) {
   LogAudit audit;
   auto size = store.log_size();
@@ -51,7 +52,9 @@ Result<LogAudit> audit_log(store::MetadataStore& store, const std::optional<Veri
       continue;
     }
     if (key) {
-      if (auto verified = verify_note(*note, std::span(&*key, 1)); !verified) {
+      std::vector<VerifierKey> keys{*key};
+      keys.insert(keys.end(), retired.begin(), retired.end());
+      if (auto verified = verify_note(*note, keys); !verified) {
         problem("a stored checkpoint does not verify with the log's key " + key->to_string() +
                 ": " + verified.error().message);
       }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "common/tlog/note.h"
@@ -24,7 +25,9 @@ struct LogAudit {
 // Calls `problem` with one line per inconsistency. Without a `key` (its file missing), the
 // checkpoints' signatures are not checked and that is a problem of its own when there are any.
 // The store's errors otherwise.
+// `retired` are the keys rotated out (log_key.h), whose checkpoints verify too.
 Result<LogAudit> audit_log(store::MetadataStore& store, const std::optional<VerifierKey>& key,
+                           const std::vector<VerifierKey>& retired,
                            const std::function<void(const std::string&)>& problem);
 
 }  // namespace wreg::tlog

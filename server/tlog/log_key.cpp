@@ -4,7 +4,12 @@
 #include <openssl/rand.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
 
 #include "common/text.h"
 #include "server/store/secret_file.h"
@@ -73,6 +78,55 @@ Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::
                                     " was made but cannot be read back");
   }
   return std::move(*signer);
+}
+
+Result<NoteSigner> rotate_log_key(const std::filesystem::path& data,
+                                  const std::optional<std::string>& origin) {
+  auto current = load_log_key(data);
+  if (!current) return std::move(current).error();
+  if (!*current) {
+    return fail(ErrorCode::kNotFound, "there is no log key in " + wreg::quoted(data.string()) +
+                                          " to rotate; `wreg-server log init` makes one");
+  }
+  const std::string name = origin ? *origin : (*current)->verifier().name;
+  if (!is_key_name(name)) return create_log_key(data, name);  // its refusal, nothing moved
+  std::filesystem::path retired = data / kLogKeyFile;
+  retired += ".retired-" + std::to_string(std::time(nullptr));
+  if (std::rename((data / kLogKeyFile).c_str(), retired.c_str()) != 0) {
+    return fail(ErrorCode::kIo,
+                "cannot retire " + key_path_text(data) + ": " + std::strerror(errno));
+  }
+  return create_log_key(data, name);
+}
+
+Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& data) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  const std::string prefix = std::string(kLogKeyFile) + ".retired-";
+  for (const auto& entry : std::filesystem::directory_iterator(data, ec)) {
+    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return fail(ErrorCode::kIo, "cannot list " + wreg::quoted(data.string()) + ": " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<VerifierKey> keys;
+  for (const auto& file : files) {
+    auto stored = store::read_secret_file(file, kWhat, kMaxKeyText);
+    if (!stored) return std::move(stored).error();
+    if (!*stored) continue;
+    std::string& text = **stored;
+    std::string_view line = text;
+    if (line.ends_with('\n')) line.remove_suffix(1);
+    auto signer = NoteSigner::parse(line);
+    OPENSSL_cleanse(text.data(), text.size());
+    if (!signer) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "the retired log key " + wreg::quoted(file.string()) + " does not hold a key");
+    }
+    keys.push_back(signer->verifier());
+  }
+  return keys;
 }
 
 std::string default_log_origin(const std::optional<std::string>& public_host) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "common/tlog/note.h"
@@ -29,6 +30,15 @@ Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data
 // an origin a key name cannot be (is_key_name()); kAlreadyExists "<data> already has a log key
 // (<its verifier key>); ..." when there is one, which is never replaced.
 Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::string& origin);
+
+// Replaces the key: the current one is renamed to `log-signing.key.retired-<unix time>` (kept,
+// so that what it signed still verifies), and a new one is made for `origin` (the current
+// origin when nullopt). Returns the new key. kNotFound when there is no key to rotate.
+Result<NoteSigner> rotate_log_key(const std::filesystem::path& data,
+                                  const std::optional<std::string>& origin);
+
+// The verifier keys of the retired keys of `data` (rotate_log_key()), oldest first.
+Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& data);
 
 // The origin a new log gets when none is given: "<host>/wreg-log", with <host> the public URL's
 // host[:port] when one is set, else this machine's host name.

@@ -47,16 +47,23 @@ Result<void> TransparencyLog::load() {
   auto stored = store_.latest_checkpoint();
   if (!stored) return std::move(stored).error();
   std::shared_ptr<SignedCheckpoint> newest;
+  bool resign = false;
   if (*stored) {
     const VerifierKey key = verifier();
+    std::vector<VerifierKey> keys{key};
+    keys.insert(keys.end(), options_.retired_keys.begin(), options_.retired_keys.end());
     auto note = parse_note(**stored);
-    if (!note)
+    if (!note) {
       return corrupt("its newest checkpoint cannot be read (" + note.error().message + ")");
-    if (auto verified = verify_note(*note, std::span(&key, 1)); !verified) {
+    }
+    auto verified = verify_note(*note, keys);
+    if (!verified) {
       return corrupt("its newest checkpoint was not signed by the log's key " + key.to_string() +
                      " (" + verified.error().message +
                      "); the key file is not the one this log was started with");
     }
+    // Signed by a key rotated out: signed again below with the current one.
+    resign = verified->front().key != key;
     auto checkpoint = parse_checkpoint(note->text);
     if (!checkpoint) {
       return corrupt("its newest checkpoint cannot be read (" + checkpoint.error().message + ")");
@@ -83,7 +90,7 @@ Result<void> TransparencyLog::load() {
     std::lock_guard lock(mutex_);
     latest_ = std::move(newest);
   }
-  return sign_if_grown();
+  return sign_if_grown(resign);
 }
 
 Result<void> TransparencyLog::catch_up_tree() {
@@ -110,7 +117,7 @@ Result<void> TransparencyLog::catch_up_tree() {
   return {};
 }
 
-Result<void> TransparencyLog::sign_if_grown() {
+Result<void> TransparencyLog::sign_if_grown(bool resign) {
   Checkpoint checkpoint;
   checkpoint.origin = signer_.verifier().name;
   {
@@ -120,7 +127,7 @@ Result<void> TransparencyLog::sign_if_grown() {
   }
   {
     std::lock_guard lock(mutex_);
-    if (latest_ && latest_->checkpoint.size >= checkpoint.size) return {};
+    if (!resign && latest_ && latest_->checkpoint.size >= checkpoint.size) return {};
   }
   const std::string text = checkpoint.text();
   std::string note = text + "\n" + signer_.sign(text);

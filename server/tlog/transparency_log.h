@@ -49,6 +49,9 @@ struct LogOptions {
   std::chrono::milliseconds await_timeout{10000};
   // One line per thing an operator should know (a checkpoint that could not be stored).
   std::function<void(std::string_view)> note;
+  // Keys the log was signed with before its key was rotated (log_key.h): the newest checkpoint
+  // may be signed by one of them, and is then signed again with the current key at open().
+  std::vector<VerifierKey> retired_keys;
 };
 
 // A checkpoint the log signed: the parsed text and the signed note as served.
@@ -91,8 +94,9 @@ class TransparencyLog {
   Result<void> load();
   // Reads the entries past the tree's size into it.
   Result<void> catch_up_tree();
-  // Signs and stores a checkpoint of the whole tree when it has grown past the newest one.
-  Result<void> sign_if_grown();
+  // Signs and stores a checkpoint of the whole tree when it has grown past the newest one, or
+  // when `resign` (the newest was signed by a retired key).
+  Result<void> sign_if_grown(bool resign = false);
   // Both: what the signer thread does each round. open() and the signer thread only.
   Result<void> catch_up();
   void run_signer();

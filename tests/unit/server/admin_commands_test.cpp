@@ -360,6 +360,28 @@ TEST_F(AdminTest, TheLogKeyIsMadeOncePrintedAndBackedUp) {
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
+// `log rotate` makes a new key under the same name, keeps the old one retired, and fsck still
+// verifies what the old one signed.
+TEST_F(AdminTest, RotatingTheLogKeyKeepsTheOldOneRetired) {
+  std::ostringstream out, err;
+  ASSERT_EQ(log_init(data(), std::string("registry.example/log"), out, err), 0) << err.str();
+  std::ostringstream rotated, rotated_err;
+  ASSERT_EQ(log_rotate(data(), std::nullopt, rotated, rotated_err), 0) << rotated_err.str();
+  EXPECT_NE(rotated.str(), out.str());
+  EXPECT_TRUE(rotated.str().starts_with("registry.example/log+")) << rotated.str();
+  std::size_t retired = 0;
+  for (const auto& entry : fs::directory_iterator(data())) {
+    if (entry.path().filename().string().starts_with("log-signing.key.retired-")) ++retired;
+  }
+  EXPECT_EQ(retired, 1u);
+  std::ostringstream shown, shown_err;
+  ASSERT_EQ(log_key(data(), shown, shown_err), 0);
+  EXPECT_EQ(shown.str(), rotated.str());
+  std::ostringstream none_out, none_err;
+  EXPECT_EQ(log_rotate(dir_.path() / "empty", std::nullopt, none_out, none_err), 1);
+  EXPECT_NE(none_err.str().find("no log key"), std::string::npos) << none_err.str();
+}
+
 TEST_F(AdminTest, BackupTargetMayEndWithASlash) {
   std::ostringstream out, err;
   ASSERT_EQ(backup(data(), dir_.path().string() + "/fresh/", out, err), 0) << err.str();

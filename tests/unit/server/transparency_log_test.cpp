@@ -256,5 +256,23 @@ TEST_F(TransparencyLogTest, ReleasesFromBeforeTheLogAreLoggedOldestFirstAtOpen) 
   EXPECT_EQ((*log)->latest()->checkpoint.size, 3u);
 }
 
+// A rotated key (log_key.h) signs the same log on: the newest checkpoint, signed by the retired
+// key, is signed again with the new one at open, at the same size and root.
+TEST_F(TransparencyLogTest, ARotatedKeySignsTheSameLogOn) {
+  publish("demo:a@1.0.0");
+  Checkpoint before;
+  {
+    auto log = open(signer_of(1));
+    ASSERT_TRUE(log);
+    before = (*log)->latest()->checkpoint;
+  }
+  LogOptions options;
+  options.retired_keys = {signer_of(1).verifier()};
+  auto log = open(signer_of(2), options);
+  ASSERT_TRUE(log) << log.error().message;
+  const Checkpoint after = verified((*log)->latest()->note, signer_of(2).verifier());
+  EXPECT_EQ(after, before);
+}
+
 }  // namespace
 }  // namespace wreg::tlog
