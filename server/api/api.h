@@ -10,10 +10,14 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 #include "common/digest.h"
 #include "common/package_name.h"
 #include "common/result.h"
+#include "common/version.h"
 #include "server/api/document_cache.h"
 #include "server/api/wit_texts.h"
 #include "server/auth/tokens.h"
@@ -36,6 +40,15 @@ struct ApiCounters {
   std::atomic<std::uint64_t> publishes_created{0};
   std::atomic<std::uint64_t> publishes_unchanged{0};
   std::atomic<std::uint64_t> publishes_refused{0};
+};
+
+// Releases' transparency log indexes as the proof route found them (packages.cpp): an index never
+// changes once a release has it, so a proof costs no database read after the first. Keyed by the
+// release as asked (`ns:name@version`); forgotten whole past kMaxEntries.
+struct LogIndexes {
+  static constexpr std::size_t kMaxEntries = 1 << 20;
+  std::mutex mutex;
+  std::unordered_map<std::string, std::pair<Version, std::uint64_t>> by_release;  // guarded
 };
 
 // What every handler may use. Everything here must outlive the server; all of it is
@@ -62,6 +75,7 @@ struct ApiContext {
   // The transparency log (server/tlog/transparency_log.h). `serve` always has one; a handler
   // test may leave it null, and then writes are not awaited and /log answers 404.
   tlog::TransparencyLog* log = nullptr;
+  LogIndexes log_indexes{};
 };
 
 // After a write (a publish, a yank): waits until the transparency log has signed a checkpoint

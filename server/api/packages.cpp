@@ -293,16 +293,33 @@ http::Response held_proof(const http::Request& request, ApiContext& context,
   }
   auto from = number_param(request, "from", 0, UINT64_MAX);
   if (!from) return error_of(from.error());
-  auto record = context.metadata.release(id);
-  if (!record) return error_of(record.error());
-  const PackageVersion release{id.name, record->summary.version};
-  if (!record->log_index) {
-    return error_of(fail(ErrorCode::kUnavailable,
-                         release.to_string() +
-                             " has no entry in the transparency log yet; the server logs it "
-                             "when it starts, so ask again after its restart"));
+  const std::string key = id.to_string();
+  std::optional<std::pair<Version, std::uint64_t>> known;
+  {
+    std::lock_guard lock(context.log_indexes.mutex);
+    if (auto found = context.log_indexes.by_release.find(key);
+        found != context.log_indexes.by_release.end()) {
+      known = found->second;
+    }
   }
-  const std::uint64_t index = *record->log_index;
+  if (!known) {
+    auto record = context.metadata.release_log_index(id);
+    if (!record) return error_of(record.error());
+    if (!record->second) {
+      return error_of(fail(ErrorCode::kUnavailable,
+                           id.name.to_string() + "@" + record->first.to_string() +
+                               " has no entry in the transparency log yet; the server logs it "
+                               "when it starts, so ask again after its restart"));
+    }
+    known.emplace(std::move(record->first), *record->second);
+    std::lock_guard lock(context.log_indexes.mutex);
+    if (context.log_indexes.by_release.size() >= LogIndexes::kMaxEntries) {
+      context.log_indexes.by_release.clear();
+    }
+    context.log_indexes.by_release.emplace(key, *known);
+  }
+  const PackageVersion release{id.name, known->first};
+  const std::uint64_t index = known->second;
   auto latest = context.log->latest();
   if (index >= latest->checkpoint.size) {
     // Appended by another process (a mirror sync) and not signed yet: wait for its checkpoint.

@@ -94,6 +94,10 @@ inline constexpr std::string_view kSetYanked = "UPDATE releases SET yanked = $1 
 inline constexpr std::string_view kAppendLogEntry =
     "INSERT INTO log_entries (idx, entry) SELECT coalesce(max(idx) + 1, 0), $1 FROM log_entries "
     "RETURNING idx";
+// version, log_index of the release of package name $1 with version key $2
+inline constexpr std::string_view kReleaseLogIndex =
+    "SELECT r.version, r.log_index FROM releases r JOIN packages p ON p.id = r.package_id "
+    "WHERE p.name = $1 AND r.version_key = $2";
 inline constexpr std::string_view kLogSize = "SELECT coalesce(max(idx) + 1, 0) FROM log_entries";
 // entry; from index $1, at most $2
 inline constexpr std::string_view kLogEntries =

@@ -262,6 +262,10 @@ class MetadataStore {
   // --- The transparency log (server/tlog/transparency_log.h). publish() and set_yanked() append
   // the entries; these read them and keep the signed checkpoints.
 
+  // The version as published and the log index of one release, found as release() finds it, in
+  // one indexed query (a proof needs nothing else). kNotFound as release().
+  virtual Result<std::pair<Version, std::optional<std::uint64_t>>> release_log_index(
+      const PackageVersion& id) = 0;
   // How many entries the log holds: the next entry's index.
   virtual Result<std::uint64_t> log_size() = 0;
   // The entries [from, from + count) as stored (ReleaseEntry::text()), fewer at the log's end.

@@ -456,6 +456,20 @@ Result<SearchPage> SqliteMetadataStore::search(const SearchQuery& query) {
 
 // --- The transparency log ----------------------------------------------------------------------
 
+Result<std::pair<Version, std::optional<std::uint64_t>>> SqliteMetadataStore::release_log_index(
+    const PackageVersion& id) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kReleaseLogIndex));
+  query->bind(1, id.name.to_string()).bind(2, version_key(id.version));
+  WREG_TRY(row, query->step("look up a release"));
+  if (!*row || !names_release(id.version, query->text(0))) {
+    return fail(ErrorCode::kNotFound,
+                "no release " + id.to_string() + " is published; see the package's versions");
+  }
+  WREG_TRY(version, decode_version(query->text(0), database_.log()));
+  return std::pair(std::move(*version), log_index_of(*query, 1));
+}
+
 Result<std::uint64_t> SqliteMetadataStore::log_size() {
   auto lease = database_.acquire();
   WREG_TRY(query, Query::make(*lease, sql::kLogSize));

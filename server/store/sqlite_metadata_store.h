@@ -34,6 +34,8 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<std::optional<ManifestMatch>> manifest_by_digest(const PackageName& name,
                                                           const Digest& digest) override;
   Result<std::vector<StoredManifest>> manifests() override;
+  Result<std::pair<Version, std::optional<std::uint64_t>>> release_log_index(
+      const PackageVersion& id) override;
   Result<std::uint64_t> log_size() override;
   Result<std::vector<std::string>> log_entries(std::uint64_t from, std::uint64_t count) override;
   Result<std::uint64_t> log_missing_releases() override;
