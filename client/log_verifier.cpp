@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "client/file_io.h"
+#include "client/parallel.h"
 #include "common/text.h"
 #include "common/tlog/merkle.h"
 #include "common/tlog/proof.h"
@@ -32,6 +33,9 @@ Error refused(const std::string& registry, const std::string& what) {
 }
 
 std::string size_text(std::uint64_t size) { return std::to_string(size); }
+
+// Proofs asked for at once from one registry (its connection pool bounds them again).
+constexpr std::size_t kParallelProofs = 4;
 
 }  // namespace
 
@@ -153,6 +157,8 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
                                               std::optional<std::uint64_t> from,
                                               const std::vector<tlog::Hash>& consistency,
                                               const std::string& what) {
+  // The newest checkpoint again, byte for byte: verified already (most proofs of one command).
+  if (state.newest && note_text == state.newest_note) return *state.newest;
   auto note = tlog::parse_note(note_text);
   if (!note) return refused(registry, "the checkpoint of " + what + ": " + note.error().message);
   if (auto signers = tlog::verify_note(*note, std::span(&state.key, 1)); !signers) {
@@ -202,45 +208,99 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
 
 Result<std::optional<std::uint64_t>> LogVerifier::verify_release(
     const std::string& registry, const PackageName& name, const api::ReleaseSummary& release) {
+  auto indexes = verify_releases(registry, {{name, &release}});
+  if (!indexes) return std::move(indexes).error();
+  return indexes->front();
+}
+
+Result<api::ReleaseProof> LogVerifier::ask_proof(RegistryClient& client,
+                                                 const std::string& registry,
+                                                 const PackageVersion& id,
+                                                 std::optional<std::uint64_t> from) {
+  auto answer = client.get_release_proof(id, from);
+  if (!answer && answer.error().code == ErrorCode::kNotFound) {
+    return refused(registry, "it has no log proof of " + id.to_string() + " (" +
+                                 answer.error().message + "), though its key is pinned");
+  }
+  return answer;
+}
+
+Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
+    const std::string& registry, const std::vector<ReleaseToVerify>& releases) {
+  std::vector<std::optional<std::uint64_t>> indexes(releases.size());
   auto state = state_of(registry);
   if (!state) return std::move(state).error();
-  if ((*state)->no_log) return std::optional<std::uint64_t>();
-  const PackageVersion id{name, release.version};
-  const std::string what = id.to_string();
+  if ((*state)->no_log) return indexes;
   auto client = client_for_(registry);
   if (!client) return std::move(client).error();
+  // The proofs are asked for together, from the newest size known; they then come back against
+  // one checkpoint or, when the registry grew meanwhile, a few, taken smallest first. One whose
+  // consistency proof starts below the newest by then is asked for again (rare).
   const std::optional<std::uint64_t> from =
       (*state)->newest ? std::optional((*state)->newest->size) : std::nullopt;
-  auto answer = (*client)->get_release_proof(id, from);
-  if (!answer) {
-    if (answer.error().code == ErrorCode::kNotFound) {
-      return refused(registry, "it has no log proof of " + what + " (" + answer.error().message +
-                                   "), though its key is pinned");
+  std::vector<Result<api::ReleaseProof>> answers(releases.size(),
+                                                 Result<api::ReleaseProof>(Error{}));
+  parallel_for(releases.size(), kParallelProofs, [&](std::size_t i) {
+    answers[i] = ask_proof(**client, registry,
+                           PackageVersion{releases[i].name, releases[i].release->version}, from);
+  });
+  struct Parsed {
+    std::size_t i;
+    tlog::TlogProof proof;
+    std::uint64_t size;
+  };
+  std::vector<Parsed> parsed;
+  for (std::size_t i = 0; i < releases.size(); ++i) {
+    if (!answers[i]) return std::move(answers[i]).error();
+    const std::string what =
+        releases[i].name.to_string() + "@" + releases[i].release->version.to_string();
+    auto proof = tlog::parse_tlog_proof(answers[i]->proof);
+    if (!proof) return refused(registry, "the proof of " + what + ": " + proof.error().message);
+    if (proof->index != answers[i]->log_index) {
+      return refused(registry, "the proof of " + what + " names two entry indexes");
     }
-    return std::move(answer).error();
+    auto note = tlog::parse_note(proof->checkpoint);
+    auto head = note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+    if (!head) {
+      return refused(registry, "the checkpoint of " + what + ": " + head.error().message);
+    }
+    parsed.push_back(Parsed{i, std::move(*proof), head->size});
   }
-  auto proof = tlog::parse_tlog_proof(answer->proof);
-  if (!proof) return refused(registry, "the proof of " + what + ": " + proof.error().message);
-  if (proof->index != answer->log_index) {
-    return refused(registry, "the proof of " + what + " names two entry indexes");
+  std::stable_sort(parsed.begin(), parsed.end(),
+                   [](const Parsed& a, const Parsed& b) { return a.size < b.size; });
+  for (Parsed& item : parsed) {
+    const ReleaseToVerify& release = releases[item.i];
+    const PackageVersion id{release.name, release.release->version};
+    const std::string what = id.to_string();
+    api::ReleaseProof* answer = &*answers[item.i];
+    const auto newest = (*state)->newest;
+    if (newest && item.size > newest->size && answer->consistency_from != newest->size) {
+      auto again = ask_proof(**client, registry, id, newest->size);
+      if (!again) return std::move(again).error();
+      answers[item.i] = std::move(again);
+      answer = &*answers[item.i];
+      auto proof = tlog::parse_tlog_proof(answer->proof);
+      if (!proof) return refused(registry, "the proof of " + what + ": " + proof.error().message);
+      item.proof = std::move(*proof);
+    }
+    auto checkpoint = advance(registry, **state, item.proof.checkpoint, answer->consistency_from,
+                              answer->consistency, what);
+    if (!checkpoint) return std::move(checkpoint).error();
+    const tlog::ReleaseEntry entry{tlog::ReleaseEvent::kPublish, id,
+                                   release.release->digest,      release.release->size,
+                                   release.release->kind,        release.release->published};
+    if (!tlog::verify_inclusion(tlog::leaf_hash(entry.text()), item.proof.index, checkpoint->size,
+                                item.proof.path, checkpoint->root)) {
+      return refused(registry, what + " " + release.release->digest.to_string() +
+                                   " is not in the log as its package document describes it "
+                                   "(entry " +
+                                   size_text(item.proof.index) + " of " +
+                                   size_text(checkpoint->size) +
+                                   "): its bytes or record were changed after it was published");
+    }
+    indexes[item.i] = item.proof.index;
   }
-  auto checkpoint = advance(registry, **state, proof->checkpoint, answer->consistency_from,
-                            answer->consistency, what);
-  if (!checkpoint) return std::move(checkpoint).error();
-  const tlog::ReleaseEntry entry{tlog::ReleaseEvent::kPublish,
-                                 id,
-                                 release.digest,
-                                 release.size,
-                                 release.kind,
-                                 release.published};
-  if (!tlog::verify_inclusion(tlog::leaf_hash(entry.text()), proof->index, checkpoint->size,
-                              proof->path, checkpoint->root)) {
-    return refused(registry, what + " " + release.digest.to_string() +
-                                 " is not in the log as its package document describes it (entry " +
-                                 size_text(proof->index) + " of " + size_text(checkpoint->size) +
-                                 "): its bytes or record were changed after it was published");
-  }
-  return std::optional<std::uint64_t>(proof->index);
+  return indexes;
 }
 
 Result<tlog::Checkpoint> LogVerifier::refresh(const std::string& registry) {

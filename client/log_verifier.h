@@ -77,6 +77,15 @@ class LogVerifier {
                                                       const PackageName& name,
                                                       const api::ReleaseSummary& release);
 
+  // verify_release() of several releases of `registry`, their proofs asked for together;
+  // answers in the same order.
+  struct ReleaseToVerify {
+    PackageName name;
+    const api::ReleaseSummary* release;  // as its package document lists it
+  };
+  Result<std::vector<std::optional<std::uint64_t>>> verify_releases(
+      const std::string& registry, const std::vector<ReleaseToVerify>& releases);
+
   // Proves the checkpoint a lock recorded for `locked.registry` a prefix of the newest one
   // verified this run (asking the registry for its newest when the lock's is larger).
   Result<void> verify_locked(const LockedLog& locked);
@@ -99,6 +108,10 @@ class LogVerifier {
     bool no_log = false;  // the registry keeps no log and none was pinned
   };
   Result<RegistryState*> state_of(const std::string& registry);
+  // GET .../proof of `id`; a 404 from a registry whose key is pinned is a refusal.
+  static Result<api::ReleaseProof> ask_proof(RegistryClient& client, const std::string& registry,
+                                             const PackageVersion& id,
+                                             std::optional<std::uint64_t> from);
   // Accepts `note` as the registry's newest checkpoint when it verifies and extends the newest
   // one (`consistency` is the proof from `from`, the size the request named).
   Result<tlog::Checkpoint> advance(const std::string& registry, RegistryState& state,

@@ -234,6 +234,8 @@ Result<void> verify_in_logs(Lockfile& lock, const Lockfile& old_lock, Fetcher& f
   }
   // The documents the resolution read are in memory; a fetch of a lock asks for them (together).
   auto documents = fetcher.documents(names);
+  std::map<std::string, std::vector<std::size_t>> by_registry;  // indexes into `logged`
+  std::vector<LogVerifier::ReleaseToVerify> releases;
   for (std::size_t i = 0; i < logged.size(); ++i) {
     LockedPackage& package = *logged[i];
     const std::string id = package.name.to_string() + "@" + package.version.to_string();
@@ -246,9 +248,16 @@ Result<void> verify_in_logs(Lockfile& lock, const Lockfile& old_lock, Fetcher& f
                       ", the digest wreg.lock holds: versions are immutable, so the registry "
                       "changed a release; nothing was changed here");
     }
-    auto index = verifier->verify_release(package.registry, package.name, *release);
-    if (!index) return std::move(index).error();
-    if (record) package.log_index = *index;
+    releases.push_back(LogVerifier::ReleaseToVerify{package.name, release});
+    by_registry[package.registry].push_back(i);
+  }
+  for (const auto& [registry, members] : by_registry) {
+    std::vector<LogVerifier::ReleaseToVerify> batch;
+    for (std::size_t i : members) batch.push_back(releases[i]);
+    auto indexes = verifier->verify_releases(registry, batch);
+    if (!indexes) return std::move(indexes).error();
+    if (!record) continue;
+    for (std::size_t k = 0; k < members.size(); ++k) logged[members[k]]->log_index = (*indexes)[k];
   }
   if (!record) return {};
   std::set<std::string> registries;
