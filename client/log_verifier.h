@@ -77,8 +77,7 @@ class LogVerifier {
                                                       const PackageName& name,
                                                       const api::ReleaseSummary& release);
 
-  // verify_release() of several releases of `registry`, their proofs asked for together;
-  // answers in the same order.
+  // verify_release() of several releases of `registry`; answers in the same order.
   struct ReleaseToVerify {
     PackageName name;
     const api::ReleaseSummary* release;  // as its package document lists it
