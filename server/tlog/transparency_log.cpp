@@ -165,10 +165,19 @@ void TransparencyLog::run_signer() {
     auto done = catch_up();
     lock.lock();
     if (!done) {
+      const bool news = failure_ != done.error().message;
       failure_ = done.error().message;
       ++failures_;
-      if (options_.note) options_.note("transparency log: cannot sign a checkpoint: " + failure_);
       signed_.notify_all();
+      if (news && options_.note) {
+        lock.unlock();
+        options_.note("transparency log: cannot sign a checkpoint: " + done.error().message);
+        lock.lock();
+      }
+      // A store that fails (read-only, full) is asked again after `poll`, not every interval.
+      if (signer_wake_.wait_for(lock, options_.poll, [&] { return stopping_; })) break;
+    } else {
+      failure_.clear();
     }
   }
 }
