@@ -69,7 +69,7 @@ if [[ $mode == publish ]]; then
   for i in "${!urls[@]}"; do
     line="$(awk -v s="$i" '$1 == s { print $2 * 1000 }' "$t/results" | median) ms"
     for step in receive sync lookup validate install commit log; do
-      line+=", $step $(awk -v s="$i" '$1 == s' "$t/results" | grep -o "$step;dur=[0-9.]*" |
+      line+=", $step $(awk -v s="$i" '$1 == s' "$t/results" | { grep -o "$step;dur=[0-9.]*" || true; } |
         cut -d= -f2 | median)"
     done
     echo "server $i ($(basename "${@:i+1:1}")): time_total median $line ($rounds publishes)"
