@@ -157,9 +157,12 @@ EOF
     for _ in $(seq 200); do [[ -s $port_file ]] && break; sleep 0.05; done
     mirror_port=$(cat "$port_file")
   }
+  # The loop runs in a subshell (it feeds summary), whose mirror_pids the trap never sees: each
+  # first-add mirror is stopped here, once timed.
   for i in $(seq "$runs"); do
     start_mirror "first-$i"
     WREG_REGISTRY=http://127.0.0.1:$mirror_port run_once "$work/mirror-first-cache-$i"
+    kill "${mirror_pids[-1]}" 2>/dev/null || true
   done | summary "mirror first add (imports):"
   start_mirror held
   export WREG_REGISTRY=http://127.0.0.1:$mirror_port
