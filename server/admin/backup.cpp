@@ -152,11 +152,7 @@ Result<void> copy_log_keys(const fs::path& data, const fs::path& copy) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(data, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!name.starts_with(tlog::kLogKeyFile) ||
-        (name != tlog::kLogKeyFile &&
-         !name.starts_with(std::string(tlog::kLogKeyFile) + ".retired-"))) {
-      continue;
-    }
+    if (!tlog::is_log_key_file(name)) continue;
     auto key = store::read_secret_file(entry.path(), kWhat, 4096);
     if (!key) return std::move(key).error();
     if (!*key) continue;

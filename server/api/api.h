@@ -82,6 +82,8 @@ struct ApiContext {
 // over it. nullopt when it has, or when there is no log; else the error to answer (the write
 // is stored and will be signed, which the message says).
 std::optional<Error> await_log(ApiContext& context);
+// The log of a registry that keeps one; else kNotFound, the 404 the log's routes answer.
+Result<tlog::TransparencyLog*> log_of(const ApiContext& context);
 
 // For a read of `name`: brings it up to date with its upstream when its namespace is mirrored
 // and due (mirror::Mirrors::refresh()). "" when all is well; else the line the Wreg-Upstream

@@ -11,14 +11,6 @@
 namespace wreg::api {
 namespace {
 
-// The log of a registry that keeps one; else the 404 to answer.
-Result<tlog::TransparencyLog*> log_of(const ApiContext& context) {
-  if (context.log == nullptr) {
-    return fail(ErrorCode::kNotFound, "this registry keeps no transparency log");
-  }
-  return context.log;
-}
-
 http::Response text_response(std::string body, std::string cache_control) {
   http::Response response;
   response.set("Content-Type", "text/plain; charset=utf-8");
@@ -28,6 +20,13 @@ http::Response text_response(std::string body, std::string cache_control) {
 }
 
 }  // namespace
+
+Result<tlog::TransparencyLog*> log_of(const ApiContext& context) {
+  if (context.log == nullptr) {
+    return fail(ErrorCode::kNotFound, "this registry keeps no transparency log");
+  }
+  return context.log;
+}
 
 std::optional<Error> await_log(ApiContext& context) {
   if (context.log == nullptr) return std::nullopt;

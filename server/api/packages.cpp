@@ -288,9 +288,8 @@ namespace {
 
 http::Response held_proof(const http::Request& request, ApiContext& context,
                           const PackageVersion& id) {
-  if (context.log == nullptr) {
-    return error_of(fail(ErrorCode::kNotFound, "this registry keeps no transparency log"));
-  }
+  auto log = log_of(context);
+  if (!log) return error_of(log.error());
   auto from = number_param(request, "from", 0, UINT64_MAX);
   if (!from) return error_of(from.error());
   const std::string key = id.to_string();
@@ -320,15 +319,15 @@ http::Response held_proof(const http::Request& request, ApiContext& context,
   }
   const PackageVersion release{id.name, known->first};
   const std::uint64_t index = known->second;
-  auto latest = context.log->latest();
+  auto latest = (*log)->latest();
   if (index >= latest->checkpoint.size) {
     // Appended by another process (a mirror sync) and not signed yet: wait for its checkpoint.
-    auto awaited = context.log->await_entries();
+    auto awaited = (*log)->await_entries();
     if (!awaited) return error_of(awaited.error());
     latest = std::move(*awaited);
   }
   const std::uint64_t size = latest->checkpoint.size;
-  auto path = context.log->inclusion_proof(index, size);
+  auto path = (*log)->inclusion_proof(index, size);
   if (!path) return error_of(path.error());
   ReleaseProof answer{release,
                       index,
@@ -336,7 +335,7 @@ http::Response held_proof(const http::Request& request, ApiContext& context,
                       std::nullopt,
                       {}};
   if (*from && **from <= size) {
-    auto consistency = context.log->consistency_proof(**from, size);
+    auto consistency = (*log)->consistency_proof(**from, size);
     if (!consistency) return error_of(consistency.error());
     answer.consistency_from = **from;
     answer.consistency = std::move(*consistency);

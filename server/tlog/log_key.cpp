@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 
 #include "common/text.h"
 #include "server/store/secret_file.h"
@@ -24,10 +25,12 @@ std::string key_path_text(const std::filesystem::path& data) {
   return wreg::quoted((data / kLogKeyFile).string());
 }
 
-}  // namespace
-
-Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data) {
-  auto stored = store::read_secret_file(data / kLogKeyFile, kWhat, kMaxKeyText);
+// The key in the secret file `file`, its text wiped once read; nullopt when there is no file.
+// A file that holds no key is `not_a_key` of the NoteSigner's refusal (which never echoes the
+// secret).
+Result<std::optional<NoteSigner>> read_key_file(
+    const std::filesystem::path& file, const std::function<Error(const Error&)>& not_a_key) {
+  auto stored = store::read_secret_file(file, kWhat, kMaxKeyText);
   if (!stored) return std::move(stored).error();
   if (!*stored) return std::optional<NoteSigner>();
   std::string& text = **stored;
@@ -35,13 +38,24 @@ Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data
   if (line.ends_with('\n')) line.remove_suffix(1);
   auto signer = NoteSigner::parse(line);
   OPENSSL_cleanse(text.data(), text.size());
-  if (!signer) {
+  if (!signer) return not_a_key(signer.error());
+  return std::optional<NoteSigner>(std::move(*signer));
+}
+
+}  // namespace
+
+bool is_log_key_file(std::string_view name) {
+  return name == kLogKeyFile || (name.starts_with(kLogKeyFile) &&
+                                 name.substr(kLogKeyFile.size()).starts_with(".retired-"));
+}
+
+Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data) {
+  return read_key_file(data / kLogKeyFile, [&](const Error& why) {
     return fail(ErrorCode::kInvalidArgument,
                 std::string(kWhat) + " " + key_path_text(data) + " does not hold a key (" +
-                    signer.error().message +
+                    why.message +
                     "); restore it from a backup: a new key would start a log no client trusts");
-  }
-  return std::optional<NoteSigner>(std::move(*signer));
+  });
 }
 
 Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::string& origin) {
@@ -102,9 +116,9 @@ Result<NoteSigner> rotate_log_key(const std::filesystem::path& data,
 Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& data) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
-  const std::string prefix = std::string(kLogKeyFile) + ".retired-";
   for (const auto& entry : std::filesystem::directory_iterator(data, ec)) {
-    if (entry.path().filename().string().starts_with(prefix)) files.push_back(entry.path());
+    const std::string name = entry.path().filename().string();
+    if (name != kLogKeyFile && is_log_key_file(name)) files.push_back(entry.path());
   }
   if (ec && ec != std::errc::no_such_file_or_directory) {
     return fail(ErrorCode::kIo, "cannot list " + wreg::quoted(data.string()) + ": " + ec.message());
@@ -112,19 +126,12 @@ Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& d
   std::sort(files.begin(), files.end());
   std::vector<VerifierKey> keys;
   for (const auto& file : files) {
-    auto stored = store::read_secret_file(file, kWhat, kMaxKeyText);
-    if (!stored) return std::move(stored).error();
-    if (!*stored) continue;
-    std::string& text = **stored;
-    std::string_view line = text;
-    if (line.ends_with('\n')) line.remove_suffix(1);
-    auto signer = NoteSigner::parse(line);
-    OPENSSL_cleanse(text.data(), text.size());
-    if (!signer) {
+    auto signer = read_key_file(file, [&](const Error&) {
       return fail(ErrorCode::kInvalidArgument,
                   "the retired log key " + wreg::quoted(file.string()) + " does not hold a key");
-    }
-    keys.push_back(signer->verifier());
+    });
+    if (!signer) return std::move(signer).error();
+    if (*signer) keys.push_back((*signer)->verifier());
   }
   return keys;
 }

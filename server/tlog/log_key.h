@@ -22,6 +22,10 @@ namespace wreg::tlog {
 
 inline constexpr std::string_view kLogKeyFile = "log-signing.key";
 
+// Whether a file of the data dir, by `name`, holds a log key: the key, or one rotate_log_key()
+// retired (`log-signing.key.retired-<time>`). What backup copies.
+bool is_log_key_file(std::string_view name);
+
 // The key of the data dir `data`; nullopt when it has none. The errors of read_secret_file(), and
 // kInvalidArgument when the file does not hold a key (naming the file, never its content).
 Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data);
