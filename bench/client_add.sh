@@ -29,6 +29,8 @@ done
 
 # shellcheck source=bench/lib/wreg_server.sh
 source "$root/bench/lib/wreg_server.sh"
+# shellcheck source=bench/lib/timing.sh
+source "$root/bench/lib/timing.sh"
 
 data=$work/data
 "$server" namespace create --data "$data" wasi >/dev/null 2>&1
@@ -39,18 +41,6 @@ export HOME=$work/home XDG_CONFIG_HOME=$work/config WREG_REGISTRY=$server_url
 for file in "$fixtures"/wasi-*.wasm; do
   WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache "$wreg" --quiet publish "$file" >/dev/null
 done
-
-# timed COMMAND...: runs it; prints "wall_ms cpu_ms", both from bash's `time` around the command
-# alone (wall: from the fork to the exit, what `time wreg ...` shows a user; cpu: user + system,
-# which is steadier than wall time on a busy machine). An earlier version took the wall time from
-# `date +%s%N` before and after a command substitution, which also counted two `date` processes
-# and a subshell: 8-9 ms more per run on this machine (bench/README.md).
-timed() {
-  local TIMEFORMAT='%3R %3U %3S' times
-  times=$( { time "$@" >/dev/null 2>&1; } 2>&1)
-  awk -v t="$times" 'BEGIN { split(t, p, " ");
-    printf "%.1f %.1f\n", p[1] * 1000, (p[2] + p[3]) * 1000 }'
-}
 
 # run_once CACHE_DIR: one add in a fresh project; prints "wall_ms requests cpu_ms".
 run_once() {
@@ -63,8 +53,6 @@ run_once() {
   read -r wall cpu <<<"$times"
   echo "$wall $((after - before)) $cpu"
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # summary LABEL: reads run_once lines; prints medians, the best wall time and the ratio of the
 # median wall time to the reference below.

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "client/file_io.h"
-#include "client/parallel.h"
 #include "common/text.h"
 #include "common/tlog/merkle.h"
 #include "common/tlog/proof.h"
@@ -33,11 +32,6 @@ Error refused(const std::string& registry, const std::string& what) {
 }
 
 std::string size_text(std::uint64_t size) { return std::to_string(size); }
-
-// Proofs asked for at once from one registry. One: they go one after another on one kept-alive
-// connection, a round trip each (a few on a local network), where more would each open a
-// connection of their own (a TLS handshake each, on a real one).
-constexpr std::size_t kParallelProofs = 1;
 
 }  // namespace
 
@@ -137,21 +131,36 @@ Result<LogVerifier::RegistryState*> LogVerifier::state_of(const std::string& reg
           " (compare it with what the registry's operator publishes; "
           "`wreg trust` sets another)");
   }
-  // The newest checkpoint seen before, if it is of this key's log (the key may have changed).
+  // The newest checkpoint seen before, if it is of this key's log (the key may have changed). Its
+  // signature was checked before it was kept, and is checked again only when a newer checkpoint
+  // disagrees with it (blame()): an Ed25519 verification is most of what the log costs a warm
+  // command, and a file that could be changed to fool this check could as well change the key.
   if (known && known->checkpoint && (!known->key || *known->key == state.key)) {
     auto note = tlog::parse_note(*known->checkpoint);
-    auto verified = note ? tlog::verify_note(*note, std::span(&state.key, 1))
-                         : Result<std::vector<tlog::NoteSigned>>(note.error());
     auto checkpoint =
         note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
-    if (!verified || !checkpoint) {
-      return known_logs_error(
-          env_, "the checkpoint kept for " + registry + " does not verify with its key");
+    if (!checkpoint || checkpoint->origin != state.key.name) {
+      return known_logs_error(env_, "the checkpoint kept for " + registry + " does not read as " +
+                                        "one of the log " + wreg::quoted(state.key.name));
     }
     state.newest = *checkpoint;
     state.newest_note = *known->checkpoint;
+    state.newest_kept_unchecked = true;
   }
   return &states_.emplace(registry, std::move(state)).first->second;
+}
+
+Error LogVerifier::blame(const std::string& registry, RegistryState& state,
+                         const std::string& what) const {
+  if (state.newest_kept_unchecked) {
+    auto note = tlog::parse_note(state.newest_note);
+    if (!note || !tlog::verify_note(*note, std::span(&state.key, 1))) {
+      return known_logs_error(env_, "the checkpoint kept for " + registry +
+                                        " does not verify with its key " + state.key.to_string());
+    }
+    state.newest_kept_unchecked = false;
+  }
+  return refused(registry, what);
 }
 
 Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, RegistryState& state,
@@ -179,30 +188,34 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
   if (state.newest) {
     const tlog::Checkpoint& newest = *state.newest;
     if (checkpoint->size < newest.size) {
-      return refused(registry, "it shows its log at " + size_text(checkpoint->size) +
-                                   " entries, fewer than the " + size_text(newest.size) +
-                                   " this machine verified before: the registry went back (a "
-                                   "restored backup, a stale replica, or an old view shown to "
-                                   "you); nothing was changed");
+      return blame(registry, state,
+                   "it shows its log at " + size_text(checkpoint->size) +
+                       " entries, fewer than the " + size_text(newest.size) +
+                       " this machine verified before: the registry went back (a "
+                       "restored backup, a stale replica, or an old view shown to "
+                       "you); nothing was changed");
     }
     if (checkpoint->size == newest.size && checkpoint->root != newest.root) {
-      return refused(registry, "two checkpoints of " + size_text(newest.size) +
-                                   " entries have different roots: the registry shows different "
-                                   "histories (a fork); nothing was changed");
+      return blame(registry, state,
+                   "two checkpoints of " + size_text(newest.size) +
+                       " entries have different roots: the registry shows different "
+                       "histories (a fork); nothing was changed");
     }
     if (checkpoint->size > newest.size &&
         (from != newest.size ||
          !tlog::verify_consistency(newest.size, checkpoint->size, newest.root, checkpoint->root,
                                    consistency))) {
-      return refused(registry, "its log at " + size_text(checkpoint->size) +
-                                   " entries does not extend the one of " + size_text(newest.size) +
-                                   " this machine verified before: it rewrote its history; "
-                                   "nothing was changed");
+      return blame(registry, state,
+                   "its log at " + size_text(checkpoint->size) +
+                       " entries does not extend the one of " + size_text(newest.size) +
+                       " this machine verified before: it rewrote its history; "
+                       "nothing was changed");
     }
   }
   if (!state.newest || checkpoint->size > state.newest->size) {
     state.newest = *checkpoint;
     state.newest_note = note_text;
+    state.newest_kept_unchecked = false;
     changed_ = true;
   }
   return std::move(*checkpoint);
@@ -215,17 +228,20 @@ Result<std::optional<std::uint64_t>> LogVerifier::verify_release(
   return indexes->front();
 }
 
-Result<api::ReleaseProof> LogVerifier::ask_proof(RegistryClient& client,
-                                                 const std::string& registry,
-                                                 const PackageVersion& id,
-                                                 std::optional<std::uint64_t> from) {
-  auto answer = client.get_release_proof(id, from);
+namespace {
+
+// A registry whose key is pinned must have a proof of every release it serves: its 404 is a
+// refusal, not a registry without a log.
+Result<api::ReleaseProof> proof_of_pinned(const std::string& registry, const PackageVersion& id,
+                                          Result<api::ReleaseProof> answer) {
   if (!answer && answer.error().code == ErrorCode::kNotFound) {
     return refused(registry, "it has no log proof of " + id.to_string() + " (" +
                                  answer.error().message + "), though its key is pinned");
   }
   return answer;
 }
+
+}  // namespace
 
 Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
     const std::string& registry, const std::vector<ReleaseToVerify>& releases) {
@@ -240,12 +256,12 @@ Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
   // consistency proof starts below the newest by then is asked for again (rare).
   const std::optional<std::uint64_t> from =
       (*state)->newest ? std::optional((*state)->newest->size) : std::nullopt;
-  std::vector<Result<api::ReleaseProof>> answers(releases.size(),
-                                                 Result<api::ReleaseProof>(Error{}));
-  parallel_for(releases.size(), kParallelProofs, [&](std::size_t i) {
-    answers[i] = ask_proof(**client, registry,
-                           PackageVersion{releases[i].name, releases[i].release->version}, from);
-  });
+  std::vector<PackageVersion> ids;
+  for (const ReleaseToVerify& release : releases) {
+    ids.push_back(PackageVersion{release.name, release.release->version});
+  }
+  // One round trip for all of them (pipelined on one connection).
+  std::vector<Result<api::ReleaseProof>> answers = (*client)->get_release_proofs(ids, from);
   struct Parsed {
     std::size_t i;
     tlog::TlogProof proof;
@@ -253,7 +269,7 @@ Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
   };
   std::vector<Parsed> parsed;
   for (std::size_t i = 0; i < releases.size(); ++i) {
-    if (!answers[i]) return std::move(answers[i]).error();
+    if (!answers[i]) return proof_of_pinned(registry, ids[i], std::move(answers[i])).error();
     const std::string what =
         releases[i].name.to_string() + "@" + releases[i].release->version.to_string();
     auto proof = tlog::parse_tlog_proof(answers[i]->proof);
@@ -277,7 +293,7 @@ Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
     api::ReleaseProof* answer = &*answers[item.i];
     const auto newest = (*state)->newest;
     if (newest && item.size > newest->size && answer->consistency_from != newest->size) {
-      auto again = ask_proof(**client, registry, id, newest->size);
+      auto again = proof_of_pinned(registry, id, (*client)->get_release_proof(id, newest->size));
       if (!again) return std::move(again).error();
       answers[item.i] = std::move(again);
       answer = &*answers[item.i];
@@ -339,28 +355,29 @@ Result<void> LogVerifier::verify_locked(const LockedLog& locked) {
   }
   const tlog::Checkpoint& newest = *(*state)->newest;
   if (locked.size > newest.size) {
-    return refused(locked.registry, "wreg.lock was verified against its log at " +
-                                        size_text(locked.size) + " entries, but it now shows " +
-                                        size_text(newest.size) +
-                                        ": the registry went back; nothing was changed");
+    return blame(locked.registry, **state,
+                 "wreg.lock was verified against its log at " + size_text(locked.size) +
+                     " entries, but it now shows " + size_text(newest.size) +
+                     ": the registry went back; nothing was changed");
   }
   if (locked.size == newest.size) {
     if (locked.root == newest.root) return {};
-    return refused(locked.registry, "wreg.lock's checkpoint of " + size_text(locked.size) +
-                                        " entries has another root than the one of that size "
-                                        "verified here: the lock's author and you were shown "
-                                        "different histories");
+    return blame(locked.registry, **state,
+                 "wreg.lock's checkpoint of " + size_text(locked.size) +
+                     " entries has another root than the one of that size "
+                     "verified here: the lock's author and you were shown "
+                     "different histories");
   }
   auto proof = (*client)->get_consistency(locked.size, newest.size);
   if (!proof) return std::move(proof).error();
   if (proof->old_size != locked.size ||
       !tlog::verify_consistency(locked.size, newest.size, locked.root, newest.root, proof->proof)) {
-    return refused(locked.registry, "its log at " + size_text(newest.size) +
-                                        " entries does not extend the one of " +
-                                        size_text(locked.size) +
-                                        " wreg.lock was verified "
-                                        "against: the lock's author and you were shown "
-                                        "different histories");
+    return blame(locked.registry, **state,
+                 "its log at " + size_text(newest.size) + " entries does not extend the one of " +
+                     size_text(locked.size) +
+                     " wreg.lock was verified "
+                     "against: the lock's author and you were shown "
+                     "different histories");
   }
   return {};
 }

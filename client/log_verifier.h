@@ -105,12 +105,14 @@ class LogVerifier {
     std::optional<tlog::Checkpoint> newest;
     std::string newest_note;
     bool no_log = false;  // the registry keeps no log and none was pinned
+    // `newest` is logs.toml's, whose signature this run has not checked again (state_of()).
+    bool newest_kept_unchecked = false;
   };
   Result<RegistryState*> state_of(const std::string& registry);
-  // GET .../proof of `id`; a 404 from a registry whose key is pinned is a refusal.
-  static Result<api::ReleaseProof> ask_proof(RegistryClient& client, const std::string& registry,
-                                             const PackageVersion& id,
-                                             std::optional<std::uint64_t> from);
+  // The refusal of `registry`'s log for `what`, a disagreement with state.newest; or, when
+  // state.newest is logs.toml's and does not verify with the key, the refusal of logs.toml, which
+  // the registry is then not to be blamed for.
+  Error blame(const std::string& registry, RegistryState& state, const std::string& what) const;
   // Accepts `note` as the registry's newest checkpoint when it verifies and extends the newest
   // one (`consistency` is the proof from `from`, the size the request named).
   Result<tlog::Checkpoint> advance(const std::string& registry, RegistryState& state,

@@ -4,6 +4,7 @@
 #include "client/registry_client.h"
 
 #include <cctype>
+#include <optional>
 #include <vector>
 
 #include "client/config.h"
@@ -162,6 +163,37 @@ Result<DocumentAnswer> RegistryClient::get_package_document(const PackageName& n
   return document_answer(registry(), std::move(*answer), etag);
 }
 
+namespace {
+
+// `requests` (bodiless GETs) as one pipelined batch, each answer read with `read(answer, i)`.
+// A single request goes the usual way, with its retries, through `ask_alone(i)`, and so does
+// what a batch leaves unanswered; once one of those finds the registry unreachable (after its
+// retries), the rest share its error instead of each waiting out retries of their own.
+template <typename T, typename Read, typename AskAlone>
+std::vector<Result<T>> send_as_batch(transport::Transport& transport,
+                                     const std::vector<transport::Request>& requests, Read read,
+                                     AskAlone ask_alone) {
+  std::vector<HttpAnswer> answers;
+  if (requests.size() > 1) answers = transport.send_batch(requests, kJsonLimit).answers;
+  std::vector<Result<T>> results;
+  std::optional<Error> unreachable;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (i < answers.size()) {
+      results.push_back(read(std::move(answers[i]), i));
+    } else if (unreachable) {
+      results.push_back(*unreachable);
+    } else {
+      results.push_back(ask_alone(i));
+      if (!results.back() && results.back().error().code == ErrorCode::kUnavailable) {
+        unreachable = results.back().error();
+      }
+    }
+  }
+  return results;
+}
+
+}  // namespace
+
 std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
     const std::vector<DocumentRequest>& wanted) {
   std::vector<transport::Request> requests;
@@ -169,27 +201,12 @@ std::vector<Result<DocumentAnswer>> RegistryClient::get_package_documents(
     requests.push_back(impl_->make_request(http::verb::get, impl_->package_path(request.name),
                                            document_headers(request.etag), {}));
   }
-  // A single request goes the usual way, with its retries; what a batch leaves unanswered is
-  // asked again below, one by one, with them.
-  std::vector<HttpAnswer> answers;
-  if (wanted.size() > 1) answers = impl_->transport->send_batch(requests, kJsonLimit).answers;
-  std::vector<Result<DocumentAnswer>> results;
-  // Once one request of the rest finds the registry unreachable (after its retries), the others
-  // share its error instead of each waiting out retries of their own.
-  std::optional<Error> unreachable;
-  for (std::size_t i = 0; i < wanted.size(); ++i) {
-    if (i < answers.size()) {
-      results.push_back(document_answer(registry(), std::move(answers[i]), wanted[i].etag));
-    } else if (unreachable) {
-      results.push_back(*unreachable);
-    } else {
-      results.push_back(get_package_document(wanted[i].name, wanted[i].etag));
-      if (!results.back() && results.back().error().code == ErrorCode::kUnavailable) {
-        unreachable = results.back().error();
-      }
-    }
-  }
-  return results;
+  return send_as_batch<DocumentAnswer>(
+      *impl_->transport, requests,
+      [&](HttpAnswer answer, std::size_t i) {
+        return document_answer(registry(), std::move(answer), wanted[i].etag);
+      },
+      [&](std::size_t i) { return get_package_document(wanted[i].name, wanted[i].etag); });
 }
 
 namespace {
@@ -231,15 +248,40 @@ Result<std::string> RegistryClient::get_wit(const PackageVersion& id) {
   return std::move(answer->body);
 }
 
+namespace {
+
+std::string proof_target(const std::string& release_path, std::optional<std::uint64_t> from) {
+  return release_path + "/proof" + (from ? "?from=" + std::to_string(*from) : "");
+}
+
+Result<api::ReleaseProof> proof_answer(const std::string& registry, const HttpAnswer& answer,
+                                       const PackageVersion& id) {
+  if (answer.status != 200) return answer_error(registry, answer);
+  return read_body(registry, answer, api::parse_release_proof,
+                   "transparency log proof of " + id.to_string());
+}
+
+}  // namespace
+
 Result<api::ReleaseProof> RegistryClient::get_release_proof(const PackageVersion& id,
                                                             std::optional<std::uint64_t> from) {
-  const std::string query = from ? "?from=" + std::to_string(*from) : "";
   auto answer =
-      impl_->send(http::verb::get, impl_->release_path(id) + "/proof" + query, {}, {}, kJsonLimit);
+      impl_->send(http::verb::get, proof_target(impl_->release_path(id), from), {}, {}, kJsonLimit);
   if (!answer) return std::move(answer).error();
-  if (answer->status != 200) return answer_error(registry(), *answer);
-  return read_body(registry(), *answer, api::parse_release_proof,
-                   "transparency log proof of " + id.to_string());
+  return proof_answer(registry(), *answer, id);
+}
+
+std::vector<Result<api::ReleaseProof>> RegistryClient::get_release_proofs(
+    const std::vector<PackageVersion>& ids, std::optional<std::uint64_t> from) {
+  std::vector<transport::Request> requests;
+  for (const auto& id : ids) {
+    requests.push_back(
+        impl_->make_request(http::verb::get, proof_target(impl_->release_path(id), from), {}, {}));
+  }
+  return send_as_batch<api::ReleaseProof>(
+      *impl_->transport, requests,
+      [&](HttpAnswer answer, std::size_t i) { return proof_answer(registry(), answer, ids[i]); },
+      [&](std::size_t i) { return get_release_proof(ids[i], from); });
 }
 
 Result<tlog::ConsistencyBody> RegistryClient::get_consistency(std::uint64_t from,

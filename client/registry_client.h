@@ -108,6 +108,10 @@ class RegistryClient {
   // checks both). kNotFound from a registry that keeps no log.
   Result<api::ReleaseProof> get_release_proof(const PackageVersion& id,
                                               std::optional<std::uint64_t> from);
+  // get_release_proof() of several releases, all from `from`, as one pipelined batch (as
+  // get_package_documents() above); answers in the order asked.
+  std::vector<Result<api::ReleaseProof>> get_release_proofs(const std::vector<PackageVersion>& ids,
+                                                            std::optional<std::uint64_t> from);
   // GET /log/consistency?from=N[&to=M]: the consistency proof from size N to M, or to the newest
   // checkpoint, which then comes with it. Read, not verified.
   Result<tlog::ConsistencyBody> get_consistency(std::uint64_t from,

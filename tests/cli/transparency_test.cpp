@@ -262,6 +262,34 @@ TEST(TransparencyTest, AnOlderLogIsRefusedAsGoingBack) {
                              "you); nothing was changed\n");
 }
 
+// logs.toml changed on this machine (a disk error, a hand edit): the registry is not blamed for
+// disagreeing with a checkpoint its key never signed.
+TEST(TransparencyTest, AKeptCheckpointThatDoesNotVerifyIsBlamedOnLogsToml) {
+  LoggedRegistry logged;
+  ASSERT_TRUE(logged.start());
+  ASSERT_TRUE(logged.publish("demo:app@1.0.0", "one"));
+  User alice(logged.url());
+  TempDir project;
+  ASSERT_EQ(alice.wreg({"add", "demo:app"}, project.path()).exit_status, 0);
+  const fs::path logs = alice.config_dir() / "wreg" / "logs.toml";
+  std::string kept = read_bytes(logs);
+  // The checkpoint's root is its third line; its first base64 digit is changed.
+  const std::string size_line_text = "\\u000a1\\u000a";  // as toml_quote() escapes "\n1\n"
+  const std::size_t size_line = kept.find(size_line_text);
+  ASSERT_NE(size_line, std::string::npos) << kept;
+  char& digit = kept[size_line + size_line_text.size()];
+  digit = digit == 'A' ? 'B' : 'A';
+  write_bytes(logs, kept);
+
+  auto refused = alice.wreg({"update"}, project.path());
+  EXPECT_EQ(refused.exit_status, 1) << describe(refused);
+  EXPECT_NE(refused.err.find("logs.toml: the checkpoint kept for " + logged.url() +
+                             " does not verify with its key "),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("transparency log does not verify"), std::string::npos) << refused.err;
+}
+
 // A key pinned by hand that is not the log's: every checkpoint is refused.
 TEST(TransparencyTest, ACheckpointNotSignedByThePinnedKeyIsRefused) {
   LoggedRegistry logged;
