@@ -23,6 +23,8 @@ struct ServeFlags {
   std::vector<std::string> upstreams;
   std::optional<std::string> upstream_refresh;
   std::optional<std::string> log_interval;
+  std::vector<std::string> witnesses, witness_for;
+  std::optional<std::string> witness_timeout;
   std::optional<unsigned> threads;
   std::optional<std::size_t> max_connections;
   bool private_reads = false;
@@ -77,6 +79,19 @@ void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
   serve.add_option("--log-interval", flags.log_interval,
                    "Sign transparency log checkpoints at most this often (default 10ms): the "
                    "writes of a burst share one signature");
+  serve
+      .add_option("--witness", flags.witnesses,
+                  "URL=VKEY: ask the witness at URL (its submission prefix, e.g. "
+                  "https://peer.example/witness) to cosign every checkpoint (repeatable)")
+      ->allow_extra_args(false);
+  serve.add_option("--witness-timeout", flags.witness_timeout,
+                   "Longest wait for a witness's answer (default 3s); a silent witness is asked "
+                   "again 10s later and checkpoints go out without its cosignature meanwhile");
+  serve
+      .add_option("--witness-for", flags.witness_for,
+                  "VKEY: witness the log with this verifier key, cosigning its checkpoints at "
+                  "POST /witness/add-checkpoint (repeatable)")
+      ->allow_extra_args(false);
   serve.add_option("--upstream-refresh", flags.upstream_refresh,
                    "How long a mirrored package's upstream versions are trusted before a read "
                    "lists them again (default 60s)");
@@ -114,6 +129,16 @@ int run_serve(const ServeFlags& flags) {
                   [&](const auto& given) { return given.space == upstream->space; });
     options.upstreams.push_back(std::move(*upstream));
   }
+  for (const auto& text : flags.witnesses) {
+    auto witness = wreg::tlog::parse_witness_spec(text);
+    if (!witness) return report(witness.error());
+    options.witnesses.push_back(std::move(*witness));
+  }
+  for (const auto& text : flags.witness_for) {
+    auto key = wreg::api::parse_witnessed_log(text);
+    if (!key) return report(key.error());
+    options.witness_for.push_back(std::move(*key));
+  }
   if (flags.trusted_proxies) {
     auto ranges = wreg::http::parse_address_ranges(*flags.trusted_proxies);
     if (!ranges) return report(ranges.error());
@@ -138,7 +163,8 @@ int run_serve(const ServeFlags& flags) {
                               Timeout{flags.body_timeout, options.server.body_idle_timeout},
                               Timeout{flags.keep_alive_timeout, options.server.keep_alive_timeout},
                               Timeout{flags.upstream_refresh, options.upstream_refresh},
-                              Timeout{flags.log_interval, options.log_interval}}) {
+                              Timeout{flags.log_interval, options.log_interval},
+                              Timeout{flags.witness_timeout, options.witness_timeout}}) {
     if (!flag) continue;
     auto timeout = wreg::api::parse_timeout(*flag);
     if (!timeout) return report(timeout.error());

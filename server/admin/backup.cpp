@@ -146,13 +146,14 @@ Result<bool> copy_blob(store::DataDir& source, store::DataDir& copy,
 
 // The transparency log's signing key, and the keys rotated out before it, when `data` has them:
 // a restored registry without its key could not sign its log on (serve refuses to start a new log
-// over old checkpoints), and without the retired ones not verify what they signed.
+// over old checkpoints), and without the retired ones not verify what they signed. And the
+// witness key, which the logs it witnesses trust.
 Result<void> copy_log_keys(const fs::path& data, const fs::path& copy) {
-  static constexpr std::string_view kWhat = "the log signing key";
+  static constexpr std::string_view kWhat = "a signing key";
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(data, ec)) {
     const std::string name = entry.path().filename().string();
-    if (!tlog::is_log_key_file(name)) continue;
+    if (!tlog::is_key_file(name)) continue;
     auto key = store::read_secret_file(entry.path(), kWhat, 4096);
     if (!key) return std::move(key).error();
     if (!*key) continue;

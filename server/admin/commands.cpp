@@ -269,6 +269,27 @@ int log_key(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
+int log_witness_key(const fs::path& data, const std::optional<std::string>& name, std::ostream& out,
+                    std::ostream& err) {
+  return guarded(err, [&] {
+    auto dir = open_dir(data, store::MissingDir::kCreate);
+    if (!dir) return report(err, dir.error());
+    auto key =
+        tlog::load_or_create_witness_key(data, name ? *name : tlog::default_witness_name({}));
+    if (!key) return report(err, key.error());
+    if (name && key->verifier().name != *name) {
+      return report(
+          err, fail(ErrorCode::kAlreadyExists, "the data directory's witness key is named " +
+                                                   wreg::quoted(key->verifier().name) + ", not " +
+                                                   wreg::quoted(*name) +
+                                                   "; it is never replaced, since logs "
+                                                   "and their clients configured it"));
+    }
+    out << key->verifier().to_string() << "\n";
+    return 0;
+  });
+}
+
 int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
     auto dir = open_dir(data, store::MissingDir::kRefuse);
@@ -595,6 +616,17 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   add_data(log_show);
   log_show->callback(
       on_data([](const fs::path& data) { return log_key(data, std::cout, std::cerr); }));
+
+  CLI::App* witness_show = log->add_subcommand(
+      "witness-key",
+      "print the verifier key this server cosigns other logs' checkpoints with as their witness "
+      "(`serve --witness-for`), making the key first if there is none");
+  add_data(witness_show);
+  witness_show->add_option("--name", options->origin,
+                           "the witness's name, when the key is made (default HOST/wreg-witness)");
+  witness_show->callback(on_data([options](const fs::path& data) {
+    return log_witness_key(data, options->origin, std::cout, std::cerr);
+  }));
 
   CLI::App* check = app.add_subcommand("fsck", "check every blob and release");
   add_data(check);

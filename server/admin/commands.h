@@ -72,6 +72,11 @@ int log_rotate(const std::filesystem::path& data, const std::optional<std::strin
                std::ostream& out, std::ostream& err);
 // `log key`: prints the verifier key of the data dir's log. 1 when it has none.
 int log_key(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
+// `log witness-key [--name N]`: prints the verifier key of the data dir's witness key
+// (tlog::load_or_create_witness_key(), made first when there is none). 1 when --name differs
+// from the existing key's name.
+int log_witness_key(const std::filesystem::path& data, const std::optional<std::string>& name,
+                    std::ostream& out, std::ostream& err);
 // Re-hashes every blob, checks every release's blob is present with its recorded size, checks
 // every stored OCI manifest (its bytes hash to its digest; it is a Wasm artifact manifest whose
 // layer is its release's blob and whose config is the stored blob its row records, holding a

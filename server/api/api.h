@@ -31,7 +31,8 @@ class Mirrors;
 }
 namespace wreg::tlog {
 class TransparencyLog;
-}
+class Witness;
+}  // namespace wreg::tlog
 
 namespace wreg::api {
 
@@ -76,6 +77,9 @@ struct ApiContext {
   // test may leave it null, and then writes are not awaited and /log answers 404.
   tlog::TransparencyLog* log = nullptr;
   LogIndexes log_indexes{};
+  // This server as a witness of other logs (`--witness-for`, server/tlog/witness.h); null when
+  // it witnesses none, and then POST /witness/add-checkpoint answers 404.
+  tlog::Witness* witness = nullptr;
 };
 
 // After a write (a publish, a yank): waits until the transparency log has signed a checkpoint

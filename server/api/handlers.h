@@ -61,6 +61,10 @@ http::Response get_tile(const http::Request& request, ApiContext& context);
 // proof from N to M, without a checkpoint (the client has the one of size M); it never changes,
 // so it is cached for good.
 http::Response get_consistency(const http::Request& request, ApiContext& context);
+// POST /witness/add-checkpoint: c2sp.org/tlog-witness, this server cosigning another log's
+// checkpoint (server/tlog/witness.h says the answers). No token: the log's signature is what
+// authenticates the request. 404 when this server witnesses no log.
+http::Response add_witnessed_checkpoint(const http::Request& request, ApiContext& context);
 
 // search.cpp
 // GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=.

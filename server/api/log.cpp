@@ -7,6 +7,7 @@
 #include "server/api/handlers.h"
 #include "server/api/request_values.h"
 #include "server/tlog/transparency_log.h"
+#include "server/tlog/witness.h"
 
 namespace wreg::api {
 namespace {
@@ -94,6 +95,19 @@ http::Response get_consistency(const http::Request& request, ApiContext& context
   // To a size the client names, it holds that checkpoint already; to the newest, it gets it here.
   const tlog::ConsistencyBody body{**from, std::move(*proof), *to ? "" : latest->note};
   return text_response(body.text(), *to ? "public, max-age=31536000, immutable" : "no-cache");
+}
+
+http::Response add_witnessed_checkpoint(const http::Request& request, ApiContext& context) {
+  if (context.witness == nullptr) {
+    return error_of(fail(ErrorCode::kNotFound, "this registry witnesses no transparency log"));
+  }
+  tlog::WitnessAnswer answer = context.witness->add_checkpoint(request.body);
+  http::Response response;
+  response.status = answer.status;
+  response.set("Content-Type", answer.content_type);
+  response.set("Cache-Control", "no-store");
+  response.body = std::move(answer.body);
+  return response;
 }
 
 }  // namespace wreg::api

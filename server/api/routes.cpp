@@ -44,6 +44,9 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/log/checkpoint", simple(get_checkpoint));
   router.add(Method::kGet, "/log/key", simple(get_log_key));
   router.add(Method::kGet, "/log/consistency", simple(get_consistency));
+  Route witness = simple(add_witnessed_checkpoint);
+  witness.body = http::BodyKind::kSmall;
+  router.add(Method::kPost, "/witness/add-checkpoint", std::move(witness));
   // A tile path has 2 to 9 segments after /log/tile: the level (or `entries`), the index in up
   // to 7 groups of 3 digits, and `<last group>.p` with the width of a partial tile.
   std::string tile_pattern = "/log/tile/{level}";

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "server/store/log_sink.h"
 #include "server/tlog/log_key.h"
 #include "server/tlog/transparency_log.h"
+#include "server/tlog/witness.h"
 
 namespace wreg::api {
 
@@ -212,7 +214,10 @@ constexpr std::string_view kSettings[] = {"data",
                                           "oci-namespace-prefix",
                                           "upstream-refresh",
                                           "log-interval",
-                                          "[upstreams]"};
+                                          "witness-timeout",
+                                          "witness-for",
+                                          "[upstreams]",
+                                          "[witnesses]"};
 
 Result<void> load_config(const std::filesystem::path& file, ServeOptions& options) {
   toml::table table;
@@ -294,6 +299,34 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
         }
         options.upstreams.push_back(std::move(*upstream));
       }
+    } else if (key == "witnesses") {
+      const auto* witnesses = value.as_table();
+      if (witnesses == nullptr) return wrong(key, "a table: [witnesses] \"URL\" = \"VKEY\"");
+      for (const auto& [url, vkey] : *witnesses) {
+        auto vkey_text = vkey.value<std::string>();
+        if (!vkey_text) {
+          return wrong("[witnesses] " + std::string(url.str()), "a verifier key string");
+        }
+        auto witness = tlog::parse_witness_spec(std::string(url.str()) + "=" + *vkey_text);
+        if (!witness) {
+          return fail(ErrorCode::kInvalidArgument,
+                      "in " + wreg::quoted(file.string()) + ", " + witness.error().message);
+        }
+        options.witnesses.push_back(std::move(*witness));
+      }
+    } else if (key == "witness-for") {
+      const auto* keys = value.as_array();
+      if (keys == nullptr) return wrong(key, "an array of logs' verifier keys");
+      for (const auto& item : *keys) {
+        auto vkey_text = item.value<std::string>();
+        if (!vkey_text) return wrong(key, "an array of logs' verifier keys (strings)");
+        auto log_key = parse_witnessed_log(*vkey_text);
+        if (!log_key) {
+          return fail(ErrorCode::kInvalidArgument,
+                      "in " + wreg::quoted(file.string()) + ", " + log_key.error().message);
+        }
+        options.witness_for.push_back(std::move(*log_key));
+      }
     } else if (key == "private" || key == "access-log") {
       if (!value.is_boolean()) return wrong(key, "true or false");
       (key == "private" ? options.private_reads : options.access_log) = *boolean;
@@ -310,11 +343,12 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       (key == "max-body-size" ? options.server.max_body_bytes : options.server.max_header_bytes) =
           *size;
     } else if (key == "header-timeout" || key == "body-timeout" || key == "keep-alive-timeout" ||
-               key == "upstream-refresh" || key == "log-interval") {
+               key == "upstream-refresh" || key == "log-interval" || key == "witness-timeout") {
       auto duration = timeout();
       if (!duration) return std::move(duration).error();
       if (key == "upstream-refresh") options.upstream_refresh = *duration;
       if (key == "log-interval") options.log_interval = *duration;
+      if (key == "witness-timeout") options.witness_timeout = *duration;
       if (key == "header-timeout") options.server.header_timeout = *duration;
       if (key == "body-timeout") options.server.body_idle_timeout = *duration;
       if (key == "keep-alive-timeout") options.server.keep_alive_timeout = *duration;
@@ -325,6 +359,20 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
     }
   }
   return {};
+}
+
+Result<tlog::VerifierKey> parse_witnessed_log(std::string_view text) {
+  auto key = tlog::parse_verifier_key(text);
+  if (!key) {
+    return fail(ErrorCode::kInvalidArgument,
+                "witness-for " + wreg::quoted(text) + ": " + key.error().message);
+  }
+  if (key->type != tlog::kEd25519) {
+    return fail(ErrorCode::kInvalidArgument,
+                "witness-for " + wreg::quoted(text) +
+                    ": not a log's key (type 0x01); `wreg-server log key` prints a wreg log's");
+  }
+  return *key;
 }
 
 Result<void> check_metrics_token(std::string_view token) {
@@ -345,7 +393,8 @@ namespace {
 // lost its key is refused: a new key would start a log no client trusts.
 Result<std::unique_ptr<tlog::TransparencyLog>> open_transparency_log(
     const ServeOptions& options, store::MetadataStore& metadata,
-    const std::optional<oci::PublicUrl>& public_url, std::function<void(std::string_view)> note) {
+    const std::optional<oci::PublicUrl>& public_url, tlog::WitnessClient* witnesses,
+    std::function<void(std::string_view)> note) {
   auto key = tlog::load_log_key(options.data);
   if (!key) return std::move(key).error();
   if (!*key) {
@@ -372,6 +421,12 @@ Result<std::unique_ptr<tlog::TransparencyLog>> open_transparency_log(
   log_options.interval = options.log_interval;
   log_options.retired_keys = std::move(*retired);
   log_options.note = note;
+  if (witnesses != nullptr) {
+    log_options.cosign = [witnesses](const tlog::Checkpoint& checkpoint,
+                                     const std::string& signed_note, const auto& prove) {
+      return witnesses->cosign(checkpoint, signed_note, prove);
+    };
+  }
   auto opened = tlog::TransparencyLog::open(metadata, std::move(**key), std::move(log_options));
   if (!opened) return std::move(opened).error();
   const auto latest = (*opened)->latest();
@@ -430,8 +485,19 @@ int serve(ServeOptions options) {
   auth::Authorizer authorizer(*data->tokens);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
-  auto transparency_log = open_transparency_log(options, *data->metadata, public_url,
-                                                [&log](std::string_view line) { log.note(line); });
+  std::unique_ptr<tlog::WitnessClient> witness_client;
+  if (!options.witnesses.empty()) {
+    auto made = tlog::WitnessClient::create(options.witnesses, options.witness_timeout,
+                                            [&log](std::string_view line) { log.note(line); });
+    if (!made) {
+      std::cerr << "wreg-server: " << made.error().message << "\n";
+      return 1;
+    }
+    witness_client = std::move(*made);
+  }
+  auto transparency_log =
+      open_transparency_log(options, *data->metadata, public_url, witness_client.get(),
+                            [&log](std::string_view line) { log.note(line); });
   if (!transparency_log) {
     std::cerr << "wreg-server: " << transparency_log.error().message << "\n";
     return 1;
@@ -456,6 +522,24 @@ int serve(ServeOptions options) {
   }
   if (!(*mirrors)->empty()) context.mirrors = mirrors->get();
   context.log = transparency_log->get();
+  std::unique_ptr<tlog::Witness> witness;
+  if (!options.witness_for.empty()) {
+    auto key = tlog::load_or_create_witness_key(
+        options.data,
+        tlog::default_witness_name(public_url ? std::optional(public_url->host) : std::nullopt));
+    if (!key) {
+      std::cerr << "wreg-server: " << key.error().message << "\n";
+      return 1;
+    }
+    witness = std::make_unique<tlog::Witness>(
+        *data->metadata, std::move(*key), options.witness_for,
+        [] { return static_cast<std::uint64_t>(std::time(nullptr)); });
+    std::string logs;
+    for (const auto& witnessed : options.witness_for) logs += " " + witnessed.to_string();
+    log.note("witnessing at /witness/add-checkpoint as " + witness->verifier().to_string() +
+             " the logs" + logs);
+    context.witness = witness.get();
+  }
   http::Router router;
   add_routes(router, context);
   oci::OciContext oci_context{

@@ -17,6 +17,7 @@
 #include "common/result.h"
 #include "server/http/server.h"
 #include "server/mirror/mirror.h"
+#include "server/tlog/witness_client.h"
 
 namespace wreg::api {
 
@@ -40,8 +41,18 @@ struct ServeOptions {
   std::chrono::milliseconds upstream_refresh{mirror::Mirrors::kRefreshInterval};
   // Checkpoints of the transparency log are signed at most this often (server/tlog/).
   std::chrono::milliseconds log_interval{10};
+  // Witnesses asked to cosign each checkpoint (`--witness URL=VKEY`, `[witnesses] URL = "VKEY"`),
+  // and how long each request to one may take (`witness-timeout`).
+  std::vector<tlog::WitnessSpec> witnesses;
+  std::chrono::milliseconds witness_timeout{3000};
+  // The logs this server witnesses (`--witness-for VKEY`, `witness-for = [...]`): their verifier
+  // keys. Empty: POST /witness/add-checkpoint answers 404.
+  std::vector<tlog::VerifierKey> witness_for;
   http::ServerOptions server;  // host and port are filled from `listen` by apply_listen()
 };
+
+// `--witness-for VKEY`: a log's verifier key (type 0x01). kInvalidArgument saying what is wrong.
+Result<tlog::VerifierKey> parse_witnessed_log(std::string_view text);
 
 // Reads a TOML settings file over `options`. kInvalidArgument naming the file, the key and what
 // it should be (unknown keys are refused, so that a typo does not go unnoticed).

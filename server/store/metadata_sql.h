@@ -110,10 +110,18 @@ inline constexpr std::string_view kReleasesWithoutLogEntry =
 inline constexpr std::string_view kSetLogIndex = "UPDATE releases SET log_index = $1 WHERE id = $2";
 inline constexpr std::string_view kInsertCheckpoint =
     "INSERT INTO log_checkpoints (size, note, created) VALUES ($1, $2, $3) "
-    "ON CONFLICT DO NOTHING";
+    "ON CONFLICT (size) DO UPDATE SET note = excluded.note";
 inline constexpr std::string_view kLatestCheckpoint =
     "SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1";
 inline constexpr std::string_view kCheckpoints = "SELECT note FROM log_checkpoints ORDER BY size";
+
+// --- The logs this server witnesses (schema/0005_witness.sql).
+inline constexpr std::string_view kWitnessedCheckpoint =
+    "SELECT note FROM witnessed_logs WHERE origin = $1";
+inline constexpr std::string_view kRecordWitnessed =
+    "INSERT INTO witnessed_logs (origin, size, note, cosigned) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, note = excluded.note, "
+    "cosigned = excluded.cosigned";
 
 // --- Operations.
 // namespaces, packages, releases, bytes of distinct digests

@@ -274,13 +274,22 @@ class MetadataStore {
   // oldest first, in one transaction: releases published before the log existed. Returns how
   // many releases it logged.
   virtual Result<std::uint64_t> log_missing_releases() = 0;
-  // Stores a signed checkpoint of the log at `size` entries. A checkpoint is kept per size: when
-  // one is stored for `size` already, this one is not (the signer signs a size once).
+  // Stores a signed checkpoint of the log at `size` entries. A checkpoint is kept per size: one
+  // stored for `size` already is replaced (by the same checkpoint with witnesses' cosignatures
+  // added, or signed again with a rotated key).
   virtual Result<void> record_checkpoint(std::uint64_t size, const std::string& note) = 0;
   // The stored checkpoint of the largest size; nullopt when none was signed yet.
   virtual Result<std::optional<std::string>> latest_checkpoint() = 0;
   // Every stored checkpoint, by size (fsck proves each one a prefix of the log).
   virtual Result<std::vector<std::string>> checkpoints() = 0;
+
+  // --- Witnessing other logs (server/tlog/witness.h).
+
+  // The newest checkpoint cosigned for the log named `origin`; nullopt when none was.
+  virtual Result<std::optional<std::string>> witnessed_checkpoint(const std::string& origin) = 0;
+  // Keeps `note`, a checkpoint of `size` entries, as the newest cosigned for `origin`.
+  virtual Result<void> record_witnessed(const std::string& origin, std::uint64_t size,
+                                        const std::string& note) = 0;
 
   // --- Operations.
 

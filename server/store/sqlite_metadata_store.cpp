@@ -548,6 +548,27 @@ Result<std::vector<std::string>> SqliteMetadataStore::checkpoints() {
   return notes;
 }
 
+Result<std::optional<std::string>> SqliteMetadataStore::witnessed_checkpoint(
+    const std::string& origin) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kWitnessedCheckpoint));
+  query->bind(1, origin);
+  WREG_TRY(row, query->step("read a witnessed checkpoint"));
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(query->text(0));
+}
+
+Result<void> SqliteMetadataStore::record_witnessed(const std::string& origin, std::uint64_t size,
+                                                   const std::string& note) {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(insert, Query::make(*lease, sql::kRecordWitnessed));
+  insert->bind(1, origin)
+      .bind(2, static_cast<std::int64_t>(size))
+      .bind(3, note)
+      .bind(4, rfc3339(database_.options().now()));
+  return insert->run("store a witnessed checkpoint");
+}
+
 // --- Operations ------------------------------------------------------------------------------
 
 Result<StoreCounts> SqliteMetadataStore::counts() {

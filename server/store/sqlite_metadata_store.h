@@ -42,6 +42,9 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<void> record_checkpoint(std::uint64_t size, const std::string& note) override;
   Result<std::optional<std::string>> latest_checkpoint() override;
   Result<std::vector<std::string>> checkpoints() override;
+  Result<std::optional<std::string>> witnessed_checkpoint(const std::string& origin) override;
+  Result<void> record_witnessed(const std::string& origin, std::uint64_t size,
+                                const std::string& note) override;
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;

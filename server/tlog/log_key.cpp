@@ -19,6 +19,7 @@ namespace wreg::tlog {
 namespace {
 
 constexpr std::string_view kWhat = "the log signing key";
+constexpr std::string_view kWitnessWhat = "the witness signing key";
 constexpr std::size_t kMaxKeyText = 4096;
 
 std::string key_path_text(const std::filesystem::path& data) {
@@ -42,12 +43,39 @@ Result<std::optional<NoteSigner>> read_key_file(
   return std::optional<NoteSigner>(std::move(*signer));
 }
 
+// Makes a key named `name` of `type` from the system's random generator and keeps it in the
+// secret file `file` (which must not exist yet; when another process made it at the same moment,
+// that one is the key).
+Result<NoteSigner> make_key_file(const std::filesystem::path& file, std::string_view what,
+                                 const std::string& name, std::uint8_t type) {
+  Seed seed{};
+  if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1) {
+    return fail(ErrorCode::kInternal,
+                "the system random generator failed; no key was made for " + std::string(what));
+  }
+  auto signer = NoteSigner::from_seed(name, seed, type);
+  OPENSSL_cleanse(seed.data(), seed.size());
+  if (!signer) return std::move(signer).error();
+  std::string text = signer->private_key_text() + "\n";
+  auto created = store::create_secret_file(file, what, text);
+  OPENSSL_cleanse(text.data(), text.size());
+  if (!created) return std::move(created).error();
+  if (*created) return std::move(*signer);
+  auto theirs = read_key_file(file, [&](const Error& why) { return why; });
+  if (!theirs) return std::move(theirs).error();
+  if (*theirs) return std::move(**theirs);
+  return fail(ErrorCode::kIo, std::string(what) + " " + wreg::quoted(file.string()) +
+                                  " was made but cannot be read back");
+}
+
 }  // namespace
 
 bool is_log_key_file(std::string_view name) {
   return name == kLogKeyFile || (name.starts_with(kLogKeyFile) &&
                                  name.substr(kLogKeyFile.size()).starts_with(".retired-"));
 }
+
+bool is_key_file(std::string_view name) { return is_log_key_file(name) || name == kWitnessKeyFile; }
 
 Result<std::optional<NoteSigner>> load_log_key(const std::filesystem::path& data) {
   return read_key_file(data / kLogKeyFile, [&](const Error& why) {
@@ -72,26 +100,32 @@ Result<NoteSigner> create_log_key(const std::filesystem::path& data, const std::
                     (*existing)->verifier().to_string() +
                     "; it is never replaced, since clients pinned it");
   }
-  Seed seed{};
-  if (RAND_bytes(seed.data(), static_cast<int>(seed.size())) != 1) {
-    return fail(ErrorCode::kInternal, "the system random generator failed; no log key was made");
+  return make_key_file(data / kLogKeyFile, kWhat, origin, kEd25519);
+}
+
+Result<NoteSigner> load_or_create_witness_key(const std::filesystem::path& data,
+                                              const std::string& name) {
+  const std::filesystem::path file = data / kWitnessKeyFile;
+  auto existing = read_key_file(file, [&](const Error& why) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string(kWitnessWhat) + " " + wreg::quoted(file.string()) +
+                    " does not hold a key (" + why.message + "); restore it from a backup");
+  });
+  if (!existing) return std::move(existing).error();
+  if (*existing) {
+    if ((*existing)->verifier().type != kCosignatureV1) {
+      return fail(ErrorCode::kInvalidArgument, std::string(kWitnessWhat) + " " +
+                                                   wreg::quoted(file.string()) +
+                                                   " holds a key that does not cosign");
+    }
+    return std::move(**existing);
   }
-  auto signer = NoteSigner::from_seed(origin, seed);
-  OPENSSL_cleanse(seed.data(), seed.size());
-  if (!signer) return std::move(signer).error();
-  std::string text = signer->private_key_text() + "\n";
-  auto created = store::create_secret_file(data / kLogKeyFile, kWhat, text);
-  OPENSSL_cleanse(text.data(), text.size());
-  if (!created) return std::move(created).error();
-  if (!*created) {
-    // Another process made one at the same moment: that one is the key.
-    auto theirs = load_log_key(data);
-    if (!theirs) return std::move(theirs).error();
-    if (*theirs) return std::move(**theirs);
-    return fail(ErrorCode::kIo, std::string(kWhat) + " " + key_path_text(data) +
-                                    " was made but cannot be read back");
+  if (!is_key_name(name)) {
+    return fail(ErrorCode::kInvalidArgument, "the witness name " + wreg::quoted(name) +
+                                                 " cannot name a key: use a host and path "
+                                                 "without spaces or '+'");
   }
-  return std::move(*signer);
+  return make_key_file(file, kWitnessWhat, name, kCosignatureV1);
 }
 
 Result<NoteSigner> rotate_log_key(const std::filesystem::path& data,
@@ -136,14 +170,28 @@ Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& d
   return keys;
 }
 
-std::string default_log_origin(const std::optional<std::string>& public_host) {
-  if (public_host && !public_host->empty()) return *public_host + "/wreg-log";
+namespace {
+
+// "<host>/<what>": the public URL's host[:port] when one is set, else this machine's host name.
+std::string host_key_name(const std::optional<std::string>& public_host, std::string_view what) {
+  const std::string suffix = "/" + std::string(what);
+  if (public_host && !public_host->empty()) return *public_host + suffix;
   char host[HOST_NAME_MAX + 1] = {};
-  if (::gethostname(host, sizeof host) != 0 || host[0] == '\0') return "localhost/wreg-log";
+  if (::gethostname(host, sizeof host) != 0 || host[0] == '\0') return "localhost" + suffix;
   host[HOST_NAME_MAX] = '\0';
   std::string name = host;
-  if (!is_key_name(name + "/wreg-log")) return "localhost/wreg-log";
-  return name + "/wreg-log";
+  if (!is_key_name(name + suffix)) return "localhost" + suffix;
+  return name + suffix;
+}
+
+}  // namespace
+
+std::string default_log_origin(const std::optional<std::string>& public_host) {
+  return host_key_name(public_host, "wreg-log");
+}
+
+std::string default_witness_name(const std::optional<std::string>& public_host) {
+  return host_key_name(public_host, "wreg-witness");
 }
 
 }  // namespace wreg::tlog

@@ -22,9 +22,13 @@ namespace wreg::tlog {
 
 inline constexpr std::string_view kLogKeyFile = "log-signing.key";
 
+inline constexpr std::string_view kWitnessKeyFile = "witness-signing.key";
+
 // Whether a file of the data dir, by `name`, holds a log key: the key, or one rotate_log_key()
-// retired (`log-signing.key.retired-<time>`). What backup copies.
+// retired (`log-signing.key.retired-<time>`).
 bool is_log_key_file(std::string_view name);
+// Whether it holds a key backup must copy: a log key, or the witness key.
+bool is_key_file(std::string_view name);
 
 // The key of the data dir `data`; nullopt when it has none. The errors of read_secret_file(), and
 // kInvalidArgument when the file does not hold a key (naming the file, never its content).
@@ -43,6 +47,16 @@ Result<NoteSigner> rotate_log_key(const std::filesystem::path& data,
 
 // The verifier keys of the retired keys of `data` (rotate_log_key()), oldest first.
 Result<std::vector<VerifierKey>> retired_log_keys(const std::filesystem::path& data);
+
+// The key this server cosigns other logs' checkpoints with as their witness (server/tlog/
+// witness.h): <data>/witness-signing.key, a kCosignatureV1 key named `name`, made on first use
+// (as create_log_key(), in the same format). Its verifier key is what the logs' operators and
+// their clients configure.
+Result<NoteSigner> load_or_create_witness_key(const std::filesystem::path& data,
+                                              const std::string& name);
+
+// The name a new witness key gets: "<host>/wreg-witness", as default_log_origin().
+std::string default_witness_name(const std::optional<std::string>& public_host);
 
 // The origin a new log gets when none is given: "<host>/wreg-log", with <host> the public URL's
 // host[:port] when one is set, else this machine's host name.

@@ -130,7 +130,7 @@ Result<void> TransparencyLog::sign_if_grown(bool resign) {
     if (!resign && latest_ && latest_->checkpoint.size >= checkpoint.size) return {};
   }
   const std::string text = checkpoint.text();
-  std::string note = text + "\n" + signer_.sign(text);
+  std::string note = cosigned(checkpoint, text + "\n" + signer_.sign(text));
   if (auto recorded = store_.record_checkpoint(checkpoint.size, note); !recorded) {
     return std::move(recorded).error();
   }
@@ -144,9 +144,46 @@ Result<void> TransparencyLog::sign_if_grown(bool resign) {
   return {};
 }
 
+std::string TransparencyLog::cosigned(const Checkpoint& checkpoint, std::string note) const {
+  if (!options_.cosign) return note;
+  const std::uint64_t to = checkpoint.size;
+  return options_.cosign(checkpoint, note, [this, to](std::uint64_t from) {
+    std::shared_lock lock(tree_mutex_);
+    if (from > to || to > tree_.size()) {
+      return Result<std::vector<Hash>>(fail(
+          ErrorCode::kInvalidArgument, "no consistency proof from " + std::to_string(from) +
+                                           " to " + std::to_string(to) + " entries: the log has " +
+                                           std::to_string(tree_.size())));
+    }
+    return Result<std::vector<Hash>>(tree_.consistency_proof(from, to));
+  });
+}
+
+Result<void> TransparencyLog::cosign_latest() {
+  if (!options_.cosign) return {};
+  std::shared_ptr<const SignedCheckpoint> latest;
+  {
+    std::lock_guard lock(mutex_);
+    latest = latest_;
+  }
+  if (!latest) return {};
+  std::string note = cosigned(latest->checkpoint, latest->note);
+  if (note == latest->note) return {};
+  if (auto recorded = store_.record_checkpoint(latest->checkpoint.size, note); !recorded) {
+    return std::move(recorded).error();
+  }
+  auto made = std::make_shared<const SignedCheckpoint>(
+      SignedCheckpoint{latest->checkpoint, std::move(note)});
+  std::lock_guard lock(mutex_);
+  // Only the signer thread replaces latest_, so it is still the one cosigned.
+  latest_ = std::move(made);
+  return {};
+}
+
 Result<void> TransparencyLog::catch_up() {
   if (auto extended = catch_up_tree(); !extended) return std::move(extended).error();
-  return sign_if_grown();
+  if (auto signed_now = sign_if_grown(); !signed_now) return std::move(signed_now).error();
+  return cosign_latest();
 }
 
 void TransparencyLog::run_signer() {

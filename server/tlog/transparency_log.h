@@ -52,6 +52,13 @@ struct LogOptions {
   // Keys the log was signed with before its key was rotated (log_key.h): the newest checkpoint
   // may be signed by one of them, and is then signed again with the current key at open().
   std::vector<VerifierKey> retired_keys;
+  // Asks witnesses to cosign a checkpoint (witness_client.h): given the checkpoint, its note and
+  // a way to prove it consistent with an earlier size, the note with whatever cosignatures it
+  // could add. Called by the signer thread for each checkpoint before it is stored and served,
+  // and again each round for the newest one while a witness's cosignature is missing.
+  std::function<std::string(const Checkpoint&, const std::string& note,
+                            const std::function<Result<std::vector<Hash>>(std::uint64_t from)>&)>
+      cosign;
 };
 
 // A checkpoint the log signed: the parsed text and the signed note as served.
@@ -97,7 +104,12 @@ class TransparencyLog {
   // Signs and stores a checkpoint of the whole tree when it has grown past the newest one, or
   // when `resign` (the newest was signed by a retired key).
   Result<void> sign_if_grown(bool resign = false);
-  // Both: what the signer thread does each round. open() and the signer thread only.
+  // The newest checkpoint with the cosignatures options_.cosign can add now, stored and served
+  // when it added any.
+  Result<void> cosign_latest();
+  // `note` of `checkpoint` through options_.cosign (unchanged without one).
+  std::string cosigned(const Checkpoint& checkpoint, std::string note) const;
+  // All three: what the signer thread does each round. open() and the signer thread only.
   Result<void> catch_up();
   void run_signer();
   bool covered(std::uint64_t size) const;  // under mutex_

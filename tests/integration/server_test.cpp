@@ -1361,5 +1361,67 @@ TEST(ServerLifecycleTest, PrivateReadsFromAConfigFileNeedAToken) {
   EXPECT_NE(broken.err.find("saw 'tru\\x0a' at line 1"), std::string::npos) << broken.err;
 }
 
+TEST(ServerLifecycleTest, WitnessSettingsAreCheckedAndServed) {
+  TempDir dir;
+  auto data = (dir.path() / "data").string();
+  auto first_line = [](const CommandResult& said) {
+    return said.out.substr(0, said.out.find('\n'));
+  };
+  const std::string log_key = first_line(run_server_command({"log", "init", "--data", data}));
+  const std::string witness_key =
+      first_line(run_server_command({"log", "witness-key", "--data", data}));
+  ASSERT_FALSE(log_key.empty());
+  ASSERT_FALSE(witness_key.empty());
+  EXPECT_EQ(first_line(run_server_command({"log", "witness-key", "--data", data})), witness_key)
+      << "made once";
+
+  // A server that witnesses nothing has no witness route.
+  ServerProcess plain(data);
+  ASSERT_TRUE(plain.start()) << plain.log();
+  EXPECT_EQ(request(plain.port(), "POST", "/witness/add-checkpoint", {}, "old 0\n\n").status, 404);
+  EXPECT_EQ(plain.stop(), 0);
+
+  auto config = dir.path() / "wreg-server.toml";
+  std::ofstream(config) << "witness-for = [\"" << log_key << "\"]\nwitness-timeout = \"2s\"\n";
+  ServerProcess witness(data, {"--config", config.string()});
+  ASSERT_TRUE(witness.start()) << witness.log();
+  EXPECT_NE(witness.log().find("witnessing at /witness/add-checkpoint as " + witness_key +
+                               " the logs " + log_key),
+            std::string::npos)
+      << witness.log();
+  auto garbage = request(witness.port(), "POST", "/witness/add-checkpoint", {}, "old x\n\n");
+  EXPECT_EQ(garbage.status, 400) << garbage.body;
+  // Its own log's newest checkpoint, from size 0: it cosigns.
+  auto checkpoint = request(witness.port(), "GET", "/log/checkpoint");
+  ASSERT_EQ(checkpoint.status, 200);
+  auto cosigned =
+      request(witness.port(), "POST", "/witness/add-checkpoint", {}, "old 0\n\n" + checkpoint.body);
+  EXPECT_EQ(cosigned.status, 200) << cosigned.body;
+  EXPECT_EQ(cosigned.body.rfind("\xe2\x80\x94 ", 0), 0u) << cosigned.body;
+  EXPECT_EQ(witness.stop(), 0);
+
+  struct Case {
+    std::vector<std::string> flags;
+    std::string message;
+  };
+  const Case cases[] = {
+      {{"--witness-for", witness_key}, "not a log's key (type 0x01)"},
+      {{"--witness-for", "nonsense"}, "witness-for \"nonsense\": "},
+      {{"--witness", "http://127.0.0.1:9/witness=" + log_key},
+       "the key is not a witness's cosigning key (type 0x04)"},
+      {{"--witness", "http://127.0.0.1:9/witness"}, "it has no '='"},
+      {{"--witness", "ftp://127.0.0.1/witness=" + witness_key},
+       "the URL is not http:// or https://"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args{"serve", "--data", data};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    auto refused = run_server_command(args);
+    EXPECT_EQ(refused.exit_status, 2) << c.flags[1];
+    EXPECT_NE(refused.err.find(c.message), std::string::npos) << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  }
+}
+
 }  // namespace
 }  // namespace wreg::testing
