@@ -63,8 +63,9 @@ Result<void> check_keys(const std::filesystem::path& path, const toml::table& ta
   return {};
 }
 
-constexpr std::string_view kConfigKeys[] = {"registry", "ca_file", "stall_seconds", "[namespaces]",
-                                            "[log_keys]"};
+constexpr std::string_view kConfigKeys[] = {"registry",     "ca_file",    "stall_seconds",
+                                            "[namespaces]", "[log_keys]", "[log_witnesses]"};
+constexpr std::string_view kWitnessPolicyKeys[] = {"keys", "required"};
 constexpr std::string_view kCredentialsKeys[] = {"[registries]"};
 constexpr std::string_view kRegistryKeys[] = {"token", "username"};
 
@@ -316,6 +317,57 @@ Result<Config> Config::load(const Environment& env, const std::optional<std::str
                                              (text ? ": " + vkey.error().message : ""));
       }
       config.log_keys_.insert_or_assign(*url, *vkey);
+    }
+  }
+
+  if (auto* section = table->get("log_witnesses")) {
+    auto* registries = section->as_table();
+    if (registries == nullptr) {
+      return config_error(config_path,
+                          "log_witnesses must be a table of [log_witnesses.\"URL\"] entries");
+    }
+    for (const auto& [key, node] : *registries) {
+      auto url = normalize_registry_url(key.str());
+      if (!url) return config_error(config_path, "[log_witnesses] " + url.error().message);
+      const std::string where = "[log_witnesses." + toml_quote(key.str()) + "]";
+      const auto* fields = node.as_table();
+      if (fields == nullptr) {
+        return config_error(config_path, where + " must be a table with keys = [...]");
+      }
+      if (auto checked = check_keys(config_path, *fields, where, kWitnessPolicyKeys); !checked) {
+        return std::move(checked).error();
+      }
+      WitnessPolicy policy;
+      const auto* keys = (*fields)["keys"].as_array();
+      if (keys == nullptr || keys->empty()) {
+        return config_error(config_path, where +
+                                             " needs keys = [\"WITNESS KEY\", ...]: the "
+                                             "witnesses' verifier keys");
+      }
+      for (const auto& item : *keys) {
+        auto text = item.value<std::string>();
+        auto vkey = text ? tlog::parse_verifier_key(*text) : Result<tlog::VerifierKey>(Error{});
+        if (!vkey || vkey->type != tlog::kCosignatureV1) {
+          return config_error(config_path,
+                              where +
+                                  " keys must be witnesses' verifier keys (type 0x04, "
+                                  "`wreg-server log witness-key` prints a wreg witness's)" +
+                                  (text && !vkey ? ": " + vkey.error().message : ""));
+        }
+        policy.keys.push_back(*vkey);
+      }
+      policy.required = policy.keys.size();
+      if (const auto* required = (*fields)["required"].as_integer()) {
+        if (required->get() < 1 || static_cast<std::uint64_t>(required->get()) > keys->size()) {
+          return config_error(config_path, where +
+                                               " required must be from 1 to the number of keys (" +
+                                               std::to_string(keys->size()) + ")");
+        }
+        policy.required = static_cast<std::size_t>(required->get());
+      } else if ((*fields).contains("required")) {
+        return config_error(config_path, where + " required must be a whole number");
+      }
+      config.log_witnesses_.insert_or_assign(*url, std::move(policy));
     }
   }
 

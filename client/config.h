@@ -20,6 +20,9 @@
 //        [log_keys]                                 # the transparency log key of a registry
 //        "https://wreg.example.com" = "wreg.example.com/log+1a2b3c4d+AZEr..."
 //      (a key set here wins over the one `wreg trust` or first use pinned: client/log_verifier.h)
+//        [log_witnesses."https://wreg.example.com"] # require witnesses' cosignatures on its log
+//        keys = ["peer.example.org/wreg-witness+5e6f7a8b+BF..."]
+//        required = 1                               # how many of keys (default: all of them)
 //   3. WREG_REGISTRY, then 4. `--registry URL`: either one sends every package to that registry
 //      (per-namespace overrides no longer apply), the flag winning over the variable.
 // Tokens come from $XDG_CONFIG_HOME/wreg/credentials.toml (mode 0600, written by `wreg login`):
@@ -97,6 +100,13 @@ struct Credential {
   std::string username;  // OCI only: with it, the token is a password (see the header comment)
 };
 
+// The witnesses whose cosignatures a registry's checkpoints must carry ([log_witnesses]):
+// at least `required` of `keys` (client/log_verifier.h checks).
+struct WitnessPolicy {
+  std::vector<tlog::VerifierKey> keys;
+  std::size_t required = 0;
+};
+
 class Config {
  public:
   // Reads config.toml and credentials.toml (both optional) and applies the overrides.
@@ -121,6 +131,11 @@ class Config {
     auto found = log_keys_.find(registry);
     return found == log_keys_.end() ? nullptr : &found->second;
   }
+  // config.toml's [log_witnesses] entry of `registry`, if any.
+  const WitnessPolicy* witnesses_for(const std::string& registry) const {
+    auto found = log_witnesses_.find(registry);
+    return found == log_witnesses_.end() ? nullptr : &found->second;
+  }
 
  private:
   std::string registry_;
@@ -130,6 +145,7 @@ class Config {
   std::map<std::string, std::string> wkg_bearer_tokens_;     // Environment::wkg_bearer_tokens
   std::filesystem::path ca_file_;
   std::map<std::string, tlog::VerifierKey> log_keys_;
+  std::map<std::string, WitnessPolicy> log_witnesses_;
   std::chrono::milliseconds stall_timeout_{30'000};
 };
 

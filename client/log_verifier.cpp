@@ -168,8 +168,11 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
                                               std::optional<std::uint64_t> from,
                                               const std::vector<tlog::Hash>& consistency,
                                               const std::string& what) {
+  const WitnessPolicy* witnesses = config_.witnesses_for(registry);
   // The newest checkpoint again, byte for byte: verified already (most proofs of one command).
-  if (state.newest && note_text == state.newest_note) return *state.newest;
+  if (state.newest && note_text == state.newest_note && (!witnesses || state.newest_witnessed)) {
+    return *state.newest;
+  }
   auto note = tlog::parse_note(note_text);
   if (!note) return refused(registry, "the checkpoint of " + what + ": " + note.error().message);
   if (auto signers = tlog::verify_note(*note, std::span(&state.key, 1)); !signers) {
@@ -179,6 +182,23 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
   auto checkpoint = tlog::parse_checkpoint(note->text);
   if (!checkpoint) {
     return refused(registry, "the checkpoint of " + what + ": " + checkpoint.error().message);
+  }
+  if (witnesses) {
+    auto cosigned = tlog::verify_note(*note, witnesses->keys);
+    const std::size_t count = cosigned ? cosigned->size() : 0;
+    if (count < witnesses->required) {
+      std::string names;
+      for (const tlog::VerifierKey& key : witnesses->keys) {
+        names += (names.empty() ? "" : ", ") + key.name;
+      }
+      return refused(registry, "its checkpoint of " + size_text(checkpoint->size) +
+                                   " entries is cosigned by " + std::to_string(count) +
+                                   " of the witnesses config.toml requires " +
+                                   std::to_string(witnesses->required) + " of (" + names + ")" +
+                                   (cosigned ? "" : ": " + cosigned.error().message) +
+                                   "; a checkpoint no witness saw may be a view shown to you "
+                                   "alone; nothing was changed");
+    }
   }
   if (checkpoint->origin != state.key.name) {
     return refused(registry, "the checkpoint of " + what + " is of the log " +
@@ -212,10 +232,14 @@ Result<tlog::Checkpoint> LogVerifier::advance(const std::string& registry, Regis
                        "nothing was changed");
     }
   }
-  if (!state.newest || checkpoint->size > state.newest->size) {
+  // A checkpoint of the newest's size has its root by now; it replaces the newest when that has
+  // not passed the witnesses' check this run, so that the next proof needs none.
+  if (!state.newest || checkpoint->size > state.newest->size ||
+      (witnesses && !state.newest_witnessed)) {
     state.newest = *checkpoint;
     state.newest_note = note_text;
     state.newest_kept_unchecked = false;
+    state.newest_witnessed = true;
     changed_ = true;
   }
   return std::move(*checkpoint);

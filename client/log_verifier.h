@@ -107,6 +107,8 @@ class LogVerifier {
     bool no_log = false;  // the registry keeps no log and none was pinned
     // `newest` is logs.toml's, whose signature this run has not checked again (state_of()).
     bool newest_kept_unchecked = false;
+    // `newest` passed the [log_witnesses] check this run (a kept one is checked again).
+    bool newest_witnessed = false;
   };
   Result<RegistryState*> state_of(const std::string& registry);
   // The refusal of `registry`'s log for `what`, a disagreement with state.newest; or, when

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -288,6 +289,130 @@ TEST(TransparencyTest, AKeptCheckpointThatDoesNotVerifyIsBlamedOnLogsToml) {
             std::string::npos)
       << refused.err;
   EXPECT_EQ(refused.err.find("transparency log does not verify"), std::string::npos) << refused.err;
+}
+
+// A registry whose checkpoints a second wreg-server witnesses, and users who require that.
+class WitnessedRegistry {
+ public:
+  ::testing::AssertionResult start() {
+    log_key_ = server_says({"log", "init", "--data", registry_data().string()});
+    witness_key_ = server_says({"log", "witness-key", "--data", witness_data().string()});
+    if (log_key_.empty() || witness_key_.empty()) return ::testing::AssertionFailure();
+    witness_ = std::make_unique<testing::ServerProcess>(
+        witness_data(), std::vector<std::string>{"--witness-for", log_key_});
+    if (!witness_->start()) return ::testing::AssertionFailure() << witness_->log();
+    registry_ = std::make_unique<testing::ServerProcess>(
+        registry_data(), std::vector<std::string>{"--witness", witness_url() + "=" + witness_key_,
+                                                  "--witness-timeout", "1s"});
+    if (!registry_->start()) return ::testing::AssertionFailure() << registry_->log();
+    relay_.retarget(registry_->port());
+    server_says({"namespace", "create", "--data", registry_data().string(), "demo"});
+    token_ =
+        server_says({"token", "create", "--data", registry_data().string(), "--namespace", "demo"});
+    if (token_.empty()) return ::testing::AssertionFailure() << "no token";
+    return ::testing::AssertionSuccess();
+  }
+
+  ::testing::AssertionResult publish(const std::string& id, const std::string& tag) {
+    const fs::path file = dirs_.path() / (tag + ".wasm");
+    write_bytes(file, testing::with_custom_section(
+                          testing::fixture_bytes("components/analytics-engine.wasm"), tag));
+    User admin(url());
+    auto published = admin.wreg({"publish", file.string(), "--package", id}, admin.home(), token_);
+    if (published.exit_status != 0) return ::testing::AssertionFailure() << describe(published);
+    return ::testing::AssertionSuccess();
+  }
+
+  // `user` requires the cosignatures of `keys` on this registry's log.
+  void require_witnesses(const User& user, const std::vector<std::string>& keys) const {
+    std::string list;
+    for (const std::string& key : keys) list += (list.empty() ? "\"" : ", \"") + key + "\"";
+    fs::create_directories(user.config_dir() / "wreg");
+    write_bytes(user.config_dir() / "wreg" / "config.toml",
+                "[log_witnesses.\"" + url() + "\"]\nkeys = [" + list + "]\n");
+  }
+
+  // The registry behind a relay, whose URL stays when the registry restarts.
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(relay_.port()); }
+  // Starts the registry again on its data (stopped first when it runs).
+  ::testing::AssertionResult restart_registry() {
+    registry_->stop();
+    if (!registry_->start()) return ::testing::AssertionFailure() << registry_->log();
+    relay_.retarget(registry_->port());
+    return ::testing::AssertionSuccess();
+  }
+  std::string witness_url() const {
+    return "http://127.0.0.1:" + std::to_string(witness_->port()) + "/witness";
+  }
+  const std::string& witness_key() const { return witness_key_; }
+  testing::ServerProcess& registry() { return *registry_; }
+  testing::ServerProcess& witness() { return *witness_; }
+  fs::path registry_data() const { return dirs_.path() / "registry"; }
+  fs::path witness_data() const { return dirs_.path() / "witness"; }
+
+  // The first line `wreg-server args...` prints; "" when it fails.
+  static std::string server_says(const std::vector<std::string>& args) {
+    auto said = testing::run_server_command(args);
+    if (said.exit_status != 0) return "";
+    return said.out.substr(0, said.out.find('\n'));
+  }
+
+ private:
+  TempDir dirs_;
+  std::string log_key_, witness_key_, token_;
+  std::unique_ptr<testing::ServerProcess> witness_, registry_;
+  CuttingProxy relay_{0};
+};
+
+TEST(TransparencyTest, ARequiredWitnessMustHaveCosignedTheCheckpoint) {
+  WitnessedRegistry witnessed;
+  ASSERT_TRUE(witnessed.start());
+  ASSERT_TRUE(witnessed.publish("demo:app@1.0.0", "one"));
+
+  User alice(witnessed.url());
+  witnessed.require_witnesses(alice, {witnessed.witness_key()});
+  TempDir project;
+  auto added = alice.wreg({"add", "demo:app"}, project.path());
+  ASSERT_EQ(added.exit_status, 0) << describe(added);
+
+  // The registry restarts: the witness tells it the size it cosigned last, and cosigns on.
+  ASSERT_TRUE(witnessed.restart_registry());
+  ASSERT_TRUE(witnessed.publish("demo:app@1.1.0", "two"));
+  auto updated = alice.wreg({"update"}, project.path());
+  ASSERT_EQ(updated.exit_status, 0) << describe(updated) << witnessed.registry().log();
+
+  // A witness this registry does not use.
+  const std::string stranger = WitnessedRegistry::server_says({"log", "witness-key", "--data",
+                                                               (project.path() / "other").string(),
+                                                               "--name", "other.example/witness"});
+  ASSERT_FALSE(stranger.empty());
+  User bob(witnessed.url());
+  witnessed.require_witnesses(bob, {stranger});
+  TempDir bobs;
+  auto refused = bob.wreg({"add", "demo:app"}, bobs.path());
+  EXPECT_EQ(refused.exit_status, 1) << describe(refused);
+  EXPECT_NE(last_line(refused.err)
+                .find("'s transparency log does not verify: its checkpoint of 2 "
+                      "entries is cosigned by 0 of the witnesses config.toml "
+                      "requires 1 of (other.example/witness)"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(bobs.path() / "wreg.lock"));
+
+  // The witness is down: publishing goes on, but its checkpoints are not what alice requires.
+  witnessed.witness().stop();
+  ASSERT_TRUE(witnessed.publish("demo:app@1.2.0", "three"));
+  EXPECT_NE(witnessed.registry().log().find("transparency log: witness " + witnessed.witness_url() +
+                                            " did not cosign"),
+            std::string::npos)
+      << witnessed.registry().log();
+  const std::string lock = read_bytes(project.path() / "wreg.lock");
+  auto unwitnessed = alice.wreg({"update"}, project.path());
+  EXPECT_EQ(unwitnessed.exit_status, 1) << describe(unwitnessed);
+  EXPECT_NE(unwitnessed.err.find("is cosigned by 0 of the witnesses config.toml requires 1"),
+            std::string::npos)
+      << unwitnessed.err;
+  EXPECT_EQ(read_bytes(project.path() / "wreg.lock"), lock);
 }
 
 // A key pinned by hand that is not the log's: every checkpoint is refused.

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "client/file_io.h"
+#include "common/tlog/note.h"
 #include "tests/support/temp_dir.h"
 
 namespace wreg::client {
@@ -138,19 +139,19 @@ TEST_F(ConfigTest, UnknownKeysAreRefusedNamingKeyFileAndAllowedKeys) {
   const Case cases[] = {
       {"registy = \"https://wreg.example.com\"\n",
        "unknown key \"registy\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces], [log_keys])"},
+       "stall_seconds, [namespaces], [log_keys], [log_witnesses])"},
       {"[namespace]\ntoolsku = \"https://internal.example.com\"\n",
        "unknown key \"namespace\"; did you mean \"[namespaces]\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces], [log_keys])"},
+       "stall_seconds, [namespaces], [log_keys], [log_witnesses])"},
       {"colour = \"blue\"\n",
        "unknown key \"colour\" (allowed: registry, ca_file, stall_seconds, [namespaces], "
-       "[log_keys])"},
+       "[log_keys], [log_witnesses])"},
       {"CA_FILE = \"ca.pem\"\n",
        "unknown key \"CA_FILE\" (allowed: registry, ca_file, stall_seconds, [namespaces], "
-       "[log_keys])"},
+       "[log_keys], [log_witnesses])"},
       {"\"reg\\u001bistry\" = 1\n",
        "unknown key \"reg\\x1bistry\"; did you mean \"registry\"? (allowed: registry, ca_file, "
-       "stall_seconds, [namespaces], [log_keys])"},
+       "stall_seconds, [namespaces], [log_keys], [log_witnesses])"},
       {"namespaces = \"https://x.example.com\"\n",
        "namespaces must be a table: [namespaces] ns = \"URL\""},
   };
@@ -159,6 +160,54 @@ TEST_F(ConfigTest, UnknownKeysAreRefusedNamingKeyFileAndAllowedKeys) {
     auto config = Config::load(env_, std::nullopt);
     ASSERT_FALSE(config.has_value()) << c.text;
     EXPECT_EQ(config.error().message, file + ": " + c.message) << c.text;
+  }
+}
+
+TEST_F(ConfigTest, LogWitnessesAreReadAndChecked) {
+  tlog::Seed seed{};
+  seed.fill(7);
+  const std::string witness =
+      tlog::NoteSigner::from_seed("peer.example/wreg-witness", seed, tlog::kCosignatureV1)
+          ->verifier()
+          .to_string();
+  const std::string log_key =
+      tlog::NoteSigner::from_seed("registry.example/log", seed)->verifier().to_string();
+  write_config("[log_witnesses.\"https://wreg.example.com/\"]\nkeys = [\"" + witness + "\"]\n");
+  auto config = Config::load(env_, std::nullopt);
+  ASSERT_TRUE(config) << config.error().message;
+  const WitnessPolicy* policy = config->witnesses_for("https://wreg.example.com");
+  ASSERT_NE(policy, nullptr);
+  ASSERT_EQ(policy->keys.size(), 1u);
+  EXPECT_EQ(policy->keys[0].to_string(), witness);
+  EXPECT_EQ(policy->required, 1u) << "all of them by default";
+  EXPECT_EQ(config->witnesses_for("https://other.example.com"), nullptr);
+
+  const std::string file = (env_.config_dir / "config.toml").string();
+  const std::string where = "[log_witnesses.\"https://wreg.example.com\"]";
+  struct Case {
+    std::string text;
+    std::string message;  // after "<file>: "
+  };
+  const Case cases[] = {
+      {"[log_witnesses.\"https://wreg.example.com\"]\nkeys = []\n",
+       where + " needs keys = [\"WITNESS KEY\", ...]: the witnesses' verifier keys"},
+      {"[log_witnesses.\"https://wreg.example.com\"]\nkeys = [\"" + log_key + "\"]\n",
+       where + " keys must be witnesses' verifier keys (type 0x04, `wreg-server log witness-key` "
+               "prints a wreg witness's)"},
+      {"[log_witnesses.\"https://wreg.example.com\"]\nkeys = [\"" + witness + "\"]\nrequired = 2\n",
+       where + " required must be from 1 to the number of keys (1)"},
+      {"[log_witnesses.\"https://wreg.example.com\"]\nkeys = [\"" + witness +
+           "\"]\nrequired = \"1\"\n",
+       where + " required must be a whole number"},
+      {"[log_witnesses.\"https://wreg.example.com\"]\nkey = [\"" + witness + "\"]\n",
+       "unknown key \"key\" in " + where + "; did you mean \"keys\"? (allowed: keys, required)"},
+      {"log_witnesses = 1\n", "log_witnesses must be a table of [log_witnesses.\"URL\"] entries"},
+  };
+  for (const auto& c : cases) {
+    write_config(c.text);
+    auto refused = Config::load(env_, std::nullopt);
+    ASSERT_FALSE(refused.has_value()) << c.text;
+    EXPECT_EQ(refused.error().message, file + ": " + c.message) << c.text;
   }
 }
 
