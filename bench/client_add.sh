@@ -32,15 +32,8 @@ source "$root/bench/lib/wreg_server.sh"
 # shellcheck source=bench/lib/timing.sh
 source "$root/bench/lib/timing.sh"
 
-data=$work/data
-"$server" namespace create --data "$data" wasi >/dev/null 2>&1
-token=$("$server" token create --data "$data" --namespace wasi 2>/dev/null)
-start_wreg_server "$work/access.log" --data "$data"
-
+serve_wasi_fixtures "$wreg"
 export HOME=$work/home XDG_CONFIG_HOME=$work/config WREG_REGISTRY=$server_url
-for file in "$fixtures"/wasi-*.wasm; do
-  WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache "$wreg" --quiet publish "$file" >/dev/null
-done
 
 # run_once CACHE_DIR: one add in a fresh project; prints "wall_ms requests cpu_ms".
 run_once() {

@@ -19,7 +19,6 @@ build=$(cd "${2:-$root/build}" && pwd)
 pairs=${3:-30}
 wreg_b=$build/client/wreg
 server=$build/server/wreg-server
-fixtures=$root/tests/fixtures/packages
 for binary in "$wreg_a" "$wreg_b" "$server"; do
   [[ -x $binary ]] || { echo "missing $binary" >&2; exit 1; }
 done
@@ -29,15 +28,8 @@ source "$root/bench/lib/wreg_server.sh"
 # shellcheck source=bench/lib/timing.sh
 source "$root/bench/lib/timing.sh"
 
-data=$work/data
-"$server" namespace create --data "$data" wasi >/dev/null 2>&1
-token=$("$server" token create --data "$data" --namespace wasi 2>/dev/null)
-start_wreg_server "$work/access.log" --data "$data"
+serve_wasi_fixtures "$wreg_b"
 export HOME=$work/home WREG_REGISTRY=$server_url
-for file in "$fixtures"/wasi-*.wasm; do
-  WREG_TOKEN=$token XDG_CACHE_HOME=$work/publish-cache XDG_CONFIG_HOME=$work/publish-config \
-    "$wreg_b" --quiet publish "$file" >/dev/null
-done
 
 # add_once WREG KEY: one add in a fresh project with KEY's cache and config; "wall cpu requests".
 add_once() {

@@ -35,3 +35,19 @@ start_wreg_server() {
   server_port=$(cat "$work/port")
   server_url=http://127.0.0.1:$server_port
 }
+
+# serve_wasi_fixtures WREG: a wreg-server on a fresh data dir (its access log in
+# $work/access.log) holding every wasi package of tests/fixtures/packages, published with the
+# client WREG (its own cache and config, so nothing it learns is the timed clients'). Needs
+# $root, the checkout.
+serve_wasi_fixtures() {
+  local client=$1 data=$work/data token file
+  "$server" namespace create --data "$data" wasi >/dev/null 2>&1
+  token=$("$server" token create --data "$data" --namespace wasi 2>/dev/null)
+  start_wreg_server "$work/access.log" --data "$data"
+  for file in "$root"/tests/fixtures/packages/wasi-*.wasm; do
+    HOME=$work/publish-home WREG_REGISTRY=$server_url WREG_TOKEN=$token \
+      XDG_CACHE_HOME=$work/publish-cache XDG_CONFIG_HOME=$work/publish-config \
+      "$client" --quiet publish "$file" >/dev/null
+  done
+}
