@@ -75,10 +75,12 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
   } else if (kept.size == 0 && !request->proof.empty()) {
     return answer(422, "a consistency proof from size 0 must be empty");
   }
-  if (auto recorded =
-          store_.record_witnessed(checkpoint->origin, checkpoint->size, request->checkpoint);
-      !recorded) {
-    return answer(500, recorded.error().message);
+  // The kept checkpoint again (a log asking once more, or anyone replaying it) is not written
+  // again: a request anyone may send costs no write unless the log grew.
+  if (checkpoint->size != kept.size || !*kept_note) {
+    auto recorded =
+        store_.record_witnessed(checkpoint->origin, checkpoint->size, request->checkpoint);
+    if (!recorded) return answer(500, recorded.error().message);
   }
   return WitnessAnswer{200, "text/plain; charset=utf-8", cosigner_.sign(note->text, now_())};
 }

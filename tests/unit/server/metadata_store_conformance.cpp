@@ -678,13 +678,27 @@ TEST_P(MetadataStoreConformance, EveryReleaseEventAppendsOneEntryInOrder) {
   EXPECT_EQ(store_->release(pv("wasi:io@0.2.0"))->log_index, std::optional<std::uint64_t>(1));
 }
 
+// One per size: the later note of a size (cosignatures added, or signed again after a key
+// rotation) replaces the earlier.
 TEST_P(MetadataStoreConformance, CheckpointsAreKeptOncePerSizeAndTheLargestIsLatest) {
   EXPECT_FALSE(*store_->latest_checkpoint());
   ASSERT_TRUE(store_->record_checkpoint(2, "two"));
   ASSERT_TRUE(store_->record_checkpoint(5, "five"));
-  ASSERT_TRUE(store_->record_checkpoint(2, "another two"));
+  ASSERT_TRUE(store_->record_checkpoint(2, "two, cosigned"));
   EXPECT_EQ(*store_->latest_checkpoint(), std::optional<std::string>("five"));
-  EXPECT_EQ(*store_->checkpoints(), (std::vector<std::string>{"two", "five"}));
+  EXPECT_EQ(*store_->checkpoints(), (std::vector<std::string>{"two, cosigned", "five"}));
+  ASSERT_TRUE(store_->record_checkpoint(5, "five, cosigned"));
+  EXPECT_EQ(*store_->latest_checkpoint(), std::optional<std::string>("five, cosigned"));
+}
+
+TEST_P(MetadataStoreConformance, AWitnessKeepsTheNewestCheckpointOfEachLog) {
+  EXPECT_FALSE(*store_->witnessed_checkpoint("a.example/log"));
+  ASSERT_TRUE(store_->record_witnessed("a.example/log", 3, "a at 3"));
+  ASSERT_TRUE(store_->record_witnessed("b.example/log", 1, "b at 1"));
+  ASSERT_TRUE(store_->record_witnessed("a.example/log", 7, "a at 7"));
+  EXPECT_EQ(*store_->witnessed_checkpoint("a.example/log"), std::optional<std::string>("a at 7"));
+  EXPECT_EQ(*store_->witnessed_checkpoint("b.example/log"), std::optional<std::string>("b at 1"));
+  EXPECT_FALSE(*store_->witnessed_checkpoint("c.example/log"));
 }
 
 TEST_P(MetadataStoreConformance, ConcurrentPublishesTakeDistinctIndexesWithoutGaps) {
