@@ -62,6 +62,11 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
     WitnessAnswer conflict{409, "text/x.tlog.size", std::to_string(kept.size) + "\n"};
     return conflict;
   }
+  // RFC 6962's proof from size 0, or from a size to itself, is empty.
+  if ((kept.size == 0 || kept.size == checkpoint->size) && !request->proof.empty()) {
+    return answer(422, "a consistency proof from " + std::to_string(kept.size) + " to " +
+                           std::to_string(checkpoint->size) + " entries must be empty");
+  }
   if (checkpoint->size == kept.size) {
     if (checkpoint->root != kept.root) {
       return answer(409, "the checkpoint of " + std::to_string(kept.size) +
@@ -72,8 +77,6 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
                                                   checkpoint->root, request->proof)) {
     return answer(422, "the consistency proof from " + std::to_string(kept.size) + " to " +
                            std::to_string(checkpoint->size) + " entries does not verify");
-  } else if (kept.size == 0 && !request->proof.empty()) {
-    return answer(422, "a consistency proof from size 0 must be empty");
   }
   // The kept checkpoint again (a log asking once more, or anyone replaying it) is not written
   // again: a request anyone may send costs no write unless the log grew.

@@ -136,6 +136,17 @@ TEST_F(WitnessTest, RefusesUnknownLogsForgedSignaturesAndBodiesThatDoNotRead) {
   EXPECT_FALSE(*kept);
 }
 
+TEST_F(WitnessTest, AProofWhereNoneCanBeIsRefused) {
+  const MerkleTree tree = tree_of(6);
+  ConsistencyBody body;
+  body.proof = {tree.root(3)};
+  body.checkpoint = checkpoint_note(tree, 6, log_);
+  EXPECT_EQ(witness_->add_checkpoint(body.text()).status, 422) << "from size 0";
+  ASSERT_EQ(add(tree, 0, 6).status, 200);
+  body.old_size = 6;
+  EXPECT_EQ(witness_->add_checkpoint(body.text()).status, 422) << "from a size to itself";
+}
+
 TEST_F(WitnessTest, WhatItCosignedSurvivesARestart) {
   const MerkleTree tree = tree_of(9);
   ASSERT_EQ(add(tree, 0, 9).status, 200);
