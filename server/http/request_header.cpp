@@ -65,7 +65,9 @@ ReadOutcome body_read_failed(boost::beast::error_code ec) {
 std::optional<ReadOutcome> stream_body_stopped(const std::optional<Error>& consumer_error,
                                                boost::beast::error_code ec, std::uint64_t limit) {
   if (consumer_error) return ReadOutcome::refused(error_response(*consumer_error));
-  if (ec == bhttp::error::body_limit) return ReadOutcome::refused(body_too_large(limit));
+  if (ec == bhttp::error::body_limit) {
+    return ReadOutcome::refused(body_too_large(limit, BodyKind::kStream));
+  }
   if (ec && ec != bhttp::error::need_more) return body_read_failed(ec);
   return std::nullopt;
 }
@@ -109,18 +111,20 @@ BodyPlan plan_body(const Route& route, const Request& request, std::uint64_t max
   plan.kind = route.body;
   plan.limit = route.body == BodyKind::kStream ? max_body_bytes : route.body_limit;
   if (request.content_length && *request.content_length > plan.limit) {
-    plan.refusal = body_too_large(plan.limit);
+    plan.refusal = body_too_large(plan.limit, plan.kind);
   }
   plan.large_upload = route.body == BodyKind::kStream &&
                       (!request.content_length || *request.content_length >= kLargeUpload);
   return plan;
 }
 
-Response body_too_large(std::uint64_t limit) {
+Response body_too_large(std::uint64_t limit, BodyKind kind) {
   return error_response(
       413, error_code_name(ErrorCode::kTooLarge),
-      "the request body is larger than this route's limit of " + std::to_string(limit) +
-          " bytes; ask the registry's operator to raise --max-body-size if it must be this big");
+      "the request body is larger than this route's limit of " + std::to_string(limit) + " bytes" +
+          (kind == BodyKind::kStream
+               ? "; ask the registry's operator to raise --max-body-size if it must be this big"
+               : ""));
 }
 
 bool expects_continue(const Request& request) {

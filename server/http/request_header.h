@@ -75,8 +75,9 @@ struct BodyPlan {
 };
 BodyPlan plan_body(const Route& route, const Request& request, std::uint64_t max_body_bytes);
 
-// The 413 for a body past `limit` bytes.
-Response body_too_large(std::uint64_t limit);
+// The 413 for a body past `limit` bytes: a streamed upload's (the operator's --max-body-size,
+// which the message names) or a small-body route's (fixed by the route).
+Response body_too_large(std::uint64_t limit, BodyKind kind);
 
 // The request asks for a go-ahead before it sends its body (`Expect: 100-continue`, RFC 9110
 // §10.1.1; the token is case-insensitive).

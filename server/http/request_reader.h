@@ -252,7 +252,7 @@ class RequestReader {
         stream_, buffer_, *string_parser_,
         [this, handler = std::move(handler)](beast::error_code ec, std::size_t) mutable {
           if (ec == bhttp::error::body_limit) {
-            return handler(ReadOutcome::refused(body_too_large(limit_)));
+            return handler(ReadOutcome::refused(body_too_large(limit_, BodyKind::kSmall)));
           }
           if (ec) return handler(body_read_failed(ec));
           do_read_string_body(std::move(handler));

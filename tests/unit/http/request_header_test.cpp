@@ -248,6 +248,8 @@ TEST(BodyPlanTest, ADeclaredLengthPastTheLimitIsRefusedBeforeTheBody) {
   EXPECT_EQ(past.refusal->status, 413);
   EXPECT_NE(past.refusal->body.find("larger than this route's limit of 4096 bytes"),
             std::string::npos);
+  EXPECT_EQ(past.refusal->body.find("--max-body-size"), std::string::npos)
+      << "a small-body route's limit is its own, not the operator's";
   const BodyPlan streamed = plan_body(route_of(BodyKind::kStream), declaring(1001), 1000);
   ASSERT_TRUE(streamed.refusal.has_value());
   EXPECT_NE(streamed.refusal->body.find("limit of 1000 bytes"), std::string::npos);
