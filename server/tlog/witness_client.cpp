@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "client/config.h"
+#include "client/parallel.h"
 #include "client/transport/transport.h"
 #include "common/text.h"
 #include "common/tlog/consistency.h"
@@ -165,17 +166,28 @@ std::string WitnessClient::cosign(
     const std::function<Result<std::vector<Hash>>(std::uint64_t from)>& prove) {
   auto parsed = parse_note(note);
   if (!parsed) return note;
-  std::string cosigned = note;
+  std::vector<Impl::Witness*> asked;
   for (Impl::Witness& witness : impl_->witnesses) {
-    if (signed_by(*parsed, witness.spec.key) || Clock::now() < witness.retry_at) continue;
-    auto lines = impl_->ask(witness, checkpoint, note, prove);
-    if (!lines) {
+    if (!signed_by(*parsed, witness.spec.key) && Clock::now() >= witness.retry_at) {
+      asked.push_back(&witness);
+    }
+  }
+  // All at once, so that the checkpoint waits for the slowest witness, not for their sum. Each
+  // call touches its own witness only; `prove` reads the tree, which nothing extends meanwhile.
+  std::vector<Result<std::string>> answers(asked.size(), Result<std::string>(Error{}));
+  client::parallel_for(asked.size(), asked.size(), [&](std::size_t i) {
+    answers[i] = impl_->ask(*asked[i], checkpoint, note, prove);
+  });
+  std::string cosigned = note;
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    Impl::Witness& witness = *asked[i];
+    if (!answers[i]) {
       if (!witness.failing && impl_->tell) {
         impl_->tell("transparency log: witness " + witness.spec.url +
                     " did not cosign the checkpoint of " + std::to_string(checkpoint.size) +
-                    " entries: " + lines.error().message +
-                    "; checkpoints go out without its "
-                    "cosignature until it does (asked again every " +
+                    " entries: " + answers[i].error().message +
+                    "; checkpoints go out without its cosignature until it does (asked again "
+                    "every " +
                     std::to_string(kRetryAfter.count()) + "s)");
       }
       witness.failing = true;
@@ -187,7 +199,7 @@ std::string WitnessClient::cosign(
                   std::to_string(checkpoint.size) + " entries");
     }
     witness.failing = false;
-    cosigned += *lines;
+    cosigned += *answers[i];
   }
   return cosigned;
 }

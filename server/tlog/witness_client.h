@@ -49,7 +49,8 @@ class WitnessClient {
 
   // `note` (checkpoint's) with the cosignature of every witness that lacks one in it and
   // gives one now; `prove(from)` is the consistency proof from `from` entries to the
-  // checkpoint. Witnesses are asked one after another. Called from one thread at a time.
+  // checkpoint, called from several threads at once (the witnesses are asked in parallel). Called
+  // from one thread at a time.
   std::string cosign(const Checkpoint& checkpoint, const std::string& note,
                      const std::function<Result<std::vector<Hash>>(std::uint64_t from)>& prove);
 
