@@ -136,9 +136,7 @@ Result<LogVerifier::RegistryState*> LogVerifier::state_of(const std::string& reg
   // disagrees with it (blame()): an Ed25519 verification is most of what the log costs a warm
   // command, and a file that could be changed to fool this check could as well change the key.
   if (known && known->checkpoint && (!known->key || *known->key == state.key)) {
-    auto note = tlog::parse_note(*known->checkpoint);
-    auto checkpoint =
-        note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+    auto checkpoint = tlog::parse_checkpoint_note(*known->checkpoint);
     if (!checkpoint || checkpoint->origin != state.key.name) {
       return known_logs_error(env_, "the checkpoint kept for " + registry + " does not read as " +
                                         "one of the log " + wreg::quoted(state.key.name));
@@ -301,8 +299,7 @@ Result<std::vector<std::optional<std::uint64_t>>> LogVerifier::verify_releases(
     if (proof->index != answers[i]->log_index) {
       return refused(registry, "the proof of " + what + " names two entry indexes");
     }
-    auto note = tlog::parse_note(proof->checkpoint);
-    auto head = note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+    auto head = tlog::parse_checkpoint_note(proof->checkpoint);
     if (!head) {
       return refused(registry, "the checkpoint of " + what + ": " + head.error().message);
     }
@@ -425,9 +422,7 @@ Result<void> LogVerifier::save() {
     if (!config_.log_key_for(registry)) known.key = state.key;
     if (!state.newest) continue;
     if (known.checkpoint) {
-      auto note = tlog::parse_note(*known.checkpoint);
-      auto theirs =
-          note ? tlog::parse_checkpoint(note->text) : Result<tlog::Checkpoint>(note.error());
+      auto theirs = tlog::parse_checkpoint_note(*known.checkpoint);
       if (theirs && theirs->origin == state.newest->origin && theirs->size > state.newest->size) {
         continue;
       }

@@ -2,6 +2,7 @@
 
 #include "common/base64.h"
 #include "common/text.h"
+#include "common/tlog/note.h"
 #include "common/version.h"
 
 namespace wreg::tlog {
@@ -48,6 +49,12 @@ Result<Checkpoint> parse_checkpoint(std::string_view text) {
     out.extensions.emplace_back(lines[i]);
   }
   return out;
+}
+
+Result<Checkpoint> parse_checkpoint_note(std::string_view note) {
+  auto parsed = parse_note(note);
+  if (!parsed) return std::move(parsed).error();
+  return parse_checkpoint(parsed->text);
 }
 
 }  // namespace wreg::tlog

@@ -34,4 +34,9 @@ struct Checkpoint {
 // base64 of 32 bytes. What it reads, text() writes back byte for byte.
 Result<Checkpoint> parse_checkpoint(std::string_view text);
 
+// The checkpoint a signed note carries (parse_note(), then parse_checkpoint() of its text),
+// without verifying any signature: for a note whose signatures are checked elsewhere, or kept
+// after they were. The errors of either.
+Result<Checkpoint> parse_checkpoint_note(std::string_view note);
+
 }  // namespace wreg::tlog

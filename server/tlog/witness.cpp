@@ -49,9 +49,7 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
   if (!kept_note) return answer(500, kept_note.error().message);
   Checkpoint kept{checkpoint->origin, 0, empty_root(), {}};
   if (*kept_note) {
-    auto kept_parsed = parse_note(**kept_note);
-    auto kept_checkpoint =
-        kept_parsed ? parse_checkpoint(kept_parsed->text) : Result<Checkpoint>(kept_parsed.error());
+    auto kept_checkpoint = parse_checkpoint_note(**kept_note);
     if (!kept_checkpoint) {
       return answer(500, "the checkpoint this witness kept for the log does not read: " +
                              kept_checkpoint.error().message);

@@ -29,6 +29,14 @@ bool signed_by(const Note& note, const VerifierKey& key) {
   return false;
 }
 
+// `url` (http(s)://HOST[:PORT][/PATH]) split into the part a Transport is made for and the path
+// below it ("" when there is none).
+std::pair<std::string, std::string> split_at_path(const std::string& url) {
+  const std::size_t path = url.find('/', url.find("://") + 3);
+  if (path == std::string::npos) return {url, ""};
+  return {url.substr(0, path), url.substr(path)};
+}
+
 }  // namespace
 
 Result<WitnessSpec> parse_witness_spec(std::string_view text) {
@@ -42,12 +50,11 @@ Result<WitnessSpec> parse_witness_spec(std::string_view text) {
   if (equals == std::string_view::npos) return bad("it has no '='");
   std::string url(text.substr(0, equals));
   while (url.ends_with('/')) url.pop_back();
-  const std::size_t scheme = url.find("://");
   if (!url.starts_with("http://") && !url.starts_with("https://")) {
     return bad("the URL is not http:// or https://");
   }
-  const std::size_t path = url.find('/', scheme + 3);
-  auto base = client::normalize_registry_url(url.substr(0, path));
+  auto [origin, path] = split_at_path(url);
+  auto base = client::normalize_registry_url(origin);
   if (!base) return bad(base.error().message);
   if (url.find_first_of("?# \t") != std::string::npos) {
     return bad("the URL has a query, a fragment or a space");
@@ -59,7 +66,7 @@ Result<WitnessSpec> parse_witness_spec(std::string_view text) {
         "the key is not a witness's cosigning key (type 0x04); `wreg-server log "
         "witness-key` prints a wreg witness's");
   }
-  return WitnessSpec{*base + (path == std::string::npos ? "" : url.substr(path)), *key};
+  return WitnessSpec{*base + path, *key};
 }
 
 struct WitnessClient::Impl {
@@ -143,17 +150,17 @@ Result<std::unique_ptr<WitnessClient>> WitnessClient::create(
   auto impl = std::make_unique<Impl>();
   impl->tell = std::move(note);
   for (WitnessSpec& spec : witnesses) {
-    const std::size_t path = spec.url.find('/', spec.url.find("://") + 3);
+    auto [origin, path] = split_at_path(spec.url);
     client::transport::TransportOptions options;
     options.connect_timeout = timeout;
     options.io_timeout = timeout;
     options.stall_timeout = timeout;
     options.max_attempts = 1;  // asked again next round, not here: the log's writes wait
     options.max_connections = 1;
-    auto transport = client::transport::Transport::create(spec.url.substr(0, path), options);
+    auto transport = client::transport::Transport::create(origin, options);
     if (!transport) return std::move(transport).error();
     Impl::Witness witness;
-    witness.target = (path == std::string::npos ? "" : spec.url.substr(path)) + "/add-checkpoint";
+    witness.target = path + "/add-checkpoint";
     witness.spec = std::move(spec);
     witness.transport = std::move(*transport);
     impl->witnesses.push_back(std::move(witness));
