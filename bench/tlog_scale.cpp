@@ -20,7 +20,7 @@
 #include "common/tlog/note.h"
 #include "common/tlog/proof.h"
 #include "server/store/sqlite_database.h"
-#include "server/store/sqlite_metadata_store.h"
+#include "server/store/sqlite_stores.h"
 #include "server/tlog/transparency_log.h"
 
 namespace {

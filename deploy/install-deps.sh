@@ -9,7 +9,8 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  libboost-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
+  libboost-dev libssl-dev libsqlite3-dev libpq-dev
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   openssl ca-certificates
 )
 if [[ ${1:-} == --test ]]; then
@@ -18,6 +19,10 @@ if [[ ${1:-} == --test ]]; then
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
   packages+=(skopeo)   # tests/integration/oci_skopeo_test.cpp: an independent OCI client
   packages+=(docker-registry)  # tests/integration/oci_conformance_test.cpp: the reference registry
+  # tests/support/postgres_server.cpp and postgres_cluster.sh: real PostgreSQL servers for the
+  # PostgreSQL store's tests and the `postgres/` run of the integration and CLI suites
+  packages+=(postgresql)
+  packages+=(nginx-light)  # tests/deploy/nginx_config_test.sh: nginx -t of deploy/replicas/
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)                           # load generator for both

@@ -13,7 +13,7 @@ namespace {
 
 // Flags of `serve`; unset ones keep the config file's value or the default.
 struct ServeFlags {
-  std::optional<std::string> data, listen, port_file, config, tls_cert, tls_key;
+  std::optional<std::string> data, database, blobs, listen, port_file, config, tls_cert, tls_key;
   std::optional<std::string> max_body_size, max_header_size;
   std::optional<std::string> header_timeout, body_timeout, keep_alive_timeout;
   std::optional<std::string> metrics_token;
@@ -33,6 +33,9 @@ struct ServeFlags {
 
 void add_serve_flags(CLI::App& serve, ServeFlags& flags) {
   serve.add_option("--data", flags.data, "Data directory (default ./wreg-data)");
+  serve.add_option("--database", flags.database,
+                   "sqlite:PATH (default: wreg.db in --data) or postgresql://USER@HOST/DB");
+  serve.add_option("--blobs", flags.blobs, "Blob folder, shared by replicas (default: DATA/blobs)");
   serve.add_option("--listen", flags.listen,
                    "Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one)");
   serve.add_option("--port-file", flags.port_file, "Write the bound port here once listening");
@@ -111,6 +114,8 @@ int run_serve(const ServeFlags& flags) {
     }
   }
   if (flags.data) options.data = *flags.data;
+  if (flags.database) options.database = *flags.database;
+  if (flags.blobs) options.blobs = *flags.blobs;
   if (flags.listen) options.listen = *flags.listen;
   if (flags.port_file) options.port_file = *flags.port_file;
   if (flags.tls_cert) options.server.tls_cert = *flags.tls_cert;

@@ -177,6 +177,12 @@ Result<void> flush(const fs::path& dir) {
 }  // namespace
 
 Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
+  if (!source.sqlite) {
+    return fail(ErrorCode::kInvalidArgument,
+                "backup copies a registry whose database is SQLite; this one's is PostgreSQL: "
+                "back it up with pg_dump, and copy the blob folder and the data directory's "
+                "*.key files");
+  }
   auto parent = parent_for(to);
   if (!parent) return std::move(parent).error();
   PartialFolder partial(partial_path(*parent, to));
@@ -191,7 +197,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
     }
   }
 
-  if (auto copied = source.database->backup_to(store::database_path(partial.path())); !copied) {
+  if (auto copied = source.sqlite->backup_to(store::database_path(partial.path())); !copied) {
     return std::move(copied).error();
   }
   if (auto copied = copy_log_keys(source.root, partial.path()); !copied) {
@@ -201,7 +207,7 @@ Result<BackupReport> back_up(store::DataDir& source, const fs::path& to) {
   {
     store::DataDirOptions options;
     options.missing = store::MissingDir::kRefuse;
-    options.sqlite.connections = 1;
+    options.connections = 1;
     auto copy = store::open_data_dir(partial.path(), std::move(options));
     if (!copy) return std::move(copy).error();
     // The blobs the copied database names: exactly what the snapshot needs.

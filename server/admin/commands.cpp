@@ -31,11 +31,11 @@ int report(std::ostream& err, const Error& error) {
 }
 
 // Opens the data dir for an admin command: only namespace create makes a missing one.
-Result<store::DataDir> open_dir(const fs::path& data, store::MissingDir missing) {
+Result<store::DataDir> open_dir(const store::StoreLocation& where, store::MissingDir missing) {
   store::DataDirOptions options;
   options.missing = missing;
-  options.sqlite.connections = 1;
-  return store::open_data_dir(data, std::move(options));
+  options.connections = 1;
+  return store::open_data_dir(where, std::move(options));
 }
 
 // Runs a command body, so that no exception from a library escapes into CLI11 or main().
@@ -115,16 +115,18 @@ void check_manifests(store::BlobStore& blobs, const std::vector<store::StoredMan
 
 }  // namespace
 
-Result<fs::path> data_dir_of(const std::optional<std::string>& data,
-                             const std::optional<std::string>& config) {
-  if (data) return fs::path(*data);
+Result<store::StoreLocation> store_location_of(const LocationFlags& flags) {
   api::ServeOptions settings;
-  if (config) {
-    if (auto loaded = api::load_config(*config, settings); !loaded) {
+  if (flags.config) {
+    if (auto loaded = api::load_config(*flags.config, settings); !loaded) {
       return std::move(loaded).error();
     }
   }
-  return settings.data;
+  store::StoreLocation location(flags.data ? fs::path(*flags.data) : settings.data,
+                                flags.database ? *flags.database : settings.database,
+                                flags.blobs ? fs::path(*flags.blobs) : settings.blobs);
+  if (auto url = store::database_url_of(location); !url) return std::move(url).error();
+  return location;
 }
 
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
@@ -155,11 +157,11 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(static_cast<std::int64_t>(value * unit));
 }
 
-int namespace_create(const fs::path& data, const std::string& ns, std::ostream& out,
+int namespace_create(const store::StoreLocation& where, const std::string& ns, std::ostream& out,
                      std::ostream& err) {
   return guarded(err, [&] {
     if (auto valid = check_label(ns, "namespace"); !valid) return report(err, valid.error());
-    auto dir = open_dir(data, store::MissingDir::kCreate);
+    auto dir = open_dir(where, store::MissingDir::kCreate);
     if (!dir) return report(err, dir.error());
     if (auto created = dir->metadata->create_namespace(ns); !created) {
       return report(err, created.error());
@@ -169,9 +171,9 @@ int namespace_create(const fs::path& data, const std::string& ns, std::ostream& 
   });
 }
 
-int namespace_list(const fs::path& data, std::ostream& out, std::ostream& err) {
+int namespace_list(const store::StoreLocation& where, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto names = dir->metadata->list_namespaces();
     if (!names) return report(err, names.error());
@@ -180,10 +182,10 @@ int namespace_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
-int token_create(const fs::path& data, const auth::TokenScopes& scopes, std::ostream& out,
-                 std::ostream& err) {
+int token_create(const store::StoreLocation& where, const auth::TokenScopes& scopes,
+                 std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto token = auth::create_token(*dir->tokens, scopes);
     if (!token) return report(err, token.error());
@@ -194,9 +196,9 @@ int token_create(const fs::path& data, const auth::TokenScopes& scopes, std::ost
   });
 }
 
-int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
+int token_list(const store::StoreLocation& where, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto tokens = dir->tokens->list_tokens();
     if (!tokens) return report(err, tokens.error());
@@ -216,9 +218,10 @@ int token_list(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
-int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::ostream& err) {
+int token_revoke(const store::StoreLocation& where, std::int64_t id, std::ostream& out,
+                 std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     if (auto revoked = dir->tokens->revoke_token(id); !revoked) {
       return report(err, revoked.error());
@@ -228,16 +231,16 @@ int token_revoke(const fs::path& data, std::int64_t id, std::ostream& out, std::
   });
 }
 
-int log_init(const fs::path& data, const std::optional<std::string>& origin, std::ostream& out,
-             std::ostream& err) {
+int log_init(const store::StoreLocation& where, const std::optional<std::string>& origin,
+             std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kCreate);
+    auto dir = open_dir(where, store::MissingDir::kCreate);
     if (!dir) return report(err, dir.error());
-    auto key = tlog::create_log_key(data, origin ? *origin : tlog::default_log_origin({}));
+    auto key = tlog::create_log_key(where.data, origin ? *origin : tlog::default_log_origin({}));
     if (!key) return report(err, key.error());
     out << key->verifier().to_string() << "\n" << std::flush;
     err << "made the transparency log's signing key "
-        << wreg::quoted((data / tlog::kLogKeyFile).string())
+        << wreg::quoted((where.data / tlog::kLogKeyFile).string())
         << "; back it up, keep it secret, and give clients the verifier key above\n";
     return 0;
   });
@@ -269,13 +272,13 @@ int log_key(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
-int log_witness_key(const fs::path& data, const std::optional<std::string>& name, std::ostream& out,
-                    std::ostream& err) {
+int log_witness_key(const store::StoreLocation& where, const std::optional<std::string>& name,
+                    std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kCreate);
+    auto dir = open_dir(where, store::MissingDir::kCreate);
     if (!dir) return report(err, dir.error());
     auto key =
-        tlog::load_or_create_witness_key(data, name ? *name : tlog::default_witness_name({}));
+        tlog::load_or_create_witness_key(where.data, name ? *name : tlog::default_witness_name({}));
     if (!key) return report(err, key.error());
     if (name && key->verifier().name != *name) {
       return report(
@@ -290,9 +293,9 @@ int log_witness_key(const fs::path& data, const std::optional<std::string>& name
   });
 }
 
-int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
+int fsck(const store::StoreLocation& where, std::ostream& out, std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     std::size_t problems = 0;
     auto problem = [&](const std::string& line) {
@@ -300,9 +303,12 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       ++problems;
     };
 
-    auto integrity = dir->database->check_integrity();
-    if (!integrity) return report(err, integrity.error());
-    for (const std::string& line : *integrity) problem(line);
+    // PostgreSQL checks its own pages; SQLite's file is checked here.
+    if (dir->sqlite) {
+      auto integrity = dir->sqlite->check_integrity();
+      if (!integrity) return report(err, integrity.error());
+      for (const std::string& line : *integrity) problem(line);
+    }
 
     auto referenced = dir->metadata->referenced_blobs();
     if (!referenced) return report(err, referenced.error());
@@ -354,11 +360,11 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
       }
     }
     check_manifests(*dir->blobs, *manifests, stored, damaged, problem);
-    auto log_key = tlog::load_log_key(data);
+    auto log_key = tlog::load_log_key(where.data);
     if (!log_key) problem(log_key.error().message);
     std::optional<tlog::VerifierKey> verifier;
     if (log_key && *log_key) verifier = (*log_key)->verifier();
-    auto retired = tlog::retired_log_keys(data);
+    auto retired = tlog::retired_log_keys(where.data);
     if (!retired) problem(retired.error().message);
     auto audit = tlog::audit_log(*dir->metadata, verifier,
                                  retired ? *retired : std::vector<tlog::VerifierKey>{}, problem);
@@ -379,10 +385,10 @@ int fsck(const fs::path& data, std::ostream& out, std::ostream& err) {
   });
 }
 
-int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std::ostream& err,
-       fs::file_time_type now) {
+int gc(const store::StoreLocation& where, std::chrono::seconds grace, std::ostream& out,
+       std::ostream& err, fs::file_time_type now) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto referenced = dir->metadata->referenced_blobs();
     if (!referenced) return report(err, referenced.error());
@@ -431,9 +437,10 @@ int gc(const fs::path& data, std::chrono::seconds grace, std::ostream& out, std:
   });
 }
 
-int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ostream& err) {
+int backup(const store::StoreLocation& where, const fs::path& to, std::ostream& out,
+           std::ostream& err) {
   return guarded(err, [&] {
-    auto dir = open_dir(data, store::MissingDir::kRefuse);
+    auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
     auto done = back_up(*dir, to);
     if (!done) return report(err, done.error());
@@ -446,7 +453,7 @@ int backup(const fs::path& data, const fs::path& to, std::ostream& out, std::ost
   });
 }
 
-int mirror_sync(const fs::path& data, const std::vector<std::string>& upstreams,
+int mirror_sync(const store::StoreLocation& where, const std::vector<std::string>& upstreams,
                 const std::optional<fs::path>& config, const std::string& ns,
                 const std::vector<std::string>& packages,
                 const std::optional<std::string>& versions, std::ostream& out, std::ostream& err) {
@@ -474,7 +481,7 @@ int mirror_sync(const fs::path& data, const std::vector<std::string>& upstreams,
       }
       requirement = std::move(*parsed);
     }
-    auto dir = open_dir(data, store::MissingDir::kCreate);
+    auto dir = open_dir(where, store::MissingDir::kCreate);
     if (!dir) return report(err, dir.error());
     auto mirrors = mirror::Mirrors::create(*dir->metadata, *dir->blobs, settings.upstreams,
                                            mirror::Mirrors::kRefreshInterval,
@@ -517,8 +524,7 @@ int mirror_sync(const fs::path& data, const std::vector<std::string>& upstreams,
 
 void add_admin_commands(CLI::App& app, int& exit_status) {
   struct Options {
-    std::optional<std::string> data;
-    std::optional<std::string> config;
+    LocationFlags location;
     std::string ns;
     std::vector<std::string> namespaces;
     bool admin = false;
@@ -534,10 +540,16 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   // Shared by the callbacks, which CLI11 keeps as long as `app`.
   auto options = std::make_shared<Options>();
   auto add_data = [options](CLI::App* command) {
-    command->add_option("--data", options->data,
+    command->add_option("--data", options->location.data,
                         "the registry's data directory (default: the config file's, else "
                         "./wreg-data)");
-    command->add_option("--config", options->config,
+    command->add_option("--database", options->location.database,
+                        "its database, sqlite:PATH or postgresql://USER@HOST/DB (default: the "
+                        "config file's, else wreg.db in the data directory)");
+    command->add_option("--blobs", options->location.blobs,
+                        "its blob folder (default: the config file's, else blobs/ in the data "
+                        "directory)");
+    command->add_option("--config", options->location.config,
                         "the settings file of `serve` (e.g. /etc/wreg/wreg-server.toml): its data "
                         "directory, unless --data is given");
   };
@@ -546,13 +558,13 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   // usage, as for serve.
   auto on_data = [options, status](auto command) {
     return [options, status, command] {
-      auto data = data_dir_of(options->data, options->config);
-      if (!data) {
-        std::cerr << "wreg-server: " << data.error().message << "\n";
+      auto where = store_location_of(options->location);
+      if (!where) {
+        std::cerr << "wreg-server: " << where.error().message << "\n";
         *status = 2;
         return;
       }
-      *status = command(*data);
+      *status = command(*where);
     };
   };
 
@@ -561,13 +573,14 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   CLI::App* ns_create = ns->add_subcommand("create", "create a namespace");
   add_data(ns_create);
   ns_create->add_option("NS", options->ns, "the namespace, a kebab-case label")->required();
-  ns_create->callback(on_data([options](const fs::path& data) {
-    return namespace_create(data, options->ns, std::cout, std::cerr);
+  ns_create->callback(on_data([options](const store::StoreLocation& where) {
+    return namespace_create(where, options->ns, std::cout, std::cerr);
   }));
   CLI::App* ns_list = ns->add_subcommand("list", "list namespaces");
   add_data(ns_list);
-  ns_list->callback(
-      on_data([](const fs::path& data) { return namespace_list(data, std::cout, std::cerr); }));
+  ns_list->callback(on_data([](const store::StoreLocation& where) {
+    return namespace_list(where, std::cout, std::cerr);
+  }));
 
   CLI::App* token = app.add_subcommand("token", "create, list and revoke tokens");
   token->require_subcommand(1);
@@ -577,20 +590,20 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
                         "a namespace the token may publish to (repeatable)");
   token_new->add_flag("--admin", options->admin, "the token may do everything");
   token_new->add_option("--note", options->note, "a note shown by `token list`");
-  token_new->callback(on_data([options](const fs::path& data) {
+  token_new->callback(on_data([options](const store::StoreLocation& where) {
     const auth::TokenScopes scopes{
         .admin = options->admin, .namespaces = options->namespaces, .note = options->note};
-    return token_create(data, scopes, std::cout, std::cerr);
+    return token_create(where, scopes, std::cout, std::cerr);
   }));
   CLI::App* token_ls = token->add_subcommand("list", "list tokens (never their secrets)");
   add_data(token_ls);
-  token_ls->callback(
-      on_data([](const fs::path& data) { return token_list(data, std::cout, std::cerr); }));
+  token_ls->callback(on_data(
+      [](const store::StoreLocation& where) { return token_list(where, std::cout, std::cerr); }));
   CLI::App* token_rm = token->add_subcommand("revoke", "revoke a token by id");
   add_data(token_rm);
   token_rm->add_option("ID", options->id, "the token's id, from `token list`")->required();
-  token_rm->callback(on_data([options](const fs::path& data) {
-    return token_revoke(data, options->id, std::cout, std::cerr);
+  token_rm->callback(on_data([options](const store::StoreLocation& where) {
+    return token_revoke(where, options->id, std::cout, std::cerr);
   }));
 
   CLI::App* log = app.add_subcommand("log", "the transparency log's signing key");
@@ -600,8 +613,8 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   log_new->add_option("--origin", options->origin,
                       "the log's name, first line of its checkpoints (default HOST/wreg-log), "
                       "e.g. registry.example.com/log");
-  log_new->callback(on_data([options](const fs::path& data) {
-    return log_init(data, options->origin, std::cout, std::cerr);
+  log_new->callback(on_data([options](const store::StoreLocation& where) {
+    return log_init(where, options->origin, std::cout, std::cerr);
   }));
   CLI::App* log_turn = log->add_subcommand(
       "rotate",
@@ -609,13 +622,13 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   add_data(log_turn);
   log_turn->add_option("--origin", options->origin,
                        "the log's name from now on (default: the same name)");
-  log_turn->callback(on_data([options](const fs::path& data) {
-    return log_rotate(data, options->origin, std::cout, std::cerr);
+  log_turn->callback(on_data([options](const store::StoreLocation& where) {
+    return log_rotate(where.data, options->origin, std::cout, std::cerr);
   }));
   CLI::App* log_show = log->add_subcommand("key", "print the log's verifier key");
   add_data(log_show);
-  log_show->callback(
-      on_data([](const fs::path& data) { return log_key(data, std::cout, std::cerr); }));
+  log_show->callback(on_data(
+      [](const store::StoreLocation& where) { return log_key(where.data, std::cout, std::cerr); }));
 
   CLI::App* witness_show = log->add_subcommand(
       "witness-key",
@@ -624,13 +637,14 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   add_data(witness_show);
   witness_show->add_option("--name", options->origin,
                            "the witness's name, when the key is made (default HOST/wreg-witness)");
-  witness_show->callback(on_data([options](const fs::path& data) {
-    return log_witness_key(data, options->origin, std::cout, std::cerr);
+  witness_show->callback(on_data([options](const store::StoreLocation& where) {
+    return log_witness_key(where, options->origin, std::cout, std::cerr);
   }));
 
   CLI::App* check = app.add_subcommand("fsck", "check every blob and release");
   add_data(check);
-  check->callback(on_data([](const fs::path& data) { return fsck(data, std::cout, std::cerr); }));
+  check->callback(
+      on_data([](const store::StoreLocation& where) { return fsck(where, std::cout, std::cerr); }));
 
   CLI::App* collect = app.add_subcommand("gc", "remove orphaned blobs older than a grace period");
   add_data(collect);
@@ -640,16 +654,17 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
         return parse_duration(text) ? std::string()
                                     : "expected a duration like 30s, 15m, 24h or 7d";
       });
-  collect->callback(on_data([options](const fs::path& data) {
-    return gc(data, *parse_duration(options->grace), std::cout, std::cerr);
+  collect->callback(on_data([options](const store::StoreLocation& where) {
+    return gc(where, *parse_duration(options->grace), std::cout, std::cerr);
   }));
 
   CLI::App* save = app.add_subcommand(
       "backup", "copy the data directory (database and the blobs it names) while it serves");
   add_data(save);
   save->add_option("--to", options->to, "the new folder to create: a data directory")->required();
-  save->callback(on_data(
-      [options](const fs::path& data) { return backup(data, options->to, std::cout, std::cerr); }));
+  save->callback(on_data([options](const store::StoreLocation& where) {
+    return backup(where, options->to, std::cout, std::cerr);
+  }));
 
   CLI::App* mirror = app.add_subcommand("mirror", "work on mirrored namespaces");
   mirror->require_subcommand(1);
@@ -667,10 +682,10 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
       ->allow_extra_args(false);
   sync->add_option("--versions", options->versions,
                    "only the versions matching this requirement, e.g. ^0.2 (default: all)");
-  sync->callback(on_data([options](const fs::path& data) {
+  sync->callback(on_data([options](const store::StoreLocation& where) {
     std::optional<fs::path> config;
-    if (options->config) config = *options->config;
-    return mirror_sync(data, options->upstreams, config, options->ns, options->packages,
+    if (options->location.config) config = *options->location.config;
+    return mirror_sync(where, options->upstreams, config, options->ns, options->packages,
                        options->versions, std::cout, std::cerr);
   }));
 }

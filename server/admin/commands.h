@@ -37,6 +37,7 @@
 
 #include "common/result.h"
 #include "server/auth/tokens.h"
+#include "server/store/store_location.h"
 
 namespace CLI {
 class App;
@@ -51,19 +52,19 @@ void add_admin_commands(CLI::App& app, int& exit_status);
 
 // The commands as functions, for tests and for add_admin_commands. Each returns the exit status
 // and writes results to `out` and problems to `err` (one line each).
-int namespace_create(const std::filesystem::path& data, const std::string& ns, std::ostream& out,
+int namespace_create(const store::StoreLocation& where, const std::string& ns, std::ostream& out,
                      std::ostream& err);
-int namespace_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
-int token_create(const std::filesystem::path& data, const auth::TokenScopes& scopes,
+int namespace_list(const store::StoreLocation& where, std::ostream& out, std::ostream& err);
+int token_create(const store::StoreLocation& where, const auth::TokenScopes& scopes,
                  std::ostream& out, std::ostream& err);
-int token_list(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
-int token_revoke(const std::filesystem::path& data, std::int64_t id, std::ostream& out,
+int token_list(const store::StoreLocation& where, std::ostream& out, std::ostream& err);
+int token_revoke(const store::StoreLocation& where, std::int64_t id, std::ostream& out,
                  std::ostream& err);
 // `log init`: makes the transparency log's signing key (server/tlog/log_key.h) for a log named
 // `origin` (default: default_log_origin()) and prints its verifier key, the one line clients pin,
 // on `out`. 1 when the data dir has a key already (never replaced) or the origin is not a key
 // name. `serve` makes the key itself on a fresh data dir; this is for choosing the origin.
-int log_init(const std::filesystem::path& data, const std::optional<std::string>& origin,
+int log_init(const store::StoreLocation& where, const std::optional<std::string>& origin,
              std::ostream& out, std::ostream& err);
 // `log rotate`: replaces the key (tlog::rotate_log_key(): the old one is kept, retired, so what
 // it signed still verifies) and prints the new verifier key. The server signs its newest
@@ -75,7 +76,7 @@ int log_key(const std::filesystem::path& data, std::ostream& out, std::ostream& 
 // `log witness-key [--name N]`: prints the verifier key of the data dir's witness key
 // (tlog::load_or_create_witness_key(), made first when there is none). 1 when --name differs
 // from the existing key's name.
-int log_witness_key(const std::filesystem::path& data, const std::optional<std::string>& name,
+int log_witness_key(const store::StoreLocation& where, const std::optional<std::string>& name,
                     std::ostream& out, std::ostream& err);
 // Re-hashes every blob, checks every release's blob is present with its recorded size, checks
 // every stored OCI manifest (its bytes hash to its digest; it is a Wasm artifact manifest whose
@@ -84,10 +85,10 @@ int log_witness_key(const std::filesystem::path& data, const std::optional<std::
 // files. Changes nothing: a release without a manifest
 // gets none synthesised here. 1 on any inconsistency (an orphan alone is reported but is not an
 // inconsistency: it is what a crash between blob and release leaves behind).
-int fsck(const std::filesystem::path& data, std::ostream& out, std::ostream& err);
+int fsck(const store::StoreLocation& where, std::ostream& out, std::ostream& err);
 // Removes orphaned blobs, abandoned temp files and abandoned OCI upload sessions older than
 // `grace`. `now` is injected by tests (for blobs).
-int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostream& out,
+int gc(const store::StoreLocation& where, std::chrono::seconds grace, std::ostream& out,
        std::ostream& err,
        std::filesystem::file_time_type now = std::filesystem::file_time_type::clock::now());
 // Copies the data dir into the new folder `to` (server/admin/backup.h) and reports what it
@@ -97,19 +98,25 @@ int gc(const std::filesystem::path& data, std::chrono::seconds grace, std::ostre
 // held yet, so that the registry has them before anyone asks, and offline. `upstreams` come from
 // --upstream or the settings file's [upstreams]. One line per package on `out`; each failure on
 // `err` and exit status 1.
-int mirror_sync(const std::filesystem::path& data, const std::vector<std::string>& upstreams,
+int mirror_sync(const store::StoreLocation& where, const std::vector<std::string>& upstreams,
                 const std::optional<std::filesystem::path>& config, const std::string& ns,
                 const std::vector<std::string>& packages,
                 const std::optional<std::string>& versions, std::ostream& out, std::ostream& err);
 
-int backup(const std::filesystem::path& data, const std::filesystem::path& to, std::ostream& out,
+int backup(const store::StoreLocation& where, const std::filesystem::path& to, std::ostream& out,
            std::ostream& err);
 
-// The data dir an admin command works on: `data` (--data) when given, else the `data` setting of
-// the `config` file (--config) when given, else ./wreg-data. kInvalidArgument from
+// The stores an admin command works on: the data dir `data` (--data) when given, else the `data`
+// setting of the `config` file (--config) when given, else ./wreg-data; likewise the database
+// (--database, `database`) and the blob folder (--blobs, `blobs`). kInvalidArgument from
 // api::load_config() when the file cannot be read or has a bad setting.
-Result<std::filesystem::path> data_dir_of(const std::optional<std::string>& data,
-                                          const std::optional<std::string>& config);
+struct LocationFlags {
+  std::optional<std::string> data;
+  std::optional<std::string> database;
+  std::optional<std::string> blobs;
+  std::optional<std::string> config;
+};
+Result<store::StoreLocation> store_location_of(const LocationFlags& flags);
 
 // Parses `30s`, `15m`, `24h`, `7d` (a positive whole number and one unit). nullopt otherwise.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);

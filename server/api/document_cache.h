@@ -66,6 +66,7 @@ class DocumentCache final : private store::ChangeListener {
   void package_changed(const PackageName&) override {
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
+  void any_package_changed() override { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
   struct Entry {
     std::string etag;

@@ -195,6 +195,8 @@ Result<void> apply_listen(ServeOptions& options) {
 
 // The keys of a settings file: the flags of `serve` without their dashes.
 constexpr std::string_view kSettings[] = {"data",
+                                          "database",
+                                          "blobs",
                                           "listen",
                                           "port-file",
                                           "tls-cert",
@@ -252,14 +254,16 @@ Result<void> load_config(const std::filesystem::path& file, ServeOptions& option
       if (value.is_string()) return parse_timeout(*text);
       return wrong(key, "a duration like \"10s\"");
     };
-    if (key == "data" || key == "listen" || key == "port-file" || key == "tls-cert" ||
-        key == "tls-key" || key == "metrics-token" || key == "public-url" ||
-        key == "oci-namespace-prefix") {
+    if (key == "data" || key == "database" || key == "blobs" || key == "listen" ||
+        key == "port-file" || key == "tls-cert" || key == "tls-key" || key == "metrics-token" ||
+        key == "public-url" || key == "oci-namespace-prefix") {
       if (!value.is_string()) return wrong(key, "a string");
       if (key == "public-url") options.public_url = *text;
       if (key == "oci-namespace-prefix") options.oci_namespace_prefix = *text;
       if (key == "metrics-token") options.metrics_token = *text;
       if (key == "data") options.data = *text;
+      if (key == "database") options.database = *text;
+      if (key == "blobs") options.blobs = *text;
       if (key == "listen") options.listen = *text;
       if (key == "port-file") options.port_file = *text;
       if (key == "tls-cert") options.server.tls_cert = *text;
@@ -464,8 +468,10 @@ int serve(ServeOptions options) {
     return 1;
   }
   store::DataDirOptions data_options;
-  data_options.sqlite.log = store::stderr_log_sink();
-  auto data = store::open_data_dir(options.data, data_options);
+  data_options.log = store::stderr_log_sink();
+  data_options.follow_other_replicas = true;
+  auto data = store::open_data_dir(
+      store::StoreLocation(options.data, options.database, options.blobs), data_options);
   if (!data) {
     std::cerr << "wreg-server: " << data.error().message << "\n";
     return 1;

@@ -23,6 +23,10 @@ namespace wreg::api {
 
 struct ServeOptions {
   std::filesystem::path data = "wreg-data";
+  // The metadata database: `sqlite:PATH` or a libpq URI `postgresql://...`; empty: sqlite in
+  // `data` (store/store_location.h).
+  std::string database;
+  std::filesystem::path blobs;  // the blob folder, shared by replicas; empty: `data`/blobs
   std::string listen = "127.0.0.1:8080";
   std::optional<std::filesystem::path> port_file;
   bool private_reads = false;

@@ -7,12 +7,18 @@
 #include <cstring>
 #include <system_error>
 
+#include "server/store/postgres_stores.h"
+#include "server/store/sqlite_stores.h"
+#include "server/store/try.h"
+
 namespace wreg::store {
 
 std::filesystem::path database_path(const std::filesystem::path& dir) { return dir / "wreg.db"; }
 
-Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions options) {
-  if (!options.sqlite.log) options.sqlite.log = stderr_log_sink();
+Result<DataDir> open_data_dir(const StoreLocation& location, DataDirOptions options) {
+  if (!options.log) options.log = stderr_log_sink();
+  const std::filesystem::path& dir = location.data;
+  WREG_TRY(url, database_url_of(location));
   std::error_code ec;
   const bool present = std::filesystem::is_directory(dir, ec);
   if (!present && options.missing == MissingDir::kRefuse) {
@@ -22,25 +28,39 @@ Result<DataDir> open_data_dir(const std::filesystem::path& dir, DataDirOptions o
   if (!present) {
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      options.sqlite.log("could not create the data directory " + dir.string() + ": " +
-                         ec.message());
+      options.log("could not create the data directory " + dir.string() + ": " + ec.message());
       return fail(ErrorCode::kIo,
                   "could not create the data directory " + dir.string() + ": " + ec.message());
     }
   }
   DataDir data;
   data.root = dir;
-  auto blobs = FsBlobStore::open(dir, options.sqlite.log);
-  if (!blobs) return std::move(blobs).error();
+  WREG_TRY(blobs,
+           FsBlobStore::open(location.blobs.empty() ? dir / "blobs" : location.blobs, options.log));
   data.blobs = std::move(*blobs);
-  auto uploads = UploadSessions::open(dir, options.sqlite.log);
-  if (!uploads) return std::move(uploads).error();
+  WREG_TRY(uploads, UploadSessions::open(dir, options.log));
   data.uploads = std::move(*uploads);
-  auto database = SqliteDatabase::open(database_path(dir), std::move(options.sqlite));
-  if (!database) return std::move(database).error();
-  data.database = std::move(*database);
-  data.metadata = std::make_unique<SqliteMetadataStore>(*data.database);
-  data.tokens = std::make_unique<SqliteTokenStore>(*data.database);
+  if (url->engine == DatabaseUrl::Engine::kPostgres) {
+    WREG_TRY(database, PostgresDatabase::open(
+                           url->conninfo, PostgresOptions{options.connections, {}, options.log}));
+    data.postgres = std::move(*database);
+    data.metadata = std::make_unique<PostgresMetadataStore>(*data.postgres);
+    data.tokens = std::make_unique<PostgresTokenStore>(*data.postgres);
+    if (options.follow_other_replicas) {
+      ChangeFeedOptions feed;
+      feed.log = options.log;
+      WREG_TRY(started, PostgresChangeFeed::start(url->conninfo, *data.metadata, feed));
+      data.feed = std::move(*started);
+    }
+    return data;
+  }
+  SqliteOptions sqlite;
+  sqlite.connections = options.connections;
+  sqlite.log = options.log;
+  WREG_TRY(database, SqliteDatabase::open(url->sqlite_file, std::move(sqlite)));
+  data.sqlite = std::move(*database);
+  data.metadata = std::make_unique<SqliteMetadataStore>(*data.sqlite);
+  data.tokens = std::make_unique<SqliteTokenStore>(*data.sqlite);
   return data;
 }
 

@@ -1,5 +1,7 @@
 # Writes a C++ file that holds every schema/NNNN_name.sql as a string (server/store/migrations.h).
-# Run at build time: cmake -DOUTPUT=<file.cpp> -DSQL_FILES=<a.sql;b.sql> -P embed_migrations.cmake
+# Run at build time:
+#   cmake -DOUTPUT=<file.cpp> -DFUNCTION=<name> -DSQL_FILES=<a.sql;b.sql> -P embed_migrations.cmake
+# FUNCTION is the function of migrations.h that returns them (one per engine).
 set(entries "")
 foreach(file IN LISTS SQL_FILES)
   get_filename_component(name "${file}" NAME)
@@ -14,7 +16,7 @@ foreach(file IN LISTS SQL_FILES)
   endif()
   string(APPEND entries "    {${number}, \"${name}\", R\"wreg_sql(${sql})wreg_sql\"},\n")
 endforeach()
-set(text "// Generated from schema/*.sql by server/store/embed_migrations.cmake. Do not edit.
+set(text "// Generated from schema/ by server/store/embed_migrations.cmake. Do not edit.
 #include \"server/store/migrations.h\"
 
 namespace wreg::store {
@@ -23,7 +25,7 @@ constexpr Migration kMigrations[] = {
 ${entries}};
 }  // namespace
 
-std::span<const Migration> embedded_migrations() { return kMigrations; }
+std::span<const Migration> ${FUNCTION}() { return kMigrations; }
 
 }  // namespace wreg::store
 ")

@@ -160,15 +160,12 @@ class FsBlobWriter final : public BlobWriter {
 };
 
 FsBlobStore::FsBlobStore(fs::path root, LogSink log, FileSystem& fs)
-    : blobs_dir_(root / "blobs" / "sha256"),
-      temp_dir_(root / "blobs" / "tmp"),
-      log_(std::move(log)),
-      fs_(fs) {}
+    : blobs_dir_(root / "sha256"), temp_dir_(root / "tmp"), log_(std::move(log)), fs_(fs) {}
 
-Result<std::unique_ptr<FsBlobStore>> FsBlobStore::open(const fs::path& data_dir, LogSink log,
+Result<std::unique_ptr<FsBlobStore>> FsBlobStore::open(const fs::path& blob_dir, LogSink log,
                                                        FileSystem& fs) {
   if (!log) log = stderr_log_sink();
-  std::unique_ptr<FsBlobStore> store(new FsBlobStore(data_dir, std::move(log), fs));
+  std::unique_ptr<FsBlobStore> store(new FsBlobStore(blob_dir, std::move(log), fs));
   for (const fs::path& dir : {store->blobs_dir_, store->temp_dir_}) {
     if (const SysError error = fs.create_dirs(dir)) {
       return store->io_error(error, "create the blob directories");

@@ -1,9 +1,13 @@
 // FsBlobStore: the BlobStore on a local file system.
 //
-// Layout under the data dir (DESIGN.md, "Storage"):
+// Layout of the blob folder, `blobs/` in the data dir unless --blobs names another
+// (DESIGN.md, "Storage"):
 //   blobs/sha256/ab/abcdef...   one file per blob, named by its 64 hex digits
 //   blobs/tmp/upload-<random>   uploads in progress (same file system, so rename is atomic)
 //   blobs/tmp/gc-<hex>-<random> a blob gc has set aside while it decides; put back at open
+// Several replicas may share the folder (on NFS or the like): the write below relies only on
+// what such file systems give, an atomic link or rename within one file system and fsync, and
+// each writer's temp file has a name of its own.
 // A write goes: temp file (O_EXCL) -> append while hashing -> fsync -> close -> link(2) or
 // rename(2) to the digest path -> fsync of the shard directory. Linking refuses to overwrite, so
 // a blob already stored is never replaced, and identical bytes stored concurrently end as one
@@ -24,9 +28,9 @@ namespace wreg::store {
 
 class FsBlobStore final : public BlobStore {
  public:
-  // Opens (creating if needed) the blob tree under `data_dir`. `fs` must outlive the store.
-  // kIo when the directories cannot be created.
-  static Result<std::unique_ptr<FsBlobStore>> open(const std::filesystem::path& data_dir,
+  // Opens (creating if needed) the blob tree in `blob_dir` (`<data>/blobs` by default). `fs`
+  // must outlive the store. kIo when the directories cannot be created.
+  static Result<std::unique_ptr<FsBlobStore>> open(const std::filesystem::path& blob_dir,
                                                    LogSink log,
                                                    FileSystem& fs = FileSystem::real());
 
@@ -38,7 +42,7 @@ class FsBlobStore final : public BlobStore {
                              const std::function<Result<bool>()>& unreferenced) override;
   Result<std::size_t> remove_stale_temp_files(std::chrono::seconds grace) override;
 
-  // `blobs/sha256/ab/abcdef...` under the data dir, whether or not it exists.
+  // `sha256/ab/abcdef...` in the blob folder, whether or not it exists.
   std::filesystem::path blob_path(const Digest& digest) const;
 
  private:
@@ -53,8 +57,8 @@ class FsBlobStore final : public BlobStore {
   // Logs `detail` and returns kIo with a client-safe message for `action`.
   Error io_error(const SysError& error, const char* action) const;
 
-  std::filesystem::path blobs_dir_;  // <data>/blobs/sha256
-  std::filesystem::path temp_dir_;   // <data>/blobs/tmp
+  std::filesystem::path blobs_dir_;  // <blobs>/sha256
+  std::filesystem::path temp_dir_;   // <blobs>/tmp
   LogSink log_;
   FileSystem& fs_;
 };

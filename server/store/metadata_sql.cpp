@@ -9,6 +9,16 @@ std::string ComposedStatement::add(Value value) {
   return "$" + std::to_string(values_.size());
 }
 
+std::string substring_pattern(std::string_view text) {
+  std::string pattern = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  pattern += "%";
+  return pattern;
+}
+
 ComposedStatement search_statement(const SearchQuery& query, std::string_view after,
                                    const TextCondition& text_condition) {
   ComposedStatement statement(

@@ -5,7 +5,7 @@
 // indexes (sqlite_connection.h checks it). Only SQL that SQLite (3.35 and later) and PostgreSQL
 // both accept is used: `INSERT ... RETURNING`, `ON CONFLICT DO NOTHING`, derived tables with an
 // alias, integers for flags. What an engine does its own way stays in its files: SQLite's FTS5
-// search index (sqlite_metadata_store.cpp), its pragmas, backup and integrity check.
+// search index (sqlite_stores.cpp), its pragmas, backup and integrity check.
 //
 // The columns each SELECT returns are read by the decoders of metadata_rows.h, in the order
 // written here; a change to one is a change to the other. The schema is schema/NNNN_*.sql.
@@ -223,9 +223,13 @@ class ComposedStatement {
   std::vector<Value> values_;
 };
 
+// A LIKE pattern (with ESCAPE '\\') that matches `text` anywhere: `%`, `_` and `\\` in it are
+// escaped, so they match themselves.
+std::string substring_pattern(std::string_view text);
+
 // An engine's condition on packages `p` for SearchQuery::text (never empty here): true when the
 // text is a case-insensitive substring of p.name or p.description. SQLite matches it with its
-// FTS5 trigram index (sqlite_metadata_store.cpp).
+// FTS5 trigram index (sqlite_stores.cpp).
 using TextCondition = std::function<void(ComposedStatement& statement, std::string_view text)>;
 
 // The listing and search statement: the packages named after `after` (empty: from the start)

@@ -32,4 +32,9 @@ void MetadataStore::announce_change(const PackageName& name) {
   for (ChangeListener* listener : listeners_) listener->package_changed(name);
 }
 
+void MetadataStore::anything_changed_elsewhere() {
+  std::lock_guard lock(listeners_mutex_);
+  for (ChangeListener* listener : listeners_) listener->any_package_changed();
+}
+
 }  // namespace wreg::store

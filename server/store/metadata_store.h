@@ -186,6 +186,9 @@ struct ReferencedBlob {
 class ChangeListener {
  public:
   virtual void package_changed(const PackageName& name) = 0;
+  // Any package may have changed: another process's writes were missed, or are re-checked
+  // (postgres_change_feed.h).
+  virtual void any_package_changed() = 0;
 
  protected:
   ~ChangeListener() = default;
@@ -303,6 +306,12 @@ class MetadataStore {
 
   void add_listener(ChangeListener& listener);
   void remove_listener(ChangeListener& listener);
+
+  // Another process (a replica on the same PostgreSQL database) changed `name`, or may have
+  // changed anything: tells the listeners, as publish() and set_yanked() do for this process's
+  // own writes. Called by postgres_change_feed.h.
+  void changed_elsewhere(const PackageName& name) { announce_change(name); }
+  void anything_changed_elsewhere();
 
  protected:
   // The engine's part of publish() and set_yanked(), with the same contract; the listeners are

@@ -44,11 +44,7 @@ SqliteDatabase::SqliteDatabase(SqliteOptions options) : options_(std::move(optio
   options_.connections = std::max<std::size_t>(options_.connections, 1);
 }
 
-SqliteDatabase::~SqliteDatabase() {
-  // Every lease has ended (they borrow from a live database), so all connections are idle.
-  idle_.clear();
-  all_.clear();
-}
+SqliteDatabase::~SqliteDatabase() = default;
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesystem::path& file,
                                                              SqliteOptions options) {
@@ -65,34 +61,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::filesyst
           "restarted");
     }
     if (i == 0) WREG_CHECK(apply_migrations(**connection, database->schema_version_, log));
-    database->idle_.push_back(connection->get());
-    database->all_.push_back(std::move(*connection));
+    database->pool_.add(std::move(*connection));
   }
   return database;
-}
-
-// --- The pool --------------------------------------------------------------------------------
-
-SqliteDatabase::Lease::~Lease() {
-  if (connection_ == nullptr) return;
-  {
-    std::lock_guard lock(database_->pool_mutex_);
-    database_->idle_.push_back(connection_);
-  }
-  database_->pool_ready_.notify_one();
-}
-
-SqliteDatabase::Lease SqliteDatabase::acquire() {
-  std::unique_lock lock(pool_mutex_);
-  pool_ready_.wait(lock, [this] { return !idle_.empty(); });
-  sqlite::Connection* connection = idle_.back();
-  idle_.pop_back();
-  return Lease(*this, connection);
-}
-
-SqliteDatabase::WriteLease SqliteDatabase::acquire_for_write() {
-  std::unique_lock write(write_mutex_);
-  return WriteLease(std::move(write), acquire());
 }
 
 // --- Backup and integrity --------------------------------------------------------------------

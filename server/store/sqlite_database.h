@@ -6,15 +6,14 @@
 // the binary and applied by open() (migrations.h). What only SQLite has lives here too: the
 // online backup and the integrity check that fsck runs.
 //
-// Threading: safe to use from any number of threads. A call borrows a connection for its
-// duration (blocking while all are busy), so reads run in parallel. Write transactions are
-// serialized by an in-process mutex and start with BEGIN IMMEDIATE, so they never deadlock on a
+// Threading: safe to use from any number of threads. A call borrows a connection from the pool
+// (connection_pool.h) for its duration, so reads run in parallel. Write transactions are
+// serialized by the pool's write mutex and start with BEGIN IMMEDIATE, so they never deadlock on a
 // lock upgrade; another process on the same file (an admin command while the server runs) is
 // waited for up to the busy timeout.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "server/store/connection_pool.h"
 #include "server/store/log_sink.h"
 #include "server/store/sqlite_connection.h"
 
@@ -65,41 +65,13 @@ class SqliteDatabase {
   // problem found, empty when the database is sound. The lines are for the operator.
   Result<std::vector<std::string>> check_integrity();
 
-  // A connection borrowed from the pool, returned when the lease ends.
-  class Lease {
-   public:
-    Lease(SqliteDatabase& database, sqlite::Connection* connection)
-        : database_(&database), connection_(connection) {}
-    ~Lease();
-    Lease(Lease&& other) noexcept
-        : database_(other.database_), connection_(std::exchange(other.connection_, nullptr)) {}
-    Lease& operator=(Lease&&) = delete;
-
-    sqlite::Connection& operator*() const { return *connection_; }
-    sqlite::Connection* operator->() const { return connection_; }
-
-   private:
-    SqliteDatabase* database_;
-    sqlite::Connection* connection_;
-  };
-
-  // A connection and the write mutex, held together for one write transaction.
-  class WriteLease {
-   public:
-    WriteLease(std::unique_lock<std::mutex> write, Lease lease)
-        : write_(std::move(write)), lease_(std::move(lease)) {}
-    sqlite::Connection& operator*() const { return *lease_; }
-    sqlite::Connection* operator->() const { return &*lease_; }
-
-   private:
-    std::unique_lock<std::mutex> write_;  // taken before the connection, released after it
-    Lease lease_;
-  };
+  using Lease = ConnectionPool<sqlite::Connection>::Lease;
+  using WriteLease = ConnectionPool<sqlite::Connection>::WriteLease;
 
   // Borrows a connection for reading (blocks while all are busy).
-  Lease acquire();
+  Lease acquire() { return pool_.acquire(); }
   // Takes the write mutex, then borrows a connection: for every transaction that writes.
-  WriteLease acquire_for_write();
+  WriteLease acquire_for_write() { return pool_.acquire_for_write(); }
 
  private:
   explicit SqliteDatabase(SqliteOptions options);
@@ -107,11 +79,7 @@ class SqliteDatabase {
   SqliteOptions options_;
   int schema_version_ = 0;
 
-  std::mutex pool_mutex_;                                 // guards idle_
-  std::condition_variable pool_ready_;                    // signalled when a lease ends
-  std::vector<sqlite::Connection*> idle_;                 // guarded by pool_mutex_
-  std::vector<std::unique_ptr<sqlite::Connection>> all_;  // owned; fixed after open()
-  std::mutex write_mutex_;                                // held for every write transaction
+  ConnectionPool<sqlite::Connection> pool_;
 };
 
 }  // namespace wreg::store

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "common/file_descriptor.h"
+#include "tests/support/test_database.h"
 #include "tests/unit/wasm/wasm_builder.h"
 
 extern char** environ;
@@ -115,7 +116,10 @@ CommandResult run_command(const std::string& program, const std::vector<std::str
     env.push_back(std::string("PATH=") + (path ? path : "/usr/bin:/bin"));
     for (const auto& [key, value] : *options.env) env.push_back(key + "=" + value);
   }
-  pid_t pid = spawn(program, args, dir.path() / "out", dir.path() / "err", dir.path() / "in",
+  // A wreg-server command on a data dir runs on that dir's database (test_database.h).
+  const std::vector<std::string> command =
+      program == server_binary() ? with_test_database(args) : args;
+  pid_t pid = spawn(program, command, dir.path() / "out", dir.path() / "err", dir.path() / "in",
                     options.cwd, options.env ? &env : nullptr);
   if (pid < 0) return result;
   int status = 0;
@@ -141,7 +145,8 @@ bool ServerProcess::start() {
   std::vector<std::string> args{"serve",       "--data",      data_.string(),    "--listen",
                                 "127.0.0.1:0", "--port-file", port_file.string()};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  pid_ = spawn(server_binary(), args, run_dir_.path() / "stdout", run_dir_.path() / "stderr");
+  pid_ = spawn(server_binary(), with_test_database(std::move(args)), run_dir_.path() / "stdout",
+               run_dir_.path() / "stderr");
   if (pid_ < 0) return false;
   // Bounded wait for the port file, checking that the server is still alive.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -59,7 +59,7 @@ class AdminTest : public ::testing::Test {
 
   store::DataDir open() {
     store::DataDirOptions options;
-    options.sqlite.log = [](std::string_view) {};
+    options.log = [](std::string_view) {};
     auto dir = store::open_data_dir(data(), std::move(options));
     EXPECT_TRUE(dir) << dir.error().message;
     return std::move(*dir);
@@ -306,7 +306,7 @@ TEST_F(AdminTest, BackupIsADataDirectoryThatFsckAccepts) {
 
   store::DataDirOptions options;
   options.missing = store::MissingDir::kRefuse;
-  options.sqlite.log = [](std::string_view) {};
+  options.log = [](std::string_view) {};
   auto copy = store::open_data_dir(target, std::move(options));
   ASSERT_TRUE(copy) << copy.error().message;
   auto document = copy->metadata->package(*PackageName::parse("demo:app"));
@@ -569,7 +569,7 @@ TEST_F(AdminTest, DataFlagWinsOverTheSettingsFile) {
 TEST_F(AdminTest, ABadSettingsFileIsBadUsageInOneLine) {
   const fs::path config = dir_.path() / "wreg-server.toml";
   std::ofstream(config) << "dat = \"/var/lib/wreg/data\"\n";
-  auto data = data_dir_of(std::nullopt, config.string());
+  auto data = store_location_of({std::nullopt, std::nullopt, std::nullopt, config.string()});
   ASSERT_FALSE(data);
   EXPECT_EQ(
       data.error().message.substr(0, data.error().message.find(" (allowed")),
@@ -578,8 +578,42 @@ TEST_F(AdminTest, ABadSettingsFileIsBadUsageInOneLine) {
   EXPECT_EQ(run_admin({"token", "list", "--config", config.string()}), 2);
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(count_lines(err), 1u) << err;
-  EXPECT_EQ(data_dir_of(std::nullopt, std::nullopt).value(), fs::path("wreg-data"));
-  EXPECT_EQ(data_dir_of(std::string("here"), config.string()).value(), fs::path("here"));
+  // A settings file that is named must read, whatever the flags: it may hold the database too.
+  EXPECT_FALSE(store_location_of({"here", std::nullopt, std::nullopt, config.string()}));
+}
+
+TEST_F(AdminTest, TheStoresAreWhereTheFlagsElseTheSettingsFileSay) {
+  const store::StoreLocation defaults = store_location_of({}).value();
+  EXPECT_EQ(defaults.data, fs::path("wreg-data"));
+  EXPECT_EQ(defaults.database, "");
+  EXPECT_EQ(defaults.blobs, fs::path());
+
+  const fs::path config = dir_.path() / "wreg-server.toml";
+  std::ofstream(config) << "data = \"/srv/wreg\"\ndatabase = \"postgresql://wreg@db/wreg\"\n"
+                           "blobs = \"/mnt/shared/blobs\"\n";
+  const store::StoreLocation configured =
+      store_location_of({std::nullopt, std::nullopt, std::nullopt, config.string()}).value();
+  EXPECT_EQ(configured.data, fs::path("/srv/wreg"));
+  EXPECT_EQ(configured.database, "postgresql://wreg@db/wreg");
+  EXPECT_EQ(configured.blobs, fs::path("/mnt/shared/blobs"));
+  const store::StoreLocation flagged =
+      store_location_of(
+          {.data = "here", .database = "sqlite:/tmp/x.db", .blobs = "b", .config = config.string()})
+          .value();
+  EXPECT_EQ(flagged.data, fs::path("here"));
+  EXPECT_EQ(flagged.database, "sqlite:/tmp/x.db");
+  EXPECT_EQ(flagged.blobs, fs::path("b"));
+
+  for (const char* bad : {"mysql://root@db/wreg", "sqlite:", "/var/lib/wreg.db", "postgresql:x"}) {
+    auto refused = store_location_of({std::nullopt, bad, std::nullopt, std::nullopt});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(refused.error().message.find("sqlite:PATH"), std::string::npos);
+  }
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_admin({"token", "list", "--data", data().string(), "--database", "mysql://x"}), 2);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(count_lines(err), 1u) << err;
 }
 
 TEST(DurationTest, ParsesOneUnit) {

@@ -17,7 +17,7 @@ std::string token(store::TokenStore& tokens, auth::TokenScopes scopes) {
 
 void ApiTest::SetUp() {
   store::DataDirOptions options;
-  options.sqlite.log = [](std::string_view) {};
+  options.log = [](std::string_view) {};
   auto dir = store::open_data_dir(dir_ / "data", std::move(options));
   ASSERT_TRUE(dir) << dir.error().message;
   data_ = std::move(*dir);

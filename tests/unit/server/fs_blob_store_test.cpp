@@ -91,7 +91,7 @@ class BlobStoreTest : public ::testing::Test {
 
   void open(FileSystem& fs) {
     auto store = FsBlobStore::open(
-        dir_.path(),
+        dir_ / "blobs",
         [this](std::string_view line) {
           std::lock_guard lock(log_mutex_);
           log_.emplace_back(line);

@@ -82,6 +82,10 @@ class CountingListener final : public ChangeListener {
     std::lock_guard lock(mutex_);
     heard_.push_back(name.to_string());
   }
+  void any_package_changed() override {
+    std::lock_guard lock(mutex_);
+    heard_.push_back("*");
+  }
   std::vector<std::string> heard() {
     std::lock_guard lock(mutex_);
     return heard_;

@@ -1,7 +1,7 @@
 // The SQLite engine: the conformance suite every store passes (metadata_store_conformance.h),
 // and what only SQLite has: migrations, pragmas, the pool, parameter numbering, corrupt rows,
 // backup and the integrity check.
-#include "server/store/sqlite_metadata_store.h"
+#include "server/store/sqlite_stores.h"
 
 #include <gtest/gtest.h>
 

@@ -5,8 +5,7 @@
 #include <memory>
 
 #include "server/store/sqlite_database.h"
-#include "server/store/sqlite_metadata_store.h"
-#include "server/store/sqlite_token_store.h"
+#include "server/store/sqlite_stores.h"
 
 namespace wreg::testing {
 

@@ -1,0 +1,143 @@
+#include "server/store/postgres_change_feed.h"
+
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/package_name.h"
+#include "server/store/postgres_connection.h"
+
+namespace wreg::store {
+
+struct PostgresChangeFeed::Listening {
+  PGconn* connection = nullptr;
+
+  ~Listening() { close(); }
+  void close() {
+    if (connection != nullptr) PQfinish(connection);
+    connection = nullptr;
+  }
+};
+
+namespace {
+
+// A connection that LISTENs on the channel; null, with the reason logged, when there is none.
+PGconn* listen_on(const std::string& conninfo, const LogSink& log) {
+  PGconn* connection = PQconnectdb(conninfo.c_str());
+  if (PQstatus(connection) != CONNECTION_OK) {
+    log("postgresql change feed: cannot connect: " + pg::one_line(PQerrorMessage(connection)));
+    PQfinish(connection);
+    return nullptr;
+  }
+  PGresult* result = PQexec(connection, (std::string("LISTEN ") + kPackageChangedChannel).c_str());
+  const bool listening = PQresultStatus(result) == PGRES_COMMAND_OK;
+  PQclear(result);
+  pg::ignore_notices(connection);
+  if (!listening) {
+    log("postgresql change feed: cannot LISTEN: " + pg::one_line(PQerrorMessage(connection)));
+    PQfinish(connection);
+    return nullptr;
+  }
+  return connection;
+}
+
+int milliseconds_until(std::chrono::steady_clock::time_point when) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      when - std::chrono::steady_clock::now());
+  return static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+}
+
+}  // namespace
+
+PostgresChangeFeed::PostgresChangeFeed(std::string conninfo, MetadataStore& store,
+                                       ChangeFeedOptions options)
+    : conninfo_(std::move(conninfo)),
+      store_(store),
+      options_(std::move(options)),
+      listening_(std::make_unique<Listening>()) {}
+
+Result<std::unique_ptr<PostgresChangeFeed>> PostgresChangeFeed::start(const std::string& conninfo,
+                                                                      MetadataStore& store,
+                                                                      ChangeFeedOptions options) {
+  if (!options.log) options.log = stderr_log_sink();
+  std::unique_ptr<PostgresChangeFeed> feed(
+      new PostgresChangeFeed(conninfo, store, std::move(options)));
+  feed->listening_->connection = listen_on(conninfo, feed->options_.log);
+  if (feed->listening_->connection == nullptr) {
+    return fail(ErrorCode::kUnavailable, pg::kDatabaseUnreachable);
+  }
+  if (::pipe2(feed->wake_, O_CLOEXEC) != 0) {
+    return fail(ErrorCode::kIo, "cannot make the change feed's pipe");
+  }
+  feed->thread_ = std::thread([raw = feed.get()] { raw->run(); });
+  return feed;
+}
+
+PostgresChangeFeed::~PostgresChangeFeed() {
+  if (thread_.joinable()) {
+    const char stop = 's';
+    while (::write(wake_[1], &stop, 1) < 0 && errno == EINTR) {
+    }
+    thread_.join();
+  }
+  for (const int fd : wake_) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+void PostgresChangeFeed::run() {
+  using Clock = std::chrono::steady_clock;
+  Listening& listening = *listening_;
+  auto next_recheck = Clock::now() + options_.recheck;
+  auto next_retry = Clock::now();
+  for (;;) {
+    const bool connected = listening.connection != nullptr;
+    pollfd fds[2] = {{wake_[0], POLLIN, 0},
+                     {connected ? PQsocket(listening.connection) : -1, POLLIN, 0}};
+    const int wait =
+        milliseconds_until(connected ? next_recheck : std::min(next_recheck, next_retry));
+    if (::poll(fds, connected ? 2 : 1, wait) < 0 && errno != EINTR) return;
+    if (fds[0].revents != 0) return;  // the destructor
+    // Every `recheck`, connected or not: the bound on a lost notification.
+    if (Clock::now() >= next_recheck) {
+      store_.anything_changed_elsewhere();
+      next_recheck = Clock::now() + options_.recheck;
+    }
+    if (!connected) {
+      if (Clock::now() < next_retry) continue;
+      next_retry = Clock::now() + options_.retry;
+      listening.connection = listen_on(conninfo_, options_.log);
+      if (listening.connection != nullptr) {
+        options_.log("postgresql change feed: listening again");
+        // What was sent while nobody listened is lost: everything is checked again.
+        store_.anything_changed_elsewhere();
+      }
+      continue;
+    }
+    if (fds[1].revents == 0) continue;
+    if (PQconsumeInput(listening.connection) == 0 ||
+        PQstatus(listening.connection) != CONNECTION_OK) {
+      options_.log("postgresql change feed: the connection broke (" +
+                   pg::one_line(PQerrorMessage(listening.connection)) +
+                   "); documents are checked again until it listens again");
+      listening.close();
+      store_.anything_changed_elsewhere();
+      next_retry = Clock::now() + options_.retry;
+      continue;
+    }
+    while (PGnotify* notice = PQnotifies(listening.connection)) {
+      heard_.fetch_add(1, std::memory_order_relaxed);
+      if (auto name = PackageName::parse(notice->extra)) {
+        store_.changed_elsewhere(*name);
+      } else {
+        store_.anything_changed_elsewhere();
+      }
+      PQfreemem(notice);
+    }
+  }
+}
+
+}  // namespace wreg::store

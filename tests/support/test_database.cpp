@@ -1,0 +1,115 @@
+#include "tests/support/test_database.h"
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/postgres_server.h"
+
+namespace wreg::testing {
+namespace {
+
+[[noreturn]] void fail(const std::string& message) {
+  std::cerr << "test database: " << message << "\n";
+  std::abort();
+}
+
+std::string percent_encoded(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The URI of the database the schemas are made in.
+std::string server_database_url() {
+  if (const char* state = std::getenv("WREG_TEST_POSTGRES"); state != nullptr && *state) {
+    std::string socket = file_bytes(state);
+    while (!socket.empty() && (socket.back() == '\n' || socket.back() == ' ')) socket.pop_back();
+    if (socket.empty()) {
+      fail(std::string("WREG_TEST_POSTGRES names ") + state +
+           ", which holds no socket folder; did the postgres_cluster fixture run?");
+    }
+    return "postgresql://wreg@/wreg_tests?host=" + percent_encoded(socket) + "&port=5432";
+  }
+  return shared_postgres_server().url("postgres");
+}
+
+// A new schema in the server's database; the URI that makes it the connection's search path.
+// With schemas_mutex() held.
+std::string new_schema_url_locked() {
+  static int made = 0;
+  const std::string base = server_database_url();
+  const std::string schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+  PGconn* connection = PQconnectdb(base.c_str());
+  if (PQstatus(connection) != CONNECTION_OK) {
+    const std::string message = PQerrorMessage(connection);
+    PQfinish(connection);
+    fail("cannot connect to " + base + ": " + message);
+  }
+  PGresult* created = PQexec(connection, ("CREATE SCHEMA " + schema).c_str());
+  const bool ok = PQresultStatus(created) == PGRES_COMMAND_OK;
+  const std::string message = PQerrorMessage(connection);
+  PQclear(created);
+  PQfinish(connection);
+  if (!ok) fail("cannot create schema " + schema + ": " + message);
+  return base + "&options=" + percent_encoded("-c search_path=" + schema);
+}
+
+std::mutex& schemas_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+}  // namespace
+
+std::string new_postgres_database() {
+  std::lock_guard lock(schemas_mutex());
+  return new_schema_url_locked();
+}
+
+bool servers_use_postgres() {
+  const char* state = std::getenv("WREG_TEST_POSTGRES");
+  const char* database = std::getenv("WREG_TEST_DATABASE");
+  return (state != nullptr && *state) ||
+         (database != nullptr && std::string(database) == "postgresql");
+}
+
+std::vector<std::string> with_test_database(std::vector<std::string> args) {
+  if (!servers_use_postgres()) return args;
+  const std::string* data = nullptr;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--database") return args;
+    if (args[i] == "--data") data = &args[i + 1];
+  }
+  if (data == nullptr) return args;
+  static std::map<std::filesystem::path, std::string> urls;
+  const std::filesystem::path key =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(*data));
+  std::string url;
+  {
+    std::lock_guard lock(schemas_mutex());
+    auto found = urls.find(key);
+    if (found == urls.end()) found = urls.emplace(key, new_schema_url_locked()).first;
+    url = found->second;
+  }
+  args.push_back("--database");
+  args.push_back(std::move(url));
+  return args;
+}
+
+}  // namespace wreg::testing
