@@ -18,6 +18,7 @@
 #include "tests/cli/cutting_proxy.h"
 #include "tests/integration/http_client.h"
 #include "tests/support/registry_tampering.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -249,6 +250,7 @@ PackageVersion release(std::string_view text) { return *PackageVersion::parse(te
 // Its transparency log was rewritten to agree with the lie, which a user who never saw the old
 // log cannot tell (tests/cli/transparency_test.cpp shows who can): the bytes still give it away.
 TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
+  WREG_SQLITE_ONLY("edits the SQLite file behind the server");
   Registry registry;
   ASSERT_TRUE(start_with_packages(registry, {"wasi-io@0.2.8.wasm"}));
   const std::string file = fixture("packages/wasi-io@0.2.8.wasm");
@@ -282,6 +284,7 @@ TEST(CliTest, ABlobLongerThanItsDocumentSaysIsRefused) {
 // wreg.toml or wreg.lock; bytes already in the cache (by digest) are checked the same way. As
 // above, the registry's log was rewritten to agree with the lie.
 TEST(CliTest, ABinaryThatIsAnotherReleaseIsRefused) {
+  WREG_SQLITE_ONLY("edits the SQLite file behind the server");
   Registry registry;
   ASSERT_TRUE(start_with_packages(
       registry, {"wasi-io@0.2.3.wasm", "wasi-io@0.2.8.wasm", "wasi-random@0.2.8.wasm"}));
@@ -385,6 +388,7 @@ TEST(CliTest, ARefusedLargeUploadPrintsTheRegistrysMessageAfterOneRequest) {
 // bounded number of requests (it used to ask for every one, each with a "did you mean", and name
 // only the last); a document past the dependency limit is refused when it arrives.
 TEST(CliTest, AMissingDependencyStopsTheResolutionNamingWhoNeedsIt) {
+  WREG_SQLITE_ONLY("edits the SQLite file behind the server");
   Registry registry;
   ASSERT_TRUE(registry.start() && registry.ensure_namespace("evil")) << registry.error();
   for (const char* name : {"evil:bigger@1.0.0", "evil:biggest@1.0.0"}) {

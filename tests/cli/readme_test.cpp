@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "tests/cli/cli_harness.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -27,6 +28,7 @@ std::string shell_block_after(const std::string& markdown, const std::string& ti
 }
 
 TEST(ReadmeTest, YourFirstPublishWorksWhenPasted) {
+  WREG_SQLITE_ONLY("pastes the README's commands, which use the default SQLite");
   const fs::path readme = fs::path(WREG_CLI_CASES) / ".." / ".." / "README.md";
   const std::string block = shell_block_after(read_bytes(readme), "Your first publish");
   ASSERT_FALSE(block.empty()) << "README.md has no ```sh block under \"## Your first publish\"";

@@ -14,6 +14,7 @@
 #include "tests/integration/server_process.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/registry_tampering.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::cli_test {
 namespace {
@@ -121,6 +122,7 @@ TEST(TransparencyTest, TheFirstUsePinsTheKeyAndLocksWhatItVerified) {
 // The registry's operator (or whoever holds its disk) swaps a release's bytes and digest: the
 // document and the blob agree, but no log entry says so.
 TEST(TransparencyTest, SwappedBytesAreRefusedByAFreshAdd) {
+  WREG_SQLITE_ONLY("edits the SQLite file behind the server");
   LoggedRegistry logged;
   ASSERT_TRUE(logged.start());
   ASSERT_TRUE(logged.publish("demo:app@1.0.0", "one"));
@@ -148,6 +150,7 @@ TEST(TransparencyTest, SwappedBytesAreRefusedByAFreshAdd) {
 // The operator covers a swap by truncating the log and letting it be appended again: a new
 // user cannot tell, but whoever saw the old log refuses the new one.
 TEST(TransparencyTest, RewrittenHistoryIsRefusedByWhoeverSawTheOldLog) {
+  WREG_SQLITE_ONLY("edits the SQLite file behind the server");
   LoggedRegistry logged;
   ASSERT_TRUE(logged.start());
   ASSERT_TRUE(logged.publish("demo:app@1.0.0", "one"));
@@ -191,6 +194,7 @@ TEST(TransparencyTest, RewrittenHistoryIsRefusedByWhoeverSawTheOldLog) {
 // Two servers with the log's key, each showing its own history (a fork): exchanging lock files
 // exposes it.
 TEST(TransparencyTest, AForkIsExposedWhenLocksAreExchanged) {
+  WREG_SQLITE_ONLY("forks the registry with backup");
   LoggedRegistry logged;
   ASSERT_TRUE(logged.start());
   ASSERT_TRUE(logged.publish("demo:app@1.0.0", "one"));
@@ -236,6 +240,7 @@ TEST(TransparencyTest, AForkIsExposedWhenLocksAreExchanged) {
 // A registry restored from an old backup (or a stale replica) shows an older log: refused as
 // not newer than what the user saw.
 TEST(TransparencyTest, AnOlderLogIsRefusedAsGoingBack) {
+  WREG_SQLITE_ONLY("restores an old backup");
   LoggedRegistry logged;
   ASSERT_TRUE(logged.start());
   ASSERT_TRUE(logged.publish("demo:app@1.0.0", "one"));

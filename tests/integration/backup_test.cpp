@@ -16,6 +16,7 @@
 
 #include "tests/integration/http_client.h"
 #include "tests/integration/server_process.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::testing {
 namespace {
@@ -88,6 +89,7 @@ class Publisher {
 };
 
 TEST(BackupTest, BackupTakenDuringPublishesServesEveryAcknowledgedRelease) {
+  WREG_SQLITE_ONLY("backup copies SQLite registries (PostgresBackupTest)");
   TempDir dir;
   const fs::path data = dir.path() / "data";
   ASSERT_EQ(
@@ -146,6 +148,7 @@ TEST(BackupTest, BackupTakenDuringPublishesServesEveryAcknowledgedRelease) {
 }
 
 TEST(BackupTest, BackupIntoAMissingFolderIsOneLineAndMakesNothing) {
+  WREG_SQLITE_ONLY("backup copies SQLite registries (PostgresBackupTest)");
   TempDir dir;
   const fs::path data = dir.path() / "data";
   ASSERT_EQ(
@@ -156,6 +159,23 @@ TEST(BackupTest, BackupIntoAMissingFolderIsOneLineAndMakesNothing) {
   EXPECT_EQ(made.err, "wreg-server: cannot back up to " + target.string() + ": the folder " +
                           target.parent_path().string() + " does not exist; create it first\n");
   EXPECT_FALSE(fs::exists(dir.path() / "no"));
+}
+
+// On PostgreSQL, backup says in one line what to do instead, and makes nothing.
+TEST(PostgresBackupTest, BackupOfAPostgresRegistrySaysToUsePgDump) {
+  if (!servers_use_postgres()) GTEST_SKIP() << "PostgreSQL only: the postgres/ run";
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  ASSERT_EQ(
+      run_server_command({"namespace", "create", "--data", data.string(), "demo"}).exit_status, 0);
+  const fs::path target = dir.path() / "backup";
+  auto made = run_server_command({"backup", "--data", data.string(), "--to", target.string()});
+  EXPECT_EQ(made.exit_status, 1);
+  EXPECT_EQ(made.err,
+            "wreg-server: backup copies a registry whose database is SQLite; this one's is "
+            "PostgreSQL: back it up with pg_dump, and copy the blob folder and the data "
+            "directory's *.key files\n");
+  EXPECT_FALSE(fs::exists(target));
 }
 
 }  // namespace

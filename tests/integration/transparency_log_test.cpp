@@ -21,6 +21,7 @@
 #include "tests/integration/server_process.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/registry_tampering.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::testing {
 namespace {
@@ -225,6 +226,7 @@ TEST_F(TransparencyLogServerTest, HostileLogRequestsGetOneLineErrors) {
 }
 
 TEST_F(TransparencyLogServerTest, FsckChecksTheLogAndAChangedHistoryStopsTheServer) {
+  WREG_SQLITE_ONLY("rewrites the log in the SQLite file");
   ASSERT_EQ(publish("engine", "1.0.0", "a").status, 201);
   ASSERT_EQ(publish("engine", "2.0.0", "b").status, 201);
   const std::string data = server_.data_dir().string();

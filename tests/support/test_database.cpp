@@ -37,11 +37,13 @@ std::string percent_encoded(const std::string& text) {
 
 // The URI of the database the schemas are made in.
 std::string server_database_url() {
-  if (const char* state = std::getenv("WREG_TEST_POSTGRES"); state != nullptr && *state) {
+  const char* state = std::getenv("WREG_TEST_SERVER_DATABASE");
+  if (state == nullptr || *state == '\0') state = std::getenv("WREG_TEST_POSTGRES");
+  if (state != nullptr && *state) {
     std::string socket = file_bytes(state);
     while (!socket.empty() && (socket.back() == '\n' || socket.back() == ' ')) socket.pop_back();
     if (socket.empty()) {
-      fail(std::string("WREG_TEST_POSTGRES names ") + state +
+      fail(std::string("the PostgreSQL state file ") + state +
            ", which holds no socket folder; did the postgres_cluster fixture run?");
     }
     return "postgresql://wreg@/wreg_tests?host=" + percent_encoded(socket) + "&port=5432";
@@ -83,7 +85,7 @@ std::string new_postgres_database() {
 }
 
 bool servers_use_postgres() {
-  const char* state = std::getenv("WREG_TEST_POSTGRES");
+  const char* state = std::getenv("WREG_TEST_SERVER_DATABASE");
   const char* database = std::getenv("WREG_TEST_DATABASE");
   return (state != nullptr && *state) ||
          (database != nullptr && std::string(database) == "postgresql");

@@ -1,15 +1,20 @@
 // Which database the wreg-server processes of a test run on: SQLite in their data dir (the
-// default), or PostgreSQL, so that the integration and CLI suites run unchanged on both engines.
+// default), or PostgreSQL, so that the integration and CLI suites run unchanged on both engines;
+// and where the tests about PostgreSQL itself get a database.
 //
-// ctest runs each of those suites twice: as they are, and as `postgres/...` with
-// WREG_TEST_POSTGRES naming the file in which tests/support/postgres_cluster.sh wrote the socket
-// folder of the run's one PostgreSQL server (tests/CMakeLists.txt). Run by hand,
-// WREG_TEST_DATABASE=postgresql does the same with a server of the test process's own
-// (postgres_server.h). Each data dir a test's servers use gets a schema of its own in that
-// server's database, so the tests of a run never see each other's rows.
+// ctest starts one PostgreSQL server for its run (tests/support/postgres_cluster.sh, the fixture
+// `wreg_postgres`, which writes the server's socket folder to a state file). Its environment
+// says who uses it:
+//   WREG_TEST_POSTGRES=STATE          the tests about PostgreSQL make their databases there
+//   WREG_TEST_SERVER_DATABASE=STATE   and the wreg-server processes run on it too: the
+//                                     `postgres/...` run of the integration and CLI suites
+// Run by hand without them, the PostgreSQL tests start a server of the test process's own
+// (postgres_server.h), and WREG_TEST_DATABASE=postgresql runs the servers on it.
 //
-// ServerProcess and run_command() pass every wreg-server command the --database of its --data
-// dir through with_test_database(), so no test spells it out.
+// Each database is a schema of its own in the server's database `wreg_tests` (or `postgres`), so
+// the tests of a run never see each other's rows. ServerProcess and run_command() pass every
+// wreg-server command the --database of its --data dir through with_test_database(), so no test
+// spells it out.
 #pragma once
 
 #include <string>
@@ -19,6 +24,11 @@ namespace wreg::testing {
 
 // Whether this process's servers run on PostgreSQL.
 bool servers_use_postgres();
+
+// Skips the running test in the postgres/ run, saying why: for the tests of what only a SQLite
+// registry has (its file edited behind the server's back, `backup`, the README's commands).
+#define WREG_SQLITE_ONLY(why) \
+  if (::wreg::testing::servers_use_postgres()) GTEST_SKIP() << "SQLite only: " << (why)
 
 // `args` of a wreg-server command, with `--database URL` added when the servers run on
 // PostgreSQL and `args` name a --data dir but no --database: that data dir's schema, made on

@@ -17,6 +17,7 @@
 #include "server/store/postgres_change_feed.h"
 #include "server/store/postgres_stores.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/test_database.h"
 #include "tests/unit/server/metadata_store_conformance.h"
 #include "tests/unit/server/store_values.h"
 
@@ -24,8 +25,8 @@ namespace wreg::store {
 namespace {
 
 using testing::component;
+using testing::new_postgres_database;
 using testing::pv;
-using testing::shared_postgres_server;
 
 // One PostgresDatabase with both stores on it: what one wreg-server replica opens.
 struct Replica {
@@ -44,6 +45,17 @@ Result<Replica> open_replica(const std::string& url, PostgresOptions options = {
   return replica;
 }
 
+// The first column of the first row `sql` returns on `url`, "" when none (failing the test).
+std::string first_value(const std::string& url, const std::string& sql) {
+  const LogSink log = [](std::string_view line) { ADD_FAILURE() << line; };
+  auto connection = pg::Connection::open(url, log);
+  if (!connection) return "";
+  auto query = pg::Query::make(**connection, sql);
+  if (!query) return "";
+  auto row = query->step("a test's query");
+  return row && *row ? query->text(0) : "";
+}
+
 // --- The conformance suite on PostgreSQL -------------------------------------------------------
 
 class PostgresStoresUnderTest final : public StoresUnderTest {
@@ -58,7 +70,7 @@ std::unique_ptr<StoresUnderTest> open_postgres(const StoreSetup& setup) {
   PostgresOptions options;
   options.now = setup.now;
   options.log = setup.log;
-  auto replica = open_replica(shared_postgres_server().create_database(), options);
+  auto replica = open_replica(new_postgres_database(), options);
   if (!replica) {
     ADD_FAILURE() << replica.error().message;
     return nullptr;
@@ -95,7 +107,7 @@ class LogLines {
 };
 
 TEST(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
-  const std::string url = shared_postgres_server().create_database();
+  const std::string url = new_postgres_database();
   constexpr int kReplicas = 4;
   std::vector<Result<Replica>> opened;
   for (int i = 0; i < kReplicas; ++i) opened.emplace_back(Replica{});
@@ -117,13 +129,13 @@ TEST(PostgresStoreTest, ReplicasStartingTogetherMigrateOnce) {
     if (logs[i].joined().find("applied schema migration") != std::string::npos) ++migrated;
   }
   EXPECT_EQ(migrated, 1);
-  EXPECT_EQ(shared_postgres_server().psql(url, "SELECT count(*) FROM wreg_schema"), "1");
+  EXPECT_EQ(first_value(url, "SELECT count(*) FROM wreg_schema"), "1");
 }
 
 TEST(PostgresStoreTest, ADatabaseOfANewerServerIsRefused) {
-  const std::string url = shared_postgres_server().create_database();
+  const std::string url = new_postgres_database();
   ASSERT_TRUE(open_replica(url));
-  shared_postgres_server().psql(url, "UPDATE wreg_schema SET version = 999");
+  first_value(url, "UPDATE wreg_schema SET version = 999 RETURNING version");
   auto refused = open_replica(url);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kCorrupt);
@@ -148,7 +160,7 @@ TEST(PostgresStoreTest, AnUnreachableDatabaseIsUnavailableAndNamesNoPassword) {
 // the log's entries are numbered 0, 1, 2, ... without a gap or a twin, and every replica reads
 // the same document.
 TEST(PostgresStoreTest, ReplicasRacingToPublishCreateEachVersionOnce) {
-  const std::string url = shared_postgres_server().create_database();
+  const std::string url = new_postgres_database();
   std::vector<Replica> replicas;
   for (int i = 0; i < 3; ++i) {
     auto replica = open_replica(url);
@@ -202,7 +214,7 @@ TEST(PostgresStoreTest, ReplicasRacingToPublishCreateEachVersionOnce) {
 }
 
 TEST(PostgresStoreTest, AYankOnOneReplicaIsSeenByAnother) {
-  const std::string url = shared_postgres_server().create_database();
+  const std::string url = new_postgres_database();
   auto a = open_replica(url);
   auto b = open_replica(url);
   ASSERT_TRUE(a && b);
@@ -262,9 +274,8 @@ class HeardChanges final : public ChangeListener {
   bool await(const std::string& what,
              std::chrono::milliseconds wait = std::chrono::milliseconds(5000)) {
     std::unique_lock lock(mutex_);
-    return heard_changed_.wait_for(lock, wait, [&] {
-      return std::find(heard_.begin(), heard_.end(), what) != heard_.end();
-    });
+    return heard_changed_.wait_for(
+        lock, wait, [&] { return std::find(heard_.begin(), heard_.end(), what) != heard_.end(); });
   }
   void forget() {
     std::lock_guard lock(mutex_);
@@ -286,7 +297,7 @@ class HeardChanges final : public ChangeListener {
 };
 
 TEST(PostgresChangeFeedTest, AReplicaHearsTheOthersWrites) {
-  const std::string url = shared_postgres_server().create_database();
+  const std::string url = new_postgres_database();
   auto writer = open_replica(url);
   auto reader = open_replica(url);
   ASSERT_TRUE(writer && reader);
