@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "common/version_req.h"
 #include "server/admin/backup.h"
+#include "server/admin/migrate.h"
 #include "server/api/serve.h"
 #include "server/auth/tokens.h"
 #include "server/mirror/mirror.h"
@@ -390,6 +391,9 @@ int gc(const store::StoreLocation& where, std::chrono::seconds grace, std::ostre
   return guarded(err, [&] {
     auto dir = open_dir(where, store::MissingDir::kRefuse);
     if (!dir) return report(err, dir.error());
+    if (auto forgotten = dir->metadata->forget_expired_blob_claims(); !forgotten) {
+      return report(err, forgotten.error());
+    }
     auto referenced = dir->metadata->referenced_blobs();
     if (!referenced) return report(err, referenced.error());
     auto listing = dir->blobs->list();
@@ -433,6 +437,49 @@ int gc(const store::StoreLocation& where, std::chrono::seconds grace, std::ostre
     out << "removed " << removed << " orphaned blobs (" << bytes << " bytes) and "
         << *temps + *sessions << " abandoned uploads; kept " << kept
         << " orphans younger than the grace period\n";
+    return 0;
+  });
+}
+
+int migrate(const std::string& from, const std::string& to, std::ostream& out, std::ostream& err) {
+  return guarded(err, [&] {
+    auto source = store::database_url_of(store::StoreLocation(fs::path(), from, fs::path()));
+    if (!source || source->engine != store::DatabaseUrl::Engine::kSqlite || from.empty()) {
+      return report(err, fail(ErrorCode::kInvalidArgument,
+                              "--from must be the SQLite database to copy, sqlite:PATH (the "
+                              "wreg.db in a data directory)"));
+    }
+    auto target = store::database_url_of(store::StoreLocation(fs::path(), to, fs::path()));
+    if (!target || target->engine != store::DatabaseUrl::Engine::kPostgres) {
+      return report(err, fail(ErrorCode::kInvalidArgument,
+                              "--to must be the PostgreSQL database to copy into, "
+                              "postgresql://USER@HOST:PORT/DB"));
+    }
+    std::error_code ec;
+    if (!fs::is_regular_file(source->sqlite_file, ec)) {
+      return report(err, fail(ErrorCode::kNotFound,
+                              "no SQLite database at " + source->sqlite_file.string() +
+                                  "; --from names the wreg.db of the registry to copy"));
+    }
+    store::SqliteOptions sqlite;
+    sqlite.connections = 1;
+    auto from_db = store::SqliteDatabase::open(source->sqlite_file, std::move(sqlite));
+    if (!from_db) return report(err, from_db.error());
+    auto to_db = store::PostgresDatabase::open(target->conninfo, store::PostgresOptions{1, {}, {}});
+    if (!to_db) return report(err, to_db.error());
+    auto migrated = migrate_metadata(**from_db, **to_db);
+    if (!migrated) return report(err, migrated.error());
+    std::string counts;
+    for (const auto& [table, rows] : migrated->rows) {
+      counts += (counts.empty() ? "" : ", ") + std::to_string(rows) + " " + table;
+    }
+    if (migrated->already_done) {
+      out << "the PostgreSQL database already holds this registry (" << counts
+          << "), every row verified; nothing was written\n";
+    } else {
+      out << "copied " << counts << " into PostgreSQL and verified every row; serve it with "
+          << "--database and this data directory's keys and blobs\n";
+    }
     return 0;
   });
 }
@@ -532,6 +579,8 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
     std::int64_t id = 0;
     std::string grace = "24h";
     std::string to;
+    std::string migrate_from;
+    std::string migrate_to;
     std::vector<std::string> upstreams;
     std::vector<std::string> packages;
     std::optional<std::string> versions;
@@ -665,6 +714,17 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
   save->callback(on_data([options](const store::StoreLocation& where) {
     return backup(where, options->to, std::cout, std::cerr);
   }));
+
+  CLI::App* move = app.add_subcommand(
+      "migrate", "copy a registry's metadata from SQLite into PostgreSQL, and verify the copy");
+  move->add_option("--from", options->migrate_from, "the SQLite database, sqlite:DATA/wreg.db")
+      ->required();
+  move->add_option("--to", options->migrate_to,
+                   "the empty PostgreSQL database, postgresql://USER@HOST:PORT/DB")
+      ->required();
+  move->callback([options, status] {
+    *status = migrate(options->migrate_from, options->migrate_to, std::cout, std::cerr);
+  });
 
   CLI::App* mirror = app.add_subcommand("mirror", "work on mirrored namespaces");
   mirror->require_subcommand(1);

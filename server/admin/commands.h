@@ -103,6 +103,10 @@ int mirror_sync(const store::StoreLocation& where, const std::vector<std::string
                 const std::vector<std::string>& packages,
                 const std::optional<std::string>& versions, std::ostream& out, std::ostream& err);
 
+// `migrate --from sqlite:PATH --to postgresql://...` (migrate.h): one line of what it copied
+// and verified, or that the target held it already; errors as the other commands.
+int migrate(const std::string& from, const std::string& to, std::ostream& out, std::ostream& err);
+
 int backup(const store::StoreLocation& where, const std::filesystem::path& to, std::ostream& out,
            std::ostream& err);
 

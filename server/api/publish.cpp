@@ -17,6 +17,7 @@
 #include "server/api/heap.h"
 #include "server/api/release_reader.h"
 #include "server/api/request_values.h"
+#include "server/store/blob_claim.h"
 
 namespace wreg::api {
 
@@ -126,6 +127,10 @@ class PublishConsumer final : public http::BodyConsumer {
       return error_of(conflict(id_, existing->summary.digest));
     }
 
+    // Claimed before it is visible, so that gc on any replica keeps it until the release that
+    // names it is committed (store/blob_claim.h).
+    auto claim = store::BlobClaim::take(context_.metadata, blob->digest);
+    if (!claim) return error_of(claim.error());
     auto committed = writer_->commit();
     timing_.step("install");
     if (!committed) return error_of(committed.error());

@@ -8,6 +8,7 @@
 #include "common/api/package_document.h"
 #include "common/text.h"
 #include "server/api/release_reader.h"
+#include "server/store/blob_claim.h"
 
 namespace wreg::mirror {
 namespace {
@@ -245,6 +246,9 @@ struct Mirrors::Impl {
     if (auto written = (*writer)->write({data, bytes->size()}); !written) {
       return std::move(written).error();
     }
+    // Claimed until the release names it, against gc on any replica (store/blob_claim.h).
+    auto claim = store::BlobClaim::take(metadata, Digest::of(*bytes));
+    if (!claim) return std::move(claim).error();
     auto blob = (*writer)->commit();
     if (!blob) return std::move(blob).error();
     store::NewRelease record = api::new_release(*release, *blob);

@@ -8,6 +8,7 @@
 #include "server/oci/credentials.h"
 #include "server/oci/handlers.h"
 #include "server/oci/responses.h"
+#include "server/store/blob_claim.h"
 
 namespace wreg::oci {
 
@@ -46,6 +47,9 @@ Result<store::OciManifest> manifest_of_release(const PackageVersion& id, OciCont
   const SynthesisedArtifact artifact = synthesise_artifact(
       ReleaseFacts{PackageVersion{id.name, record->summary.version}, record->summary.digest,
                    record->summary.size, record->summary.published, std::move(*details)});
+  // Claimed until the manifest that names it is recorded (store/blob_claim.h).
+  auto claim = store::BlobClaim::take(context.api.metadata, artifact.config_digest);
+  if (!claim) return std::move(claim).error();
   if (auto stored_config = store_blob(context.api.blobs, artifact.config); !stored_config) {
     return std::move(stored_config).error();
   }

@@ -137,9 +137,16 @@ inline constexpr std::string_view kReferencedBlobs =
     "SELECT m.config_digest, m.config_size, p.name, r.version FROM oci_manifests m "
     "JOIN releases r ON r.id = m.release_id JOIN packages p ON p.id = r.package_id) AS b "
     "ORDER BY b.digest";
+// Named by a release or a manifest, or claimed (schema/0006_blob_claims.sql) after $2.
 inline constexpr std::string_view kIsReferenced =
     "SELECT 1 FROM releases WHERE digest = $1 UNION ALL "
-    "SELECT 1 FROM oci_manifests WHERE config_digest = $1 LIMIT 1";
+    "SELECT 1 FROM oci_manifests WHERE config_digest = $1 UNION ALL "
+    "SELECT 1 FROM blob_claims WHERE digest = $1 AND claimed > $2 LIMIT 1";
+// Returns the claim's id.
+inline constexpr std::string_view kClaimBlob =
+    "INSERT INTO blob_claims (digest, claimed) VALUES ($1, $2) RETURNING id";
+inline constexpr std::string_view kReleaseBlobClaim = "DELETE FROM blob_claims WHERE id = $1";
+inline constexpr std::string_view kForgetBlobClaims = "DELETE FROM blob_claims WHERE claimed <= $1";
 // name; package names after $1, at most $2
 inline constexpr std::string_view kPackageNames =
     "SELECT name FROM packages WHERE name > $1 ORDER BY name LIMIT $2";

@@ -34,6 +34,7 @@
 // Errors follow server/store/log_sink.h: messages are safe to send to clients.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -299,8 +300,20 @@ class MetadataStore {
   virtual Result<StoreCounts> counts() = 0;
   // Every distinct digest a release or a stored manifest (its config) names, sorted by digest.
   virtual Result<std::vector<ReferencedBlob>> referenced_blobs() = 0;
-  // Whether any release or stored manifest names `digest` (gc re-checks before deleting).
+  // Whether any release or stored manifest names `digest`, or a live claim holds it (gc re-checks
+  // before deleting).
   virtual Result<bool> is_referenced(const Digest& digest) = 0;
+
+  // --- Claims on blobs being installed (blob_claim.h holds them).
+
+  // How long a claim counts: longer than any install and commit takes; a claim a crash left
+  // behind stops protecting its blob after this.
+  static constexpr std::chrono::hours kBlobClaimLifetime{1};
+  // Claims `digest` until release_blob_claim(); returns the claim's id.
+  virtual Result<std::int64_t> claim_blob(const Digest& digest) = 0;
+  virtual Result<void> release_blob_claim(std::int64_t claim) = 0;
+  // Deletes the claims that no longer count (gc).
+  virtual Result<void> forget_expired_blob_claims() = 0;
 
   // --- Change listeners. `listener` must stay alive until it is removed.
 

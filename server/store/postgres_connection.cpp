@@ -148,18 +148,22 @@ Result<Query> Query::make(Connection& connection, const ComposedStatement& state
   return std::move(*query);
 }
 
-Query& Query::set(int index, std::string value, bool binary) {
+Query& Query::set(int index, std::string value, bool binary, bool null) {
   const auto slot = static_cast<std::size_t>(index - 1);
   if (values_.size() <= slot) {
     values_.resize(slot + 1);
     formats_.resize(slot + 1, 0);
     bound_.resize(slot + 1, false);
+    null_.resize(slot + 1, false);
   }
   values_[slot] = std::move(value);
   formats_[slot] = binary ? 1 : 0;
   bound_[slot] = true;
+  null_[slot] = null;
   return *this;
 }
+
+Query& Query::bind_null(int index) { return set(index, "", false, true); }
 
 Query& Query::bind(int index, std::int64_t value) {
   return set(index, std::to_string(value), false);
@@ -182,7 +186,7 @@ Result<void> Query::execute(std::string_view context) {
                          std::to_string(i + 1) + " was not bound");
       return fail(ErrorCode::kInternal, kDatabaseFailed);
     }
-    values.push_back(values_[i].c_str());
+    values.push_back(null_[i] ? nullptr : values_[i].c_str());
     lengths.push_back(static_cast<int>(values_[i].size()));
   }
   result_.reset(PQexecPrepared(connection_->handle(), name_->c_str(),

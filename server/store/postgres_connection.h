@@ -125,6 +125,7 @@ class Query {
   Query& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Query& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Query& bind_blob(int index, std::span<const std::uint8_t> bytes);
+  Query& bind_null(int index);
 
   // true: a row is ready; false: done. Errors are logged with `context`.
   Result<bool> step(std::string_view context);
@@ -144,7 +145,7 @@ class Query {
 
  private:
   Query(Connection& connection, const std::string* name) : connection_(&connection), name_(name) {}
-  Query& set(int index, std::string value, bool binary);
+  Query& set(int index, std::string value, bool binary, bool null = false);
   Result<void> execute(std::string_view context);
 
   Connection* connection_;
@@ -152,6 +153,7 @@ class Query {
   std::vector<std::string> values_;
   std::vector<int> formats_;  // 0 text, 1 binary
   std::vector<bool> bound_;
+  std::vector<bool> null_;
   ResultHandle result_;
   int row_ = -1;  // the current row; -1 before the first step()
   int rows_ = 0;

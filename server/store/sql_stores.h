@@ -71,6 +71,9 @@ class SqlMetadataStore final : public MetadataStore {
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;
+  Result<std::int64_t> claim_blob(const Digest& digest) override;
+  Result<void> release_blob_claim(std::int64_t claim) override;
+  Result<void> forget_expired_blob_claims() override;
 
  private:
   Result<PublishOutcome> do_publish(const NewRelease& release,

@@ -635,8 +635,34 @@ template <typename Engine>
 Result<bool> SqlMetadataStore<Engine>::is_referenced(const Digest& digest) {
   auto lease = database_.acquire();
   WREG_TRY(query, Query::make(*lease, sql::kIsReferenced));
-  query->bind(1, digest.to_string());
+  query->bind(1, digest.to_string())
+      .bind(2, rfc3339(database_.options().now() - kBlobClaimLifetime));
   return query->step("look up a digest");
+}
+
+template <typename Engine>
+Result<std::int64_t> SqlMetadataStore<Engine>::claim_blob(const Digest& digest) {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(insert, Query::make(*lease, sql::kClaimBlob));
+  insert->bind(1, digest.to_string()).bind(2, rfc3339(database_.options().now()));
+  WREG_CHECK(insert->run_for_row("claim a blob"));
+  return insert->integer(0);
+}
+
+template <typename Engine>
+Result<void> SqlMetadataStore<Engine>::release_blob_claim(std::int64_t claim) {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(remove, Query::make(*lease, sql::kReleaseBlobClaim));
+  remove->bind(1, claim);
+  return remove->run("release a blob claim");
+}
+
+template <typename Engine>
+Result<void> SqlMetadataStore<Engine>::forget_expired_blob_claims() {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(remove, Query::make(*lease, sql::kForgetBlobClaims));
+  remove->bind(1, rfc3339(database_.options().now() - kBlobClaimLifetime));
+  return remove->run("forget expired blob claims");
 }
 
 template <typename Engine>

@@ -14,6 +14,7 @@
 #include "common/tlog/note.h"
 #include "server/admin/commands.h"
 #include "server/auth/tokens.h"
+#include "server/store/blob_claim.h"
 #include "server/store/data_dir.h"
 #include "tests/support/registry_tampering.h"
 #include "tests/support/temp_dir.h"
@@ -279,6 +280,27 @@ TEST_F(AdminTest, GcRemovesOnlyOrphansOlderThanTheGrace) {
   EXPECT_TRUE(fs::exists(blob_file("demo:app@1.0.0")));
   EXPECT_NE(out.str().find("removed 1 orphaned blobs (10 bytes)"), std::string::npos) << out.str();
   EXPECT_EQ(run_fsck(), 0) << err_.str();
+}
+
+// A publish on another replica has claimed a blob it is installing (store/blob_claim.h): gc with
+// no grace at all keeps it until the claim goes, the database deciding rather than the clock.
+TEST_F(AdminTest, GcKeepsABlobClaimedByAPublishInProgress) {
+  auto dir = open();
+  auto installing = testing::upload(*dir.blobs, "being published", 100);
+  ASSERT_TRUE(installing);
+  auto claim = store::BlobClaim::take(*dir.metadata, Digest::of("being published"));
+  ASSERT_TRUE(claim);
+  const auto later = fs::file_time_type::clock::now() + std::chrono::hours(1);
+
+  std::ostringstream out, err;
+  EXPECT_EQ(gc(data(), std::chrono::seconds(0), out, err, later), 0) << err.str();
+  EXPECT_TRUE(fs::exists(blob_file("being published"))) << out.str();
+  EXPECT_NE(out.str().find("removed 0 orphaned blobs"), std::string::npos) << out.str();
+
+  { const store::BlobClaim released = std::move(*claim); }
+  std::ostringstream out_after, err_after;
+  EXPECT_EQ(gc(data(), std::chrono::seconds(0), out_after, err_after, later), 0) << err_after.str();
+  EXPECT_FALSE(fs::exists(blob_file("being published"))) << out_after.str();
 }
 
 // A backup is a data directory in its own right: fsck finds it clean, its database has every

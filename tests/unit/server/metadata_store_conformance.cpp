@@ -100,8 +100,8 @@ class CountingListener final : public ChangeListener {
 
 void MetadataStoreConformance::SetUp() {
   StoreSetup setup;
-  setup.now = [] {
-    return std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  setup.now = [this] {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(now_seconds_.load()));
   };
   setup.log = [this](std::string_view line) {
     std::lock_guard lock(log_mutex_);
@@ -456,6 +456,29 @@ TEST_P(MetadataStoreConformance, ListenersHearEveryWriteButNoRead) {
 }
 
 // --- Tokens -----------------------------------------------------------------------------------
+
+TEST_P(MetadataStoreConformance, AClaimedBlobIsReferencedUntilReleasedOrExpired) {
+  const Digest digest = Digest::of("claimed bytes");
+  EXPECT_FALSE(store_->is_referenced(digest).value());
+  auto claim = store_->claim_blob(digest);
+  ASSERT_TRUE(claim);
+  EXPECT_TRUE(store_->is_referenced(digest).value());
+  ASSERT_TRUE(store_->release_blob_claim(*claim));
+  EXPECT_FALSE(store_->is_referenced(digest).value());
+
+  // One that a crash left behind counts for kBlobClaimLifetime, then gc forgets it.
+  ASSERT_TRUE(store_->claim_blob(digest));
+  now_seconds_ +=
+      std::chrono::duration_cast<std::chrono::seconds>(MetadataStore::kBlobClaimLifetime).count() -
+      1;
+  EXPECT_TRUE(store_->is_referenced(digest).value());
+  now_seconds_ += 2;
+  EXPECT_FALSE(store_->is_referenced(digest).value());
+  ASSERT_TRUE(store_->forget_expired_blob_claims());
+  EXPECT_FALSE(store_->is_referenced(digest).value());
+  // Claims are not releases: the package listing and counts know nothing of them.
+  EXPECT_EQ(store_->counts().value().releases, 0u);
+}
 
 TEST_P(MetadataStoreConformance, TokenIsFoundByItsHashWithItsScopes) {
   const Digest hash = digest_of("token one");

@@ -12,7 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,6 +64,8 @@ class MetadataStoreConformance : public ::testing::TestWithParam<StoreFactory> {
   // Lines the stores logged since SetUp.
   std::vector<std::string> log_lines();
 
+  // The stores' clock, in seconds since the epoch; tests move it on.
+  std::atomic<std::int64_t> now_seconds_{1'800'000'000};
   std::unique_ptr<StoresUnderTest> stores_;
   MetadataStore* store_ = nullptr;
   TokenStore* tokens_ = nullptr;
