@@ -278,7 +278,11 @@ PostgresServer::~PostgresServer() {
   // A child forked from the test process (a death test's) leaves its parent's server and folder
   // alone.
   if (::getpid() != owner_) {
-    static_cast<void>(dir_.release());
+    // Not destroyed, so its folder stays; kept where LeakSanitizer still reaches it, so that the
+    // child's exit is not reported as a leak.
+    static TempDir* parents_folder = nullptr;
+    parents_folder = dir_.release();
+    static_cast<void>(parents_folder);
     return;
   }
   stop();
