@@ -1,6 +1,7 @@
 // DataDir: the registry's data directory, opened as its stores.
 //
-//   <dir>/wreg.db (+ -wal, -shm)   SqliteDatabase: namespaces, packages, releases, tokens
+//   <dir>/wreg.db (+ -wal, -shm)   SqliteDatabase: namespaces, packages, releases, tokens (unless
+//                                  --database names PostgreSQL: PostgresDatabase)
 //   <dir>/blobs/                   FsBlobStore: the published bytes (fs_blob_store.h)
 //   <dir>/uploads/                 UploadSessions: OCI uploads in progress (upload_sessions.h)
 //   <dir>/*.key                    the signing keys (server/auth, server/tlog)

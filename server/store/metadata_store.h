@@ -22,13 +22,13 @@
 // publish() and set_yanked() themselves, so a cache above the store (server/api/document_cache.h)
 // cannot miss one however a write reaches the store.
 //
-// Engines. SQLite is the engine today: SqliteDatabase (sqlite_database.h) is the file and its
-// connection pool, SqliteMetadataStore and SqliteTokenStore the two stores on it. A second engine
-// (PostgreSQL) is a sibling of those files, not a copy: the SQL is written once in
-// metadata_sql.h with placeholders both engines accept, the rules on rows (column text, version
-// keys, ETags, cursors, the package head, publish conflicts, corrupt rows) once in
-// metadata_rows.h, and tests/unit/server/metadata_store_conformance.h holds the behaviour every
-// engine must pass. Handlers see only this header.
+// Engines. SQLite (the default: SqliteDatabase, sqlite_database.h, is the file and its pool) and
+// PostgreSQL (PostgresDatabase, postgres_database.h, shared by several replicas). The stores are
+// written once, as templates over an engine (sql_stores.h): the SQL in metadata_sql.h with
+// placeholders both engines accept, the rules on rows (column text, version keys, ETags, cursors,
+// the package head, publish conflicts, corrupt rows) in metadata_rows.h, and
+// tests/unit/server/metadata_store_conformance.h holds the behaviour every engine must pass.
+// Handlers see only this header.
 //
 // Threading: every method is safe to call concurrently from many threads.
 // Errors follow server/store/log_sink.h: messages are safe to send to clients.
