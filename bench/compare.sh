@@ -128,6 +128,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%
 rss_mib() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 hwm_mib() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 source "$here/lib/median.sh"
+source "$here/lib/grow_store.sh"
 
 # ---- wreg-server ----------------------------------------------------------------------------
 # start_wreg DATA_DIR: sets wreg_pid and wreg_url.
@@ -465,9 +466,8 @@ stop_pid "$wreg_pid"
 
 # ---- growth ---------------------------------------------------------------------------------
 # The store is filled fast by SQL into a copy the real server made: the server publishes one real
-# release (grow:p0@1.0.0), stops, and sqlite3 adds packages grow:p1.. with 10 releases each
-# (cloning that release's row: same blob, details and kind) and their search rows, as publish
-# would. Then the server starts on it again and is measured.
+# release (grow:p0@1.0.0), stops, and grow_sqlite (lib/grow_store.sh) adds packages grow:p1..
+# with 10 releases each. Then the server starts on it again and is measured.
 growth_rows=()
 if [[ -n $growth_sizes ]]; then
   log "growth: $growth_sizes releases"
@@ -490,22 +490,7 @@ if [[ -n $growth_sizes ]]; then
     fill_start=$(now_ns)
     add_packages=$(((target - have) / 10))
     if ((add_packages > 0)); then
-      sqlite3 "$db" <<EOF >/dev/null
-PRAGMA journal_mode = WAL;
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT $packages UNION ALL SELECT i + 1 FROM n WHERE i < $((packages + add_packages - 1)))
-INSERT INTO packages (namespace_id, name, description, latest_version, latest_kind, revision, created)
-  SELECT p.namespace_id, 'grow:p' || n.i, 'seeded package ' || n.i, '1.0.9', p.latest_kind, 1, p.created
-  FROM n, packages p WHERE p.name = 'grow:p0';
-WITH RECURSIVE v(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM v WHERE j < 9)
-INSERT INTO releases (package_id, version, version_key, digest, size, kind, yanked, published, description, details)
-  SELECT pk.id, '1.0.' || v.j, '1.0.' || v.j, r.digest, r.size, r.kind, 0, r.published, pk.description, r.details
-  FROM packages pk, v, releases r JOIN packages p0 ON p0.id = r.package_id AND p0.name = 'grow:p0'
-  WHERE pk.id > (SELECT max(package_id) FROM releases);
-INSERT INTO package_text (rowid, name, description)
-  SELECT id, name, description FROM packages WHERE id NOT IN (SELECT rowid FROM package_text);
-COMMIT;
-EOF
+      grow_sqlite "$db" "$packages" "$add_packages"
       packages=$((packages + add_packages))
       have=$(sqlite3 "$db" 'SELECT count(*) FROM releases')
     fi

@@ -31,6 +31,7 @@ for tool in wrk nginx curl sqlite3; do
 done
 source "$here/lib/payload.sh"
 source "$here/lib/median.sh"
+source "$here/lib/grow_store.sh"
 
 tmp=$(mktemp -d /tmp/wreg-pgbench.XXXXXX)
 chmod 755 "$tmp"
@@ -194,23 +195,7 @@ if [[ -n $growth ]]; then
   for target in $growth; do
     add_packages=$(((target - have) / 10))
     if ((add_packages > 0)); then
-      # As bench/compare.sh fills SQLite: packages grow:pN with 10 releases each, cloned from
-      # the real one; the server logs them in the transparency log when it next starts.
-      sqlite3 "$data/wreg.db" <<SQL >/dev/null
-BEGIN;
-WITH RECURSIVE n(i) AS (SELECT $packages UNION ALL SELECT i + 1 FROM n WHERE i < $((packages + add_packages - 1)))
-INSERT INTO packages (namespace_id, name, description, latest_version, latest_kind, revision, created)
-  SELECT p.namespace_id, 'grow:p' || n.i, 'seeded package ' || n.i, '1.0.9', p.latest_kind, 1, p.created
-  FROM n, packages p WHERE p.name = 'grow:p0';
-WITH RECURSIVE v(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM v WHERE j < 9)
-INSERT INTO releases (package_id, version, version_key, digest, size, kind, yanked, published, description, details)
-  SELECT pk.id, '1.0.' || v.j, '1.0.' || v.j, r.digest, r.size, r.kind, 0, r.published, pk.description, r.details
-  FROM packages pk, v, releases r JOIN packages p0 ON p0.id = r.package_id AND p0.name = 'grow:p0'
-  WHERE pk.id > (SELECT max(package_id) FROM releases);
-INSERT INTO package_text (rowid, name, description)
-  SELECT id, name, description FROM packages WHERE id NOT IN (SELECT rowid FROM package_text);
-COMMIT;
-SQL
+      grow_sqlite "$data/wreg.db" "$packages" "$add_packages"
       packages=$((packages + add_packages))
     fi
     start grow "$data"  # logs the seeded releases

@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "common/digest.h"
-#include "server/store/postgres_connection.h"
-#include "server/store/sqlite_connection.h"
+#include "server/store/postgres_stores.h"
+#include "server/store/sqlite_stores.h"
 #include "server/store/try.h"
 
 namespace wreg::admin {
@@ -96,36 +96,21 @@ Digest row_digest(const Query& query, const Table& table) {
   return Digest::of(text);
 }
 
-// The sorted row digests of a table.
-template <typename Connection, typename Query>
-Result<std::vector<Digest>> table_digests(Connection& db, const Table& table) {
-  WREG_TRY(query, Query::make(db, select_all(table)));
-  std::vector<Digest> digests;
-  for (;;) {
-    WREG_TRY(row, query->step("read a table to verify it"));
-    if (!*row) break;
-    digests.push_back(row_digest(*query, table));
-  }
-  std::sort(digests.begin(), digests.end());
-  return digests;
-}
-
-Result<std::map<std::string_view, std::vector<Digest>>> all_digests_sqlite(
-    store::sqlite::Connection& db) {
+// The sorted row digests of every table, on one engine's connection.
+template <typename Engine>
+Result<std::map<std::string_view, std::vector<Digest>>> all_digests(
+    typename Engine::Connection& db) {
   std::map<std::string_view, std::vector<Digest>> out;
   for (const Table& table : tables()) {
-    WREG_TRY(digests, (table_digests<store::sqlite::Connection, store::sqlite::Query>(db, table)));
-    out.emplace(table.name, std::move(*digests));
-  }
-  return out;
-}
-
-Result<std::map<std::string_view, std::vector<Digest>>> all_digests_postgres(
-    store::pg::Connection& db) {
-  std::map<std::string_view, std::vector<Digest>> out;
-  for (const Table& table : tables()) {
-    WREG_TRY(digests, (table_digests<store::pg::Connection, store::pg::Query>(db, table)));
-    out.emplace(table.name, std::move(*digests));
+    WREG_TRY(query, Engine::Query::make(db, select_all(table)));
+    std::vector<Digest> digests;
+    for (;;) {
+      WREG_TRY(row, query->step("read a table to verify it"));
+      if (!*row) break;
+      digests.push_back(row_digest(*query, table));
+    }
+    std::sort(digests.begin(), digests.end());
+    out.emplace(table.name, std::move(digests));
   }
   return out;
 }
@@ -171,7 +156,7 @@ Result<MigrateReport> migrate_metadata(store::SqliteDatabase& from, store::Postg
   store::sqlite::Connection& source = *source_lease;
   // One snapshot of the source, even while its server publishes.
   WREG_TRY(snapshot, store::sqlite::Transaction::read(source));
-  WREG_TRY(wanted, all_digests_sqlite(source));
+  WREG_TRY(wanted, all_digests<store::SqliteEngine>(source));
   MigrateReport report;
   for (const Table& table : tables()) {
     report.rows.emplace_back(std::string(table.name), wanted->at(table.name).size());
@@ -181,7 +166,7 @@ Result<MigrateReport> migrate_metadata(store::SqliteDatabase& from, store::Postg
   store::pg::Connection& target = *target_lease;
   // The write lock, so that no replica serving the target writes between the check and the copy.
   WREG_TRY(copying, store::pg::Transaction::write(target));
-  WREG_TRY(held, all_digests_postgres(target));
+  WREG_TRY(held, all_digests<store::PostgresEngine>(target));
   if (*held == *wanted) {
     report.already_done = true;
     return report;
@@ -195,7 +180,7 @@ Result<MigrateReport> migrate_metadata(store::SqliteDatabase& from, store::Postg
     }
   }
   for (const Table& table : tables()) WREG_CHECK(copy_table(source, target, table));
-  WREG_TRY(copied, all_digests_postgres(target));
+  WREG_TRY(copied, all_digests<store::PostgresEngine>(target));
   for (const Table& table : tables()) {
     if (copied->at(table.name) != wanted->at(table.name)) {
       return fail(ErrorCode::kInternal,

@@ -134,10 +134,12 @@ class PublishConsumer final : public http::BodyConsumer {
     auto committed = writer_->commit();
     timing_.step("install");
     if (!committed) return error_of(committed.error());
-    auto outcome = context_.metadata.publish(new_release(*release, *committed));
+    auto outcome =
+        context_.metadata.publish(new_release(*release, *committed), std::nullopt, claim->id());
     timing_.step("commit");
     if (!outcome) return error_of(outcome.error());
     bool created = outcome->status == store::PublishStatus::kCreated;
+    if (created) claim->settled();
     (created ? context_.counters.publishes_created : context_.counters.publishes_unchanged)
         .fetch_add(1);
     // Answered only once a signed checkpoint covers the release, so a client that asks for its

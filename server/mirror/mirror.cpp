@@ -253,7 +253,8 @@ struct Mirrors::Impl {
     if (!blob) return std::move(blob).error();
     store::NewRelease record = api::new_release(*release, *blob);
     record.origin = upstream.url();
-    auto outcome = metadata.publish(record);
+    auto outcome = metadata.publish(record, std::nullopt, claim->id());
+    if (outcome && outcome->status == store::PublishStatus::kCreated) claim->settled();
     if (!outcome) {
       if (outcome.error().code != ErrorCode::kConflict) return std::move(outcome).error();
       // Another request imported other bytes for it first (the upstream changed between).

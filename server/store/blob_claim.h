@@ -6,9 +6,10 @@
 // with a short grace period, run on another replica that shares the blob folder, could delete it
 // and leave a release without its bytes. So the publish first claims the digest in the database
 // (MetadataStore::claim_blob), then installs the blob and records the release, and lets the
-// claim go; gc's last check before it deletes (is_referenced) counts live claims, and it moves a
-// blob aside before that check, so a claim taken after the check finds the blob gone and installs
-// it anew. The database orders the two, not the clocks of the servers.
+// claim go, in the release's own transaction; gc's last check before it deletes (is_referenced)
+// counts live claims, and it moves a blob aside before that check, so a claim taken after the check
+// finds the blob gone and installs it anew. The database orders the two, not the clocks of the
+// servers.
 //
 // A claim a crash left behind stops counting after MetadataStore::kBlobClaimLifetime.
 #pragma once
@@ -32,6 +33,11 @@ class BlobClaim {
   BlobClaim(BlobClaim&& other) noexcept
       : store_(other.store_), id_(std::exchange(other.id_, std::nullopt)) {}
   BlobClaim& operator=(BlobClaim&&) = delete;
+
+  // For MetadataStore::publish(), which lets the claim go with a new release.
+  std::int64_t id() const { return *id_; }
+  // The claim is gone already (a publish answered kCreated): the destructor leaves it.
+  void settled() { id_.reset(); }
 
  private:
   BlobClaim(MetadataStore& store, std::int64_t id) : store_(&store), id_(id) {}

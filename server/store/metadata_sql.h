@@ -230,6 +230,16 @@ class ComposedStatement {
   std::vector<Value> values_;
 };
 
+// Binds `statement`'s values to `query` (an engine's prepared statement), $1 first.
+template <typename Query>
+void bind_values(Query& query, const ComposedStatement& statement) {
+  int index = 1;
+  for (const ComposedStatement::Value& value : statement.values()) {
+    std::visit([&](const auto& v) { query.bind(index, v); }, value);
+    ++index;
+  }
+}
+
 // A LIKE pattern (with ESCAPE '\\') that matches `text` anywhere: `%`, `_` and `\\` in it are
 // escaped, so they match themselves.
 std::string substring_pattern(std::string_view text);

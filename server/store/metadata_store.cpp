@@ -5,8 +5,9 @@
 namespace wreg::store {
 
 Result<PublishOutcome> MetadataStore::publish(const NewRelease& release,
-                                              const std::optional<OciManifest>& manifest) {
-  auto outcome = do_publish(release, manifest);
+                                              const std::optional<OciManifest>& manifest,
+                                              std::optional<std::int64_t> claim) {
+  auto outcome = do_publish(release, manifest, claim);
   announce_change(release.id.name);
   return outcome;
 }

@@ -221,9 +221,12 @@ class MetadataStore {
   // these bytes is kAlreadyPresent when it has this manifest, gets it when it has none yet, and
   // is kConflict ("... already has the manifest sha256:...; tags are immutable") when it has
   // another.
+  // With a `claim` on the release's blob (blob_claim.h): a new release lets it go in its own
+  // transaction, so the publish commits once for both; any other outcome leaves it held.
   // Then tells the listeners (see ChangeListener).
   Result<PublishOutcome> publish(const NewRelease& release,
-                                 const std::optional<OciManifest>& manifest = std::nullopt);
+                                 const std::optional<OciManifest>& manifest = std::nullopt,
+                                 std::optional<std::int64_t> claim = std::nullopt);
 
   // The package document. kNotFound when the package has no release.
   virtual Result<PackageRecord> package(const PackageName& name) = 0;
@@ -330,7 +333,8 @@ class MetadataStore {
   // The engine's part of publish() and set_yanked(), with the same contract; the listeners are
   // told by the caller, never by these.
   virtual Result<PublishOutcome> do_publish(const NewRelease& release,
-                                            const std::optional<OciManifest>& manifest) = 0;
+                                            const std::optional<OciManifest>& manifest,
+                                            std::optional<std::int64_t> claim) = 0;
   virtual Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) = 0;
 
   // Tells every listener that `name` may have changed: publish() and set_yanked() call it, and

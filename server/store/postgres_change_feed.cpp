@@ -12,36 +12,16 @@
 
 namespace wreg::store {
 
-struct PostgresChangeFeed::Listening {
-  PGconn* connection = nullptr;
-
-  ~Listening() { close(); }
-  void close() {
-    if (connection != nullptr) PQfinish(connection);
-    connection = nullptr;
-  }
-};
-
 namespace {
 
 // A connection that LISTENs on the channel; null, with the reason logged, when there is none.
-PGconn* listen_on(const std::string& conninfo, const LogSink& log) {
-  PGconn* connection = PQconnectdb(conninfo.c_str());
-  if (PQstatus(connection) != CONNECTION_OK) {
-    log("postgresql change feed: cannot connect: " + pg::one_line(PQerrorMessage(connection)));
-    PQfinish(connection);
+std::unique_ptr<pg::Connection> listen_on(const std::string& conninfo, const LogSink& log) {
+  auto connection = pg::Connection::open(conninfo, log);
+  if (!connection) return nullptr;
+  if (!(*connection)->exec(std::string("LISTEN ") + kPackageChangedChannel, "listen for changes")) {
     return nullptr;
   }
-  PGresult* result = PQexec(connection, (std::string("LISTEN ") + kPackageChangedChannel).c_str());
-  const bool listening = PQresultStatus(result) == PGRES_COMMAND_OK;
-  PQclear(result);
-  pg::ignore_notices(connection);
-  if (!listening) {
-    log("postgresql change feed: cannot LISTEN: " + pg::one_line(PQerrorMessage(connection)));
-    PQfinish(connection);
-    return nullptr;
-  }
-  return connection;
+  return std::move(*connection);
 }
 
 int milliseconds_until(std::chrono::steady_clock::time_point when) {
@@ -54,10 +34,7 @@ int milliseconds_until(std::chrono::steady_clock::time_point when) {
 
 PostgresChangeFeed::PostgresChangeFeed(std::string conninfo, MetadataStore& store,
                                        ChangeFeedOptions options)
-    : conninfo_(std::move(conninfo)),
-      store_(store),
-      options_(std::move(options)),
-      listening_(std::make_unique<Listening>()) {}
+    : conninfo_(std::move(conninfo)), store_(store), options_(std::move(options)) {}
 
 Result<std::unique_ptr<PostgresChangeFeed>> PostgresChangeFeed::start(const std::string& conninfo,
                                                                       MetadataStore& store,
@@ -65,8 +42,8 @@ Result<std::unique_ptr<PostgresChangeFeed>> PostgresChangeFeed::start(const std:
   if (!options.log) options.log = stderr_log_sink();
   std::unique_ptr<PostgresChangeFeed> feed(
       new PostgresChangeFeed(conninfo, store, std::move(options)));
-  feed->listening_->connection = listen_on(conninfo, feed->options_.log);
-  if (feed->listening_->connection == nullptr) {
+  feed->connection_ = listen_on(conninfo, feed->options_.log);
+  if (feed->connection_ == nullptr) {
     return fail(ErrorCode::kUnavailable, pg::kDatabaseUnreachable);
   }
   if (::pipe2(feed->wake_, O_CLOEXEC) != 0) {
@@ -90,13 +67,12 @@ PostgresChangeFeed::~PostgresChangeFeed() {
 
 void PostgresChangeFeed::run() {
   using Clock = std::chrono::steady_clock;
-  Listening& listening = *listening_;
   auto next_recheck = Clock::now() + options_.recheck;
   auto next_retry = Clock::now();
   for (;;) {
-    const bool connected = listening.connection != nullptr;
+    const bool connected = connection_ != nullptr;
     pollfd fds[2] = {{wake_[0], POLLIN, 0},
-                     {connected ? PQsocket(listening.connection) : -1, POLLIN, 0}};
+                     {connected ? PQsocket(connection_->handle()) : -1, POLLIN, 0}};
     const int wait =
         milliseconds_until(connected ? next_recheck : std::min(next_recheck, next_retry));
     if (::poll(fds, connected ? 2 : 1, wait) < 0 && errno != EINTR) return;
@@ -109,8 +85,8 @@ void PostgresChangeFeed::run() {
     if (!connected) {
       if (Clock::now() < next_retry) continue;
       next_retry = Clock::now() + options_.retry;
-      listening.connection = listen_on(conninfo_, options_.log);
-      if (listening.connection != nullptr) {
+      connection_ = listen_on(conninfo_, options_.log);
+      if (connection_ != nullptr) {
         options_.log("postgresql change feed: listening again");
         // What was sent while nobody listened is lost: everything is checked again.
         store_.anything_changed_elsewhere();
@@ -118,17 +94,17 @@ void PostgresChangeFeed::run() {
       continue;
     }
     if (fds[1].revents == 0) continue;
-    if (PQconsumeInput(listening.connection) == 0 ||
-        PQstatus(listening.connection) != CONNECTION_OK) {
+    pg_conn* handle = connection_->handle();
+    if (PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK) {
       options_.log("postgresql change feed: the connection broke (" +
-                   pg::one_line(PQerrorMessage(listening.connection)) +
+                   pg::one_line(PQerrorMessage(handle)) +
                    "); documents are checked again until it listens again");
-      listening.close();
+      connection_.reset();
       store_.anything_changed_elsewhere();
       next_retry = Clock::now() + options_.retry;
       continue;
     }
-    while (PGnotify* notice = PQnotifies(listening.connection)) {
+    while (PGnotify* notice = PQnotifies(handle)) {
       heard_.fetch_add(1, std::memory_order_relaxed);
       if (auto name = PackageName::parse(notice->extra)) {
         store_.changed_elsewhere(*name);

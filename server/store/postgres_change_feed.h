@@ -31,6 +31,10 @@
 
 namespace wreg::store {
 
+namespace pg {
+class Connection;  // postgres_connection.h
+}
+
 // The channel of the notifications (postgres_stores.cpp sends, the feed listens).
 inline constexpr const char* kPackageChangedChannel = "wreg_package_changed";
 
@@ -55,7 +59,7 @@ class PostgresChangeFeed {
   PostgresChangeFeed(const PostgresChangeFeed&) = delete;
   PostgresChangeFeed& operator=(const PostgresChangeFeed&) = delete;
 
-  // How many notifications it heard, for tests and /metrics.
+  // How many notifications it heard (tests read it).
   std::uint64_t heard() const { return heard_.load(std::memory_order_relaxed); }
 
  private:
@@ -67,8 +71,7 @@ class PostgresChangeFeed {
   const ChangeFeedOptions options_;
   int wake_[2] = {-1, -1};  // a pipe: the destructor writes to stop the thread
   std::atomic<std::uint64_t> heard_{0};
-  struct Listening;  // the connection (postgres_change_feed.cpp)
-  std::unique_ptr<Listening> listening_;
+  std::unique_ptr<pg::Connection> connection_;  // the LISTENing one; null while there is none
   std::thread thread_;
 };
 

@@ -140,11 +140,7 @@ Result<Query> Query::make(Connection& connection, std::string_view sql) {
 
 Result<Query> Query::make(Connection& connection, const ComposedStatement& statement) {
   WREG_TRY(query, make(connection, statement.sql()));
-  int index = 1;
-  for (const ComposedStatement::Value& value : statement.values()) {
-    std::visit([&](const auto& v) { query->bind(index, v); }, value);
-    ++index;
-  }
+  bind_values(*query, statement);
   return std::move(*query);
 }
 

@@ -77,7 +77,8 @@ class SqlMetadataStore final : public MetadataStore {
 
  private:
   Result<PublishOutcome> do_publish(const NewRelease& release,
-                                    const std::optional<OciManifest>& manifest) override;
+                                    const std::optional<OciManifest>& manifest,
+                                    std::optional<std::int64_t> claim) override;
   Result<std::int64_t> do_set_yanked(const PackageVersion& id, bool yanked) override;
 
   using Connection = typename Engine::Connection;

@@ -304,7 +304,8 @@ Result<std::vector<std::string>> SqlMetadataStore<Engine>::list_namespaces() {
 
 template <typename Engine>
 Result<PublishOutcome> SqlMetadataStore<Engine>::do_publish(
-    const NewRelease& release, const std::optional<OciManifest>& manifest) {
+    const NewRelease& release, const std::optional<OciManifest>& manifest,
+    std::optional<std::int64_t> claim) {
   WREG_CHECK(check_details(release.details_json));
   const std::string name = release.id.name.to_string();
   const std::string now = rfc3339(database_.options().now());
@@ -341,6 +342,11 @@ Result<PublishOutcome> SqlMetadataStore<Engine>::do_publish(
   WREG_CHECK(Steps::insert_interfaces(db, *release_id, release));
   if (manifest) WREG_CHECK(Steps::insert_manifest(db, *release_id, *manifest, now));
   WREG_TRY(revision, Steps::refresh_package(db, package_id, name));
+  if (claim) {
+    WREG_TRY(release_claim, Query::make(db, sql::kReleaseBlobClaim));
+    release_claim->bind(1, *claim);
+    WREG_CHECK(release_claim->run("release a blob claim"));
+  }
   WREG_CHECK(tx->commit());
   return PublishOutcome{PublishStatus::kCreated, *revision, *log_index};
 }

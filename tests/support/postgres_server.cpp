@@ -290,9 +290,17 @@ PostgresServer::~PostgresServer() {
   stop_watchdog();
 }
 
+std::string postgres_url(const std::filesystem::path& socket_dir, std::string_view database,
+                         std::string_view options) {
+  std::string url = "postgresql://wreg@/" + percent_encoded(database) +
+                    "?host=" + percent_encoded(socket_dir.string()) +
+                    "&port=" + std::to_string(kPort);
+  if (!options.empty()) url += "&options=" + percent_encoded(options);
+  return url;
+}
+
 std::string PostgresServer::url(std::string_view database) const {
-  return "postgresql://wreg@/" + percent_encoded(database) +
-         "?host=" + percent_encoded(socket_dir().string()) + "&port=" + std::to_string(kPort);
+  return postgres_url(socket_dir(), database);
 }
 
 std::string PostgresServer::create_database() {

@@ -62,6 +62,8 @@ class PostgresServer {
   // postgresql://wreg@/DATABASE?host=SOCKET_DIR&port=5432, the values percent-encoded. The same
   // across stop() and start().
   std::string url(std::string_view database) const;
+  // The folder of its Unix socket: postgres_url() with it reaches the server.
+  std::filesystem::path socket_dir() const;
 
   // CREATE DATABASE with a name new to this server (wreg_1, wreg_2, ...); its url().
   std::string create_database();
@@ -89,7 +91,6 @@ class PostgresServer {
 
  private:
   std::filesystem::path data_dir() const;
-  std::filesystem::path socket_dir() const;
   // `argv` as the server's user: behind setpriv when the test runs as root.
   std::vector<std::string> as_server_user(std::vector<std::string> argv) const;
   std::vector<std::string> psql_argv(std::string_view url, std::string_view sql) const;
@@ -117,5 +118,11 @@ class PostgresServer {
 // need register it. Tests on it each take a database of their own (create_database()); a test
 // that stops or kills the server makes a PostgresServer of its own instead.
 PostgresServer& shared_postgres_server();
+
+// The libpq URI of `database` on the server whose socket is in `socket_dir`, as the superuser
+// `wreg`, with libpq's `options` (e.g. "-c search_path=s1") when given; every value
+// percent-encoded.
+std::string postgres_url(const std::filesystem::path& socket_dir, std::string_view database,
+                         std::string_view options = {});
 
 }  // namespace wreg::testing

@@ -20,23 +20,12 @@ namespace {
   std::abort();
 }
 
-std::string percent_encoded(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// The URI of the database the schemas are made in.
-std::string server_database_url() {
+// Where the schemas are made: the socket folder of the server and its database.
+struct SchemaHome {
+  std::filesystem::path socket_dir;
+  std::string database;
+};
+SchemaHome schema_home() {
   const char* state = std::getenv("WREG_TEST_SERVER_DATABASE");
   if (state == nullptr || *state == '\0') state = std::getenv("WREG_TEST_POSTGRES");
   if (state != nullptr && *state) {
@@ -46,16 +35,17 @@ std::string server_database_url() {
       fail(std::string("the PostgreSQL state file ") + state +
            ", which holds no socket folder; did the postgres_cluster fixture run?");
     }
-    return "postgresql://wreg@/wreg_tests?host=" + percent_encoded(socket) + "&port=5432";
+    return {socket, "wreg_tests"};
   }
-  return shared_postgres_server().url("postgres");
+  return {shared_postgres_server().socket_dir(), "postgres"};
 }
 
 // A new schema in the server's database; the URI that makes it the connection's search path.
 // With schemas_mutex() held.
 std::string new_schema_url_locked() {
   static int made = 0;
-  const std::string base = server_database_url();
+  const SchemaHome home = schema_home();
+  const std::string base = postgres_url(home.socket_dir, home.database);
   const std::string schema = "t" + std::to_string(::getpid()) + "_" + std::to_string(++made);
   PGconn* connection = PQconnectdb(base.c_str());
   if (PQstatus(connection) != CONNECTION_OK) {
@@ -69,7 +59,7 @@ std::string new_schema_url_locked() {
   PQclear(created);
   PQfinish(connection);
   if (!ok) fail("cannot create schema " + schema + ": " + message);
-  return base + "&options=" + percent_encoded("-c search_path=" + schema);
+  return postgres_url(home.socket_dir, home.database, "-c search_path=" + schema);
 }
 
 std::mutex& schemas_mutex() {
