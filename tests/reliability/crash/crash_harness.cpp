@@ -28,6 +28,9 @@
 // (validating or syncing), the blob in place but no release (between blob and metadata commit),
 // or the release committed but the answer not seen.
 //
+// With WREG_TEST_SERVER_DATABASE set (tests/support/test_database.h) the server and its admin
+// commands keep the metadata on PostgreSQL and the blobs in the data dir, as a replica does.
+//
 // Usage: wreg_crash_harness [--kills N] [--seed S] [--max-padding BYTES] [--keep]
 // The seed is printed first; the same seed replays the same choices (sizes, phases, delays),
 // though the timing of a kill against the server's progress can differ from run to run.
@@ -51,6 +54,7 @@
 #include <vector>
 
 #include "tests/reliability/crash/publishing.h"
+#include "tests/support/test_database.h"
 
 namespace wreg::testing {
 namespace {
@@ -162,7 +166,9 @@ class Harness {
 
   int run() {
     std::cout << "wreg_crash_harness: seed " << options_.seed << ", " << options_.kills
-              << " kills; reproduce with: wreg_crash_harness --seed " << options_.seed
+              << " kills, metadata on "
+              << (servers_use_postgres() ? "PostgreSQL" : "SQLite")
+              << "; reproduce with: wreg_crash_harness --seed " << options_.seed
               << " --kills " << options_.kills << std::endl;
     auto started = Clock::now();
     try {
