@@ -118,10 +118,15 @@ inline constexpr std::string_view kCheckpoints = "SELECT note FROM log_checkpoin
 // --- The logs this server witnesses (schema/0005_witness.sql).
 inline constexpr std::string_view kWitnessedCheckpoint =
     "SELECT note FROM witnessed_logs WHERE origin = $1";
-inline constexpr std::string_view kRecordWitnessed =
+// The first checkpoint of a log, and a newer one in place of the note read before: each answers a
+// row only when it wrote, so that a replica that lost a race to another one sees it lost.
+inline constexpr std::string_view kRecordFirstWitnessed =
     "INSERT INTO witnessed_logs (origin, size, note, cosigned) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, note = excluded.note, "
-    "cosigned = excluded.cosigned";
+    "ON CONFLICT (origin) DO NOTHING RETURNING origin";
+// (`origin = $1` in SET only numbers the parameters in order of first use, as SQLite wants.)
+inline constexpr std::string_view kReplaceWitnessed =
+    "UPDATE witnessed_logs SET origin = $1, size = $2, note = $3, cosigned = $4 "
+    "WHERE origin = $1 AND note = $5 RETURNING origin";
 
 // --- Operations.
 // namespaces, packages, releases, bytes of distinct digests

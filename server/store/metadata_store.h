@@ -294,9 +294,14 @@ class MetadataStore {
 
   // The newest checkpoint cosigned for the log named `origin`; nullopt when none was.
   virtual Result<std::optional<std::string>> witnessed_checkpoint(const std::string& origin) = 0;
-  // Keeps `note`, a checkpoint of `size` entries, as the newest cosigned for `origin`.
-  virtual Result<void> record_witnessed(const std::string& origin, std::uint64_t size,
-                                        const std::string& note) = 0;
+  // Keeps `note`, a checkpoint of `size` entries, as the newest cosigned for `origin`, in place of
+  // `replacing` (what witnessed_checkpoint() answered before the witness checked the new one
+  // against it). False, writing nothing, when the kept note is no longer `replacing`: another
+  // request (on this replica or another) recorded a checkpoint in between, and the new one was
+  // checked against a stale one.
+  virtual Result<bool> record_witnessed(const std::string& origin, std::uint64_t size,
+                                        const std::string& note,
+                                        const std::optional<std::string>& replacing) = 0;
 
   // --- Operations.
 

@@ -66,8 +66,9 @@ class SqlMetadataStore final : public MetadataStore {
   Result<std::optional<std::string>> latest_checkpoint() override;
   Result<std::vector<std::string>> checkpoints() override;
   Result<std::optional<std::string>> witnessed_checkpoint(const std::string& origin) override;
-  Result<void> record_witnessed(const std::string& origin, std::uint64_t size,
-                                const std::string& note) override;
+  Result<bool> record_witnessed(const std::string& origin, std::uint64_t size,
+                                const std::string& note,
+                                const std::optional<std::string>& replacing) override;
   Result<StoreCounts> counts() override;
   Result<std::vector<ReferencedBlob>> referenced_blobs() override;
   Result<bool> is_referenced(const Digest& digest) override;

@@ -595,16 +595,21 @@ Result<std::optional<std::string>> SqlMetadataStore<Engine>::witnessed_checkpoin
 }
 
 template <typename Engine>
-Result<void> SqlMetadataStore<Engine>::record_witnessed(const std::string& origin,
-                                                        std::uint64_t size,
-                                                        const std::string& note) {
+Result<bool> SqlMetadataStore<Engine>::record_witnessed(
+    const std::string& origin, std::uint64_t size, const std::string& note,
+    const std::optional<std::string>& replacing) {
   auto lease = database_.acquire_for_write();
-  WREG_TRY(insert, Query::make(*lease, sql::kRecordWitnessed));
-  insert->bind(1, origin)
+  WREG_TRY(write,
+           Query::make(*lease, replacing ? sql::kReplaceWitnessed : sql::kRecordFirstWitnessed));
+  write->bind(1, origin)
       .bind(2, static_cast<std::int64_t>(size))
       .bind(3, note)
       .bind(4, rfc3339(database_.options().now()));
-  return insert->run("store a witnessed checkpoint");
+  if (replacing) write->bind(5, *replacing);
+  WREG_TRY(wrote, write->step("store a witnessed checkpoint"));
+  // To the statement's end, so that SQLite has committed before the witness cosigns.
+  if (*wrote) WREG_CHECK(write->step("store a witnessed checkpoint"));
+  return *wrote;
 }
 
 // --- Operations ------------------------------------------------------------------------------

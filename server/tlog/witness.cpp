@@ -1,6 +1,7 @@
 #include "server/tlog/witness.h"
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -14,6 +15,36 @@ namespace {
 
 WitnessAnswer answer(int status, std::string message) {
   return WitnessAnswer{status, "text/plain; charset=utf-8", std::move(message) + "\n"};
+}
+
+// The log asked from another size than the one kept: it retries from the size this names.
+WitnessAnswer size_conflict(std::uint64_t kept_size) {
+  return WitnessAnswer{409, "text/x.tlog.size", std::to_string(kept_size) + "\n"};
+}
+
+// The checkpoint kept for `origin` (size 0 and the empty tree when none), with its note.
+struct Kept {
+  std::optional<std::string> note;
+  Checkpoint checkpoint;
+};
+std::optional<Kept> read_kept(store::MetadataStore& store, const std::string& origin,
+                              WitnessAnswer& failure) {
+  auto note = store.witnessed_checkpoint(origin);
+  if (!note) {
+    failure = answer(500, note.error().message);
+    return std::nullopt;
+  }
+  Kept kept{*note, Checkpoint{origin, 0, empty_root(), {}}};
+  if (*note) {
+    auto checkpoint = parse_checkpoint_note(**note);
+    if (!checkpoint) {
+      failure = answer(500, "the checkpoint this witness kept for the log does not read: " +
+                                checkpoint.error().message);
+      return std::nullopt;
+    }
+    kept.checkpoint = std::move(*checkpoint);
+  }
+  return kept;
 }
 
 }  // namespace
@@ -44,22 +75,11 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
                            " is past the checkpoint's size " + std::to_string(checkpoint->size));
   }
 
-  std::lock_guard lock(mutex_);
-  auto kept_note = store_.witnessed_checkpoint(checkpoint->origin);
-  if (!kept_note) return answer(500, kept_note.error().message);
-  Checkpoint kept{checkpoint->origin, 0, empty_root(), {}};
-  if (*kept_note) {
-    auto kept_checkpoint = parse_checkpoint_note(**kept_note);
-    if (!kept_checkpoint) {
-      return answer(500, "the checkpoint this witness kept for the log does not read: " +
-                             kept_checkpoint.error().message);
-    }
-    kept = std::move(*kept_checkpoint);
-  }
-  if (request->old_size != kept.size) {
-    WitnessAnswer conflict{409, "text/x.tlog.size", std::to_string(kept.size) + "\n"};
-    return conflict;
-  }
+  WitnessAnswer failure;
+  auto kept_now = read_kept(store_, checkpoint->origin, failure);
+  if (!kept_now) return failure;
+  const Checkpoint& kept = kept_now->checkpoint;
+  if (request->old_size != kept.size) return size_conflict(kept.size);
   // RFC 6962's proof from size 0, or from a size to itself, is empty.
   if ((kept.size == 0 || kept.size == checkpoint->size) && !request->proof.empty()) {
     return answer(422, "a consistency proof from " + std::to_string(kept.size) + " to " +
@@ -78,10 +98,18 @@ WitnessAnswer Witness::add_checkpoint(std::string_view body) {
   }
   // The kept checkpoint again (a log asking once more, or anyone replaying it) is not written
   // again: a request anyone may send costs no write unless the log grew.
-  if (checkpoint->size != kept.size || !*kept_note) {
-    auto recorded =
-        store_.record_witnessed(checkpoint->origin, checkpoint->size, request->checkpoint);
+  if (checkpoint->size != kept.size || !kept_now->note) {
+    // Checked against what was read above; if another request (here or on another replica
+    // sharing the database) recorded a checkpoint since, cosigning this one could cosign both
+    // sides of a fork, so the log is sent back to ask again from the size now kept.
+    auto recorded = store_.record_witnessed(checkpoint->origin, checkpoint->size,
+                                            request->checkpoint, kept_now->note);
     if (!recorded) return answer(500, recorded.error().message);
+    if (!*recorded) {
+      auto kept_after = read_kept(store_, checkpoint->origin, failure);
+      if (!kept_after) return failure;
+      return size_conflict(kept_after->checkpoint.size);
+    }
   }
   return WitnessAnswer{200, "text/plain; charset=utf-8", cosigner_.sign(note->text, now_())};
 }

@@ -13,13 +13,14 @@
 //   400  a body that does not read, old > size   403  not signed by the log's key
 //   409  `old` is not the size it cosigned last (the body is that size, text/x.tlog.size), or
 //        the same size with another root         422  the consistency proof does not verify
-// Requests are checked and recorded one at a time, so that two cannot both pass the check of
-// one size and the smaller then roll the kept one back.
+// A checkpoint is recorded only in place of the one it was checked against (a compare-and-swap in
+// the database, MetadataStore::record_witnessed), so that two requests, on one replica or on
+// several sharing a database, cannot both pass the check from one size: the second is answered
+// 409 with the size the first left, and neither a fork nor a roll-back is ever cosigned.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +53,6 @@ class Witness {
   const NoteSigner cosigner_;
   const std::vector<VerifierKey> logs_;
   const std::function<std::uint64_t()> now_;
-  std::mutex mutex_;
 };
 
 }  // namespace wreg::tlog

@@ -718,14 +718,38 @@ TEST_P(MetadataStoreConformance, CheckpointsAreKeptOncePerSizeAndTheLargestIsLat
   EXPECT_EQ(*store_->latest_checkpoint(), std::optional<std::string>("five, cosigned"));
 }
 
+// record_witnessed(), failing the test when the store failed: whether it recorded.
+bool record_witnessed(MetadataStore& store, const std::string& origin, std::uint64_t size,
+                      const std::string& note, const std::optional<std::string>& replacing) {
+  auto recorded = store.record_witnessed(origin, size, note, replacing);
+  EXPECT_TRUE(recorded) << recorded.error().message;
+  return recorded && *recorded;
+}
+
 TEST_P(MetadataStoreConformance, AWitnessKeepsTheNewestCheckpointOfEachLog) {
+  const std::optional<std::string> none;
   EXPECT_FALSE(*store_->witnessed_checkpoint("a.example/log"));
-  ASSERT_TRUE(store_->record_witnessed("a.example/log", 3, "a at 3"));
-  ASSERT_TRUE(store_->record_witnessed("b.example/log", 1, "b at 1"));
-  ASSERT_TRUE(store_->record_witnessed("a.example/log", 7, "a at 7"));
+  EXPECT_TRUE(record_witnessed(*store_, "a.example/log", 3, "a at 3", none));
+  EXPECT_TRUE(record_witnessed(*store_, "b.example/log", 1, "b at 1", none));
+  EXPECT_TRUE(record_witnessed(*store_, "a.example/log", 7, "a at 7", "a at 3"));
   EXPECT_EQ(*store_->witnessed_checkpoint("a.example/log"), std::optional<std::string>("a at 7"));
   EXPECT_EQ(*store_->witnessed_checkpoint("b.example/log"), std::optional<std::string>("b at 1"));
   EXPECT_FALSE(*store_->witnessed_checkpoint("c.example/log"));
+}
+
+// What makes a witness safe on several replicas: a checkpoint checked against a kept one that
+// another request has since replaced is not recorded.
+TEST_P(MetadataStoreConformance, AWitnessedCheckpointReplacesOnlyTheOneItWasCheckedAgainst) {
+  const std::optional<std::string> none;
+  ASSERT_TRUE(record_witnessed(*store_, "a.example/log", 3, "a at 3", none));
+  EXPECT_FALSE(record_witnessed(*store_, "a.example/log", 4, "a at 4, checked against none", none));
+  ASSERT_TRUE(record_witnessed(*store_, "a.example/log", 7, "a at 7", "a at 3"));
+  EXPECT_FALSE(
+      record_witnessed(*store_, "a.example/log", 5, "a at 5, checked against 3", "a at 3"));
+  EXPECT_FALSE(record_witnessed(*store_, "b.example/log", 2, "b at 2", "a at 7"))
+      << "another log's note";
+  EXPECT_EQ(*store_->witnessed_checkpoint("a.example/log"), std::optional<std::string>("a at 7"));
+  EXPECT_FALSE(*store_->witnessed_checkpoint("b.example/log"));
 }
 
 TEST_P(MetadataStoreConformance, ConcurrentPublishesTakeDistinctIndexesWithoutGaps) {

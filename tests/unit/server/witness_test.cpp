@@ -1,14 +1,21 @@
 // Witness (server/tlog/witness.h) on a real SQLite store: each answer c2sp.org/tlog-witness asks
-// for, and the rule that makes a witness worth asking: it never cosigns two histories of a log.
+// for, and the rule that makes a witness worth asking: it never cosigns two histories of a log,
+// not even when the requests race, on one server or on replicas sharing a PostgreSQL database.
 #include "server/tlog/witness.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include "common/tlog/checkpoint.h"
 #include "common/tlog/consistency.h"
 #include "common/tlog/merkle.h"
 #include "common/tlog/note.h"
+#include "server/store/postgres_stores.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 #include "tests/unit/server/sqlite_stores.h"
 
 namespace wreg::tlog {
@@ -60,6 +67,57 @@ class WitnessTest : public ::testing::Test {
     if (old > 0 && old < size) body.proof = tree.consistency_proof(old, size);
     body.checkpoint = note;
     return witness_->add_checkpoint(body.text());
+  }
+
+  // `kForks` checkpoints of 10 entries, each with its own root (the log forked at leaf t), sent
+  // from size 0 at once, the one of thread t to witnesses[t % size]. The answers, by thread.
+  static constexpr int kForks = 16;
+  std::vector<WitnessAnswer> race_forks(const std::vector<Witness*>& witnesses) const {
+    std::vector<std::string> bodies;
+    for (int t = 0; t < kForks; ++t) {
+      ConsistencyBody body;
+      body.checkpoint = checkpoint_note(tree_of(10, t % 10), 10, log_);
+      if (t >= 10) body.checkpoint = checkpoint_note(tree_of(10 + t, 10), 10 + t, log_);
+      bodies.push_back(body.text());
+    }
+    std::vector<WitnessAnswer> answers(kForks);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kForks; ++t) {
+      threads.emplace_back([&, t] {
+        ++ready;
+        while (ready < kForks) std::this_thread::yield();
+        answers[t] = witnesses[t % witnesses.size()]->add_checkpoint(bodies[t]);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    return answers;
+  }
+
+  // What race_forks() must give: one cosigned, every other sent back to the size that one has,
+  // and that one kept.
+  void expect_one_cosigned(const std::vector<WitnessAnswer>& answers,
+                           store::MetadataStore& store) const {
+    std::vector<int> cosigned;
+    for (int t = 0; t < kForks; ++t) {
+      if (answers[t].status == 200) {
+        cosigned.push_back(t);
+      } else {
+        EXPECT_EQ(answers[t].status, 409) << answers[t].body;
+      }
+    }
+    ASSERT_EQ(cosigned.size(), 1u) << "a witness cosigned two histories of one log";
+    const int winner = cosigned.front();
+    const std::uint64_t size = winner >= 10 ? 10 + winner : 10;
+    for (int t = 0; t < kForks; ++t) {
+      if (t != winner) {
+        EXPECT_EQ(answers[t].body, std::to_string(size) + "\n");
+      }
+    }
+    auto kept = store.witnessed_checkpoint("registry.example/log");
+    ASSERT_TRUE(kept && *kept);
+    const MerkleTree tree = winner >= 10 ? tree_of(size, 10) : tree_of(10, winner);
+    EXPECT_EQ(**kept, checkpoint_note(tree, size, log_));
   }
 
   testing::TempDir dir_;
@@ -153,6 +211,29 @@ TEST_F(WitnessTest, WhatItCosignedSurvivesARestart) {
   witness_ = std::make_unique<Witness>(
       *stores_.metadata, cosigner_, std::vector<VerifierKey>{log_.verifier()}, [] { return kNow; });
   EXPECT_EQ(add(tree, 0, 9).body, "9\n");
+}
+
+// Requests racing on one server: the check and the record are one compare-and-swap in the store.
+TEST_F(WitnessTest, RacingCheckpointsOfOneLogHaveExactlyOneCosigned) {
+  expect_one_cosigned(race_forks({witness_.get()}), *stores_.metadata);
+}
+
+// Two replicas sharing one PostgreSQL database, each with its own Witness: the compare-and-swap
+// is the database's, not a lock in one process.
+TEST_F(WitnessTest, WitnessesOnReplicasOfOneDatabaseCosignOneOfRacingCheckpoints) {
+  const std::string url = testing::new_postgres_database();
+  std::vector<std::unique_ptr<store::PostgresDatabase>> databases;
+  std::vector<std::unique_ptr<store::PostgresMetadataStore>> stores;
+  std::vector<std::unique_ptr<Witness>> witnesses;
+  for (int replica = 0; replica < 2; ++replica) {
+    auto database = store::PostgresDatabase::open(url, {});
+    ASSERT_TRUE(database) << database.error().message;
+    databases.push_back(std::move(*database));
+    stores.push_back(std::make_unique<store::PostgresMetadataStore>(*databases.back()));
+    witnesses.push_back(std::make_unique<Witness>(
+        *stores.back(), cosigner_, std::vector<VerifierKey>{log_.verifier()}, [] { return kNow; }));
+  }
+  expect_one_cosigned(race_forks({witnesses[0].get(), witnesses[1].get()}), *stores[1]);
 }
 
 }  // namespace
