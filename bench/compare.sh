@@ -4,11 +4,16 @@
 # only, in one run, so that the ratios hold on a shared machine whose absolute figures drift.
 #
 #   bench/compare.sh [--build DIR] [--duration SECONDS] [--growth "1000 10000 100000"]
-#                    [--no-growth] [--blob-rounds N] [--with-others] [--results FILE]
+#                    [--no-growth] [--blob-rounds N] [--with-others] [--no-postgres]
+#                    [--results FILE]
 #
 # --blob-rounds N (default 3): blob GETs are measured as N interleaved rounds of wreg and nginx.
 # --with-others also runs bench/client_add.sh (when DIR has the wreg client) and
 # bench/wasm_reader.sh and puts their output in RESULTS.md; otherwise RESULTS.md points to them.
+# When PostgreSQL's server is installed (deploy/install-deps.sh --test), bench/postgres.sh runs
+# too, with the same --duration and --growth, and its tables (PostgreSQL against SQLite, 1-3
+# replicas behind nginx, publish as the PostgreSQL store grows) are a section of RESULTS.md;
+# --no-postgres leaves them out.
 # Needs wrk, nginx and docker-registry (deploy/install-deps.sh --bench), curl, jq and sqlite3.
 # Every row is checked to have had only 2xx answers; a row that did not fails the run. The
 # table goes to stdout and, with the machine, date, load average and command, to
@@ -23,6 +28,7 @@ duration=5
 growth_sizes="1000 10000 100000"
 results="$here/RESULTS.md"
 with_others=0
+with_postgres=1
 blob_rounds=3
 command_line="bench/compare.sh $*"
 while (($#)); do
@@ -32,9 +38,10 @@ while (($#)); do
     --growth) growth_sizes=$2; shift 2 ;;
     --no-growth) growth_sizes=""; shift ;;
     --with-others) with_others=1; shift ;;
+    --no-postgres) with_postgres=0; shift ;;
     --results) results=$2; shift 2 ;;
     --blob-rounds) blob_rounds=$2; shift 2 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -525,6 +532,18 @@ if [[ -n $growth_sizes ]]; then
   done
 fi
 
+postgres_tables=""
+if ((with_postgres)); then
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    log "bench/postgres.sh $build $duration 3 \"$growth_sizes\""
+    # Not under `|| true`: a postgres.sh that fails (a non-2xx answer, a server that did not
+    # start) fails this run as any other row would.
+    postgres_tables=$("$here/postgres.sh" "$build" "$duration" 3 "$growth_sizes")
+  else
+    log "no PostgreSQL server installed (deploy/install-deps.sh --test): its section is left out"
+  fi
+fi
+
 others=""
 if ((with_others)); then
   if [[ -x $build/client/wreg ]]; then
@@ -557,6 +576,16 @@ fi
     echo "rows); the server is restarted on it and measured. Document: grow:p1 (10 releases)."
     echo
     printf '%s\n' "${growth_rows[@]}"
+  fi
+  if [[ -n $postgres_tables ]]; then
+    echo
+    echo "## PostgreSQL and replicas"
+    echo
+    echo "By \`bench/postgres.sh $build $duration 3 \"$growth_sizes\"\` in this run (its header says what"
+    echo "each table measures): a server on SQLite and one on PostgreSQL alternated, replicas on"
+    echo "one PostgreSQL database behind nginx, and publish as the PostgreSQL store grows."
+    echo
+    printf '%s\n' "$postgres_tables"
   fi
   echo
   echo "## The client, resolver and reader"
