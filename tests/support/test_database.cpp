@@ -74,6 +74,66 @@ std::string new_postgres_database() {
   return new_schema_url_locked();
 }
 
+namespace {
+
+// The database of the registry in `data` on PostgreSQL, made on first use.
+std::string postgres_url_of_data_dir(const std::filesystem::path& data) {
+  static std::map<std::filesystem::path, std::string> urls;
+  const std::filesystem::path key =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(data));
+  std::lock_guard lock(schemas_mutex());
+  auto found = urls.find(key);
+  if (found == urls.end()) found = urls.emplace(key, new_schema_url_locked()).first;
+  return found->second;
+}
+
+// Every row of every table in the search path's first schema of `url`, as text, one per line.
+std::string postgres_rows(const std::string& url) {
+  PGconn* connection = PQconnectdb(url.c_str());
+  std::string rows;
+  auto query = [&](const std::string& sql) {
+    PGresult* result = PQexec(connection, sql.c_str());
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+      const std::string message = PQerrorMessage(connection);
+      PQclear(result);
+      PQfinish(connection);
+      fail("reading the tables of " + url + ": " + message);
+    }
+    return result;
+  };
+  if (PQstatus(connection) != CONNECTION_OK) {
+    const std::string message = PQerrorMessage(connection);
+    PQfinish(connection);
+    fail("cannot connect to " + url + ": " + message);
+  }
+  PGresult* tables = query(
+      "SELECT quote_ident(table_name) FROM information_schema.tables "
+      "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+  for (int table = 0; table < PQntuples(tables); ++table) {
+    PGresult* table_rows =
+        query("SELECT t::text FROM " + std::string(PQgetvalue(tables, table, 0)) + " t");
+    for (int row = 0; row < PQntuples(table_rows); ++row) {
+      rows += PQgetvalue(table_rows, row, 0);
+      rows += '\n';
+    }
+    PQclear(table_rows);
+  }
+  PQclear(tables);
+  PQfinish(connection);
+  return rows;
+}
+
+}  // namespace
+
+std::string stored_database(const std::filesystem::path& data) {
+  if (servers_use_postgres()) return postgres_rows(postgres_url_of_data_dir(data));
+  std::string bytes;
+  for (const char* name : {"wreg.db", "wreg.db-wal"}) {
+    if (std::filesystem::exists(data / name)) bytes += file_bytes(data / name);
+  }
+  return bytes;
+}
+
 bool servers_use_postgres() {
   const char* state = std::getenv("WREG_TEST_SERVER_DATABASE");
   const char* database = std::getenv("WREG_TEST_DATABASE");
@@ -89,18 +149,9 @@ std::vector<std::string> with_test_database(std::vector<std::string> args) {
     if (args[i] == "--data") data = &args[i + 1];
   }
   if (data == nullptr) return args;
-  static std::map<std::filesystem::path, std::string> urls;
-  const std::filesystem::path key =
-      std::filesystem::weakly_canonical(std::filesystem::absolute(*data));
-  std::string url;
-  {
-    std::lock_guard lock(schemas_mutex());
-    auto found = urls.find(key);
-    if (found == urls.end()) found = urls.emplace(key, new_schema_url_locked()).first;
-    url = found->second;
-  }
+  const std::string url = postgres_url_of_data_dir(*data);
   args.push_back("--database");
-  args.push_back(std::move(url));
+  args.push_back(url);
   return args;
 }
 

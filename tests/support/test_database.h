@@ -17,6 +17,7 @@
 // spells it out.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ bool servers_use_postgres();
 // PostgreSQL and `args` name a --data dir but no --database: that data dir's schema, made on
 // first use.
 std::vector<std::string> with_test_database(std::vector<std::string> args);
+
+// What the database of the registry in `data` holds, as one who can read it sees it: on SQLite
+// the bytes of wreg.db and its WAL; on PostgreSQL (servers_use_postgres()) the text of every row
+// of every table in that data dir's schema, a bytea as \x and lowercase hex. For the tests of
+// what the registry never stores (a token's text).
+std::string stored_database(const std::filesystem::path& data);
 
 // A new, empty PostgreSQL database for the tests that are about PostgreSQL whichever run they are
 // in (several replicas on one database): a schema of its own on the run's server, or on this
