@@ -11,6 +11,7 @@
 
 #include "client/transport/transport.h"
 #include "common/base64.h"
+#include "common/hex.h"
 #include "common/oci/artifact.h"
 #include "common/oci/manifest.h"
 #include "common/text.h"

@@ -65,20 +65,6 @@ Error answer_error(const std::string& registry, const HttpAnswer& answer) {
 
 void defer_openssl_config() { transport::defer_openssl_config(); }
 
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      append_hex(out, byte, HexCase::kUpper);
-    }
-  }
-  return out;
-}
-
 struct RegistryClient::Impl {
   RegistryClientOptions options;
   std::unique_ptr<transport::Transport> transport;

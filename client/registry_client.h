@@ -145,8 +145,6 @@ class RegistryClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// `text` with %XX escapes for everything but unreserved characters (RFC 3986), for queries.
-std::string percent_encode(std::string_view text);
 
 // For main(), before anything else uses OpenSSL: starts OpenSSL without reading its
 // configuration file (openssl.cnf), which it would otherwise read, together with all of its error

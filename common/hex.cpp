@@ -20,6 +20,22 @@ std::string hex_encode(std::string_view bytes, HexCase letters) {
                     letters);
 }
 
+std::string percent_encode(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      append_hex(out, byte, HexCase::kUpper);
+    }
+  }
+  return out;
+}
+
 int hex_digit_value(char digit, HexInput accepted) {
   if (digit >= '0' && digit <= '9') return digit - '0';
   if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;

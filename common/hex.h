@@ -21,6 +21,10 @@ void append_hex(std::string& out, std::uint8_t byte, HexCase letters = HexCase::
 std::string hex_encode(std::span<const std::uint8_t> bytes, HexCase letters = HexCase::kLower);
 std::string hex_encode(std::string_view bytes, HexCase letters = HexCase::kLower);
 
+// `text` with %XX escapes for everything but unreserved characters (RFC 3986), for a path segment
+// or a query value.
+std::string percent_encode(std::string_view text);
+
 // Which hex digits a reader takes: wreg's own lowercase spelling only, or either case (what
 // other programs send, e.g. percent escapes).
 enum class HexInput { kLowercaseOnly, kEitherCase };

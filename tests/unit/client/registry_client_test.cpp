@@ -32,12 +32,5 @@ TEST(RegistryClientTest, RefusesBadUrl) {
   EXPECT_EQ(client.error().code, ErrorCode::kInvalidArgument);
 }
 
-TEST(PercentEncodeTest, KeepsUnreservedEscapesTheRest) {
-  EXPECT_EQ(percent_encode("wasi:http/incoming-handler@0.2.0"),
-            "wasi%3Ahttp%2Fincoming-handler%400.2.0");
-  EXPECT_EQ(percent_encode("1.0.0+build.5"), "1.0.0%2Bbuild.5");
-  EXPECT_EQ(percent_encode("a b~_"), "a%20b~_");
-}
-
 }  // namespace
 }  // namespace wreg::client

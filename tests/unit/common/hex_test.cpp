@@ -35,4 +35,12 @@ TEST(HexTest, DigitValues) {
 }
 
 }  // namespace
+TEST(PercentEncodeTest, KeepsUnreservedEscapesTheRest) {
+  EXPECT_EQ(percent_encode("wasi:http/incoming-handler@0.2.0"),
+            "wasi%3Ahttp%2Fincoming-handler%400.2.0");
+  EXPECT_EQ(percent_encode("1.0.0+build.5"), "1.0.0%2Bbuild.5");
+  EXPECT_EQ(percent_encode("a b~_"), "a%20b~_");
+  EXPECT_EQ(percent_encode("\xc3\xa9<\"&"), "%C3%A9%3C%22%26");
+}
+
 }  // namespace wreg
