@@ -71,6 +71,8 @@ struct ApiContext {
   DocumentCache release_documents{metadata, 64u << 20};
   std::mutex release_rendering{};  // held while a release document is rendered (packages.cpp)
   WitTexts wit_texts{};            // releases' WIT text, printed once each (packages.cpp)
+  // The browse pages of packages and releases (browse.cpp), by ETag as the documents.
+  DocumentCache pages{metadata, 32u << 20};
   // The mirrored namespaces (`--upstream`, server/mirror/mirror.h); null when there are none.
   mirror::Mirrors* mirrors = nullptr;
   // The transparency log (server/tlog/transparency_log.h). `serve` always has one; a handler

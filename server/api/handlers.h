@@ -5,7 +5,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 
+#include "common/api/release_document.h"
 #include "server/api/api.h"
 #include "server/http/message.h"
 #include "server/http/router.h"
@@ -28,6 +31,31 @@ http::Response get_wit(const http::Request& request, ApiContext& context);
 // in the transparency log's newest checkpoint, as api::ReleaseProof (JSON), with a consistency
 // proof from tree size N to that checkpoint when N is at most its size. 404 without a log.
 http::Response get_release_proof(const http::Request& request, ApiContext& context);
+
+// Shared by the documents above and the browse pages (browse.cpp):
+// The release `id` as its document; kNotFound when there is no such release.
+Result<ReleaseDocument> read_release(ApiContext& context, const PackageVersion& id);
+// The WIT of `id`, printed once per release (wit_texts.h); `log_detail` gets what only the
+// server's log may say of a failure.
+Result<WitTexts::Entry> release_wit(ApiContext& context, const PackageVersion& id,
+                                    std::string& log_detail);
+// A release's ETag: its package's ETag (quoted) with the version added inside the quotes. Every
+// change of a release (its yank or unyank) bumps its package's revision.
+std::string release_etag(const std::string& package_etag, const Version& version);
+// 304 when the request's If-None-Match matches `etag`; nullopt otherwise.
+std::optional<http::Response> not_modified(const http::Request& request, const std::string& etag);
+
+// browse.cpp: the HTML pages (server/web/pages.h), sent with a Content-Security-Policy that lets
+// them load nothing but the stylesheet. Errors are pages too.
+// GET /: counts, the search form, and a page of packages (all, or those ?q=&exports=&imports=
+// match).
+http::Response get_home_page(const http::Request& request, ApiContext& context);
+// GET /packages/{ns}/{name} and /packages/{ns}/{name}/{version}: cached like the documents
+// (ETag, 304), and rendered again after a publish, yank or unyank of the package.
+http::Response get_package_page(const http::Request& request, ApiContext& context);
+http::Response get_release_page(const http::Request& request, ApiContext& context);
+// GET /static/wreg.css.
+http::Response get_stylesheet(const http::Request& request, ApiContext& context);
 
 // publish.cpp
 // PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,

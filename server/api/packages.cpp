@@ -33,23 +33,19 @@ Result<ReleaseDocument> release_document(store::ReleaseRecord record) {
                          record.log_index};
 }
 
-// The release document of `id` as served.
-Result<std::shared_ptr<const std::string>> render_release(ApiContext& context,
-                                                          const PackageVersion& id) {
-  std::shared_ptr<const std::string> body;
-  {
-    auto record = context.metadata.release(id);
-    if (!record) return std::move(record).error();
-    auto document = release_document(std::move(*record));
-    if (!document) return std::move(document).error();
-    body = std::make_shared<const std::string>(to_json(*document));
-  }
-  // The record and the parsed document, a few times the text's size, are freed by now.
-  return_free_memory(body->size());
-  return body;
+}  // namespace
+
+Result<ReleaseDocument> read_release(ApiContext& context, const PackageVersion& id) {
+  auto record = context.metadata.release(id);
+  if (!record) return std::move(record).error();
+  return release_document(std::move(*record));
 }
 
-// The ETag answer: 304 when the request's If-None-Match matches `etag`; nullopt otherwise.
+std::string release_etag(const std::string& package_etag, const Version& version) {
+  std::string etag = package_etag.substr(0, package_etag.size() - 1);
+  return etag + "/" + version.to_string() + "\"";
+}
+
 std::optional<http::Response> not_modified(const http::Request& request, const std::string& etag) {
   const std::string* tags = request.header("if-none-match");
   if (!tags || !if_none_match(*tags, etag)) return std::nullopt;
@@ -60,10 +56,20 @@ std::optional<http::Response> not_modified(const http::Request& request, const s
   return response;
 }
 
-// A release's ETag: its package's ETag (quoted) with the version added inside the quotes.
-std::string release_etag(const std::string& package_etag, const Version& version) {
-  std::string etag = package_etag.substr(0, package_etag.size() - 1);
-  return etag + "/" + version.to_string() + "\"";
+namespace {
+
+// The release document of `id` as served.
+Result<std::shared_ptr<const std::string>> render_release(ApiContext& context,
+                                                          const PackageVersion& id) {
+  std::shared_ptr<const std::string> body;
+  {
+    auto document = read_release(context, id);
+    if (!document) return std::move(document).error();
+    body = std::make_shared<const std::string>(to_json(*document));
+  }
+  // The record and the parsed document, a few times the text's size, are freed by now.
+  return_free_memory(body->size());
+  return body;
 }
 
 // 200 with the document as cached: shared, not copied.
@@ -255,13 +261,22 @@ std::string wit_etag(const Digest& digest) {
   return "\"wit-" + text.substr(text.find(':') + 1) + "-" + WREG_VERSION + "\"";
 }
 
+}  // namespace
+
+Result<WitTexts::Entry> release_wit(ApiContext& context, const PackageVersion& id,
+                                    std::string& log_detail) {
+  return context.wit_texts.print_once(id.name.to_string() + "@" + id.version.to_string(),
+                                      [&] { return print_wit(context, id, log_detail); });
+}
+
+namespace {
+
 http::Response held_wit(const http::Request& request, ApiContext& context,
                         const PackageVersion& id) {
   // A release's text never changes (wit_texts.h), so once printed it is answered, and revalidated,
   // without asking the store; a 304 is given only for a release found, as in held_release().
   std::string log_detail;
-  auto entry = context.wit_texts.print_once(id.name.to_string() + "@" + id.version.to_string(),
-                                            [&] { return print_wit(context, id, log_detail); });
+  auto entry = release_wit(context, id, log_detail);
   if (!entry) {
     http::Response response = error_of(entry.error());
     response.log_detail = std::move(log_detail);

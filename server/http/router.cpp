@@ -69,7 +69,10 @@ Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
 
 void Router::add(Method method, std::string_view pattern, Route route) {
   Entry entry{method, std::string(pattern), {}, std::move(route)};
-  for (auto part : split(pattern.substr(1), '/')) entry.parts.emplace_back(part);
+  // "/" has no parts, as a request for it has no segments.
+  if (pattern != "/") {
+    for (auto part : split(pattern.substr(1), '/')) entry.parts.emplace_back(part);
+  }
   entries_.push_back(std::move(entry));
 }
 

@@ -29,11 +29,5 @@ std::span<const Migration> ${FUNCTION}() { return kMigrations; }
 
 }  // namespace wreg::store
 ")
-# Rewrite only on change, so that an unchanged schema does not recompile.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL text)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${text}")
+include("${CMAKE_CURRENT_LIST_DIR}/../write_if_changed.cmake")
+wreg_write_if_changed("${OUTPUT}" "${text}")

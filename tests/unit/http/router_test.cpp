@@ -44,6 +44,18 @@ TEST(RouterTest, MatchesPlaceholdersAndDecodesThem) {
   EXPECT_EQ(request.query.at("limit"), "5");
 }
 
+TEST(RouterTest, TheRootIsARouteOfItsOwn) {
+  Router router = make_router();
+  EXPECT_EQ(status_of(router, Method::kGet, "/"), 404) << "no route for it yet";
+  Route ok;
+  ok.handle = [](const Request&) { return json_response(200, "{}"); };
+  router.add(Method::kGet, "/", ok);
+  EXPECT_EQ(status_of(router, Method::kGet, "/"), 200);
+  EXPECT_EQ(status_of(router, Method::kGet, "/?q=a"), 200);
+  EXPECT_EQ(status_of(router, Method::kGet, "/api"), 404);
+  EXPECT_EQ(status_of(router, Method::kGet, "/api/v1/packages"), 200);
+}
+
 TEST(RouterTest, HeadIsAnsweredByGetRoutes) {
   EXPECT_EQ(status_of(make_router(), Method::kHead, "/api/v1/packages/wasi/io"), 200);
 }

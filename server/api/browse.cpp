@@ -1,0 +1,211 @@
+// The browse pages: GET /, /packages/{ns}/{name}, /packages/{ns}/{name}/{version} and
+// /static/wreg.css (server/web/pages.h renders them).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/digest.h"
+#include "common/hex.h"
+#include "server/api/handlers.h"
+#include "server/api/request_values.h"
+#include "server/web/pages.h"
+
+namespace wreg::api {
+namespace {
+
+// The pages load the stylesheet and nothing else: no script, no frame, no plugin, no form
+// posting elsewhere, no other origin.
+constexpr const char* kPagePolicy =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+
+http::Response html_response(int status, std::shared_ptr<const std::string> body) {
+  http::Response response;
+  response.status = status;
+  response.set("Content-Type", "text/html; charset=utf-8");
+  response.set("Content-Security-Policy", kPagePolicy);
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "same-origin");
+  response.shared_body = std::move(body);
+  return response;
+}
+
+// `error` as a page with its status: what the JSON API would answer, shown to a person.
+http::Response error_page(const Error& error) {
+  const http::Response json = error_of(error);
+  std::string heading = json.status == 404  ? "Not found"
+                        : json.status < 500 ? "This request cannot be answered"
+                                            : "The registry cannot answer now";
+  http::Response page = html_response(
+      json.status, std::make_shared<const std::string>(web::error_page(heading, error.message)));
+  page.log_detail = json.log_detail;
+  for (const auto& [field, value] : json.headers) {
+    if (field == "WWW-Authenticate") page.set(field, value);
+  }
+  return page;
+}
+
+// A page's ETag: the store's ETag of what it shows, marked as HTML of this server's templates.
+std::string page_etag(const std::string& etag) {
+  return etag.substr(0, etag.size() - 1) + "/html-" + WREG_VERSION + "\"";
+}
+
+http::Response cached_page(std::shared_ptr<const std::string> body, std::string etag) {
+  http::Response response = html_response(200, std::move(body));
+  response.set("ETag", std::move(etag));
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
+// The WIT a page shows for `id`: printed once per release, as GET .../wit prints it.
+web::WitView wit_view(ApiContext& context, const PackageVersion& id) {
+  std::string log_detail;
+  auto entry = release_wit(context, id, log_detail);
+  if (!entry) return {nullptr, entry.error().message};
+  return {entry->text, entry->unprintable};
+}
+
+// The page of `key` at the store's `etag`: from the cache, or made by `render` and kept.
+template <typename Render>
+http::Response page_at(const http::Request& request, ApiContext& context, const std::string& key,
+                       const std::string& store_etag, std::uint64_t generation, Render render) {
+  const std::string etag = page_etag(store_etag);
+  if (auto answer = not_modified(request, etag)) return std::move(*answer);
+  std::shared_ptr<const std::string> body = context.pages.find(key, etag, generation);
+  if (!body) {
+    Result<std::string> rendered = render();
+    if (!rendered) return error_page(rendered.error());
+    body = std::make_shared<const std::string>(std::move(*rendered));
+    context.pages.put(key, etag, body, generation);
+  }
+  return cached_page(std::move(body), etag);
+}
+
+// A cached page when no package changed since it was found current (document_cache.h).
+std::optional<http::Response> checked_page(const http::Request& request, ApiContext& context,
+                                           const std::string& key) {
+  auto hit = context.pages.find_checked(key);
+  if (!hit) return std::nullopt;
+  if (auto answer = not_modified(request, hit->etag)) return std::move(*answer);
+  return cached_page(std::move(hit->body), std::move(hit->etag));
+}
+
+}  // namespace
+
+http::Response get_home_page(const http::Request& request, ApiContext& context) {
+  if (auto access = check_read_access(request, context); !access) {
+    return error_page(access.error());
+  }
+  auto query = search_query_of(request);
+  if (!query) return error_page(query.error());
+  auto counts = context.metadata.counts();
+  if (!counts) return error_page(counts.error());
+  auto found = context.metadata.search(*query);
+  if (!found) return error_page(found.error());
+
+  web::HomeView view;
+  view.namespaces = counts->namespaces;
+  view.packages = counts->packages;
+  view.releases = counts->releases;
+  auto text_of = [&](std::string_view name) {
+    const std::string* value = request.query_param(name);
+    return value ? *value : std::string();
+  };
+  view.query = text_of("q");
+  view.exports = text_of("exports");
+  view.imports = text_of("imports");
+  view.searched = !view.query.empty() || !view.exports.empty() || !view.imports.empty();
+  for (auto& summary : found->packages) {
+    view.found.push_back({std::move(summary.name), std::move(summary.latest), summary.kind,
+                          std::move(summary.description)});
+  }
+  if (!found->next_cursor.empty()) {
+    std::string next = "/?";
+    for (const char* name : {"q", "exports", "imports"}) {
+      if (const std::string* value = request.query_param(name); value && !value->empty()) {
+        next += std::string(name) + "=" + percent_encode(*value) + "&";
+      }
+    }
+    view.next_href = next + "cursor=" + percent_encode(found->next_cursor);
+  }
+  http::Response response =
+      html_response(200, std::make_shared<const std::string>(web::home_page(view)));
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
+http::Response get_package_page(const http::Request& request, ApiContext& context) {
+  if (auto access = check_read_access(request, context); !access) {
+    return error_page(access.error());
+  }
+  auto name = package_name_of(request);
+  if (!name) return error_page(name.error());
+  refresh_mirrored(context, *name);
+  const std::string key = name->to_string();
+  if (auto page = checked_page(request, context, key)) return std::move(*page);
+  const std::uint64_t generation = context.pages.generation();
+  auto etag = context.metadata.package_etag(*name);
+  if (!etag) return error_page(etag.error());
+  return page_at(request, context, key, *etag, generation, [&]() -> Result<std::string> {
+    auto record = context.metadata.package(*name);
+    if (!record) return std::move(record).error();
+    const PackageDocument& package = record->document;
+    // The page leads with the release `wreg add ns:name` would choose: the newest that is not
+    // yanked and not a pre-release, else the newest not yanked, else the newest.
+    const ReleaseSummary* lead = nullptr;
+    for (const ReleaseSummary& summary : package.versions) {
+      if (summary.yanked) continue;
+      if (!summary.version.is_prerelease()) {
+        lead = &summary;
+        break;
+      }
+      if (!lead) lead = &summary;
+    }
+    if (!lead && !package.versions.empty()) lead = &package.versions.front();
+    std::optional<ReleaseDocument> newest;
+    web::WitView wit;
+    if (lead) {
+      const PackageVersion id{package.name, lead->version};
+      auto release = read_release(context, id);
+      if (!release) return std::move(release).error();
+      newest = std::move(*release);
+      wit = wit_view(context, id);
+    }
+    return web::package_page(package, newest, wit);
+  });
+}
+
+http::Response get_release_page(const http::Request& request, ApiContext& context) {
+  if (auto access = check_read_access(request, context); !access) {
+    return error_page(access.error());
+  }
+  auto id = package_version_of(request);
+  if (!id) return error_page(id.error());
+  refresh_mirrored(context, id->name);
+  const std::string key = id->to_string();
+  if (auto page = checked_page(request, context, key)) return std::move(*page);
+  const std::uint64_t generation = context.pages.generation();
+  auto etag = context.metadata.package_etag(id->name);
+  if (!etag) return error_page(etag.error());
+  return page_at(request, context, key, release_etag(*etag, id->version), generation,
+                 [&]() -> Result<std::string> {
+                   auto release = read_release(context, *id);
+                   if (!release) return std::move(release).error();
+                   return web::release_page(*release, wit_view(context, *id));
+                 });
+}
+
+http::Response get_stylesheet(const http::Request& request, ApiContext&) {
+  static const auto body = std::make_shared<const std::string>(web::stylesheet());
+  static const std::string etag = "\"css-" + Digest::of(*body).hex().substr(0, 16) + "\"";
+  if (auto answer = not_modified(request, etag)) return std::move(*answer);
+  http::Response response;
+  response.set("Content-Type", "text/css; charset=utf-8");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("ETag", etag);
+  response.set("Cache-Control", "no-cache");
+  response.shared_body = body;
+  return response;
+}
+
+}  // namespace wreg::api

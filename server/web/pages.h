@@ -1,0 +1,62 @@
+// The browse pages: HTML rendered on the server from the documents the API serves, for a person
+// who opens a link to a package and must understand it without a client.
+//
+// Rendered with Mustache templates (server/web/templates/, kainjow's header-only engine from
+// Debian's libkainjow-mustache-dev): every `{{value}}` is HTML-escaped (& < > " '), so a package's
+// name, description, metadata or WIT cannot become markup. The one unescaped insertion, the
+// layout's `{{{content}}}`, takes a page body these functions rendered themselves. A URL from a
+// binary (its homepage, its source) becomes a link only when it is http or https.
+//
+// The pages load nothing but /static/wreg.css and work without JavaScript; the handlers
+// (server/api/browse.cpp) send them with a Content-Security-Policy that allows nothing else.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/api/package_document.h"
+#include "common/api/release_document.h"
+#include "common/api/search_page.h"
+
+namespace wreg::web {
+
+// A release's WIT as the page shows it: the text, or why there is none.
+struct WitView {
+  std::shared_ptr<const std::string> text;  // null when not shown
+  std::string unavailable;                  // the reason, when `text` is null and one is known
+};
+
+// What the front page shows: the counts, the search as asked, and one page of packages.
+struct HomeView {
+  std::uint64_t namespaces = 0;
+  std::uint64_t packages = 0;
+  std::uint64_t releases = 0;
+  std::string query;    // q=, as asked
+  std::string exports;  // exports=, as asked
+  std::string imports;  // imports=, as asked
+  bool searched = false;
+  std::vector<api::PackageSummary> found;
+  std::string next_href;  // the next page's link; empty on the last
+};
+
+// Whole HTML documents.
+std::string home_page(const HomeView& view);
+// `newest` is the release the page leads with (its metadata, imports and exports) and `wit` its
+// WIT; nullopt when the package has no release that reads.
+std::string package_page(const api::PackageDocument& package,
+                         const std::optional<api::ReleaseDocument>& newest, const WitView& wit);
+std::string release_page(const api::ReleaseDocument& release, const WitView& wit);
+// An error as a page: `heading` and `message` are shown as text.
+std::string error_page(std::string_view heading, std::string_view message);
+
+// The stylesheet every page links, /static/wreg.css.
+std::string_view stylesheet();
+
+// The path of a package's page and of a release's page.
+std::string package_href(const PackageName& name);
+std::string release_href(const PackageName& name, const Version& version);
+
+}  // namespace wreg::web

@@ -1,0 +1,160 @@
+// The browse pages on the real wreg-server: what a person opening a link sees, that a package's
+// text never becomes markup, the headers that keep the page to itself, and caching that follows
+// every publish and yank.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/digest.h"
+#include "tests/integration/http_client.h"
+#include "tests/integration/server_process.h"
+#include "tests/support/fixtures.h"
+
+namespace wreg::testing {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+const std::string kHostile = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+
+class BrowseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(run_server_command({"namespace", "create", "--data", data(), "demo"}).exit_status, 0);
+    token_ = create_token(data(), {"--namespace", "demo"});
+    ASSERT_FALSE(token_.empty());
+    ASSERT_TRUE(server_.start()) << server_.log();
+  }
+
+  std::string data() const { return (dir_.path() / "data").string(); }
+
+  int publish(const std::string& version, const std::string& bytes) {
+    return request(server_.port(), "PUT", "/api/v1/packages/demo/analytics/" + version,
+                   {{"Authorization", "Bearer " + token_}, {"Content-Type", "application/wasm"}},
+                   bytes)
+        .status;
+  }
+
+  HttpResponse get(const std::string& path, const Headers& headers = {}) {
+    return request(server_.port(), "GET", path, headers);
+  }
+
+  // A component whose description and homepage are hostile.
+  static std::string hostile_component() {
+    const std::string base = fixture_bytes("components/analytics-engine.wasm");
+    return with_custom_section(with_custom_section(base, kHostile, "description"),
+                               "javascript:alert(3)", "homepage");
+  }
+
+  TempDir dir_;
+  std::string token_;
+  ServerProcess server_{(dir_.path() / "data").string()};
+};
+
+void expect_page_headers(const HttpResponse& response) {
+  EXPECT_EQ(response.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(response.header("content-security-policy"),
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "base-uri 'none'; frame-ancestors 'none'");
+  EXPECT_EQ(response.header("x-content-type-options"), "nosniff");
+}
+
+TEST_F(BrowseTest, APackagePageShowsWhatWasPublishedAndHowToAddIt) {
+  ASSERT_EQ(publish("0.1.0", hostile_component()), 201);
+  auto page = get("/packages/demo/analytics");
+  ASSERT_EQ(page.status, 200) << page.body;
+  expect_page_headers(page);
+  EXPECT_NE(page.body.find("wreg add demo:analytics@0.1.0"), std::string::npos);
+  EXPECT_NE(page.body.find("toolsku:analytics/data-processor@0.1.0"), std::string::npos);
+  EXPECT_NE(page.body.find("<pre class=\"wit\">"), std::string::npos) << "the WIT is shown";
+  EXPECT_NE(page.body.find("href=\"/packages/demo/analytics/0.1.0\""), std::string::npos);
+  // The hostile description and homepage are text: no tag, no attribute, no script link.
+  EXPECT_EQ(page.body.find("<script"), std::string::npos);
+  EXPECT_EQ(page.body.find("<img"), std::string::npos);
+  EXPECT_EQ(page.body.find("href=\"javascript:"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+
+  // Every link of the page that stays on this server answers 200.
+  for (const char* path :
+       {"/packages/demo/analytics/0.1.0", "/static/wreg.css", "/", "/api/v1/packages"}) {
+    EXPECT_EQ(get(path).status, 200) << path;
+  }
+  auto release = get("/packages/demo/analytics/0.1.0");
+  expect_page_headers(release);
+  const std::string digest = Digest::of(hostile_component()).to_string();
+  EXPECT_NE(release.body.find("href=\"/api/v1/blobs/" + digest + "\""), std::string::npos);
+  EXPECT_EQ(get("/api/v1/blobs/" + digest).body, hostile_component());
+}
+
+TEST_F(BrowseTest, PagesAreCachedByETagAndFollowPublishesAndYanks) {
+  const std::string base = fixture_bytes("components/analytics-engine.wasm");
+  ASSERT_EQ(publish("0.1.0", base), 201);
+  auto first = get("/packages/demo/analytics");
+  ASSERT_EQ(first.status, 200);
+  const std::string etag = first.header("etag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(get("/packages/demo/analytics", {{"If-None-Match", etag}}).status, 304);
+
+  ASSERT_EQ(publish("0.2.0", with_custom_section(base, "second")), 201);
+  auto after_publish = get("/packages/demo/analytics", {{"If-None-Match", etag}});
+  ASSERT_EQ(after_publish.status, 200) << "a publish changes the page";
+  EXPECT_NE(after_publish.header("etag"), etag);
+  EXPECT_NE(after_publish.body.find("wreg add demo:analytics@0.2.0"), std::string::npos);
+
+  ASSERT_EQ(request(server_.port(), "POST", "/api/v1/packages/demo/analytics/0.2.0/yank",
+                    {{"Authorization", "Bearer " + token_}})
+                .status,
+            200);
+  auto after_yank = get("/packages/demo/analytics");
+  EXPECT_NE(after_yank.body.find("<tr class=\"yanked\">"), std::string::npos);
+  EXPECT_NE(after_yank.body.find("wreg add demo:analytics@0.1.0"), std::string::npos)
+      << "the page leads with what `wreg add` would choose";
+  auto yanked_release = get("/packages/demo/analytics/0.2.0");
+  EXPECT_NE(yanked_release.body.find("<strong>Yanked.</strong>"), std::string::npos);
+}
+
+TEST_F(BrowseTest, WhatIsMissingOrMalformedIsAPageWithTheReason) {
+  auto missing = get("/packages/demo/nothing");
+  EXPECT_EQ(missing.status, 404);
+  expect_page_headers(missing);
+  EXPECT_NE(missing.body.find("<h1>Not found</h1>"), std::string::npos);
+  auto bad_version = get("/packages/demo/analytics/not-a-version");
+  EXPECT_EQ(bad_version.status, 400);
+  expect_page_headers(bad_version);
+  // A hostile search is shown back as text.
+  auto search = get("/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+  EXPECT_EQ(search.status, 200);
+  EXPECT_EQ(search.body.find("<script"), std::string::npos);
+  EXPECT_NE(search.body.find("No package matches."), std::string::npos);
+}
+
+TEST_F(BrowseTest, TheFrontPageSearchesByNameAndByInterface) {
+  ASSERT_EQ(publish("0.1.0", fixture_bytes("components/analytics-engine.wasm")), 201);
+  auto all = get("/");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_NE(all.body.find("1 package, 1 release in 1 namespace"), std::string::npos);
+  EXPECT_NE(all.body.find("href=\"/packages/demo/analytics\""), std::string::npos);
+  auto exports = get("/?exports=toolsku%3Aanalytics%2Fdata-processor");
+  EXPECT_NE(exports.body.find("href=\"/packages/demo/analytics\""), std::string::npos);
+  auto imports = get("/?imports=toolsku%3Aanalytics%2Fdata-processor");
+  EXPECT_NE(imports.body.find("No package matches."), std::string::npos);
+  auto bad = get("/?exports=not%20an%20interface");
+  EXPECT_EQ(bad.status, 400);
+  expect_page_headers(bad);
+}
+
+TEST_F(BrowseTest, APrivateRegistryKeepsItsPagesClosedToo) {
+  server_.stop();
+  ServerProcess closed(data(), {"--private"});
+  ASSERT_TRUE(closed.start()) << closed.log();
+  for (const char* path : {"/", "/packages/demo/analytics"}) {
+    auto page = request(closed.port(), "GET", path);
+    EXPECT_EQ(page.status, 401) << path;
+    EXPECT_EQ(page.header("www-authenticate"), "Bearer realm=\"wreg\"") << path;
+  }
+}
+
+}  // namespace
+}  // namespace wreg::testing

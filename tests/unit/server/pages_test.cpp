@@ -1,0 +1,118 @@
+// The browse pages (server/web/pages.h) rendered from documents: every template renders, and
+// text from a package (its description, metadata, imports, WIT) stays text whatever it holds.
+#include "server/web/pages.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace wreg::web {
+namespace {
+
+const std::string kHostile =
+    "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>&amp;{{{x}}}";
+
+api::ReleaseSummary summary(const std::string& version, bool yanked = false) {
+  api::ReleaseSummary release;
+  release.version = *Version::parse(version);
+  release.digest = Digest::of(version);
+  release.size = 2100;
+  release.kind = api::ReleaseKind::kComponent;
+  release.yanked = yanked;
+  release.published = "2026-12-07T04:40:40Z";
+  return release;
+}
+
+api::ReleaseDocument release_of(const std::string& version) {
+  api::ReleaseDocument release{
+      *PackageName::parse("demo:analytics"), kHostile, summary(version), {}, {}, {}, std::nullopt};
+  release.summary.dependencies.push_back(
+      {*PackageName::parse("wasi:io"), *VersionReq::parse("^0.2.0")});
+  release.details.metadata.authors = kHostile;
+  release.details.metadata.homepage = "javascript:alert(3)";
+  release.details.metadata.source = "https://example.com/src?a=1&b=2";
+  release.details.metadata.revision = "https://example.com/\"onmouseover=\"alert(4)";
+  release.details.exports.push_back(
+      {"toolsku:analytics/data-processor@0.1.0", wasm::ExternKind::kInstance, ""});
+  release.details.imports.push_back({"log", wasm::ExternKind::kFunc, "func(msg: string)"});
+  return release;
+}
+
+// No markup from a package's text reached the page: none of it opened a tag or an attribute.
+void expect_only_own_markup(const std::string& page) {
+  EXPECT_EQ(page.find("<script"), std::string::npos) << page;
+  EXPECT_EQ(page.find("<img"), std::string::npos) << page;
+  EXPECT_EQ(page.find("onerror=alert(2)>"), std::string::npos) << page;
+  EXPECT_NE(page.find("&amp;amp;{{{x}}}"), std::string::npos)
+      << "the text's entity and braces are shown as written, not read as a template";
+  EXPECT_EQ(page.find("href=\"javascript:"), std::string::npos) << page;
+  EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&apos;&gt;&lt;img"),
+            std::string::npos)
+      << "the hostile text is shown, as text";
+}
+
+TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
+  api::PackageDocument package{
+      *PackageName::parse("demo:analytics"), kHostile, {summary("0.2.0"), summary("0.1.0", true)}};
+  const auto wit = std::make_shared<const std::string>("package demo:analytics;\n<b>x</b>\n");
+  const std::string page = package_page(package, release_of("0.2.0"), WitView{wit, ""});
+  EXPECT_TRUE(page.starts_with("<!doctype html>")) << page.substr(0, 40);
+  EXPECT_NE(page.find("<title>demo:analytics · wreg</title>"), std::string::npos);
+  EXPECT_NE(page.find("wreg add demo:analytics@0.2.0"), std::string::npos);
+  EXPECT_NE(page.find("href=\"/packages/demo/analytics/0.1.0\""), std::string::npos);
+  EXPECT_NE(page.find("<tr class=\"yanked\">"), std::string::npos) << "0.1.0 is marked";
+  EXPECT_NE(page.find("href=\"/packages/wasi/io\""), std::string::npos) << "the dependency";
+  EXPECT_NE(page.find("toolsku:analytics/data-processor@0.1.0"), std::string::npos);
+  EXPECT_NE(page.find("func(msg: string)"), std::string::npos);
+  EXPECT_NE(page.find("&lt;b&gt;x&lt;/b&gt;"), std::string::npos) << "the WIT, as text";
+  EXPECT_NE(page.find("href=\"https://example.com/src?a=1&amp;b=2\""), std::string::npos)
+      << "an https source is a link";
+  EXPECT_EQ(page.find("onmouseover=\""), std::string::npos) << "a quote never ends an attribute";
+  EXPECT_NE(page.find("javascript:alert(3)"), std::string::npos) << "shown as text";
+  expect_only_own_markup(page);
+}
+
+TEST(PagesTest, AReleasePageLinksItsBytesAndSaysWhenItIsYanked) {
+  api::ReleaseDocument release = release_of("0.1.0");
+  release.summary.yanked = true;
+  const std::string page = release_page(release, WitView{nullptr, "cannot be shown as WIT"});
+  EXPECT_NE(page.find("href=\"/api/v1/blobs/" + release.summary.digest.to_string() + "\""),
+            std::string::npos);
+  EXPECT_NE(page.find("<strong>Yanked.</strong>"), std::string::npos);
+  EXPECT_NE(page.find("cannot be shown as WIT"), std::string::npos);
+  EXPECT_NE(page.find("2.1 KiB (2100 bytes)"), std::string::npos);
+  expect_only_own_markup(page);
+}
+
+TEST(PagesTest, TheHomePageListsWhatWasFoundAndKeepsTheSearchAsText) {
+  HomeView view;
+  view.packages = 1;
+  view.releases = 2;
+  view.namespaces = 1;
+  view.query = kHostile;
+  view.searched = true;
+  view.found.push_back({*PackageName::parse("demo:analytics"), *Version::parse("0.2.0"),
+                        api::ReleaseKind::kWit, kHostile});
+  view.next_href = "/?q=a&cursor=b";
+  const std::string page = home_page(view);
+  EXPECT_NE(page.find("1 package, 2 releases in 1 namespace"), std::string::npos);
+  EXPECT_NE(page.find("href=\"/packages/demo/analytics\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"/?q=a&amp;cursor=b\""), std::string::npos);
+  expect_only_own_markup(page);
+
+  HomeView empty;
+  EXPECT_NE(home_page(empty).find("No package matches."), std::string::npos);
+}
+
+TEST(PagesTest, AnErrorPageShowsItsMessageAsText) {
+  const std::string page = error_page("Not found", kHostile);
+  EXPECT_NE(page.find("<h1>Not found</h1>"), std::string::npos);
+  expect_only_own_markup(page);
+}
+
+TEST(PagesTest, TheStylesheetIsServedFromTheBinary) {
+  EXPECT_NE(stylesheet().find("prefers-color-scheme: dark"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wreg::web
