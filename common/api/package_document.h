@@ -11,6 +11,7 @@
 // add fields without breaking older clients.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +49,23 @@ struct ReleaseSummary {
   // dependencies are empty until the client reads the release. Never on the wire.
   bool unread = false;
 };
+
+// Among `releases` sorted newest first, the index of the one a listing leads with (what `wreg add
+// ns:name` would choose): the newest that is neither yanked nor a pre-release, else the newest not
+// yanked, else the newest; releases.size() when there are none. `summary_of(release)` gives its
+// ReleaseSummary.
+template <typename Releases, typename SummaryOf>
+std::size_t latest_index(const Releases& releases, SummaryOf summary_of) {
+  std::size_t not_yanked = releases.size();
+  for (std::size_t i = 0; i < releases.size(); ++i) {
+    const ReleaseSummary& summary = summary_of(releases[i]);
+    if (summary.yanked) continue;
+    if (!summary.version.is_prerelease()) return i;
+    if (not_yanked == releases.size()) not_yanked = i;
+  }
+  if (not_yanked != releases.size()) return not_yanked;
+  return 0;  // every one yanked; 0 == size() when there are none
+}
 
 struct PackageDocument {
   PackageName name;

@@ -150,18 +150,11 @@ http::Response get_package_page(const http::Request& request, ApiContext& contex
     auto record = context.metadata.package(*name);
     if (!record) return std::move(record).error();
     const PackageDocument& package = record->document;
-    // The page leads with the release `wreg add ns:name` would choose: the newest that is not
-    // yanked and not a pre-release, else the newest not yanked, else the newest.
-    const ReleaseSummary* lead = nullptr;
-    for (const ReleaseSummary& summary : package.versions) {
-      if (summary.yanked) continue;
-      if (!summary.version.is_prerelease()) {
-        lead = &summary;
-        break;
-      }
-      if (!lead) lead = &summary;
-    }
-    if (!lead && !package.versions.empty()) lead = &package.versions.front();
+    // The page leads with the release `wreg add ns:name` would choose.
+    const std::size_t at = latest_index(
+        package.versions,
+        [](const ReleaseSummary& summary) -> const ReleaseSummary& { return summary; });
+    const ReleaseSummary* lead = at < package.versions.size() ? &package.versions[at] : nullptr;
     std::optional<ReleaseDocument> newest;
     web::WitView wit;
     if (lead) {

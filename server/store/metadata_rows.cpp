@@ -111,17 +111,9 @@ void sort_newest_first(std::vector<ReleaseRow>& rows) {
 
 PackageHead head_of(std::vector<ReleaseRow> rows) {
   sort_newest_first(rows);
-  const ReleaseRow* latest = nullptr;
-  for (const auto& row : rows) {
-    if (!row.summary.yanked && !row.summary.version.is_prerelease()) {
-      latest = &row;
-      break;
-    }
-  }
-  for (std::size_t i = 0; latest == nullptr && i < rows.size(); ++i) {
-    if (!rows[i].summary.yanked) latest = &rows[i];
-  }
-  if (latest == nullptr && !rows.empty()) latest = &rows.front();
+  const std::size_t at = api::latest_index(
+      rows, [](const ReleaseRow& row) -> const api::ReleaseSummary& { return row.summary; });
+  const ReleaseRow* latest = at < rows.size() ? &rows[at] : nullptr;
   PackageHead head;
   if (latest != nullptr) {
     head.latest = latest->summary.version.to_string();
