@@ -1,5 +1,5 @@
-// The browse pages: GET /, /packages/{ns}/{name}, /packages/{ns}/{name}/{version} and
-// /static/wreg.css (server/web/pages.h renders them).
+// The browse pages: GET /, /namespaces/{ns}, /packages/{ns}/{name},
+// /packages/{ns}/{name}/{version} and /static/wreg.css (server/web/pages.h renders them).
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +90,39 @@ std::optional<http::Response> checked_page(const http::Request& request, ApiCont
   return cached_page(std::move(hit->body), std::move(hit->etag));
 }
 
+// How many releases the front page lists as the newest, and dependents a package page names.
+constexpr std::size_t kRecentReleases = 10;
+constexpr std::size_t kDependentsShown = 50;
+
+// The link to the next page of a listing: `base` with the filters asked and the cursor.
+std::string next_page_href(const http::Request& request, std::string base,
+                           const std::string& cursor) {
+  for (const char* name : {"q", "exports", "imports"}) {
+    if (const std::string* value = request.query_param(name); value && !value->empty()) {
+      base += std::string(name) + "=" + percent_encode(*value) + "&";
+    }
+  }
+  return base + "cursor=" + percent_encode(cursor);
+}
+
+std::vector<api::PackageSummary> summaries_of(std::vector<store::PackageSummary> found) {
+  std::vector<api::PackageSummary> summaries;
+  summaries.reserve(found.size());
+  for (auto& summary : found) {
+    summaries.push_back({std::move(summary.name), std::move(summary.latest), summary.kind,
+                         std::move(summary.description)});
+  }
+  return summaries;
+}
+
+// The store's ETag of a package, extended by who depends on it: a package's page names its
+// dependents, which change when another package publishes or yanks.
+std::string with_dependents(const std::string& etag, const std::vector<PackageName>& dependents) {
+  std::string names;
+  for (const PackageName& name : dependents) names += name.to_string() + "\n";
+  return etag.substr(0, etag.size() - 1) + "/used-" + Digest::of(names).hex().substr(0, 16) + "\"";
+}
+
 }  // namespace
 
 http::Response get_home_page(const http::Request& request, ApiContext& context) {
@@ -115,21 +148,45 @@ http::Response get_home_page(const http::Request& request, ApiContext& context) 
   view.exports = text_of("exports");
   view.imports = text_of("imports");
   view.searched = !view.query.empty() || !view.exports.empty() || !view.imports.empty();
-  for (auto& summary : found->packages) {
-    view.found.push_back({std::move(summary.name), std::move(summary.latest), summary.kind,
-                          std::move(summary.description)});
-  }
-  if (!found->next_cursor.empty()) {
-    std::string next = "/?";
-    for (const char* name : {"q", "exports", "imports"}) {
-      if (const std::string* value = request.query_param(name); value && !value->empty()) {
-        next += std::string(name) + "=" + percent_encode(*value) + "&";
-      }
-    }
-    view.next_href = next + "cursor=" + percent_encode(found->next_cursor);
+  view.found = summaries_of(std::move(found->packages));
+  if (!found->next_cursor.empty())
+    view.next_href = next_page_href(request, "/?", found->next_cursor);
+  if (!view.searched) {
+    auto recent = context.metadata.recent_releases(kRecentReleases);
+    if (!recent) return error_page(recent.error());
+    view.recent = std::move(*recent);
   }
   http::Response response =
       html_response(200, std::make_shared<const std::string>(web::home_page(view)));
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
+http::Response get_namespace_page(const http::Request& request, ApiContext& context) {
+  if (auto access = check_read_access(request, context); !access) {
+    return error_page(access.error());
+  }
+  auto ns = namespace_of(request);
+  if (!ns) return error_page(ns.error());
+  auto exists = context.metadata.namespace_exists(*ns);
+  if (!exists) return error_page(exists.error());
+  if (!*exists) {
+    return error_page(Error{ErrorCode::kNotFound, "no namespace " + *ns + " exists here"});
+  }
+  store::SearchQuery query;
+  query.namespace_name = *ns;
+  query.limit = store::SearchQuery::kMaxLimit;
+  if (const std::string* cursor = request.query_param("cursor")) query.cursor = *cursor;
+  auto found = context.metadata.search(query);
+  if (!found) return error_page(found.error());
+  web::NamespaceView view;
+  view.name = *ns;
+  view.found = summaries_of(std::move(found->packages));
+  if (!found->next_cursor.empty()) {
+    view.next_href = next_page_href(request, web::namespace_href(*ns) + "?", found->next_cursor);
+  }
+  http::Response response =
+      html_response(200, std::make_shared<const std::string>(web::namespace_page(view)));
   response.set("Cache-Control", "no-cache");
   return response;
 }
@@ -146,25 +203,30 @@ http::Response get_package_page(const http::Request& request, ApiContext& contex
   const std::uint64_t generation = context.pages.generation();
   auto etag = context.metadata.package_etag(*name);
   if (!etag) return error_page(etag.error());
-  return page_at(request, context, key, *etag, generation, [&]() -> Result<std::string> {
+  auto dependents = context.metadata.dependents(*name, kDependentsShown + 1);
+  if (!dependents) return error_page(dependents.error());
+  const std::string page_state = with_dependents(*etag, *dependents);
+  return page_at(request, context, key, page_state, generation, [&]() -> Result<std::string> {
     auto record = context.metadata.package(*name);
     if (!record) return std::move(record).error();
-    const PackageDocument& package = record->document;
+    web::PackageView view{std::move(record->document), std::nullopt, {}, {}, false};
+    const PackageDocument& package = view.package;
     // The page leads with the release `wreg add ns:name` would choose.
     const std::size_t at = latest_index(
         package.versions,
         [](const ReleaseSummary& summary) -> const ReleaseSummary& { return summary; });
     const ReleaseSummary* lead = at < package.versions.size() ? &package.versions[at] : nullptr;
-    std::optional<ReleaseDocument> newest;
-    web::WitView wit;
     if (lead) {
       const PackageVersion id{package.name, lead->version};
       auto release = read_release(context, id);
       if (!release) return std::move(release).error();
-      newest = std::move(*release);
-      wit = wit_view(context, id);
+      view.newest = std::move(*release);
+      view.wit = wit_view(context, id);
     }
-    return web::package_page(package, newest, wit);
+    view.more_used_by = dependents->size() > kDependentsShown;
+    if (view.more_used_by) dependents->pop_back();
+    view.used_by = std::move(*dependents);
+    return web::package_page(view);
   });
 }
 

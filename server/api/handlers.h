@@ -48,10 +48,13 @@ std::optional<http::Response> not_modified(const http::Request& request, const s
 // browse.cpp: the HTML pages (server/web/pages.h), sent with a Content-Security-Policy that lets
 // them load nothing but the stylesheet. Errors are pages too.
 // GET /: counts, the search form, and a page of packages (all, or those ?q=&exports=&imports=
-// match).
+// match); the newest releases when nothing is searched.
 http::Response get_home_page(const http::Request& request, ApiContext& context);
+// GET /namespaces/{ns}: its packages, a page at a time.
+http::Response get_namespace_page(const http::Request& request, ApiContext& context);
 // GET /packages/{ns}/{name} and /packages/{ns}/{name}/{version}: cached like the documents
-// (ETag, 304), and rendered again after a publish, yank or unyank of the package.
+// (ETag, 304), and rendered again after a publish, yank or unyank of the package (and, for a
+// package page, of a package that depends on it).
 http::Response get_package_page(const http::Request& request, ApiContext& context);
 http::Response get_release_page(const http::Request& request, ApiContext& context);
 // GET /static/wreg.css.

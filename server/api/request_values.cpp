@@ -26,6 +26,12 @@ Result<PackageName> package_name_of(const http::Request& request) {
   return PackageName::parse(param_or_empty(request, "ns") + ":" + param_or_empty(request, "name"));
 }
 
+Result<std::string> namespace_of(const http::Request& request) {
+  const std::string& ns = param_or_empty(request, "ns");
+  if (auto valid = check_label(ns, "namespace"); !valid) return std::move(valid).error();
+  return ns;
+}
+
 Result<PackageVersion> package_version_of(const http::Request& request) {
   auto name = package_name_of(request);
   if (!name) return std::move(name).error();
@@ -122,6 +128,10 @@ Result<store::SearchQuery> search_query_of(const http::Request& request) {
   auto imports = interface_param(request, "imports");
   if (!imports) return std::move(imports).error();
   query.imports = std::move(*imports);
+  if (const std::string* ns = request.query_param("namespace"); ns && !ns->empty()) {
+    if (auto valid = check_label(*ns, "namespace"); !valid) return std::move(valid).error();
+    query.namespace_name = *ns;
+  }
   if (const std::string* cursor = request.query_param("cursor")) query.cursor = *cursor;
   return query;
 }

@@ -18,6 +18,8 @@ namespace wreg::api {
 
 // `{ns}` and `{name}` as a PackageName. kInvalidArgument with PackageName's own message.
 Result<PackageName> package_name_of(const http::Request& request);
+// `{ns}` alone, checked as a namespace label. kInvalidArgument with check_label's message.
+Result<std::string> namespace_of(const http::Request& request);
 // `{ns}`, `{name}` and `{version}`. kInvalidArgument with the name's or the version's message.
 Result<PackageVersion> package_version_of(const http::Request& request);
 // `{digest}` as `sha256:<64 lowercase hex>`. kInvalidArgument otherwise.
@@ -53,9 +55,9 @@ Result<std::string> search_text_param(const http::Request& request, const std::s
 Result<std::optional<wasm::InterfaceName>> interface_param(const http::Request& request,
                                                            const std::string& name);
 
-// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor= as a SearchQuery whose text, filters
-// and limit are checked; the cursor is passed on as sent, for the store to read. kInvalidArgument
-// from the parameter readers above and number_param.
+// GET /api/v1/packages?q=&exports=&imports=&namespace=&limit=&cursor= as a SearchQuery whose text,
+// filters and limit are checked; the cursor is passed on as sent, for the store to read.
+// kInvalidArgument from the parameter readers above and number_param.
 Result<store::SearchQuery> search_query_of(const http::Request& request);
 
 // Whether an If-None-Match header value (a list of entity tags, or `*`) matches `etag`

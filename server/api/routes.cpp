@@ -42,6 +42,7 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/api/v1/blobs/{digest}", simple(get_blob));
 
   router.add(Method::kGet, "/", simple(get_home_page));
+  router.add(Method::kGet, "/namespaces/{ns}", simple(get_namespace_page));
   router.add(Method::kGet, "/packages/{ns}/{name}", simple(get_package_page));
   router.add(Method::kGet, "/packages/{ns}/{name}/{version}", simple(get_release_page));
   router.add(Method::kGet, "/static/wreg.css", simple(get_stylesheet));

@@ -26,6 +26,11 @@ ComposedStatement search_statement(const SearchQuery& query, std::string_view af
       "WHERE p.name > ");
   statement += statement.add(std::string(after));
   if (!query.text.empty()) text_condition(statement, query.text);
+  if (!query.namespace_name.empty()) {
+    statement += " AND p.namespace_id = (SELECT id FROM namespaces WHERE name = ";
+    statement += statement.add(query.namespace_name);
+    statement += ")";
+  }
   for (const auto& [direction, name] :
        {std::pair{kExport, &query.exports}, std::pair{kImport, &query.imports}}) {
     if (!*name) continue;

@@ -88,6 +88,18 @@ inline constexpr std::string_view kFindReleaseToYank =
     "JOIN packages p ON p.id = r.package_id WHERE p.name = $1 AND r.version_key = $2";
 inline constexpr std::string_view kSetYanked = "UPDATE releases SET yanked = $1 WHERE id = $2";
 
+// --- For the browse pages.
+// package name, version, kind, published, description; the newest the registry received first
+inline constexpr std::string_view kRecentReleases =
+    "SELECT p.name, r.version, r.kind, r.published, r.description FROM releases r "
+    "JOIN packages p ON p.id = r.package_id WHERE r.yanked = 0 ORDER BY r.id DESC LIMIT $1";
+// package name; of the packages with a release that is not yanked and depends on $1
+// (schema/0007_dependents.sql's index)
+inline constexpr std::string_view kDependents =
+    "SELECT DISTINCT p.name FROM dependencies d JOIN releases r ON r.id = d.release_id "
+    "JOIN packages p ON p.id = r.package_id WHERE d.name = $1 AND r.yanked = 0 "
+    "ORDER BY p.name LIMIT $2";
+
 // --- The transparency log (schema/0004_log.sql).
 // Appends entry $1 at the end of the log; returns its index. Inside the write transaction of the
 // event, so that two appends cannot take one index.

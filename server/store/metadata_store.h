@@ -127,8 +127,8 @@ struct PackageSummary {
   std::string description;
 };
 
-// GET /api/v1/packages?q=&exports=&imports=&limit=&cursor=, as the handler read and checked it
-// (server/api/request_values.h holds those rules). All given filters must match.
+// GET /api/v1/packages?q=&exports=&imports=&namespace=&limit=&cursor=, as the handler read and
+// checked it (server/api/request_values.h holds those rules). All given filters must match.
 struct SearchQuery {
   static constexpr std::size_t kDefaultLimit = 20;
   static constexpr std::size_t kMaxLimit = 100;
@@ -140,6 +140,8 @@ struct SearchQuery {
   // version of it (`wasi:http/incoming-handler`), with one only that version. nullopt: any.
   std::optional<wasm::InterfaceName> exports;
   std::optional<wasm::InterfaceName> imports;
+  // Only the packages of this namespace. Empty: every namespace.
+  std::string namespace_name;
   std::size_t limit = kDefaultLimit;  // 1..kMaxLimit; the store keeps to that range
   // A previous page's next_cursor, passed on as the client sent it: only the store reads it.
   // Empty: the first page.
@@ -149,6 +151,14 @@ struct SearchQuery {
 struct SearchPage {
   std::vector<PackageSummary> packages;  // sorted by name
   std::string next_cursor;               // opaque; empty when this is the last page
+};
+
+// A release in the order this registry received them, for the front page.
+struct RecentRelease {
+  PackageVersion id;
+  api::ReleaseKind kind = api::ReleaseKind::kComponent;
+  std::string published;  // RFC 3339 UTC
+  std::string description;
 };
 
 // For /metrics.
@@ -245,6 +255,13 @@ class MetadataStore {
 
   // Listing and search (see SearchQuery). kInvalidArgument for a malformed cursor.
   virtual Result<SearchPage> search(const SearchQuery& query) = 0;
+
+  // The `limit` releases this registry received last, newest first, leaving out yanked ones.
+  virtual Result<std::vector<RecentRelease>> recent_releases(std::size_t limit) = 0;
+  // The packages with a release that is not yanked and depends on `name` (a package page's
+  // "used by"), sorted, at most `limit`.
+  virtual Result<std::vector<PackageName>> dependents(const PackageName& name,
+                                                      std::size_t limit) = 0;
 
   // Package names after `after` (`ns:name`; empty: from the first), sorted, at most `limit`
   // (the OCI catalog).

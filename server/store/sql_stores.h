@@ -49,6 +49,8 @@ class SqlMetadataStore final : public MetadataStore {
   Result<std::string> package_etag(const PackageName& name) override;
   Result<ReleaseRecord> release(const PackageVersion& id) override;
   Result<SearchPage> search(const SearchQuery& query) override;
+  Result<std::vector<RecentRelease>> recent_releases(std::size_t limit) override;
+  Result<std::vector<PackageName>> dependents(const PackageName& name, std::size_t limit) override;
   Result<std::vector<PackageName>> package_names(const std::string& after,
                                                  std::size_t limit) override;
   Result<std::optional<OciManifest>> manifest_of(const PackageVersion& id) override;

@@ -481,6 +481,41 @@ Result<SearchPage> SqlMetadataStore<Engine>::search(const SearchQuery& query) {
   return page;
 }
 
+template <typename Engine>
+Result<std::vector<RecentRelease>> SqlMetadataStore<Engine>::recent_releases(std::size_t limit) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kRecentReleases));
+  query->bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  std::vector<RecentRelease> releases;
+  for (;;) {
+    WREG_TRY(row, query->step("list the newest releases"));
+    if (!*row) break;
+    WREG_TRY(name, decode_package_name(query->text(0), database_.log()));
+    WREG_TRY(version, decode_version(query->text(1), database_.log()));
+    WREG_TRY(kind, decode_kind(query->text(2), database_.log()));
+    releases.push_back(
+        {{std::move(*name), std::move(*version)}, *kind, query->text(3), query->text(4)});
+  }
+  return releases;
+}
+
+template <typename Engine>
+Result<std::vector<PackageName>> SqlMetadataStore<Engine>::dependents(const PackageName& name,
+                                                                      std::size_t limit) {
+  auto lease = database_.acquire();
+  WREG_TRY(query, Query::make(*lease, sql::kDependents));
+  query->bind(1, name.to_string())
+      .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+  std::vector<PackageName> names;
+  for (;;) {
+    WREG_TRY(row, query->step("list a package's dependents"));
+    if (!*row) break;
+    WREG_TRY(dependent, decode_package_name(query->text(0), database_.log()));
+    names.push_back(std::move(*dependent));
+  }
+  return names;
+}
+
 // --- The transparency log ----------------------------------------------------------------------
 
 template <typename Engine>

@@ -96,6 +96,28 @@ data externs(const std::vector<wasm::Extern>& list) {
   return items;
 }
 
+// The list package_list.html shows: `found`, each with its newest version and description.
+void set_package_list(data& values, const std::vector<api::PackageSummary>& found) {
+  values.set("package_list",
+             mustache::partial{[] { return std::string(asset("package_list.html")); }});
+  data items{data::type::list};
+  for (const api::PackageSummary& summary : found) {
+    data entry;
+    entry.set("package", summary.name.to_string());
+    entry.set("href", package_href(summary.name));
+    entry.set("latest", summary.latest.to_string());
+    entry.set("kind", std::string(kind_label(summary.kind)));
+    if (!summary.description.empty()) {
+      entry.set("description", summary.description);
+    } else {
+      entry.set("description", false);
+    }
+    items.push_back(entry);
+  }
+  values.set("packages_found", !items.is_empty_list());
+  values.set("found", items);
+}
+
 // What release_body.html shows of `release` (and of `wit`), set into `values`.
 void set_release_body(data& values, const api::ReleaseDocument& release, const WitView& wit) {
   values.set("release_body",
@@ -150,6 +172,8 @@ void set_release_body(data& values, const api::ReleaseDocument& release, const W
 
 }  // namespace
 
+std::string namespace_href(const std::string& ns) { return "/namespaces/" + ns; }
+
 std::string package_href(const PackageName& name) {
   return "/packages/" + name.space() + "/" + name.name();
 }
@@ -167,31 +191,32 @@ std::string home_page(const HomeView& view) {
   values.set("exports", view.exports);
   values.set("imports", view.imports);
   values.set("searched", view.searched);
-  data found{data::type::list};
-  for (const api::PackageSummary& summary : view.found) {
+  set_package_list(values, view.found);
+  data recent{data::type::list};
+  for (const store::RecentRelease& release : view.recent) {
     data entry;
-    entry.set("package", summary.name.to_string());
-    entry.set("href", package_href(summary.name));
-    entry.set("latest", summary.latest.to_string());
-    entry.set("kind", std::string(kind_label(summary.kind)));
-    if (!summary.description.empty()) {
-      entry.set("description", summary.description);
-    } else {
-      entry.set("description", false);
-    }
-    found.push_back(entry);
+    entry.set("package", release.id.name.to_string());
+    entry.set("version", release.id.version.to_string());
+    entry.set("href", release_href(release.id.name, release.id.version));
+    entry.set("kind", std::string(kind_label(release.kind)));
+    entry.set("published", release.published);
+    entry.set("published_date", date_of(release.published));
+    recent.push_back(entry);
   }
-  values.set("packages_found", !found.is_empty_list());
-  values.set("found", found);
+  values.set("has_recent", !view.searched && !recent.is_empty_list());
+  values.set("recent", recent);
   set_text(values, "next", view.next_href);
   return whole_page(view.searched ? "Search" : "Packages", view.query, render("home.html", values));
 }
 
-std::string package_page(const api::PackageDocument& package,
-                         const std::optional<api::ReleaseDocument>& newest, const WitView& wit) {
+std::string package_page(const PackageView& view) {
+  const api::PackageDocument& package = view.package;
+  const std::optional<api::ReleaseDocument>& newest = view.newest;
   data values;
   const std::string name = package.name.to_string();
   values.set("package", name);
+  values.set("namespace", package.name.space());
+  values.set("namespace_href", namespace_href(package.name.space()));
   set_text(values, "description", package.description);
   const api::ReleaseSummary* lead =
       newest ? &newest->summary : (package.versions.empty() ? nullptr : &package.versions.front());
@@ -204,7 +229,7 @@ std::string package_page(const api::PackageDocument& package,
     values.set("newest", lead_values);
   }
   if (newest) {
-    set_release_body(values, *newest, wit);
+    set_release_body(values, *newest, view.wit);
   } else {
     values.set("release_body", std::string());
   }
@@ -226,6 +251,16 @@ std::string package_page(const api::PackageDocument& package,
   }
   values.set("versions", versions);
   values.set("any_yanked", any_yanked);
+  data used_by{data::type::list};
+  for (const PackageName& dependent : view.used_by) {
+    data entry;
+    entry.set("package", dependent.to_string());
+    entry.set("href", package_href(dependent));
+    used_by.push_back(entry);
+  }
+  values.set("has_used_by", !used_by.is_empty_list());
+  values.set("used_by", used_by);
+  values.set("more_used_by", view.more_used_by);
   return whole_page(name, "", render("package.html", values));
 }
 
@@ -247,6 +282,14 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
   values.set("file_name", release.name.name() + "-" + summary.version.to_string() + ".wasm");
   set_release_body(values, release, wit);
   return whole_page(name + "@" + summary.version.to_string(), "", render("release.html", values));
+}
+
+std::string namespace_page(const NamespaceView& view) {
+  data values;
+  values.set("namespace", view.name);
+  set_package_list(values, view.found);
+  set_text(values, "next", view.next_href);
+  return whole_page(view.name, "", render("namespace.html", values));
 }
 
 std::string error_page(std::string_view heading, std::string_view message) {

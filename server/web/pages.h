@@ -20,6 +20,7 @@
 #include "common/api/package_document.h"
 #include "common/api/release_document.h"
 #include "common/api/search_page.h"
+#include "server/store/metadata_store.h"
 
 namespace wreg::web {
 
@@ -39,15 +40,32 @@ struct HomeView {
   std::string imports;  // imports=, as asked
   bool searched = false;
   std::vector<api::PackageSummary> found;
+  std::string next_href;                     // the next page's link; empty on the last
+  std::vector<store::RecentRelease> recent;  // shown when nothing was searched
+};
+
+// A namespace's page: one page of its packages.
+struct NamespaceView {
+  std::string name;
+  std::vector<api::PackageSummary> found;
   std::string next_href;  // the next page's link; empty on the last
+};
+
+// A package's page.
+struct PackageView {
+  api::PackageDocument package;
+  // The release the page leads with (its metadata, imports and exports); nullopt when the
+  // package has no release that reads.
+  std::optional<api::ReleaseDocument> newest;
+  WitView wit;                       // the WIT of `newest`
+  std::vector<PackageName> used_by;  // packages that depend on it, sorted
+  bool more_used_by = false;         // whether `used_by` was cut short
 };
 
 // Whole HTML documents.
 std::string home_page(const HomeView& view);
-// `newest` is the release the page leads with (its metadata, imports and exports) and `wit` its
-// WIT; nullopt when the package has no release that reads.
-std::string package_page(const api::PackageDocument& package,
-                         const std::optional<api::ReleaseDocument>& newest, const WitView& wit);
+std::string namespace_page(const NamespaceView& view);
+std::string package_page(const PackageView& view);
 std::string release_page(const api::ReleaseDocument& release, const WitView& wit);
 // An error as a page: `heading` and `message` are shown as text.
 std::string error_page(std::string_view heading, std::string_view message);
@@ -55,7 +73,8 @@ std::string error_page(std::string_view heading, std::string_view message);
 // The stylesheet every page links, /static/wreg.css.
 std::string_view stylesheet();
 
-// The path of a package's page and of a release's page.
+// The path of a namespace's page, a package's page and a release's page.
+std::string namespace_href(const std::string& ns);
 std::string package_href(const PackageName& name);
 std::string release_href(const PackageName& name, const Version& version);
 

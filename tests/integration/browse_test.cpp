@@ -145,11 +145,62 @@ TEST_F(BrowseTest, TheFrontPageSearchesByNameAndByInterface) {
   expect_page_headers(bad);
 }
 
+TEST_F(BrowseTest, APackagePageSaysWhatUsesItAndANamespacePageListsItsPackages) {
+  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data(), "wasi"}).exit_status, 0);
+  const std::string wasi_token = create_token(data(), {"--namespace", "wasi"});
+  auto publish_wasi = [&](const std::string& id, const std::string& file) {
+    const auto at = id.find('@');
+    return request(
+               server_.port(), "PUT",
+               "/api/v1/packages/wasi/" + id.substr(0, at) + "/" + id.substr(at + 1),
+               {{"Authorization", "Bearer " + wasi_token}, {"Content-Type", "application/wasm"}},
+               fixture_bytes("packages/" + file))
+        .status;
+  };
+  ASSERT_EQ(publish_wasi("io@0.2.8", "wasi-io@0.2.8.wasm"), 201);
+  auto alone = get("/packages/wasi/io");
+  ASSERT_EQ(alone.status, 200);
+  EXPECT_EQ(alone.body.find("Used by"), std::string::npos);
+
+  // wasi:clocks depends on wasi:io: io's page follows, though io itself did not change.
+  ASSERT_EQ(publish_wasi("clocks@0.2.8", "wasi-clocks@0.2.8.wasm"), 201);
+  auto used = get("/packages/wasi/io", {{"If-None-Match", alone.header("etag")}});
+  ASSERT_EQ(used.status, 200) << "a new dependent changes the page";
+  EXPECT_NE(used.body.find("<a href=\"/packages/wasi/clocks\">wasi:clocks</a>"), std::string::npos);
+  EXPECT_NE(used.header("etag"), alone.header("etag"));
+  EXPECT_EQ(get("/packages/wasi/io", {{"If-None-Match", used.header("etag")}}).status, 304);
+  EXPECT_NE(used.body.find("href=\"/namespaces/wasi\""), std::string::npos);
+
+  auto space = get("/namespaces/wasi");
+  ASSERT_EQ(space.status, 200) << space.body;
+  expect_page_headers(space);
+  EXPECT_NE(space.body.find("href=\"/packages/wasi/clocks\""), std::string::npos);
+  EXPECT_NE(space.body.find("href=\"/packages/wasi/io\""), std::string::npos);
+  EXPECT_EQ(get("/namespaces/demo").body.find("/packages/wasi/"), std::string::npos);
+  EXPECT_EQ(get("/namespaces/nowhere").status, 404);
+  EXPECT_EQ(get("/namespaces/Not%20A%20Label").status, 400);
+
+  auto front = get("/");
+  EXPECT_NE(front.body.find("Newest releases"), std::string::npos);
+  const auto clocks = front.body.find("href=\"/packages/wasi/clocks/0.2.8\"");
+  const auto io = front.body.find("href=\"/packages/wasi/io/0.2.8\"");
+  ASSERT_NE(clocks, std::string::npos);
+  ASSERT_NE(io, std::string::npos);
+  EXPECT_LT(clocks, io) << "the newest first";
+
+  // The JSON API takes the same namespace filter.
+  auto listed = get("/api/v1/packages?namespace=wasi");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find("\"wasi:io\""), std::string::npos);
+  EXPECT_EQ(get("/api/v1/packages?namespace=demo").body.find("wasi:io"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/packages?namespace=-bad").status, 400);
+}
+
 TEST_F(BrowseTest, APrivateRegistryKeepsItsPagesClosedToo) {
   server_.stop();
   ServerProcess closed(data(), {"--private"});
   ASSERT_TRUE(closed.start()) << closed.log();
-  for (const char* path : {"/", "/packages/demo/analytics"}) {
+  for (const char* path : {"/", "/packages/demo/analytics", "/namespaces/demo"}) {
     auto page = request(closed.port(), "GET", path);
     EXPECT_EQ(page.status, 401) << path;
     EXPECT_EQ(page.header("www-authenticate"), "Bearer realm=\"wreg\"") << path;

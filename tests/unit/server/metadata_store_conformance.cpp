@@ -39,6 +39,7 @@ class Filter {
     query_.imports = iface(value);
     return *this;
   }
+  Filter& in_namespace(std::string value) { return set(query_.namespace_name, std::move(value)); }
   Filter& cursor(std::string value) { return set(query_.cursor, std::move(value)); }
   Filter& limit(std::size_t value) {
     query_.limit = value;
@@ -372,6 +373,79 @@ TEST_P(MetadataStoreConformance, YankedReleasesDoNotCountForInterfaces) {
   ASSERT_TRUE(store_->set_yanked(pv("demo:hello@0.1.0"), true));
   EXPECT_EQ(names(*store_, Filter().exports("wasi:http/incoming-handler")),
             (std::vector<std::string>{"demo:proxy"}));
+}
+
+TEST_P(MetadataStoreConformance, ANamespaceFilterKeepsToThatNamespace) {
+  publish_search_packages();
+  EXPECT_EQ(names(*store_, Filter().in_namespace("toolsku")),
+            (std::vector<std::string>{"toolsku:analytics", "toolsku:math-tools"}));
+  EXPECT_EQ(names(*store_, Filter().in_namespace("demo").text("analytics")),
+            std::vector<std::string>{});
+  EXPECT_EQ(names(*store_, Filter().in_namespace("tool")), std::vector<std::string>{})
+      << "the whole namespace, not a prefix";
+  EXPECT_EQ(names(*store_, Filter().in_namespace("nowhere")), std::vector<std::string>{});
+  SearchQuery query = Filter().in_namespace("demo").limit(2).query();
+  auto first = store_->search(query);
+  ASSERT_TRUE(first) << first.error().message;
+  query.cursor = first->next_cursor;
+  EXPECT_EQ(names(*store_, Filter().in_namespace("demo").cursor(query.cursor)),
+            std::vector<std::string>{"demo:proxy"})
+      << "the cursor pages within the namespace";
+}
+
+TEST_P(MetadataStoreConformance, RecentReleasesAreTheNewestReceivedLeavingOutYanked) {
+  publish_search_packages();
+  auto ids = [&](std::size_t limit) {
+    std::vector<std::string> out;
+    auto recent = store_->recent_releases(limit);
+    EXPECT_TRUE(recent) << recent.error().message;
+    if (recent) {
+      for (const RecentRelease& release : *recent) out.push_back(release.id.to_string());
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(3), (std::vector<std::string>{"toolsku:analytics@0.4.0", "toolsku:math-tools@1.2.0",
+                                              "demo:cli@2.0.0"}));
+  ASSERT_TRUE(store_->set_yanked(pv("toolsku:math-tools@1.2.0"), true));
+  EXPECT_EQ(ids(3), (std::vector<std::string>{"toolsku:analytics@0.4.0", "demo:cli@2.0.0",
+                                              "demo:hello@0.1.0"}));
+  EXPECT_EQ(ids(100).size(), 4u);
+  auto recent = store_->recent_releases(1);
+  ASSERT_TRUE(recent);
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ((*recent)[0].description, "Event analytics");
+  EXPECT_EQ((*recent)[0].kind, api::ReleaseKind::kComponent);
+  EXPECT_EQ((*recent)[0].published, "2027-01-15T08:00:00Z");
+}
+
+TEST_P(MetadataStoreConformance, DependentsAreThePackagesWithALiveReleaseThatNamesIt) {
+  auto publish_depending = [&](const char* id, std::vector<const char*> on) {
+    NewRelease release = component(id, id);
+    for (const char* name : on) {
+      release.dependencies.push_back(api::Dependency{pn(name), *VersionReq::parse("^0.2.0")});
+    }
+    ASSERT_TRUE(store_->publish(release)) << id;
+  };
+  publish_depending("wasi:io@0.2.0", {});
+  publish_depending("demo:proxy@1.0.0", {"wasi:io", "wasi:clocks"});
+  publish_depending("demo:proxy@1.1.0", {"wasi:io"});
+  publish_depending("demo:cli@1.0.0", {"wasi:io"});
+  publish_depending("demo:old@1.0.0", {"wasi:io"});
+  ASSERT_TRUE(store_->set_yanked(pv("demo:old@1.0.0"), true));
+  auto dependents = [&](const char* name, std::size_t limit) {
+    std::vector<std::string> out;
+    auto found = store_->dependents(pn(name), limit);
+    EXPECT_TRUE(found) << found.error().message;
+    if (found) {
+      for (const PackageName& dependent : *found) out.push_back(dependent.to_string());
+    }
+    return out;
+  };
+  EXPECT_EQ(dependents("wasi:io", 10), (std::vector<std::string>{"demo:cli", "demo:proxy"}))
+      << "each package once, sorted, the yanked one left out";
+  EXPECT_EQ(dependents("wasi:io", 1), std::vector<std::string>{"demo:cli"});
+  EXPECT_EQ(dependents("wasi:clocks", 10), std::vector<std::string>{"demo:proxy"});
+  EXPECT_EQ(dependents("demo:proxy", 10), std::vector<std::string>{});
 }
 
 TEST_P(MetadataStoreConformance, MalformedCursorIsInvalidArgument) {

@@ -55,7 +55,8 @@ TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
   api::PackageDocument package{
       *PackageName::parse("demo:analytics"), kHostile, {summary("0.2.0"), summary("0.1.0", true)}};
   const auto wit = std::make_shared<const std::string>("package demo:analytics;\n<b>x</b>\n");
-  const std::string page = package_page(package, release_of("0.2.0"), WitView{wit, ""});
+  const std::string page =
+      package_page({package, release_of("0.2.0"), WitView{wit, ""}, {}, false});
   EXPECT_TRUE(page.starts_with("<!doctype html>")) << page.substr(0, 40);
   EXPECT_NE(page.find("<title>demo:analytics · wreg</title>"), std::string::npos);
   EXPECT_NE(page.find("wreg add demo:analytics@0.2.0"), std::string::npos);
@@ -69,7 +70,18 @@ TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
       << "an https source is a link";
   EXPECT_EQ(page.find("onmouseover=\""), std::string::npos) << "a quote never ends an attribute";
   EXPECT_NE(page.find("javascript:alert(3)"), std::string::npos) << "shown as text";
+  EXPECT_NE(page.find("href=\"/namespaces/demo\""), std::string::npos) << "its namespace";
+  EXPECT_EQ(page.find("Used by"), std::string::npos) << "nothing depends on it";
   expect_only_own_markup(page);
+}
+
+TEST(PagesTest, APackagePageNamesWhatDependsOnIt) {
+  api::PackageDocument package{*PackageName::parse("wasi:io"), "", {summary("0.2.0")}};
+  const std::string page =
+      package_page({package, std::nullopt, WitView{}, {*PackageName::parse("demo:proxy")}, true});
+  EXPECT_NE(page.find("<h2 id=\"used-by\">Used by</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"/packages/demo/proxy\">demo:proxy</a>"), std::string::npos);
+  EXPECT_NE(page.find("And more"), std::string::npos) << "a list cut short says so";
 }
 
 TEST(PagesTest, AReleasePageLinksItsBytesAndSaysWhenItIsYanked) {
@@ -100,8 +112,38 @@ TEST(PagesTest, TheHomePageListsWhatWasFoundAndKeepsTheSearchAsText) {
   EXPECT_NE(page.find("href=\"/?q=a&amp;cursor=b\""), std::string::npos);
   expect_only_own_markup(page);
 
+  EXPECT_EQ(page.find("Newest releases"), std::string::npos) << "a search shows its results only";
+
   HomeView empty;
   EXPECT_NE(home_page(empty).find("No package matches."), std::string::npos);
+  EXPECT_EQ(home_page(empty).find("Newest releases"), std::string::npos);
+}
+
+TEST(PagesTest, TheHomePageListsTheNewestReleasesWhenNothingIsSearched) {
+  HomeView view;
+  view.recent.push_back({{*PackageName::parse("demo:analytics"), *Version::parse("0.2.0")},
+                         api::ReleaseKind::kComponent,
+                         "2026-12-07T04:40:40Z",
+                         kHostile});
+  const std::string page = home_page(view);
+  EXPECT_NE(page.find("<h2 id=\"recent\">Newest releases</h2>"), std::string::npos);
+  EXPECT_NE(page.find("<a href=\"/packages/demo/analytics/0.2.0\">demo:analytics 0.2.0</a>"),
+            std::string::npos);
+  EXPECT_NE(page.find("<time datetime=\"2026-12-07T04:40:40Z\">2026-12-07</time>"),
+            std::string::npos);
+}
+
+TEST(PagesTest, ANamespacePageListsItsPackages) {
+  NamespaceView view;
+  view.name = "demo";
+  view.found.push_back({*PackageName::parse("demo:analytics"), *Version::parse("0.2.0"),
+                        api::ReleaseKind::kComponent, kHostile});
+  view.next_href = "/namespaces/demo?cursor=c1";
+  const std::string page = namespace_page(view);
+  EXPECT_NE(page.find("<title>demo · wreg</title>"), std::string::npos);
+  EXPECT_NE(page.find("href=\"/packages/demo/analytics\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"/namespaces/demo?cursor=c1\""), std::string::npos);
+  expect_only_own_markup(page);
 }
 
 TEST(PagesTest, AnErrorPageShowsItsMessageAsText) {
