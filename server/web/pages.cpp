@@ -6,6 +6,7 @@
 
 #include "common/wasm/component_info.h"
 #include "server/web/assets.h"
+#include "server/web/wit_html.h"
 
 namespace wreg::web {
 namespace {
@@ -166,7 +167,20 @@ void set_release_body(data& values, const api::ReleaseDocument& release, const W
   values.set("exports", externs(release.details.exports));
 
   values.set("has_wit", wit.text != nullptr);
-  if (wit.text) values.set("wit", *wit.text);
+  data blocks{data::type::list};
+  if (wit.text) {
+    for (WitBlock& block : wit_blocks(*wit.text)) {
+      data entry;
+      if (!block.summary.empty()) {
+        entry.set("summary", block.summary);
+      } else {
+        entry.set("summary", false);
+      }
+      entry.set("html", block.html);
+      blocks.push_back(entry);
+    }
+  }
+  values.set("wit_blocks", blocks);
   set_text(values, "wit_unavailable", wit.text ? std::string() : wit.unavailable);
 }
 

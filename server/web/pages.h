@@ -3,9 +3,10 @@
 //
 // Rendered with Mustache templates (server/web/templates/, kainjow's header-only engine from
 // Debian's libkainjow-mustache-dev): every `{{value}}` is HTML-escaped (& < > " '), so a package's
-// name, description, metadata or WIT cannot become markup. The one unescaped insertion, the
-// layout's `{{{content}}}`, takes a page body these functions rendered themselves. A URL from a
-// binary (its homepage, its source) becomes a link only when it is http or https.
+// name, description or metadata cannot become markup. Two insertions are not escaped by the
+// engine: the layout's `{{{content}}}`, a page body these functions rendered themselves, and
+// the WIT's `{{{html}}}`, which wit_html.h escapes as it highlights. A URL from a binary (its
+// homepage, its source) becomes a link only when it is http or https.
 //
 // The pages load nothing but /static/wreg.css and work without JavaScript; the handlers
 // (server/api/browse.cpp) send them with a Content-Security-Policy that allows nothing else.
