@@ -1,5 +1,6 @@
 // The browse pages: GET /, /namespaces/{ns}, /packages/{ns}/{name},
-// /packages/{ns}/{name}/{version} and /static/wreg.css (server/web/pages.h renders them).
+// /packages/{ns}/{name}/{version}, /static/wreg.css and /static/wreg.js (server/web/pages.h
+// renders them).
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,11 +14,12 @@
 namespace wreg::api {
 namespace {
 
-// The pages load the stylesheet and nothing else: no script, no frame, no plugin, no form
-// posting elsewhere, no other origin.
+// The pages load their stylesheet and script from this server and nothing else: no inline
+// script or style, no frame, no plugin, no form posting elsewhere, no other origin. The script
+// asks only the search API (connect-src).
 constexpr const char* kPagePolicy =
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 http::Response html_response(int status, std::shared_ptr<const std::string> body) {
   http::Response response;
@@ -250,17 +252,32 @@ http::Response get_release_page(const http::Request& request, ApiContext& contex
                  });
 }
 
-http::Response get_stylesheet(const http::Request& request, ApiContext&) {
-  static const auto body = std::make_shared<const std::string>(web::stylesheet());
-  static const std::string etag = "\"css-" + Digest::of(*body).hex().substr(0, 16) + "\"";
+namespace {
+
+// A file of the pages, as compiled in: revalidated by an ETag of its bytes, so that a new server's
+// stylesheet or script is fetched at once.
+http::Response static_asset(const http::Request& request, std::string_view text,
+                            const char* content_type) {
+  auto body = std::make_shared<const std::string>(text);
+  const std::string etag = "\"" + Digest::of(*body).hex().substr(0, 16) + "\"";
   if (auto answer = not_modified(request, etag)) return std::move(*answer);
   http::Response response;
-  response.set("Content-Type", "text/css; charset=utf-8");
+  response.set("Content-Type", content_type);
   response.set("X-Content-Type-Options", "nosniff");
   response.set("ETag", etag);
   response.set("Cache-Control", "no-cache");
-  response.shared_body = body;
+  response.shared_body = std::move(body);
   return response;
+}
+
+}  // namespace
+
+http::Response get_stylesheet(const http::Request& request, ApiContext&) {
+  return static_asset(request, web::stylesheet(), "text/css; charset=utf-8");
+}
+
+http::Response get_script(const http::Request& request, ApiContext&) {
+  return static_asset(request, web::script(), "text/javascript; charset=utf-8");
 }
 
 }  // namespace wreg::api

@@ -46,7 +46,7 @@ std::string release_etag(const std::string& package_etag, const Version& version
 std::optional<http::Response> not_modified(const http::Request& request, const std::string& etag);
 
 // browse.cpp: the HTML pages (server/web/pages.h), sent with a Content-Security-Policy that lets
-// them load nothing but the stylesheet. Errors are pages too.
+// them load nothing but the stylesheet and the script. Errors are pages too.
 // GET /: counts, the search form, and a page of packages (all, or those ?q=&exports=&imports=
 // match); the newest releases when nothing is searched.
 http::Response get_home_page(const http::Request& request, ApiContext& context);
@@ -57,8 +57,9 @@ http::Response get_namespace_page(const http::Request& request, ApiContext& cont
 // package page, of a package that depends on it).
 http::Response get_package_page(const http::Request& request, ApiContext& context);
 http::Response get_release_page(const http::Request& request, ApiContext& context);
-// GET /static/wreg.css.
+// GET /static/wreg.css and /static/wreg.js.
 http::Response get_stylesheet(const http::Request& request, ApiContext& context);
+http::Response get_script(const http::Request& request, ApiContext& context);
 
 // publish.cpp
 // PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,

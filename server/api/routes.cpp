@@ -46,6 +46,7 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/packages/{ns}/{name}", simple(get_package_page));
   router.add(Method::kGet, "/packages/{ns}/{name}/{version}", simple(get_release_page));
   router.add(Method::kGet, "/static/wreg.css", simple(get_stylesheet));
+  router.add(Method::kGet, "/static/wreg.js", simple(get_script));
 
   router.add(Method::kGet, "/log/checkpoint", simple(get_checkpoint));
   router.add(Method::kGet, "/log/key", simple(get_log_key));

@@ -315,4 +315,6 @@ std::string error_page(std::string_view heading, std::string_view message) {
 
 std::string_view stylesheet() { return asset("wreg.css"); }
 
+std::string_view script() { return asset("wreg.js"); }
+
 }  // namespace wreg::web

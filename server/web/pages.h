@@ -8,8 +8,9 @@
 // the WIT's `{{{html}}}`, which wit_html.h escapes as it highlights. A URL from a binary (its
 // homepage, its source) becomes a link only when it is http or https.
 //
-// The pages load nothing but /static/wreg.css and work without JavaScript; the handlers
-// (server/api/browse.cpp) send them with a Content-Security-Policy that allows nothing else.
+// The pages load nothing but /static/wreg.css and /static/wreg.js, and work without the script,
+// which only adds copy buttons and search as you type; the handlers (server/api/browse.cpp) send
+// them with a Content-Security-Policy that allows nothing else.
 #pragma once
 
 #include <memory>
@@ -71,8 +72,9 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
 // An error as a page: `heading` and `message` are shown as text.
 std::string error_page(std::string_view heading, std::string_view message);
 
-// The stylesheet every page links, /static/wreg.css.
+// The stylesheet and the script every page links, /static/wreg.css and /static/wreg.js.
 std::string_view stylesheet();
+std::string_view script();
 
 // The path of a namespace's page, a package's page and a release's page.
 std::string namespace_href(const std::string& ns);

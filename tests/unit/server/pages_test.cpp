@@ -40,7 +40,10 @@ api::ReleaseDocument release_of(const std::string& version) {
 
 // No markup from a package's text reached the page: none of it opened a tag or an attribute.
 void expect_only_own_markup(const std::string& page) {
-  EXPECT_EQ(page.find("<script"), std::string::npos) << page;
+  const std::string own_script = "<script src=\"/static/wreg.js\" defer></script>";
+  const auto first_script = page.find("<script");
+  EXPECT_EQ(first_script, page.find(own_script)) << "the layout's own script comes first";
+  EXPECT_EQ(page.find("<script", first_script + 1), std::string::npos) << page;
   EXPECT_EQ(page.find("<img"), std::string::npos) << page;
   EXPECT_EQ(page.find("onerror=alert(2)>"), std::string::npos) << page;
   EXPECT_NE(page.find("&amp;amp;{{{x}}}"), std::string::npos)
@@ -152,8 +155,18 @@ TEST(PagesTest, AnErrorPageShowsItsMessageAsText) {
   expect_only_own_markup(page);
 }
 
-TEST(PagesTest, TheStylesheetIsServedFromTheBinary) {
+TEST(PagesTest, TheStylesheetAndTheScriptAreServedFromTheBinary) {
   EXPECT_NE(stylesheet().find("prefers-color-scheme: dark"), std::string::npos);
+  EXPECT_NE(script().find("addCopyButtons"), std::string::npos);
+  EXPECT_EQ(script().find("innerHTML"), std::string::npos) << "registry text stays text";
+}
+
+TEST(PagesTest, WhatAReaderCopiesIsMarkedForTheCopyButtons) {
+  api::PackageDocument package{*PackageName::parse("demo:analytics"), "", {summary("0.2.0")}};
+  const std::string page = package_page({package, release_of("0.2.0"), WitView{}, {}, false});
+  EXPECT_NE(page.find("data-copy=\"wreg add demo:analytics@0.2.0\""), std::string::npos);
+  EXPECT_NE(page.find("data-copy=\"" + Digest::of("0.2.0").to_string() + "\""), std::string::npos);
+  EXPECT_NE(page.find("<script src=\"/static/wreg.js\" defer></script>"), std::string::npos);
 }
 
 }  // namespace
