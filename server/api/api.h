@@ -73,6 +73,11 @@ struct ApiContext {
   WitTexts wit_texts{};            // releases' WIT text, printed once each (packages.cpp)
   // The browse pages of packages and releases (browse.cpp), by ETag as the documents.
   DocumentCache pages{metadata, 32u << 20};
+  // How the pages name this registry to wkg and OCI clients: --public-url's HOST[:PORT] (empty:
+  // not given, and the page's script shows the address the browser used), and the repositories'
+  // prefix under /v2/ (--oci-namespace-prefix).
+  std::string public_host{};
+  std::string oci_namespace_prefix{};
   // The mirrored namespaces (`--upstream`, server/mirror/mirror.h); null when there are none.
   mirror::Mirrors* mirrors = nullptr;
   // The transparency log (server/tlog/transparency_log.h). `serve` always has one; a handler

@@ -211,7 +211,12 @@ http::Response get_package_page(const http::Request& request, ApiContext& contex
   return page_at(request, context, key, page_state, generation, [&]() -> Result<std::string> {
     auto record = context.metadata.package(*name);
     if (!record) return std::move(record).error();
-    web::PackageView view{std::move(record->document), std::nullopt, {}, {}, false};
+    web::PackageView view{std::move(record->document),
+                          std::nullopt,
+                          {},
+                          {},
+                          false,
+                          {context.public_host, context.oci_namespace_prefix}};
     const PackageDocument& package = view.package;
     // The page leads with the release `wreg add ns:name` would choose.
     const std::size_t at = latest_index(
@@ -248,7 +253,8 @@ http::Response get_release_page(const http::Request& request, ApiContext& contex
                  [&]() -> Result<std::string> {
                    auto release = read_release(context, *id);
                    if (!release) return std::move(release).error();
-                   return web::release_page(*release, wit_view(context, *id));
+                   return web::release_page(*release, wit_view(context, *id),
+                                            {context.public_host, context.oci_namespace_prefix});
                  });
 }
 

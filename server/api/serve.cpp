@@ -546,6 +546,8 @@ int serve(ServeOptions options) {
              " the logs" + logs);
     context.witness = witness.get();
   }
+  if (public_url) context.public_host = public_url->host;
+  context.oci_namespace_prefix = *namespace_prefix;
   http::Router router;
   add_routes(router, context);
   oci::OciContext oci_context{

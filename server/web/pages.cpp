@@ -119,6 +119,20 @@ void set_package_list(data& values, const std::vector<api::PackageSummary>& foun
   values.set("found", items);
 }
 
+// The lines that fetch `name`@`version` with wkg and name it as an OCI artifact, set into
+// `values`. An OCI tag cannot hold a version's build metadata (`+`): such a version has no
+// reference line.
+void set_other_clients(data& values, const PackageName& name, const Version& version,
+                       const RegistryAddress& address) {
+  values.set("other_clients",
+             mustache::partial{[] { return std::string(asset("other_clients.html")); }});
+  set_text(values, "host", address.host);
+  const std::string text = version.to_string();
+  if (text.find('+') == std::string::npos) {
+    values.set("oci_reference", address.oci_prefix + name.space() + "/" + name.name() + ":" + text);
+  }
+}
+
 // What release_body.html shows of `release` (and of `wit`), set into `values`.
 void set_release_body(data& values, const api::ReleaseDocument& release, const WitView& wit) {
   values.set("release_body",
@@ -240,6 +254,7 @@ std::string package_page(const PackageView& view) {
     lead_values.set("version", lead->version.to_string());
     lead_values.set("published", date_of(lead->published));
     lead_values.set("yanked", lead->yanked);
+    set_other_clients(lead_values, package.name, lead->version, view.address);
     values.set("newest", lead_values);
   }
   if (newest) {
@@ -278,7 +293,8 @@ std::string package_page(const PackageView& view) {
   return whole_page(name, "", render("package.html", values));
 }
 
-std::string release_page(const api::ReleaseDocument& release, const WitView& wit) {
+std::string release_page(const api::ReleaseDocument& release, const WitView& wit,
+                         const RegistryAddress& address) {
   data values;
   const std::string name = release.name.to_string();
   const api::ReleaseSummary& summary = release.summary;
@@ -294,6 +310,7 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
   values.set("digest", summary.digest.to_string());
   values.set("download", "/api/v1/blobs/" + summary.digest.to_string());
   values.set("file_name", release.name.name() + "-" + summary.version.to_string() + ".wasm");
+  set_other_clients(values, release.name, summary.version, address);
   set_release_body(values, release, wit);
   return whole_page(name + "@" + summary.version.to_string(), "", render("release.html", values));
 }

@@ -32,6 +32,12 @@ struct WitView {
   std::string unavailable;                  // the reason, when `text` is null and one is known
 };
 
+// How a page names this registry to wkg and OCI clients.
+struct RegistryAddress {
+  std::string host;        // HOST[:PORT]; empty when unknown: the page's script fills it in
+  std::string oci_prefix;  // the repositories' prefix under /v2/ (`wasm/`), or ""
+};
+
 // What the front page shows: the counts, the search as asked, and one page of packages.
 struct HomeView {
   std::uint64_t namespaces = 0;
@@ -62,13 +68,15 @@ struct PackageView {
   WitView wit;                       // the WIT of `newest`
   std::vector<PackageName> used_by;  // packages that depend on it, sorted
   bool more_used_by = false;         // whether `used_by` was cut short
+  RegistryAddress address;
 };
 
 // Whole HTML documents.
 std::string home_page(const HomeView& view);
 std::string namespace_page(const NamespaceView& view);
 std::string package_page(const PackageView& view);
-std::string release_page(const api::ReleaseDocument& release, const WitView& wit);
+std::string release_page(const api::ReleaseDocument& release, const WitView& wit,
+                         const RegistryAddress& address);
 // An error as a page: `heading` and `message` are shown as text.
 std::string error_page(std::string_view heading, std::string_view message);
 

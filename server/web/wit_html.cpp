@@ -155,13 +155,16 @@ std::vector<WitBlock> wit_blocks(std::string_view wit) {
   loose_until(lines.size());
 
   std::vector<WitBlock> blocks;
-  for (const Range& range : ranges) {
+  for (Range& range : ranges) {
+    // The blank lines between items are the page's spacing, not the block's.
+    while (range.first < range.last && trim(lines[range.first]).empty()) ++range.first;
+    while (range.last > range.first && trim(lines[range.last - 1]).empty()) --range.last;
     std::string text;
     for (std::size_t at = range.first; at < range.last; ++at) {
       text.append(lines[at]);
       text += '\n';
     }
-    if (range.summary.empty() && trim(text).empty()) continue;
+    if (text.empty()) continue;
     blocks.push_back({escaped(range.summary), highlighted(text)});
   }
   return blocks;

@@ -1,9 +1,17 @@
 // The browse pages' one script, progressive enhancement only: every page works without it.
-// It adds copy buttons beside what a reader copies (the `wreg add` line, digests) and, on the
-// front page, shows results while the reader types. Text from the registry is put into the page
+// It adds copy buttons beside what a reader copies (the `wreg add` line, digests), writes the
+// registry's address into the wkg and OCI lines when the server was not told it (--public-url),
+// and, on the front page, shows results while the reader types. Text from the registry is put into the page
 // with textContent only, never as markup.
 "use strict";
 
+function fillInThisHost() {
+  for (const placeholder of document.querySelectorAll(".this-host")) {
+    placeholder.textContent = location.host;
+  }
+}
+
+// An element's `data-copy` is the text to copy; empty, its own text is (after fillInThisHost).
 function addCopyButtons() {
   if (!navigator.clipboard) return; // not a secure context: nothing to copy with
   for (const target of document.querySelectorAll("[data-copy]")) {
@@ -14,7 +22,7 @@ function addCopyButtons() {
     button.setAttribute("aria-label", "Copy " + (target.dataset.copyLabel || "this"));
     button.addEventListener("click", async () => {
       try {
-        await navigator.clipboard.writeText(target.dataset.copy);
+        await navigator.clipboard.writeText(target.dataset.copy || target.textContent);
         button.textContent = "Copied";
       } catch {
         button.textContent = "Not copied";
@@ -93,5 +101,6 @@ function searchAsYouType() {
   });
 }
 
+fillInThisHost();
 addCopyButtons();
 searchAsYouType();

@@ -59,7 +59,7 @@ TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
       *PackageName::parse("demo:analytics"), kHostile, {summary("0.2.0"), summary("0.1.0", true)}};
   const auto wit = std::make_shared<const std::string>("package demo:analytics;\n<b>x</b>\n");
   const std::string page =
-      package_page({package, release_of("0.2.0"), WitView{wit, ""}, {}, false});
+      package_page({package, release_of("0.2.0"), WitView{wit, ""}, {}, false, {}});
   EXPECT_TRUE(page.starts_with("<!doctype html>")) << page.substr(0, 40);
   EXPECT_NE(page.find("<title>demo:analytics · wreg</title>"), std::string::npos);
   EXPECT_NE(page.find("wreg add demo:analytics@0.2.0"), std::string::npos);
@@ -80,8 +80,8 @@ TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
 
 TEST(PagesTest, APackagePageNamesWhatDependsOnIt) {
   api::PackageDocument package{*PackageName::parse("wasi:io"), "", {summary("0.2.0")}};
-  const std::string page =
-      package_page({package, std::nullopt, WitView{}, {*PackageName::parse("demo:proxy")}, true});
+  const std::string page = package_page(
+      {package, std::nullopt, WitView{}, {*PackageName::parse("demo:proxy")}, true, {}});
   EXPECT_NE(page.find("<h2 id=\"used-by\">Used by</h2>"), std::string::npos);
   EXPECT_NE(page.find("<a href=\"/packages/demo/proxy\">demo:proxy</a>"), std::string::npos);
   EXPECT_NE(page.find("And more"), std::string::npos) << "a list cut short says so";
@@ -90,7 +90,7 @@ TEST(PagesTest, APackagePageNamesWhatDependsOnIt) {
 TEST(PagesTest, AReleasePageLinksItsBytesAndSaysWhenItIsYanked) {
   api::ReleaseDocument release = release_of("0.1.0");
   release.summary.yanked = true;
-  const std::string page = release_page(release, WitView{nullptr, "cannot be shown as WIT"});
+  const std::string page = release_page(release, WitView{nullptr, "cannot be shown as WIT"}, {});
   EXPECT_NE(page.find("href=\"/api/v1/blobs/" + release.summary.digest.to_string() + "\""),
             std::string::npos);
   EXPECT_NE(page.find("<strong>Yanked.</strong>"), std::string::npos);
@@ -161,9 +161,29 @@ TEST(PagesTest, TheStylesheetAndTheScriptAreServedFromTheBinary) {
   EXPECT_EQ(script().find("innerHTML"), std::string::npos) << "registry text stays text";
 }
 
+TEST(PagesTest, APageSaysHowWkgAndOciClientsFetchIt) {
+  api::PackageDocument package{*PackageName::parse("demo:analytics"), "", {summary("0.2.0")}};
+  const std::string named = package_page(
+      {package, release_of("0.2.0"), WitView{}, {}, false, {"registry.example.com", "wasm/"}});
+  EXPECT_NE(named.find("wkg get --registry registry.example.com demo:analytics@0.2.0"),
+            std::string::npos);
+  EXPECT_NE(named.find("registry.example.com/wasm/demo/analytics:0.2.0"), std::string::npos);
+  // Without --public-url the script writes the address the browser used.
+  const std::string unnamed = release_page(release_of("0.2.0"), WitView{}, {"", ""});
+  EXPECT_NE(unnamed.find("wkg get --registry <span class=\"this-host\">REGISTRY</span> "
+                         "demo:analytics@0.2.0"),
+            std::string::npos);
+  EXPECT_NE(unnamed.find("<span class=\"this-host\">REGISTRY</span>/demo/analytics:0.2.0"),
+            std::string::npos);
+  // An OCI tag cannot hold build metadata.
+  const std::string built = release_page(release_of("0.2.0+build.7"), WitView{}, {});
+  EXPECT_NE(built.find("demo:analytics@0.2.0+build.7"), std::string::npos);
+  EXPECT_EQ(built.find("/demo/analytics:"), std::string::npos);
+}
+
 TEST(PagesTest, WhatAReaderCopiesIsMarkedForTheCopyButtons) {
   api::PackageDocument package{*PackageName::parse("demo:analytics"), "", {summary("0.2.0")}};
-  const std::string page = package_page({package, release_of("0.2.0"), WitView{}, {}, false});
+  const std::string page = package_page({package, release_of("0.2.0"), WitView{}, {}, false, {}});
   EXPECT_NE(page.find("data-copy=\"wreg add demo:analytics@0.2.0\""), std::string::npos);
   EXPECT_NE(page.find("data-copy=\"" + Digest::of("0.2.0").to_string() + "\""), std::string::npos);
   EXPECT_NE(page.find("<script src=\"/static/wreg.js\" defer></script>"), std::string::npos);
