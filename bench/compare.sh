@@ -362,6 +362,19 @@ for connections in 32 128; do
   row "req/s, $connections conn | $w_rps | $o_rps | $n_rps | $(ratio "$w_rps" "$o_rps")x | $(ratio "$w_rps" "$n_rps")"
   row "p50 / p99 ms, $connections conn | $w_p50 / $w_p99 | $o_p50 / $o_p99 | $n_p50 / $n_p99 | | "
 done
+# The package's browse page against its JSON document on the same server, interleaved (page,
+# document, page, document): the page is rendered once per change and cached like the document,
+# and is meant to keep at least half the document's rate.
+page_bytes=$(curl -s -f -m 10 "$wreg_url/packages/bench/c1m" | wc -c)
+row "**browse page GET** (32 conn) | wreg package page ($page_bytes B) | wreg package document | | page/document | "
+for round in 1 2; do
+  run_wrk 32 "$wreg_url/packages/bench/c1m"
+  p_rps=$wrk_rps p_p50=$wrk_p50_ms p_p99=$wrk_p99_ms
+  run_wrk 32 "$wreg_url/api/v1/packages/bench/c1m"
+  d_rps=$wrk_rps d_p50=$wrk_p50_ms d_p99=$wrk_p99_ms
+  row "req/s, round $round | $p_rps | $d_rps | | **$(ratio "$p_rps" "$d_rps")** | "
+  row "p50 / p99 ms, round $round | $p_p50 / $p_p99 | $d_p50 / $d_p99 | | | "
+done
 # The same OCI request to both registries: wreg's /v2 serves the manifest of the release
 # published natively above (made on the first ask, then stored), docker-registry the one pushed
 # to it.

@@ -4,6 +4,7 @@
 #include <kainjow/mustache.hpp>
 #include <stdexcept>
 
+#include "common/text.h"
 #include "common/wasm/component_info.h"
 #include "server/web/assets.h"
 #include "server/web/wit_html.h"
@@ -70,11 +71,24 @@ std::string counted(std::uint64_t count, const std::string& noun) {
 // `2026-11-26T01:02:03Z` as `2026-11-26`.
 std::string date_of(const std::string& published) { return published.substr(0, 10); }
 
-// A link target from a binary's metadata: only an absolute http or https URL, so that a
-// `javascript:` or `data:` URL a publisher wrote is shown as text, never followed.
+// A link target from a binary's metadata: only an absolute http or https URL of printable
+// ASCII, so that a `javascript:` or `data:` URL a publisher wrote is shown as text, never
+// followed, and no invisible character hides where a link leads.
 bool is_web_url(const std::string& text) {
-  return (text.starts_with("https://") || text.starts_with("http://")) &&
-         text.find_first_of(" \"'<>\\`") == std::string::npos;
+  if (!text.starts_with("https://") && !text.starts_with("http://")) return false;
+  for (unsigned char c : text) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return text.find_first_of("\"'<>\\`") == std::string::npos;
+}
+
+// Text from a binary as a page shows it: what reorders or hides text (bidi controls, zero-width
+// characters, controls) written visibly, as wreg's terminal output writes it (common/text.h),
+// line breaks kept. The template escapes the HTML.
+std::string shown(const std::string& text) {
+  EscapeOptions options;
+  options.line_breaks = true;
+  return escaped(text, options);
 }
 
 const char* kind_label(api::ReleaseKind kind) {
@@ -85,10 +99,10 @@ data externs(const std::vector<wasm::Extern>& list) {
   data items{data::type::list};
   for (const wasm::Extern& item : list) {
     data entry;
-    entry.set("name", item.name);
+    entry.set("name", shown(item.name));
     entry.set("kind", std::string(wasm::to_string(item.kind)));
     if (!item.type.empty()) {
-      entry.set("type", item.type);
+      entry.set("type", shown(item.type));
     } else {
       entry.set("type", false);
     }
@@ -109,7 +123,7 @@ void set_package_list(data& values, const std::vector<api::PackageSummary>& foun
     entry.set("latest", summary.latest.to_string());
     entry.set("kind", std::string(kind_label(summary.kind)));
     if (!summary.description.empty()) {
-      entry.set("description", summary.description);
+      entry.set("description", shown(summary.description));
     } else {
       entry.set("description", false);
     }
@@ -143,7 +157,7 @@ void set_release_body(data& values, const api::ReleaseDocument& release, const W
     if (!value || value->empty()) return;
     data entry;
     entry.set("label", std::string(label));
-    entry.set("value", *value);
+    entry.set("value", shown(*value));
     if (link && is_web_url(*value)) {
       entry.set("href", *value);
     } else {
@@ -245,7 +259,7 @@ std::string package_page(const PackageView& view) {
   values.set("package", name);
   values.set("namespace", package.name.space());
   values.set("namespace_href", namespace_href(package.name.space()));
-  set_text(values, "description", package.description);
+  set_text(values, "description", shown(package.description));
   const api::ReleaseSummary* lead =
       newest ? &newest->summary : (package.versions.empty() ? nullptr : &package.versions.front());
   values.set("kind", std::string(lead ? kind_label(lead->kind) : "Package"));
@@ -302,7 +316,7 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
   values.set("package_href", package_href(release.name));
   values.set("version", summary.version.to_string());
   values.set("kind", std::string(kind_label(summary.kind)));
-  set_text(values, "description", release.description);
+  set_text(values, "description", shown(release.description));
   values.set("yanked", summary.yanked);
   values.set("published", summary.published);
   values.set("published_date", date_of(summary.published));

@@ -87,6 +87,19 @@ TEST(PagesTest, APackagePageNamesWhatDependsOnIt) {
   EXPECT_NE(page.find("And more"), std::string::npos) << "a list cut short says so";
 }
 
+TEST(PagesTest, CharactersThatReorderOrHideTextAreShownVisibly) {
+  // U+202E RIGHT-TO-LEFT OVERRIDE and U+200B ZERO WIDTH SPACE, in a description and a homepage.
+  api::ReleaseDocument release = release_of("0.1.0");
+  release.description = "safe \xE2\x80\xAEgnp.exe\nsecond line";
+  release.details.metadata.homepage = "https://exa\xE2\x80\x8Bmple.com/";
+  const std::string page = release_page(release, WitView{}, {});
+  EXPECT_EQ(page.find("\xE2\x80\xAE"), std::string::npos);
+  EXPECT_EQ(page.find("\xE2\x80\x8B"), std::string::npos);
+  EXPECT_NE(page.find("safe \\u{202E}gnp.exe\nsecond line"), std::string::npos);
+  EXPECT_NE(page.find("<dt>Homepage</dt><dd>https://exa\\u{200B}mple.com/</dd>"), std::string::npos)
+      << "shown, and not a link: no link hides a character";
+}
+
 TEST(PagesTest, AReleasePageLinksItsBytesAndSaysWhenItIsYanked) {
   api::ReleaseDocument release = release_of("0.1.0");
   release.summary.yanked = true;
