@@ -10,6 +10,7 @@
 #include "server/api/handlers.h"
 #include "server/api/request_values.h"
 #include "server/web/pages.h"
+#include "server/web/wit_diff.h"
 
 namespace wreg::api {
 namespace {
@@ -65,6 +66,28 @@ web::WitView wit_view(ApiContext& context, const PackageVersion& id) {
   auto entry = release_wit(context, id, log_detail);
   if (!entry) return {nullptr, entry.error().message};
   return {entry->text, entry->unprintable};
+}
+
+// The WIT of release `id` (`wit`) against the release before it on its track: its page's
+// changes. nullopt when there is no such release, or either has no WIT to compare. The store's
+// ETag of the package covers this: a publish or a yank of any of its versions changes it.
+Result<std::optional<web::WitChanges>> wit_changes(ApiContext& context, const PackageVersion& id,
+                                                   const web::WitView& wit) {
+  if (!wit.text) return std::optional<web::WitChanges>();
+  auto record = context.metadata.package(id.name);
+  if (!record) return std::move(record).error();
+  const Version* previous = nullptr;
+  for (const ReleaseSummary& summary : record->document.versions) {
+    const Version& version = summary.version;
+    if (version < id.version && version.track() == id.version.track() &&
+        (!previous || *previous < version)) {
+      previous = &version;
+    }
+  }
+  if (!previous) return std::optional<web::WitChanges>();
+  const web::WitView before = wit_view(context, {id.name, *previous});
+  if (!before.text) return std::optional<web::WitChanges>();
+  return std::optional(web::WitChanges{*previous, web::wit_diff_html(*before.text, *wit.text)});
 }
 
 // The page of `key` at the store's `etag`: from the cache, or made by `render` and kept.
@@ -253,7 +276,10 @@ http::Response get_release_page(const http::Request& request, ApiContext& contex
                  [&]() -> Result<std::string> {
                    auto release = read_release(context, *id);
                    if (!release) return std::move(release).error();
-                   return web::release_page(*release, wit_view(context, *id),
+                   const web::WitView wit = wit_view(context, *id);
+                   auto changes = wit_changes(context, *id, wit);
+                   if (!changes) return std::move(changes).error();
+                   return web::release_page(*release, wit, *changes,
                                             {context.public_host, context.oci_namespace_prefix});
                  });
 }

@@ -308,7 +308,7 @@ std::string package_page(const PackageView& view) {
 }
 
 std::string release_page(const api::ReleaseDocument& release, const WitView& wit,
-                         const RegistryAddress& address) {
+                         const std::optional<WitChanges>& changes, const RegistryAddress& address) {
   data values;
   const std::string name = release.name.to_string();
   const api::ReleaseSummary& summary = release.summary;
@@ -326,6 +326,15 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
   values.set("file_name", release.name.name() + "-" + summary.version.to_string() + ".wasm");
   set_other_clients(values, release.name, summary.version, address);
   set_release_body(values, release, wit);
+  if (changes) {
+    data changed;
+    changed.set("since", changes->since.to_string());
+    changed.set("since_href", release_href(release.name, changes->since));
+    changed.set("unchanged", changes->html && changes->html->empty());
+    changed.set("too_long", !changes->html);
+    set_text(changed, "diff", changes->html.value_or(""));
+    values.set("changes", changed);
+  }
   return whole_page(name + "@" + summary.version.to_string(), "", render("release.html", values));
 }
 

@@ -3,9 +3,10 @@
 //
 // Rendered with Mustache templates (server/web/templates/, kainjow's header-only engine from
 // Debian's libkainjow-mustache-dev): every `{{value}}` is HTML-escaped (& < > " '), so a package's
-// name, description or metadata cannot become markup. Two insertions are not escaped by the
-// engine: the layout's `{{{content}}}`, a page body these functions rendered themselves, and
-// the WIT's `{{{html}}}`, which wit_html.h escapes as it highlights. A URL from a binary (its
+// name, description or metadata cannot become markup. Three insertions are not escaped by the
+// engine: the layout's `{{{content}}}`, a page body these functions rendered themselves, the
+// WIT's `{{{html}}}`, which wit_html.h escapes as it highlights, and the WIT changes'
+// `{{{diff}}}`, which wit_diff.h escapes line by line. A URL from a binary (its
 // homepage, its source) becomes a link only when it is http or https.
 //
 // The pages load nothing but /static/wreg.css and /static/wreg.js, and work without the script,
@@ -30,6 +31,13 @@ namespace wreg::web {
 struct WitView {
   std::shared_ptr<const std::string> text;  // null when not shown
   std::string unavailable;                  // the reason, when `text` is null and one is known
+};
+
+// A release's WIT against the release before it on its track, for its page.
+struct WitChanges {
+  Version since;  // the previous release
+  // wit_diff.h's hunks: "" when the WIT is the same; nullopt when it is too long to compare
+  std::optional<std::string> html;
 };
 
 // How a page names this registry to wkg and OCI clients.
@@ -75,8 +83,9 @@ struct PackageView {
 std::string home_page(const HomeView& view);
 std::string namespace_page(const NamespaceView& view);
 std::string package_page(const PackageView& view);
+// `changes`: nullopt when there is no earlier release on the track, or no WIT to compare.
 std::string release_page(const api::ReleaseDocument& release, const WitView& wit,
-                         const RegistryAddress& address);
+                         const std::optional<WitChanges>& changes, const RegistryAddress& address);
 // An error as a page: `heading` and `message` are shown as text.
 std::string error_page(std::string_view heading, std::string_view message);
 

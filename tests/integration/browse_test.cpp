@@ -37,6 +37,23 @@ class BrowseTest : public ::testing::Test {
         .status;
   }
 
+  // Publishes tests/fixtures/packages/wasi-NAME@VERSION.wasm as wasi:NAME@VERSION (`id`), making
+  // the namespace and its token on first use.
+  int publish_wasi(const std::string& id) {
+    if (wasi_token_.empty()) {
+      EXPECT_EQ(run_server_command({"namespace", "create", "--data", data(), "wasi"}).exit_status,
+                0);
+      wasi_token_ = create_token(data(), {"--namespace", "wasi"});
+    }
+    const auto at = id.find('@');
+    return request(
+               server_.port(), "PUT",
+               "/api/v1/packages/wasi/" + id.substr(0, at) + "/" + id.substr(at + 1),
+               {{"Authorization", "Bearer " + wasi_token_}, {"Content-Type", "application/wasm"}},
+               fixture_bytes("packages/wasi-" + id + ".wasm"))
+        .status;
+  }
+
   HttpResponse get(const std::string& path, const Headers& headers = {}) {
     return request(server_.port(), "GET", path, headers);
   }
@@ -50,6 +67,7 @@ class BrowseTest : public ::testing::Test {
 
   TempDir dir_;
   std::string token_;
+  std::string wasi_token_;
   ServerProcess server_{(dir_.path() / "data").string()};
 };
 
@@ -154,24 +172,13 @@ TEST_F(BrowseTest, TheFrontPageSearchesByNameAndByInterface) {
 }
 
 TEST_F(BrowseTest, APackagePageSaysWhatUsesItAndANamespacePageListsItsPackages) {
-  ASSERT_EQ(run_server_command({"namespace", "create", "--data", data(), "wasi"}).exit_status, 0);
-  const std::string wasi_token = create_token(data(), {"--namespace", "wasi"});
-  auto publish_wasi = [&](const std::string& id, const std::string& file) {
-    const auto at = id.find('@');
-    return request(
-               server_.port(), "PUT",
-               "/api/v1/packages/wasi/" + id.substr(0, at) + "/" + id.substr(at + 1),
-               {{"Authorization", "Bearer " + wasi_token}, {"Content-Type", "application/wasm"}},
-               fixture_bytes("packages/" + file))
-        .status;
-  };
-  ASSERT_EQ(publish_wasi("io@0.2.8", "wasi-io@0.2.8.wasm"), 201);
+  ASSERT_EQ(publish_wasi("io@0.2.8"), 201);
   auto alone = get("/packages/wasi/io");
   ASSERT_EQ(alone.status, 200);
   EXPECT_EQ(alone.body.find("Used by"), std::string::npos);
 
   // wasi:clocks depends on wasi:io: io's page follows, though io itself did not change.
-  ASSERT_EQ(publish_wasi("clocks@0.2.8", "wasi-clocks@0.2.8.wasm"), 201);
+  ASSERT_EQ(publish_wasi("clocks@0.2.8"), 201);
   auto used = get("/packages/wasi/io", {{"If-None-Match", alone.header("etag")}});
   ASSERT_EQ(used.status, 200) << "a new dependent changes the page";
   EXPECT_NE(used.body.find("<a href=\"/packages/wasi/clocks\">wasi:clocks</a>"), std::string::npos);
@@ -202,6 +209,32 @@ TEST_F(BrowseTest, APackagePageSaysWhatUsesItAndANamespacePageListsItsPackages) 
   EXPECT_NE(listed.body.find("\"wasi:io\""), std::string::npos);
   EXPECT_EQ(get("/api/v1/packages?namespace=demo").body.find("wasi:io"), std::string::npos);
   EXPECT_EQ(get("/api/v1/packages?namespace=-bad").status, 400);
+}
+
+TEST_F(BrowseTest, AReleasePageShowsWhatChangedInTheWitSinceThePreviousReleaseOfItsTrack) {
+  for (const char* id : {"io@0.2.0", "io@0.2.8", "io@0.3.0-rc.1"}) {
+    ASSERT_EQ(publish_wasi(id), 201) << id;
+  }
+  auto first = get("/packages/wasi/io/0.2.0");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.body.find("WIT changes"), std::string::npos) << "nothing before it";
+  auto later = get("/packages/wasi/io/0.2.8");
+  ASSERT_EQ(later.status, 200);
+  EXPECT_NE(later.body.find("WIT changes since <a href=\"/packages/wasi/io/0.2.0\">0.2.0</a>"),
+            std::string::npos);
+  EXPECT_NE(later.body.find("<span class=\"del\">-package wasi:io@0.2.0;</span>"),
+            std::string::npos);
+  EXPECT_NE(later.body.find("<span class=\"add\">+package wasi:io@0.2.8;</span>"),
+            std::string::npos);
+  EXPECT_EQ(get("/packages/wasi/io/0.3.0-rc.1").body.find("WIT changes"), std::string::npos)
+      << "0.3 is another track";
+
+  // A release published later that falls between them changes what 0.2.8 is compared with.
+  ASSERT_EQ(publish_wasi("io@0.2.3"), 201);
+  auto between = get("/packages/wasi/io/0.2.8", {{"If-None-Match", later.header("etag")}});
+  ASSERT_EQ(between.status, 200);
+  EXPECT_NE(between.body.find("WIT changes since <a href=\"/packages/wasi/io/0.2.3\">0.2.3</a>"),
+            std::string::npos);
 }
 
 TEST_F(BrowseTest, APrivateRegistryKeepsItsPagesClosedToo) {

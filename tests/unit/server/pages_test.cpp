@@ -92,7 +92,7 @@ TEST(PagesTest, CharactersThatReorderOrHideTextAreShownVisibly) {
   api::ReleaseDocument release = release_of("0.1.0");
   release.description = "safe \xE2\x80\xAEgnp.exe\nsecond line";
   release.details.metadata.homepage = "https://exa\xE2\x80\x8Bmple.com/";
-  const std::string page = release_page(release, WitView{}, {});
+  const std::string page = release_page(release, WitView{}, std::nullopt, {});
   EXPECT_EQ(page.find("\xE2\x80\xAE"), std::string::npos);
   EXPECT_EQ(page.find("\xE2\x80\x8B"), std::string::npos);
   EXPECT_NE(page.find("safe \\u{202E}gnp.exe\nsecond line"), std::string::npos);
@@ -100,10 +100,29 @@ TEST(PagesTest, CharactersThatReorderOrHideTextAreShownVisibly) {
       << "shown, and not a link: no link hides a character";
 }
 
+TEST(PagesTest, AReleasePageShowsItsWitChangesSinceThePreviousReleaseOfItsTrack) {
+  const auto since = *Version::parse("0.1.0");
+  const std::string changed = release_page(release_of("0.1.1"), WitView{},
+                                           WitChanges{since, "<span class=\"add\">+x</span>"}, {});
+  EXPECT_NE(changed.find("WIT changes since <a href=\"/packages/demo/analytics/0.1.0\">0.1.0</a>"),
+            std::string::npos);
+  EXPECT_NE(changed.find("<pre class=\"diff\"><code><span class=\"add\">+x</span></code></pre>"),
+            std::string::npos);
+  const std::string same = release_page(release_of("0.1.1"), WitView{}, WitChanges{since, ""}, {});
+  EXPECT_NE(same.find("The WIT is the same as in 0.1.0."), std::string::npos);
+  EXPECT_EQ(same.find("<pre class=\"diff\">"), std::string::npos);
+  const std::string long_ones =
+      release_page(release_of("0.1.1"), WitView{}, WitChanges{since, std::nullopt}, {});
+  EXPECT_NE(long_ones.find("too long to compare"), std::string::npos);
+  EXPECT_EQ(release_page(release_of("0.1.1"), WitView{}, std::nullopt, {}).find("WIT changes"),
+            std::string::npos);
+}
+
 TEST(PagesTest, AReleasePageLinksItsBytesAndSaysWhenItIsYanked) {
   api::ReleaseDocument release = release_of("0.1.0");
   release.summary.yanked = true;
-  const std::string page = release_page(release, WitView{nullptr, "cannot be shown as WIT"}, {});
+  const std::string page =
+      release_page(release, WitView{nullptr, "cannot be shown as WIT"}, std::nullopt, {});
   EXPECT_NE(page.find("href=\"/api/v1/blobs/" + release.summary.digest.to_string() + "\""),
             std::string::npos);
   EXPECT_NE(page.find("<strong>Yanked.</strong>"), std::string::npos);
@@ -182,14 +201,14 @@ TEST(PagesTest, APageSaysHowWkgAndOciClientsFetchIt) {
             std::string::npos);
   EXPECT_NE(named.find("registry.example.com/wasm/demo/analytics:0.2.0"), std::string::npos);
   // Without --public-url the script writes the address the browser used.
-  const std::string unnamed = release_page(release_of("0.2.0"), WitView{}, {"", ""});
+  const std::string unnamed = release_page(release_of("0.2.0"), WitView{}, std::nullopt, {"", ""});
   EXPECT_NE(unnamed.find("wkg get --registry <span class=\"this-host\">REGISTRY</span> "
                          "demo:analytics@0.2.0"),
             std::string::npos);
   EXPECT_NE(unnamed.find("<span class=\"this-host\">REGISTRY</span>/demo/analytics:0.2.0"),
             std::string::npos);
   // An OCI tag cannot hold build metadata.
-  const std::string built = release_page(release_of("0.2.0+build.7"), WitView{}, {});
+  const std::string built = release_page(release_of("0.2.0+build.7"), WitView{}, std::nullopt, {});
   EXPECT_NE(built.find("demo:analytics@0.2.0+build.7"), std::string::npos);
   EXPECT_EQ(built.find("/demo/analytics:"), std::string::npos);
 }
