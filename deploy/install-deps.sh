@@ -23,6 +23,13 @@ if [[ ${1:-} == --test ]]; then
   # PostgreSQL store's tests and the `postgres/` run of the integration and CLI suites
   packages+=(postgresql)
   packages+=(nginx-light)  # tests/deploy/nginx_config_test.sh: nginx -t of deploy/replicas/
+  # tests/browser/browse.mjs: the browse pages in Debian's chromium (never a downloaded browser),
+  # driven by playwright-core from npm (below), with a font for its screenshots. Node and npm
+  # from Debian only when there are none: NodeSource's nodejs brings its own npm, and Debian's
+  # npm package conflicts with it.
+  packages+=(chromium fonts-dejavu-core)
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 if [[ ${1:-} == --bench ]]; then
   packages+=(wrk)                           # load generator for both
@@ -37,14 +44,25 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
-((${#missing[@]} == 0)) && exit 0
-
-as_root=()
-if [[ $(id -u) != 0 ]]; then
-  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo (missing: ${missing[*]})" >&2; exit 1; }
-  as_root=(sudo)
+if ((${#missing[@]} > 0)); then
+  as_root=()
+  if [[ $(id -u) != 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo (missing: ${missing[*]})" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 fi
-echo "install-deps: installing ${missing[*]}" >&2
-"${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
-  "${missing[@]}" >/dev/null
+
+# The browser test's npm packages, exactly as its committed lock file says, as the user running
+# this (not root): installed once, and again when the lock file changes (npm ci remakes
+# node_modules, so it is then newer than the lock).
+if [[ ${1:-} == --test ]]; then
+  browser_tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/browser" && pwd)
+  if [[ ! -d $browser_tests/node_modules || $browser_tests/package-lock.json -nt $browser_tests/node_modules ]]; then
+    echo "install-deps: npm ci in tests/browser" >&2
+    (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

@@ -1,5 +1,5 @@
 // The browse pages: GET /, /namespaces/{ns}, /packages/{ns}/{name},
-// /packages/{ns}/{name}/{version}, /static/wreg.css and /static/wreg.js (server/web/pages.h
+// /packages/{ns}/{name}/{version} and the files they load from /static/ (server/web/pages.h
 // renders them).
 #include <memory>
 #include <optional>
@@ -310,6 +310,10 @@ http::Response get_stylesheet(const http::Request& request, ApiContext&) {
 
 http::Response get_script(const http::Request& request, ApiContext&) {
   return static_asset(request, web::script(), "text/javascript; charset=utf-8");
+}
+
+http::Response get_favicon(const http::Request& request, ApiContext&) {
+  return static_asset(request, web::favicon(), "image/svg+xml");
 }
 
 }  // namespace wreg::api

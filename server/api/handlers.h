@@ -57,9 +57,10 @@ http::Response get_namespace_page(const http::Request& request, ApiContext& cont
 // package page, of a package that depends on it).
 http::Response get_package_page(const http::Request& request, ApiContext& context);
 http::Response get_release_page(const http::Request& request, ApiContext& context);
-// GET /static/wreg.css and /static/wreg.js.
+// GET /static/wreg.css, /static/wreg.js and /static/favicon.svg.
 http::Response get_stylesheet(const http::Request& request, ApiContext& context);
 http::Response get_script(const http::Request& request, ApiContext& context);
+http::Response get_favicon(const http::Request& request, ApiContext& context);
 
 // publish.cpp
 // PUT /api/v1/packages/{ns}/{name}/{version}, opened when the header is in: checks the name,

@@ -47,6 +47,7 @@ void add_routes(http::Router& router, ApiContext& context) {
   router.add(Method::kGet, "/packages/{ns}/{name}/{version}", simple(get_release_page));
   router.add(Method::kGet, "/static/wreg.css", simple(get_stylesheet));
   router.add(Method::kGet, "/static/wreg.js", simple(get_script));
+  router.add(Method::kGet, "/static/favicon.svg", simple(get_favicon));
 
   router.add(Method::kGet, "/log/checkpoint", simple(get_checkpoint));
   router.add(Method::kGet, "/log/key", simple(get_log_key));

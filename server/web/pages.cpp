@@ -259,7 +259,11 @@ std::string package_page(const PackageView& view) {
   values.set("package", name);
   values.set("namespace", package.name.space());
   values.set("namespace_href", namespace_href(package.name.space()));
-  set_text(values, "description", shown(package.description));
+  // The description of the release the page leads with; the package's (the newest release's
+  // that has one, yanked or not) when that one has none.
+  const std::string& description =
+      newest && !newest->description.empty() ? newest->description : package.description;
+  set_text(values, "description", shown(description));
   const api::ReleaseSummary* lead =
       newest ? &newest->summary : (package.versions.empty() ? nullptr : &package.versions.front());
   values.set("kind", std::string(lead ? kind_label(lead->kind) : "Package"));
@@ -356,5 +360,7 @@ std::string error_page(std::string_view heading, std::string_view message) {
 std::string_view stylesheet() { return asset("wreg.css"); }
 
 std::string_view script() { return asset("wreg.js"); }
+
+std::string_view favicon() { return asset("favicon.svg"); }
 
 }  // namespace wreg::web

@@ -9,7 +9,8 @@
 // `{{{diff}}}`, which wit_diff.h escapes line by line. A URL from a binary (its
 // homepage, its source) becomes a link only when it is http or https.
 //
-// The pages load nothing but /static/wreg.css and /static/wreg.js, and work without the script,
+// The pages load nothing but /static/wreg.css, /static/wreg.js and their icon, and work without
+// the script,
 // which only adds copy buttons and search as you type; the handlers (server/api/browse.cpp) send
 // them with a Content-Security-Policy that allows nothing else.
 #pragma once
@@ -89,9 +90,11 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
 // An error as a page: `heading` and `message` are shown as text.
 std::string error_page(std::string_view heading, std::string_view message);
 
-// The stylesheet and the script every page links, /static/wreg.css and /static/wreg.js.
+// The stylesheet, the script and the icon every page links: /static/wreg.css, /static/wreg.js
+// and /static/favicon.svg.
 std::string_view stylesheet();
 std::string_view script();
+std::string_view favicon();
 
 // The path of a namespace's page, a package's page and a release's page.
 std::string namespace_href(const std::string& ns);

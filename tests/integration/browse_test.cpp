@@ -94,7 +94,8 @@ TEST_F(BrowseTest, APackagePageShowsWhatWasPublishedAndHowToAddIt) {
   expect_page_headers(page);
   EXPECT_NE(page.body.find("wreg add demo:analytics@0.1.0"), std::string::npos);
   EXPECT_NE(page.body.find("toolsku:analytics/data-processor@0.1.0"), std::string::npos);
-  EXPECT_NE(page.body.find("<pre class=\"wit\">"), std::string::npos) << "the WIT is shown";
+  EXPECT_NE(page.body.find("<pre class=\"wit\" tabindex=\"0\">"), std::string::npos)
+      << "the WIT is shown";
   EXPECT_NE(page.body.find("href=\"/packages/demo/analytics/0.1.0\""), std::string::npos);
   // The hostile description and homepage are text: no tag, no attribute, no script link.
   EXPECT_FALSE(has_foreign_script(page.body));

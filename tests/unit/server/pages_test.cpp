@@ -78,6 +78,22 @@ TEST(PagesTest, APackagePageShowsItsVersionsAndItsNewestRelease) {
   expect_only_own_markup(page);
 }
 
+TEST(PagesTest, APackagePageDescribesTheReleaseItLeadsWith) {
+  // The package's description is the newest release's, yanked or not (the store's rule); the
+  // page leads with what `wreg add` would choose, and shows that one's.
+  api::PackageDocument package{
+      *PackageName::parse("demo:analytics"), "from a yanked 0.3.0", {summary("0.2.0")}};
+  api::ReleaseDocument lead = release_of("0.2.0");
+  lead.description = "from 0.2.0";
+  const std::string page = package_page({package, lead, WitView{}, {}, false, {}});
+  EXPECT_NE(page.find("<p class=\"description\">from 0.2.0</p>"), std::string::npos);
+  EXPECT_EQ(page.find("from a yanked 0.3.0"), std::string::npos);
+  lead.description.clear();
+  EXPECT_NE(package_page({package, lead, WitView{}, {}, false, {}}).find("from a yanked 0.3.0"),
+            std::string::npos)
+      << "without one of its own, the package's";
+}
+
 TEST(PagesTest, APackagePageNamesWhatDependsOnIt) {
   api::PackageDocument package{*PackageName::parse("wasi:io"), "", {summary("0.2.0")}};
   const std::string page = package_page(
@@ -106,11 +122,13 @@ TEST(PagesTest, AReleasePageShowsItsWitChangesSinceThePreviousReleaseOfItsTrack)
                                            WitChanges{since, "<span class=\"add\">+x</span>"}, {});
   EXPECT_NE(changed.find("WIT changes since <a href=\"/packages/demo/analytics/0.1.0\">0.1.0</a>"),
             std::string::npos);
-  EXPECT_NE(changed.find("<pre class=\"diff\"><code><span class=\"add\">+x</span></code></pre>"),
-            std::string::npos);
+  EXPECT_NE(
+      changed.find(
+          "<pre class=\"diff\" tabindex=\"0\"><code><span class=\"add\">+x</span></code></pre>"),
+      std::string::npos);
   const std::string same = release_page(release_of("0.1.1"), WitView{}, WitChanges{since, ""}, {});
   EXPECT_NE(same.find("The WIT is the same as in 0.1.0."), std::string::npos);
-  EXPECT_EQ(same.find("<pre class=\"diff\">"), std::string::npos);
+  EXPECT_EQ(same.find("<pre class=\"diff\""), std::string::npos);
   const std::string long_ones =
       release_page(release_of("0.1.1"), WitView{}, WitChanges{since, std::nullopt}, {});
   EXPECT_NE(long_ones.find("too long to compare"), std::string::npos);
@@ -190,6 +208,7 @@ TEST(PagesTest, AnErrorPageShowsItsMessageAsText) {
 TEST(PagesTest, TheStylesheetAndTheScriptAreServedFromTheBinary) {
   EXPECT_NE(stylesheet().find("prefers-color-scheme: dark"), std::string::npos);
   EXPECT_NE(script().find("addCopyButtons"), std::string::npos);
+  EXPECT_TRUE(favicon().starts_with("<svg"));
   EXPECT_EQ(script().find("innerHTML"), std::string::npos) << "registry text stays text";
 }
 
