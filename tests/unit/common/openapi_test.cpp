@@ -154,6 +154,10 @@ const std::map<std::string, Check>& checks() {
        [](const Json& e) {
          return parsed(e, [](std::string_view text) { return check_label(text, "namespace"); });
        }},
+      {"parameter namespace",
+       [](const Json& e) {
+         return parsed(e, [](std::string_view text) { return check_label(text, "namespace"); });
+       }},
       {"parameter name",
        [](const Json& e) {
          return parsed(e, [](std::string_view text) { return check_label(text, "name"); });
