@@ -48,6 +48,14 @@ http::Response error_page(const Error& error) {
   return page;
 }
 
+// A listing (the front page, a namespace): rendered for each request, never kept.
+http::Response listing_page(std::string body) {
+  http::Response response =
+      html_response(200, std::make_shared<const std::string>(std::move(body)));
+  response.set("Cache-Control", "no-cache");
+  return response;
+}
+
 // A page's ETag: the store's ETag of what it shows, marked as HTML of this server's templates.
 std::string page_etag(const std::string& etag) {
   return etag.substr(0, etag.size() - 1) + "/html-" + WREG_VERSION + "\"";
@@ -181,10 +189,7 @@ http::Response get_home_page(const http::Request& request, ApiContext& context) 
     if (!recent) return error_page(recent.error());
     view.recent = std::move(*recent);
   }
-  http::Response response =
-      html_response(200, std::make_shared<const std::string>(web::home_page(view)));
-  response.set("Cache-Control", "no-cache");
-  return response;
+  return listing_page(web::home_page(view));
 }
 
 http::Response get_namespace_page(const http::Request& request, ApiContext& context) {
@@ -210,10 +215,7 @@ http::Response get_namespace_page(const http::Request& request, ApiContext& cont
   if (!found->next_cursor.empty()) {
     view.next_href = next_page_href(request, web::namespace_href(*ns) + "?", found->next_cursor);
   }
-  http::Response response =
-      html_response(200, std::make_shared<const std::string>(web::namespace_page(view)));
-  response.set("Cache-Control", "no-cache");
-  return response;
+  return listing_page(web::namespace_page(view));
 }
 
 http::Response get_package_page(const http::Request& request, ApiContext& context) {

@@ -195,6 +195,8 @@ TEST_F(BrowseTest, APackagePageSaysWhatUsesItAndANamespacePageListsItsPackages) 
   EXPECT_EQ(get("/namespaces/demo").body.find("/packages/wasi/"), std::string::npos);
   EXPECT_EQ(get("/namespaces/nowhere").status, 404);
   EXPECT_EQ(get("/namespaces/Not%20A%20Label").status, 400);
+  EXPECT_EQ(get("/namespaces/wasi?cursor=c1zz").status, 400) << "a cursor that is not one";
+  EXPECT_EQ(get("/namespaces/" + std::string(300, 'a')).status, 400);
 
   auto front = get("/");
   EXPECT_NE(front.body.find("Newest releases"), std::string::npos);
