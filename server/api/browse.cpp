@@ -182,8 +182,9 @@ http::Response get_home_page(const http::Request& request, ApiContext& context) 
   view.imports = text_of("imports");
   view.searched = !view.query.empty() || !view.exports.empty() || !view.imports.empty();
   view.found = summaries_of(std::move(found->packages));
-  if (!found->next_cursor.empty())
+  if (!found->next_cursor.empty()) {
     view.next_href = next_page_href(request, "/?", found->next_cursor);
+  }
   if (!view.searched) {
     auto recent = context.metadata.recent_releases(kRecentReleases);
     if (!recent) return error_page(recent.error());
