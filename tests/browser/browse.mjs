@@ -425,14 +425,16 @@ function expectNoMarkup(found) {
   expect(found.scriptLinks === 0, `${found.scriptLinks} javascript: links`);
 }
 
-// Clicks the copy button labelled "Copy `label`" (the pages' script adds them), waits for it to
-// say it copied, and answers what the clipboard then holds.
+// Clicks the copy button labelled "Copy `label`" (the pages' script adds them), waits for the
+// clipboard, emptied before, to hold something, and answers what it holds. The button's own
+// "Copied" lasts two seconds, too short to wait for on a loaded machine.
 async function copyWith(page, label) {
   const button = page.getByRole('button', { name: `Copy ${label}`, exact: true });
   expect(await button.count() === 1, `no button "Copy ${label}"`);
   await page.evaluate(() => navigator.clipboard.writeText(''));
   await button.click();
-  await page.getByRole('button', { name: `Copy ${label}`, exact: true }).filter({ hasText: 'Copied' }).waitFor({ timeout: 5000 });
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()) !== '', null,
+    { timeout: 10000, polling: 100 });
   return page.evaluate(() => navigator.clipboard.readText());
 }
 
@@ -486,8 +488,8 @@ async function checkHome(report, site, page, digests) {
   await report.check('home: results follow the search box as one types, and lead to the package', async () => {
     await site.open(page, PAGES.home);
     await page.locator('#q').pressSequentially('proxy', { delay: 30 });
-    await page.locator('#listed', { hasText: 'Results' }).waitFor({ timeout: 5000 });
-    await page.waitForURL((url) => url.searchParams.get('q') === 'proxy', { timeout: 5000 });
+    await page.locator('#listed', { hasText: 'Results' }).waitFor({ timeout: 15000 });
+    await page.waitForURL((url) => url.searchParams.get('q') === 'proxy', { timeout: 15000 });
     const found = await texts(page, '#results ul.packages > li > a');
     expect(found.join(',') === 'demo:http-proxy', `the list shows ${found.join(', ') || 'nothing'}`);
     await Promise.all([page.waitForURL(`${site.base}/packages/demo/http-proxy`),
@@ -637,8 +639,8 @@ async function checkHostile(report, site, page) {
   await report.check('hostile: the description is text in the results shown while typing', async () => {
     await site.open(page, PAGES.home);
     await page.locator('#q').pressSequentially('onerror', { delay: 30 });
-    await page.locator('#listed', { hasText: 'Results' }).waitFor({ timeout: 5000 });
-    await page.locator('#results ul.packages li', { hasText: 'demo:hostile' }).waitFor({ timeout: 5000 });
+    await page.locator('#listed', { hasText: 'Results' }).waitFor({ timeout: 15000 });
+    await page.locator('#results ul.packages li', { hasText: 'demo:hostile' }).waitFor({ timeout: 15000 });
     const found = await markupFound(page);
     expect(found.description, 'the list does not show the description as text');
     expectNoMarkup(found);
