@@ -33,8 +33,12 @@ namespace wreg::http::session_detail {
 
 using Clock = std::chrono::steady_clock;
 
-// What a closing connection reads (and drops) of what the client still sends, at most.
-constexpr std::uint64_t kDrainBytes = 1024 * 1024;
+// What a closing connection reads (and drops) of what the client still sends, at most, within
+// its half second (close()). Large: a proxy in front (nginx with proxy_request_buffering off)
+// sends the rest of a refused upload at loopback speed, and a reset after only a little of it
+// can reach the proxy before it has read our answer, which it then never relays
+// (tests/deploy/reverse_proxy_test.sh).
+constexpr std::uint64_t kDrainBytes = 256 * 1024 * 1024;
 
 template <class Stream>
 class Session final : public SessionHandle, public std::enable_shared_from_this<Session<Stream>> {

@@ -34,11 +34,13 @@ fail() {
   exit 1
 }
 
-# A port nothing on 127.0.0.1 answers on now.
+# A port below the kernel's range for outgoing connections that nothing listens on now. Another
+# process may still take it before nginx binds it: start_nginx then tries other ports.
 free_port() {
-  local port
+  local low port
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
   fail "found no free port on 127.0.0.1"
@@ -60,31 +62,48 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
 # wreg-server as the file expects it behind nginx, with a limit small enough to pass.
 "$server" namespace create --data "$dir/data" demo >/dev/null 2>&1
 token=$("$server" token create --data "$dir/data" --namespace demo 2>/dev/null)
-https_port=$(free_port)
-http_port=$(free_port)
 "$server" serve --data "$dir/data" --listen 127.0.0.1:0 --port-file "$dir/wreg.port" \
-  --max-body-size 40MiB --public-url "https://127.0.0.1:$https_port" --trusted-proxies 127.0.0.1 \
-  >"$dir/wreg-server.log" 2>&1 &
+  --max-body-size 40MiB --trusted-proxies 127.0.0.1 >"$dir/wreg-server.log" 2>&1 &
 pids+=($!)
 wait_for wreg-server test -s "$dir/wreg.port"
 wreg_port=$(cat "$dir/wreg.port")
 
-mkdir -p "$dir/temp"
-sed -e "s#/etc/letsencrypt/live/registry.example.com/fullchain.pem#$dir/cert.pem#" \
-    -e "s#/etc/letsencrypt/live/registry.example.com/privkey.pem#$dir/key.pem#" \
-    -e "s#listen 443 ssl#listen 127.0.0.1:$https_port ssl#" \
-    -e "s#listen 80;#listen 127.0.0.1:$http_port;#" \
-    -e "s#server 127.0.0.1:8080;#server 127.0.0.1:$wreg_port;#" \
-    -e "s#/var/log/nginx/#$dir/#" \
-    -e "s#^http {#http {\n    client_body_temp_path $dir/temp/body;\n    proxy_temp_path $dir/temp/proxy;\n    fastcgi_temp_path $dir/temp/fastcgi;\n    uwsgi_temp_path $dir/temp/uwsgi;\n    scgi_temp_path $dir/temp/scgi;#" \
-    "$top/deploy/nginx-reverse-proxy.conf" >"$dir/nginx.conf"
-grep -q "listen 127.0.0.1:$https_port ssl" "$dir/nginx.conf" || fail "the file no longer has 'listen 443 ssl'"
-grep -q "server 127.0.0.1:$wreg_port;" "$dir/nginx.conf" || fail "the file no longer names 127.0.0.1:8080"
-"$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g "pid $dir/nginx.pid; daemon off;" \
-  2>"$dir/nginx.out" &
-pids+=($!)
+# nginx with the file, on two free ports; on other ones when another process took one first.
+start_nginx() {
+  local attempt pid
+  mkdir -p "$dir/temp"
+  for attempt in 1 2 3 4 5; do
+    https_port=$(free_port)
+    http_port=$(free_port)
+    sed -e "s#/etc/letsencrypt/live/registry.example.com/fullchain.pem#$dir/cert.pem#" \
+        -e "s#/etc/letsencrypt/live/registry.example.com/privkey.pem#$dir/key.pem#" \
+        -e "s#listen 443 ssl#listen 127.0.0.1:$https_port ssl#" \
+        -e "s#listen 80;#listen 127.0.0.1:$http_port;#" \
+        -e "s#server 127.0.0.1:8080;#server 127.0.0.1:$wreg_port;#" \
+        -e "s#/var/log/nginx/#$dir/#" \
+        -e "s#^http {#http {\n    client_body_temp_path $dir/temp/body;\n    proxy_temp_path $dir/temp/proxy;\n    fastcgi_temp_path $dir/temp/fastcgi;\n    uwsgi_temp_path $dir/temp/uwsgi;\n    scgi_temp_path $dir/temp/scgi;#" \
+        "$top/deploy/nginx-reverse-proxy.conf" >"$dir/nginx.conf"
+    grep -q "listen 127.0.0.1:$https_port ssl" "$dir/nginx.conf" || fail "the file no longer has 'listen 443 ssl'"
+    grep -q "server 127.0.0.1:$wreg_port;" "$dir/nginx.conf" || fail "the file no longer names 127.0.0.1:8080"
+    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g "pid $dir/nginx.pid; daemon off;" \
+      2>"$dir/nginx.out" &
+    pid=$!
+    for _ in $(seq 100); do
+      if curl -s -f -o /dev/null --cacert "$dir/cert.pem" "https://127.0.0.1:$https_port/healthz"; then
+        pids+=("$pid")
+        return
+      fi
+      kill -0 "$pid" 2>/dev/null || break  # it exited: a port was taken
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo "reverse_proxy_test: nginx did not start on attempt $attempt: $(tail -n 1 "$dir/nginx.out")" >&2
+  done
+  fail "nginx did not come up"
+}
+start_nginx
 https="https://127.0.0.1:$https_port"
-wait_for nginx curl -s -f -o /dev/null --cacert "$dir/cert.pem" "$https/healthz"
 
 # The client, in a HOME of its own, trusting the test's certificate.
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/home/.config" XDG_CACHE_HOME="$dir/home/.cache"
