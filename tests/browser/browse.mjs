@@ -354,7 +354,11 @@ class Watch {
     });
     page.on('pageerror', (error) => this.problems.push(`page error on ${where()}: ${firstLine(error)}`));
     page.on('requestfailed', (request) => {
-      this.problems.push(`request failed: ${request.url()}: ${request.failure()?.errorText}`);
+      // ERR_ABORTED is the browser cancelling a load itself (the page navigated on while the icon
+      // was still coming); a server's failure shows as another error, or as a status below.
+      const reason = request.failure()?.errorText;
+      if (reason === 'net::ERR_ABORTED') return;
+      this.problems.push(`request failed: ${request.url()}: ${reason}`);
     });
     page.on('response', (response) => {
       if (response.status() >= 400 && !this.expectedErrors.has(response.url())) {
