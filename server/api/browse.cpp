@@ -58,7 +58,7 @@ http::Response listing_page(std::string body) {
 
 // A page's ETag: the store's ETag of what it shows, marked as HTML of this server's templates.
 std::string page_etag(const std::string& etag) {
-  return etag.substr(0, etag.size() - 1) + "/html-" + WREG_VERSION + "\"";
+  return extended_etag(etag, std::string("html-") + WREG_VERSION);
 }
 
 http::Response cached_page(std::shared_ptr<const std::string> body, std::string etag) {
@@ -153,7 +153,7 @@ std::vector<api::PackageSummary> summaries_of(std::vector<store::PackageSummary>
 std::string with_dependents(const std::string& etag, const std::vector<PackageName>& dependents) {
   std::string names;
   for (const PackageName& name : dependents) names += name.to_string() + "\n";
-  return etag.substr(0, etag.size() - 1) + "/used-" + Digest::of(names).hex().substr(0, 16) + "\"";
+  return extended_etag(etag, "used-" + Digest::of(names).hex().substr(0, 16));
 }
 
 }  // namespace
@@ -289,34 +289,45 @@ http::Response get_release_page(const http::Request& request, ApiContext& contex
 
 namespace {
 
-// A file of the pages, as compiled in: revalidated by an ETag of its bytes, so that a new server's
-// stylesheet or script is fetched at once.
-http::Response static_asset(const http::Request& request, std::string_view text,
-                            const char* content_type) {
-  auto body = std::make_shared<const std::string>(text);
-  const std::string etag = "\"" + Digest::of(*body).hex().substr(0, 16) + "\"";
-  if (auto answer = not_modified(request, etag)) return std::move(*answer);
+// A file of the pages, as compiled in, with its ETag: made once per file, on its first request,
+// and revalidated by that ETag, so that a new server's stylesheet or script is fetched at once.
+struct StaticFile {
+  StaticFile(std::string_view text, const char* type)
+      : body(std::make_shared<const std::string>(text)),
+        etag("\"" + Digest::of(*body).hex().substr(0, 16) + "\""),
+        content_type(type) {}
+
+  std::shared_ptr<const std::string> body;
+  std::string etag;
+  const char* content_type;
+};
+
+http::Response static_file(const http::Request& request, const StaticFile& file) {
+  if (auto answer = not_modified(request, file.etag)) return std::move(*answer);
   http::Response response;
-  response.set("Content-Type", content_type);
+  response.set("Content-Type", file.content_type);
   response.set("X-Content-Type-Options", "nosniff");
-  response.set("ETag", etag);
+  response.set("ETag", file.etag);
   response.set("Cache-Control", "no-cache");
-  response.shared_body = std::move(body);
+  response.shared_body = file.body;
   return response;
 }
 
 }  // namespace
 
 http::Response get_stylesheet(const http::Request& request, ApiContext&) {
-  return static_asset(request, web::stylesheet(), "text/css; charset=utf-8");
+  static const StaticFile file(web::stylesheet(), "text/css; charset=utf-8");
+  return static_file(request, file);
 }
 
 http::Response get_script(const http::Request& request, ApiContext&) {
-  return static_asset(request, web::script(), "text/javascript; charset=utf-8");
+  static const StaticFile file(web::script(), "text/javascript; charset=utf-8");
+  return static_file(request, file);
 }
 
 http::Response get_favicon(const http::Request& request, ApiContext&) {
-  return static_asset(request, web::favicon(), "image/svg+xml");
+  static const StaticFile file(web::favicon(), "image/svg+xml");
+  return static_file(request, file);
 }
 
 }  // namespace wreg::api

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/api/release_document.h"
 #include "server/api/api.h"
@@ -39,6 +40,9 @@ Result<ReleaseDocument> read_release(ApiContext& context, const PackageVersion& 
 // server's log may say of a failure.
 Result<WitTexts::Entry> release_wit(ApiContext& context, const PackageVersion& id,
                                     std::string& log_detail);
+// `etag` (quoted) with `/part` added inside the quotes: the ETag of something derived from what
+// `etag` names (a release, a page of it).
+std::string extended_etag(const std::string& etag, std::string_view part);
 // A release's ETag: its package's ETag (quoted) with the version added inside the quotes. Every
 // change of a release (its yank or unyank) bumps its package's revision.
 std::string release_etag(const std::string& package_etag, const Version& version);

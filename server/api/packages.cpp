@@ -41,9 +41,12 @@ Result<ReleaseDocument> read_release(ApiContext& context, const PackageVersion& 
   return release_document(std::move(*record));
 }
 
+std::string extended_etag(const std::string& etag, std::string_view part) {
+  return etag.substr(0, etag.size() - 1) + "/" + std::string(part) + "\"";
+}
+
 std::string release_etag(const std::string& package_etag, const Version& version) {
-  std::string etag = package_etag.substr(0, package_etag.size() - 1);
-  return etag + "/" + version.to_string() + "\"";
+  return extended_etag(package_etag, version.to_string());
 }
 
 std::optional<http::Response> not_modified(const http::Request& request, const std::string& etag) {

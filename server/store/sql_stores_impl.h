@@ -27,6 +27,19 @@ struct SqlSteps {
 
   // --- Reading a package's rows ----------------------------------------------------------------
 
+  // The package names in the first column of `query`'s rows (a listing of packages).
+  static Result<std::vector<PackageName>> package_names_of(Query& query, std::string_view context,
+                                                           const LogSink& log) {
+    WREG_TRY(texts, query.first_column_texts(context));
+    std::vector<PackageName> names;
+    names.reserve(texts->size());
+    for (const std::string& text : *texts) {
+      WREG_TRY(name, decode_package_name(text, log));
+      names.push_back(std::move(*name));
+    }
+    return names;
+  }
+
   // Every release of a package (without dependencies), in no particular order.
   static Result<std::vector<ReleaseRow>> load_releases(Connection& db, std::int64_t package_id) {
     WREG_TRY(query, Query::make(db, sql::kReleasesOfPackage));
@@ -506,14 +519,7 @@ Result<std::vector<PackageName>> SqlMetadataStore<Engine>::dependents(const Pack
   WREG_TRY(query, Query::make(*lease, sql::kDependents));
   query->bind(1, name.to_string())
       .bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
-  std::vector<PackageName> names;
-  for (;;) {
-    WREG_TRY(row, query->step("list a package's dependents"));
-    if (!*row) break;
-    WREG_TRY(dependent, decode_package_name(query->text(0), database_.log()));
-    names.push_back(std::move(*dependent));
-  }
-  return names;
+  return Steps::package_names_of(*query, "list a package's dependents", database_.log());
 }
 
 // --- The transparency log ----------------------------------------------------------------------
@@ -717,14 +723,7 @@ Result<std::vector<PackageName>> SqlMetadataStore<Engine>::package_names(const s
   auto lease = database_.acquire();
   WREG_TRY(query, Query::make(*lease, sql::kPackageNames));
   query->bind(1, after).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<PackageName> names;
-  for (;;) {
-    WREG_TRY(row, query->step("list packages"));
-    if (!*row) break;
-    WREG_TRY(name, decode_package_name(query->text(0), database_.log()));
-    names.push_back(std::move(*name));
-  }
-  return names;
+  return Steps::package_names_of(*query, "list packages", database_.log());
 }
 
 // --- OCI manifests ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 #include <kainjow/mustache.hpp>
 #include <stdexcept>
 
-#include "common/text.h"
 #include "common/wasm/component_info.h"
 #include "server/web/assets.h"
 #include "server/web/wit_html.h"
@@ -32,6 +31,11 @@ std::string render(std::string_view template_name, const data& values) {
     throw std::logic_error("template " + std::string(template_name) + ": " + page.error_message());
   }
   return text;
+}
+
+// The template file `name` as a partial, for a page's `{{> ...}}`.
+mustache::partial partial_of(std::string_view name) {
+  return mustache::partial{[name] { return std::string(asset(name)); }};
 }
 
 std::string whole_page(const std::string& title, const std::string& query,
@@ -82,15 +86,6 @@ bool is_web_url(const std::string& text) {
   return text.find_first_of("\"'<>\\`") == std::string::npos;
 }
 
-// Text from a binary as a page shows it: what reorders or hides text (bidi controls, zero-width
-// characters, controls) written visibly, as wreg's terminal output writes it (common/text.h),
-// line breaks kept. The template escapes the HTML.
-std::string shown(const std::string& text) {
-  EscapeOptions options;
-  options.line_breaks = true;
-  return escaped(text, options);
-}
-
 const char* kind_label(api::ReleaseKind kind) {
   return kind == api::ReleaseKind::kComponent ? "Component" : "WIT package";
 }
@@ -99,10 +94,10 @@ data externs(const std::vector<wasm::Extern>& list) {
   data items{data::type::list};
   for (const wasm::Extern& item : list) {
     data entry;
-    entry.set("name", shown(item.name));
+    entry.set("name", shown_text(item.name));
     entry.set("kind", std::string(wasm::to_string(item.kind)));
     if (!item.type.empty()) {
-      entry.set("type", shown(item.type));
+      entry.set("type", shown_text(item.type));
     } else {
       entry.set("type", false);
     }
@@ -113,8 +108,7 @@ data externs(const std::vector<wasm::Extern>& list) {
 
 // The list package_list.html shows: `found`, each with its newest version and description.
 void set_package_list(data& values, const std::vector<api::PackageSummary>& found) {
-  values.set("package_list",
-             mustache::partial{[] { return std::string(asset("package_list.html")); }});
+  values.set("package_list", partial_of("package_list.html"));
   data items{data::type::list};
   for (const api::PackageSummary& summary : found) {
     data entry;
@@ -123,7 +117,7 @@ void set_package_list(data& values, const std::vector<api::PackageSummary>& foun
     entry.set("latest", summary.latest.to_string());
     entry.set("kind", std::string(kind_label(summary.kind)));
     if (!summary.description.empty()) {
-      entry.set("description", shown(summary.description));
+      entry.set("description", shown_text(summary.description));
     } else {
       entry.set("description", false);
     }
@@ -138,8 +132,7 @@ void set_package_list(data& values, const std::vector<api::PackageSummary>& foun
 // reference line.
 void set_other_clients(data& values, const PackageName& name, const Version& version,
                        const RegistryAddress& address) {
-  values.set("other_clients",
-             mustache::partial{[] { return std::string(asset("other_clients.html")); }});
+  values.set("other_clients", partial_of("other_clients.html"));
   set_text(values, "host", address.host);
   const std::string text = version.to_string();
   if (text.find('+') == std::string::npos) {
@@ -149,15 +142,14 @@ void set_other_clients(data& values, const PackageName& name, const Version& ver
 
 // What release_body.html shows of `release` (and of `wit`), set into `values`.
 void set_release_body(data& values, const api::ReleaseDocument& release, const WitView& wit) {
-  values.set("release_body",
-             mustache::partial{[] { return std::string(asset("release_body.html")); }});
+  values.set("release_body", partial_of("release_body.html"));
   const wasm::Metadata& metadata = release.details.metadata;
   data facts{data::type::list};
   auto fact = [&](const char* label, const std::optional<std::string>& value, bool link) {
     if (!value || value->empty()) return;
     data entry;
     entry.set("label", std::string(label));
-    entry.set("value", shown(*value));
+    entry.set("value", shown_text(*value));
     if (link && is_web_url(*value)) {
       entry.set("href", *value);
     } else {
@@ -263,7 +255,7 @@ std::string package_page(const PackageView& view) {
   // that has one, yanked or not) when that one has none.
   const std::string& description =
       newest && !newest->description.empty() ? newest->description : package.description;
-  set_text(values, "description", shown(description));
+  set_text(values, "description", shown_text(description));
   const api::ReleaseSummary* lead =
       newest ? &newest->summary : (package.versions.empty() ? nullptr : &package.versions.front());
   values.set("kind", std::string(lead ? kind_label(lead->kind) : "Package"));
@@ -320,7 +312,7 @@ std::string release_page(const api::ReleaseDocument& release, const WitView& wit
   values.set("package_href", package_href(release.name));
   values.set("version", summary.version.to_string());
   values.set("kind", std::string(kind_label(summary.kind)));
-  set_text(values, "description", shown(release.description));
+  set_text(values, "description", shown_text(release.description));
   values.set("yanked", summary.yanked);
   values.set("published", summary.published);
   values.set("published_date", date_of(summary.published));

@@ -6,13 +6,13 @@
 // name, description or metadata cannot become markup. Three insertions are not escaped by the
 // engine: the layout's `{{{content}}}`, a page body these functions rendered themselves, the
 // WIT's `{{{html}}}`, which wit_html.h escapes as it highlights, and the WIT changes'
-// `{{{diff}}}`, which wit_diff.h escapes line by line. A URL from a binary (its
-// homepage, its source) becomes a link only when it is http or https.
+// `{{{diff}}}`, which wit_diff.h escapes line by line. Text from a binary is shown as
+// wit_html.h's shown_text() writes it. A URL from a binary (its homepage, its source) becomes a
+// link only when it is http or https and printable ASCII.
 //
 // The pages load nothing but /static/wreg.css, /static/wreg.js and their icon, and work without
-// the script,
-// which only adds copy buttons and search as you type; the handlers (server/api/browse.cpp) send
-// them with a Content-Security-Policy that allows nothing else.
+// the script, which only adds copy buttons and search as you type; the handlers
+// (server/api/browse.cpp) send them with a Content-Security-Policy that allows nothing else.
 #pragma once
 
 #include <memory>

@@ -117,10 +117,14 @@ bool leads_item(std::string_view line) { return line.starts_with("///") || line.
 
 }  // namespace
 
-std::string escape_visibly(std::string_view text) {
+std::string shown_text(std::string_view text) {
   EscapeOptions options;
   options.line_breaks = true;
-  return kainjow::mustache::html_escape<std::string>(escaped(text, options));
+  return escaped(text, options);
+}
+
+std::string escape_visibly(std::string_view text) {
+  return kainjow::mustache::html_escape<std::string>(shown_text(text));
 }
 
 std::vector<WitBlock> wit_blocks(std::string_view wit) {
@@ -165,7 +169,7 @@ std::vector<WitBlock> wit_blocks(std::string_view wit) {
       text += '\n';
     }
     if (text.empty()) continue;
-    blocks.push_back({escaped(range.summary), highlighted(text)});
+    blocks.push_back({shown_text(range.summary), highlighted(text)});
   }
   return blocks;
 }

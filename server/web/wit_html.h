@@ -21,8 +21,12 @@ struct WitBlock {
 
 std::vector<WitBlock> wit_blocks(std::string_view wit);
 
-// `text` escaped for HTML, with the characters that reorder or hide text (bidi controls, zero
-// width marks) written as visible `<U+202E>` instead.
+// Text from a binary as every page shows it: what reorders or hides text (bidi controls,
+// zero-width characters, controls) written visibly as `\u{202E}`, as wreg's terminal output
+// writes it (common/text.h), line breaks kept. Not yet escaped for HTML: a template does that.
+std::string shown_text(std::string_view text);
+
+// shown_text(), escaped for HTML: for the markup this file and wit_diff.h write themselves.
 std::string escape_visibly(std::string_view text);
 
 }  // namespace wreg::web
