@@ -750,13 +750,20 @@ class WitPackageDecoder {
       empty.docs = package.docs;
       resolve.packages.push_back(std::move(empty));
     }
-    for (auto& [name, interface] : package.interfaces) {
-      for (const auto& [existing, ignored] : resolve.packages[id].interfaces) {
-        if (existing == name) fail_decode("interface " + name + " is defined twice");
+    // What `package` defines goes before what references to it made earlier (a world of the
+    // package importing one of its interfaces that it never defines): the encoder writes a
+    // package's interfaces in this order, and each must come after the ones it uses.
+    auto& interfaces = resolve.packages[id].interfaces;
+    const auto& defined = package.interfaces;
+    for (auto at = defined.begin(); at != defined.end(); ++at) {
+      const auto named = [&](const auto& entry) { return entry.first == at->first; };
+      if (std::any_of(interfaces.begin(), interfaces.end(), named) ||
+          std::any_of(defined.begin(), at, named)) {
+        fail_decode("interface " + at->first + " is defined twice");
       }
-      resolve.packages[id].interfaces.emplace_back(name, interface);
-      resolve.interfaces[interface].package = id;
+      resolve.interfaces[at->second].package = id;
     }
+    interfaces.insert(interfaces.begin(), defined.begin(), defined.end());
     for (auto& [name, world] : package.worlds) {
       resolve.packages[id].worlds.emplace_back(name, world);
       World& added = resolve.worlds[world];
