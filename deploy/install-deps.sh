@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config
-  libboost-dev libssl-dev libsqlite3-dev libpq-dev
+  libboost-dev libssl-dev libsqlite3-dev libpq-dev libsystemd-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev libdtl-dev
   openssl ca-certificates
 )

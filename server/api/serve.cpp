@@ -18,6 +18,7 @@
 #include "server/auth/tokens.h"
 #include "server/http/access_log.h"
 #include "server/http/metrics.h"
+#include "server/http/service_manager.h"
 #include "server/oci/oci.h"
 #include "server/store/data_dir.h"
 #include "server/store/log_sink.h"
@@ -573,6 +574,7 @@ int serve(ServeOptions options) {
   log.note(std::string("wreg-server ") + WREG_VERSION + " listening on " +
            ((*server)->tls() ? "https://" : "http://") + host + ":" + std::to_string(port) +
            " with data in " + options.data.string() + (options.private_reads ? " (private)" : ""));
+  http::service_manager::ready("serving on port " + std::to_string(port));
   (*server)->run();
   server->reset();
   log.note("stopped: every request answered, closing the data directory");

@@ -28,6 +28,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   std::uint16_t port() const { return port_; }
   void start();
+  // The TLS context of the connections accepted from now on. Call it on the listener's
+  // io_context's thread; the context must outlive every session started with it.
+  void use_tls(boost::asio::ssl::context* tls) { tls_ = tls; }
   // Closes the listening socket (on its io_context's thread). Thread-safe.
   void stop();
 

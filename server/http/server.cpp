@@ -13,6 +13,7 @@
 
 #include "common/text.h"
 #include "server/http/listener.h"
+#include "server/http/service_manager.h"
 #include "server/http/tls.h"
 
 namespace wreg::http {
@@ -39,6 +40,7 @@ struct Server::Impl {
       if (i > 0) idle_until_stop.emplace_back(contexts.back()->get_executor());
     }
     signals.emplace(*contexts[0], SIGINT, SIGTERM);
+    signals->add(SIGHUP);
   }
 
   net::io_context& main() { return *contexts[0]; }
@@ -53,6 +55,9 @@ struct Server::Impl {
   std::vector<WorkGuard> idle_until_stop;
   ServerContext context;
   std::unique_ptr<net::ssl::context> tls;
+  // Contexts a reload replaced. A session made before the reload goes on with the context it
+  // began with, and a reload is rare (a certificate's renewal), so they are kept until the end.
+  std::vector<std::unique_ptr<net::ssl::context>> replaced_tls;
   std::shared_ptr<Listener> listener;
   std::optional<net::signal_set> signals;
 };
@@ -87,6 +92,7 @@ Result<std::unique_ptr<Server>> Server::create_or_throw(const ServerOptions& opt
     auto tls = make_tls_context(*options.tls_cert, *options.tls_key);
     if (!tls) return std::move(tls).error();
     impl->tls = std::move(*tls);
+    impl->context.log.note("TLS certificate: " + describe_certificate(*impl->tls));
   }
   boost::system::error_code ec;
   auto address = net::ip::make_address(options.host, ec);
@@ -113,6 +119,7 @@ void Server::request_stop() {
   net::post(impl->main(), [impl] {
     if (impl->context.stopping.exchange(true)) return;
     impl->context.log.note("stopping: no new connections; finishing requests in flight");
+    service_manager::stopping();
     boost::system::error_code ignored;
     impl->signals->cancel(ignored);
     impl->listener->stop();
@@ -122,10 +129,46 @@ void Server::request_stop() {
   });
 }
 
-void Server::run() {
-  impl_->signals->async_wait([this](boost::system::error_code ec, int) {
-    if (!ec) request_stop();
+void Server::reload_tls() {
+  auto* impl = impl_.get();
+  net::post(impl->main(), [impl] {
+    if (impl->context.stopping) return;
+    const ServerOptions& options = impl->context.options;
+    if (!impl->tls) {
+      impl->context.log.note("reload: nothing to reload, the server speaks plain HTTP");
+      return;
+    }
+    service_manager::reloading();
+    auto tls = make_tls_context(*options.tls_cert, *options.tls_key);
+    if (tls) {
+      impl->context.log.note("reload: new connections get the TLS certificate " +
+                             describe_certificate(**tls));
+      impl->replaced_tls.push_back(std::move(impl->tls));
+      impl->tls = std::move(*tls);
+      // The listener accepts on this thread too, so no connection sees half of the change.
+      impl->listener->use_tls(impl->tls.get());
+    } else {
+      impl->context.log.note("reload failed, still serving the certificate loaded before: " +
+                             tls.error().message);
+    }
+    service_manager::ready("serving");
   });
+}
+
+void Server::wait_for_signal() {
+  impl_->signals->async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      reload_tls();
+      wait_for_signal();
+    } else {
+      request_stop();
+    }
+  });
+}
+
+void Server::run() {
+  wait_for_signal();
   impl_->listener->start();
   std::vector<std::thread> workers;
   workers.reserve(impl_->contexts.size() - 1);

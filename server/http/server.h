@@ -22,6 +22,9 @@
 //   - request_stop() (called on SIGINT/SIGTERM) closes the listening socket, closes idle
 //     connections, lets requests in flight finish and then closes their connections; run()
 //     returns once every connection is gone.
+//   - reload_tls() (called on SIGHUP: `systemctl reload`) reads the certificate and key files
+//     again, for a renewed certificate. New connections get the new one; open connections keep
+//     theirs and are not dropped. A file that cannot be used is logged and the old pair kept.
 #pragma once
 
 #include <chrono>
@@ -78,8 +81,12 @@ class Server {
   bool tls() const;
 
   // Runs the io_context on the configured threads until request_stop() and every connection
-  // has closed. SIGINT and SIGTERM call request_stop(). Blocks the calling thread.
+  // has closed. SIGINT and SIGTERM call request_stop(), SIGHUP reload_tls(). Blocks the calling
+  // thread.
   void run();
+
+  // Starts the TLS reload described above; logs what happened. Thread-safe.
+  void reload_tls();
 
   // Starts the graceful stop described above. Thread-safe; may be called more than once.
   void request_stop();
@@ -91,6 +98,7 @@ class Server {
                                                          const Router& router, AccessLog& log,
                                                          HttpMetrics& metrics);
   void run_thread(boost::asio::io_context& io);
+  void wait_for_signal();
   std::unique_ptr<Impl> impl_;
 };
 

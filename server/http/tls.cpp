@@ -1,6 +1,8 @@
 #include "server/http/tls.h"
 
+#include <openssl/bio.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/system/system_error.hpp>
 
@@ -44,6 +46,19 @@ Result<std::unique_ptr<ssl::context>> make_tls_context(const std::string& cert_f
                                                  wreg::quoted(cert_file));
   }
   return context;
+}
+
+std::string describe_certificate(ssl::context& context) {
+  X509* certificate = SSL_CTX_get0_certificate(context.native_handle());
+  if (certificate == nullptr) return "no certificate";
+  std::unique_ptr<BIO, decltype(&BIO_free)> text(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!text) return "a certificate";
+  X509_NAME_print_ex(text.get(), X509_get_subject_name(certificate), 0, XN_FLAG_ONELINE);
+  BIO_puts(text.get(), ", valid until ");
+  ASN1_TIME_print(text.get(), X509_get0_notAfter(certificate));
+  char* bytes = nullptr;
+  long size = BIO_get_mem_data(text.get(), &bytes);
+  return wreg::escaped(std::string(bytes, size > 0 ? static_cast<std::size_t>(size) : 0));
 }
 
 }  // namespace wreg::http

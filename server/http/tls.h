@@ -14,4 +14,8 @@ namespace wreg::http {
 Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const std::string& cert_file,
                                                                     const std::string& key_file);
 
+// The certificate `context` serves, for the log: its subject and when it expires
+// ("CN=registry.example.com, valid until Mar  1 12:00:00 2027 GMT"), escaped.
+std::string describe_certificate(boost::asio::ssl::context& context);
+
 }  // namespace wreg::http

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -77,6 +78,18 @@ Connection::~Connection() {
 
 std::string Connection::tls_version() const {
   return ssl_ ? SSL_get_version(static_cast<SSL*>(ssl_)) : "";
+}
+
+std::string Connection::peer_common_name() const {
+  if (!ssl_) return "";
+  X509* certificate = SSL_get0_peer_certificate(static_cast<SSL*>(ssl_));
+  if (!certificate) return "";
+  char name[256] = {};
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, name,
+                                sizeof name) < 0) {
+    return "";
+  }
+  return name;
 }
 
 bool Connection::send(const std::string& bytes) {

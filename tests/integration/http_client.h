@@ -52,6 +52,8 @@ class Connection {
   void limit_receive_buffer(int bytes);
   // The negotiated TLS version ("TLSv1.3"), empty for plain connections.
   std::string tls_version() const;
+  // The common name of the server's certificate, empty for plain connections.
+  std::string peer_common_name() const;
 
  private:
   Connection() = default;
