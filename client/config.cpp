@@ -136,6 +136,8 @@ Result<Environment> Environment::from_process() {
   env.registry = getenv_nonempty("WREG_REGISTRY");
   env.token = getenv_nonempty("WREG_TOKEN");
   env.wkg_bearer_tokens = wkg_bearer_tokens_from_environment();
+  env.proxy = transport::ProxyEnvironment::read(
+      [](const char* name) { return getenv_nonempty(name); });
   return env;
 }
 
@@ -241,6 +243,7 @@ Result<std::string> normalize_registry_url(std::string_view url) {
 
 Result<Config> Config::load(const Environment& env, const std::optional<std::string>& flag) {
   Config config;
+  config.proxy_ = env.proxy;
   auto config_path = env.config_dir / "config.toml";
   auto table = read_toml_file(config_path);
   if (!table) return std::move(table).error();

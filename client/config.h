@@ -34,6 +34,9 @@
 // case, every other character `_`, e.g. WKG_REGISTRY_GHCR_IO_AUTH_BEARER). With a `username`
 // the token is the password the registry's token endpoint takes (Basic, as `docker login`);
 // without, it is sent as a Bearer token as it is.
+// Connections go through the proxy that HTTPS_PROXY / HTTP_PROXY / ALL_PROXY name, except to
+// hosts NO_PROXY lists and loopback (transport/proxy.h); ca_file is for registries only, since
+// wreg talks to a proxy in plain HTTP and refuses an https:// proxy.
 // ca_file adds certificates to the system store (OpenSSL's default paths, which also honour
 // SSL_CERT_FILE and SSL_CERT_DIR); verification itself is never off. A relative path is taken from
 // the config folder.
@@ -50,6 +53,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/transport/proxy.h"
 #include "common/package_name.h"
 #include "common/result.h"
 #include "common/tlog/note.h"
@@ -66,6 +70,8 @@ struct Environment {
   std::optional<std::string> token;     // WREG_TOKEN
   // WKG_REGISTRY_<HOST>_AUTH_BEARER, by <HOST> as the variable spells it (wkg_host_key()).
   std::map<std::string, std::string> wkg_bearer_tokens;
+  // https_proxy, http_proxy, all_proxy, no_proxy, each also in upper case (transport/proxy.h).
+  transport::ProxyEnvironment proxy;
 
   // Reads the variables above. kInvalidArgument when neither XDG_CONFIG_HOME nor HOME is set.
   static Result<Environment> from_process();
@@ -126,6 +132,8 @@ class Config {
   std::chrono::milliseconds stall_timeout() const { return stall_timeout_; }
   // config.toml's ca_file, checked to hold a PEM certificate; empty when not set.
   const std::filesystem::path& ca_file() const { return ca_file_; }
+  // The environment's proxy variables (Environment::proxy), for every registry connection.
+  const transport::ProxyEnvironment& proxy() const { return proxy_; }
   // config.toml's [log_keys] entry of `registry` (a normalized URL), if any.
   const tlog::VerifierKey* log_key_for(const std::string& registry) const {
     auto found = log_keys_.find(registry);
@@ -144,6 +152,7 @@ class Config {
   std::map<std::string, Credential> tokens_;                 // URL -> token
   std::map<std::string, std::string> wkg_bearer_tokens_;     // Environment::wkg_bearer_tokens
   std::filesystem::path ca_file_;
+  transport::ProxyEnvironment proxy_;
   std::map<std::string, tlog::VerifierKey> log_keys_;
   std::map<std::string, WitnessPolicy> log_witnesses_;
   std::chrono::milliseconds stall_timeout_{30'000};

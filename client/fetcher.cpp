@@ -61,6 +61,7 @@ Fetcher::~Fetcher() = default;
 transport::TransportOptions Fetcher::transport_options() const {
   transport::TransportOptions options = options_.client_template;
   options.ca_file = config_.ca_file();
+  options.proxy = config_.proxy();
   options.stall_timeout = config_.stall_timeout();
   options.max_connections = std::max<std::size_t>(1, options_.parallelism);
   return options;

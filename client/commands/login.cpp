@@ -61,6 +61,7 @@ Result<api::Whoami> ask_whoami(const Config& config, const std::string& registry
   options.registry = registry;
   options.token = token;
   options.ca_file = config.ca_file();
+  options.proxy = config.proxy();
   auto client = RegistryClient::create(std::move(options));
   if (!client) return std::move(client).error();
   auto whoami = (*client)->whoami();

@@ -71,6 +71,9 @@ std::string lower_first(std::string text) {
   return text;
 }
 
+// The most of a proxy's answer to CONNECT that is read: a status line and a few fields.
+constexpr std::size_t kProxyAnswerLimit = 8 * 1024;
+
 // Which deadline a step ran under, for the message of a timeout.
 enum class Step { kConnecting, kExchanging };
 
@@ -163,40 +166,142 @@ struct Connection::Impl {
     if (settings.requests_sent != nullptr) *settings.requests_sent += requests;
   }
 
+  // `cannot reach registry URL`, and the proxy when there is one: how every failure starts.
+  std::string cannot_reach() const {
+    return "cannot reach registry " + settings.registry +
+           (settings.proxy ? " through proxy " + settings.proxy->url : "");
+  }
+
   Failure unreachable(const beast::error_code& ec) const {
     const bool tls_error = ec.category() == asio::error::get_ssl_category();
-    return Failure{
-        tls_error ? Failure::Kind::kTlsRefused : Failure::Kind::kUnreachable,
-        fail(ErrorCode::kUnavailable, "cannot reach registry " + settings.registry + ": " +
-                                          describe(ec, settings, Step::kConnecting)),
-        true};
+    return Failure{tls_error ? Failure::Kind::kTlsRefused : Failure::Kind::kUnreachable,
+                   fail(ErrorCode::kUnavailable,
+                        cannot_reach() + ": " + describe(ec, settings, Step::kConnecting)),
+                   true};
   }
 
   Failure broken(const beast::error_code& ec, bool before_answer) const {
-    return Failure{
-        Failure::Kind::kBroken,
-        fail(ErrorCode::kUnavailable, "cannot reach registry " + settings.registry + ": " +
-                                          describe(ec, settings, Step::kExchanging)),
-        before_answer};
+    return Failure{Failure::Kind::kBroken,
+                   fail(ErrorCode::kUnavailable,
+                        cannot_reach() + ": " + describe(ec, settings, Step::kExchanging)),
+                   before_answer};
+  }
+
+  Failure proxy_failure(Failure::Kind kind, const std::string& what) const {
+    return Failure{kind, fail(ErrorCode::kUnavailable, cannot_reach() + ": " + what), true};
+  }
+
+  // Asks the proxy, on the connected socket, for a tunnel to the endpoint (connection.h).
+  std::optional<Failure> open_tunnel() {
+    const Proxy& proxy = *settings.proxy;
+    const Endpoint& endpoint = settings.endpoint;
+    const bool ipv6 = endpoint.host.find(':') != std::string::npos;
+    const std::string target =
+        (ipv6 ? "[" + endpoint.host + "]" : endpoint.host) + ":" + endpoint.port;
+    std::string head = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n";
+    if (!proxy.authorization.empty()) {
+      head += "Proxy-Authorization: " + proxy.authorization + "\r\n";
+    }
+    head += "\r\n";
+    lowest().expires_after(settings.connect_timeout);
+    auto ec = run(ioc, [&](auto handler) {
+      asio::async_write(lowest(), asio::buffer(head),
+                        [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    if (ec) return unreachable(ec);
+
+    // A 2xx answer to CONNECT has no body (RFC 9110, 9.3.6), whatever its fields say.
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);
+    parser.header_limit(kProxyAnswerLimit);
+    beast::flat_buffer answer(kProxyAnswerLimit);
+    lowest().expires_after(settings.connect_timeout);
+    ec = run(ioc, [&](auto handler) {
+      http::async_read_header(lowest(), answer, parser,
+                              [handler](beast::error_code e, std::size_t) { handler(e); });
+    });
+    const std::string check = "; check that " + proxy.variable + " names an HTTP proxy";
+    // Not tried again: a proxy that takes the connection and stays silent is rarely busy, and
+    // more often not an HTTP proxy at all (a wrong port), which more attempts would only slow.
+    if (ec == beast::error::timeout) {
+      return proxy_failure(Failure::Kind::kSetup,
+                           "the proxy did not answer CONNECT within " +
+                               std::to_string(settings.connect_timeout.count()) + " ms" + check);
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset) {
+      return proxy_failure(Failure::Kind::kUnreachable,
+                           "the proxy closed the connection without answering CONNECT" + check);
+    }
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      return proxy_failure(Failure::Kind::kSetup, "the proxy's answer to CONNECT is over " +
+                                                      std::to_string(kProxyAnswerLimit / 1024) +
+                                                      " KiB" + check);
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+      return proxy_failure(Failure::Kind::kSetup,
+                           "the proxy's answer to CONNECT is not HTTP" + check);
+    }
+    if (ec) return unreachable(ec);
+
+    const unsigned status = parser.get().result_int();
+    if (status >= 200 && status < 300) {
+      // The registry speaks only after the client, so nothing may have come after the answer.
+      if (answer.size() != 0) {
+        return proxy_failure(Failure::Kind::kSetup,
+                             "the proxy sent bytes after its answer to CONNECT" + check);
+      }
+      return std::nullopt;
+    }
+    std::string what =
+        "the proxy answered CONNECT " + target + " with HTTP " + std::to_string(status);
+    // Beast's text for a status, not the proxy's reason phrase: that is outside text.
+    if (auto known = http::int_to_status(status); known != http::status::unknown) {
+      what += " (" + std::string(http::obsolete_reason(known)) + ")";
+    }
+    if (status == 407) {
+      return proxy_failure(
+          Failure::Kind::kSetup,
+          what + (proxy.authorization.empty()
+                      ? "; the proxy wants a user and password: set " + proxy.variable +
+                            " to http://USER:PASSWORD@HOST:PORT"
+                      : "; it did not take the user and password in " + proxy.variable +
+                            ": check them (%-escape any @ : / in them)"));
+    }
+    if (status >= 500) {
+      return proxy_failure(Failure::Kind::kUnreachable,
+                           what +
+                               "; the proxy could not reach the registry: check its URL, or "
+                               "try again later");
+    }
+    return proxy_failure(
+        Failure::Kind::kSetup,
+        what +
+            "; the proxy does not allow a tunnel to that host and port: ask its "
+            "administrator, or add the host to NO_PROXY if it can be reached directly");
   }
 
   std::optional<Failure> connect() {
     const Endpoint& endpoint = settings.endpoint;
-    // An IP literal needs no lookup; a host name is looked up synchronously, which spares the
-    // resolver thread Asio would start for an asynchronous lookup.
+    // Through a proxy, only the proxy's name is looked up here; the registry's is the proxy's
+    // to look up. An IP literal needs no lookup; a host name is looked up synchronously, which
+    // spares the resolver thread Asio would start for an asynchronous lookup.
+    const std::string& dial_host = settings.proxy ? settings.proxy->host : endpoint.host;
+    const std::string& dial_port = settings.proxy ? settings.proxy->port : endpoint.port;
     std::vector<tcp::endpoint> endpoints;
     beast::error_code ec;
-    auto literal = asio::ip::make_address(endpoint.host, ec);
-    const bool ip_literal = !ec;
-    if (ip_literal) {
-      endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(endpoint.port)));
+    auto literal = asio::ip::make_address(dial_host, ec);
+    if (!ec) {
+      endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(dial_port)));
     } else {
       tcp::resolver resolver(ioc);
       ec = {};
-      auto results = resolver.resolve(endpoint.host, endpoint.port, ec);
+      auto results = resolver.resolve(dial_host, dial_port, ec);
       if (ec) return unreachable(ec);
       for (const auto& entry : results) endpoints.push_back(entry.endpoint());
     }
+    (void)asio::ip::make_address(endpoint.host, ec);
+    const bool ip_literal = !ec;
     if (settings.tls) {
       tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, settings.tls->context);
     } else {
@@ -206,6 +311,9 @@ struct Connection::Impl {
     ec = run(ioc, [&](auto handler) { lowest().async_connect(endpoints, handler); });
     if (ec) return unreachable(ec);
     lowest().socket().set_option(tcp::no_delay(true), ec);
+    if (settings.proxy) {
+      if (auto failed = open_tunnel()) return failed;
+    }
     if (tls) {
       // OpenSSL checks the name during the chain's verification, so a mismatch is reported with
       // the chain's other reasons. An IP literal is matched against the certificate's IP

@@ -29,6 +29,7 @@
 
 #include "client/transport/endpoint.h"
 #include "client/transport/message.h"
+#include "client/transport/proxy.h"
 #include "common/result.h"
 
 namespace wreg::client::transport {
@@ -48,6 +49,8 @@ struct ConnectionSettings {
   std::string registry;  // the registry URL, for messages
   Endpoint endpoint;
   std::shared_ptr<TlsContext> tls;  // for https; null for http
+  // Set: every connection is a CONNECT tunnel through this proxy to the endpoint (proxy.h).
+  std::optional<Proxy> proxy;
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds io_timeout{60'000};     // per read or write step
   std::chrono::milliseconds stall_timeout{30'000};  // TransportOptions::stall_timeout
@@ -69,9 +72,15 @@ class Connection {
   bool reused() const;
 
   // Looks the host up (an IP address needs no lookup), connects and, for https, does the TLS
-  // handshake. A failure is kUnreachable (`cannot reach registry URL: connection refused`),
-  // kTlsRefused (with OpenSSL's reason and, for a certificate, how to trust a private CA) or
-  // kSetup; the connection is not usable afterwards.
+  // handshake. With a proxy, it connects to the proxy instead and asks it for a tunnel to the
+  // registry's host and port (CONNECT, with Proxy-Authorization when the proxy URL has a user),
+  // reading at most 8 KiB of its answer within connect_timeout; the handshake then runs inside
+  // the tunnel, against the registry's name. A failure is kUnreachable (`cannot reach registry
+  // URL: connection refused`, `... through proxy http://HOST:PORT: ...`, a proxy that closes
+  // or answers 5xx), kTlsRefused (with OpenSSL's reason and, for a certificate, how to trust a
+  // private CA) or kSetup (a proxy that refuses the tunnel with a 4xx, does not answer within
+  // connect_timeout, or does not speak HTTP, saying what to do); the connection is not usable
+  // afterwards.
   std::optional<Failure> connect();
 
   // Writes `request`, then reads its answer: at most `limit` body bytes, else kTooLarge (told

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <filesystem>
 
+#include "client/transport/proxy.h"
+
 namespace wreg::client::transport {
 
 inline constexpr std::size_t kStallBytes = 1024;
@@ -21,6 +23,9 @@ struct TransportOptions {
   int max_attempts = 3;
   std::chrono::milliseconds first_backoff{100};  // doubled after each failed attempt
   std::size_t max_connections = 4;
+  // The proxy variables (proxy.h); all unset, the default, connects directly. wreg fills them
+  // from its environment; wreg-server's mirrors and witness client leave them unset.
+  ProxyEnvironment proxy;
 };
 
 }  // namespace wreg::client::transport

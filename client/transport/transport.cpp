@@ -23,6 +23,9 @@ Result<std::unique_ptr<Transport>> Transport::create(const std::string& registry
   settings.io_timeout = transport->options_.io_timeout;
   settings.stall_timeout = transport->options_.stall_timeout;
   settings.requests_sent = &transport->requests_sent_;
+  auto proxy = proxy_for(transport->options_.proxy, settings.endpoint);
+  if (!proxy) return std::move(proxy).error();
+  settings.proxy = std::move(*proxy);
   if (settings.endpoint.tls) {
     auto tls = make_tls_context(transport->options_.ca_file);
     if (!tls) return std::move(tls).error();

@@ -2,9 +2,10 @@
 // is what they say).
 //
 // It puts the pieces of this folder together: connections (connection.h) to the registry's
-// endpoint, plain or TLS, taken from a pool of at most max_connections (connection_pool.h), a
-// request sent on one and, when an attempt fails, tried again as the retry policy says
-// (retry_policy.h); or a batch of GETs pipelined on one connection (pipelined_batch.h).
+// endpoint, plain or TLS, directly or through a proxy's CONNECT tunnel (proxy.h), taken from a
+// pool of at most max_connections (connection_pool.h), a request sent on one and, when an
+// attempt fails, tried again as the retry policy says (retry_policy.h); or a batch of GETs
+// pipelined on one connection (pipelined_batch.h).
 //
 // Thread-safe: any method may be called from many threads at once.
 #pragma once
@@ -26,8 +27,9 @@ namespace wreg::client::transport {
 
 class Transport {
  public:
-  // `registry` must be a normalized URL (client/config.h). kIo if TLS cannot be set up. Opens
-  // no connection yet.
+  // `registry` must be a normalized URL (client/config.h). kIo if TLS cannot be set up;
+  // kInvalidArgument if the proxy variable that applies to it is not a proxy URL (proxy.h).
+  // Opens no connection yet.
   static Result<std::unique_ptr<Transport>> create(const std::string& registry,
                                                    TransportOptions options);
   ~Transport();

@@ -171,7 +171,7 @@ TEST(CliTest, AWarmFetcherRevalidatesTheCachedClosureWithTheRoot) {
   ASSERT_EQ(added.exit_status, 0) << describe(added);
 
   client::Environment env{
-      user.config_dir() / "wreg", user.cache_dir() / "wreg", registry.url(), std::nullopt, {}};
+      user.config_dir() / "wreg", user.cache_dir() / "wreg", registry.url(), std::nullopt, {}, {}};
   auto config = client::Config::load(env, std::nullopt);
   ASSERT_TRUE(config.has_value()) << config.error().message;
   client::Cache cache(env.cache_dir);

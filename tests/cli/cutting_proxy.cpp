@@ -33,6 +33,24 @@ bool send_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
+constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection established\r\n\r\n";
+constexpr std::string_view kBadGateway =
+    "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+constexpr std::string_view kNotConnect =
+    "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+// A socket connected to 127.0.0.1 `port`, or -1.
+int connect_upstream(int port) {
+  int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  auto address = loopback(port);
+  if (upstream < 0 ||
+      ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (upstream >= 0) ::close(upstream);
+    return -1;
+  }
+  return upstream;
+}
+
 // Counts request lines in the client's bytes as they pass, across reads: every request line ends
 // with the protocol version and a line break, and wreg's requests carry no body.
 class RequestCounter {
@@ -87,26 +105,98 @@ void CuttingProxy::accept_loop() {
     int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) continue;
     ++accepted_;
-    int upstream = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    auto address = loopback(upstream_port_);
-    if (upstream < 0 ||
-        ::connect(upstream, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(client);
-      if (upstream >= 0) ::close(upstream);
+    if (connect_mode_) {
+      std::lock_guard lock(relays_mutex_);
+      relays_.emplace_back([this, client] { tunnel(client); });
       continue;
     }
-    ++connections_;
-    std::size_t cut_after = cut_next_.exchange(0);
-    std::size_t index = 0;
-    {
-      std::lock_guard counts(counts_mutex_);
-      index = requests_before_first_answer_.size();
-      requests_before_first_answer_.push_back(0);
+    int upstream = connect_upstream(upstream_port_);
+    if (upstream < 0) {
+      ::close(client);
+      continue;
     }
+    auto [cut_after, index] = count_relay();
     std::lock_guard lock(relays_mutex_);
     relays_.emplace_back(
         [this, client, upstream, cut_after, index] { relay(client, upstream, cut_after, index); });
   }
+}
+
+std::pair<std::size_t, std::size_t> CuttingProxy::count_relay() {
+  ++connections_;
+  std::size_t cut_after = cut_next_.exchange(0);
+  std::lock_guard counts(counts_mutex_);
+  requests_before_first_answer_.push_back(0);
+  return {cut_after, requests_before_first_answer_.size() - 1};
+}
+
+void CuttingProxy::refuse_connect(std::string answer) {
+  std::lock_guard lock(counts_mutex_);
+  refusal_ = std::move(answer);
+  connect_mode_ = true;
+}
+
+std::vector<std::string> CuttingProxy::connect_heads() const {
+  std::lock_guard lock(counts_mutex_);
+  return connect_heads_;
+}
+
+void CuttingProxy::tunnel(int client) {
+  // The head, read until its blank line; a client that sends more than 16 KiB without one, or
+  // leaves, is dropped.
+  std::string head;
+  char buffer[4096];
+  while (!stopping_ && head.find("\r\n\r\n") == std::string::npos && head.size() < 16 * 1024) {
+    pollfd waiting{client, POLLIN, 0};
+    if (::poll(&waiting, 1, kPollMillis) <= 0) continue;
+    ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    head.append(buffer, static_cast<std::size_t>(got));
+  }
+  auto end = head.find("\r\n\r\n");
+  if (end == std::string::npos) {
+    ::close(client);
+    return;
+  }
+  std::optional<std::string> refusal;
+  {
+    std::lock_guard lock(counts_mutex_);
+    connect_heads_.push_back(head.substr(0, end + 4));
+    refusal = refusal_;
+  }
+  if (!head.starts_with("CONNECT ")) {
+    send_all(client, kNotConnect.data(), kNotConnect.size());
+    ::close(client);
+    return;
+  }
+  if (refusal && refusal->empty()) {
+    // Silent: holds the connection until the client gives up or the proxy stops.
+    while (!stopping_) {
+      pollfd waiting{client, POLLIN, 0};
+      if (::poll(&waiting, 1, kPollMillis) <= 0) continue;
+      if (::recv(client, buffer, sizeof buffer, 0) <= 0) break;
+    }
+    ::close(client);
+    return;
+  }
+  if (refusal) {
+    send_all(client, refusal->data(), refusal->size());
+    ::close(client);
+    return;
+  }
+  int upstream = connect_upstream(upstream_port_);
+  if (upstream < 0) {
+    send_all(client, kBadGateway.data(), kBadGateway.size());
+    ::close(client);
+    return;
+  }
+  ++tunnels_;
+  send_all(client, kEstablished.data(), kEstablished.size());
+  // A client that sent bytes after its head (it should wait for the answer) has them passed on.
+  if (head.size() > end + 4) send_all(upstream, head.data() + end + 4, head.size() - end - 4);
+  auto [cut_after, index] = count_relay();
+  relay(client, upstream, cut_after, index);
 }
 
 std::vector<std::size_t> CuttingProxy::requests_before_first_answer() const {

@@ -73,7 +73,7 @@ class FetcherTest : public ::testing::Test {
 
   // A Fetcher for this user, as a command would make it.
   std::unique_ptr<Fetcher> fetcher(bool offline = false) {
-    Environment env{home_.path() / "config", home_.path() / "cache", url_, std::nullopt, {}};
+    Environment env{home_.path() / "config", home_.path() / "cache", url_, std::nullopt, {}, {}};
     auto config = Config::load(env, std::nullopt);
     EXPECT_TRUE(config.has_value()) << config.error().message;
     config_ = std::make_unique<Config>(std::move(*config));
