@@ -11,8 +11,17 @@
 //
 // Writes go through temp file + rename (client/file_io.h). Safe to use from many threads and
 // processes: the worst a race does is write the same bytes twice.
+//
+// `wreg cache size` and `wreg cache clean` (usage(), clean()) walk the cache with the *at()
+// calls: a symbolic link is counted and removed as a link, never followed, so nothing outside
+// the cache folder is read or removed. clean() may run beside other wreg processes: a reader that
+// loses a file finds it absent (a download, or a document asked for again), and a writer that
+// loses the folder it was about to rename into fails a cache write, which costs only that write.
+// Another process's temp file (`.<name>.tmp-<pid>-<n>`) is left alone unless it is an hour old
+// (a write killed half-way).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,6 +31,12 @@
 #include "common/result.h"
 
 namespace wreg::client {
+
+// What the cache holds: its files (blobs, documents and the rest) and their sizes in bytes.
+struct CacheUsage {
+  std::uint64_t entries = 0;
+  std::uint64_t bytes = 0;
+};
 
 struct CachedDocument {
   std::string etag;
@@ -44,6 +59,14 @@ class Cache {
                                          const PackageName& name) const;
   Result<void> store_document(const std::string& registry, const PackageName& name,
                               const CachedDocument& document) const;
+
+  // What the cache holds now (a missing cache folder holds nothing). kIo naming the folder
+  // that cannot be read.
+  Result<CacheUsage> usage() const;
+  // Removes every entry (and the folders emptied, but not the cache folder itself) and returns
+  // what it removed. kIo naming the first file or folder that could not be removed; what was
+  // removed before it stays removed.
+  Result<CacheUsage> clean() const;
 
  private:
   std::filesystem::path document_path(const std::string& registry, const PackageName& name) const;
