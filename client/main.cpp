@@ -71,6 +71,10 @@ int main(int argc, char** argv) {
   wreg::client::add_yank_commands(app, global, action);
   wreg::client::add_login_commands(app, global, action);
   wreg::client::add_log_commands(app, global, action);
+  wreg::client::add_init_command(app, global, action);
+  wreg::client::add_tree_command(app, global, action);
+  wreg::client::add_outdated_command(app, global, action);
+  wreg::client::add_cache_commands(app, global, action);
 
   try {
     app.parse(argc, argv);

@@ -58,6 +58,10 @@ void add_search_command(CLI::App& app, const GlobalOptions& global, CommandActio
 void add_yank_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_login_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_log_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_init_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_tree_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_outdated_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
+void add_cache_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
 // Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and returns
 // its SyncReport, the progress bar finished.
