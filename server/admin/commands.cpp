@@ -1,6 +1,7 @@
 #include "server/admin/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -18,6 +19,7 @@
 #include "server/auth/tokens.h"
 #include "server/mirror/mirror.h"
 #include "server/store/data_dir.h"
+#include "server/store/metadata_rows.h"
 #include "server/tlog/audit.h"
 #include "server/tlog/log_key.h"
 
@@ -158,6 +160,74 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(static_cast<std::int64_t>(value * unit));
 }
 
+Result<std::chrono::sys_seconds> parse_expiry(std::string_view text, std::chrono::sys_seconds now) {
+  using namespace std::chrono;
+  const std::string shown = "--expires " + wreg::quoted(text);
+  const std::string forms =
+      "expected a duration like 90d, 12h, 30m or 2w, or a UTC time like 2027-06-30 or "
+      "2027-06-30T12:00:00Z";
+  const auto last = sys_days(year(9999) / December / 31) + hours(23) + minutes(59) + seconds(59);
+  auto too_far = [&] {
+    return fail(ErrorCode::kInvalidArgument,
+                shown +
+                    " is past the year 9999; leave --expires out for a token that never "
+                    "expires");
+  };
+  std::optional<sys_seconds> when;
+  if (text.size() >= 10 && text[4] == '-') {
+    // A date alone is its midnight UTC.
+    when = store::parse_rfc3339(text.size() == 10 ? std::string(text) + "T00:00:00Z"
+                                                  : std::string(text));
+    if (!when) return fail(ErrorCode::kInvalidArgument, shown + " is not a time; " + forms);
+  } else {
+    const std::string_view number = text.empty() ? text : text.substr(0, text.size() - 1);
+    if (number.empty() ||
+        !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return fail(ErrorCode::kInvalidArgument, shown + " is not a duration; " + forms);
+    }
+    std::int64_t unit = 0;
+    switch (text.back()) {
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      case 'w':
+        unit = 7 * 86400;
+        break;
+      default:
+        return fail(ErrorCode::kInvalidArgument, shown + " is not a duration; " + forms);
+    }
+    // Past 12 digits (after leading zeros), even seconds reach beyond the year 9999; up to
+    // there, times a week stays far inside 64 bits.
+    constexpr std::size_t kMaxDigits = 12;
+    const std::string_view significant =
+        number.substr(std::min(number.find_first_not_of('0'), number.size()));
+    if (significant.size() > kMaxDigits) return too_far();
+    std::int64_t value = 0;
+    for (const char c : significant) value = value * 10 + (c - '0');
+    if (value == 0) {
+      return fail(ErrorCode::kInvalidArgument, shown + " would expire the token at once; " + forms);
+    }
+    if (value > (last - now).count() / unit) return too_far();
+    when = now + seconds(value * unit);
+  }
+  if (*when <= now) {
+    return fail(ErrorCode::kInvalidArgument, shown + " has passed (it is " + store::rfc3339(now) +
+                                                 " now); give a later time, or a " +
+                                                 "duration like 90d");
+  }
+  if (*when > last) return too_far();
+  return *when;
+}
+
 int namespace_create(const store::StoreLocation& where, const std::string& ns, std::ostream& out,
                      std::ostream& err) {
   return guarded(err, [&] {
@@ -192,7 +262,9 @@ int token_create(const store::StoreLocation& where, const auth::TokenScopes& sco
     if (!token) return report(err, token.error());
     // The only line on stdout, so that a script can capture it; shown once, never stored.
     out << token->secret << "\n" << std::flush;
-    err << "created token " << token->id << "; it is shown only once, store it now\n";
+    err << "created token " << token->id;
+    if (scopes.expires) err << ", expiring at " << store::rfc3339(*scopes.expires);
+    err << "; it is shown only once, store it now\n";
     return 0;
   });
 }
@@ -203,7 +275,8 @@ int token_list(const store::StoreLocation& where, std::ostream& out, std::ostrea
     if (!dir) return report(err, dir.error());
     auto tokens = dir->tokens->list_tokens();
     if (!tokens) return report(err, tokens.error());
-    out << "id\tscope\tcreated\tstatus\tnote\n";
+    out << "id\tscope\tcreated\texpires\tlast used\tstatus\tnote\n";
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     for (const store::TokenRecord& token : *tokens) {
       std::string scope = token.admin ? "admin" : "publish:";
       if (!token.admin) {
@@ -211,9 +284,16 @@ int token_list(const store::StoreLocation& where, std::ostream& out, std::ostrea
           scope += (i == 0 ? "" : ",") + token.namespaces[i];
         }
       }
+      std::string status = "live";
+      if (token.revoked) {
+        status = "revoked " + *token.revoked;
+      } else if (token.expires && now >= *token.expires) {
+        status = "expired";
+      }
       out << token.id << "\t" << scope << "\t" << token.created << "\t"
-          << (token.revoked ? "revoked " + *token.revoked : std::string("live")) << "\t"
-          << token.note << "\n";
+          << (token.expires ? store::rfc3339(*token.expires) : std::string("never")) << "\t"
+          << (token.last_used ? store::rfc3339(*token.last_used) : std::string("never used"))
+          << "\t" << status << "\t" << token.note << "\n";
     }
     return 0;
   });
@@ -576,6 +656,7 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
     std::vector<std::string> namespaces;
     bool admin = false;
     std::string note;
+    std::optional<std::string> expires;
     std::int64_t id = 0;
     std::string grace = "24h";
     std::string to;
@@ -639,9 +720,22 @@ void add_admin_commands(CLI::App& app, int& exit_status) {
                         "a namespace the token may publish to (repeatable)");
   token_new->add_flag("--admin", options->admin, "the token may do everything");
   token_new->add_option("--note", options->note, "a note shown by `token list`");
+  token_new->add_option("--expires", options->expires,
+                        "when the token stops working: a duration from now (90d, 12h, 30m, 2w) "
+                        "or a UTC time (2027-06-30, 2027-06-30T12:00:00Z); default: never");
   token_new->callback(on_data([options](const store::StoreLocation& where) {
-    const auth::TokenScopes scopes{
+    auth::TokenScopes scopes{
         .admin = options->admin, .namespaces = options->namespaces, .note = options->note};
+    if (options->expires) {
+      auto expires =
+          parse_expiry(*options->expires,
+                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+      if (!expires) {
+        std::cerr << "wreg-server: " << expires.error().message << "\n";
+        return 2;
+      }
+      scopes.expires = *expires;
+    }
     return token_create(where, scopes, std::cout, std::cerr);
   }));
   CLI::App* token_ls = token->add_subcommand("list", "list tokens (never their secrets)");

@@ -3,7 +3,9 @@
 //   wreg-server namespace create [--data DIR] NS
 //   wreg-server namespace list   [--data DIR]
 //   wreg-server token create     [--data DIR] --namespace NS [--namespace NS2] [--admin] [--note T]
-//   wreg-server token list       [--data DIR]
+//                                [--expires WHEN]   (90d, 12h, 30m, 2w, 2027-06-30, or RFC 3339;
+//                                                    without it the token never expires)
+//   wreg-server token list       [--data DIR]       (scope, expiry, last use, status, note)
 //   wreg-server token revoke     [--data DIR] ID
 //   wreg-server log init         [--data DIR] [--origin NAME]   (prints the verifier key)
 //   wreg-server log rotate       [--data DIR] [--origin NAME]   (prints the new verifier key)
@@ -124,5 +126,12 @@ Result<store::StoreLocation> store_location_of(const LocationFlags& flags);
 
 // Parses `30s`, `15m`, `24h`, `7d` (a positive whole number and one unit). nullopt otherwise.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+
+// When a token made at `now` with `token create --expires TEXT` expires: TEXT is a whole number
+// above zero and a unit (`s`, `m`, `h`, `d`, `w`: `90d` is 90 days from `now`), a date
+// (`2027-06-30`, its midnight UTC) or an RFC 3339 time (`2027-06-30T12:00:00Z`, or with an
+// offset). kInvalidArgument, one line naming the text and the forms expected, for anything
+// else, for zero, for a time not after `now`, and for one past the year 9999.
+Result<std::chrono::sys_seconds> parse_expiry(std::string_view text, std::chrono::sys_seconds now);
 
 }  // namespace wreg::admin

@@ -27,7 +27,10 @@ struct Table {
 const std::vector<Table>& tables() {
   static const std::vector<Table> kTables = {
       {"namespaces", {"id", "name", "created"}, "", "id"},
-      {"tokens", {"id", "hash", "admin", "note", "created", "revoked"}, "hash", "id"},
+      {"tokens",
+       {"id", "hash", "admin", "note", "created", "revoked", "expires", "last_used"},
+       "hash",
+       "id"},
       {"token_namespaces", {"token_id", "namespace_id"}, "", ""},
       {"packages",
        {"id", "namespace_id", "name", "description", "latest_version", "latest_kind", "revision",

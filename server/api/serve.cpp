@@ -489,9 +489,11 @@ int serve(ServeOptions options) {
     return 1;
   }
 
-  auth::Authorizer authorizer(*data->tokens);
   http::HttpMetrics metrics;
   http::AccessLog log(std::cerr, options.access_log);
+  auth::AuthorizerOptions authorizer_options;
+  authorizer_options.note = [&log](std::string_view line) { log.note(line); };
+  auth::Authorizer authorizer(*data->tokens, std::move(authorizer_options));
   std::unique_ptr<tlog::WitnessClient> witness_client;
   if (!options.witnesses.empty()) {
     auto made = tlog::WitnessClient::create(options.witnesses, options.witness_timeout,

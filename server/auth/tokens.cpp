@@ -8,6 +8,7 @@
 #include "common/hex.h"
 #include "common/package_name.h"
 #include "common/text.h"
+#include "server/store/metadata_rows.h"
 
 namespace wreg::auth {
 namespace {
@@ -30,6 +31,17 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// `left` as the warning says it: "in 3 days", "in 5 hours", "in 12 minutes".
+std::string time_left(std::chrono::seconds left) {
+  using namespace std::chrono;
+  auto say = [](std::int64_t count, const char* unit) {
+    return "in " + std::to_string(count) + " " + unit + (count == 1 ? "" : "s");
+  };
+  if (left >= days(1)) return say(duration_cast<days>(left).count(), "day");
+  if (left >= hours(1)) return say(duration_cast<hours>(left).count(), "hour");
+  return say(std::max<std::int64_t>(1, duration_cast<minutes>(left).count()), "minute");
+}
+
 const char* verb(Action action) {
   switch (action) {
     case Action::kPublish:
@@ -48,6 +60,11 @@ const char* verb(Action action) {
 
 Digest hash_token(std::string_view secret) { return Digest::of(secret); }
 
+std::string expired_token_message(std::chrono::sys_seconds expires) {
+  return "this token expired at " + store::rfc3339(expires) +
+         "; ask an admin for a new one with `wreg-server token create`";
+}
+
 Result<NewToken> create_token(store::TokenStore& tokens, const TokenScopes& scopes) {
   if (!scopes.admin && scopes.namespaces.empty()) {
     return fail(ErrorCode::kInvalidArgument,
@@ -65,8 +82,8 @@ Result<NewToken> create_token(store::TokenStore& tokens, const TokenScopes& scop
   token.secret = kTokenPrefix;
   for (const unsigned char b : bytes) append_hex(token.secret, b);
   std::fill(bytes.begin(), bytes.end(), 0);
-  auto id =
-      tokens.add_token(hash_token(token.secret), scopes.admin, scopes.namespaces, scopes.note);
+  auto id = tokens.add_token(hash_token(token.secret), scopes.admin, scopes.namespaces, scopes.note,
+                             scopes.expires);
   if (!id) return std::move(id).error();
   token.id = *id;
   return token;
@@ -103,6 +120,9 @@ bool allows(const Principal& principal, Action action, std::string_view ns) {
   return false;
 }
 
+Authorizer::Authorizer(store::TokenStore& tokens, AuthorizerOptions options)
+    : tokens_(tokens), options_(std::move(options)) {}
+
 Result<Principal> Authorizer::authenticate(std::string_view token) const {
   // A malformed token is refused before any lookup; the message is the same as for an unknown
   // one, so it tells nothing about which tokens exist.
@@ -110,7 +130,44 @@ Result<Principal> Authorizer::authenticate(std::string_view token) const {
   auto record = tokens_.find_token(hash_token(token));
   if (!record) return std::move(record).error();
   if (!*record) return fail(ErrorCode::kUnauthenticated, kInvalidToken);
-  return Principal{(*record)->id, (*record)->admin, std::move((*record)->namespaces)};
+  return accept(std::move(**record));
+}
+
+Result<Principal> Authorizer::accept(store::TokenRecord record) const {
+  using namespace std::chrono;
+  const sys_seconds now = floor<seconds>(options_.now());
+  if (record.expires && now >= *record.expires) {
+    return fail(ErrorCode::kUnauthenticated, expired_token_message(*record.expires));
+  }
+  bool write = false;
+  bool warn = false;
+  {
+    std::lock_guard lock(uses_->mutex);
+    Use& use = uses_->by_token[record.id];
+    if (!use.recorded || now - *use.recorded >= kLastUsedInterval) {
+      use.recorded = now;
+      write = true;
+    }
+    if (record.expires && *record.expires - now <= kExpiryWarningWindow &&
+        (!use.warned || now - *use.warned >= kExpiryWarningInterval)) {
+      use.warned = now;
+      warn = true;
+    }
+  }
+  // A failed write costs the caller nothing: the token is valid; the next write is a minute on.
+  if (write) {
+    if (auto recorded = tokens_.record_token_use(record.id, now); !recorded && options_.note) {
+      options_.note("could not record the use of token " + std::to_string(record.id) + ": " +
+                    recorded.error().message);
+    }
+  }
+  if (warn && options_.note) {
+    options_.note("token " + std::to_string(record.id) + " expires at " +
+                  store::rfc3339(*record.expires) + ", " + time_left(*record.expires - now) +
+                  ", and is still in use; give its holder a new one "
+                  "(`wreg-server token create`) before then");
+  }
+  return Principal{record.id, record.admin, std::move(record.namespaces), record.expires};
 }
 
 Result<void> check_allowed(const Principal& principal, Action action, std::string_view ns) {
@@ -128,7 +185,7 @@ Result<Principal> Authorizer::principal_of(std::int64_t token_id) const {
   auto record = tokens_.find_live_token(token_id);
   if (!record) return std::move(record).error();
   if (!*record) return fail(ErrorCode::kUnauthenticated, kInvalidToken);
-  return Principal{(*record)->id, (*record)->admin, std::move((*record)->namespaces)};
+  return accept(std::move(**record));
 }
 
 Result<Principal> Authorizer::authorize(std::string_view token, Action action,

@@ -1,5 +1,6 @@
 #include "server/oci/credentials.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/base64.h"
@@ -300,6 +301,16 @@ http::Response get_token(const http::Request& request, OciContext& context) {
   claims.token_id = principal ? principal->token_id : 0;
   claims.issued_at = unix_now();
   claims.expires_at = claims.issued_at + auth::kBearerLifetimeSeconds;
+  // A bearer token never outlives the wreg token it was bought with.
+  if (principal && principal->expires) {
+    claims.expires_at = std::min(claims.expires_at, principal->expires->time_since_epoch().count());
+    if (claims.expires_at <= claims.issued_at) {
+      // It expired between authenticate() and now.
+      return refusal(
+          fail(ErrorCode::kUnauthenticated, auth::expired_token_message(*principal->expires)),
+          request, context, "");
+    }
+  }
   for (auth::Grant& grant : *requested) {
     grant.push = grant.push && principal &&
                  auth::allows(*principal, auth::Action::kPublish, grant.package.space());
@@ -310,7 +321,7 @@ http::Response get_token(const http::Request& request, OciContext& context) {
       store::rfc3339(std::chrono::system_clock::time_point(std::chrono::seconds(claims.issued_at)));
   http::Response response = http::json_response(
       200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token +
-               "\",\"expires_in\":" + std::to_string(auth::kBearerLifetimeSeconds) +
+               "\",\"expires_in\":" + std::to_string(claims.expires_at - claims.issued_at) +
                ",\"issued_at\":\"" + issued_at + "\"}");
   response.set("Cache-Control", "no-store");
   mark_registry_response(response);

@@ -1,6 +1,7 @@
 #include "server/store/metadata_rows.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,57 @@ std::string rfc3339(std::chrono::system_clock::time_point when) {
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+std::string rfc3339(std::chrono::sys_seconds when) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(when);
+  const year_month_day date(day);
+  const hh_mm_ss<seconds> time(when - day);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return text;
+}
+
+std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
+  using namespace std::chrono;
+  // YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM: exactly 20 or 25 characters.
+  auto digits = [&](std::size_t at, std::size_t count) -> std::optional<int> {
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  if (text.size() != 20 && text.size() != 25) return std::nullopt;
+  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+      text[16] != ':') {
+    return std::nullopt;
+  }
+  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
+             mi = digits(14, 2), s = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || *h > 23 || *mi > 59 || *s > 59) return std::nullopt;
+  const year_month_day date{year(*y), month(static_cast<unsigned>(*mo)),
+                            day(static_cast<unsigned>(*d))};
+  if (!date.ok()) return std::nullopt;
+  seconds offset{0};
+  if (text.size() == 20) {
+    if (text[19] != 'Z' && text[19] != 'z') return std::nullopt;
+  } else {
+    const auto oh = digits(20, 2), om = digits(23, 2);
+    if ((text[19] != '+' && text[19] != '-') || text[22] != ':' || !oh || !om || *oh > 23 ||
+        *om > 59) {
+      return std::nullopt;
+    }
+    offset = hours(*oh) + minutes(*om);
+    if (text[19] == '-') offset = -offset;
+  }
+  // A local time `offset` ahead of UTC is that much later than the same UTC time.
+  return sys_days(date) + hours(*h) + minutes(*mi) + seconds(*s) - offset;
 }
 
 std::string version_key(const Version& version) {
@@ -150,6 +202,13 @@ Result<Digest> decode_digest(std::string_view text, const LogSink& log) {
   auto digest = Digest::parse(text);
   if (!digest) return corrupt_row(log, "digest", text);
   return digest;
+}
+
+Result<std::chrono::sys_seconds> decode_time(std::string_view text, std::string_view what,
+                                             const LogSink& log) {
+  auto when = parse_rfc3339(text);
+  if (!when) return corrupt_row(log, what, text);
+  return *when;
 }
 
 Result<api::ReleaseKind> decode_kind(std::string_view text, const LogSink& log) {

@@ -36,6 +36,13 @@ namespace wreg::store {
 
 // Times: RFC 3339 UTC to the second, `2027-01-15T08:00:00Z`.
 std::string rfc3339(std::chrono::system_clock::time_point when);
+// The same for a time in whole seconds, for any year 0000..9999 (the nanosecond clock of
+// system_clock::time_point ends in 2262).
+std::string rfc3339(std::chrono::sys_seconds when);
+// An RFC 3339 date-time (§5.6): `2027-01-15T08:00:00Z`, or with an offset (`+02:00`), the `T`
+// and `Z` in either case. Fractional seconds are refused rather than rounded, and so are leap
+// seconds and dates that do not exist. nullopt when it is not one.
+std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text);
 
 // releases.version_key: the version without build metadata, so that versions of equal
 // precedence (`1.0.0+a`, `1.0.0+b`) share a key and cannot both be stored.
@@ -114,6 +121,9 @@ Result<PackageName> decode_package_name(std::string_view text, const LogSink& lo
 Result<Version> decode_version(std::string_view text, const LogSink& log);
 Result<Digest> decode_digest(std::string_view text, const LogSink& log);
 Result<api::ReleaseKind> decode_kind(std::string_view text, const LogSink& log);
+// A time column (`what` names it in the message), as rfc3339() writes it.
+Result<std::chrono::sys_seconds> decode_time(std::string_view text, std::string_view what,
+                                             const LogSink& log);
 
 // Dependency rows (name, requirement), each distinct pair parsed once: the releases of a package
 // mostly repeat their neighbours' dependencies, and parsing was most of a long document's cost.

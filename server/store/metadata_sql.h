@@ -196,20 +196,27 @@ inline constexpr std::string_view kAllManifests =
 #undef WREG_MANIFEST_COLUMNS
 
 // --- Tokens.
-// Returns the new token's id.
+// Returns the new token's id. $5 is NULL for a token that does not expire.
 inline constexpr std::string_view kInsertToken =
-    "INSERT INTO tokens (hash, admin, note, created) VALUES ($1, $2, $3, $4) RETURNING id";
+    "INSERT INTO tokens (hash, admin, note, created, expires) VALUES ($1, $2, $3, $4, $5) "
+    "RETURNING id";
 inline constexpr std::string_view kInsertTokenScope =
     "INSERT INTO token_namespaces (token_id, namespace_id) VALUES ($1, $2) "
     "ON CONFLICT DO NOTHING";
-// id, hash, admin, note, created
+// id, hash, admin, note, created, expires
 inline constexpr std::string_view kFindLiveToken =
-    "SELECT id, hash, admin, note, created FROM tokens WHERE hash = $1 AND revoked IS NULL";
-// id, admin, note, created, revoked (NULL while live)
+    "SELECT id, hash, admin, note, created, expires FROM tokens "
+    "WHERE hash = $1 AND revoked IS NULL";
+// id, hash, admin, note, created, expires
 inline constexpr std::string_view kFindLiveTokenById =
-    "SELECT id, hash, admin, note, created FROM tokens WHERE id = $1 AND revoked IS NULL";
+    "SELECT id, hash, admin, note, created, expires FROM tokens "
+    "WHERE id = $1 AND revoked IS NULL";
 inline constexpr std::string_view kListTokens =
-    "SELECT id, admin, note, created, revoked FROM tokens ORDER BY id";
+    "SELECT id, admin, note, created, revoked, expires, last_used FROM tokens ORDER BY id";
+// Moves last_used forward to $1, never back: replicas that record uses out of order keep the
+// latest. RFC 3339 UTC text to the second sorts as the times do.
+inline constexpr std::string_view kRecordTokenUse =
+    "UPDATE tokens SET last_used = $1 WHERE id = $2 AND (last_used IS NULL OR last_used < $1)";
 // namespace name
 inline constexpr std::string_view kTokenNamespaces =
     "SELECT n.name FROM token_namespaces t JOIN namespaces n ON n.id = t.namespace_id "

@@ -377,31 +377,46 @@ struct TokenRecord {
   std::string note;                     // free text given at creation, may be empty
   std::string created;                  // RFC 3339 UTC
   std::optional<std::string> revoked;   // RFC 3339 UTC when revoked
+  // When the token stops being accepted; nullopt: never. The store returns expired tokens like
+  // live ones: refusing them, with a message that says they expired, is the Authorizer's
+  // (server/auth/tokens.h).
+  std::optional<std::chrono::sys_seconds> expires;
+  // The latest use record_token_use() stored; nullopt: never used. Only list_tokens() reads it.
+  std::optional<std::chrono::sys_seconds> last_used;
 };
 
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
 
-  // Stores a new token's hash and scopes; returns its id. kNotFound when a namespace in
-  // `namespaces` was not created; kAlreadyExists if the hash is already stored.
+  // Stores a new token's hash, scopes and expiry (nullopt: it never expires); returns its id.
+  // kNotFound when a namespace in `namespaces` was not created; kAlreadyExists if the hash is
+  // already stored.
   virtual Result<std::int64_t> add_token(const Digest& hash, bool admin,
                                          const std::vector<std::string>& namespaces,
-                                         const std::string& note) = 0;
+                                         const std::string& note,
+                                         std::optional<std::chrono::sys_seconds> expires) = 0;
 
-  // The live (not revoked) token with this hash, found by an index on the hash; the stored hash
-  // is then compared with `hash` in constant time. nullopt when none.
+  // The token with this hash unless it was revoked (expired or not), found by an index on the
+  // hash; the stored hash is then compared with `hash` in constant time. nullopt when none.
   virtual Result<std::optional<TokenRecord>> find_token(const Digest& hash) = 0;
 
-  // The live (not revoked) token with this id, for a credential that names its token by id (a
-  // bearer token GET /v2/token issued, server/auth/bearer_tokens.h). nullopt when none.
+  // The token with this id unless it was revoked (expired or not), for a credential that names
+  // its token by id (a bearer token GET /v2/token issued, server/auth/bearer_tokens.h). nullopt
+  // when none.
   virtual Result<std::optional<TokenRecord>> find_live_token(std::int64_t id) = 0;
 
-  // All tokens, revoked ones included, by id.
+  // All tokens, revoked ones included, by id, with their last use.
   virtual Result<std::vector<TokenRecord>> list_tokens() = 0;
 
   // Marks a token revoked. kNotFound for an unknown id; revoking twice is not an error.
   virtual Result<void> revoke_token(std::int64_t id) = 0;
+
+  // Records that token `id` was used at `when`: its last_used moves forward to `when`, never
+  // back (so replicas that write out of order keep the latest). One small write: callers keep
+  // it to a few a minute (auth::Authorizer writes at most once a minute per token). An unknown
+  // id is not an error.
+  virtual Result<void> record_token_use(std::int64_t id, std::chrono::sys_seconds when) = 0;
 };
 
 }  // namespace wreg::store

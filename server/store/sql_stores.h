@@ -102,11 +102,13 @@ class SqlTokenStore final : public TokenStore {
 
   Result<std::int64_t> add_token(const Digest& hash, bool admin,
                                  const std::vector<std::string>& namespaces,
-                                 const std::string& note) override;
+                                 const std::string& note,
+                                 std::optional<std::chrono::sys_seconds> expires) override;
   Result<std::optional<TokenRecord>> find_token(const Digest& hash) override;
   Result<std::optional<TokenRecord>> find_live_token(std::int64_t id) override;
   Result<std::vector<TokenRecord>> list_tokens() override;
   Result<void> revoke_token(std::int64_t id) override;
+  Result<void> record_token_use(std::int64_t id, std::chrono::sys_seconds when) override;
 
  private:
   using Connection = typename Engine::Connection;

@@ -264,6 +264,15 @@ struct SqlSteps {
     return query->first_column_texts("read token scopes");
   }
 
+  // A nullable time column.
+  static Result<std::optional<std::chrono::sys_seconds>> time_of(const Query& query, int column,
+                                                                 std::string_view what,
+                                                                 const LogSink& log) {
+    if (query.is_null(column)) return std::optional<std::chrono::sys_seconds>();
+    WREG_TRY(when, decode_time(query.text(column), what, log));
+    return std::optional<std::chrono::sys_seconds>(*when);
+  }
+
   // The token in the current row of kFindLiveToken or kFindLiveTokenById, with its scopes.
   static Result<std::optional<TokenRecord>> live_token_of(Connection& db, Query& query) {
     TokenRecord record;
@@ -271,6 +280,8 @@ struct SqlSteps {
     record.admin = query.integer(2) != 0;
     record.note = query.text(3);
     record.created = query.text(4);
+    WREG_TRY(expires, time_of(query, 5, "token expiry", db.log()));
+    record.expires = *expires;
     WREG_TRY(names, token_namespaces(db, record.id));
     record.namespaces = std::move(*names);
     return std::optional<TokenRecord>(std::move(record));
@@ -783,9 +794,9 @@ Result<std::vector<StoredManifest>> SqlMetadataStore<Engine>::manifests() {
 // --- The token store -----------------------------------------------------------------------
 
 template <typename Engine>
-Result<std::int64_t> SqlTokenStore<Engine>::add_token(const Digest& hash, bool admin,
-                                                      const std::vector<std::string>& namespaces,
-                                                      const std::string& note) {
+Result<std::int64_t> SqlTokenStore<Engine>::add_token(
+    const Digest& hash, bool admin, const std::vector<std::string>& namespaces,
+    const std::string& note, std::optional<std::chrono::sys_seconds> expires) {
   auto lease = database_.acquire_for_write();
   Connection& db = *lease;
   WREG_TRY(tx, Transaction::write(db));
@@ -806,6 +817,11 @@ Result<std::int64_t> SqlTokenStore<Engine>::add_token(const Digest& hash, bool a
       .bind(2, std::int64_t{admin ? 1 : 0})
       .bind(3, note)
       .bind(4, rfc3339(database_.options().now()));
+  if (expires) {
+    insert->bind(5, rfc3339(*expires));
+  } else {
+    insert->bind_null(5);
+  }
   if (auto done = insert->run_for_row("insert a token"); !done) {
     if (db.unique_violated())
       return fail(ErrorCode::kAlreadyExists, "this token is already stored");
@@ -863,6 +879,10 @@ Result<std::vector<TokenRecord>> SqlTokenStore<Engine>::list_tokens() {
     record.note = query->text(2);
     record.created = query->text(3);
     if (!query->is_null(4)) record.revoked = query->text(4);
+    WREG_TRY(expires, Steps::time_of(*query, 5, "token expiry", database_.log()));
+    record.expires = *expires;
+    WREG_TRY(last_used, Steps::time_of(*query, 6, "token last use", database_.log()));
+    record.last_used = *last_used;
     records.push_back(std::move(record));
   }
   for (TokenRecord& record : records) {
@@ -883,6 +903,15 @@ Result<void> SqlTokenStore<Engine>::revoke_token(std::int64_t id) {
                                           "; `wreg-server token list` shows the ids");
   }
   return {};
+}
+
+template <typename Engine>
+Result<void> SqlTokenStore<Engine>::record_token_use(std::int64_t id,
+                                                     std::chrono::sys_seconds when) {
+  auto lease = database_.acquire_for_write();
+  WREG_TRY(query, Query::make(*lease, sql::kRecordTokenUse));
+  query->bind(1, rfc3339(when)).bind(2, id);
+  return query->run("record a token's use");
 }
 
 }  // namespace wreg::store

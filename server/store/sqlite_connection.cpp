@@ -136,6 +136,11 @@ Query& Query::bind(int index, std::int64_t value) {
   return *this;
 }
 
+Query& Query::bind_null(int index) {
+  check(sqlite3_bind_null(statement_, index));
+  return *this;
+}
+
 Query& Query::bind(int index, std::string_view text) {
   check(sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
                           SQLITE_TRANSIENT));

@@ -103,6 +103,7 @@ class Query {
   Query& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Query& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Query& bind_blob(int index, std::span<const std::uint8_t> bytes);
+  Query& bind_null(int index);
 
   // true: a row is ready; false: done. Errors (a failed bind included) are logged with `context`.
   Result<bool> step(std::string_view context);

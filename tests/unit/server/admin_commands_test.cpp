@@ -16,6 +16,7 @@
 #include "server/auth/tokens.h"
 #include "server/store/blob_claim.h"
 #include "server/store/data_dir.h"
+#include "server/store/metadata_rows.h"
 #include "tests/support/registry_tampering.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/server/blob_upload.h"
@@ -520,6 +521,35 @@ TEST_F(AdminTest, TokenCreatePrintsOnlyTheTokenAndListNeverShowsIt) {
             ErrorCode::kUnauthenticated);
 }
 
+TEST_F(AdminTest, TokenListShowsExpiryLastUseAndExpiredStatus) {
+  using namespace std::chrono;
+  const auto now = floor<seconds>(system_clock::now());
+  auto dir = open();
+  auto forever = auth::create_token(*dir.tokens, {.namespaces = {"demo"}, .note = "ci"});
+  auto soon = auth::create_token(
+      *dir.tokens, {.admin = true, .namespaces = {}, .note = "", .expires = now + days(3)});
+  auto gone = auth::create_token(
+      *dir.tokens, {.admin = true, .namespaces = {}, .note = "", .expires = now - days(1)});
+  ASSERT_TRUE(forever && soon && gone);
+  ASSERT_TRUE(auth::Authorizer(*dir.tokens).authenticate(soon->secret));
+
+  std::ostringstream out, err;
+  ASSERT_EQ(token_list(data(), out, err), 0) << err.str();
+  std::istringstream lines(out.str());
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 4u) << out.str();
+  EXPECT_EQ(rows[0], "id\tscope\tcreated\texpires\tlast used\tstatus\tnote");
+  const std::string created = rows[1].substr(rows[1].find("publish:demo\t") + 13, 20);
+  EXPECT_EQ(rows[1], "1\tpublish:demo\t" + created + "\tnever\tnever used\tlive\tci");
+  EXPECT_TRUE(rows[2].starts_with("2\tadmin\t")) << rows[2];
+  EXPECT_NE(rows[2].find("\t" + store::rfc3339(now + days(3)) + "\t"), std::string::npos)
+      << rows[2];
+  EXPECT_EQ(rows[2].find("never"), std::string::npos) << "used, and expires: " << rows[2];
+  EXPECT_TRUE(rows[2].ends_with("\tlive\t")) << rows[2];
+  EXPECT_TRUE(rows[3].ends_with("\tnever used\texpired\t")) << rows[3];
+}
+
 TEST_F(AdminTest, FailuresExitOneWithOneLine) {
   std::ostringstream out, err;
   EXPECT_EQ(namespace_create(data(), "demo", out, err), 1);
@@ -662,6 +692,127 @@ TEST(AdminCommandLineTest, SubcommandsParseAndSetTheExitStatus) {
   add_admin_commands(bad, bad_status);
   std::vector<std::string> bad_args = {"soon", "--grace", data, "--data", "gc"};
   EXPECT_THROW(bad.parse(bad_args), CLI::ValidationError);
+}
+
+TEST_F(AdminTest, TokenCreateExpiresIsStoredAndBadOnesAreBadUsageInOneLine) {
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(run_admin({"token", "create", "--data", data().string(), "--namespace", "demo",
+                       "--expires", "2w"}),
+            0);
+  const std::string secret = ::testing::internal::GetCapturedStdout();
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(secret.starts_with("wreg_")) << secret;
+  EXPECT_NE(said.find("expiring at "), std::string::npos) << said;
+  auto dir = open();
+  auto listed = dir.tokens->list_tokens();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  ASSERT_TRUE((*listed)[0].expires);
+  const auto after = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  EXPECT_GE(*(*listed)[0].expires, before + std::chrono::weeks(2));
+  EXPECT_LE(*(*listed)[0].expires, after + std::chrono::weeks(2));
+
+  for (const char* bad :
+       {"0d", "-5d", "soon", "90", "d", "", "1.5d", "90D", "99999999999w", "2020-01-01",
+        "2027-02-30", "10000-01-01", "2027-06-30T12:00:00.5Z", "90d\n--admin"}) {
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(run_admin({"token", "create", "--data", data().string(), "--namespace", "demo",
+                         "--expires", bad}),
+              2)
+        << bad;
+    EXPECT_EQ(::testing::internal::GetCapturedStdout(), "") << "no token printed for " << bad;
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_lines(err), 1u) << err;
+    EXPECT_TRUE(err.starts_with("wreg-server: --expires ")) << err;
+  }
+  EXPECT_EQ(dir.tokens->list_tokens()->size(), 1u) << "no token made for a bad --expires";
+}
+
+TEST(ExpiryTest, DurationsCountFromNowAndTimesAreUtc) {
+  using namespace std::chrono;
+  const sys_seconds now = sys_days(year(2027) / January / 15) + hours(8);
+  const std::vector<std::pair<std::string, sys_seconds>> good = {
+      {"90d", now + days(90)},
+      {"12h", now + hours(12)},
+      {"30m", now + minutes(30)},
+      {"2w", now + weeks(2)},
+      {"1s", now + seconds(1)},
+      {"2027-06-30", sys_days(year(2027) / June / 30)},
+      {"2027-06-30T12:00:00Z", sys_days(year(2027) / June / 30) + hours(12)},
+      {"2027-06-30t12:00:00z", sys_days(year(2027) / June / 30) + hours(12)},
+      {"2027-06-30T12:00:00+02:00", sys_days(year(2027) / June / 30) + hours(10)},
+      {"2027-06-30T12:00:00-00:30", sys_days(year(2027) / June / 30) + hours(12) + minutes(30)},
+      {"9999-12-31T23:59:59Z",
+       sys_days(year(9999) / December / 31) + hours(23) + minutes(59) + seconds(59)},
+  };
+  for (const auto& [text, expected] : good) {
+    auto parsed = parse_expiry(text, now);
+    ASSERT_TRUE(parsed) << text << ": " << parsed.error().message;
+    EXPECT_EQ(*parsed, expected) << text;
+  }
+}
+
+TEST(ExpiryTest, HostileTextIsRefusedInOneLineSayingTheFormsExpected) {
+  using namespace std::chrono;
+  const sys_seconds now = sys_days(year(2027) / January / 15) + hours(8);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"",
+       "--expires \"\" is not a duration; expected a duration like 90d, 12h, 30m or 2w, or a "
+       "UTC time like 2027-06-30 or 2027-06-30T12:00:00Z"},
+      {"0d", "--expires \"0d\" would expire the token at once; expected a duration like 90d"},
+      {"0000s", "would expire the token at once"},
+      {"-5d", "is not a duration"},
+      {"+5d", "is not a duration"},
+      {" 5d", "is not a duration"},
+      {"5d ", "is not a duration"},
+      {"5", "is not a duration"},
+      {"d", "is not a duration"},
+      {"5y", "is not a duration"},
+      {"5dd", "is not a duration"},
+      {"1e3d", "is not a duration"},
+      {"0x10d", "is not a duration"},
+      {"１d", "is not a duration"},
+      {std::string("5\0d", 3), "is not a duration"},
+      {"never", "is not a duration"},
+      {"9999999999999d", "is past the year 9999"},
+      {"99999999999999999999999999s", "is past the year 9999"},
+      {"999999999999w",
+       "is past the year 9999; leave --expires out for a token that never "
+       "expires"},
+      {"3000000d", "is past the year 9999"},
+      {"2027-01-15T08:00:00Z",
+       "--expires \"2027-01-15T08:00:00Z\" has passed (it is "
+       "2027-01-15T08:00:00Z now); give a later time, or a duration "
+       "like 90d"},
+      {"1999-12-31", "has passed"},
+      {"0000-01-01", "has passed"},
+      {"2027-02-29", "is not a time"},
+      {"2027-13-01", "is not a time"},
+      {"2027-06-31", "is not a time"},
+      {"2027-06-30T24:00:00Z", "is not a time"},
+      {"2027-06-30T23:59:60Z", "is not a time"},
+      {"2027-06-30T12:00:00", "is not a time"},
+      {"2027-06-30 12:00:00Z", "is not a time"},
+      {"2027-06-30T12:00:00.000Z", "is not a time"},
+      {"2027-06-30T12:00:00+24:00", "is not a time"},
+      {"2027-06-30T12:00:00+0200", "is not a time"},
+      {"2027-6-30", "is not a duration"},
+      {"10000-01-01", "is not a duration"},
+      {"2027-06-30\n", "is not a time"},
+      {"2027-06-30\x1b[31m", "is not a time"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto parsed = parse_expiry(text, now);
+    ASSERT_FALSE(parsed) << wreg::escaped(text) << " gave " << store::rfc3339(*parsed);
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(parsed.error().message.find(expected), std::string::npos)
+        << wreg::escaped(text) << ": " << parsed.error().message;
+    EXPECT_EQ(parsed.error().message.find('\n'), std::string::npos) << parsed.error().message;
+    EXPECT_EQ(parsed.error().message.find('\x1b'), std::string::npos) << parsed.error().message;
+  }
 }
 
 }  // namespace

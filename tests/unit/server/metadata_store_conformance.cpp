@@ -556,7 +556,7 @@ TEST_P(MetadataStoreConformance, AClaimedBlobIsReferencedUntilReleasedOrExpired)
 
 TEST_P(MetadataStoreConformance, TokenIsFoundByItsHashWithItsScopes) {
   const Digest hash = digest_of("token one");
-  auto id = tokens_->add_token(hash, false, {"wasi", "demo"}, "ci");
+  auto id = tokens_->add_token(hash, false, {"wasi", "demo"}, "ci", std::nullopt);
   ASSERT_TRUE(id) << id.error().message;
   auto found = tokens_->find_token(hash);
   ASSERT_TRUE(found) << found.error().message;
@@ -568,7 +568,7 @@ TEST_P(MetadataStoreConformance, TokenIsFoundByItsHashWithItsScopes) {
   EXPECT_EQ((*found)->created, "2027-01-15T08:00:00Z");
   EXPECT_FALSE((*found)->revoked);
   EXPECT_FALSE(*tokens_->find_token(digest_of("another token")));
-  auto admin = tokens_->add_token(digest_of("token two"), true, {}, "");
+  auto admin = tokens_->add_token(digest_of("token two"), true, {}, "", std::nullopt);
   ASSERT_TRUE(admin);
   EXPECT_NE(*admin, *id);
   EXPECT_TRUE((*tokens_->find_token(digest_of("token two")))->admin);
@@ -576,7 +576,7 @@ TEST_P(MetadataStoreConformance, TokenIsFoundByItsHashWithItsScopes) {
 
 TEST_P(MetadataStoreConformance, RevokedTokenIsNotFoundButListed) {
   const Digest hash = digest_of("token");
-  auto id = tokens_->add_token(hash, false, {"demo"}, "ci");
+  auto id = tokens_->add_token(hash, false, {"demo"}, "ci", std::nullopt);
   ASSERT_TRUE(id);
   ASSERT_TRUE(tokens_->revoke_token(*id));
   ASSERT_TRUE(tokens_->revoke_token(*id)) << "revoking twice is fine";
@@ -593,7 +593,7 @@ TEST_P(MetadataStoreConformance, RevokedTokenIsNotFoundButListed) {
 }
 
 TEST_P(MetadataStoreConformance, LiveTokenIsFoundByItsIdUntilRevoked) {
-  auto id = tokens_->add_token(digest_of("token"), false, {"wasi", "demo"}, "ci");
+  auto id = tokens_->add_token(digest_of("token"), false, {"wasi", "demo"}, "ci", std::nullopt);
   ASSERT_TRUE(id);
   auto found = tokens_->find_live_token(*id);
   ASSERT_TRUE(found) << found.error().message;
@@ -607,7 +607,8 @@ TEST_P(MetadataStoreConformance, LiveTokenIsFoundByItsIdUntilRevoked) {
 }
 
 TEST_P(MetadataStoreConformance, TokenScopeMustNameExistingNamespaces) {
-  auto refused = tokens_->add_token(digest_of("token"), false, {"demo", "missing"}, "");
+  auto refused =
+      tokens_->add_token(digest_of("token"), false, {"demo", "missing"}, "", std::nullopt);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kNotFound);
   EXPECT_NE(refused.error().message.find("\"missing\""), std::string::npos)
@@ -616,10 +617,62 @@ TEST_P(MetadataStoreConformance, TokenScopeMustNameExistingNamespaces) {
 }
 
 TEST_P(MetadataStoreConformance, TheSameHashTwiceIsAlreadyExists) {
-  ASSERT_TRUE(tokens_->add_token(digest_of("token"), false, {"demo"}, ""));
-  EXPECT_EQ(tokens_->add_token(digest_of("token"), true, {}, "").error().code,
+  ASSERT_TRUE(tokens_->add_token(digest_of("token"), false, {"demo"}, "", std::nullopt));
+  EXPECT_EQ(tokens_->add_token(digest_of("token"), true, {}, "", std::nullopt).error().code,
             ErrorCode::kAlreadyExists);
   EXPECT_EQ(tokens_->list_tokens()->size(), 1u);
+}
+
+TEST_P(MetadataStoreConformance, ATokensExpiryIsKeptToTheSecond) {
+  using namespace std::chrono;
+  const sys_seconds expires = sys_days(year(2027) / February / 14) + hours(9) + seconds(5);
+  auto id = tokens_->add_token(digest_of("expiring"), false, {"demo"}, "ci", expires);
+  ASSERT_TRUE(id) << id.error().message;
+  auto forever = tokens_->add_token(digest_of("forever"), true, {}, "", std::nullopt);
+  ASSERT_TRUE(forever);
+
+  EXPECT_EQ((*tokens_->find_token(digest_of("expiring")))->expires, expires);
+  EXPECT_EQ((*tokens_->find_live_token(*id))->expires, expires);
+  EXPECT_EQ((*tokens_->find_token(digest_of("forever")))->expires, std::nullopt);
+  // The store hands out expired tokens too: refusing them, saying why, is the Authorizer's.
+  now_seconds_ = duration_cast<seconds>(expires.time_since_epoch()).count() + 3600;
+  ASSERT_TRUE(*tokens_->find_token(digest_of("expiring")));
+  auto listed = tokens_->list_tokens();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].expires, expires);
+  EXPECT_EQ((*listed)[1].expires, std::nullopt);
+}
+
+TEST_P(MetadataStoreConformance, ATokensLastUseMovesOnlyForward) {
+  using namespace std::chrono;
+  auto id = tokens_->add_token(digest_of("used"), false, {"demo"}, "", std::nullopt);
+  auto idle = tokens_->add_token(digest_of("idle"), false, {"demo"}, "", std::nullopt);
+  ASSERT_TRUE(id && idle);
+  auto last_used = [&](std::int64_t token) -> std::optional<sys_seconds> {
+    const std::vector<TokenRecord> records = tokens_->list_tokens().value();
+    for (const TokenRecord& record : records) {
+      if (record.id == token) return record.last_used;
+    }
+    ADD_FAILURE() << "token " << token << " is not listed";
+    return std::nullopt;
+  };
+  EXPECT_EQ(last_used(*id), std::nullopt) << "never used";
+
+  const sys_seconds first = sys_days(year(2027) / January / 15) + hours(8);
+  ASSERT_TRUE(tokens_->record_token_use(*id, first));
+  EXPECT_EQ(last_used(*id), first);
+  // Another replica's older record arriving late changes nothing.
+  ASSERT_TRUE(tokens_->record_token_use(*id, first - minutes(5)));
+  EXPECT_EQ(last_used(*id), first);
+  ASSERT_TRUE(tokens_->record_token_use(*id, first + minutes(1)));
+  EXPECT_EQ(last_used(*id), first + minutes(1));
+  // Across a day and a year, where text and time must still sort alike.
+  const sys_seconds later = sys_days(year(2028) / January / 1);
+  ASSERT_TRUE(tokens_->record_token_use(*id, later));
+  EXPECT_EQ(last_used(*id), later);
+  EXPECT_EQ(last_used(*idle), std::nullopt) << "only the used token changed";
+  EXPECT_TRUE(tokens_->record_token_use(*id + 9999, later)) << "an unknown id is no error";
 }
 
 // --- OCI manifests ----------------------------------------------------------------------------
