@@ -23,6 +23,8 @@ if [[ ${1:-} == --test ]]; then
   # PostgreSQL store's tests and the `postgres/` run of the integration and CLI suites
   packages+=(postgresql)
   packages+=(nginx-light)  # tests/deploy/nginx_config_test.sh: nginx -t of deploy/replicas/
+  # tests/deploy/systemd_unit_test.sh: systemd-analyze on the unit, the server's system calls
+  packages+=(systemd strace)
   # tests/browser/browse.mjs: the browse pages in Debian's chromium (never a downloaded browser),
   # driven by playwright-core from npm (below), with a font for its screenshots. Node and npm
   # from Debian only when there are none: NodeSource's nodejs brings its own npm, and Debian's
