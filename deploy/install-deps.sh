@@ -12,6 +12,7 @@ packages=(
   libboost-dev libssl-dev libsqlite3-dev libpq-dev libsystemd-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev libdtl-dev
   openssl ca-certificates
+  help2man  # the man pages, from the programs' own --help (deploy/make-manpage.sh)
 )
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
@@ -25,6 +26,8 @@ if [[ ${1:-} == --test ]]; then
   packages+=(nginx-light)  # tests/deploy/nginx_config_test.sh: nginx -t of deploy/replicas/
   # tests/deploy/systemd_unit_test.sh: systemd-analyze on the unit, the server's system calls
   packages+=(systemd strace)
+  # tests/deploy/debian_package_test.sh: cpack's DEB generator needs dpkg-shlibdeps and file
+  packages+=(dpkg-dev file lintian)
   # tests/browser/browse.mjs: the browse pages in Debian's chromium (never a downloaded browser),
   # driven by playwright-core from npm (below), with a font for its screenshots. Node and npm
   # from Debian only when there are none: NodeSource's nodejs brings its own npm, and Debian's
