@@ -24,6 +24,9 @@ if [[ ${1:-} == --test ]]; then
   # PostgreSQL store's tests and the `postgres/` run of the integration and CLI suites
   packages+=(postgresql)
   packages+=(nginx-light)  # tests/deploy/nginx_config_test.sh: nginx -t of deploy/replicas/
+  # tests/deploy/container_test.sh: docker-compose reads deploy/compose.yaml (offline, no engine),
+  # python3-yaml its structure
+  packages+=(docker-compose python3-yaml)
   # tests/deploy/systemd_unit_test.sh: systemd-analyze on the unit, the server's system calls
   packages+=(systemd strace)
   # tests/deploy/debian_package_test.sh: cpack's DEB generator needs dpkg-shlibdeps and file
