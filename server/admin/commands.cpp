@@ -132,6 +132,28 @@ Result<store::StoreLocation> store_location_of(const LocationFlags& flags) {
   return location;
 }
 
+namespace {
+
+// The seconds in one of a duration's units: s, m, h, d or w.
+std::optional<std::int64_t> seconds_per_unit(char unit) {
+  switch (unit) {
+    case 's':
+      return 1;
+    case 'm':
+      return 60;
+    case 'h':
+      return 3600;
+    case 'd':
+      return 86400;
+    case 'w':
+      return 7 * 86400;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
 std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (text.size() < 2 || text.size() > 12) return std::nullopt;
   std::uint64_t value = 0;
@@ -139,25 +161,10 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  std::uint64_t unit = 0;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      break;
-    case 'm':
-      unit = 60;
-      break;
-    case 'h':
-      unit = 3600;
-      break;
-    case 'd':
-      unit = 86400;
-      break;
-    default:
-      return std::nullopt;
-  }
-  // At most 11 digits times a day stays far below the range of seconds.
-  return std::chrono::seconds(static_cast<std::int64_t>(value * unit));
+  auto unit = seconds_per_unit(text.back());
+  if (!unit) return std::nullopt;
+  // At most 11 digits times a week stays far below the range of seconds.
+  return std::chrono::seconds(static_cast<std::int64_t>(value) * *unit);
 }
 
 Result<std::chrono::sys_seconds> parse_expiry(std::string_view text, std::chrono::sys_seconds now) {
@@ -185,26 +192,9 @@ Result<std::chrono::sys_seconds> parse_expiry(std::string_view text, std::chrono
         !std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return fail(ErrorCode::kInvalidArgument, shown + " is not a duration; " + forms);
     }
-    std::int64_t unit = 0;
-    switch (text.back()) {
-      case 's':
-        unit = 1;
-        break;
-      case 'm':
-        unit = 60;
-        break;
-      case 'h':
-        unit = 3600;
-        break;
-      case 'd':
-        unit = 86400;
-        break;
-      case 'w':
-        unit = 7 * 86400;
-        break;
-      default:
-        return fail(ErrorCode::kInvalidArgument, shown + " is not a duration; " + forms);
-    }
+    const auto per_unit = seconds_per_unit(text.back());
+    if (!per_unit) return fail(ErrorCode::kInvalidArgument, shown + " is not a duration; " + forms);
+    const std::int64_t unit = *per_unit;
     // Past 12 digits (after leading zeros), even seconds reach beyond the year 9999; up to
     // there, times a week stays far inside 64 bits.
     constexpr std::size_t kMaxDigits = 12;

@@ -124,7 +124,7 @@ struct LocationFlags {
 };
 Result<store::StoreLocation> store_location_of(const LocationFlags& flags);
 
-// Parses `30s`, `15m`, `24h`, `7d` (a positive whole number and one unit). nullopt otherwise.
+// Parses `30s`, `15m`, `24h`, `7d`, `2w` (a whole number and one unit). nullopt otherwise.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
 // When a token made at `now` with `token create --expires TEXT` expires: TEXT is a whole number
