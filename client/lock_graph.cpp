@@ -128,22 +128,10 @@ Result<LockGraph> build_lock_graph(const Manifest& manifest, const Lockfile& loc
 }
 
 Result<LockGraph> read_lock_graph(const ProjectPaths& paths, Fetcher& fetcher) {
-  auto lock_text = read_file(paths.lock());
-  if (!lock_text) {
-    if (lock_text.error().code != ErrorCode::kNotFound) return std::move(lock_text).error();
-    return fail(ErrorCode::kNotFound, "there is no wreg.lock in " + paths.root.string() +
-                                          "; run `wreg fetch` (or `wreg add ns:name`) first");
-  }
-  auto lock = parse_lockfile(*lock_text);
-  if (!lock) return std::move(lock).error();
-  Manifest manifest;
-  if (auto text = read_file(paths.manifest())) {
-    auto parsed = parse_manifest(*text);
-    if (!parsed) return std::move(parsed).error();
-    manifest = std::move(*parsed);
-  } else if (text.error().code != ErrorCode::kNotFound) {
-    return std::move(text).error();
-  }
+  auto locked = read_locked_project(paths);
+  if (!locked) return std::move(locked).error();
+  const Manifest& manifest = locked->manifest;
+  const Lockfile& lock = locked->lock;
 
   std::string project = escaped(paths.root.string());
   if (manifest.package && manifest.package->name) {
@@ -182,7 +170,7 @@ Result<LockGraph> read_lock_graph(const ProjectPaths& paths, Fetcher& fetcher) {
     }
     return std::move(release->dependencies);
   };
-  return build_lock_graph(manifest, *lock, std::move(project), dependencies_of);
+  return build_lock_graph(manifest, lock, std::move(project), dependencies_of);
 }
 
 std::string render_tree(const LockGraph& graph) {

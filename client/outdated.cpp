@@ -71,24 +71,12 @@ std::vector<OutdatedPackage> outdated_packages(const Manifest& manifest, const L
 }
 
 Result<std::vector<OutdatedPackage>> find_outdated(const ProjectPaths& paths, Fetcher& fetcher) {
-  auto lock_text = read_file(paths.lock());
-  if (!lock_text) {
-    if (lock_text.error().code != ErrorCode::kNotFound) return std::move(lock_text).error();
-    return fail(ErrorCode::kNotFound, "there is no wreg.lock in " + paths.root.string() +
-                                          "; run `wreg fetch` (or `wreg add ns:name`) first");
-  }
-  auto lock = parse_lockfile(*lock_text);
-  if (!lock) return std::move(lock).error();
-  Manifest manifest;
-  if (auto text = read_file(paths.manifest())) {
-    auto parsed = parse_manifest(*text);
-    if (!parsed) return std::move(parsed).error();
-    manifest = std::move(*parsed);
-  } else if (text.error().code != ErrorCode::kNotFound) {
-    return std::move(text).error();
-  }
+  auto locked = read_locked_project(paths);
+  if (!locked) return std::move(locked).error();
+  const Manifest& manifest = locked->manifest;
+  const Lockfile& lock = locked->lock;
   std::vector<PackageName> names;
-  for (const auto& package : lock->packages) {
+  for (const auto& package : lock.packages) {
     if (std::find(names.begin(), names.end(), package.name) == names.end()) {
       names.push_back(package.name);
     }
@@ -99,7 +87,7 @@ Result<std::vector<OutdatedPackage>> find_outdated(const ProjectPaths& paths, Fe
     if (!answer) return std::move(answer).error();
     documents.push_back(std::move(*answer));
   }
-  return outdated_packages(manifest, *lock, documents);
+  return outdated_packages(manifest, lock, documents);
 }
 
 std::string render_outdated(const std::vector<OutdatedPackage>& packages) {

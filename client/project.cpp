@@ -722,6 +722,16 @@ Result<VerifyReport> verify_lock(const ProjectPaths& paths, Fetcher& fetcher) {
   return report;
 }
 
+Result<LockedProject> read_locked_project(const ProjectPaths& paths) {
+  auto state = load_state(paths, WithoutManifest::kStartEmpty, BrokenLock::kRefuse);
+  if (!state) return std::move(state).error();
+  if (!state->lock_exists) {
+    return fail(ErrorCode::kNotFound, "there is no wreg.lock in " + paths.root.string() +
+                                          "; run `wreg fetch` (or `wreg add ns:name`) first");
+  }
+  return LockedProject{std::move(state->manifest), std::move(state->lock)};
+}
+
 Result<SyncReport> fetch_dependencies(const ProjectPaths& paths, bool locked, Fetcher& fetcher) {
   auto state = load_state(paths, WithoutManifest::kRefuse, BrokenLock::kRefuse);
   if (!state) return std::move(state).error();

@@ -81,6 +81,15 @@ std::string deps_folder_name(const PackageName& name, const Version& version);
 // `<ns>-<name>-<version>.wasm`
 std::string deps_file_name(const PackageName& name, const Version& version);
 
+// A project's wreg.toml (empty when there is none) and wreg.lock as they are, for the commands
+// that read the lock without resolving (`wreg tree`, `wreg outdated`). kNotFound, saying how to
+// make one, when there is no wreg.lock; a file that does not parse is its parser's error.
+struct LockedProject {
+  Manifest manifest;
+  Lockfile lock;
+};
+Result<LockedProject> read_locked_project(const ProjectPaths& paths);
+
 // `wreg add REF...`: sets each requirement in wreg.toml (created when missing). A ref without a
 // requirement keeps the manifest's, or else takes `^newest` (newest release that is neither
 // yanked nor a pre-release). kNotFound with suggestions for an unknown package; kUnsolvable
