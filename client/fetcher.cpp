@@ -194,6 +194,10 @@ std::vector<Result<api::PackageDocument>> Fetcher::documents(
 std::optional<Fetcher::CachedCopy> Fetcher::cached_copy(const std::string& registry,
                                                         const PackageName& name) const {
   auto cached = cache_.document(registry, name);
+  if (options_.log) {
+    options_.log(std::string(cached ? "cache hit" : "cache miss") + ": document of " +
+                 name.to_string() + " from " + registry);
+  }
   if (!cached) return std::nullopt;
   auto parsed = api::parse_package_document(cached->json);
   if (!parsed || parsed->name != name) return std::nullopt;
@@ -349,8 +353,16 @@ std::string Fetcher::suggestions_for(const PackageName& name) {
   return "; " + suggestion;
 }
 
+void Fetcher::log_blob_look(const BlobRequest& request, bool hit) const {
+  if (!options_.log) return;
+  options_.log(std::string(hit ? "cache hit" : "cache miss") + ": " + request.digest.to_string() +
+               " (" + request.release.to_string() + ")");
+}
+
 Result<std::string> Fetcher::blob(const BlobRequest& request) {
-  if (auto cached = cache_.blob(request.digest)) return as_release(request, std::move(*cached));
+  auto cached = cache_.blob(request.digest);
+  log_blob_look(request, cached.has_value());
+  if (cached) return as_release(request, std::move(*cached));
   return download_blob(request);
 }
 
@@ -651,7 +663,9 @@ std::vector<Result<std::string>> Fetcher::blobs(const std::vector<BlobRequest>& 
   // Only the misses go to the registry in parallel.
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (auto cached = cache_.blob(requests[i].digest)) {
+    auto cached = cache_.blob(requests[i].digest);
+    log_blob_look(requests[i], cached.has_value());
+    if (cached) {
       slots[i].emplace(as_release(requests[i], std::move(*cached)));
     } else {
       misses.push_back(i);

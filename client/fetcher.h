@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,9 @@ struct FetcherOptions {
   std::size_t parallelism = 4;
   // Applied to every RegistryClient made (registry and token are filled in per registry).
   RegistryClientOptions client_template;
+  // --verbose: told one line for each look in the cache (`cache hit ...`, `cache miss ...`).
+  // Called from several threads at once when fetching in parallel; unset, nothing is told.
+  std::function<void(const std::string&)> log;
 };
 
 struct BlobRequest {
@@ -168,6 +172,8 @@ class Fetcher {
   // The options of every client made: the template with the config's CA file and stall timeout,
   // and a pool as wide as `parallelism`.
   transport::TransportOptions transport_options() const;
+  // Tells options_.log whether the cache held `request`'s blob.
+  void log_blob_look(const BlobRequest& request, bool hit) const;
   // document() of a package in an OCI registry, online: its tags, with what `cached` (the cache's
   // copy) has read of them.
   Result<api::PackageDocument> oci_document(const std::string& registry, const PackageName& name,

@@ -6,10 +6,12 @@
 #include <iostream>
 
 #include "client/commands/command.h"
+#include "client/commands/completions.h"
 #include "client/commands/inspect.h"
 #include "client/commands/session.h"
 #include "client/commands/usage.h"
 #include "client/registry_client.h"
+#include "client/terminal.h"
 #include "common/result.h"
 #include "common/text.h"
 
@@ -42,7 +44,8 @@ int exit_status(wreg::ErrorCode code) {
 // escaped where the text came from the file) are several, every one of them made by wreg.
 void print_error(const wreg::Error& error) {
   const bool lines = error.code == wreg::ErrorCode::kUnsolvable || error.several_lines;
-  std::cerr << "error: " << wreg::escaped(error.message, {.line_breaks = lines}) << '\n';
+  std::cerr << wreg::client::stderr_label(wreg::client::Label::kError)
+            << wreg::escaped(error.message, {.line_breaks = lines}) << '\n';
 }
 
 }  // namespace
@@ -75,12 +78,15 @@ int main(int argc, char** argv) {
   wreg::client::add_tree_command(app, global, action);
   wreg::client::add_outdated_command(app, global, action);
   wreg::client::add_cache_commands(app, global, action);
+  wreg::client::add_completions_command(app, action);
+  wreg::client::add_help_command(app, action);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "error: " << wreg::client::usage_message(app, e) << '\n';
+    std::cerr << wreg::client::stderr_label(wreg::client::Label::kError)
+              << wreg::client::usage_message(app, e) << '\n';
     return 2;
   }
   if (!action) {

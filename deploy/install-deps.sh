@@ -17,6 +17,7 @@ packages=(
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev)
   packages+=(libyaml-dev)  # tests/unit/common/openapi_test.cpp reads schema/openapi.yaml
+  packages+=(zsh fish)  # tests/cli/completions_test.sh: zsh -n, fish --no-execute on the scripts
   packages+=(clang libclang-rt-14-dev)  # CI's sanitizer build and the reader's fuzzer
   packages+=(skopeo)   # tests/integration/oci_skopeo_test.cpp: an independent OCI client
   packages+=(docker-registry)  # tests/integration/oci_conformance_test.cpp: the reference registry

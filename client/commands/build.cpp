@@ -7,6 +7,7 @@
 #include "client/commands/session.h"
 #include "client/file_io.h"
 #include "client/project.h"
+#include "client/terminal.h"
 #include "client/wit_folder.h"
 #include "common/digest.h"
 #include "common/text.h"
@@ -84,7 +85,9 @@ Result<WitSources> read_wit_folder_fetching(const fs::path& folder, const Global
       std::cout << "fetched " << change.name.to_string() << " " << change.to->to_string() << "\n";
   }
   for (const auto& line : report->repaired) std::cout << line << "\n";
-  for (const auto& line : report->warnings) std::cerr << "warning: " << escaped(line) << "\n";
+  for (const auto& line : report->warnings) {
+    std::cerr << stderr_label(Label::kWarning) << escaped(line) << "\n";
+  }
   return read_wit_folder(folder);
 }
 

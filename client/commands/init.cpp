@@ -3,6 +3,7 @@
 
 #include "client/commands/session.h"
 #include "client/project_init.h"
+#include "client/terminal.h"
 #include "common/text.h"
 
 namespace wreg::client {
@@ -26,7 +27,9 @@ Result<void> run_init(const InitOptions& options) {
   if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
   auto report = init_project(root, name);
   if (!report) return std::move(report).error();
-  for (const auto& note : report->notes) std::cerr << "note: " << escaped(note) << "\n";
+  for (const auto& note : report->notes) {
+    std::cerr << stderr_label(Label::kNote) << escaped(note) << "\n";
+  }
   std::cout << "created wreg.toml";
   if (report->package.name) {
     std::cout << " for " << report->package.name->to_string() << " "

@@ -1,7 +1,9 @@
 #include "client/commands/session.h"
 
 #include <iostream>
+#include <mutex>
 
+#include "client/terminal.h"
 #include "common/text.h"
 
 namespace wreg::client {
@@ -11,11 +13,28 @@ void print_report(const SyncReport& report) {
   for (const auto& line : report.manifest_edits) std::cout << line << "\n";
   for (const auto& change : report.changes) std::cout << change.to_string() << "\n";
   for (const auto& line : report.repaired) std::cout << line << "\n";
-  for (const auto& line : report.warnings) std::cerr << "warning: " << escaped(line) << "\n";
+  for (const auto& line : report.warnings) {
+    std::cerr << stderr_label(Label::kWarning) << escaped(line) << "\n";
+  }
   if (report.changes.empty() && report.repaired.empty()) {
     std::cout << "wreg.lock is up to date (" << report.locked
               << (report.locked == 1 ? " package" : " packages") << ")\n";
   }
+}
+
+// --verbose's lines, whole, from any thread. Texts from the registry (a failure's message) are
+// escaped; the rest is wreg's own.
+void print_verbose(const std::string& line) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::cerr << line << "\n";
+}
+
+void print_request(const transport::RequestRecord& record) {
+  std::string line = "http: " + record.method + " " + escaped(record.url) + " -> ";
+  line += record.status != 0 ? std::to_string(record.status) : "failed: " + escaped(record.failure);
+  line += " (" + std::to_string(record.elapsed.count()) + " ms)";
+  print_verbose(line);
 }
 
 }  // namespace
@@ -47,7 +66,11 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
          "--registry", [&global](const std::string& url) { global.registry = url; },
          "Registry URL for this run (beats WREG_REGISTRY and config.toml)")
       ->type_name("URL");
-  app.add_flag("-q,--quiet", global.quiet, "No progress bar on standard error");
+  auto* quiet =
+      app.add_flag("-q,--quiet", global.quiet, "No progress bar and no notes on standard error");
+  auto* verbose = app.add_flag("-v,--verbose", global.verbose,
+                               "Show each HTTP request and cache look on standard error");
+  quiet->excludes(verbose);
 }
 
 Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool offline) {
@@ -59,9 +82,14 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool 
                                                       Cache(std::filesystem::path()), nullptr,
                                                       nullptr, nullptr});
   session->cache = Cache(session->env.cache_dir);
-  session->progress = std::make_unique<Progress>(Progress::should_draw(global.quiet));
+  session->progress =
+      std::make_unique<Progress>(Progress::should_draw(global.quiet || global.verbose));
   FetcherOptions options;
   options.offline = offline;
+  if (global.verbose) {
+    options.client_template.observe = print_request;
+    options.log = [](const std::string& line) { print_verbose(escaped(line)); };
+  }
   session->fetcher =
       std::make_unique<Fetcher>(session->config, session->cache, options, session->progress.get());
   Fetcher* fetcher = session->fetcher.get();
@@ -69,9 +97,10 @@ Result<std::unique_ptr<Session>> open_session(const GlobalOptions& global, bool 
   session->log_verifier = std::make_unique<LogVerifier>(
       session->env, session->config,
       [fetcher](const std::string& registry) { return fetcher->client(registry); },
-      [progress](const std::string& line) {
+      [progress, quiet = global.quiet](const std::string& line) {
+        if (quiet) return;
         progress->finish();
-        std::cerr << "note: " << escaped(line) << "\n";
+        std::cerr << stderr_label(Label::kNote) << escaped(line) << "\n";
       });
   fetcher->set_log_verifier(session->log_verifier.get());
   return session;

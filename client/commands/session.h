@@ -23,10 +23,14 @@ namespace wreg::client {
 
 struct GlobalOptions {
   std::optional<std::string> registry;  // --registry URL
-  bool quiet = false;                   // --quiet: no progress bar
+  bool quiet = false;                   // --quiet: no progress bar, no `note:` lines
+  // --verbose: each HTTP request (method, URL without query, status, milliseconds) and each look
+  // in the download cache on standard error, and no progress bar. Refused with --quiet.
+  bool verbose = false;
 };
 
-// Adds --registry and --quiet to `app` (the top-level app; they apply to every command).
+// Adds --registry, --quiet and --verbose to `app` (the top-level app; they apply to every
+// command).
 void add_global_options(CLI::App& app, GlobalOptions& global);
 
 struct Session {

@@ -1,5 +1,7 @@
 #include "client/commands/usage.h"
 
+#include <iostream>
+#include <memory>
 #include <vector>
 
 #include "common/resolve/suggest.h"
@@ -56,6 +58,36 @@ std::string unexpected(const CLI::App& app, const CLI::App* command,
 }  // namespace
 
 void let_global_options_follow_commands(CLI::App& app) { app.fallthrough(); }
+
+void add_help_command(CLI::App& app, CommandAction& action) {
+  auto words = std::make_shared<std::vector<std::string>>();
+  auto* command = app.add_subcommand("help", "Print the help of wreg or of a command");
+  command->add_option("command", *words, "The command (and subcommand), e.g. `cache clean`");
+  command->callback([words, &app, &action] {
+    // As CLI11 prints --help: the formatter, given the command line that leads to the command.
+    const CLI::App* target = &app;
+    std::string line = app.get_name();
+    for (const auto& word : *words) {
+      const CLI::App* found = nullptr;
+      std::vector<std::string> candidates;
+      for (const CLI::App* sub : target->get_subcommands([](const CLI::App*) { return true; })) {
+        if (sub->get_name() == word) found = sub;
+        candidates.push_back(sub->get_name());
+      }
+      if (found == nullptr) {
+        throw CLI::ValidationError("unknown command " + escaped(word) +
+                                   (target == &app ? "" : " for `" + line + "`") +
+                                   suggestion(word, candidates));
+      }
+      target = found;
+      line += " " + word;
+    }
+    action = [target, line]() -> Result<void> {
+      std::cout << target->get_formatter()->make_help(target, line, CLI::AppFormatMode::Normal);
+      return {};
+    };
+  });
+}
 
 std::string usage_message(const CLI::App& app, const CLI::ParseError& error) {
   const CLI::App* command = chosen_command(app);

@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "client/commands/command.h"
+
 namespace wreg::client {
 
 // Makes the global options of `app` (--registry, --quiet) work after the subcommand too
@@ -19,5 +21,10 @@ void let_global_options_follow_commands(CLI::App& app);
 // chosen subcommand, or a global one) is close to what was typed, and where to read the usage.
 // `app` is the top-level app, after the failed parse. Any text is made safe to print.
 std::string usage_message(const CLI::App& app, const CLI::ParseError& error);
+
+// Adds `help [COMMAND...]`: prints what `wreg --help` or `wreg COMMAND... --help` prints. An
+// unknown command is a usage error (exit 2) with a "did you mean". `app` is the top-level app and
+// must outlive the action.
+void add_help_command(CLI::App& app, CommandAction& action);
 
 }  // namespace wreg::client

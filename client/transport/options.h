@@ -6,12 +6,27 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <string>
 
 #include "client/transport/proxy.h"
 
 namespace wreg::client::transport {
 
 inline constexpr std::size_t kStallBytes = 1024;
+
+// One attempt of a request as `wreg --verbose` shows it. `url` is the registry URL and the path,
+// never the query (an OCI registry may redirect to a URL whose query is a signature) nor any
+// credential; headers, where tokens travel, are not part of it.
+struct RequestRecord {
+  std::string method;  // GET, PUT, ...
+  std::string url;
+  int status = 0;  // 0: no answer (`failure` says why)
+  std::string failure;
+  std::chrono::milliseconds elapsed{0};
+};
+// Called after each attempt, from the thread that made it: it must be thread-safe.
+using RequestObserver = std::function<void(const RequestRecord&)>;
 
 struct TransportOptions {
   std::filesystem::path ca_file;  // PEM certificates trusted besides the system store
@@ -26,6 +41,7 @@ struct TransportOptions {
   // The proxy variables (proxy.h); all unset, the default, connects directly. wreg fills them
   // from its environment; wreg-server's mirrors and witness client leave them unset.
   ProxyEnvironment proxy;
+  RequestObserver observe;  // unset: nothing is told
 };
 
 }  // namespace wreg::client::transport

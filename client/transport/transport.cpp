@@ -1,11 +1,35 @@
 #include "client/transport/transport.h"
 
+#include <chrono>
 #include <thread>
 
 #include "client/transport/endpoint.h"
 #include "client/transport/retry_policy.h"
 
 namespace wreg::client::transport {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The registry URL and the request's path, without the query or any user:password@.
+std::string shown_url(const std::string& registry, const std::string& target) {
+  std::string base = registry;
+  if (auto scheme = base.find("://"); scheme != std::string::npos) {
+    auto start = scheme + 3;
+    auto end = base.find('/', start);
+    auto at = base.rfind('@', end == std::string::npos ? base.size() : end);
+    if (at != std::string::npos && at >= start) base.erase(start, at + 1 - start);
+  }
+  std::string path = target.substr(0, target.find_first_of("?#"));
+  if (path.size() < target.size()) path += "?...";
+  return base + path;
+}
+
+std::chrono::milliseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+}  // namespace
 
 Transport::Transport(TransportOptions options)
     : options_(std::move(options)),
@@ -49,8 +73,22 @@ Result<Answer> Transport::send(const Request& request, std::uint64_t limit, cons
   for (;;) {
     auto connection = pool_.acquire();
     const bool reused = connection->reused();
+    const auto start = Clock::now();
     auto outcome = attempt(*connection, request, limit, upload, download);
     auto* answer = std::get_if<Answer>(&outcome);
+    if (options_.observe) {
+      RequestRecord record{std::string(boost::beast::http::to_string(request.method)),
+                           shown_url(settings_.registry, request.target),
+                           0,
+                           {},
+                           since(start)};
+      if (answer != nullptr) {
+        record.status = answer->status;
+      } else {
+        record.failure = std::get<Failure>(outcome).error.message;
+      }
+      options_.observe(record);
+    }
     pool_.release(std::move(connection), answer != nullptr && answer->keep_alive
                                              ? ConnectionPool::Reuse::kKeep
                                              : ConnectionPool::Reuse::kClose);
@@ -68,7 +106,24 @@ Result<Answer> Transport::send(const Request& request, std::uint64_t limit, cons
 }
 
 BatchAnswers Transport::send_batch(std::span<const Request> requests, std::uint64_t limit) {
-  return send_pipelined(pool_, requests, limit);
+  if (!options_.observe) return send_pipelined(pool_, requests, limit);
+  const auto start = Clock::now();
+  BatchAnswers answers = send_pipelined(pool_, requests, limit);
+  const auto elapsed = since(start);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    RequestRecord record{std::string(boost::beast::http::to_string(requests[i].method)),
+                         shown_url(settings_.registry, requests[i].target),
+                         0,
+                         {},
+                         elapsed};
+    if (i < answers.answers.size()) {
+      record.status = answers.answers[i].status;
+    } else {
+      record.failure = "no answer (pipelined)";
+    }
+    options_.observe(record);
+  }
+  return answers;
 }
 
 }  // namespace wreg::client::transport

@@ -19,7 +19,8 @@
 // In every file, {registry} stands for the registry URL, {fixtures} for tests/fixtures and
 // {project} for the project folder; in the output, {time} stands for a UTC time stamp
 // (2026-01-31T12:00:00Z), and {index}, {size}, {root} and {log_key} for what the transparency log
-// adds (redact_volatile() says which), which differ from run to run.
+// adds (redact_volatile() says which), and {ms} for the milliseconds --verbose shows, which differ
+// from run to run.
 // Each case publishes into its own namespace, the folder name with '-' for '_' (created for it), so
 // cases share one registry and never see each other's packages; wasi and toolsku hold the fixture
 // packages for the cases that ask for them.
@@ -84,6 +85,8 @@ std::string redact_volatile(const std::string& text) {
       {std::regex(R"(\nsize = \d+\nroot = "[A-Za-z0-9+/=]+")"),
        "\nsize = {size}\nroot = \"{root}\""},
       {std::regex(R"([^\s"]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44})"), "{log_key}"},
+      // --verbose's time per request (client/commands/session.cpp).
+      {std::regex(R"(\(\d+ ms\))"), "({ms} ms)"},
   };
   std::string out = text;
   for (const auto& [pattern, placeholder] : kVolatile) {

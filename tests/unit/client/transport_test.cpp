@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <vector>
+
 #include "tests/unit/client/transport_testing.h"
 
 namespace wreg::client::transport {
@@ -44,6 +47,47 @@ TEST(TransportTest, AStaleKeptAliveConnectionIsRetriedOnANewOne) {
   EXPECT_EQ(second->body, "second");
   EXPECT_EQ(transport->requests_sent(), 3u);
   EXPECT_EQ(peer.accepted(), 2u);
+}
+
+// --verbose (TransportOptions::observe): every attempt is told, with its method, the URL
+// without the query (which may carry a signature) and its status; the Authorization header,
+// where a token travels, never.
+TEST(TransportTest, TheObserverIsToldEachAttemptWithoutQueryOrHeaders) {
+  LocalPeer peer([](PeerConnection& c) {
+    for (std::size_t n = 1; c.read_requests(n); ++n) {
+      c.write(http_answer(n == 1 ? 503 : 200, "ok"));
+    }
+  });
+  ASSERT_NE(peer.port(), 0);
+  std::mutex mutex;
+  std::vector<RequestRecord> records;
+  TransportOptions options;
+  options.max_attempts = 2;
+  options.first_backoff = std::chrono::milliseconds(1);
+  options.observe = [&](const RequestRecord& record) {
+    std::lock_guard lock(mutex);
+    records.push_back(record);
+  };
+  auto transport = Transport::create(peer.url(), options);
+  ASSERT_TRUE(transport.has_value()) << transport.error().message;
+  Request request = get("/v2/blobs/x?X-Signature=secret");
+  request.headers.emplace_back("Authorization", "Bearer secret-token");
+  auto answer = (*transport)->send(request, 1024);
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].method, "GET");
+  EXPECT_EQ(records[0].url, peer.url() + "/v2/blobs/x?...");
+  EXPECT_EQ(records[0].status, 503);
+  EXPECT_EQ(records[1].status, 200);
+  for (const auto& record : records) {
+    EXPECT_EQ(record.url.find("secret"), std::string::npos) << record.url;
+    EXPECT_GE(record.elapsed.count(), 0);
+  }
+  records.clear();
+  std::vector<Request> batch{get("/a"), get("/b")};
+  (*transport)->send_batch(batch, 1024);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].url, peer.url() + "/b");
 }
 
 TEST(TransportTest, A5xxIsAskedAgainUntilTheAttemptsRunOut) {
