@@ -9,6 +9,7 @@
 #include "common/mapped_file.h"
 #include "common/text.h"
 #include "common/wasm/reader.h"
+#include "common/wit/decoder.h"
 #include "common/wit/wit_text.h"
 
 namespace wreg::client {
@@ -67,6 +68,31 @@ Result<Inspection> inspect_file(const std::string& file) {
   auto info = wasm::read_component(mapped->bytes());
   if (!info) return fail(info.error().code, file + ": " + info.error().message);
   return Inspection{file, mapped->size(), Digest::of(mapped->bytes()), std::move(*info)};
+}
+
+Result<Inspection> inspect_bytes(const std::string& file, std::span<const std::uint8_t> bytes) {
+  auto info = wasm::read_component(bytes);
+  if (!info) return fail(info.error().code, file + ": " + info.error().message);
+  return Inspection{file, bytes.size(), Digest::of(bytes), std::move(*info)};
+}
+
+std::string render_world_counts(std::span<const std::uint8_t> bytes) {
+  auto decoded = wit::decode(bytes);
+  if (!decoded || !decoded->is_package || decoded->package >= decoded->resolve.packages.size()) {
+    return {};
+  }
+  auto plural = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  std::string out;
+  const wit::Resolve& resolve = decoded->resolve;
+  for (const auto& [name, id] : resolve.packages[decoded->package].worlds) {
+    if (id >= resolve.worlds.size()) continue;
+    const wit::World& world = resolve.worlds[id];
+    out += "world " + escaped(name) + ": " + plural(world.imports.size(), "import") + ", " +
+           plural(world.exports.size(), "export") + "\n";
+  }
+  return out;
 }
 
 std::string render_inspection_text(const Inspection& inspection) {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "client/commands/command.h"
@@ -33,12 +34,18 @@ struct Inspection {
 // read; kInvalidArgument with the reader's message (what was expected, at which offset) when
 // it is not a valid component, WIT package or core module. A core module is not a failure.
 Result<Inspection> inspect_file(const std::string& file);
+// The same for `bytes` already in memory (the contents of `file`, or what a WIT folder built to).
+Result<Inspection> inspect_bytes(const std::string& file, std::span<const std::uint8_t> bytes);
 
 // The human-readable report: one `key: value` line per fact, lists indented below their key.
 std::string render_inspection_text(const Inspection& inspection);
 // The `--json` report: one object, every key always present (null or [] when empty), keys in
 // a fixed order, ending with a newline. The shape is documented in README.md.
 std::string render_inspection_json(const Inspection& inspection);
+// For a WIT package, one line per world of the package it defines, `world NAME: N imports, M
+// exports`, in the package's order, from its decoded WIT (common/wit/decoder.h); "" for anything
+// else, or for bytes that cannot be decoded.
+std::string render_world_counts(std::span<const std::uint8_t> bytes);
 
 // The WIT text of `file`: listing() of common/wit/wit_text.h, escaped for a terminal (line breaks
 // kept). kNotFound or kIo when it cannot be read; kInvalidArgument, naming the file, when it cannot

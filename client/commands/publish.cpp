@@ -5,6 +5,7 @@
 #include <span>
 #include <system_error>
 
+#include "client/commands/inspect.h"
 #include "client/file_io.h"
 #include "client/wit_folder.h"
 #include "common/manifest.h"
@@ -83,6 +84,11 @@ Result<void> run_publish(const PublishOptions& options, const GlobalOptions& glo
   if (options.dry_run) {
     std::cout << "would publish " << plan->id.to_string() << " " << plan->digest.to_string() << " ("
               << plan->kind << ", " << plan->size << " bytes); --dry-run uploaded nothing\n";
+    // What `wreg inspect` says of the same bytes, as `cargo publish --dry-run` lists its package.
+    const auto span = std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    auto inspection = inspect_bytes(plan->file, span);
+    if (!inspection) return std::move(inspection).error();
+    std::cout << render_inspection_text(*inspection) << render_world_counts(span);
     return {};
   }
   auto session = open_session(global);
