@@ -69,7 +69,9 @@ dpkg_here --unpack "$client_deb" "$server_deb" >"$dir/dpkg.out" 2>&1 ||
   fail "dpkg --unpack failed: $(tail -n 5 "$dir/dpkg.out")"
 for file in usr/bin/wreg usr/bin/wreg-server usr/share/man/man1/wreg.1.gz \
   usr/share/man/man1/wreg-server.1.gz lib/systemd/system/wreg-server.service \
-  usr/share/doc/wreg/copyright usr/share/doc/wreg-server/copyright; do
+  usr/share/doc/wreg/copyright usr/share/doc/wreg-server/copyright \
+  usr/share/bash-completion/completions/wreg usr/share/zsh/vendor-completions/_wreg \
+  usr/share/fish/vendor_completions.d/wreg.fish; do
   [[ -f $root/$file ]] || fail "the packages do not install /$file"
 done
 dpkg_here --listfiles wreg-server | grep -qx /usr/bin/wreg-server ||
@@ -86,6 +88,9 @@ for command in publish add tree; do
 done
 zcat "$root/usr/share/man/man1/wreg-server.1.gz" | grep -q '^\.SS "wreg-server token create"' ||
   fail "wreg-server(1) has no section for wreg-server token create"
+
+bash -n "$root/usr/share/bash-completion/completions/wreg" ||
+  fail "the packaged bash completion is not valid bash"
 
 # 4.
 server=$root/usr/bin/wreg-server client=$root/usr/bin/wreg
