@@ -673,7 +673,8 @@ TEST(DurationTest, ParsesOneUnit) {
   EXPECT_EQ(parse_duration("15m"), std::chrono::seconds(900));
   EXPECT_EQ(parse_duration("24h"), std::chrono::seconds(86400));
   EXPECT_EQ(parse_duration("7d"), std::chrono::seconds(604800));
-  for (const char* bad : {"", "h", "10", "1.5h", "-1h", "10w", "999999999999d"}) {
+  EXPECT_EQ(parse_duration("2w"), std::chrono::seconds(1209600));
+  for (const char* bad : {"", "h", "10", "1.5h", "-1h", "10y", "999999999999d"}) {
     EXPECT_FALSE(parse_duration(bad)) << bad;
   }
 }
