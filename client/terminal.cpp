@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
+
+#include "client/config.h"
 
 namespace wreg::client {
 
@@ -44,5 +47,30 @@ std::string label(Label label, bool coloured) {
 }
 
 std::string stderr_label(Label which) { return label(which, stderr_coloured()); }
+
+bool stdout_hyperlinked() {
+  static const bool linked = [] {
+    const char* term = std::getenv("TERM");
+    const bool dumb = term != nullptr && std::string_view(term) == "dumb";
+    return colour_wanted(std::getenv("NO_COLOR"), std::getenv("CLICOLOR_FORCE"),
+                         ::isatty(STDOUT_FILENO) == 1 && !dumb);
+  }();
+  return linked;
+}
+
+std::string hyperlink(const std::string& url, const std::string& text, bool linked) {
+  const bool printable = !url.empty() && std::all_of(url.begin(), url.end(),
+                                                     [](char c) { return c > ' ' && c < 0x7f; });
+  if (!linked || !printable) return text;
+  return "\x1b]8;;" + url + "\x1b\\" + text + "\x1b]8;;\x1b\\";
+}
+
+std::string package_page_link(const std::string& registry, const std::string& ns,
+                              const std::string& name, const std::string& text) {
+  if (protocol_of(registry) != RegistryProtocol::kWreg) return text;
+  std::string base = registry;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return hyperlink(base + "/packages/" + ns + "/" + name, text, stdout_hyperlinked());
+}
 
 }  // namespace wreg::client

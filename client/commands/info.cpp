@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/commands/session.h"
+#include "client/terminal.h"
 #include "common/api/json_value.h"
 #include "common/text.h"
 
@@ -103,7 +104,9 @@ Result<void> run_info(const InfoOptions& options, const GlobalOptions& global) {
     return {};
   }
 
-  std::cout << document->name.to_string() << "\n";
+  std::cout << package_page_link(*registry, document->name.space(), document->name.name(),
+                                 document->name.to_string())
+            << "\n";
   if (!document->description.empty()) std::cout << escaped(document->description) << "\n";
   std::cout << "registry: " << *registry << "\n";
   std::cout << "versions:\n";

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/commands/session.h"
+#include "client/terminal.h"
 #include "common/api/json_value.h"
 #include "common/text.h"
 
@@ -46,8 +47,8 @@ Result<void> run_search(const SearchOptions& options, const GlobalOptions& globa
   }
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto& package = page->packages[i];
-    std::cout << ids[i] << std::string(width + 2 - ids[i].size(), ' ')
-              << api::to_string(package.kind);
+    std::cout << package_page_link(registry, package.name.space(), package.name.name(), ids[i])
+              << std::string(width + 2 - ids[i].size(), ' ') << api::to_string(package.kind);
     if (!package.description.empty()) std::cout << "  " << escaped(package.description);
     std::cout << "\n";
   }

@@ -36,5 +36,28 @@ TEST(TerminalTest, LabelsAreColouredOnlyWhenAsked) {
   EXPECT_EQ(label(Label::kNote, true), "\x1b[1;36mnote:\x1b[0m ");
 }
 
+TEST(TerminalTest, HyperlinksOnlyWhenAskedAndOnlyForASafeUrl) {
+  const std::string url = "https://registry.example/packages/wasi/io";
+  EXPECT_EQ(hyperlink(url, "wasi:io", false), "wasi:io");
+  EXPECT_EQ(hyperlink(url, "wasi:io", true),
+            "\x1b]8;;https://registry.example/packages/wasi/io\x1b\\wasi:io\x1b]8;;\x1b\\");
+  // A URL that could end the sequence early, or carry another, is not linked.
+  for (const std::string& bad :
+       {std::string("https://r.example/a b"), std::string("https://r\x1b\\x"),
+        std::string("https://r.example/\x07"), std::string("")}) {
+    EXPECT_EQ(hyperlink(bad, "wasi:io", true), "wasi:io") << bad;
+  }
+}
+
+TEST(TerminalTest, OnlyAWregRegistryHasPackagePagesToLinkTo) {
+  // Standard output is not a terminal under the test runner, so nothing is linked here; an OCI
+  // registry gives the text alone whatever the stream.
+  EXPECT_EQ(package_page_link("oci://ghcr.io/webassembly", "wasi", "io", "wasi:io"), "wasi:io");
+  EXPECT_EQ(package_page_link("https://registry.example/", "wasi", "io", "wasi:io"),
+            stdout_hyperlinked()
+                ? hyperlink("https://registry.example/packages/wasi/io", "wasi:io", true)
+                : "wasi:io");
+}
+
 }  // namespace
 }  // namespace wreg::client
