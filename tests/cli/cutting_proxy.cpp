@@ -115,10 +115,12 @@ void CuttingProxy::accept_loop() {
       ::close(client);
       continue;
     }
-    auto [cut_after, index] = count_relay();
+    // A pair, not a structured binding: clang 14 (CI's sanitizer build) cannot capture those.
+    const auto counted = count_relay();
     std::lock_guard lock(relays_mutex_);
-    relays_.emplace_back(
-        [this, client, upstream, cut_after, index] { relay(client, upstream, cut_after, index); });
+    relays_.emplace_back([this, client, upstream, counted] {
+      relay(client, upstream, counted.first, counted.second);
+    });
   }
 }
 
