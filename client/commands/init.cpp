@@ -22,10 +22,9 @@ Result<void> run_init(const InitOptions& options) {
     }
     name = std::move(*parsed);
   }
-  std::error_code ec;
-  auto root = std::filesystem::current_path(ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
-  auto report = init_project(root, name);
+  auto project = current_project();
+  if (!project) return std::move(project).error();
+  auto report = init_project(project->root, name);
   if (!report) return std::move(report).error();
   for (const auto& note : report->notes) {
     std::cerr << stderr_label(Label::kNote) << escaped(note) << "\n";

@@ -15,10 +15,9 @@ struct OutdatedOptions {
 Result<void> run_outdated(const OutdatedOptions& options, const GlobalOptions& global) {
   auto session = open_session(global, options.offline);
   if (!session) return std::move(session).error();
-  std::error_code ec;
-  auto root = std::filesystem::current_path(ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
-  auto packages = find_outdated(ProjectPaths{root}, *(*session)->fetcher);
+  auto project = current_project();
+  if (!project) return std::move(project).error();
+  auto packages = find_outdated(*project, *(*session)->fetcher);
   (*session)->progress->finish();
   if (!packages) return std::move(packages).error();
   std::cout << render_outdated(*packages);

@@ -39,15 +39,21 @@ void print_request(const transport::RequestRecord& record) {
 
 }  // namespace
 
+Result<ProjectPaths> current_project() {
+  std::error_code ec;
+  auto root = std::filesystem::current_path(ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
+  return ProjectPaths{root};
+}
+
 Result<SyncReport> run_in_project(
     const GlobalOptions& global, bool offline,
     const std::function<Result<SyncReport>(const ProjectPaths&, Fetcher&)>& run) {
   auto session = open_session(global, offline);
   if (!session) return std::move(session).error();
-  std::error_code ec;
-  auto root = std::filesystem::current_path(ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
-  auto report = run(ProjectPaths{root}, *(*session)->fetcher);
+  auto project = current_project();
+  if (!project) return std::move(project).error();
+  auto report = run(*project, *(*session)->fetcher);
   (*session)->progress->finish();
   return report;
 }

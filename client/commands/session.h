@@ -67,6 +67,9 @@ void add_tree_command(CLI::App& app, const GlobalOptions& global, CommandAction&
 void add_outdated_command(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 void add_cache_commands(CLI::App& app, const GlobalOptions& global, CommandAction& action);
 
+// The project in the current folder. kIo when the folder cannot be read (removed under us).
+Result<ProjectPaths> current_project();
+
 // Opens a session (offline or not), runs `run(paths of the current folder, fetcher)` and returns
 // its SyncReport, the progress bar finished.
 Result<SyncReport> run_in_project(

@@ -21,10 +21,9 @@ Result<void> run_tree(const TreeOptions& options, const GlobalOptions& global) {
   // Offline: the cache is the only other place the locked bytes are read from.
   auto session = open_session(global, true);
   if (!session) return std::move(session).error();
-  std::error_code ec;
-  auto root = std::filesystem::current_path(ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot read the current folder: " + ec.message());
-  auto graph = read_lock_graph(ProjectPaths{root}, *(*session)->fetcher);
+  auto project = current_project();
+  if (!project) return std::move(project).error();
+  auto graph = read_lock_graph(*project, *(*session)->fetcher);
   (*session)->progress->finish();
   if (!graph) return std::move(graph).error();
   if (!invert) {
